@@ -1,0 +1,113 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.config.GatewayConfig;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The bridge policy (DESIGN §5): a socket gets a server-made connection id and may send only to this node's
+ * inbound address and register only its own inbox; client headers and reply addresses are dropped and the
+ * connection id is stamped on every inbound message; inbound messages are rate-limited per socket.
+ * Runs on the HTTP verticle's event loop.
+ */
+final class BridgeGuard implements Handler<BridgeEvent> {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String inboundAddress;
+  private final PageConnections connections;
+  private final EventBus eventBus;
+  private final int maxMessagesPerSecond;
+  private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
+
+  BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits) {
+    this.inboundAddress = Addresses.inbound(nodeId);
+    this.connections = connections;
+    this.eventBus = eventBus;
+    this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
+  }
+
+  @Override
+  public void handle(BridgeEvent event) {
+    event.complete(admit(event));
+  }
+
+  private boolean admit(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    SockJSSocket socket = event.socket();
+    switch (type) {
+      case SOCKET_CREATED -> {
+        opened(socket);
+        return true;
+      }
+      case SOCKET_CLOSED -> {
+        closed(socket);
+        return true;
+      }
+      case SEND -> {
+        return admitSend(socket, event.getRawMessage());
+      }
+      case REGISTER -> {
+        PageConnection c = bySocket.get(socket);
+        return c != null && Addresses.pageInbox(c.id()).equals(event.getRawMessage().getString("address"));
+      }
+      case UNREGISTER, RECEIVE, SOCKET_PING, SOCKET_IDLE -> {
+        return true;
+      }
+      default -> {
+        return false; // PUBLISH and anything new: pages never publish on the raw event bus
+      }
+    }
+  }
+
+  private void opened(SockJSSocket socket) {
+    String id = newConnectionId();
+    PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond));
+    bySocket.put(socket, connection);
+    connections.add(connection);
+    socket.write(PageFrames.welcome(id, inboundAddress));
+  }
+
+  private void closed(SockJSSocket socket) {
+    PageConnection connection = bySocket.remove(socket);
+    if (connection != null) {
+      connections.remove(connection.id());
+      eventBus.send(Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));
+    }
+  }
+
+  private boolean admitSend(SockJSSocket socket, JsonObject raw) {
+    PageConnection connection = bySocket.get(socket);
+    if (connection == null || !inboundAddress.equals(raw.getString("address"))) {
+      return false;
+    }
+    if (!connection.inboundRate().tryAcquire(System.currentTimeMillis())) {
+      connection.write(PageFrames.error("rate-limited",
+          "more than " + maxMessagesPerSecond + " messages per second from this connection", null));
+      return false;
+    }
+    if (!(raw.getValue("body") instanceof JsonObject)) {
+      connection.write(PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
+      return false;
+    }
+    // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.
+    raw.remove("replyAddress");
+    raw.put("headers", new JsonObject().put(TopicRouterVerticle.CONNECTION_HEADER, connection.id()));
+    return true;
+  }
+
+  private static String newConnectionId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

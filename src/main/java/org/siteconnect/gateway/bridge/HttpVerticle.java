@@ -1,0 +1,170 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import org.siteconnect.gateway.Readiness;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The gateway's HTTP face: the SockJS event-bus bridge at {@code /eventbus/*}, the page script, the
+ * site-connect frame (with {@code frame-ancestors} = the site's origins), the demo page and {@code /health}.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final String WEBROOT = "webroot";
+
+  private final GatewayConfig config;
+  private final String nodeId;
+  private final Readiness readiness;
+  private final PageConnections connections;
+  private HttpServer server;
+
+  public HttpVerticle(GatewayConfig config, String nodeId, Readiness readiness, PageConnections connections) {
+    this.config = config;
+    this.nodeId = nodeId;
+    this.readiness = readiness;
+    this.connections = connections;
+  }
+
+  @Override
+  public Future<?> start() {
+    connections.bind(context);
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+
+    HealthCheckHandler health = HealthCheckHandler.create(vertx);
+    health.register("verticles", promise -> promise.complete(
+        readiness.allUp() ? Status.OK(readiness.describe()) : Status.KO(readiness.describe())));
+    router.get("/health").handler(health);
+
+    mountBridge(router);
+
+    router.get("/site_connect.js").handler(this::pageScript);
+    router.get("/siteconnect.js").handler(this::pageScript);
+    router.get("/frame/config").handler(this::frameConfig);
+    router.get("/frame/").handler(this::frameSecurityHeaders);
+    router.get("/frame/index.html").handler(this::frameSecurityHeaders);
+    router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
+    router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    router.route().failureHandler(this::failure);
+
+    GatewayConfig.Http http = config.http();
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
+    return vertx.createHttpServer(options).requestHandler(router).listen(http.port(), http.host())
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void mountBridge(Router router) {
+    GatewayConfig.Bridge limits = config.bridge();
+    // SockJS's HTTP transports reflect any Origin unless an allowlist runs first. The frame is the only client
+    // and it lives on the gateway's own origin.
+    router.route("/eventbus/*").handler(CorsHandler.create().addOrigin(config.http().publicOrigin()));
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+        .setInsertJSESSIONID(false)
+        .setSessionTimeout(limits.sessionTimeoutMs())
+        .setRegisterWriteHandler(false)
+        .addDisabledTransport(Transport.EVENT_SOURCE.name())
+        .addDisabledTransport(Transport.HTML_FILE.name())
+        .addDisabledTransport(Transport.JSON_P.name());
+    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
+        .setPingTimeout(limits.pingTimeoutMs())
+        .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
+        .setMaxAddressLength(128)
+        .addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
+    BridgeGuard guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
+  }
+
+  private void pageScript(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/javascript; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300")
+        .sendFile(WEBROOT + "/site_connect.js");
+  }
+
+  private Optional<GatewayConfig.Site> site(RoutingContext ctx) {
+    String key = ctx.request().getParam("site");
+    return key == null ? Optional.empty() : config.site(key);
+  }
+
+  private void frameConfig(RoutingContext ctx) {
+    Optional<GatewayConfig.Site> site = site(ctx);
+    if (site.isEmpty()) {
+      sendError(ctx, 404, "unknown-site", "no site with this key is configured on the gateway");
+      return;
+    }
+    GatewayConfig.ClientRetry retry = config.client();
+    JsonObject body = new JsonObject()
+        .put("site", site.get().key())
+        .put("origins", site.get().origins())
+        .put("retry", new JsonObject().put("max", retry.retryMax()).put("baseMs", retry.retryBaseMs())
+            .put("maxMs", retry.retryMaxMs()));
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+  }
+
+  /** The frame may only be embedded by its site's own origins (DESIGN §7). */
+  private void frameSecurityHeaders(RoutingContext ctx) {
+    Optional<GatewayConfig.Site> site = site(ctx);
+    if (site.isEmpty()) {
+      sendError(ctx, 404, "unknown-site", "no site with this key is configured on the gateway");
+      return;
+    }
+    String ancestors = site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());
+    ctx.response()
+        .putHeader("Content-Security-Policy", "frame-ancestors " + ancestors)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .sendFile(WEBROOT + "/frame/index.html");
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500) {
+      LOG.warn("request failed [{} {}]", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (!ctx.response().ended() && !ctx.response().headWritten()) {
+      sendError(ctx, status, status == 413 ? "too-large" : status >= 500 ? "internal" : "bad-request",
+          status == 413 ? "the request body is too large" : status >= 500 ? "internal error" : "bad request");
+    }
+  }
+
+  static void sendError(RoutingContext ctx, int status, String code, String message) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+  }
+}

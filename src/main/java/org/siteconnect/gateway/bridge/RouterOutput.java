@@ -1,0 +1,15 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.buffer.Buffer;
+import org.siteconnect.gateway.bus.TopicMessage;
+
+import java.util.List;
+
+/** Where the router's deliveries go: page sockets on this node, or event-bus addresses. */
+public interface RouterOutput {
+  void toPages(List<PageConnection> targets, Buffer frame);
+
+  void toPage(PageConnection target, Buffer frame);
+
+  void toAddress(String address, TopicMessage message);
+}

@@ -1,0 +1,304 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.topic.Acl;
+import org.siteconnect.gateway.topic.InvalidTopicException;
+import org.siteconnect.gateway.topic.RetainedStore;
+import org.siteconnect.gateway.topic.ScopedTopics;
+import org.siteconnect.gateway.topic.SharedFilter;
+import org.siteconnect.gateway.topic.SubscriptionIndex;
+import org.siteconnect.gateway.topic.TopicFilter;
+import org.siteconnect.gateway.topic.TopicLimits;
+import org.siteconnect.gateway.topic.TopicName;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topic-translation layer on one node: page commands (sub/unsub/pub in page form) and server components'
+ * subscriptions (event-bus addresses) share one {@link SubscriptionIndex} and one {@link RetainedStore}.
+ * A publish is matched once and encoded once; page recipients get the same buffer.
+ * Not thread-safe: owned by the router verticle's event loop.
+ */
+public final class TopicRouter {
+
+  /** A subscriber in the index: a page connection or an event-bus address. */
+  sealed interface Subscriber permits PageState, AddressSubscriber {}
+
+  record AddressSubscriber(String address) implements Subscriber {}
+
+  /** What the router knows about one page connection. Identity equality on purpose. */
+  static final class PageState implements Subscriber {
+    final PageConnection connection;
+    final String sessionId;
+    /** subscription id → server-form filter. */
+    final Map<String, String> subscriptions = new HashMap<>();
+    /** server-form filter → how many of this page's ids use it. */
+    final Map<String, Integer> filterUse = new HashMap<>();
+
+    PageState(PageConnection connection, String sessionId) {
+      this.connection = connection;
+      this.sessionId = sessionId;
+    }
+  }
+
+  /** Page command refused: an error code from docs/PROTOCOL.md and a sentence for the developer. */
+  public static final class CommandException extends Exception {
+    private final String code;
+
+    CommandException(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
+
+  private final SubscriptionIndex<Subscriber> index;
+  private final RetainedStore<Object> retained;
+  private final TopicLimits limits;
+  private final Acl acl;
+  private final int maxSubscriptionsPerSession;
+  private final RouterOutput output;
+  private final Map<String, PageState> pages = new HashMap<>();
+
+  public TopicRouter(TopicLimits limits, int retainedMaxMessages, long retainedMaxBytes, Acl acl,
+                     int maxSubscriptionsPerSession, RouterOutput output) {
+    this.index = new SubscriptionIndex<>(limits);
+    this.retained = new RetainedStore<>(retainedMaxMessages, retainedMaxBytes);
+    this.limits = limits;
+    this.acl = acl;
+    this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
+    this.output = output;
+  }
+
+  // ---- pages ----------------------------------------------------------------------------------------------
+
+  /** A page connection got its session; from now on it may subscribe and publish. */
+  public void attachPage(PageConnection connection, String sessionId) {
+    PageState old = pages.put(connection.id(), new PageState(connection, sessionId));
+    if (old != null) {
+      index.unsubscribeAll(old);
+    }
+  }
+
+  public boolean hasPage(String connectionId) {
+    return pages.containsKey(connectionId);
+  }
+
+  public String sessionOf(String connectionId) {
+    PageState page = pages.get(connectionId);
+    return page == null ? null : page.sessionId;
+  }
+
+  /** The connection closed or the session ended: every subscription of it goes. */
+  public void detachPage(String connectionId) {
+    PageState page = pages.remove(connectionId);
+    if (page != null) {
+      index.unsubscribeAll(page);
+    }
+  }
+
+  public int pageCount() {
+    return pages.size();
+  }
+
+  /** {@code sub {id, filter}}: answers suback (granted or not), then the retained messages that match. */
+  public void pageSubscribe(String connectionId, String id, String pageFilter) throws CommandException {
+    PageState page = requirePage(connectionId);
+    requireId(id);
+    if (page.subscriptions.containsKey(id)) {
+      throw new CommandException("duplicate-id", "subscription id '" + id + "' is already in use");
+    }
+    String serverFilter = toServer(pageFilter, page.sessionId);
+    TopicFilter filter = parseFilter(serverFilter);
+    if (!ScopedTopics.isSessionTopic(serverFilter) && !acl.maySubscribe(filter)) {
+      output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
+          .put("granted", false).put("reason", "not-allowed")));
+      return;
+    }
+    if (page.subscriptions.size() >= maxSubscriptionsPerSession) {
+      throw new CommandException("too-many-subscriptions",
+          "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
+    }
+    page.subscriptions.put(id, serverFilter);
+    page.filterUse.merge(serverFilter, 1, Integer::sum);
+    index.subscribe(filter, page);
+    output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
+        .put("granted", true)));
+    retained.match(filter, (topic, payload) -> output.toPage(page.connection,
+        PageFrames.message(ScopedTopics.toPage(topic.value(), page.sessionId), payload, true)));
+  }
+
+  public void pageUnsubscribe(String connectionId, String id) throws CommandException {
+    PageState page = requirePage(connectionId);
+    requireId(id);
+    String serverFilter = page.subscriptions.remove(id);
+    if (serverFilter == null) {
+      throw new CommandException("unknown-id", "no subscription with id '" + id + "'");
+    }
+    int left = page.filterUse.merge(serverFilter, -1, Integer::sum);
+    if (left <= 0) {
+      page.filterUse.remove(serverFilter);
+      index.unsubscribe(serverFilter, page);
+    }
+    output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "unsuback").put("id", id)));
+  }
+
+  /** {@code pub {topic, payload, retain}} from a page: its own session scope, or a granted global topic. */
+  public void pagePublish(String connectionId, String pageTopic, Object payload, boolean retain)
+      throws CommandException {
+    PageState page = requirePage(connectionId);
+    String serverTopic = toServer(pageTopic, page.sessionId);
+    TopicName topic = parseName(serverTopic);
+    boolean own = ScopedTopics.isSessionTopic(serverTopic);
+    if (!own && (topic.isReserved() || !acl.mayPublish(topic))) {
+      throw new CommandException("not-allowed", "this page may not publish on '" + pageTopic + "'");
+    }
+    publish(topic, payload, retain, page);
+  }
+
+  // ---- server components -------------------------------------------------------------------------------------
+
+  /** Subscribes an event-bus address (plain or {@code $share/group/filter}); retained matches follow. */
+  public void subscribeAddress(String filter, String address) throws CommandException {
+    AddressSubscriber subscriber = new AddressSubscriber(address);
+    TopicFilter matchFilter;
+    try {
+      if (SharedFilter.isShared(filter)) {
+        SharedFilter shared = SharedFilter.parse(filter, limits);
+        index.subscribeShared(shared, subscriber);
+        matchFilter = shared.filter();
+      } else {
+        matchFilter = TopicFilter.parse(filter, limits);
+        index.subscribe(matchFilter, subscriber);
+      }
+    } catch (InvalidTopicException e) {
+      throw new CommandException("invalid-topic", e.getMessage());
+    }
+    retained.match(matchFilter, (topic, payload) ->
+        output.toAddress(address, new TopicMessage(topic.value(), payload, true)));
+  }
+
+  public boolean unsubscribeAddress(String filter, String address) throws CommandException {
+    try {
+      return index.unsubscribe(filter, new AddressSubscriber(address));
+    } catch (InvalidTopicException e) {
+      throw new CommandException("invalid-topic", e.getMessage());
+    }
+  }
+
+  /** A publish from a server component (or REST): any server-form topic. */
+  public void publish(String serverTopic, Object payload, boolean retain) throws CommandException {
+    publish(parseName(serverTopic), payload, retain, null);
+  }
+
+  public int retainedCount() {
+    return retained.count();
+  }
+
+  public SubscriptionIndex<?> index() {
+    return index;
+  }
+
+  // ---- the hot path ---------------------------------------------------------------------------------------------
+
+  private void publish(TopicName topic, Object payload, boolean retain, PageState publisher)
+      throws CommandException {
+    if (retain) {
+      RetainedStore.Result result = retained.put(topic, payload, payloadSize(payload));
+      if (result == RetainedStore.Result.REJECTED_COUNT || result == RetainedStore.Result.REJECTED_BYTES) {
+        throw new CommandException("retained-full", "the retained-message store is full (" + result + ")");
+      }
+    }
+    List<PageConnection> pageTargets = new ArrayList<>();
+    String[] pageTopic = new String[1];
+    TopicMessage[] shared = new TopicMessage[1];
+    index.match(topic, subscriber -> {
+      if (subscriber instanceof PageState page) {
+        if (page != publisher) { // MQTT 5 "no local": a page never gets its own publish back
+          if (pageTopic[0] == null) {
+            pageTopic[0] = ScopedTopics.toPage(topic.value(), page.sessionId);
+          }
+          pageTargets.add(page.connection);
+        }
+      } else if (subscriber instanceof AddressSubscriber a) {
+        if (shared[0] == null) {
+          shared[0] = new TopicMessage(topic.value(), payload, false);
+        }
+        output.toAddress(a.address(), shared[0]);
+      }
+    });
+    if (!pageTargets.isEmpty()) {
+      // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
+      // its page form is the same for all of them.
+      output.toPages(pageTargets, PageFrames.message(pageTopic[0], payload, false));
+    }
+  }
+
+  /** MQTT: an empty payload clears the retained message (MQTT-3.3.1-10). */
+  static int payloadSize(Object payload) {
+    if (payload == null) {
+      return 0;
+    }
+    if (payload instanceof String s) {
+      return s.isEmpty() ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (payload instanceof JsonObject o) {
+      return o.toBuffer().length();
+    }
+    if (payload instanceof JsonArray a) {
+      return a.toBuffer().length();
+    }
+    return String.valueOf(payload).length();
+  }
+
+  private PageState requirePage(String connectionId) throws CommandException {
+    PageState page = pages.get(connectionId);
+    if (page == null) {
+      throw new CommandException("no-session", "say hello first: this connection has no page session");
+    }
+    return page;
+  }
+
+  private static void requireId(String id) throws CommandException {
+    if (id == null || id.isEmpty() || id.length() > 64) {
+      throw new CommandException("bad-request", "'id' must be a string of 1 to 64 characters");
+    }
+  }
+
+  private static String toServer(String pageTopic, String sessionId) throws CommandException {
+    if (pageTopic == null) {
+      throw new CommandException("bad-request", "the topic must be a string");
+    }
+    try {
+      return ScopedTopics.toServer(pageTopic, sessionId);
+    } catch (InvalidTopicException e) {
+      throw new CommandException("invalid-topic", e.getMessage());
+    }
+  }
+
+  private TopicFilter parseFilter(String serverFilter) throws CommandException {
+    try {
+      return TopicFilter.parse(serverFilter, limits);
+    } catch (InvalidTopicException e) {
+      throw new CommandException("invalid-topic", e.getMessage());
+    }
+  }
+
+  private TopicName parseName(String serverTopic) throws CommandException {
+    try {
+      return TopicName.parse(serverTopic, limits);
+    } catch (InvalidTopicException e) {
+      throw new CommandException("invalid-topic", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.topic.Acl;
+import org.siteconnect.gateway.topic.TopicLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Wires the {@link TopicRouter} onto the event bus: the page commands arriving through the bridge on this
+ * node's inbound address, and the router API for server components ({@link Addresses#ROUTER_SUBSCRIBE} etc.).
+ */
+public final class TopicRouterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicRouterVerticle.class);
+  /** Header the bridge guard stamps on every inbound page command (client headers are stripped). */
+  public static final String CONNECTION_HEADER = "sc-conn";
+
+  private final GatewayConfig config;
+  private final String nodeId;
+  private final PageConnections connections;
+  private TopicRouter router;
+
+  public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections) {
+    this.config = config;
+    this.nodeId = nodeId;
+    this.connections = connections;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventBus eb = vertx.eventBus();
+    GatewayConfig.Topics t = config.topics();
+    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()), t.retainedMaxMessages(),
+        t.retainedMaxBytes(), new Acl(config.acl().subscribe(), config.acl().publish()),
+        config.bridge().maxSubscriptionsPerSession(), new Output(eb));
+    List<MessageConsumer<?>> consumers = List.of(
+        eb.<JsonObject>consumer(Addresses.inbound(nodeId), this::onPageCommand),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
+        eb.<JsonObject>consumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
+        eb.<JsonObject>consumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
+        eb.<JsonObject>consumer(Addresses.ROUTER_PUBLISH, this::onPublish));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
+
+  private void onPageCommand(Message<JsonObject> message) {
+    String connectionId = message.headers().get(CONNECTION_HEADER);
+    PageConnection connection = connectionId == null ? null : connections.get(connectionId);
+    if (connection == null || !connection.isOpen()) {
+      return; // closed meanwhile, or not from the bridge: nobody to answer
+    }
+    JsonObject body = message.body();
+    String op = body.getValue("op") instanceof String s ? s : null;
+    String ref = body.getValue("id") instanceof String s ? s : body.getValue("mid") instanceof String m ? m : null;
+    try {
+      switch (op == null ? "" : op) {
+        case "hello" -> hello(connection, body);
+        case "sub" -> router.pageSubscribe(connectionId, requireString(body, "id"), requireString(body, "filter"));
+        case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
+        case "pub" -> publish(connection, body);
+        case "bye" -> bye(connectionId);
+        default -> throw new TopicRouter.CommandException("bad-request",
+            "unknown op '" + op + "' (expected hello, sub, unsub, pub or bye)");
+      }
+    } catch (TopicRouter.CommandException e) {
+      connections.write(connection, PageFrames.error(e.code(), e.getMessage(), ref));
+    } catch (RuntimeException e) {
+      LOG.warn("page command failed [{}]", connectionId, e);
+      connections.write(connection, PageFrames.error("internal", "the gateway could not handle this command", ref));
+    }
+  }
+
+  private void publish(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+    Object retain = body.getValue("retain");
+    if (retain != null && !(retain instanceof Boolean)) {
+      throw new TopicRouter.CommandException("bad-request", "'retain' must be true or false");
+    }
+    Object mid = body.getValue("mid");
+    if (mid != null && !(mid instanceof String)) {
+      throw new TopicRouter.CommandException("bad-request", "'mid' must be a string");
+    }
+    router.pagePublish(connection.id(), requireString(body, "topic"), body.getValue("payload"), Boolean.TRUE.equals(retain));
+    if (mid != null) {
+      connections.write(connection, PageFrames.rec(new JsonObject().put("op", "puback").put("mid", mid)));
+    }
+  }
+
+  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+    if (router.hasPage(connection.id())) {
+      throw new TopicRouter.CommandException("bad-request", "this connection already has a page session");
+    }
+    String site = requireString(body, "site");
+    Object resume = body.getValue("resume");
+    if (resume != null && !(resume instanceof String)) {
+      throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
+    }
+    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id());
+    vertx.eventBus().<JsonObject>request(Addresses.SESSION_HELLO, request)
+        .onSuccess(reply -> {
+          JsonObject session = reply.body();
+          if (!connection.isOpen()) {
+            vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", session.getString("sid")));
+            return;
+          }
+          router.attachPage(connection, session.getString("sid"));
+          connections.write(connection, PageFrames.rec(new JsonObject().put("op", "session")
+              .put("code", session.getString("code")).put("resume", session.getString("resume"))
+              .put("resumed", session.getBoolean("resumed", false))));
+        })
+        .onFailure(err -> {
+          String code = err instanceof ReplyException r && r.failureCode() == 503 ? "busy" : "err";
+          Buffer frame = "busy".equals(code)
+              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", err.getMessage()))
+              : PageFrames.error(err.getMessage(), describeHelloFailure(err.getMessage()), null);
+          connections.write(connection, frame);
+        });
+  }
+
+  private static String describeHelloFailure(String code) {
+    return switch (code == null ? "" : code) {
+      case "unknown-site" -> "no site with this key is configured on the gateway";
+      case "unknown-resume" -> "the session to resume has ended";
+      default -> "the page session could not be started";
+    };
+  }
+
+  private void bye(String connectionId) {
+    String sid = router.sessionOf(connectionId);
+    router.detachPage(connectionId);
+    if (sid != null) {
+      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("bye", true));
+    }
+  }
+
+  private void onConnectionClosed(Message<JsonObject> message) {
+    String connectionId = message.body().getString("conn");
+    String sid = router.sessionOf(connectionId);
+    router.detachPage(connectionId);
+    if (sid != null) {
+      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid));
+    }
+  }
+
+  // ---- router API for server components ----------------------------------------------------------------------
+
+  private void onSubscribe(Message<JsonObject> message) {
+    answer(message, () -> router.subscribeAddress(requireString(message.body(), "filter"),
+        requireString(message.body(), "address")));
+  }
+
+  private void onUnsubscribe(Message<JsonObject> message) {
+    answer(message, () -> router.unsubscribeAddress(requireString(message.body(), "filter"),
+        requireString(message.body(), "address")));
+  }
+
+  private void onPublish(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    answer(message, () -> router.publish(requireString(body, "topic"), body.getValue("payload"),
+        body.getBoolean("retain", false)));
+  }
+
+  private interface Command {
+    void run() throws TopicRouter.CommandException;
+  }
+
+  private static void answer(Message<JsonObject> message, Command command) {
+    try {
+      if (message.body() == null) {
+        throw new TopicRouter.CommandException("bad-request", "a JSON object body is required");
+      }
+      command.run();
+      message.reply(new JsonObject().put("ok", true));
+    } catch (TopicRouter.CommandException e) {
+      message.fail(400, e.code() + ": " + e.getMessage());
+    } catch (ClassCastException e) {
+      message.fail(400, "bad-request: a field has the wrong type");
+    }
+  }
+
+  private static String requireString(JsonObject body, String field) throws TopicRouter.CommandException {
+    Object v = body.getValue(field);
+    if (!(v instanceof String s)) {
+      throw new TopicRouter.CommandException("bad-request", "'" + field + "' must be a string");
+    }
+    return s;
+  }
+
+  /** Deliveries: page sockets through {@link PageConnections}, components by event-bus send. */
+  private final class Output implements RouterOutput {
+    private final EventBus eb;
+
+    Output(EventBus eb) {
+      this.eb = eb;
+    }
+
+    @Override
+    public void toPages(List<PageConnection> targets, Buffer frame) {
+      connections.writeAll(targets, frame);
+    }
+
+    @Override
+    public void toPage(PageConnection target, Buffer frame) {
+      connections.write(target, frame);
+    }
+
+    @Override
+    public void toAddress(String address, TopicMessage message) {
+      eb.send(address, message);
+    }
+  }
+}

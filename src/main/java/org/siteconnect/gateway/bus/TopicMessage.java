@@ -1,0 +1,58 @@
+package org.siteconnect.gateway.bus;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A message delivered by the router to a server component subscribed on an event-bus address. Created once
+ * per publish and shared by every local recipient (the codec does not copy it): treat the payload as
+ * read-only.
+ *
+ * @param topic    the concrete server-form topic (e.g. {@code pagesession/<sid>/chat/trigger})
+ * @param payload  a JSON value: JsonObject, JsonArray, String, Number, Boolean or null
+ * @param retained true when replayed from the retained store on subscribe
+ */
+public record TopicMessage(String topic, Object payload, boolean retained) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("topic", topic).put("payload", payload).put("retained", retained);
+  }
+
+  public static TopicMessage fromJson(JsonObject json) {
+    return new TopicMessage(json.getString("topic"), json.getValue("payload"), json.getBoolean("retained", false));
+  }
+
+  /** Local deliveries share the instance; clustered ones travel as JSON. */
+  public static final class Codec implements MessageCodec<TopicMessage, TopicMessage> {
+    public static final String NAME = "sc.topic-message";
+
+    @Override
+    public void encodeToWire(Buffer buffer, TopicMessage message) {
+      Buffer json = Json.encodeToBuffer(message.toJson());
+      buffer.appendInt(json.length()).appendBuffer(json);
+    }
+
+    @Override
+    public TopicMessage decodeFromWire(int pos, Buffer buffer) {
+      int length = buffer.getInt(pos);
+      return fromJson(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
+    }
+
+    @Override
+    public TopicMessage transform(TopicMessage message) {
+      return message;
+    }
+
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package org.siteconnect.gateway.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration, read once at start-up from {@code conf/config.json} (or {@code -conf FILE}) with
+ * environment overrides applied. Every key has a default that starts a working single node; a bad value
+ * fails with a {@link ConfigException} naming the key.
+ */
+public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
+                            AclGrants acl, List<Site> sites) {
+
+  /** Environment variables that override single keys (documented in the README). */
+  public static final Map<String, String> ENV_OVERRIDES = Map.of(
+      "SC_HTTP_HOST", "http.host",
+      "SC_HTTP_PORT", "http.port",
+      "SC_PUBLIC_ORIGIN", "http.publicOrigin",
+      "SC_MAX_SESSIONS", "sessions.maxSessions");
+
+  public record Http(String host, int port, String publicOrigin, int maxBodyBytes) {}
+
+  /** Limits on what one SockJS connection may push at us. */
+  public record Bridge(long pingTimeoutMs, long sessionTimeoutMs, int maxFrameBytes, int maxHandlersPerSocket,
+                       int maxMessagesPerSecond, int maxSubscriptionsPerSession) {}
+
+  public record Topics(int maxBytes, int maxLevels, int retainedMaxMessages, long retainedMaxBytes) {}
+
+  public record Sessions(int codeLength, int codeTtlSeconds, int maxSessions) {}
+
+  /** How the frame backs off when the gateway is busy or unreachable. */
+  public record ClientRetry(int retryMax, long retryBaseMs, long retryMaxMs) {}
+
+  /** Patterns a page may subscribe to / publish on among the global topics (DESIGN §3.2). */
+  public record AclGrants(List<String> subscribe, List<String> publish) {}
+
+  /** A customer site: its key (the {@code data-code} in the page) and the exact origins its pages live on. */
+  public record Site(String key, String name, List<String> origins) {}
+
+  public Optional<Site> site(String key) {
+    return sites.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  /** Reads the tree; throws {@link ConfigException} on the first bad key. */
+  public static GatewayConfig from(JsonObject json) {
+    ConfigReader root = new ConfigReader(json, "");
+    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "sites");
+    return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
+        sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
+        sites(root));
+  }
+
+  private static Http http(ConfigReader r) {
+    r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes");
+    String host = r.nonBlank("host", "0.0.0.0");
+    int port = r.integer("port", 8080, 0, 65_535);
+    String publicOrigin = r.string("publicOrigin", "http://localhost:" + port);
+    requireOrigin(r.key("publicOrigin"), publicOrigin);
+    return new Http(host, port, publicOrigin, r.integer("maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
+  }
+
+  private static Bridge bridge(ConfigReader r) {
+    r.allowOnly("pingTimeoutMs", "sessionTimeoutMs", "maxFrameBytes", "maxHandlersPerSocket",
+        "maxMessagesPerSecond", "maxSubscriptionsPerSession");
+    // Hidden tabs throttle timers in cross-origin frames to one a minute: 90 s is the floor (DESIGN §5).
+    return new Bridge(
+        r.number("pingTimeoutMs", 120_000, 90_000, 3_600_000),
+        r.number("sessionTimeoutMs", 120_000, 90_000, 3_600_000),
+        r.integer("maxFrameBytes", 64 * 1024, 1024, 16 * 1024 * 1024),
+        r.integer("maxHandlersPerSocket", 4, 1, 1000),
+        r.integer("maxMessagesPerSecond", 100, 1, 100_000),
+        r.integer("maxSubscriptionsPerSession", 200, 1, 100_000));
+  }
+
+  private static Topics topics(ConfigReader r) {
+    r.allowOnly("maxBytes", "maxLevels", "retainedMaxMessages", "retainedMaxBytes");
+    return new Topics(
+        r.integer("maxBytes", 65_535, 1, 65_535),
+        r.integer("maxLevels", 32, 1, 1024),
+        r.integer("retainedMaxMessages", 100_000, 0, 10_000_000),
+        r.number("retainedMaxBytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
+  }
+
+  private static Sessions sessions(ConfigReader r) {
+    r.allowOnly("codeLength", "codeTtlSeconds", "maxSessions");
+    return new Sessions(
+        r.integer("codeLength", 6, 4, 12),
+        r.integer("codeTtlSeconds", 20 * 60, 10, 7 * 24 * 3600),
+        r.integer("maxSessions", 20_000, 0, 10_000_000));
+  }
+
+  private static ClientRetry client(ConfigReader r) {
+    r.allowOnly("retryMax", "retryBaseMs", "retryMaxMs");
+    ClientRetry c = new ClientRetry(
+        r.integer("retryMax", 8, 0, 1000),
+        r.number("retryBaseMs", 1000, 10, 600_000),
+        r.number("retryMaxMs", 30_000, 10, 3_600_000));
+    if (c.retryMaxMs() < c.retryBaseMs()) {
+      throw new ConfigException(r.key("retryMaxMs"), "must not be smaller than retryBaseMs");
+    }
+    return c;
+  }
+
+  private static AclGrants acl(ConfigReader r) {
+    r.allowOnly("subscribe", "publish");
+    return new AclGrants(r.strings("subscribe", List.of()), r.strings("publish", List.of()));
+  }
+
+  private static List<Site> sites(ConfigReader root) {
+    List<ConfigReader> entries = root.objects("sites");
+    Set<String> keys = new HashSet<>();
+    return entries.stream().map(r -> {
+      r.allowOnly("key", "name", "origins");
+      String key = r.nonBlank("key", null);
+      if (!key.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new ConfigException(r.key("key"), "must be 1-64 letters, digits, '_' or '-'");
+      }
+      if (!keys.add(key)) {
+        throw new ConfigException(r.key("key"), "duplicate site key '" + key + "'");
+      }
+      List<String> origins = r.strings("origins", List.of());
+      for (int i = 0; i < origins.size(); i++) {
+        requireOrigin(r.key("origins") + "[" + i + "]", origins.get(i));
+      }
+      return new Site(key, r.string("name", key), origins);
+    }).toList();
+  }
+
+  /** An origin is exactly scheme://host[:port]: no path, no trailing slash, no wildcard. */
+  static void requireOrigin(String key, String origin) {
+    try {
+      URI uri = new URI(origin);
+      boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null && uri.getRawPath().isEmpty() && uri.getRawQuery() == null
+          && uri.getRawFragment() == null && uri.getRawUserInfo() == null
+          && origin.equals(uri.getScheme() + "://" + uri.getRawAuthority());
+      if (ok) {
+        return;
+      }
+    } catch (Exception ignored) {
+      // reported below
+    }
+    throw new ConfigException(key, "must be an exact origin like https://shop.example (got '" + origin + "')");
+  }
+}

@@ -1,0 +1,58 @@
+package org.siteconnect.gateway.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.security.SecureRandom;
+
+/**
+ * Contact codes (DESIGN §4): random digits, unique among live sessions. Uniqueness is claimed with
+ * {@code putIfAbsent} on a shared-data map, which is cluster-wide when the node is clustered.
+ */
+final class ContactCodes {
+  static final int MAX_ATTEMPTS = 32;
+  private final SecureRandom random = new SecureRandom();
+  private final AsyncMap<String, String> owners;
+  private final int length;
+
+  ContactCodes(AsyncMap<String, String> owners, int length) {
+    this.owners = owners;
+    this.length = length;
+  }
+
+  String randomCode() {
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append((char) ('0' + random.nextInt(10)));
+    }
+    return sb.toString();
+  }
+
+  /** Claims a fresh code for the session; fails only when {@value #MAX_ATTEMPTS} random draws were all taken. */
+  Future<String> claim(String sessionId) {
+    return claim(sessionId, 1);
+  }
+
+  private Future<String> claim(String sessionId, int attempt) {
+    String code = randomCode();
+    return owners.putIfAbsent(code, sessionId).compose(previous -> {
+      if (previous == null) {
+        return Future.succeededFuture(code);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        return Future.failedFuture("no free contact code after " + MAX_ATTEMPTS + " attempts");
+      }
+      return claim(sessionId, attempt + 1);
+    });
+  }
+
+  /** Frees the code if this session still owns it. */
+  Future<Void> release(String code, String sessionId) {
+    return owners.removeIfPresent(code, sessionId).mapEmpty();
+  }
+
+  /** Which session a code belongs to, or null for unknown/ended codes. */
+  Future<String> owner(String code) {
+    return owners.get(code);
+  }
+}

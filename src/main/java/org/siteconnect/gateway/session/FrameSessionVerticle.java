@@ -1,0 +1,108 @@
+package org.siteconnect.gateway.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
+ * resume tokens for reconnects; the session cap; idle expiry.
+ */
+public final class FrameSessionVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(FrameSessionVerticle.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  static final String CODES_MAP = "sc.contact-codes";
+
+  private final GatewayConfig config;
+  private PageSessions sessions;
+  private ContactCodes codes;
+
+  public FrameSessionVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig.Sessions s = config.sessions();
+    long ttl = s.codeTtlSeconds() * 1000L;
+    sessions = new PageSessions(s.maxSessions(), ttl, Math.min(ttl, 30_000));
+    EventBus eb = vertx.eventBus();
+    return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
+      codes = new ContactCodes(map, s.codeLength());
+      vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
+      return Future.all(
+          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion());
+    });
+  }
+
+  private void hello(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String siteKey = body.getString("site");
+    if (siteKey == null || config.site(siteKey).isEmpty()) {
+      message.fail(404, "unknown-site");
+      return;
+    }
+    String resume = body.getString("resume");
+    if (resume != null) {
+      var resumed = sessions.resume(resume, siteKey);
+      if (resumed.isPresent()) {
+        PageSession session = resumed.get();
+        message.reply(answer(session, true));
+        return;
+      }
+    }
+    if (sessions.atCapacity()) {
+      message.fail(503, "session-cap");
+      return;
+    }
+    String sessionId = randomToken();
+    codes.claim(sessionId)
+        .onSuccess(code -> {
+          PageSession session = new PageSession(sessionId, siteKey, randomToken(), code);
+          sessions.add(session);
+          LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
+          message.reply(answer(session, false));
+        })
+        .onFailure(err -> {
+          LOG.warn("no contact code for a new session [{}]", err.getMessage());
+          message.fail(503, "no-code");
+        });
+  }
+
+  private static JsonObject answer(PageSession session, boolean resumed) {
+    return new JsonObject().put("sid", session.id).put("code", session.code)
+        .put("resume", session.resumeToken).put("resumed", resumed);
+  }
+
+  private void detached(Message<JsonObject> message) {
+    String sid = message.body().getString("sid");
+    if (sid != null) {
+      sessions.detached(sid, message.body().getBoolean("bye", false), System.currentTimeMillis());
+    }
+  }
+
+  private void expire() {
+    for (PageSession ended : sessions.expire(System.currentTimeMillis())) {
+      codes.release(ended.code, ended.id);
+      vertx.eventBus().publish(Addresses.SESSION_END, new JsonObject().put("sid", ended.id));
+      LOG.debug("page session ended [{}]", ended.id);
+    }
+  }
+
+  /** 128 random bits, URL-safe. */
+  static String randomToken() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

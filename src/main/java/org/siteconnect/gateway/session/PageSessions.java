@@ -1,0 +1,76 @@
+package org.siteconnect.gateway.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Live page sessions of this node, by id and by resume token. A session lives while a connection holds it;
+ * once detached it ends after the idle TTL, or after the short resume grace when the page said {@code bye}
+ * (it is unloading; a navigation to the next page of the site resumes within the grace).
+ * Not thread-safe: owned by the frame-session verticle.
+ */
+final class PageSessions {
+  private final int maxSessions;
+  private final long idleTtlMillis;
+  private final long resumeGraceMillis;
+  private final Map<String, PageSession> byId = new HashMap<>();
+  private final Map<String, PageSession> byResumeToken = new HashMap<>();
+
+  PageSessions(int maxSessions, long idleTtlMillis, long resumeGraceMillis) {
+    this.maxSessions = maxSessions;
+    this.idleTtlMillis = idleTtlMillis;
+    this.resumeGraceMillis = resumeGraceMillis;
+  }
+
+  boolean atCapacity() {
+    return byId.size() >= maxSessions;
+  }
+
+  void add(PageSession session) {
+    byId.put(session.id, session);
+    byResumeToken.put(session.resumeToken, session);
+  }
+
+  /** A reconnecting page of the same site takes its session back; the idle clock stops. */
+  Optional<PageSession> resume(String resumeToken, String siteKey) {
+    PageSession session = byResumeToken.get(resumeToken);
+    if (session == null || !session.siteKey.equals(siteKey)) {
+      return Optional.empty();
+    }
+    session.expiresAt = Long.MAX_VALUE;
+    return Optional.of(session);
+  }
+
+  void detached(String sessionId, boolean bye, long now) {
+    PageSession session = byId.get(sessionId);
+    if (session != null) {
+      session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
+    }
+  }
+
+  /** Removes and returns the sessions whose time is up. */
+  List<PageSession> expire(long now) {
+    List<PageSession> ended = new ArrayList<>();
+    for (Iterator<PageSession> it = byId.values().iterator(); it.hasNext(); ) {
+      PageSession session = it.next();
+      if (session.expiresAt <= now) {
+        it.remove();
+        byResumeToken.remove(session.resumeToken);
+        ended.add(session);
+      }
+    }
+    return ended;
+  }
+
+  Optional<PageSession> get(String sessionId) {
+    return Optional.ofNullable(byId.get(sessionId));
+  }
+
+  int size() {
+    return byId.size();
+  }
+}

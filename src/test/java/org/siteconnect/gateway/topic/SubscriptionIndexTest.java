@@ -1,0 +1,285 @@
+package org.siteconnect.gateway.topic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.siteconnect.gateway.topic.TopicSyntaxTest.assertRule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Subscribe, unsubscribe and fan-out through {@link SubscriptionIndex} (DESIGN §3.3). */
+class SubscriptionIndexTest {
+
+  private final SubscriptionIndex<String> index = new SubscriptionIndex<>();
+
+  @Test
+  @DisplayName("an exact subscription receives its topic and nothing else")
+  void exact() {
+    assertTrue(index.subscribe("chat/room1", "alice"));
+    assertEquals(List.of("alice"), recipients("chat/room1"));
+    assertEquals(List.of(), recipients("chat/room2"));
+    assertEquals(List.of(), recipients("chat"));
+    assertEquals(1, index.exactCount());
+    assertEquals(0, index.wildcardCount());
+  }
+
+  @Test
+  @DisplayName("subscribing twice to the same filter is a no-op that returns false")
+  void idempotent() {
+    assertTrue(index.subscribe("a/b", "alice"));
+    assertFalse(index.subscribe("a/b", "alice"));
+    assertFalse(index.subscribe(TopicFilter.parse("a/b"), "alice"));
+    assertTrue(index.subscribe("a/+", "alice"));
+    assertFalse(index.subscribe("a/+", "alice"));
+    assertEquals(1, index.exactCount());
+    assertEquals(1, index.wildcardCount());
+    assertEquals(1, index.subscriberCount());
+    assertEquals(List.of("alice"), recipients("a/b"));
+  }
+
+  @Test
+  @DisplayName("wildcard subscriptions receive every topic they match")
+  void wildcard() {
+    index.subscribe("chat/+/in", "plus");
+    index.subscribe("chat/#", "hash");
+    index.subscribe("#", "everything");
+    assertEquals(Set.of("plus", "hash", "everything"), Set.copyOf(recipients("chat/room1/in")));
+    assertEquals(Set.of("hash", "everything"), Set.copyOf(recipients("chat")));
+    assertEquals(Set.of("everything"), Set.copyOf(recipients("other")));
+    assertEquals(List.of(), recipients("$SYS/load"));
+    assertEquals(3, index.wildcardCount());
+  }
+
+  @Test
+  @DisplayName("a subscriber with several matching filters gets each message exactly once")
+  void dedupe() {
+    for (String filter : List.of("a/b", "a/+", "a/#", "#", "+/b")) {
+      index.subscribe(filter, "alice");
+    }
+    index.subscribe("a/+", "bob");
+    index.subscribe("a/b", "carol");
+    List<String> got = recipients("a/b");
+    assertEquals(3, got.size(), got.toString());
+    assertEquals(Set.of("alice", "bob", "carol"), Set.copyOf(got));
+  }
+
+  @Test
+  @DisplayName("dedupe also holds when more than eight filters match one topic")
+  void dedupeManyLists() {
+    List<String> filters = List.of("#", "a/#", "a/b/#", "a/b/c/#", "a/b/c/d/#", "a/b/c/d", "+/b/c/d", "a/+/c/d",
+        "a/b/+/d", "a/b/c/+", "+/+/c/d", "+/+/+/+");
+    for (int i = 0; i < filters.size(); i++) {
+      index.subscribe(filters.get(i), "alice");
+      index.subscribe(filters.get(i), "sub" + i);
+    }
+    List<String> got = recipients("a/b/c/d");
+    assertEquals(filters.size() + 1, got.size(), got.toString());
+    assertEquals(filters.size() + 1, Set.copyOf(got).size());
+  }
+
+  @Test
+  @DisplayName("each shared group gives a message to one member, round robin: 3 members, 9 messages, 3 each")
+  void sharedRoundRobin() {
+    for (String member : List.of("m1", "m2", "m3")) {
+      assertTrue(index.subscribe("$share/workers/jobs/+", member));
+    }
+    index.subscribe("jobs/#", "auditor");
+    Map<String, Integer> received = new HashMap<>();
+    for (int i = 0; i < 9; i++) {
+      index.match(TopicName.parse("jobs/" + i), s -> received.merge(s, 1, Integer::sum));
+    }
+    assertEquals(Map.of("m1", 3, "m2", 3, "m3", 3, "auditor", 9), received);
+    assertEquals(3, index.sharedCount());
+    assertEquals(1, index.wildcardCount());
+  }
+
+  @Test
+  @DisplayName("two groups on the same filter each deliver once; an exact shared filter works too")
+  void sharedGroups() {
+    index.subscribe("$share/a/orders", "a1");
+    index.subscribe("$share/a/orders", "a2");
+    index.subscribe("$share/b/orders", "b1");
+    List<String> got = recipients("orders");
+    assertEquals(2, got.size(), got.toString());
+    assertTrue(got.contains("b1"));
+    assertTrue(got.contains("a1") ^ got.contains("a2"));
+    assertEquals(3, index.sharedCount());
+    assertEquals(0, index.exactCount());
+  }
+
+  @Test
+  @DisplayName("shared subscriptions can be made from a SharedFilter or a '$share/' TopicFilter, and removed")
+  void sharedForms() {
+    assertTrue(index.subscribeShared(SharedFilter.parse("$share/g/x/#"), "m1"));
+    assertFalse(index.subscribe(TopicFilter.parse("$share/g/x/#"), "m1"));
+    assertFalse(index.subscribe("$share/g/x/#", "m1"));
+    assertEquals(1, index.sharedCount());
+    assertFalse(index.unsubscribe("x/#", "m1"));
+    assertTrue(index.unsubscribe("$share/g/x/#", "m1"));
+    assertEquals(List.of(), recipients("x/y"));
+    assertTrue(index.isEmpty());
+  }
+
+  @Test
+  @DisplayName("unsubscribe removes one subscription, returns false if absent and rejects invalid filters")
+  void unsubscribe() {
+    index.subscribe("a/+", "alice");
+    index.subscribe("a/b", "alice");
+    assertTrue(index.unsubscribe("a/+", "alice"));
+    assertFalse(index.unsubscribe("a/+", "alice"));
+    assertFalse(index.unsubscribe("a/b", "bob"));
+    assertFalse(index.unsubscribe("never/subscribed", "alice"));
+    assertEquals(List.of("alice"), recipients("a/b"));
+    assertEquals(List.of(), recipients("a/c"));
+    assertRule("hash-not-last", () -> index.unsubscribe("a/#/b", "alice"));
+    assertRule("bad-share", () -> index.unsubscribe("$share/g", "alice"));
+    assertRule("wildcard-not-whole-level", () -> index.subscribe("a+", "alice"));
+    assertEquals(1, index.exactCount());
+    assertEquals(0, index.wildcardCount());
+  }
+
+  @Test
+  @DisplayName("unsubscribeAll removes every subscription of one subscriber and returns how many")
+  void unsubscribeAll() {
+    index.subscribe("a/b", "alice");
+    index.subscribe("a/#", "alice");
+    index.subscribe("$share/g/a/b", "alice");
+    index.subscribe("a/b", "bob");
+    assertEquals(3, index.unsubscribeAll("alice"));
+    assertEquals(0, index.unsubscribeAll("alice"));
+    assertEquals(List.of("bob"), recipients("a/b"));
+    assertEquals(1, index.exactCount());
+    assertEquals(0, index.wildcardCount());
+    assertEquals(0, index.sharedCount());
+    assertEquals(1, index.subscriberCount());
+    assertEquals(1, index.unsubscribeAll("bob"));
+    assertTrue(index.isEmpty());
+  }
+
+  @Test
+  @DisplayName("a filter starting with a wildcard never matches '$' or '~' topics; a '$' filter does")
+  void reservedTopics() {
+    index.subscribe("#", "hash");
+    index.subscribe("+/x", "plus");
+    index.subscribe("$SYS/#", "sys");
+    index.subscribe("~pagesession/+", "session");
+    assertEquals(List.of("sys"), recipients("$SYS/x"));
+    assertEquals(List.of(), recipients("~/x"));
+    assertEquals(List.of("session"), recipients("~pagesession/x"));
+    assertEquals(Set.of("hash", "plus"), Set.copyOf(recipients("a/x")));
+  }
+
+  @Test
+  @DisplayName("one publish fans out to 10,000 subscribers of one exact topic, each once")
+  void fanOut() {
+    List<String> subscribers = IntStream.range(0, 10_000).mapToObj(i -> "page-" + i).toList();
+    subscribers.forEach(s -> index.subscribe("site/42/broadcast", s));
+    List<String> got = recipients("site/42/broadcast");
+    assertEquals(10_000, got.size());
+    assertEquals(Set.copyOf(subscribers), Set.copyOf(got));
+
+    for (int i = 0; i < 10_000; i += 2) {
+      assertTrue(index.unsubscribe("site/42/broadcast", "page-" + i));
+    }
+    got = recipients("site/42/broadcast");
+    assertEquals(5_000, got.size());
+    assertTrue(got.stream().allMatch(s -> Integer.parseInt(s.substring(5)) % 2 == 1));
+    assertEquals(5_000, index.exactCount());
+    assertEquals(5_000, index.subscriberCount());
+  }
+
+  @Test
+  @DisplayName("after 10,000 random subscribes and their unsubscribes nothing is left: counts 0, trie pruned")
+  void noLeakAfterChurn() {
+    Random random = new Random(42);
+    List<String[]> subscriptions = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      String filter = randomFilter(random);
+      if (random.nextInt(10) == 0) {
+        filter = "$share/g" + random.nextInt(3) + "/" + filter;
+      }
+      String subscriber = "s" + random.nextInt(500);
+      if (index.subscribe(filter, subscriber)) {
+        subscriptions.add(new String[] {filter, subscriber});
+      }
+    }
+    assertTrue(index.exactCount() > 0 && index.wildcardCount() > 0 && index.sharedCount() > 0);
+    assertEquals(subscriptions.size(), index.exactCount() + index.wildcardCount() + index.sharedCount());
+    java.util.Collections.shuffle(subscriptions, random);
+    for (String[] subscription : subscriptions) {
+      assertTrue(index.unsubscribe(subscription[0], subscription[1]), subscription[0]);
+    }
+    assertCountsZeroAndPruned();
+  }
+
+  @Test
+  @DisplayName("unsubscribeAll after churn leaves nothing either")
+  void noLeakAfterUnsubscribeAll() {
+    Random random = new Random(7);
+    for (int i = 0; i < 10_000; i++) {
+      index.subscribe(randomFilter(random), "s" + random.nextInt(100));
+    }
+    int removed = 0;
+    for (int s = 0; s < 100; s++) {
+      removed += index.unsubscribeAll("s" + s);
+    }
+    assertTrue(removed > 0);
+    assertCountsZeroAndPruned();
+  }
+
+  @Test
+  @DisplayName("a sink may match again, but must not change subscriptions during match")
+  void changesDuringMatch() {
+    index.subscribe("a", "alice");
+    index.subscribe("b", "bob");
+    List<String> nested = new ArrayList<>();
+    index.match(TopicName.parse("a"), s -> index.match(TopicName.parse("b"), nested::add));
+    assertEquals(List.of("bob"), nested);
+    assertThrows(IllegalStateException.class,
+        () -> index.match(TopicName.parse("a"), s -> index.unsubscribe("a", s)));
+    assertEquals(List.of("alice"), recipients("a"), "the failed change left the index intact");
+  }
+
+  @Test
+  @DisplayName("string filters are parsed with the index's limits")
+  void limits() {
+    SubscriptionIndex<String> small = new SubscriptionIndex<>(new TopicLimits(8, 2));
+    assertTrue(small.subscribe("a/b", "alice"));
+    assertRule("too-deep", () -> small.subscribe("a/b/c", "alice"));
+    assertRule("too-long", () -> small.subscribe("abcdefghi", "alice"));
+  }
+
+  private void assertCountsZeroAndPruned() {
+    assertEquals(0, index.exactCount());
+    assertEquals(0, index.wildcardCount());
+    assertEquals(0, index.sharedCount());
+    assertEquals(0, index.subscriberCount());
+    assertTrue(index.isEmpty(), "no map entries or trie nodes left");
+  }
+
+  private List<String> recipients(String topic) {
+    return index.match(TopicName.parse(topic));
+  }
+
+  static String randomFilter(Random random) {
+    int depth = 1 + random.nextInt(5);
+    String[] levels = {"a", "b", "c", "", "+", "$s", "~p"};
+    String filter = IntStream.range(0, depth)
+        .mapToObj(i -> levels[random.nextInt(levels.length)])
+        .collect(Collectors.joining("/"));
+    if (random.nextInt(5) == 0) {
+      filter = filter + "/#";
+    }
+    return filter.isEmpty() ? "#" : filter;
+  }
+}

@@ -1,0 +1,60 @@
+// Demo host page: loads site_connect.js from this gateway (data-no-init + start, the single-page-app form),
+// logs every topic it receives and publishes the seed topics.
+(function () {
+  'use strict';
+  var key = new URLSearchParams(location.search).get('site') || 'demo';
+  var src = location.origin + '/site_connect.js';
+  var log = document.getElementById('demo-log');
+  document.getElementById('demo-site').textContent = key;
+  document.getElementById('wwwchannelme').setAttribute('data-code', key);
+  document.getElementById('demo-snippet').textContent =
+    '<p id="wwwchannelme" data-code="' + key + '">NNNN</p>\n<script src="' + src + '"></script>';
+
+  function line(text, cls) {
+    var li = document.createElement('li');
+    li.textContent = new Date().toLocaleTimeString() + '  ' + text;
+    if (cls) li.className = cls;
+    log.insertBefore(li, log.firstChild);
+  }
+
+  var script = document.createElement('script');
+  script.src = src;
+  script.setAttribute('data-no-init', '');
+  script.addEventListener('load', function () {
+    var sc = window.site_connect;
+    ['~/#', '~pagesession/#', 'public/#'].forEach(function (filter) {
+      sc.subscribe(filter, function (msg, info) {
+        line(info.topic + '  ' + JSON.stringify(msg) + (info.retained ? '  (retained)' : ''));
+      }, function (ack) {
+        line('subscribed ' + ack.topic + ': ' + (ack.granted ? 'granted' : 'denied ' + (ack.reason || '')), 'ack');
+      });
+    });
+    sc.start(key);
+    var box = null;
+    new MutationObserver(function () {
+      box = box || document.getElementById('channelme-siteconnect-container');
+      if (box) document.getElementById('demo-display').textContent = box.getAttribute('data-state-display');
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state-display'] });
+
+    Array.from(document.querySelectorAll('[data-topic]')).forEach(function (b) {
+      b.addEventListener('click', function () {
+        var p = b.getAttribute('data-payload');
+        sc.publish(b.getAttribute('data-topic'), p ? JSON.parse(p) : {}, { retain: b.hasAttribute('data-retain') });
+      });
+    });
+    document.getElementById('demo-stop').addEventListener('click', function () { sc.stop_session(); });
+    document.getElementById('demo-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var f = e.target;
+      var out = document.getElementById('demo-error');
+      out.textContent = '';
+      try {
+        var text = f.payload.value.trim();
+        sc.publish(f.topic.value, text ? JSON.parse(text) : '', { retain: f.retain.checked });
+      } catch (err) {
+        out.textContent = err.message;
+      }
+    });
+  });
+  document.head.appendChild(script);
+})();

@@ -1,0 +1,265 @@
+/*! SiteConnect frame: the page session over SockJS (docs/PROTOCOL.md) */
+(function (w, d) {
+  'use strict';
+  var ORIGIN = location.origin;
+  var SITE = new URLSearchParams(location.search).get('site') || '';
+  var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame'];
+  var PING_MS = 20000;
+  var MAX_OUT = 1000; // unacknowledged publishes kept for a resend
+
+  var cfg = null; // GET /frame/config
+  var offer = null; // the parent's connect event, until cfg arrives
+  var port = null; // to the host page
+  var sock = null;
+  var inbound = null; // the address this socket sends commands to (from the welcome)
+  var live = false; // page session established on this socket
+  var token = null; // resume token
+  var code = null;
+  var attempt = 0; // reconnects since the last session
+  var busy = 0; // busy answers since the last session
+  var timer = 0;
+  var ping = 0;
+  var halted = false; // gave up, or the page is going away
+  var subs = new Map(); // wire id -> {hid (host id, 0 = ours), filter}
+  var acked = new Set(); // wire ids already acknowledged once (later subacks are resubscriptions)
+  var seen = new Map(); // topic -> JSON of the last payload the host got, for topics that came retained
+  var out = new Map(); // mid -> pub command, until puback
+  var mids = 0;
+
+  OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
+
+  // ---- the UI ----
+  function $(id) { return d.getElementById(id); }
+  function status(s) {
+    d.body.setAttribute('data-status', s);
+  }
+  function showCode() {
+    Array.from(d.querySelectorAll('.sc-code')).forEach(function (el) { el.textContent = code || '······'; });
+  }
+  function ask(topic) { toHost({ type: 'publish', topic: topic, payload: {} }); }
+  $('sc-open').addEventListener('click', function () { ask('~pagesession/show_frame'); });
+  $('sc-min').addEventListener('click', function () { ask('~pagesession/minimize_frame'); });
+  $('sc-close').addEventListener('click', function () { ask('~pagesession/hide_frame'); });
+
+  // ---- host page ⇄ frame ----
+  w.addEventListener('message', function (e) {
+    var m = e.data;
+    if (e.source !== w.parent || !m || m.sc !== 1 || m.type !== 'connect' || !e.ports || !e.ports[0]) return;
+    offer = e;
+    accept();
+  });
+
+  function accept() {
+    if (!cfg || !offer) return;
+    var e = offer;
+    offer = null;
+    if ((cfg.origins || []).indexOf(e.origin) < 0) { // DESIGN §7: the parent must be one of the site's origins
+      console.warn('site-connect frame: parent origin not allowed', e.origin);
+      status('refused');
+      return;
+    }
+    if (port) port.close();
+    port = e.ports[0];
+    port.addEventListener('message', fromHost);
+    port.start();
+    toHost({ type: 'hello' });
+    if (code) toHost({ type: 'session', code: code });
+    if (!sock && !halted) connect();
+  }
+
+  function toHost(m) {
+    m.sc = 1;
+    if (port) port.postMessage(m);
+  }
+
+  function fromHost(e) {
+    var m = e.data;
+    if (!m || m.sc !== 1) return;
+    var id = 's' + m.id;
+    switch (m.type) {
+      case 'sub':
+        if (typeof m.filter !== 'string') return;
+        subs.set(id, { hid: m.id, filter: m.filter });
+        acked.delete(id);
+        cmd({ op: 'sub', id: id, filter: m.filter });
+        break;
+      case 'unsub':
+        if (subs.delete(id)) cmd({ op: 'unsub', id: id });
+        break;
+      case 'pub':
+        var c = { op: 'pub', topic: m.topic, payload: m.payload, retain: !!m.retain, mid: 'm' + ++mids };
+        out.set(c.mid, c);
+        if (out.size > MAX_OUT) out.delete(out.keys().next().value);
+        cmd(c);
+        break;
+      case 'display':
+        d.body.setAttribute('data-display', m.state);
+        break;
+      case 'stop_session':
+        // Co-browse is not built yet: nothing to stop; the co-browse issue hooks in here.
+        break;
+    }
+  }
+
+  // ---- frame ⇄ gateway: Vert.x bridge framing over SockJS ----
+  function raw(f) {
+    if (sock && sock.readyState === 1) sock.send(JSON.stringify(f));
+  }
+  function send(body) {
+    if (inbound) raw({ type: 'send', address: inbound, body: body });
+  }
+  function cmd(body) {
+    if (live) send(body);
+  }
+  function hello() {
+    clearTimeout(timer);
+    send(token ? { op: 'hello', site: SITE, resume: token } : { op: 'hello', site: SITE });
+  }
+
+  function backoff(n) { // exponential, capped, "equal jitter"
+    var r = cfg.retry || {};
+    var cap = Math.min(r.maxMs || 30000, (r.baseMs || 1000) * Math.pow(2, n - 1));
+    return Math.round(cap / 2 + Math.random() * cap / 2);
+  }
+  function tries() { return (cfg.retry && cfg.retry.max) || 5; }
+
+  function connect() {
+    clearTimeout(timer);
+    var s = sock = new w.SockJS(ORIGIN + '/eventbus', null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
+    status('connecting');
+    s.onopen = function () {
+      clearInterval(ping);
+      ping = setInterval(function () { raw({ type: 'ping' }); }, PING_MS);
+    };
+    s.onmessage = function (e) {
+      var f;
+      try { f = JSON.parse(e.data); } catch (x) { return; }
+      if (s !== sock || !f) return;
+      if (f.type === 'rec' && f.body) { // read by the body's op; the server writes straight to the socket
+        if (f.body.op === 'welcome') {
+          inbound = f.body.send;
+          hello();
+        } else {
+          onServer(f.body);
+        }
+      } else if (f.type === 'err') {
+        console.warn('site-connect frame: bridge error', f.body);
+      }
+    };
+    s.onclose = function () {
+      if (s !== sock) return;
+      drop();
+      if (halted) return;
+      attempt++;
+      if (!code && attempt > tries()) return fail('unreachable');
+      var ms = backoff(attempt);
+      toHost({ type: 'retry', attempt: attempt, retry_in_ms: ms });
+      status('reconnecting');
+      timer = setTimeout(connect, ms);
+    };
+  }
+
+  function drop() {
+    live = false;
+    inbound = null;
+    clearInterval(ping);
+    clearTimeout(timer);
+    var s = sock;
+    sock = null;
+    if (s) { s.onclose = s.onmessage = null; s.close(); }
+  }
+
+  function fail(reason) {
+    halted = true;
+    drop();
+    status('error');
+    toHost({ type: 'error', reason: reason });
+  }
+
+  function onServer(b) {
+    switch (b.op) {
+      case 'session':
+        live = true;
+        token = b.resume;
+        attempt = busy = 0;
+        // A resumed session has no server-side subscriptions left: send them all again, then what is unacked.
+        subs.forEach(function (x, id) { cmd({ op: 'sub', id: id, filter: x.filter }); });
+        out.forEach(cmd);
+        if (b.code !== code) { code = b.code; showCode(); }
+        status('live');
+        toHost({ type: 'session', code: code });
+        break;
+      case 'busy':
+        if (++busy > tries()) return fail(b.reason || 'busy');
+        var ms = backoff(busy);
+        toHost({ type: 'retry', attempt: busy, retry_in_ms: ms });
+        status('busy');
+        timer = setTimeout(hello, ms);
+        break;
+      case 'suback':
+        var x = subs.get(b.id);
+        if (!x) return;
+        if (!b.granted) subs.delete(b.id); // denied: local-only from now on, never resubscribed
+        if (!acked.has(b.id)) {
+          acked.add(b.id);
+          if (x.hid) toHost({ type: 'suback', id: x.hid, granted: !!b.granted, reason: b.reason });
+        }
+        break;
+      case 'puback':
+        out.delete(b.mid);
+        break;
+      case 'msg':
+        var y = b.sub != null ? subs.get(b.sub) : null;
+        var j = JSON.stringify(b.payload);
+        if (b.retained) {
+          // After a reconnect the resubscriptions bring the retained messages again: pass on only what changed.
+          if (y && acked.has(b.sub) && seen.get(b.topic) === j) return;
+          seen.set(b.topic, j);
+        } else if (seen.has(b.topic)) {
+          seen.set(b.topic, j);
+        }
+        toHost({ type: 'msg', topic: b.topic, payload: b.payload, retained: !!b.retained,
+          sub: b.sub == null ? null : y ? y.hid : 0 });
+        break;
+      case 'code':
+        code = b.code;
+        showCode();
+        toHost({ type: 'code', code: code });
+        break;
+      case 'err':
+        onErr(b);
+        break;
+    }
+  }
+
+  function onErr(b) {
+    var x = b.ref != null && subs.get(b.ref);
+    if (x) { // a refused subscription: report it like a denied suback
+      onServer({ op: 'suback', id: b.ref, granted: false, reason: b.code });
+    } else if (b.ref != null && out.delete(b.ref)) {
+      toHost({ type: 'warn', message: 'publish refused: ' + b.code + (b.message ? ' (' + b.message + ')' : '') });
+    } else if (!live) { // hello refused: unknown-site, origin-not-allowed, ...
+      fail(b.code || 'refused');
+    } else if (b.code === 'no-session') {
+      live = false;
+      hello();
+    } else {
+      console.warn('site-connect frame: server error', b.code, b.message);
+    }
+  }
+
+  w.addEventListener('pagehide', function () { // the host page is leaving: end the session now
+    cmd({ op: 'bye' });
+    token = null;
+    halted = true;
+    drop();
+  });
+  w.addEventListener('pageshow', function (e) {
+    if (e.persisted && halted && port) { halted = false; attempt = 0; connect(); }
+  });
+
+  fetch('/frame/config?site=' + encodeURIComponent(SITE), { credentials: 'omit', cache: 'no-store' })
+    .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)); })
+    .then(function (c) { cfg = c; accept(); })
+    .catch(function (e) { status('unavailable'); console.warn('site-connect frame: no config for site', SITE, e.message); });
+})(window, document);

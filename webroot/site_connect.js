@@ -1,0 +1,297 @@
+/*! SiteConnect site_connect.js: the page API (docs/PROTOCOL.md, shared DESIGN §2-§3) */
+(function (w, d) {
+  'use strict';
+  if (w.site_connect) return; // loaded twice: the first copy keeps the page
+
+  // Natives captured at load: a host that patches them later does not change us.
+  var setT = w.setTimeout.bind(w);
+  var clearT = w.clearTimeout.bind(w);
+  var MC = w.MessageChannel;
+  var enc = new w.TextEncoder();
+  var json = JSON.stringify;
+  var parse = JSON.parse;
+  var warn = console.warn.bind(console);
+
+  var me = d.currentScript;
+  var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
+  var HOST = '~/site_connect/';
+  var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
+  var BOX = 'position:fixed;right:16px;bottom:16px;left:auto;top:auto;z-index:2147483000;margin:0;padding:0;' +
+    'border:0;overflow:hidden;border-radius:12px;background:transparent;transform:none;opacity:1;';
+  var SIZE = {
+    shown: 'width:360px;height:520px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);' +
+      'box-shadow:0 4px 24px rgba(0,0,0,.25);pointer-events:auto',
+    minimised: 'width:260px;height:48px;max-width:calc(100vw - 32px);max-height:48px;' +
+      'box-shadow:0 2px 12px rgba(0,0,0,.25);pointer-events:auto',
+    hidden: 'width:0;height:0;max-width:0;max-height:0;box-shadow:none;pointer-events:none'
+  };
+  var IFRAME = 'display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:transparent';
+
+  var subs = new Map(); // id -> {id, topic, L, fn, ack, remote, granted, acked}
+  var retained = new Map(); // '~/...' topic -> payload (the server keeps the others)
+  var nextId = 1;
+  var queue = []; // messages for the frame until it says hello
+  var port = null; // MessagePort once the frame accepted us
+  var pending = null; // our end of the channel offered to the frame
+  var code = null;
+  var display = 'hidden';
+  var started = 0; // generation of the running start(); 0 = stopped
+  var gens = 0;
+  var want = ''; // site key given to start()
+  var box = null;
+  var frame = null;
+  var timer = 0;
+
+  // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
+  function check(t, filter, fn) {
+    if (typeof t !== 'string') throw new TypeError('site_connect.' + fn + ': topic must be a string');
+    var L = t.split('/');
+    var why = t === '' ? 'must not be empty'
+      : t.indexOf('\0') >= 0 ? 'must not contain U+0000'
+      : enc.encode(t).length > 65535 ? 'is longer than 65535 bytes'
+      : L.length > 32 ? 'has more than 32 levels' : '';
+    for (var i = 0; i < L.length && !why; i++) {
+      var l = L[i];
+      if (/[+#]/.test(l)) {
+        why = !filter ? "a published topic must not contain '+' or '#'"
+          : l.length > 1 ? "wildcards must fill a whole level ('" + l + "')"
+          : l === '#' && i < L.length - 1 ? "'#' must be the last level" : '';
+      }
+    }
+    var s = L[0];
+    if (!why && s.charAt(0) === '~' && s !== '~' && s !== '~pagesession') why = "unknown scope '" + s + "'";
+    if (!why && !filter && s.charAt(0) === '$') why = "'$' topics are read-only to pages";
+    if (why) throw new Error('site_connect.' + fn + ": invalid topic '" + t + "': " + why);
+    return L;
+  }
+
+  function matches(F, T) { // filter levels, topic levels
+    var c = T[0].charAt(0);
+    if ((c === '$' || c === '~') && (F[0] === '+' || F[0] === '#')) return false; // MQTT-4.7.2-1, extended to '~'
+    for (var i = 0; i < F.length; i++) {
+      if (F[i] === '#') return true; // '#' also matches the parent level
+      if (i >= T.length || (F[i] !== '+' && F[i] !== T[i])) return false;
+    }
+    return F.length === T.length;
+  }
+
+  function call(fn, a, b) {
+    try { fn(a, b); } catch (e) { setT(function () { throw e; }); } // report, keep delivering
+  }
+
+  function give(s, payload, topic, ret) {
+    var info = { topic: topic };
+    if (ret) info.retained = true;
+    call(s.fn, payload, info);
+  }
+
+  // Deliver to this page's subscribers. fromServer: only live remote subscriptions; sub: only that one.
+  function deliver(topic, payload, fromServer, ret, sub) {
+    var T = topic.split('/');
+    if (T[0] === '~pagesession' && T.length === 2 && DISPLAY[T[1]]) setDisplay(DISPLAY[T[1]]);
+    Array.from(subs.values()).forEach(function (s) {
+      if (sub != null && s.id !== sub) return;
+      if (fromServer && !(s.remote && s.granted)) return;
+      if (subs.get(s.id) === s && matches(s.L, T)) give(s, payload, topic, ret);
+    });
+  }
+
+  function local(topic, payload, retain) {
+    if (retain && topic.charAt(0) === '~' && topic.charAt(1) === '/') {
+      if (payload == null || payload === '') retained.delete(topic); else retained.set(topic, payload);
+    }
+    deliver(topic, payload);
+  }
+
+  function acked(s, granted, reason) {
+    s.granted = granted;
+    if (s.acked) return;
+    s.acked = 1;
+    var a = { id: s.id, topic: s.topic, granted: granted };
+    if (reason) a.reason = reason;
+    if (s.ack) call(s.ack, a);
+  }
+
+  // ---- the frame ----
+  function post(m) {
+    m.sc = 1;
+    if (port) port.postMessage(m); else queue.push(m);
+  }
+
+  function subMsg(s) { return { sc: 1, type: 'sub', id: s.id, filter: s.topic }; }
+
+  function setDisplay(st) {
+    display = st;
+    if (box) {
+      box.setAttribute('data-state-display', st);
+      css(box, BOX + SIZE[st]);
+    }
+    if (port) port.postMessage({ sc: 1, type: 'display', state: st });
+  }
+
+  function css(el, text) {
+    text.split(';').forEach(function (p) {
+      var i = p.indexOf(':');
+      if (i > 0) el.style.setProperty(p.slice(0, i), p.slice(i + 1), 'important');
+    });
+  }
+
+  function showCode() {
+    if (code == null) return;
+    Array.from(d.querySelectorAll('[data-site-connect-code],#wwwchannelme')).forEach(function (el) {
+      if (el.textContent !== code) el.textContent = code;
+    });
+  }
+
+  function setCode(c) {
+    if (typeof c !== 'string' || c === code) return;
+    var first = code == null;
+    code = c;
+    showCode();
+    if (first) {
+      local(HOST + 'ready', { code: c }, true);
+    } else {
+      retained.set(HOST + 'ready', { code: c }); // late subscribers learn the current code
+      local(HOST + 'new_code', { code: c });
+    }
+  }
+
+  function onFrame(e) {
+    var m = e.data;
+    if (!m || m.sc !== 1) return;
+    var s = subs.get(m.id);
+    switch (m.type) {
+      case 'hello': // the frame accepted our origin: from now on all traffic uses this port
+        clearT(timer);
+        port = pending;
+        subs.forEach(function (x) { if (x.remote && x.granted !== false) port.postMessage(subMsg(x)); });
+        port.postMessage({ sc: 1, type: 'display', state: display });
+        queue.splice(0).forEach(function (q) { port.postMessage(q); });
+        break;
+      case 'session': case 'code': setCode(m.code); break;
+      case 'retry': local(HOST + 'retry', { attempt: m.attempt, retry_in_ms: m.retry_in_ms }); break;
+      case 'error': local(HOST + 'error', { reason: m.reason }); break;
+      case 'suback': if (s) acked(s, !!m.granted, m.reason); break;
+      case 'msg': if (typeof m.topic === 'string') deliver(m.topic, m.payload, 1, m.retained, m.sub); break;
+      case 'publish': // the frame's own controls (minimise, close) publish as the page would
+        try { api.publish(m.topic, m.payload); } catch (x) { warn(x.message); }
+        break;
+      case 'warn': warn('site_connect: ' + m.message); break;
+    }
+  }
+
+  function onLoad() { // every (re)load of the frame gets a fresh channel
+    if (pending) pending.close();
+    port = null;
+    var ch = new MC();
+    pending = ch.port1;
+    pending.addEventListener('message', onFrame);
+    pending.start();
+    frame.contentWindow.postMessage({ sc: 1, type: 'connect' }, ORIGIN, [ch.port2]); // exact origin, never '*'
+    clearT(timer);
+    timer = setT(function () { local(HOST + 'error', { reason: 'frame-unavailable' }); }, 10000);
+  }
+
+  function siteKey() {
+    var p = d.getElementById('wwwchannelme');
+    return want || (p && p.getAttribute('data-code')) || (me && me.getAttribute('data-code')) || '';
+  }
+
+  function mount(gen) {
+    if (gen !== started || box) return;
+    var key = siteKey();
+    if (!key) {
+      started = 0; // a later start(siteKey) may still begin
+      local(HOST + 'error', { reason: 'no-site-key' });
+      return;
+    }
+    want = key;
+    box = d.createElement('div');
+    box.id = 'channelme-siteconnect-container';
+    box.className = 'site-connect-container';
+    frame = d.createElement('iframe');
+    frame.className = 'site-connect-frame';
+    frame.title = 'SiteConnect';
+    css(frame, IFRAME);
+    frame.addEventListener('load', onLoad);
+    frame.src = ORIGIN + '/frame/?site=' + encodeURIComponent(key);
+    box.appendChild(frame);
+    setDisplay(display);
+    d.body.appendChild(box);
+    showCode();
+  }
+
+  function stop() {
+    if (!started) return;
+    started = 0;
+    clearT(timer);
+    if (pending) pending.close();
+    if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
+    port = pending = box = frame = null;
+    code = null;
+    retained.delete(HOST + 'ready');
+  }
+
+  function start(siteKey) {
+    if (siteKey != null && typeof siteKey !== 'string') throw new TypeError('site_connect.start: siteKey must be a string');
+    if (started && siteKey && want && siteKey !== want) stop(); // another site: start over
+    if (siteKey) want = siteKey;
+    if (started) { // SPA navigation: cheap, just refresh what the new view shows
+      showCode();
+      return stop;
+    }
+    var gen = started = ++gens;
+    if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', function () { mount(gen); });
+    else mount(gen);
+    return stop;
+  }
+
+  var api = {
+    subscribe: function (topic, message_func, acknowledge_func) {
+      var L = check(topic, 1, 'subscribe');
+      if (typeof message_func !== 'function') throw new TypeError('site_connect.subscribe: message_func must be a function');
+      if (acknowledge_func != null && typeof acknowledge_func !== 'function') {
+        throw new TypeError('site_connect.subscribe: acknowledge_func must be a function');
+      }
+      var s = { id: nextId++, topic: topic, L: L, fn: message_func, ack: acknowledge_func, remote: L[0] !== '~' };
+      subs.set(s.id, s);
+      if (s.remote) {
+        if (port) port.postMessage(subMsg(s)); // otherwise sent when the frame says hello
+      } else {
+        setT(function () { // local: live on the next tick, then the retained messages
+          if (subs.get(s.id) !== s) return;
+          acked(s, true);
+          retained.forEach(function (p, t) { if (subs.get(s.id) === s && matches(L, t.split('/'))) give(s, p, t, 1); });
+        });
+      }
+      return s.id;
+    },
+    unsubscribe: function (subscription_id) {
+      var s = subs.get(subscription_id);
+      if (!s) throw new Error('site_connect.unsubscribe: unknown subscription_id ' + json(subscription_id));
+      subs.delete(subscription_id);
+      if (s.remote && port && s.granted !== false) port.postMessage({ sc: 1, type: 'unsub', id: s.id });
+    },
+    publish: function (topic, msg, options) {
+      var L = check(topic, 0, 'publish');
+      if (options != null && typeof options !== 'object') throw new TypeError('site_connect.publish: options must be an object');
+      var retain = !!(options && options.retain);
+      var wire = null;
+      if (L[0] !== '~') {
+        try {
+          wire = msg === undefined ? null : parse(json(msg));
+        } catch (e) {
+          throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')');
+        }
+      }
+      local(topic, msg, retain); // delivered here once; the server does not echo it (no local)
+      if (L[0] !== '~') post({ type: 'pub', topic: topic, payload: wire, retain: retain });
+    },
+    stop_session: function () { post({ type: 'stop_session' }); },
+    start: start,
+    setup: start
+  };
+  w.site_connect = api;
+
+  if (!(me && me.hasAttribute('data-no-init'))) start();
+})(window, document);
