@@ -200,7 +200,8 @@
         var x = subs.get(b.id);
         if (!x) return;
         if (!b.granted) subs.delete(b.id); // denied: local-only from now on, never resubscribed
-        if (!acked.has(b.id)) {
+        x.again = acked.has(b.id); // a resubscription after a reconnect
+        if (!x.again) {
           acked.add(b.id);
           if (x.hid) toHost({ type: 'suback', id: x.hid, granted: !!b.granted, reason: b.reason });
         }
@@ -213,7 +214,7 @@
         var j = JSON.stringify(b.payload);
         if (b.retained) {
           // After a reconnect the resubscriptions bring the retained messages again: pass on only what changed.
-          if (y && acked.has(b.sub) && seen.get(b.topic) === j) return;
+          if (y && y.again && seen.get(b.topic) === j) return;
           seen.set(b.topic, j);
         } else if (seen.has(b.topic)) {
           seen.set(b.topic, j);

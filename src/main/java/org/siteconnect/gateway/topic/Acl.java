@@ -91,7 +91,7 @@ public final class Acl {
     try {
       return TopicFilter.parse(pattern);
     } catch (InvalidTopicException e) {
-      throw new InvalidTopicException(e.rule(), "invalid ACL pattern: " + e.getMessage(), pattern);
+      throw e.withContext("invalid ACL pattern");
     }
   }
 }

@@ -42,7 +42,7 @@ final class FilterTrie<S> {
   void pruneIfEmpty(TopicFilter filter) {
     int depth = filter.depth();
     @SuppressWarnings("unchecked")
-    Node<S>[] path = new Node[depth + 1];
+    Node<S>[] path = (Node<S>[]) new Node<?>[depth + 1];
     path[0] = root;
     for (int i = 0; i < depth; i++) {
       path[i + 1] = path[i].child(filter.level(i));

@@ -19,6 +19,16 @@ public final class InvalidTopicException extends IllegalArgumentException {
     this.rule = rule;
   }
 
+  private InvalidTopicException(String rule, String message, InvalidTopicException cause) {
+    super(message, cause);
+    this.rule = rule;
+  }
+
+  /** The same rule, with {@code context} (e.g. "invalid ACL pattern") in front of the message. */
+  InvalidTopicException withContext(String context) {
+    return new InvalidTopicException(rule, context + ": " + getMessage(), this);
+  }
+
   /** The stable machine code of the rule that was broken, e.g. {@code "wildcard-not-whole-level"}. */
   public String rule() {
     return rule;

@@ -31,6 +31,6 @@ final class MatchedEntries<S> {
 
   @SuppressWarnings("unchecked")
   private static <S> FilterEntry<S>[] newArray(int length) {
-    return new FilterEntry[length];
+    return (FilterEntry<S>[]) new FilterEntry<?>[length];
   }
 }

@@ -155,7 +155,7 @@ public final class RetainedStore<P> {
   private void clear(TopicName topic) {
     int depth = topic.depth();
     @SuppressWarnings("unchecked")
-    Node<P>[] path = new Node[depth + 1];
+    Node<P>[] path = (Node<P>[]) new Node<?>[depth + 1];
     path[0] = root;
     for (int i = 0; i < depth; i++) {
       Map<String, Node<P>> children = path[i].children;

@@ -1,0 +1,50 @@
+package org.siteconnect.gateway.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.Gateway;
+import org.siteconnect.gateway.config.GatewayConfig;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a real gateway node on a free loopback port for integration tests. */
+public final class TestGateway {
+  public static final String SITE = "acme";
+  public static final String SITE_ORIGIN = "http://localhost:5999";
+
+  private TestGateway() {}
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A config for tests: loopback, a site "acme", public/# open to pages. Callers may override keys. */
+  public static JsonObject config(int port) {
+    return new JsonObject()
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port)
+            .put("publicOrigin", origin(port)))
+        .put("acl", new JsonObject().put("subscribe", new JsonArray().add("public/#"))
+            .put("publish", new JsonArray().add("public/#")))
+        .put("sites", new JsonArray().add(new JsonObject().put("key", SITE)
+            .put("origins", new JsonArray().add(SITE_ORIGIN))));
+  }
+
+  public static String origin(int port) {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public static Gateway start(Vertx vertx, JsonObject config) {
+    try {
+      return Gateway.start(vertx, GatewayConfig.from(config)).await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("gateway did not start within 30 s", e);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what the tests need when it is missing
+# (Debian's chromium, the pinned npm packages), then runs the Java tests (unit + integration, which also
+# build the fat jar) and the browser tests in headless Chromium against that jar.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+log() { printf '\n== %s\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing Debian chromium (browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+log "npm packages (pinned in package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
+
+log "Java: unit and integration tests, fat jar"
+mvn -B -ntp verify
+
+log "browser tests (headless Chromium, host pages on another origin)"
+node --test --test-concurrency=1 src/test/browser/
+
+log "site_connect.js size budget"
+node src/test/browser/size.mjs
