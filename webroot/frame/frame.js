@@ -5,6 +5,7 @@
   var SITE = new URLSearchParams(location.search).get('site') || '';
   var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame'];
   var PING_MS = 20000;
+  var RATE = 80; // commands per second, under the gateway's per-socket limit (100 by default)
   var MAX_OUT = 1000; // unacknowledged publishes kept for a resend
 
   var cfg = null; // GET /frame/config
@@ -23,8 +24,13 @@
   var subs = new Map(); // wire id -> {hid (host id, 0 = ours), filter}
   var acked = new Set(); // wire ids already acknowledged once (later subacks are resubscriptions)
   var seen = new Map(); // topic -> JSON of the last payload the host got, for topics that came retained
+  var answering = null; // wire id of the last suback: the retained messages right after it are its own
   var out = new Map(); // mid -> pub command, until puback
   var mids = 0;
+  var wq = []; // commands waiting for the rate window (a resubscription burst must not be refused)
+  var win = 0;
+  var used = 0;
+  var pumpT = 0;
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
 
@@ -106,7 +112,18 @@
     if (sock && sock.readyState === 1) sock.send(JSON.stringify(f));
   }
   function send(body) {
-    if (inbound) raw({ type: 'send', address: inbound, body: body });
+    if (!inbound) return;
+    wq.push(body);
+    if (wq.length === 1) pump();
+  }
+  function pump() {
+    while (wq.length && inbound) {
+      var now = Date.now();
+      if (now - win >= 1000) { win = now; used = 0; }
+      if (used >= RATE) { pumpT = setTimeout(pump, 1000 - (now - win) + 10); return; }
+      used++;
+      raw({ type: 'send', address: inbound, body: wq.shift() });
+    }
   }
   function cmd(body) {
     if (live) send(body);
@@ -162,6 +179,8 @@
   function drop() {
     live = false;
     inbound = null;
+    wq = []; // what matters is replayed after the reconnect: hello, every subscription, unacked publishes
+    clearTimeout(pumpT);
     clearInterval(ping);
     clearTimeout(timer);
     var s = sock;
@@ -198,6 +217,7 @@
         break;
       case 'suback':
         var x = subs.get(b.id);
+        answering = b.id;
         if (!x) return;
         if (!b.granted) subs.delete(b.id); // denied: local-only from now on, never resubscribed
         x.again = acked.has(b.id); // a resubscription after a reconnect
@@ -210,7 +230,8 @@
         out.delete(b.mid);
         break;
       case 'msg':
-        var y = b.sub != null ? subs.get(b.sub) : null;
+        var sid = b.sub != null ? b.sub : b.retained ? answering : null;
+        var y = sid != null ? subs.get(sid) : null;
         var j = JSON.stringify(b.payload);
         if (b.retained) {
           // After a reconnect the resubscriptions bring the retained messages again: pass on only what changed.
@@ -220,7 +241,7 @@
           seen.set(b.topic, j);
         }
         toHost({ type: 'msg', topic: b.topic, payload: b.payload, retained: !!b.retained,
-          sub: b.sub == null ? null : y ? y.hid : 0 });
+          sub: sid == null ? null : y ? y.hid : 0 });
         break;
       case 'code':
         code = b.code;
@@ -250,7 +271,7 @@
   }
 
   w.addEventListener('pagehide', function () { // the host page is leaving: end the session now
-    cmd({ op: 'bye' });
+    if (live) raw({ type: 'send', address: inbound, body: { op: 'bye' } });
     token = null;
     halted = true;
     drop();

@@ -49,7 +49,8 @@ export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl
   const dir = mkdtempSync(join(tmpdir(), 'sc-gw-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(conf, null, 2));
-  const proc = spawn('java', ['-jar', JAR, '-conf', file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // cwd = the repo: Vert.x resolves webroot/ on the file system before the jar, so edits to webroot/ need no rebuild.
+  const proc = spawn('java', ['-jar', JAR, '-conf', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';
   await new Promise((resolve, reject) => {
@@ -166,30 +167,26 @@ export function nextMessage(page, filter) {
   }), filter);
 }
 
-/** Resolves with the contact code once `~/site_connect/ready` arrives. */
-export async function readyCode(page) {
-  return (await nextMessage(page, '~/site_connect/ready')).msg.code;
-}
-
-/** Records every frame the site-connect frame sends to the gateway over its WebSocket. */
+/**
+ * Records every frame the site-connect frame (an out-of-process iframe: Playwright reports its sockets on the
+ * page) sends to the gateway over its WebSocket. `waitFor(pred)` resolves once a sent frame satisfies pred.
+ */
 export function recordFrameTraffic(page) {
   const sent = [];
-  const opened = [];
+  const waiters = [];
   page.on('websocket', (ws) => {
     if (!ws.url().includes('/eventbus/')) return;
-    opened.push(ws);
-    ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : f.payload.toString()));
+    ws.on('framesent', (f) => {
+      const text = typeof f.payload === 'string' ? f.payload : f.payload.toString();
+      sent.push(text);
+      for (const w of waiters.splice(0)) if (w.pred(text)) w.resolve(text); else waiters.push(w);
+    });
   });
-  return { sent, opened };
-}
-
-/** Polls `fn` (no fixed sleeps: returns as soon as it holds) until it returns a truthy value. */
-export async function until(fn, what, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return {
+    sent,
+    waitFor: (pred) => new Promise((resolve) => {
+      const hit = sent.find(pred);
+      if (hit) resolve(hit); else waiters.push({ pred, resolve });
+    }),
+  };
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  SITE, hostPage, launch, nextMessage, recorded, recordedAll, recordFrameTraffic, siteFrame, startGateway, startHost,
+  SITE, hostPage, launch, nextMessage, recorded, recordedAll, siteFrame, startGateway, startHost,
 } from './helpers.mjs';
 
 const T = { timeout: 60_000 };
@@ -11,6 +11,7 @@ let host, gw, browser;
 before(async () => {
   host = await startHost();
   gw = await startGateway({ hostOrigin: host.origin });
+  host.page('/resume', hostPage(gw.origin));
   browser = await launch();
 });
 after(async () => {
@@ -105,7 +106,6 @@ describe('page session', () => {
       ws.connectToServer();
       sockets.push(ws);
     });
-    host.page('/resume', hostPage(gw.origin));
     const visitor = await context.newPage();
     await visitor.goto(host.origin + '/resume');
     const { code } = await recorded(visitor, '~/site_connect/ready');
@@ -120,8 +120,9 @@ describe('page session', () => {
       window.site_connect.subscribe(f, (msg, info) => window.got.push({ topic: info.topic, msg }),
         (ack) => (ack.granted ? resolve() : reject(new Error(JSON.stringify(ack)))));
     }), filter);
-    await subscribe(visitor, 'public/room/+');
+    await other.evaluate(() => window.site_connect.publish('public/room/state', 'open', { retain: true }));
     await subscribe(other, 'public/room/#');
+    await subscribe(visitor, 'public/room/+'); // gets the retained state once
 
     const frame = await siteFrame(visitor);
     await frame.waitForFunction(() => document.body.dataset.status === 'live');
@@ -144,6 +145,39 @@ describe('page session', () => {
     await visitor.waitForFunction(() => window.got.some((m) => m.topic === 'public/room/after'));
     await other.waitForFunction(() => window.got.some((m) => m.topic === 'public/room/offline'));
     assert.equal(await other.evaluate(() => window.got.filter((m) => m.topic === 'public/room/offline').length), 1);
+    const states = await visitor.evaluate(() => window.got.filter((m) => m.topic === 'public/room/state').length);
+    assert.equal(states, 1, 'the resubscription does not deliver the unchanged retained message again');
+    await context.close();
+    await other.context().close();
+  });
+  test('more subscriptions than the gateway takes per second: all acknowledged, all back after a reconnect', T, async () => {
+    const context = await browser.newContext();
+    const sockets = [];
+    await context.routeWebSocket(/\/eventbus\//, (ws) => {
+      ws.connectToServer();
+      sockets.push(ws);
+    });
+    const visitor = await context.newPage();
+    await visitor.goto(host.origin + '/resume');
+    await recorded(visitor, '~/site_connect/ready');
+    visitor.on('console', (m) => console.log('CONSOLE', m.text()));
+    const acks = await visitor.evaluate(() => Promise.all(Array.from({ length: 150 }, (_, i) => new Promise((resolve) => {
+      window.got = [];
+      window.site_connect.subscribe('public/burst/' + i, (msg, info) => window.got.push(info.topic), (a) => resolve(a.granted));
+    }))));
+    assert.equal(acks.filter(Boolean).length, 150);
+
+    const frame = await siteFrame(visitor);
+    await sockets[0].close({ code: 1006, reason: 'network cut by the test' });
+    await recorded(visitor, '~/site_connect/retry');
+    await frame.waitForFunction(() => document.body.dataset.status === 'live');
+
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(host.origin + '/resume');
+    await recorded(other, '~/site_connect/ready');
+    await other.evaluate(() => ['public/burst/0', 'public/burst/149'].forEach((t) => window.site_connect.publish(t, 1)));
+    await visitor.waitForFunction(() => window.got.includes('public/burst/149'), null, { timeout: 20_000 });
+    assert.deepEqual(await visitor.evaluate(() => window.got), ['public/burst/0', 'public/burst/149']);
     await context.close();
     await other.context().close();
   });

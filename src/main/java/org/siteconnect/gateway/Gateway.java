@@ -4,7 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Deployable;
+import org.siteconnect.gateway.agent.AgentStore;
+import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.agent.JdbcAgentStore;
 import org.siteconnect.gateway.bridge.HttpVerticle;
+import org.siteconnect.gateway.chat.ChatButtonVerticle;
+import org.siteconnect.gateway.store.Database;
+import org.siteconnect.gateway.store.DatabaseVerticle;
 import org.siteconnect.gateway.bridge.PageConnections;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.bridge.TopicRouterVerticle;
@@ -34,26 +40,43 @@ public final class Gateway {
   private final PageConnections connections = new PageConnections();
   private volatile HttpVerticle http;
 
-  private Gateway(Vertx vertx, GatewayConfig config) {
+  private final Map<String, String> env;
+  private Database database;
+
+  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env) {
     this.vertx = vertx;
     this.config = config;
+    this.env = env;
     this.nodeId = randomNodeId();
-    this.readiness = new Readiness(List.of("topic-router", "frame-session", "http"));
+    this.readiness = new Readiness(List.of("topic-router", "agents", "chat-buttons", "frame-session", "http"));
   }
 
-  public static Future<Gateway> start(GatewayConfig config) {
-    return start(Vertx.vertx(new VertxOptions()), config);
+  public static Future<Gateway> start(GatewayConfig config, Map<String, String> env) {
+    return start(Vertx.vertx(new VertxOptions()), config, env);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
-    Gateway gateway = new Gateway(vertx, config);
+    return start(vertx, config, Map.of());
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env) {
+    Gateway gateway = new Gateway(vertx, config, env);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
-    return gateway.deployAll().map(gateway);
+    DatabaseVerticle store = new DatabaseVerticle(config.data().dir());
+    return vertx.deployVerticle(store)
+        .compose(id -> {
+          gateway.database = store.database();
+          return gateway.deployAll();
+        })
+        .map(gateway);
   }
 
   private Future<Void> deployAll() {
+    AgentStore agents = new JdbcAgentStore(database);
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
     plan.put("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections));
+    plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
+    plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
     plan.put("frame-session", () -> new FrameSessionVerticle(config));
     plan.put("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections));
     Future<Void> chain = Future.succeededFuture();

@@ -45,7 +45,7 @@ public final class Main {
 
     Gateway gateway;
     try {
-      gateway = Gateway.start(config).await(60, TimeUnit.SECONDS);
+      gateway = Gateway.start(config, System.getenv()).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       fail("start-up failed: " + why);

@@ -19,6 +19,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.siteconnect.gateway.Readiness;
+import org.siteconnect.gateway.api.RestApi;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
@@ -70,6 +71,15 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/frame/index.html").handler(this::frameSecurityHeaders);
     router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
     router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
+    router.route("/api/v1/*").subRouter(RestApi.router(vertx, config));
+    router.get("/agent").handler(ctx -> ctx.redirect("/agent/"));
+    router.get("/agent/*").handler(ctx -> {
+      // The console is never framed (clickjacking), and says so twice for old browsers.
+      ctx.response().putHeader("Content-Security-Policy", "frame-ancestors 'none'")
+          .putHeader("X-Frame-Options", "DENY");
+      ctx.next();
+    });
+    router.get("/agent/*").handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route().failureHandler(this::failure);
 

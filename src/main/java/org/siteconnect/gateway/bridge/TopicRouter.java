@@ -33,20 +33,30 @@ public final class TopicRouter {
 
   record AddressSubscriber(String address) implements Subscriber {}
 
-  /** What the router knows about one page connection. Identity equality on purpose. */
+  /**
+   * What the router knows about one bridge connection: a page (session id and site) or an agent console (login,
+   * token, sites). Identity equality on purpose.
+   */
   static final class PageState implements Subscriber {
     final PageConnection connection;
     final String sessionId;
+    final String siteKey;
+    final AgentGrant agent;
     /** subscription id → server-form filter. */
     final Map<String, String> subscriptions = new HashMap<>();
     /** server-form filter → how many of this page's ids use it. */
     final Map<String, Integer> filterUse = new HashMap<>();
 
-    PageState(PageConnection connection, String sessionId) {
+    PageState(PageConnection connection, String sessionId, String siteKey, AgentGrant agent) {
       this.connection = connection;
       this.sessionId = sessionId;
+      this.siteKey = siteKey;
+      this.agent = agent;
     }
   }
+
+  /** An agent console's identity on a connection; the token is re-checked on every command. */
+  public record AgentGrant(String login, String token, long expiresAt, java.util.Set<String> sites) {}
 
   /** Page command refused: an error code from docs/PROTOCOL.md and a sentence for the developer. */
   public static final class CommandException extends Exception {
@@ -83,11 +93,37 @@ public final class TopicRouter {
   // ---- pages ----------------------------------------------------------------------------------------------
 
   /** A page connection got its session; from now on it may subscribe and publish. */
-  public void attachPage(PageConnection connection, String sessionId) {
-    PageState old = pages.put(connection.id(), new PageState(connection, sessionId));
+  public void attachPage(PageConnection connection, String sessionId, String siteKey) {
+    attach(new PageState(connection, sessionId, siteKey, null));
+  }
+
+  /** An agent console proved its token. */
+  public void attachAgent(PageConnection connection, AgentGrant grant) {
+    attach(new PageState(connection, null, null, grant));
+  }
+
+  private void attach(PageState state) {
+    PageState old = pages.put(state.connection.id(), state);
     if (old != null) {
       index.unsubscribeAll(old);
     }
+  }
+
+  /** The agent on a connection, or null for pages and unknown connections. */
+  public AgentGrant agentOf(String connectionId) {
+    PageState page = pages.get(connectionId);
+    return page == null ? null : page.agent;
+  }
+
+  /** Connections whose agent token is one of these (revoked). */
+  public List<String> connectionsWithTokens(java.util.Collection<String> tokens) {
+    List<String> out = new ArrayList<>();
+    pages.forEach((id, state) -> {
+      if (state.agent != null && tokens.contains(state.agent.token())) {
+        out.add(id);
+      }
+    });
+    return out;
   }
 
   public boolean hasPage(String connectionId) {
@@ -118,9 +154,9 @@ public final class TopicRouter {
     if (page.subscriptions.containsKey(id)) {
       throw new CommandException("duplicate-id", "subscription id '" + id + "' is already in use");
     }
-    String serverFilter = toServer(pageFilter, page.sessionId);
+    String serverFilter = toServer(pageFilter, page);
     TopicFilter filter = parseFilter(serverFilter);
-    if (!ScopedTopics.isSessionTopic(serverFilter) && !acl.maySubscribe(filter)) {
+    if (!maySubscribe(page, serverFilter, filter)) {
       output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
           .put("granted", false).put("reason", "not-allowed")));
       return;
@@ -135,7 +171,7 @@ public final class TopicRouter {
     output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
         .put("granted", true)));
     retained.match(filter, (topic, payload) -> output.toPage(page.connection,
-        PageFrames.message(ScopedTopics.toPage(topic.value(), page.sessionId), payload, true)));
+        PageFrames.message(pageForm(topic.value(), page), payload, true)));
   }
 
   public void pageUnsubscribe(String connectionId, String id) throws CommandException {
@@ -157,10 +193,10 @@ public final class TopicRouter {
   public void pagePublish(String connectionId, String pageTopic, Object payload, boolean retain)
       throws CommandException {
     PageState page = requirePage(connectionId);
-    String serverTopic = toServer(pageTopic, page.sessionId);
+    String serverTopic = toServer(pageTopic, page);
     TopicName topic = parseName(serverTopic);
-    boolean own = ScopedTopics.isSessionTopic(serverTopic);
-    if (!own && (topic.isReserved() || !acl.mayPublish(topic))) {
+    boolean own = page.sessionId != null && ScopedTopics.isSessionTopic(serverTopic);
+    if (!own && (page.agent != null || topic.isReserved() || !acl.mayPublish(topic))) {
       throw new CommandException("not-allowed", "this page may not publish on '" + pageTopic + "'");
     }
     publish(topic, payload, retain, page);
@@ -226,7 +262,7 @@ public final class TopicRouter {
       if (subscriber instanceof PageState page) {
         if (page != publisher) { // MQTT 5 "no local": a page never gets its own publish back
           if (pageTopic[0] == null) {
-            pageTopic[0] = ScopedTopics.toPage(topic.value(), page.sessionId);
+            pageTopic[0] = pageForm(topic.value(), page);
           }
           pageTargets.add(page.connection);
         }
@@ -242,6 +278,10 @@ public final class TopicRouter {
       // its page form is the same for all of them.
       output.toPages(pageTargets, PageFrames.message(pageTopic[0], payload, false));
     }
+  }
+
+  private static String pageForm(String serverTopic, PageState page) {
+    return page.sessionId == null ? serverTopic : ScopedTopics.toPage(serverTopic, page.sessionId);
   }
 
   /** MQTT: an empty payload clears the retained message (MQTT-3.3.1-10). */
@@ -275,12 +315,33 @@ public final class TopicRouter {
     }
   }
 
-  private static String toServer(String pageTopic, String sessionId) throws CommandException {
+  /**
+   * Beyond its own session topics, a page may read {@code $sites/<its site>/…}; an agent console may read
+   * {@code $sites/<site>/…} of its sites and {@code agent/<login>/…}; global filters need an ACL grant.
+   */
+  private boolean maySubscribe(PageState page, String serverFilter, TopicFilter filter) {
+    if (page.sessionId != null && ScopedTopics.isSessionTopic(serverFilter)) {
+      return true;
+    }
+    if (filter.depth() >= 3 && "$sites".equals(filter.level(0))) {
+      String site = filter.level(1);
+      return page.agent == null ? site.equals(page.siteKey) : page.agent.sites().contains(site);
+    }
+    if (page.agent != null && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
+      return filter.level(1).equals(page.agent.login());
+    }
+    return acl.maySubscribe(filter);
+  }
+
+  private static String toServer(String pageTopic, PageState page) throws CommandException {
     if (pageTopic == null) {
       throw new CommandException("bad-request", "the topic must be a string");
     }
+    if (page.sessionId == null && pageTopic.startsWith("~pagesession")) {
+      throw new CommandException("invalid-topic", "an agent console has no page session: '~pagesession' is for pages");
+    }
     try {
-      return ScopedTopics.toServer(pageTopic, sessionId);
+      return ScopedTopics.toServer(pageTopic, page.sessionId == null ? "-" : page.sessionId);
     } catch (InvalidTopicException e) {
       throw new CommandException("invalid-topic", e.getMessage());
     }

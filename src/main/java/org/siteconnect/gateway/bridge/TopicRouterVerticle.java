@@ -48,6 +48,7 @@ public final class TopicRouterVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(
         eb.<JsonObject>consumer(Addresses.inbound(nodeId), this::onPageCommand),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
+        eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
         eb.<JsonObject>consumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
         eb.<JsonObject>consumer(Addresses.ROUTER_PUBLISH, this::onPublish));
@@ -66,8 +67,14 @@ public final class TopicRouterVerticle extends VerticleBase {
     String op = body.getValue("op") instanceof String s ? s : null;
     String ref = body.getValue("id") instanceof String s ? s : body.getValue("mid") instanceof String m ? m : null;
     try {
+      TopicRouter.AgentGrant agent = router.agentOf(connectionId);
+      if (agent != null && agent.expiresAt() <= System.currentTimeMillis()) {
+        unauthorized(connection, "your login has expired");
+        return;
+      }
       switch (op == null ? "" : op) {
         case "hello" -> hello(connection, body);
+        case "agent-hello" -> agentHello(connection, body);
         case "sub" -> router.pageSubscribe(connectionId, requireString(body, "id"), requireString(body, "filter"));
         case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
         case "pub" -> publish(connection, body);
@@ -115,7 +122,7 @@ public final class TopicRouterVerticle extends VerticleBase {
             vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", session.getString("sid")));
             return;
           }
-          router.attachPage(connection, session.getString("sid"));
+          router.attachPage(connection, session.getString("sid"), session.getString("site"));
           connections.write(connection, PageFrames.rec(new JsonObject().put("op", "session")
               .put("code", session.getString("code")).put("resume", session.getString("resume"))
               .put("resumed", session.getBoolean("resumed", false))));
@@ -127,6 +134,50 @@ public final class TopicRouterVerticle extends VerticleBase {
               : PageFrames.error(err.getMessage(), describeHelloFailure(err.getMessage()), null);
           connections.write(connection, frame);
         });
+  }
+
+  private void agentHello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+    if (router.hasPage(connection.id())) {
+      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
+    }
+    String token = requireString(body, "token");
+    vertx.eventBus().<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+        .onSuccess(reply -> {
+          JsonObject agent = reply.body().getJsonObject("agent");
+          java.util.Set<String> sites = new java.util.HashSet<>();
+          agent.getJsonArray("buttons").forEach(b -> sites.add(String.valueOf(b).split("/", 2)[0]));
+          if (!connection.isOpen()) {
+            return;
+          }
+          router.attachAgent(connection, new TopicRouter.AgentGrant(agent.getString("login"), token,
+              reply.body().getLong("expiresAt"), sites));
+          vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent, true));
+          connections.write(connection, PageFrames.rec(new JsonObject().put("op", "agent-session")
+              .put("agent", agent)));
+        })
+        .onFailure(err -> unauthorized(connection, "log in first (the token is missing, expired or revoked)"));
+  }
+
+  private static JsonObject presence(JsonObject agent, boolean connected) {
+    return new JsonObject().put("login", agent.getString("login")).put("connected", connected)
+        .put("buttons", agent.getJsonArray("buttons")).put("maxChats", agent.getInteger("maxChats"));
+  }
+
+  /** Tell the console why, then close its socket. */
+  private void unauthorized(PageConnection connection, String why) {
+    connections.write(connection, PageFrames.error("unauthorized", why, null));
+    connections.close(connection.id());
+  }
+
+  private void onTokensRevoked(Message<JsonObject> message) {
+    List<String> tokens = message.body().getJsonArray("tokens", new io.vertx.core.json.JsonArray()).stream()
+        .map(String::valueOf).toList();
+    for (String connectionId : router.connectionsWithTokens(tokens)) {
+      PageConnection connection = connections.get(connectionId);
+      if (connection != null) {
+        unauthorized(connection, "you have been logged out");
+      }
+    }
   }
 
   private static String describeHelloFailure(String code) {
@@ -147,6 +198,11 @@ public final class TopicRouterVerticle extends VerticleBase {
 
   private void onConnectionClosed(Message<JsonObject> message) {
     String connectionId = message.body().getString("conn");
+    TopicRouter.AgentGrant agent = router.agentOf(connectionId);
+    if (agent != null) {
+      vertx.eventBus().send(Addresses.BUTTONS_PRESENCE,
+          new JsonObject().put("login", agent.login()).put("connected", false));
+    }
     String sid = router.sessionOf(connectionId);
     router.detachPage(connectionId);
     if (sid != null) {

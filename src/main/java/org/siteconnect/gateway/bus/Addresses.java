@@ -18,6 +18,27 @@ public final class Addresses {
   public static final String SESSION_END = PREFIX + "session.end";
   public static final String SESSION_DETACHED = PREFIX + "session.detached";
 
+  /** Agent accounts and tokens (request/reply; failure code = HTTP status, message = "code: text"). */
+  public static final String AGENT_LOGIN = PREFIX + "agent.login";
+  public static final String AGENT_AUTH = PREFIX + "agent.auth";
+  public static final String AGENT_LOGOUT = PREFIX + "agent.logout";
+  public static final String AGENT_LIST = PREFIX + "agent.list";
+  public static final String AGENT_CREATE = PREFIX + "agent.create";
+  public static final String AGENT_UPDATE = PREFIX + "agent.update";
+  public static final String AGENT_DELETE = PREFIX + "agent.delete";
+  /** Published when tokens die (logout, deletion): routers close the sockets that used them. */
+  public static final String AGENT_REVOKED = PREFIX + "agent.revoked";
+
+  /** Chat-button availability. */
+  public static final String BUTTONS_SET_AVAILABLE = PREFIX + "buttons.set-available";
+  public static final String BUTTONS_PRESENCE = PREFIX + "buttons.presence";
+  public static final String BUTTONS_QUERY = PREFIX + "buttons.query";
+  public static final String BUTTONS_LOGGED_OUT = PREFIX + "buttons.logged-out";
+
+  /** Page sessions as agents see them. */
+  public static final String SESSION_LIST = PREFIX + "session.list";
+  public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";
+
   /** Address of the first frame a socket receives (written by the bridge guard, never a consumer). */
   public static final String WELCOME = PREFIX + "welcome";
 

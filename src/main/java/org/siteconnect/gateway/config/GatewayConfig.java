@@ -15,7 +15,7 @@ import java.util.Set;
  * fails with a {@link ConfigException} naming the key.
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
-                            AclGrants acl, List<Site> sites) {
+                            AclGrants acl, Agents agents, Data data, Api api, List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
   public static final Map<String, String> ENV_OVERRIDES = Map.of(
@@ -40,8 +40,28 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Patterns a page may subscribe to / publish on among the global topics (DESIGN §3.2). */
   public record AclGrants(List<String> subscribe, List<String> publish) {}
 
-  /** A customer site: its key (the {@code data-code} in the page) and the exact origins its pages live on. */
-  public record Site(String key, String name, List<String> origins) {}
+  /** Agent accounts and logins. */
+  public record Agents(long tokenTtlSeconds, int disconnectGraceSeconds, int maxChatsDefault,
+                       int passwordIterations, int loginMaxFailures, int loginMaxFailuresPerAddress,
+                       int loginLockoutSeconds) {}
+
+  /** Where the embedded database lives. */
+  public record Data(String dir) {}
+
+  /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
+  public record Api(List<ApiKey> keys) {}
+
+  public record ApiKey(String name, String sha256, List<String> publish) {}
+
+  /** A chat button of a site. */
+  public record Button(String id, String name) {}
+
+  /** A customer site: its key (the {@code data-code} in the page), the exact origins its pages live on, its buttons. */
+  public record Site(String key, String name, List<String> origins, List<Button> buttons) {
+    public Optional<Button> button(String id) {
+      return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+  }
 
   public Optional<Site> site(String key) {
     return sites.stream().filter(s -> s.key().equals(key)).findFirst();
@@ -50,10 +70,10 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Reads the tree; throws {@link ConfigException} on the first bad key. */
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
-    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "sites");
+    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "data", "api", "sites");
     return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
         sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
-        sites(root));
+        agents(root.child("agents")), data(root.child("data")), api(root), sites(root));
   }
 
   private static Http http(ConfigReader r) {
@@ -112,11 +132,44 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     return new AclGrants(r.strings("subscribe", List.of()), r.strings("publish", List.of()));
   }
 
+  private static Agents agents(ConfigReader r) {
+    r.allowOnly("tokenTtlSeconds", "disconnectGraceSeconds", "maxChatsDefault", "passwordIterations",
+        "loginMaxFailures", "loginMaxFailuresPerAddress", "loginLockoutSeconds");
+    return new Agents(
+        r.number("tokenTtlSeconds", 8 * 3600, 60, 30L * 24 * 3600),
+        r.integer("disconnectGraceSeconds", 60, 0, 3600),
+        r.integer("maxChatsDefault", 3, 1, 100),
+        // OWASP's 2023 figure for PBKDF2-HMAC-SHA512; tests may lower it, never below 10,000.
+        r.integer("passwordIterations", 210_000, 10_000, 10_000_000),
+        r.integer("loginMaxFailures", 5, 1, 1000),
+        r.integer("loginMaxFailuresPerAddress", 20, 1, 100_000),
+        r.integer("loginLockoutSeconds", 300, 1, 86_400));
+  }
+
+  private static Data data(ConfigReader r) {
+    r.allowOnly("dir");
+    return new Data(r.nonBlank("dir", "data"));
+  }
+
+  private static Api api(ConfigReader root) {
+    ConfigReader api = root.child("api");
+    api.allowOnly("keys");
+    List<ApiKey> keys = api.objects("keys").stream().map(k -> {
+      k.allowOnly("name", "sha256", "publish");
+      String sha = k.nonBlank("sha256", null);
+      if (!sha.matches("[0-9a-f]{64}")) {
+        throw new ConfigException(k.key("sha256"), "must be the 64-hex-digit SHA-256 of the key (sha256sum)");
+      }
+      return new ApiKey(k.nonBlank("name", null), sha, k.strings("publish", List.of()));
+    }).toList();
+    return new Api(keys);
+  }
+
   private static List<Site> sites(ConfigReader root) {
     List<ConfigReader> entries = root.objects("sites");
     Set<String> keys = new HashSet<>();
     return entries.stream().map(r -> {
-      r.allowOnly("key", "name", "origins");
+      r.allowOnly("key", "name", "origins", "buttons");
       String key = r.nonBlank("key", null);
       if (!key.matches("[A-Za-z0-9_-]{1,64}")) {
         throw new ConfigException(r.key("key"), "must be 1-64 letters, digits, '_' or '-'");
@@ -128,7 +181,19 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       for (int i = 0; i < origins.size(); i++) {
         requireOrigin(r.key("origins") + "[" + i + "]", origins.get(i));
       }
-      return new Site(key, r.string("name", key), origins);
+      Set<String> buttonIds = new HashSet<>();
+      List<Button> buttons = r.objects("buttons").stream().map(b -> {
+        b.allowOnly("id", "name");
+        String id = b.nonBlank("id", null);
+        if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+          throw new ConfigException(b.key("id"), "must be 1-64 letters, digits, '_' or '-'");
+        }
+        if (!buttonIds.add(id)) {
+          throw new ConfigException(b.key("id"), "duplicate button id '" + id + "'");
+        }
+        return new Button(id, b.string("name", id));
+      }).toList();
+      return new Site(key, r.string("name", key), origins, buttons);
     }).toList();
   }
 

@@ -4,14 +4,18 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
@@ -41,7 +45,9 @@ public final class FrameSessionVerticle extends VerticleBase {
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
       return Future.all(
           eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion());
+          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_LIST, this::list).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, this::proactive).completion());
     });
   }
 
@@ -68,7 +74,8 @@ public final class FrameSessionVerticle extends VerticleBase {
     String sessionId = randomToken();
     codes.claim(sessionId)
         .onSuccess(code -> {
-          PageSession session = new PageSession(sessionId, siteKey, randomToken(), code);
+          PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code,
+              System.currentTimeMillis());
           sessions.add(session);
           LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
           message.reply(answer(session, false));
@@ -80,8 +87,41 @@ public final class FrameSessionVerticle extends VerticleBase {
   }
 
   private static JsonObject answer(PageSession session, boolean resumed) {
-    return new JsonObject().put("sid", session.id).put("code", session.code)
+    return new JsonObject().put("sid", session.id).put("site", session.siteKey).put("code", session.code)
         .put("resume", session.resumeToken).put("resumed", resumed);
+  }
+
+  /** {@code {sites:[…]}} → the live sessions of those sites as agents may see them (no id, no code). */
+  private void list(Message<JsonObject> message) {
+    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    JsonArray out = new JsonArray();
+    for (PageSession s : sessions.ofSites(sites)) {
+      out.add(new JsonObject().put("handle", s.handle).put("site", s.siteKey).put("connected", s.connected)
+          .put("startedAt", Instant.ofEpochMilli(s.startedAt).toString()));
+    }
+    message.reply(new JsonObject().put("sessions", out));
+  }
+
+  /** An agent invites a page: {@code ~pagesession/proactive/trigger {button_id, text}} on that page. */
+  private void proactive(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    List<String> sites = body.getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    var session = sessions.byHandle(body.getString("handle", "")).filter(s -> sites.contains(s.siteKey));
+    if (session.isEmpty()) {
+      message.fail(404, "not-found: no live page session with this handle among your sites");
+      return;
+    }
+    String button = body.getString("button_id");
+    if (config.site(session.get().siteKey).flatMap(site -> site.button(button)).isEmpty()) {
+      message.fail(400, "bad-request: the site has no chat button '" + button + "'");
+      return;
+    }
+    JsonObject publish = new JsonObject()
+        .put("topic", ServerTopics.session(session.get().id, "proactive/trigger"))
+        .put("payload", new JsonObject().put("button_id", button).put("text", body.getString("text", "")));
+    vertx.eventBus().request(Addresses.ROUTER_PUBLISH, publish)
+        .onSuccess(ok -> message.reply(new JsonObject().put("ok", true)))
+        .onFailure(err -> message.fail(500, "internal: " + err.getMessage()));
   }
 
   private void detached(Message<JsonObject> message) {

@@ -5,14 +5,20 @@ final class PageSession {
   final String id;
   final String siteKey;
   final String resumeToken;
+  /** What agents see instead of the id: random, unrelated to the id, the code or the resume token. */
+  final String handle;
+  final long startedAt;
   String code;
+  boolean connected = true;
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
 
-  PageSession(String id, String siteKey, String resumeToken, String code) {
+  PageSession(String id, String siteKey, String resumeToken, String handle, String code, long startedAt) {
     this.id = id;
     this.siteKey = siteKey;
     this.resumeToken = resumeToken;
+    this.handle = handle;
     this.code = code;
+    this.startedAt = startedAt;
   }
 }

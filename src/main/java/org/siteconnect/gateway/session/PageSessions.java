@@ -19,6 +19,7 @@ final class PageSessions {
   private final long resumeGraceMillis;
   private final Map<String, PageSession> byId = new HashMap<>();
   private final Map<String, PageSession> byResumeToken = new HashMap<>();
+  private final Map<String, PageSession> byHandle = new HashMap<>();
 
   PageSessions(int maxSessions, long idleTtlMillis, long resumeGraceMillis) {
     this.maxSessions = maxSessions;
@@ -33,6 +34,17 @@ final class PageSessions {
   void add(PageSession session) {
     byId.put(session.id, session);
     byResumeToken.put(session.resumeToken, session);
+    byHandle.put(session.handle, session);
+  }
+
+  Optional<PageSession> byHandle(String handle) {
+    return Optional.ofNullable(byHandle.get(handle));
+  }
+
+  /** Live sessions of the given sites, oldest first. */
+  List<PageSession> ofSites(java.util.Collection<String> siteKeys) {
+    return byId.values().stream().filter(s -> siteKeys.contains(s.siteKey))
+        .sorted(java.util.Comparator.comparingLong(s -> s.startedAt)).toList();
   }
 
   /** A reconnecting page of the same site takes its session back; the idle clock stops. */
@@ -42,6 +54,7 @@ final class PageSessions {
       return Optional.empty();
     }
     session.expiresAt = Long.MAX_VALUE;
+    session.connected = true;
     return Optional.of(session);
   }
 
@@ -49,6 +62,7 @@ final class PageSessions {
     PageSession session = byId.get(sessionId);
     if (session != null) {
       session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
+      session.connected = false;
     }
   }
 
@@ -60,6 +74,7 @@ final class PageSessions {
       if (session.expiresAt <= now) {
         it.remove();
         byResumeToken.remove(session.resumeToken);
+        byHandle.remove(session.handle);
         ended.add(session);
       }
     }

@@ -30,10 +30,24 @@ public final class TestGateway {
     return new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port)
             .put("publicOrigin", origin(port)))
+        .put("data", new JsonObject().put("dir", tempDir()))
+        .put("agents", new JsonObject().put("passwordIterations", 10_000))
         .put("acl", new JsonObject().put("subscribe", new JsonArray().add("public/#"))
             .put("publish", new JsonArray().add("public/#")))
         .put("sites", new JsonArray().add(new JsonObject().put("key", SITE)
-            .put("origins", new JsonArray().add(SITE_ORIGIN))));
+            .put("origins", new JsonArray().add(SITE_ORIGIN))
+            .put("buttons", new JsonArray().add(new JsonObject().put("id", "sales").put("name", "Sales"))
+                .add(new JsonObject().put("id", "support")))));
+  }
+
+  private static String tempDir() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sc-test-");
+      dir.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static String origin(int port) {

@@ -1,0 +1,143 @@
+package org.siteconnect.loadtest;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * Latency and delivery counts per measurement step. Every published payload carries its step number
+ * ({@code "bk"}) and the publisher's {@link System#nanoTime()} ({@code "bt"}); publisher and receivers live in this
+ * one JVM, so the difference is the end-to-end latency through the server. Values are recorded in microseconds.
+ */
+final class Meter {
+  static final int MAX_STEPS = 4096;
+  static final long MAX_MICROS = 120_000_000L;
+
+  private final AtomicReferenceArray<Recorder> recorders = new AtomicReferenceArray<>(MAX_STEPS);
+  private final AtomicLongArray counts = new AtomicLongArray(MAX_STEPS);
+  private final AtomicLongArray maxMicros = new AtomicLongArray(MAX_STEPS);
+  private final AtomicInteger next = new AtomicInteger(1);
+  /** Sub→suback / unsub→unsuback latency of the churn clients (gateway and MQTT only). */
+  final Recorder churnAcks = new Recorder(MAX_MICROS, 3);
+  /** Protocol errors the servers answered after set-up (e.g. a refused command). */
+  final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
+  /** Connections the server closed while the harness still used them. */
+  final java.util.concurrent.atomic.AtomicLong unexpectedCloses = new java.util.concurrent.atomic.AtomicLong();
+  /** The last error text, for the log. */
+  volatile String lastError;
+
+  void error(String what) {
+    errors.incrementAndGet();
+    lastError = what;
+  }
+
+  /** A new step: its own histogram, count and maximum. */
+  int open() {
+    int k = next.getAndIncrement();
+    if (k >= MAX_STEPS) {
+      throw new IllegalStateException("too many measurement steps");
+    }
+    counts.set(k, 0);
+    maxMicros.set(k, 0);
+    recorders.set(k, new Recorder(MAX_MICROS, 3));
+    return k;
+  }
+
+  void record(int k, long sentNanos, long nowNanos) {
+    if (k <= 0 || k >= MAX_STEPS) {
+      return;
+    }
+    long us = (nowNanos - sentNanos) / 1000;
+    if (us < 0) {
+      us = 0;
+    } else if (us > MAX_MICROS) {
+      us = MAX_MICROS;
+    }
+    Recorder r = recorders.get(k);
+    if (r != null) {
+      r.recordValue(us);
+    }
+    counts.incrementAndGet(k);
+    if (us > maxMicros.get(k)) {
+      maxMicros.accumulateAndGet(k, us, Math::max);
+    }
+  }
+
+  long count(int k) {
+    return counts.get(k);
+  }
+
+  long maxMicros(int k) {
+    return maxMicros.get(k);
+  }
+
+  /** The step's histogram so far (call once, when the step is over); the recorder is dropped. */
+  Histogram close(int k) {
+    Recorder r = recorders.getAndSet(k, null);
+    return r == null ? new Histogram(MAX_MICROS, 3) : r.getIntervalHistogram();
+  }
+
+  static Histogram empty() {
+    return new Histogram(MAX_MICROS, 3);
+  }
+
+  /**
+   * Finds {@code "bk":K} and {@code "bt":T} in bytes [from, to) of a frame and records the sample. The harness pays
+   * the same per-message cost for every target: one forward scan over the frame, no JSON parse.
+   *
+   * @return false if the frame carries no sample (a control frame)
+   */
+  boolean scan(io.vertx.core.buffer.Buffer b, int from, int to) {
+    int k = -1;
+    long t = 0;
+    boolean haveT = false;
+    int i = from;
+    while (i + 5 < to) {
+      if (b.getByte(i) == '"' && b.getByte(i + 1) == 'b' && b.getByte(i + 3) == '"' && b.getByte(i + 4) == ':') {
+        byte which = b.getByte(i + 2);
+        if (which == 'k' || which == 't') {
+          int j = i + 5;
+          boolean neg = false;
+          if (j < to && b.getByte(j) == '-') {
+            neg = true;
+            j++;
+          }
+          long v = 0;
+          while (j < to) {
+            byte c = b.getByte(j);
+            if (c < '0' || c > '9') {
+              break;
+            }
+            v = v * 10 + (c - '0');
+            j++;
+          }
+          if (neg) {
+            v = -v;
+          }
+          if (which == 'k') {
+            k = (int) v;
+          } else {
+            t = v;
+            haveT = true;
+          }
+          if (k >= 0 && haveT) {
+            record(k, t, System.nanoTime());
+            return true;
+          }
+          i = j;
+          continue;
+        }
+      }
+      i++;
+    }
+    return false;
+  }
+
+  /** The payload every publisher sends: step, sequence, send time. */
+  static String payload(int k, long seq) {
+    return "{\"bk\":" + k + ",\"bs\":" + seq + ",\"bt\":" + System.nanoTime() + "}";
+  }
+}

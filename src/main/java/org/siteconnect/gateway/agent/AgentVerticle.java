@@ -1,0 +1,298 @@
+package org.siteconnect.gateway.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Agent accounts, logins and tokens on the event bus (request/reply; a failure's code is the HTTP status and its
+ * message {@code "code: sentence"}). On first start with no admin it creates {@code admin} with the password from
+ * {@code SC_ADMIN_PASSWORD}, or prints a generated one once.
+ */
+public final class AgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
+  public static final String ADMIN_PASSWORD_ENV = "SC_ADMIN_PASSWORD";
+
+  private final GatewayConfig config;
+  private final AgentStore store;
+  private final String adminPasswordFromEnv;
+  private PasswordHasher hasher;
+  private AgentTokens tokens;
+  private LoginLimiter limiter;
+  private AgentRules rules;
+  /** Verified against when the login is unknown, so both failures cost the same time. */
+  private String decoyHash;
+
+  public AgentVerticle(GatewayConfig config, AgentStore store, String adminPasswordFromEnv) {
+    this.config = config;
+    this.store = store;
+    this.adminPasswordFromEnv = adminPasswordFromEnv;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig.Agents a = config.agents();
+    hasher = new PasswordHasher(a.passwordIterations());
+    tokens = new AgentTokens(a.tokenTtlSeconds() * 1000);
+    limiter = new LoginLimiter(a.loginMaxFailures(), a.loginMaxFailuresPerAddress(), a.loginLockoutSeconds() * 1000L);
+    rules = new AgentRules(config);
+    vertx.setPeriodic(60_000, id -> {
+      long now = System.currentTimeMillis();
+      tokens.expire(now);
+      limiter.forget(now);
+    });
+    EventBus eb = vertx.eventBus();
+    return vertx.executeBlocking(() -> hasher.hash(randomPassword()))
+        .compose(decoy -> {
+          decoyHash = decoy;
+          return bootstrapAdmin();
+        })
+        .compose(v -> Future.all(List.of(
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, this::login).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, this::auth).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, this::logout).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m))).completion())));
+  }
+
+  private Future<Void> bootstrapAdmin() {
+    return store.anyAdmin().compose(any -> {
+      if (any) {
+        return Future.succeededFuture();
+      }
+      boolean generated = adminPasswordFromEnv == null || adminPasswordFromEnv.isEmpty();
+      String password = generated ? randomPassword() : adminPasswordFromEnv;
+      List<String> allButtons = rules.allButtons();
+      return vertx.executeBlocking(() -> hasher.hash(password))
+          .compose(hash -> store.insert(new Agent("admin", "Administrator", hash,
+              new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)), allButtons,
+              config.agents().maxChatsDefault())))
+          .onSuccess(v -> {
+            if (generated) {
+              // Printed once, to the console only; it is not stored anywhere in clear.
+              System.out.println("\n*** SiteConnect: created agent 'admin' with the one-time password: " + password
+                  + "\n*** Log in at /agent/ and change it. (Set " + ADMIN_PASSWORD_ENV + " to choose it.)\n");
+            } else {
+              LOG.info("created agent 'admin' with the password from {}", ADMIN_PASSWORD_ENV);
+            }
+          });
+    });
+  }
+
+  // ---- login / auth / logout --------------------------------------------------------------------------------
+
+  private void login(Message<JsonObject> m) {
+    String login = m.body().getString("login", "");
+    String password = m.body().getString("password", "");
+    String address = m.body().getString("address", "?");
+    long wait = limiter.retryAfter(login, address, System.currentTimeMillis());
+    if (wait > 0) {
+      m.fail(429, "rate-limited: too many failed logins; try again in " + ((wait + 999) / 1000) + " s");
+      return;
+    }
+    store.find(login)
+        .compose(agent -> vertx.executeBlocking(() ->
+            agent.filter(a -> hasher.verify(a.passwordHash(), password))
+                .or(() -> { hasher.verify(decoyHash, password); return Optional.empty(); })))
+        .onSuccess(agent -> {
+          long now = System.currentTimeMillis();
+          if (agent.isEmpty()) {
+            limiter.failed(login, address, now);
+            LOG.info("failed login from [{}]", address);
+            m.fail(401, "bad-credentials: the login or the password is wrong");
+            return;
+          }
+          limiter.succeeded(login);
+          AgentTokens.Grant grant = tokens.issue(login, now);
+          LOG.info("agent logged in [{}]", login);
+          m.reply(new JsonObject().put("token", grant.token())
+              .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
+              .put("agent", agent.get().toJson()));
+        })
+        .onFailure(err -> internal(m, err));
+  }
+
+  private void auth(Message<JsonObject> m) {
+    authenticate(m.body().getString("token")).onComplete(ar -> {
+      if (ar.succeeded()) {
+        m.reply(new JsonObject().put("agent", ar.result().agent().toJson())
+            .put("expiresAt", ar.result().grant().expiresAt()));
+      } else {
+        fail(m, ar.cause());
+      }
+    });
+  }
+
+  private void logout(Message<JsonObject> m) {
+    Optional<AgentTokens.Grant> grant = tokens.revoke(m.body().getString("token"));
+    if (grant.isEmpty()) {
+      m.fail(401, "unauthorized: not logged in");
+      return;
+    }
+    String login = grant.get().login();
+    revoked(login, List.of(grant.get().token()));
+    LOG.info("agent logged out [{}]", login);
+    m.reply(new JsonObject().put("ok", true));
+  }
+
+  private void revoked(String login, List<String> revokedTokens) {
+    vertx.eventBus().publish(Addresses.AGENT_REVOKED,
+        new JsonObject().put("login", login).put("tokens", new JsonArray(revokedTokens)));
+    vertx.eventBus().send(Addresses.BUTTONS_LOGGED_OUT, new JsonObject().put("login", login));
+  }
+
+  record Authenticated(Agent agent, AgentTokens.Grant grant) {}
+
+  private Future<Authenticated> authenticate(String token) {
+    Optional<AgentTokens.Grant> grant = tokens.check(token, System.currentTimeMillis());
+    if (grant.isEmpty()) {
+      return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 401,
+          "unauthorized: log in first (the token is missing, expired or revoked)"));
+    }
+    return store.find(grant.get().login()).compose(agent -> agent.isPresent()
+        ? Future.succeededFuture(new Authenticated(agent.get(), grant.get()))
+        : Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 401,
+            "unauthorized: this account no longer exists")));
+  }
+
+  // ---- admin ------------------------------------------------------------------------------------------------
+
+  private interface AdminAction {
+    void run(Agent admin);
+  }
+
+  private void asAdmin(Message<JsonObject> m, AdminAction action) {
+    authenticate(m.body().getString("token")).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(m, ar.cause());
+      } else if (!ar.result().agent().isAdmin()) {
+        m.fail(403, "forbidden: admins only");
+      } else {
+        action.run(ar.result().agent());
+      }
+    });
+  }
+
+  private void list(Message<JsonObject> m) {
+    store.list().onSuccess(all -> m.reply(new JsonObject()
+            .put("agents", new JsonArray(all.stream().map(Agent::toJson).toList()))))
+        .onFailure(err -> internal(m, err));
+  }
+
+  private void create(Message<JsonObject> m) {
+    JsonObject in = m.body().getJsonObject("agent");
+    AgentRules.Draft draft;
+    try {
+      draft = rules.draftForCreate(in);
+    } catch (AgentRules.RuleException e) {
+      m.fail(400, "bad-request: " + e.getMessage());
+      return;
+    }
+    vertx.executeBlocking(() -> hasher.hash(draft.password()))
+        .compose(hash -> {
+          Agent agent = draft.agent().withPasswordHash(hash);
+          return store.insert(agent).map(agent);
+        })
+        .onSuccess(agent -> {
+          LOG.info("agent created [{}]", agent.login());
+          m.reply(agent.toJson());
+        })
+        .onFailure(err -> {
+          if (err instanceof IllegalStateException) {
+            m.fail(409, "conflict: " + err.getMessage());
+          } else {
+            internal(m, err);
+          }
+        });
+  }
+
+  private void update(Message<JsonObject> m) {
+    String login = m.body().getString("login");
+    JsonObject changes = m.body().getJsonObject("agent");
+    store.find(login).onSuccess(existing -> {
+      if (existing.isEmpty()) {
+        m.fail(404, "not-found: no agent '" + login + "'");
+        return;
+      }
+      AgentRules.Draft draft;
+      try {
+        draft = rules.draftForUpdate(existing.get(), changes);
+      } catch (AgentRules.RuleException e) {
+        m.fail(400, "bad-request: " + e.getMessage());
+        return;
+      }
+      Future<String> hash = draft.password() == null
+          ? Future.succeededFuture(existing.get().passwordHash())
+          : vertx.executeBlocking(() -> hasher.hash(draft.password()));
+      hash.compose(h -> {
+            Agent updated = draft.agent().withPasswordHash(h);
+            return store.update(updated).map(updated);
+          })
+          .onSuccess(updated -> {
+            if (draft.password() != null || !updated.buttons().equals(existing.get().buttons())
+                || !updated.roles().equals(existing.get().roles())) {
+              revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
+            }
+            LOG.info("agent updated [{}]", login);
+            m.reply(updated.toJson());
+          })
+          .onFailure(err -> internal(m, err));
+    }).onFailure(err -> internal(m, err));
+  }
+
+  private void delete(Message<JsonObject> m) {
+    String login = m.body().getString("login");
+    store.delete(login).onSuccess(deleted -> {
+      if (!deleted) {
+        m.fail(404, "not-found: no agent '" + login + "'");
+        return;
+      }
+      revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
+      LOG.info("agent deleted [{}]", login);
+      m.reply(new JsonObject().put("ok", true));
+    }).onFailure(err -> internal(m, err));
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------------
+
+  private static void fail(Message<?> m, Throwable err) {
+    if (err instanceof ReplyException r) {
+      m.fail(r.failureCode(), r.getMessage());
+    } else {
+      internal(m, err);
+    }
+  }
+
+  private static void internal(Message<?> m, Throwable err) {
+    LOG.warn("agent request failed", err);
+    m.fail(500, "internal: the request could not be completed");
+  }
+
+  static String randomPassword() {
+    String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+}

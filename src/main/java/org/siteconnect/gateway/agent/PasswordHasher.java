@@ -1,0 +1,37 @@
+package org.siteconnect.gateway.agent;
+
+import io.vertx.ext.auth.hashing.HashingStrategy;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * PBKDF2-HMAC-SHA512 through vertx-auth-common's hashing, stored as a PHC string
+ * ({@code $pbkdf2$it=…$salt$hash}) so the iteration count can rise later without breaking old hashes.
+ * Slow on purpose: call it on a worker.
+ */
+final class PasswordHasher {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final HashingStrategy strategy = HashingStrategy.load();
+  private final int iterations;
+
+  PasswordHasher(int iterations) {
+    this.iterations = iterations;
+  }
+
+  String hash(String password) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return strategy.hash("pbkdf2", Map.of("it", Integer.toString(iterations)),
+        Base64.getEncoder().withoutPadding().encodeToString(salt), password);
+  }
+
+  boolean verify(String hash, String password) {
+    try {
+      return strategy.verify(hash, password);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

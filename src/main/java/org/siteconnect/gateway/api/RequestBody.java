@@ -1,0 +1,106 @@
+package org.siteconnect.gateway.api;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Set;
+
+/** Strict reading of a JSON request body: unknown fields and wrong types are refused with the field named. */
+final class RequestBody {
+  private final JsonObject json;
+
+  private RequestBody(JsonObject json) {
+    this.json = json;
+  }
+
+  static RequestBody of(RoutingContext ctx, String... allowed) {
+    JsonObject json;
+    try {
+      String text = ctx.body() == null ? null : ctx.body().asString();
+      if (text == null || text.isBlank()) {
+        throw ApiException.badRequest("a JSON object body is required");
+      }
+      Object parsed = io.vertx.core.json.Json.decodeValue(text);
+      if (!(parsed instanceof JsonObject o)) {
+        throw ApiException.badRequest("the body must be a JSON object");
+      }
+      json = o;
+    } catch (DecodeException e) {
+      throw ApiException.badRequest("the body is not valid JSON");
+    }
+    Set<String> allow = Set.of(allowed);
+    for (String field : json.fieldNames()) {
+      if (!allow.contains(field)) {
+        throw ApiException.badRequest("unknown field '" + field + "' (allowed: " + String.join(", ", allowed) + ")");
+      }
+    }
+    return new RequestBody(json);
+  }
+
+  JsonObject json() {
+    return json;
+  }
+
+  String string(String field, boolean required, int maxLength) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      if (required) {
+        throw ApiException.badRequest("field '" + field + "' is required");
+      }
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw ApiException.badRequest("field '" + field + "' must be a string");
+    }
+    if (s.length() > maxLength) {
+      throw ApiException.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
+    }
+    return s;
+  }
+
+  Boolean bool(String field, boolean required) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      if (required) {
+        throw ApiException.badRequest("field '" + field + "' is required");
+      }
+      return null;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw ApiException.badRequest("field '" + field + "' must be true or false");
+    }
+    return b;
+  }
+
+  Integer integer(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw ApiException.badRequest("field '" + field + "' must be a whole number");
+    }
+    return n.intValue();
+  }
+
+  JsonArray strings(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof JsonArray a) || !a.stream().allMatch(x -> x instanceof String)) {
+      throw ApiException.badRequest("field '" + field + "' must be an array of strings");
+    }
+    return a;
+  }
+
+  boolean has(String field) {
+    return json.containsKey(field);
+  }
+
+  Object value(String field) {
+    return json.getValue(field);
+  }
+}

@@ -1,0 +1,313 @@
+package org.siteconnect.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.topic.Acl;
+import org.siteconnect.gateway.topic.InvalidTopicException;
+import org.siteconnect.gateway.topic.TopicName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code /api/v1/*} (docs/REST.md): a thin adapter from HTTP to the verticles' event-bus APIs. Bodies are
+ * validated strictly here; the verticles apply the business rules.
+ */
+public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+
+  private final Vertx vertx;
+  private final EventBus eb;
+  private final GatewayConfig config;
+  private final List<ApiKeyGrant> apiKeys;
+
+  private record ApiKeyGrant(String name, byte[] sha256, Acl acl) {}
+
+  private RestApi(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.eb = vertx.eventBus();
+    this.config = config;
+    this.apiKeys = config.api().keys().stream()
+        .map(k -> new ApiKeyGrant(k.name(), HexFormat.of().parseHex(k.sha256()), new Acl(List.of(), k.publish())))
+        .toList();
+  }
+
+  /** The sub-router to mount at {@code /api/v1/*}. */
+  public static Router router(Vertx vertx, GatewayConfig config) {
+    return new RestApi(vertx, config).build();
+  }
+
+  private Router build() {
+    Router r = Router.router(vertx);
+    r.route().handler(ctx -> {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+      ctx.next();
+    });
+    r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    r.post("/login").handler(this::login);
+    r.post("/logout").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.request(Addresses.AGENT_LOGOUT, new JsonObject().put("token", token)).map(ok -> (Object) null)));
+    r.get("/me").handler(ctx -> withAgent(ctx, (agent, token) -> buttonsOf(agent).map(buttons -> agent.copy()
+        .put("buttons", buttons))));
+    r.put("/me/buttons/:site/:id").handler(this::setAvailability);
+    r.get("/buttons").handler(ctx -> withAgent(ctx, (agent, token) -> siteButtons(agent)));
+    r.get("/sessions").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.<JsonObject>request(Addresses.SESSION_LIST, new JsonObject().put("sites", sitesOf(agent)))
+            .map(m -> m.body().getJsonArray("sessions"))));
+    r.post("/sessions/:handle/proactive").handler(this::proactive);
+    r.get("/agents").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.<JsonObject>request(Addresses.AGENT_LIST, new JsonObject().put("token", token))
+            .map(m -> m.body().getJsonArray("agents"))));
+    r.post("/agents").handler(this::createAgent);
+    r.put("/agents/:login").handler(this::updateAgent);
+    r.delete("/agents/:login").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.request(Addresses.AGENT_DELETE, new JsonObject().put("token", token)
+            .put("login", ctx.pathParam("login"))).map(ok -> (Object) null)));
+    r.post("/publish").handler(this::publish);
+    r.route().last().handler(ctx -> error(ctx, new ApiException(404, "not-found", "no such API endpoint")));
+    r.route().failureHandler(this::failure);
+    return r;
+  }
+
+  // ---- endpoints ------------------------------------------------------------------------------------------------
+
+  private void login(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "login", "password");
+    JsonObject request = new JsonObject()
+        .put("login", body.string("login", true, 64))
+        .put("password", body.string("password", true, 1024))
+        .put("address", ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host());
+    reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_LOGIN, request).map(m -> m.body()));
+  }
+
+  private void setAvailability(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "available");
+    boolean available = body.bool("available", true);
+    String ref = ctx.pathParam("site") + "/" + ctx.pathParam("id");
+    withAgent(ctx, (agent, token) -> {
+      if (!agent.getJsonArray("buttons").contains(ref)) {
+        return Future.failedFuture(new ApiException(403, "forbidden", "you do not serve the button '" + ref + "'"));
+      }
+      JsonObject request = new JsonObject().put("login", agent.getString("login")).put("button", ref)
+          .put("available", available).put("buttons", agent.getJsonArray("buttons"))
+          .put("maxChats", agent.getInteger("maxChats"));
+      return eb.<JsonObject>request(Addresses.BUTTONS_SET_AVAILABLE, request).map(m -> m.body());
+    });
+  }
+
+  private void proactive(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "button_id", "text");
+    String button = body.string("button_id", true, 64);
+    String text = body.string("text", false, 500);
+    withAgent(ctx, (agent, token) -> eb.request(Addresses.SESSION_PROACTIVE, new JsonObject()
+            .put("handle", ctx.pathParam("handle")).put("sites", sitesOf(agent))
+            .put("button_id", button).put("text", text == null ? "" : text))
+        .map(ok -> new JsonObject().put("sent", true)), 202);
+  }
+
+  private void createAgent(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "login", "name", "password", "roles", "buttons", "maxChats");
+    JsonObject agent = agentFields(body);
+    withAgent(ctx, (me, token) -> eb.<JsonObject>request(Addresses.AGENT_CREATE,
+        new JsonObject().put("token", token).put("agent", agent)).map(m -> m.body()), 201);
+  }
+
+  private void updateAgent(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "name", "password", "roles", "buttons", "maxChats");
+    JsonObject agent = agentFields(body);
+    withAgent(ctx, (me, token) -> eb.<JsonObject>request(Addresses.AGENT_UPDATE, new JsonObject()
+        .put("token", token).put("login", ctx.pathParam("login")).put("agent", agent)).map(m -> m.body()));
+  }
+
+  private static JsonObject agentFields(RequestBody body) {
+    JsonObject agent = new JsonObject();
+    putIfPresent(agent, "login", body.string("login", false, 64));
+    putIfPresent(agent, "name", body.string("name", false, 200));
+    putIfPresent(agent, "password", body.string("password", false, 1024));
+    putIfPresent(agent, "roles", body.strings("roles"));
+    putIfPresent(agent, "buttons", body.strings("buttons"));
+    putIfPresent(agent, "maxChats", body.integer("maxChats"));
+    return agent;
+  }
+
+  private static void putIfPresent(JsonObject o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+
+  /** Backends: {@code X-Api-Key} whose SHA-256 is configured; global topics within the key's grants. */
+  private void publish(RoutingContext ctx) {
+    String key = ctx.request().getHeader("X-Api-Key");
+    ApiKeyGrant grant = key == null ? null : apiKey(key);
+    if (grant == null) {
+      error(ctx, new ApiException(401, "unauthorized", "a valid X-Api-Key header is required"));
+      return;
+    }
+    RequestBody body = RequestBody.of(ctx, "topic", "payload", "retain");
+    String topic = body.string("topic", true, 70_000);
+    Boolean retain = body.bool("retain", false);
+    TopicName name;
+    try {
+      name = TopicName.parse(topic, new org.siteconnect.gateway.topic.TopicLimits(config.topics().maxBytes(),
+          config.topics().maxLevels()));
+    } catch (InvalidTopicException e) {
+      error(ctx, new ApiException(400, "invalid-topic", e.getMessage()));
+      return;
+    }
+    if (name.isReserved() || topic.startsWith("pagesession/") || !grant.acl().mayPublish(name)) {
+      error(ctx, new ApiException(403, "not-allowed", "this API key may not publish on '" + topic + "'"));
+      return;
+    }
+    reply(ctx, 202, eb.request(Addresses.ROUTER_PUBLISH, new JsonObject().put("topic", topic)
+        .put("payload", body.value("payload")).put("retain", Boolean.TRUE.equals(retain)))
+        .map(ok -> new JsonObject().put("published", true)));
+  }
+
+  private ApiKeyGrant apiKey(String key) {
+    byte[] hash = sha256(key);
+    ApiKeyGrant found = null;
+    for (ApiKeyGrant g : apiKeys) {
+      if (MessageDigest.isEqual(g.sha256(), hash)) {
+        found = g;
+      }
+    }
+    return found;
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- agent context -----------------------------------------------------------------------------------------
+
+  private interface AgentCall {
+    Future<?> run(JsonObject agent, String token);
+  }
+
+  private void withAgent(RoutingContext ctx, AgentCall call) {
+    withAgent(ctx, call, 200);
+  }
+
+  private void withAgent(RoutingContext ctx, AgentCall call, int status) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      error(ctx, new ApiException(401, "unauthorized", "log in first: send 'Authorization: Bearer <token>'"));
+      return;
+    }
+    String token = header.substring("Bearer ".length()).trim();
+    reply(ctx, status, eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+        .compose(m -> call.run(m.body().getJsonObject("agent"), token)));
+  }
+
+  private Future<JsonArray> buttonsOf(JsonObject agent) {
+    return eb.<JsonObject>request(Addresses.BUTTONS_QUERY, new JsonObject()
+            .put("login", agent.getString("login")).put("buttons", agent.getJsonArray("buttons")))
+        .map(m -> m.body().getJsonArray("buttons"));
+  }
+
+  private Future<JsonArray> siteButtons(JsonObject agent) {
+    JsonArray refs = new JsonArray();
+    JsonArray sites = sitesOf(agent);
+    config.sites().stream().filter(s -> sites.contains(s.key()))
+        .forEach(s -> s.buttons().forEach(b -> refs.add(s.key() + "/" + b.id())));
+    return buttonsOf(new JsonObject().put("login", agent.getString("login")).put("buttons", refs))
+        .map(all -> {
+          all.forEach(o -> ((JsonObject) o).remove("available"));
+          return all;
+        });
+  }
+
+  private static JsonArray sitesOf(JsonObject agent) {
+    JsonArray sites = new JsonArray();
+    agent.getJsonArray("buttons", new JsonArray()).forEach(b -> {
+      String site = String.valueOf(b).substring(0, String.valueOf(b).indexOf('/'));
+      if (!sites.contains(site)) {
+        sites.add(site);
+      }
+    });
+    return sites;
+  }
+
+  // ---- answers ------------------------------------------------------------------------------------------------
+
+  private void reply(RoutingContext ctx, int status, Future<?> result) {
+    result.onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        error(ctx, toApiException(ar.cause()));
+        return;
+      }
+      Object value = ar.result();
+      if (value == null) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(value instanceof JsonObject o ? o.encode() : value instanceof JsonArray a ? a.encode()
+                : String.valueOf(value));
+      }
+    });
+  }
+
+  private static ApiException toApiException(Throwable err) {
+    if (err instanceof ApiException e) {
+      return e;
+    }
+    if (err instanceof ReplyException r && r.failureCode() >= 400 && r.failureCode() < 600) {
+      String msg = r.getMessage() == null ? "" : r.getMessage();
+      int colon = msg.indexOf(": ");
+      String code = colon > 0 ? msg.substring(0, colon) : "error";
+      String text = colon > 0 ? msg.substring(colon + 2) : msg;
+      return new ApiException(r.failureCode(), code, text);
+    }
+    LOG.warn("REST call failed", err);
+    return new ApiException(500, "internal", "the request could not be completed");
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    ApiException e = f instanceof ApiException a ? a
+        : ctx.statusCode() == 413 ? new ApiException(413, "too-large", "the request body is larger than "
+            + config.http().maxBodyBytes() + " bytes")
+        : ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ApiException.badRequest("bad request")
+        : toApiException(f);
+    error(ctx, e);
+  }
+
+  static void error(RoutingContext ctx, ApiException e) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (e.status() == 429 && e.getMessage() != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("in (\\d+) s").matcher(e.getMessage());
+      if (m.find()) {
+        ctx.response().putHeader("Retry-After", m.group(1));
+      }
+    }
+    ctx.response().setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()))
+            .encode());
+  }
+}

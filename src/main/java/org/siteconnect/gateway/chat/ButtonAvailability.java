@@ -1,0 +1,125 @@
+package org.siteconnect.gateway.chat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which chat buttons are enabled: a button ({@code site/id}) is enabled while at least one agent who serves it
+ * is available — logged in, console connected (or within the disconnect grace), marked available for that
+ * button — and under their concurrent-chat limit. Every mutator returns the buttons whose state flipped.
+ * Not thread-safe: owned by the chat-button verticle.
+ */
+public final class ButtonAvailability {
+
+  private static final class AgentState {
+    Set<String> serves = Set.of();
+    final Set<String> available = new HashSet<>();
+    int connections;
+    long graceUntil;
+    int activeChats;
+    int maxChats = 1;
+  }
+
+  private final Map<String, Boolean> enabled = new LinkedHashMap<>();
+  private final Map<String, AgentState> agents = new HashMap<>();
+
+  public ButtonAvailability(List<String> buttons) {
+    buttons.forEach(b -> enabled.put(b, false));
+  }
+
+  public boolean isEnabled(String button) {
+    return enabled.getOrDefault(button, false);
+  }
+
+  public boolean isKnown(String button) {
+    return enabled.containsKey(button);
+  }
+
+  public Map<String, Boolean> states() {
+    return Map.copyOf(enabled);
+  }
+
+  public boolean isAvailable(String login, String button) {
+    AgentState a = agents.get(login);
+    return a != null && a.available.contains(button);
+  }
+
+  /** The agent's account data (buttons served, chat limit), refreshed on every event about it. */
+  public List<String> describe(String login, Set<String> serves, int maxChats, long now) {
+    AgentState a = agents.computeIfAbsent(login, l -> new AgentState());
+    a.serves = Set.copyOf(serves);
+    a.available.retainAll(a.serves);
+    a.maxChats = maxChats;
+    return recompute(now);
+  }
+
+  public List<String> setAvailable(String login, String button, boolean available, long now) {
+    AgentState a = agents.computeIfAbsent(login, l -> new AgentState());
+    if (available && a.serves.contains(button)) {
+      a.available.add(button);
+    } else {
+      a.available.remove(button);
+    }
+    return recompute(now);
+  }
+
+  public List<String> consoleConnected(String login, long now) {
+    agents.computeIfAbsent(login, l -> new AgentState()).connections++;
+    return recompute(now);
+  }
+
+  public List<String> consoleDisconnected(String login, long graceMillis, long now) {
+    AgentState a = agents.get(login);
+    if (a != null && a.connections > 0) {
+      a.connections--;
+      if (a.connections == 0) {
+        a.graceUntil = now + graceMillis;
+      }
+    }
+    return recompute(now);
+  }
+
+  public List<String> chatsChanged(String login, int activeChats, long now) {
+    agents.computeIfAbsent(login, l -> new AgentState()).activeChats = activeChats;
+    return recompute(now);
+  }
+
+  /** Logout or account deleted: the agent stops counting at once, no grace. */
+  public List<String> loggedOut(String login, long now) {
+    agents.remove(login);
+    return recompute(now);
+  }
+
+  /** Call when a grace period may have run out. */
+  public List<String> tick(long now) {
+    return recompute(now);
+  }
+
+  private boolean counts(AgentState a, long now) {
+    boolean connected = a.connections > 0 || a.graceUntil > now;
+    return connected && a.activeChats < a.maxChats;
+  }
+
+  private List<String> recompute(long now) {
+    Set<String> on = new HashSet<>();
+    for (AgentState a : agents.values()) {
+      if (counts(a, now)) {
+        on.addAll(a.available);
+      }
+    }
+    List<String> flipped = new ArrayList<>();
+    for (Map.Entry<String, Boolean> e : enabled.entrySet()) {
+      boolean now2 = on.contains(e.getKey());
+      if (now2 != e.getValue()) {
+        e.setValue(now2);
+        flipped.add(e.getKey());
+      }
+    }
+    return flipped;
+  }
+}

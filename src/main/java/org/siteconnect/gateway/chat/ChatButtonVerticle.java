@@ -1,0 +1,130 @@
+package org.siteconnect.gateway.chat;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Publishes every configured chat button's state as a retained topic and keeps it in step with agents'
+ * availability, console connections (with a grace period) and chat load.
+ */
+public final class ChatButtonVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatButtonVerticle.class);
+
+  private final GatewayConfig config;
+  private ButtonAvailability buttons;
+  private long graceMillis;
+
+  public ChatButtonVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    List<String> refs = config.sites().stream()
+        .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id())).toList();
+    buttons = new ButtonAvailability(refs);
+    graceMillis = config.agents().disconnectGraceSeconds() * 1000L;
+    EventBus eb = vertx.eventBus();
+    Future<?> consumers = Future.all(
+        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion());
+    // Every button starts disabled, retained, so pages learn it before any agent shows up.
+    Future<?> initial = Future.all(refs.stream().map(ref -> publishState(ref, false)).toList());
+    return Future.all(consumers, initial);
+  }
+
+  private void setAvailable(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    String login = b.getString("login");
+    String button = b.getString("button");
+    if (!buttons.isKnown(button)) {
+      m.fail(404, "not-found: no such chat button");
+      return;
+    }
+    long now = System.currentTimeMillis();
+    describe(login, b, now);
+    changed(buttons.setAvailable(login, button, b.getBoolean("available", false), now));
+    m.reply(view(login, button));
+  }
+
+  private void presence(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    String login = b.getString("login");
+    long now = System.currentTimeMillis();
+    describe(login, b, now);
+    if (b.getBoolean("connected", false)) {
+      changed(buttons.consoleConnected(login, now));
+    } else {
+      changed(buttons.consoleDisconnected(login, graceMillis, now));
+      if (graceMillis > 0) {
+        vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
+      }
+    }
+  }
+
+  private void loggedOut(Message<JsonObject> m) {
+    changed(buttons.loggedOut(m.body().getString("login"), System.currentTimeMillis()));
+  }
+
+  /** {@code {login, buttons:[refs]}} → the buttons with their state and this agent's availability. */
+  private void query(Message<JsonObject> m) {
+    String login = m.body().getString("login");
+    JsonArray out = new JsonArray();
+    for (Object ref : m.body().getJsonArray("buttons", new JsonArray())) {
+      if (ref instanceof String s && buttons.isKnown(s)) {
+        out.add(view(login, s));
+      }
+    }
+    m.reply(new JsonObject().put("buttons", out));
+  }
+
+  private void describe(String login, JsonObject b, long now) {
+    JsonArray served = b.getJsonArray("buttons");
+    if (served != null) {
+      Set<String> serves = new HashSet<>();
+      served.forEach(x -> serves.add(String.valueOf(x)));
+      changed(buttons.describe(login, serves, b.getInteger("maxChats", 1), now));
+    }
+  }
+
+  private JsonObject view(String login, String ref) {
+    int slash = ref.indexOf('/');
+    String site = ref.substring(0, slash);
+    String id = ref.substring(slash + 1);
+    String name = config.site(site).flatMap(s -> s.button(id)).map(GatewayConfig.Button::name).orElse(id);
+    return new JsonObject().put("site", site).put("id", id).put("name", name)
+        .put("enabled", buttons.isEnabled(ref)).put("available", login != null && buttons.isAvailable(login, ref));
+  }
+
+  private void changed(List<String> flipped) {
+    for (String ref : flipped) {
+      boolean on = buttons.isEnabled(ref);
+      LOG.info("chat button [{}] {}", ref, on ? "enabled" : "disabled");
+      publishState(ref, on).onFailure(err -> LOG.warn("could not publish button state [{}]", err.getMessage()));
+    }
+  }
+
+  private Future<?> publishState(String ref, boolean on) {
+    int slash = ref.indexOf('/');
+    JsonObject publish = new JsonObject()
+        .put("topic", ServerTopics.chatButton(ref.substring(0, slash), ref.substring(slash + 1)))
+        .put("payload", new JsonObject().put("state", on ? "enabled" : "disabled"))
+        .put("retain", true);
+    return vertx.eventBus().request(Addresses.ROUTER_PUBLISH, publish);
+  }
+}

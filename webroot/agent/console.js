@@ -1,0 +1,497 @@
+/*! SiteConnect agent console: REST (docs/REST.md) and the bridge (docs/PROTOCOL.md, "Agent console ⇄ gateway").
+ * No framework; every piece of data goes into the page through textContent or attributes, never innerHTML. */
+(function (w, d) {
+  'use strict';
+  const TOKEN_KEY = 'siteconnect.agent.token';
+  const SESSIONS_MS = 5000; // live pages have no topic yet: poll
+  const BUTTONS_MS = 5000; // chat-button state by REST, only while the bridge does not deliver it
+
+  const $ = (id) => d.getElementById(id);
+  const bridges = w.scAgentBridge;
+
+  let token = null;
+  let me = null; // GET /api/v1/me
+  let bridge = null;
+  let timers = [];
+  let ended = true; // no login, or it has ended (logout, 401, unauthorized)
+  const buttons = new Map(); // "site/id" -> {site, id, name, available, enabled, pending, li, input, state}
+  const fed = new Set(); // sites whose chat-button state arrives over the bridge
+  const pages = new Map(); // handle -> {tr, cells}
+
+  // ---- small DOM helpers (text only) ----
+  function el(tag, attrs, ...children) {
+    const e = d.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children) if (c != null) e.append(c); // strings become text nodes
+    return e;
+  }
+  function show(node, text, kind) {
+    node.textContent = text || '';
+    node.hidden = !text;
+    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
+  }
+  function time(iso) {
+    const t = new Date(iso);
+    return isNaN(t) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  function every(ms, fn) {
+    timers.push(setInterval(fn, ms));
+  }
+
+  // ---- REST ----
+  class ApiError extends Error {
+    constructor(status, code, message, retryAfter) {
+      super(message);
+      this.status = status;
+      this.code = code;
+      this.retryAfter = retryAfter;
+    }
+  }
+  /** The server's message, as the server gave it (plus when to retry after a 429). */
+  function describe(e) {
+    if (!(e instanceof ApiError)) return 'Something went wrong: ' + e.message;
+    const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ' Try again in ' + e.retryAfter + ' s.' : '';
+    return e.message + wait;
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const sent = token;
+    if (sent) headers.Authorization = 'Bearer ' + sent;
+    let r;
+    try {
+      r = await fetch('/api/v1' + path, {
+        method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit', cache: 'no-store',
+      });
+    } catch (x) {
+      throw new ApiError(0, 'network', 'The gateway cannot be reached.');
+    }
+    const text = await r.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
+    if (r.ok) return data;
+    const err = (data && data.error) || {};
+    const e = new ApiError(r.status, err.code || 'http-' + r.status,
+      err.message || 'The gateway answered ' + r.status + (r.statusText ? ' ' + r.statusText : '') + '.',
+      r.headers.get('Retry-After'));
+    if (r.status === 401 && sent && sent === token) end('Your session has ended. Please log in again.');
+    throw e;
+  }
+  const seg = encodeURIComponent;
+
+  // ---- views ----
+  function view(name) {
+    d.body.setAttribute('data-view', name);
+    $('login-view').hidden = name !== 'login';
+    $('console-view').hidden = name !== 'console';
+  }
+
+  function showLogin(notice) {
+    view('login');
+    show($('login-notice'), notice);
+    $('login-password').value = '';
+    $('login-login').focus();
+  }
+
+  $('login-form').addEventListener('submit', async function (e) {
+    e.preventDefault();
+    const submit = $('login-submit');
+    if (submit.disabled) return;
+    const login = $('login-login').value.trim();
+    const password = $('login-password').value;
+    show($('login-error'));
+    show($('login-notice'));
+    submit.disabled = true;
+    d.body.setAttribute('aria-busy', 'true');
+    try {
+      const r = await api('POST', '/login', { login: login, password: password });
+      token = r.token;
+      try { sessionStorage.setItem(TOKEN_KEY, token); } catch (x) { /* private mode: this tab only */ }
+      $('login-password').value = '';
+      begin(r.agent);
+    } catch (x) {
+      show($('login-error'), describe(x));
+      $('login-password').select();
+      $('login-password').focus();
+    } finally {
+      submit.disabled = false;
+      d.body.removeAttribute('aria-busy');
+    }
+  });
+
+  $('logout').addEventListener('click', async function () {
+    const was = token;
+    if (bridge) bridge.close(); // no reconnect when the server closes our socket
+    end(null);
+    try {
+      await fetch('/api/v1/logout', {
+        method: 'POST', headers: { Authorization: 'Bearer ' + was }, credentials: 'omit', cache: 'no-store',
+      });
+    } catch (x) { /* the token expires anyway */ }
+  });
+
+  /** Logged in (or the tab kept its token): show the console and start everything. */
+  function begin(agent) {
+    ended = false;
+    view('console');
+    if (agent) showAgent(agent);
+    loadMe();
+    connect();
+    loadSessions();
+    every(SESSIONS_MS, loadSessions);
+    every(BUTTONS_MS, pollButtons);
+    $('logout').focus();
+  }
+
+  /** The login is over: stop everything and go back to the form (with a notice, unless the agent logged out). */
+  function end(notice) {
+    if (ended) return;
+    ended = true;
+    timers.forEach(clearInterval);
+    timers = [];
+    if (bridge) bridge.close();
+    bridge = null;
+    token = null;
+    me = null;
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch (x) { /* nothing kept */ }
+    buttons.clear();
+    fed.clear();
+    pages.clear();
+    $('my-buttons').replaceChildren();
+    $('sessions-body').replaceChildren();
+    $('agents-body').replaceChildren();
+    $('admin-panel').hidden = true;
+    ['buttons-error', 'sessions-error', 'sessions-result', 'cobrowse-result', 'agents-error', 'agent-form-result']
+      .forEach((id) => show($(id)));
+    if ($('invite-dialog').open) $('invite-dialog').close();
+    conn('offline', {});
+    showLogin(notice);
+  }
+
+  function showAgent(a) {
+    $('agent-name').textContent = a.name || a.login || '';
+    $('agent-roles').textContent = (a.roles || []).length ? '(' + a.roles.join(', ') + ')' : '';
+    const admin = (a.roles || []).indexOf('admin') >= 0;
+    const panel = $('admin-panel');
+    const shown = !panel.hidden;
+    panel.hidden = !admin;
+    if (admin && !shown) loadAgents();
+  }
+
+  // ---- the bridge ----
+  const CONN_TEXT = {
+    offline: 'Offline', connecting: 'Connecting…', live: 'Connected', reconnecting: 'Connection lost',
+    closed: 'Disconnected',
+  };
+  function conn(s, detail) {
+    const node = $('conn-state');
+    node.setAttribute('data-state', s);
+    let text = CONN_TEXT[s] || s;
+    if (s === 'reconnecting') {
+      text += ', retrying in ' + Math.max(1, Math.round(detail.retryInMs / 1000)) + ' s';
+      if (detail.error) text += ' (' + detail.error + ')';
+    }
+    node.textContent = text;
+  }
+
+  function connect() {
+    bridge = bridges.connect({
+      token: token,
+      onState: function (s, detail) {
+        if (s !== 'live') { // until the resubscriptions answer, REST is the source of the button state
+          fed.clear();
+          if (s === 'reconnecting') pollButtons();
+        }
+        if (!ended) conn(s, detail);
+      },
+      onSession: function (agent) {
+        showAgent(agent);
+        subscribeButtons(agent.buttons || []);
+      },
+      onUnauthorized: function () {
+        end('Your session has ended. Please log in again.');
+      },
+    });
+  }
+
+  /** `$sites/<site>/chat_button/+` for every site the agent serves (retained: the state arrives at once). */
+  function subscribeButtons(list) {
+    const sites = new Set(list.map((b) => String(b).split('/')[0]).filter(Boolean));
+    buttons.forEach((b) => sites.add(b.site));
+    sites.forEach(function (site) {
+      bridge.subscribe('buttons:' + site, '$sites/' + site + '/chat_button/+', function (payload, info) {
+        const id = info.topic.split('/')[3];
+        if (payload && (payload.state === 'enabled' || payload.state === 'disabled')) {
+          setEnabled(site + '/' + id, payload.state === 'enabled');
+        }
+      }, function (granted, reason) {
+        if (granted) {
+          fed.add(site);
+        } else {
+          fed.delete(site);
+          console.warn('agent console: no live button state for site', site, reason);
+        }
+      });
+    });
+  }
+
+  // ---- my buttons ----
+  async function loadMe() {
+    const t = token;
+    let r;
+    try {
+      r = await api('GET', '/me');
+    } catch (x) {
+      if (t === token) show($('buttons-error'), describe(x));
+      return;
+    }
+    if (t !== token) return; // answers for an earlier login are dropped
+    me = r;
+    showAgent(me);
+    renderButtons(me.buttons || []);
+    if (bridge && bridge.live) subscribeButtons([]); // buttons /me knows that agent-session did not name
+  }
+
+  function renderButtons(list) {
+    const ul = $('my-buttons');
+    const keep = new Set();
+    list.forEach(function (b, i) {
+      const key = b.site + '/' + b.id;
+      keep.add(key);
+      let x = buttons.get(key);
+      if (!x) {
+        const inputId = 'available-' + i + '-' + key.replace(/[^A-Za-z0-9_-]/g, '_');
+        x = { site: b.site, id: b.id, pending: false };
+        x.input = el('input', {
+          type: 'checkbox', role: 'switch', id: inputId, 'data-testid': 'button-available', 'data-button': key,
+        });
+        x.state = el('span', { class: 'state', 'data-testid': 'button-state', 'data-button': key });
+        x.nameEl = el('span', { class: 'name' });
+        x.li = el('li', { 'data-testid': 'my-button', 'data-button': key },
+          el('label', { for: inputId, class: 'switch' }, x.input, x.nameEl, el('span', { class: 'muted small', text: b.site })),
+          x.state);
+        x.input.addEventListener('change', () => setAvailable(x));
+        buttons.set(key, x);
+      }
+      x.nameEl.textContent = b.name || b.id;
+      if (!x.pending) {
+        x.available = !!b.available;
+        x.input.checked = x.available;
+      }
+      if (!fed.has(b.site) && typeof b.enabled === 'boolean') setEnabled(key, b.enabled);
+      ul.append(x.li); // keeps the server's order; an existing node just moves
+    });
+    buttons.forEach(function (x, key) {
+      if (!keep.has(key)) { x.li.remove(); buttons.delete(key); }
+    });
+    $('buttons-empty').hidden = buttons.size > 0;
+  }
+
+  function setEnabled(key, enabled) {
+    const x = buttons.get(key);
+    if (!x) return;
+    x.enabled = enabled;
+    x.state.setAttribute('data-state', enabled ? 'enabled' : 'disabled');
+    x.state.textContent = enabled ? 'Enabled on the site' : 'Disabled on the site';
+  }
+
+  /** PUT the switch's position; if it moved again meanwhile, send the newest one too (the last word wins). */
+  async function setAvailable(x) {
+    if (x.pending) return;
+    const t = token;
+    x.pending = true;
+    x.li.setAttribute('aria-busy', 'true');
+    show($('buttons-error'));
+    try {
+      for (;;) {
+        const want = x.input.checked;
+        const b = await api('PUT', '/me/buttons/' + seg(x.site) + '/' + seg(x.id), { available: want });
+        if (t !== token) return;
+        x.available = !!(b && b.available);
+        if (!fed.has(x.site) && b && typeof b.enabled === 'boolean') setEnabled(x.site + '/' + x.id, b.enabled);
+        if (x.input.checked === want) break;
+      }
+      x.input.checked = x.available;
+    } catch (e) {
+      x.input.checked = !!x.available;
+      if (t === token) show($('buttons-error'), describe(e));
+    } finally {
+      x.pending = false;
+      x.li.removeAttribute('aria-busy');
+    }
+    pollButtons();
+  }
+
+  /** GET /api/v1/buttons for the sites whose state does not come over the bridge. */
+  async function pollButtons() {
+    const t = token;
+    let unfed = false;
+    buttons.forEach((b) => { unfed = unfed || !fed.has(b.site); });
+    if (!t || !unfed) return;
+    let list;
+    try {
+      list = await api('GET', '/buttons');
+    } catch (e) {
+      return; // the next poll tries again; a 401 already ended the login
+    }
+    if (t !== token) return;
+    (list || []).forEach(function (b) {
+      if (!fed.has(b.site) && typeof b.enabled === 'boolean') setEnabled(b.site + '/' + b.id, b.enabled);
+    });
+  }
+
+  // ---- live pages ----
+  async function loadSessions() {
+    const t = token;
+    if (!t) return;
+    let list;
+    try {
+      list = await api('GET', '/sessions');
+    } catch (e) {
+      if (t === token) show($('sessions-error'), describe(e));
+      return;
+    }
+    if (t !== token) return;
+    show($('sessions-error'));
+    const body = $('sessions-body');
+    const keep = new Set();
+    (list || []).forEach(function (s) {
+      keep.add(s.handle);
+      let row = pages.get(s.handle);
+      if (!row) {
+        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Send invitation' });
+        row = {
+          site: el('td'), connected: el('td'), since: el('td'),
+          tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),
+        };
+        row.tr.append(el('td', {}, el('code', { class: 'handle', title: s.handle, text: s.handle })),
+          row.site, row.connected, row.since, el('td', {}, invite));
+        invite.addEventListener('click', () => openInvite(s.handle, row.siteKey));
+        pages.set(s.handle, row);
+      }
+      row.siteKey = s.site;
+      row.site.textContent = s.site;
+      row.connected.textContent = s.connected ? 'yes' : 'no';
+      row.tr.setAttribute('data-connected', s.connected ? 'true' : 'false');
+      row.since.textContent = time(s.startedAt);
+      body.append(row.tr);
+    });
+    pages.forEach(function (row, handle) {
+      if (!keep.has(handle)) { row.tr.remove(); pages.delete(handle); }
+    });
+    $('sessions-count').textContent = String(pages.size);
+    $('sessions-empty').hidden = pages.size > 0;
+  }
+
+  function openInvite(handle, site) {
+    const dialog = $('invite-dialog');
+    dialog.setAttribute('data-handle', handle);
+    $('invite-handle').textContent = handle;
+    const select = $('invite-button');
+    select.replaceChildren();
+    buttons.forEach(function (b) {
+      if (b.site === site) select.append(el('option', { value: b.id, text: b.nameEl.textContent || b.id }));
+    });
+    show($('invite-error'), select.options.length ? null : 'You serve no chat button on this site.');
+    $('invite-submit').disabled = !select.options.length;
+    dialog.showModal();
+    $('invite-text').select();
+  }
+
+  $('invite-cancel').addEventListener('click', () => $('invite-dialog').close());
+  $('invite-form').addEventListener('submit', async function (e) {
+    e.preventDefault();
+    const dialog = $('invite-dialog');
+    const handle = dialog.getAttribute('data-handle');
+    const submit = $('invite-submit');
+    if (submit.disabled) return;
+    submit.disabled = true;
+    show($('invite-error'));
+    try {
+      await api('POST', '/sessions/' + seg(handle) + '/proactive',
+        { button_id: $('invite-button').value, text: $('invite-text').value });
+      dialog.close();
+      show($('sessions-result'), 'Invitation sent to page ' + handle + '.', 'ok');
+    } catch (x) {
+      if (token) show($('invite-error'), describe(x));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  // ---- co-browse (the endpoint comes with the co-browse issue: show whatever the server answers) ----
+  $('cobrowse-form').addEventListener('submit', async function (e) {
+    e.preventDefault();
+    const submit = $('cobrowse-submit');
+    if (submit.disabled) return;
+    const code = $('cobrowse-code').value.replace(/\s+/g, '');
+    submit.disabled = true;
+    show($('cobrowse-result'), 'Asking the gateway…', 'pending');
+    try {
+      const r = await api('POST', '/cobrowse', { code: code });
+      show($('cobrowse-result'), 'Accepted' + (r ? ': ' + JSON.stringify(r) : '.'), 'ok');
+    } catch (x) {
+      if (token) show($('cobrowse-result'), describe(x), 'error');
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  // ---- admin: agents ----
+  async function loadAgents() {
+    const t = token;
+    let list;
+    try {
+      list = await api('GET', '/agents');
+    } catch (e) {
+      if (t === token) show($('agents-error'), describe(e));
+      return;
+    }
+    if (t !== token) return;
+    show($('agents-error'));
+    $('agents-body').replaceChildren(...(list || []).map((a) => el('tr', { 'data-testid': 'agent', 'data-login': a.login },
+      el('td', { text: a.login }), el('td', { text: a.name }), el('td', { text: (a.roles || []).join(', ') }),
+      el('td', { text: (a.buttons || []).join(', ') }), el('td', { text: a.maxChats == null ? '' : a.maxChats }))));
+  }
+
+  $('agent-form').addEventListener('submit', async function (e) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const submit = $('agent-submit');
+    if (submit.disabled) return;
+    const body = {
+      login: $('agent-login').value.trim(),
+      name: $('agent-fullname').value.trim(),
+      password: $('agent-password').value,
+      roles: Array.from(form.querySelectorAll('input[name="roles"]:checked'), (c) => c.value),
+      buttons: $('agent-buttons').value.split(',').map((s) => s.trim()).filter(Boolean),
+    };
+    const max = $('agent-maxchats').value.trim();
+    if (max) body.maxChats = Number(max);
+    submit.disabled = true;
+    show($('agent-form-result'));
+    try {
+      const a = await api('POST', '/agents', body);
+      form.reset();
+      show($('agent-form-result'), 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
+      loadAgents();
+      $('agent-login').focus();
+    } catch (x) {
+      if (token) show($('agent-form-result'), describe(x), 'error');
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----
+  try { token = sessionStorage.getItem(TOKEN_KEY); } catch (x) { token = null; }
+  if (token) begin(null); else showLogin(null);
+})(window, document);
