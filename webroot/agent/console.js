@@ -56,7 +56,8 @@
   /** The server's message, as the server gave it (plus when to retry after a 429). */
   function describe(e) {
     if (!(e instanceof ApiError)) return 'Something went wrong: ' + e.message;
-    const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) ? ' Try again in ' + e.retryAfter + ' s.' : '';
+    const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) && !/\d+ ?s\b/.test(e.message)
+      ? ' Try again in ' + e.retryAfter + ' s.' : '';
     return e.message + wait;
   }
 

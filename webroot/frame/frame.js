@@ -5,7 +5,9 @@
   var SITE = new URLSearchParams(location.search).get('site') || '';
   var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame'];
   var PING_MS = 20000;
-  var RATE = 80; // commands per second, under the gateway's per-socket limit (100 by default)
+  // Commands per one-second window: well under the gateway's per-socket limit (100 by default) even when the
+  // network bunches two windows together. A refusal anyway ('rate-limited') resyncs through a reconnect.
+  var RATE = 40;
   var MAX_OUT = 1000; // unacknowledged publishes kept for a resend
 
   var cfg = null; // GET /frame/config
@@ -24,6 +26,7 @@
   var subs = new Map(); // wire id -> {hid (host id, 0 = ours), filter}
   var acked = new Set(); // wire ids already acknowledged once (later subacks are resubscriptions)
   var seen = new Map(); // topic -> JSON of the last payload the host got, for topics that came retained
+  var resyncing = 0; // resubscriptions not yet answered: the UI says "live" once they all are
   var answering = null; // wire id of the last suback: the retained messages right after it are its own
   var out = new Map(); // mid -> pub command, until puback
   var mids = 0;
@@ -90,7 +93,11 @@
         cmd({ op: 'sub', id: id, filter: m.filter });
         break;
       case 'unsub':
-        if (subs.delete(id)) cmd({ op: 'unsub', id: id });
+        var x = subs.get(id);
+        if (!x) return;
+        subs.delete(id);
+        if (x.wait && --resyncing === 0) status('live');
+        cmd({ op: 'unsub', id: id });
         break;
       case 'pub':
         var c = { op: 'pub', topic: m.topic, payload: m.payload, retain: !!m.retain, mid: 'm' + ++mids };
@@ -165,15 +172,19 @@
     };
     s.onclose = function () {
       if (s !== sock) return;
-      drop();
-      if (halted) return;
-      attempt++;
-      if (!code && attempt > tries()) return fail('unreachable');
-      var ms = backoff(attempt);
-      toHost({ type: 'retry', attempt: attempt, retry_in_ms: ms });
-      status('reconnecting');
-      timer = setTimeout(connect, ms);
+      lost();
     };
+  }
+
+  function lost() { // the connection is gone (or must be redone): reconnect with backoff, then resume
+    drop();
+    if (halted) return;
+    attempt++;
+    if (!code && attempt > tries()) return fail('unreachable');
+    var ms = backoff(attempt);
+    toHost({ type: 'retry', attempt: attempt, retry_in_ms: ms });
+    status('reconnecting');
+    timer = setTimeout(connect, ms);
   }
 
   function drop() {
@@ -202,10 +213,15 @@
         token = b.resume;
         attempt = busy = 0;
         // A resumed session has no server-side subscriptions left: send them all again, then what is unacked.
-        subs.forEach(function (x, id) { cmd({ op: 'sub', id: id, filter: x.filter }); });
+        resyncing = 0;
+        subs.forEach(function (x, id) {
+          x.wait = 1;
+          resyncing++;
+          cmd({ op: 'sub', id: id, filter: x.filter });
+        });
         out.forEach(cmd);
         if (b.code !== code) { code = b.code; showCode(); }
-        status('live');
+        status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
         break;
       case 'busy':
@@ -219,6 +235,10 @@
         var x = subs.get(b.id);
         answering = b.id;
         if (!x) return;
+        if (x.wait) {
+          x.wait = 0;
+          if (--resyncing === 0) status('live');
+        }
         if (!b.granted) subs.delete(b.id); // denied: local-only from now on, never resubscribed
         x.again = acked.has(b.id); // a resubscription after a reconnect
         if (!x.again) {
@@ -262,6 +282,8 @@
       toHost({ type: 'warn', message: 'publish refused: ' + b.code + (b.message ? ' (' + b.message + ')' : '') });
     } else if (!live) { // hello refused: unknown-site, origin-not-allowed, ...
       fail(b.code || 'refused');
+    } else if (b.code === 'rate-limited') { // some command was dropped, we cannot tell which: start over
+      lost();
     } else if (b.code === 'no-session') {
       live = false;
       hello();

@@ -160,7 +160,6 @@ describe('page session', () => {
     const visitor = await context.newPage();
     await visitor.goto(host.origin + '/resume');
     await recorded(visitor, '~/site_connect/ready');
-    visitor.on('console', (m) => console.log('CONSOLE', m.text()));
     const acks = await visitor.evaluate(() => Promise.all(Array.from({ length: 150 }, (_, i) => new Promise((resolve) => {
       window.got = [];
       window.site_connect.subscribe('public/burst/' + i, (msg, info) => window.got.push(info.topic), (a) => resolve(a.granted));
@@ -170,7 +169,8 @@ describe('page session', () => {
     const frame = await siteFrame(visitor);
     await sockets[0].close({ code: 1006, reason: 'network cut by the test' });
     await recorded(visitor, '~/site_connect/retry');
-    await frame.waitForFunction(() => document.body.dataset.status === 'live');
+    // "live" once every resubscription is answered (paced under the gateway's per-second limit)
+    await frame.waitForFunction(() => document.body.dataset.status === 'live', null, { timeout: 20_000 });
 
     const other = await (await browser.newContext()).newPage();
     await other.goto(host.origin + '/resume');

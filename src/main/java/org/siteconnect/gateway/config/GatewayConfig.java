@@ -136,7 +136,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     r.allowOnly("tokenTtlSeconds", "disconnectGraceSeconds", "maxChatsDefault", "passwordIterations",
         "loginMaxFailures", "loginMaxFailuresPerAddress", "loginLockoutSeconds");
     return new Agents(
-        r.number("tokenTtlSeconds", 8 * 3600, 60, 30L * 24 * 3600),
+        r.number("tokenTtlSeconds", 8 * 3600, 1, 30L * 24 * 3600),
         r.integer("disconnectGraceSeconds", 60, 0, 3600),
         r.integer("maxChatsDefault", 3, 1, 100),
         // OWASP's 2023 figure for PBKDF2-HMAC-SHA512; tests may lower it, never below 10,000.

@@ -55,8 +55,12 @@ public final class TestGateway {
   }
 
   public static Gateway start(Vertx vertx, JsonObject config) {
+    return start(vertx, config, java.util.Map.of());
+  }
+
+  public static Gateway start(Vertx vertx, JsonObject config, java.util.Map<String, String> env) {
     try {
-      return Gateway.start(vertx, GatewayConfig.from(config)).await(30, TimeUnit.SECONDS);
+      return Gateway.start(vertx, GatewayConfig.from(config), env).await(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("gateway did not start within 30 s", e);
     }

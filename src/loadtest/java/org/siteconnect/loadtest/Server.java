@@ -1,0 +1,210 @@
+package org.siteconnect.loadtest;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A server under test in its own process, pinned to the server core: the gateway, the raw bridge or mosquitto. */
+final class Server implements AutoCloseable {
+  static final String JVM_HEAP = "512m";
+  private static final long CLK_TCK = clockTicks();
+
+  final String kind;
+  final int port;
+  final Process process;
+  final long pid;
+  final boolean jvm;
+  final Path log;
+
+  private Server(String kind, int port, Process process, boolean jvm, Path log) {
+    this.kind = kind;
+    this.port = port;
+    this.process = process;
+    this.pid = process.pid();
+    this.jvm = jvm;
+    this.log = log;
+  }
+
+  static List<String> jvmOptions(boolean profiling) {
+    List<String> o = new ArrayList<>(List.of("-Xms" + JVM_HEAP, "-Xmx" + JVM_HEAP, "-XX:+AlwaysPreTouch",
+        "-XX:+UseSerialGC", "-Dvertx.disableDnsResolver=true"));
+    if (profiling) {
+      o.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
+    }
+    return o;
+  }
+
+  static Server gateway(Main.Options opt, int port, boolean profiling) throws IOException {
+    Path conf = opt.workDir.resolve("gateway-" + port + ".json");
+    String origin = "http://127.0.0.1:" + port;
+    Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
+        + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
+        + "\"sessions\":{\"maxSessions\":50000},"
+        + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
+        + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]}]}");
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    cmd.addAll(jvmOptions(profiling));
+    cmd.addAll(List.of("-jar", opt.gatewayJar.toString(), "-conf", conf.toString()));
+    return start("gateway", port, cmd, true, opt);
+  }
+
+  static Server rawBridge(Main.Options opt, int port, boolean profiling) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    cmd.addAll(jvmOptions(profiling));
+    cmd.addAll(List.of("-cp", opt.loadtestJar.toString(), RawBridgeServer.class.getName(), String.valueOf(port)));
+    return start("raw-bridge", port, cmd, true, opt);
+  }
+
+  /** mosquitto with a websockets listener on {@code port} and the TCP listener it needs on {@code port + 1}. */
+  static Server mosquitto(Main.Options opt, int port) throws IOException {
+    Path conf = opt.workDir.resolve("mosquitto-" + port + ".conf");
+    Files.writeString(conf, String.join("\n",
+        "# written by the SiteConnect load harness",
+        "per_listener_settings false",
+        "allow_anonymous true",
+        "persistence false",
+        "user root",
+        "log_dest stderr",
+        "log_type error",
+        "log_type warning",
+        "connection_messages false",
+        "websockets_log_level 0",
+        "set_tcp_nodelay true",
+        "listener " + (port + 1) + " 127.0.0.1",
+        "listener " + port + " 127.0.0.1",
+        "protocol websockets",
+        ""));
+    return start("mosquitto", port, List.of("taskset", "-c", opt.serverCpu, "mosquitto", "-c", conf.toString()),
+        false, opt);
+  }
+
+  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt)
+      throws IOException {
+    Path log = opt.workDir.resolve(kind + "-" + port + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Server s = new Server(kind, port, p, jvm, log);
+    s.awaitPort(60_000);
+    return s;
+  }
+
+  private void awaitPort(long timeoutMs) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException(kind + " exited at start-up (exit " + process.exitValue() + "): see " + log);
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException e) {
+        sleep(100);
+      }
+    }
+    throw new IOException(kind + " did not listen on " + port + " within " + timeoutMs + " ms: see " + log);
+  }
+
+  /** User + system CPU time of the whole process (all threads), in clock ticks. */
+  long cpuTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  static double ticksToSeconds(long ticks) {
+    return ticks / (double) CLK_TCK;
+  }
+
+  long rssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone
+    }
+    return -1;
+  }
+
+  /** Heap in use after a full GC (jcmd GC.run, then jstat -gc: S0U+S1U+EU+OU), in KB; -1 for mosquitto. */
+  long heapAfterGcKb() {
+    if (!jvm) {
+      return -1;
+    }
+    run("jcmd", String.valueOf(pid), "GC.run");
+    sleep(300);
+    String out = run("jstat", "-gc", String.valueOf(pid));
+    String[] lines = out.trim().split("\n");
+    if (lines.length < 2) {
+      return -1;
+    }
+    String[] head = lines[0].trim().split("\\s+");
+    String[] vals = lines[lines.length - 1].trim().split("\\s+");
+    double kb = 0;
+    for (int i = 0; i < head.length && i < vals.length; i++) {
+      if (List.of("S0U", "S1U", "EU", "OU").contains(head[i])) {
+        kb += Double.parseDouble(vals[i]);
+      }
+    }
+    return Math.round(kb);
+  }
+
+  String jcmd(String... args) {
+    List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
+    cmd.addAll(List.of(args));
+    return run(cmd.toArray(new String[0]));
+  }
+
+  static String run(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(60, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long clockTicks() {
+    try {
+      return Long.parseLong(run("getconf", "CLK_TCK").trim());
+    } catch (RuntimeException e) {
+      return 100;
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+  }
+}
