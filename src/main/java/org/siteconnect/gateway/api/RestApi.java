@@ -80,6 +80,33 @@ public final class RestApi {
         eb.request(Addresses.AGENT_DELETE, new JsonObject().put("token", token)
             .put("login", ctx.pathParam("login"))).map(ok -> (Object) null)));
     r.post("/publish").handler(this::publish);
+    r.get("/chats").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.<JsonObject>request(Addresses.CHAT_LIST, new JsonObject().put("sites", sitesOf(agent)))
+            .map(m -> m.body().getJsonArray("chats"))));
+    r.post("/chats/:id/accept").handler(ctx -> withAgent(ctx, (agent, token) ->
+        chatRequest(Addresses.CHAT_ACCEPT, ctx, agent, new JsonObject())));
+    r.post("/chats/:id/messages").handler(this::agentMessage);
+    r.post("/chats/:id/typing").handler(ctx -> {
+      RequestBody body = RequestBody.of(ctx, "typing");
+      boolean typing = body.bool("typing", true);
+      withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_AGENT_TYPING, ctx, agent,
+          new JsonObject().put("typing", typing)));
+    });
+    r.post("/chats/:id/end").handler(ctx -> withAgent(ctx, (agent, token) ->
+        chatRequest(Addresses.CHAT_AGENT_END, ctx, agent, new JsonObject())));
+    r.get("/chats/:id/messages").handler(ctx -> {
+      long after;
+      try {
+        after = Long.parseLong(ctx.request().getParam("after", "0"));
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("'after' must be a whole number");
+      }
+      withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_MESSAGES, ctx, agent,
+          new JsonObject().put("after", after)));
+    });
+    r.get("/messages").handler(ctx -> withAgent(ctx, (agent, token) ->
+        eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent)))
+            .map(m -> m.body().getJsonArray("messages"))));
     r.route().last().handler(ctx -> error(ctx, new ApiException(404, "not-found", "no such API endpoint")));
     r.route().failureHandler(this::failure);
     return r;
@@ -150,6 +177,25 @@ public final class RestApi {
     if (value != null) {
       o.put(key, value);
     }
+  }
+
+  private void agentMessage(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "cid", "text");
+    String cid = body.string("cid", true, 64);
+    if (cid.isEmpty()) {
+      throw ApiException.badRequest("field 'cid' must not be empty");
+    }
+    Object text = body.value("text");
+    withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_AGENT_SEND, ctx, agent,
+        new JsonObject().put("cid", cid).put("text", text)));
+  }
+
+  /** A chat action as the authenticated agent, on the chat in the path. */
+  private Future<JsonObject> chatRequest(String address, RoutingContext ctx, JsonObject agent, JsonObject extra) {
+    JsonObject request = extra.copy().put("chat_id", ctx.pathParam("id")).put("login", agent.getString("login"))
+        .put("name", agent.getString("name")).put("buttons", agent.getJsonArray("buttons"))
+        .put("sites", sitesOf(agent));
+    return eb.<JsonObject>request(address, request).map(m -> m.body());
   }
 
   /** Backends: {@code X-Api-Key} whose SHA-256 is configured; global topics within the key's grants. */

@@ -327,6 +327,9 @@ public final class TopicRouter {
       String site = filter.level(1);
       return page.agent == null ? site.equals(page.siteKey) : page.agent.sites().contains(site);
     }
+    if (filter.depth() >= 3 && "$agents".equals(filter.level(0))) {
+      return page.agent != null && page.agent.sites().contains(filter.level(1));
+    }
     if (page.agent != null && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
       return filter.level(1).equals(page.agent.login());
     }

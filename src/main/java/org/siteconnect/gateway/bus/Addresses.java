@@ -35,6 +35,19 @@ public final class Addresses {
   public static final String BUTTONS_QUERY = PREFIX + "buttons.query";
   public static final String BUTTONS_LOGGED_OUT = PREFIX + "buttons.logged-out";
 
+  /** Chats: the router delivers page chat topics here; agents act through the REST adapter. */
+  public static final String CHAT_PAGE_EVENTS = PREFIX + "chat.page-events";
+  public static final String CHAT_BUTTON_STATES = PREFIX + "chat.button-states";
+  public static final String CHAT_LIST = PREFIX + "chat.list";
+  public static final String CHAT_ACCEPT = PREFIX + "chat.accept";
+  public static final String CHAT_AGENT_SEND = PREFIX + "chat.agent-send";
+  public static final String CHAT_AGENT_TYPING = PREFIX + "chat.agent-typing";
+  public static final String CHAT_AGENT_END = PREFIX + "chat.agent-end";
+  public static final String CHAT_MESSAGES = PREFIX + "chat.messages";
+  public static final String CHAT_LEFT_MESSAGES = PREFIX + "chat.left-messages";
+  public static final String BUTTONS_CHATS = PREFIX + "buttons.chats";
+  public static final String SESSION_INFO = PREFIX + "session.info";
+
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";

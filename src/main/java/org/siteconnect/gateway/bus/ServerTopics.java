@@ -14,6 +14,11 @@ public final class ServerTopics {
     return "$sites/" + siteKey + "/";
   }
 
+  /** Agent-only topics of a site (pages never read {@code $agents}). */
+  public static String agents(String siteKey, String rest) {
+    return "$agents/" + siteKey + "/" + rest;
+  }
+
   /** A page session's topic in server form. */
   public static String session(String sessionId, String rest) {
     return "pagesession/" + sessionId + "/" + rest;

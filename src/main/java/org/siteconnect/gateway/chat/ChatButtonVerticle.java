@@ -42,7 +42,9 @@ public final class ChatButtonVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion());
+        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
+            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion());
     // Every button starts disabled, retained, so pages learn it before any agent shows up.
     Future<?> initial = Future.all(refs.stream().map(ref -> publishState(ref, false)).toList());
     return Future.all(consumers, initial);

@@ -15,7 +15,7 @@ import java.util.Set;
  * fails with a {@link ConfigException} naming the key.
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
-                            AclGrants acl, Agents agents, Data data, Api api, List<Site> sites) {
+                            AclGrants acl, Agents agents, Chat chat, Data data, Api api, List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
   public static final Map<String, String> ENV_OVERRIDES = Map.of(
@@ -45,6 +45,9 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
                        int passwordIterations, int loginMaxFailures, int loginMaxFailuresPerAddress,
                        int loginLockoutSeconds) {}
 
+  /** Chat limits and transcript retention. */
+  public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
+
   /** Where the embedded database lives. */
   public record Data(String dir) {}
 
@@ -70,10 +73,10 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Reads the tree; throws {@link ConfigException} on the first bad key. */
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
-    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "data", "api", "sites");
+    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "data", "api", "sites");
     return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
         sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
-        agents(root.child("agents")), data(root.child("data")), api(root), sites(root));
+        agents(root.child("agents")), chat(root.child("chat")), data(root.child("data")), api(root), sites(root));
   }
 
   private static Http http(ConfigReader r) {
@@ -144,6 +147,14 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         r.integer("loginMaxFailures", 5, 1, 1000),
         r.integer("loginMaxFailuresPerAddress", 20, 1, 100_000),
         r.integer("loginLockoutSeconds", 300, 1, 86_400));
+  }
+
+  private static Chat chat(ConfigReader r) {
+    r.allowOnly("maxMessageBytes", "maxMessagesPerMinute", "retentionDays");
+    return new Chat(
+        r.integer("maxMessageBytes", 4096, 16, 16_384),
+        r.integer("maxMessagesPerMinute", 30, 1, 10_000),
+        r.integer("retentionDays", 90, 1, 3650));
   }
 
   private static Data data(ConfigReader r) {

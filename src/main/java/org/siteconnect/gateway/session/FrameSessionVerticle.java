@@ -47,6 +47,7 @@ public final class FrameSessionVerticle extends VerticleBase {
           eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_LIST, this::list).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_INFO, this::info).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, this::proactive).completion());
     });
   }
@@ -100,6 +101,16 @@ public final class FrameSessionVerticle extends VerticleBase {
           .put("startedAt", Instant.ofEpochMilli(s.startedAt).toString()));
     }
     message.reply(new JsonObject().put("sessions", out));
+  }
+
+  /** {@code {sid}} → {@code {site}} of a live session (server-internal). */
+  private void info(Message<JsonObject> message) {
+    var session = sessions.get(message.body().getString("sid", ""));
+    if (session.isEmpty()) {
+      message.fail(404, "not-found: no live session");
+    } else {
+      message.reply(new JsonObject().put("site", session.get().siteKey));
+    }
   }
 
   /** An agent invites a page: {@code ~pagesession/proactive/trigger {button_id, text}} on that page. */

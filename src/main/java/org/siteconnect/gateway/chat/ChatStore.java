@@ -1,0 +1,40 @@
+package org.siteconnect.gateway.chat;
+
+import io.vertx.core.Future;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable chats, their messages and left messages. The embedded database by default; the cluster issue adds
+ * PostgreSQL behind the same interface.
+ */
+public interface ChatStore {
+  Future<Void> create(ChatRecord chat);
+
+  Future<Void> update(ChatRecord chat);
+
+  Future<Optional<ChatRecord>> chat(String id);
+
+  /** Newest first, at most {@code limit}. */
+  Future<List<ChatRecord>> chats(Collection<String> sites, int limit);
+
+  /**
+   * Stores a message with the next sequence number, unless the same sender already stored this {@code cid}:
+   * then the stored one is returned and nothing changes (duplicates from resends are dropped).
+   */
+  Future<Appended> append(String chatId, String cid, String sender, String name, String text, long at);
+
+  /** The stored message, and whether this call stored it (false: a duplicate of an earlier one). */
+  record Appended(ChatMessage message, boolean fresh) {}
+
+  Future<List<ChatMessage>> messages(String chatId, long afterSeq);
+
+  Future<Void> leave(LeftMessage message);
+
+  Future<List<LeftMessage>> leftMessages(Collection<String> sites, int limit);
+
+  /** Deletes chats (with their messages) and left messages older than the cut-off; returns how many rows went. */
+  Future<Integer> purgeBefore(long cutoffMillis);
+}

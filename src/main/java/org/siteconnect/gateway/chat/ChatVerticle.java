@@ -1,0 +1,399 @@
+package org.siteconnect.gateway.chat;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chats (docs/PROTOCOL.md "Chat"): triggers from pages (a shared subscription, so each is handled once),
+ * the waiting queue per site, accept by exactly one agent, messages stored before they are acknowledged and
+ * de-duplicated by client id, typing, end, rating, left messages, and transcript retention.
+ */
+public final class ChatVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final GatewayConfig config;
+  private final ChatStore store;
+  private Conversations chats;
+  private final Map<String, Boolean> buttonEnabled = new HashMap<>();
+  /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
+  private static final List<String> PAGE_VERBS =
+      List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message");
+
+  public ChatVerticle(GatewayConfig config, ChatStore store) {
+    this.config = config;
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    chats = new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
+    EventBus eb = vertx.eventBus();
+    vertx.setPeriodic(3_600_000, id -> purge());
+    return Future.all(List.of(
+            eb.<TopicMessage>consumer(Addresses.CHAT_PAGE_EVENTS, this::pageEvent).completion(),
+            eb.<TopicMessage>consumer(Addresses.CHAT_BUTTON_STATES, this::buttonState).completion(),
+            eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LIST, this::list).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, this::accept).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, this::agentSend).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, this::agentTyping).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, this::agentEnd).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, this::messages).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages).completion()))
+        .compose(v -> Future.all(PAGE_VERBS.stream()
+            .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
+        .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
+        .compose(v -> purge());
+  }
+
+  private Future<Void> subscribe(String filter, String address) {
+    return vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE,
+        new JsonObject().put("filter", filter).put("address", address)).mapEmpty();
+  }
+
+  private void buttonState(Message<TopicMessage> m) {
+    String[] levels = m.body().topic().split("/");
+    if (levels.length == 4 && m.body().payload() instanceof JsonObject p) {
+      buttonEnabled.put(levels[1] + "/" + levels[3], "enabled".equals(p.getString("state")));
+    }
+  }
+
+  // ---- page side ------------------------------------------------------------------------------------------------
+
+  /** {@code pagesession/<sid>/chat/<verb>} from a page. */
+  private void pageEvent(Message<TopicMessage> m) {
+    String[] levels = m.body().topic().split("/");
+    if (levels.length != 4) {
+      return;
+    }
+    String sid = levels[1];
+    String verb = levels[3];
+    JsonObject payload = m.body().payload() instanceof JsonObject p ? p : new JsonObject();
+    switch (verb) {
+      case "trigger" -> trigger(sid, payload);
+      case "send" -> visitorSend(sid, payload);
+      case "typing" -> chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state())).ifPresent(c ->
+          toAgents(c, "typing", new JsonObject().put("typing", payload.getBoolean("typing", false) == Boolean.TRUE)));
+      case "end" -> chats.ofSession(sid).ifPresent(c -> end(c, "visitor"));
+      case "sync" -> sync(sid, payload);
+      case "rate" -> rate(sid, payload);
+      case "leave_message" -> leaveMessage(sid, payload);
+      default -> { }
+    }
+  }
+
+  private void trigger(String sid, JsonObject payload) {
+    String button = payload.getValue("button_id") instanceof String s ? s : null;
+    if (chats.ofSession(sid).isPresent()) {
+      toPage(sid, "show_frame", new JsonObject());
+      publishState(chats.ofSession(sid).get());
+      return;
+    }
+    sessionSite(sid).onSuccess(site -> {
+      if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
+        toPage(sid, "chat/error", error(null, "unknown-button", "this site has no chat button '" + button + "'"));
+        return;
+      }
+      toPage(sid, "show_frame", new JsonObject());
+      if (!buttonEnabled.getOrDefault(site + "/" + button, false)) {
+        toPage(sid, "chat/state", new JsonObject().put("state", "unavailable").put("button_id", button), true);
+        return;
+      }
+      ChatRecord chat = new ChatRecord(randomId(), site, button, sid, null, null, ChatRecord.WAITING,
+          System.currentTimeMillis(), null, null, null, null);
+      store.create(chat).onSuccess(v -> {
+        chats.put(chat);
+        publishState(chat);
+        publishQueue(site);
+        LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
+      }).onFailure(err -> LOG.warn("could not store a chat request", err));
+    }).onFailure(err -> LOG.debug("trigger from an ended session [{}]", sid));
+  }
+
+  private void visitorSend(String sid, JsonObject payload) {
+    String cid = payload.getValue("cid") instanceof String s && !s.isEmpty() && s.length() <= 64 ? s : null;
+    var chat = chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state()));
+    if (cid == null) {
+      toPage(sid, "chat/error", error(null, "bad-request", "'cid' must be a string of 1 to 64 characters"));
+      return;
+    }
+    if (chat.isEmpty()) {
+      toPage(sid, "chat/error", error(cid, "no-chat", "there is no ongoing chat to send to"));
+      return;
+    }
+    Conversations.Refusal refusal = chats.check(payload.getValue("text"));
+    if (refusal == null && !chats.allowSend(sid, System.currentTimeMillis())) {
+      refusal = new Conversations.Refusal("rate-limited", "too many messages; wait a moment");
+    }
+    if (refusal != null) {
+      toPage(sid, "chat/error", error(cid, refusal.code(), refusal.message()));
+      return;
+    }
+    append(chat.get(), cid, ChatMessage.VISITOR, "Visitor", payload.getString("text"))
+        .onSuccess(msg -> toPage(sid, "chat/ack", new JsonObject().put("cid", cid).put("seq", msg.seq())));
+  }
+
+  /** Stores first; delivers only what was newly stored (a resend of a stored cid is just re-acknowledged). */
+  private Future<ChatMessage> append(ChatRecord chat, String cid, String sender, String name, String text) {
+    return store.append(chat.id(), cid, sender, name, text, System.currentTimeMillis())
+        .onSuccess(appended -> {
+          if (appended.fresh()) {
+            toPage(chat.sessionId(), "chat/message", appended.message().toJson());
+            toAgents(chat, "message", appended.message().toJson());
+          }
+        })
+        .map(ChatStore.Appended::message)
+        .onFailure(err -> LOG.warn("could not store a chat message [{}]", chat.id(), err));
+  }
+
+  private void sync(String sid, JsonObject payload) {
+    long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
+    var chat = chats.ofSession(sid);
+    if (chat.isEmpty()) {
+      toPage(sid, "chat/history", new JsonObject().put("state", "none").put("messages", new JsonArray()));
+      return;
+    }
+    store.messages(chat.get().id(), after).onSuccess(list -> toPage(sid, "chat/history", stateJson(chat.get())
+        .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList()))));
+  }
+
+  private void rate(String sid, JsonObject payload) {
+    Integer rating = payload.getValue("rating") instanceof Number n && n.intValue() >= 1 && n.intValue() <= 5
+        ? n.intValue() : null;
+    String chatId = payload.getString("chat_id");
+    if (chatId != null && rating != null) {
+      store.chat(chatId).onSuccess(c -> c.filter(x -> x.sessionId().equals(sid) && x.rating() == null)
+          .ifPresent(x -> store.update(new ChatRecord(x.id(), x.site(), x.button(), x.sessionId(), x.agentLogin(),
+              x.agentName(), x.state(), x.createdAt(), x.acceptedAt(), x.endedAt(), x.endedBy(), rating))));
+    }
+    toPage(sid, "chat/state", new JsonObject().put("state", "none"), true);
+    toPage(sid, "hide_frame", new JsonObject());
+  }
+
+  private void leaveMessage(String sid, JsonObject payload) {
+    Conversations.Refusal refusal = chats.check(payload.getValue("text"));
+    String name = payload.getValue("name") instanceof String s ? s.strip() : "";
+    String contact = payload.getValue("contact") instanceof String s ? s.strip() : "";
+    if (refusal == null && (name.length() > 200 || contact.length() > 200)) {
+      refusal = new Conversations.Refusal("too-long", "name and contact may be at most 200 characters");
+    }
+    if (refusal != null) {
+      toPage(sid, "chat/error", error(null, refusal.code(), refusal.message()));
+      return;
+    }
+    String button = payload.getValue("button_id") instanceof String b ? b : "";
+    sessionSite(sid).compose(site -> store.leave(new LeftMessage(randomId(), site, button, name, contact,
+            payload.getString("text"), System.currentTimeMillis())))
+        .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
+        .onFailure(err -> toPage(sid, "chat/error", error(null, "internal", "the message could not be stored")));
+  }
+
+  private void sessionEnded(Message<JsonObject> m) {
+    String sid = m.body().getString("sid");
+    chats.ofSession(sid).ifPresent(c -> end(c, "visitor-left"));
+    toPage(sid, "chat/state", new JsonObject(), true); // clear the retained state
+  }
+
+  // ---- agent side (REST adapter → here; the agent is already authenticated) ------------------------------------
+
+  private void list(Message<JsonObject> m) {
+    List<String> sites = strings(m.body().getJsonArray("sites"));
+    store.chats(sites, 100).onSuccess(all -> m.reply(new JsonObject()
+            .put("chats", new JsonArray(all.stream().map(ChatRecord::toJson).toList()))))
+        .onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+  }
+
+  private void accept(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    var chat = chats.get(b.getString("chat_id")).filter(c -> strings(b.getJsonArray("buttons"))
+        .contains(c.site() + "/" + c.button()));
+    if (chat.isEmpty()) {
+      m.fail(404, "not-found: no waiting chat with this id for your buttons");
+      return;
+    }
+    if (!ChatRecord.WAITING.equals(chat.get().state())) {
+      m.fail(409, "conflict: another agent has already accepted this chat");
+      return;
+    }
+    ChatRecord c = chat.get();
+    String login = b.getString("login");
+    ChatRecord active = new ChatRecord(c.id(), c.site(), c.button(), c.sessionId(), login, b.getString("name"),
+        ChatRecord.ACTIVE, c.createdAt(), System.currentTimeMillis(), null, null, null);
+    chats.put(active); // claimed now, on this event loop: a second accept sees it is no longer waiting
+    store.update(active).onSuccess(v -> {
+      publishState(active);
+      publishQueue(active.site());
+      chatLoad(login);
+      append(active, "joined-" + login, ChatMessage.SYSTEM, active.agentName(), active.agentName() + " joined the chat");
+      LOG.info("chat accepted [{}] by [{}]", c.id(), login);
+      m.reply(active.toJson());
+    }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+  }
+
+  private void agentSend(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    var chat = ownActive(m);
+    if (chat == null) {
+      return;
+    }
+    Conversations.Refusal refusal = chats.check(b.getValue("text"));
+    if (refusal != null) {
+      m.fail(400, refusal.code() + ": " + refusal.message());
+      return;
+    }
+    append(chat, b.getString("cid"), ChatMessage.AGENT, chat.agentName(), b.getString("text"))
+        .onSuccess(msg -> m.reply(new JsonObject().put("seq", msg.seq()).put("cid", msg.cid())))
+        .onFailure(err -> m.fail(500, "internal: the message could not be stored"));
+  }
+
+  private void agentTyping(Message<JsonObject> m) {
+    ChatRecord chat = ownActive(m);
+    if (chat != null) {
+      toPage(chat.sessionId(), "chat/typing", new JsonObject().put("typing", m.body().getBoolean("typing", false))
+          .put("name", chat.agentName()));
+      m.reply(new JsonObject().put("ok", true));
+    }
+  }
+
+  private void agentEnd(Message<JsonObject> m) {
+    ChatRecord chat = ownActive(m);
+    if (chat != null) {
+      end(chat, "agent");
+      m.reply(new JsonObject().put("ok", true));
+    }
+  }
+
+  private ChatRecord ownActive(Message<JsonObject> m) {
+    var chat = chats.get(m.body().getString("chat_id"))
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state()) && m.body().getString("login").equals(c.agentLogin()));
+    if (chat.isEmpty()) {
+      m.fail(404, "not-found: you have no ongoing chat with this id");
+      return null;
+    }
+    return chat.get();
+  }
+
+  private void messages(Message<JsonObject> m) {
+    List<String> sites = strings(m.body().getJsonArray("sites"));
+    store.chat(m.body().getString("chat_id")).onSuccess(chat -> {
+      if (chat.isEmpty() || !sites.contains(chat.get().site())) {
+        m.fail(404, "not-found: no chat with this id among your sites");
+        return;
+      }
+      store.messages(chat.get().id(), m.body().getLong("after", 0L)).onSuccess(list -> m.reply(new JsonObject()
+          .put("chat", chat.get().toJson())
+          .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList()))));
+    }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+  }
+
+  private void leftMessages(Message<JsonObject> m) {
+    store.leftMessages(strings(m.body().getJsonArray("sites")), 200).onSuccess(list -> m.reply(new JsonObject()
+        .put("messages", new JsonArray(list.stream().map(LeftMessage::toJson).toList()))));
+  }
+
+  // ---- shared -----------------------------------------------------------------------------------------------------
+
+  private void end(ChatRecord c, String by) {
+    ChatRecord ended = new ChatRecord(c.id(), c.site(), c.button(), c.sessionId(), c.agentLogin(), c.agentName(),
+        ChatRecord.ENDED, c.createdAt(), c.acceptedAt(), System.currentTimeMillis(), by, null);
+    chats.put(ended);
+    store.update(ended).onComplete(ar -> {
+      publishState(ended);
+      publishQueue(ended.site());
+      if (ended.agentLogin() != null) {
+        chatLoad(ended.agentLogin());
+      }
+      LOG.info("chat ended [{}] by [{}]", c.id(), by);
+    });
+  }
+
+  private void chatLoad(String login) {
+    vertx.eventBus().send(Addresses.BUTTONS_CHATS, new JsonObject().put("login", login)
+        .put("active", chats.activeChatsOf(login)));
+  }
+
+  private JsonObject stateJson(ChatRecord c) {
+    JsonObject s = new JsonObject().put("state", c.state()).put("chat_id", c.id()).put("button_id", c.button());
+    if (c.agentName() != null) {
+      s.put("agent_name", c.agentName());
+    }
+    return s;
+  }
+
+  private void publishState(ChatRecord c) {
+    toPage(c.sessionId(), "chat/state", stateJson(c), true);
+    toAgents(c, "state", c.toJson());
+  }
+
+  private void publishQueue(String site) {
+    JsonArray waiting = new JsonArray(chats.waiting(site).stream().map(c -> new JsonObject().put("id", c.id())
+        .put("button", c.button()).put("createdAt", c.createdAt())).map(o -> (Object) o).toList());
+    publish(ServerTopics.agents(site, "chat_queue"), new JsonObject().put("waiting", waiting), true);
+  }
+
+  private void toPage(String sid, String rest, JsonObject payload) {
+    toPage(sid, rest, payload, false);
+  }
+
+  private void toPage(String sid, String rest, JsonObject payload, boolean retain) {
+    publish(ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
+  }
+
+  private void toAgents(ChatRecord c, String rest, JsonObject payload) {
+    publish(ServerTopics.agents(c.site(), "chats/" + c.id() + "/" + rest), payload, false);
+  }
+
+  private void publish(String topic, Object payload, boolean retain) {
+    vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject().put("topic", topic).put("payload", payload)
+        .put("retain", retain)).onFailure(err -> LOG.warn("publish failed [{}]: {}", topic, err.getMessage()));
+  }
+
+  private Future<String> sessionSite(String sid) {
+    return vertx.eventBus().<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+        .map(r -> r.body().getString("site"));
+  }
+
+  private Future<Void> purge() {
+    long cutoff = System.currentTimeMillis() - config.chat().retentionDays() * 86_400_000L;
+    return store.purgeBefore(cutoff).onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("transcript retention removed [{}] rows", n);
+      }
+    }).mapEmpty();
+  }
+
+  private static JsonObject error(String cid, String code, String message) {
+    JsonObject e = new JsonObject().put("code", code).put("message", message);
+    if (cid != null) {
+      e.put("cid", cid);
+    }
+    return e;
+  }
+
+  private static List<String> strings(JsonArray a) {
+    return a == null ? List.of() : a.stream().map(String::valueOf).toList();
+  }
+
+  private static String randomId() {
+    byte[] bytes = new byte[12];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

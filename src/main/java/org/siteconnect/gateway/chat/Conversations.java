@@ -1,0 +1,100 @@
+package org.siteconnect.gateway.chat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The live chats of this node: waiting (oldest first) and active, by id and by page session, plus the input
+ * rules (size, emptiness, per-session rate). Not thread-safe: owned by the chat verticle.
+ */
+final class Conversations {
+  private final Map<String, ChatRecord> live = new LinkedHashMap<>();
+  private final Map<String, String> bySession = new HashMap<>();
+  private final Map<String, Deque<Long>> sends = new HashMap<>();
+  private final int maxMessageBytes;
+  private final int maxMessagesPerMinute;
+
+  Conversations(int maxMessageBytes, int maxMessagesPerMinute) {
+    this.maxMessageBytes = maxMessageBytes;
+    this.maxMessagesPerMinute = maxMessagesPerMinute;
+  }
+
+  /** A refused chat line: a code for the UI and a sentence. */
+  record Refusal(String code, String message) {}
+
+  void put(ChatRecord chat) {
+    if (ChatRecord.ENDED.equals(chat.state())) {
+      live.remove(chat.id());
+      bySession.remove(chat.sessionId(), chat.id());
+      sends.remove(chat.sessionId());
+    } else {
+      live.put(chat.id(), chat);
+      bySession.put(chat.sessionId(), chat.id());
+    }
+  }
+
+  Optional<ChatRecord> get(String chatId) {
+    return Optional.ofNullable(live.get(chatId));
+  }
+
+  Optional<ChatRecord> ofSession(String sessionId) {
+    String id = bySession.get(sessionId);
+    return id == null ? Optional.empty() : get(id);
+  }
+
+  /** Waiting chats of a site, oldest first. */
+  List<ChatRecord> waiting(String site) {
+    List<ChatRecord> out = new ArrayList<>();
+    for (ChatRecord c : live.values()) {
+      if (ChatRecord.WAITING.equals(c.state()) && c.site().equals(site)) {
+        out.add(c);
+      }
+    }
+    out.sort((a, b) -> Long.compare(a.createdAt(), b.createdAt()));
+    return out;
+  }
+
+  int activeChatsOf(String login) {
+    int n = 0;
+    for (ChatRecord c : live.values()) {
+      if (ChatRecord.ACTIVE.equals(c.state()) && login.equals(c.agentLogin())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Checks a chat line; {@code null} when it may be stored. */
+  Refusal check(Object text) {
+    if (!(text instanceof String s)) {
+      return new Refusal("not-text", "a chat message must be text");
+    }
+    if (s.isBlank()) {
+      return new Refusal("empty", "an empty message is not sent");
+    }
+    if (s.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
+      return new Refusal("too-long", "a message may be at most " + maxMessageBytes + " bytes");
+    }
+    return null;
+  }
+
+  /** Per-session sliding minute: true when this send is within the rate. */
+  boolean allowSend(String sessionId, long now) {
+    Deque<Long> times = sends.computeIfAbsent(sessionId, s -> new ArrayDeque<>());
+    while (!times.isEmpty() && times.peekFirst() <= now - 60_000) {
+      times.pollFirst();
+    }
+    if (times.size() >= maxMessagesPerMinute) {
+      return false;
+    }
+    times.addLast(now);
+    return true;
+  }
+}
