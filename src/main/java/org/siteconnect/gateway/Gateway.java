@@ -10,6 +10,7 @@ import org.siteconnect.gateway.agent.JdbcAgentStore;
 import org.siteconnect.gateway.bridge.HttpVerticle;
 import org.siteconnect.gateway.chat.ChatButtonVerticle;
 import org.siteconnect.gateway.chat.ChatVerticle;
+import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
 import org.siteconnect.gateway.chat.JdbcChatStore;
 import org.siteconnect.gateway.store.Database;
 import org.siteconnect.gateway.store.DatabaseVerticle;
@@ -50,7 +51,7 @@ public final class Gateway {
     this.config = config;
     this.env = env;
     this.nodeId = randomNodeId();
-    this.readiness = new Readiness(List.of("topic-router", "agents", "chat-buttons", "chats", "frame-session", "http"));
+    this.readiness = new Readiness(List.of("topic-router", "agents", "chat-buttons", "chats", "cobrowse", "frame-session", "http"));
   }
 
   public static Future<Gateway> start(GatewayConfig config, Map<String, String> env) {
@@ -80,6 +81,7 @@ public final class Gateway {
     plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
     plan.put("chats", () -> new ChatVerticle(config, new JdbcChatStore(database)));
+    plan.put("cobrowse", () -> new CobrowseVerticle(config));
     plan.put("frame-session", () -> new FrameSessionVerticle(config));
     plan.put("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections));
     Future<Void> chain = Future.succeededFuture();

@@ -104,6 +104,18 @@ public final class RestApi {
       withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_MESSAGES, ctx, agent,
           new JsonObject().put("after", after)));
     });
+    r.post("/cobrowse").handler(ctx -> {
+      String code = RequestBody.of(ctx, "code").string("code", true, 32);
+      withAgent(ctx, (agent, token) -> eb.<JsonObject>request(Addresses.COBROWSE_REDEEM, new JsonObject()
+          .put("login", agent.getString("login")).put("name", agent.getString("name"))
+          .put("sites", sitesOf(agent)).put("code", code)).map(m -> m.body()));
+    });
+    r.post("/cobrowse/:id/stop").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
+        Addresses.COBROWSE_STOP, new JsonObject().put("login", agent.getString("login"))
+            .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
+    r.post("/cobrowse/:id/resync").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
+        Addresses.COBROWSE_RESYNC, new JsonObject().put("login", agent.getString("login"))
+            .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
     r.get("/messages").handler(ctx -> withAgent(ctx, (agent, token) ->
         eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent)))
             .map(m -> m.body().getJsonArray("messages"))));

@@ -195,7 +195,9 @@ public final class TopicRouter {
     PageState page = requirePage(connectionId);
     String serverTopic = toServer(pageTopic, page);
     TopicName topic = parseName(serverTopic);
-    boolean own = page.sessionId != null && ScopedTopics.isSessionTopic(serverTopic);
+    boolean own = page.sessionId != null && ScopedTopics.isSessionTopic(serverTopic)
+        || page.agent != null && topic.depth() >= 3 && "agent".equals(topic.level(0))
+            && page.agent.login().equals(topic.level(1));
     if (!own && (page.agent != null || topic.isReserved() || !acl.mayPublish(topic))) {
       throw new CommandException("not-allowed", "this page may not publish on '" + pageTopic + "'");
     }

@@ -48,6 +48,16 @@ public final class Addresses {
   public static final String BUTTONS_CHATS = PREFIX + "buttons.chats";
   public static final String SESSION_INFO = PREFIX + "session.info";
 
+  /** Co-browse: code redemption and control (agents via REST), page events via the router. */
+  public static final String COBROWSE_REDEEM = PREFIX + "cobrowse.redeem";
+  public static final String COBROWSE_STOP = PREFIX + "cobrowse.stop";
+  public static final String COBROWSE_RESYNC = PREFIX + "cobrowse.resync";
+  public static final String COBROWSE_PAGE_EVENTS = PREFIX + "cobrowse.page-events";
+  public static final String COBROWSE_AGENT_EVENTS = PREFIX + "cobrowse.agent-events";
+  /** Frame sessions: take a code for redemption (it dies), and issue a fresh one. */
+  public static final String SESSION_TAKE_CODE = PREFIX + "session.take-code";
+  public static final String SESSION_NEW_CODE = PREFIX + "session.new-code";
+
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";

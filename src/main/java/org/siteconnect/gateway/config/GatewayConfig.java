@@ -60,7 +60,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public record Button(String id, String name) {}
 
   /** A customer site: its key (the {@code data-code} in the page), the exact origins its pages live on, its buttons. */
-  public record Site(String key, String name, List<String> origins, List<Button> buttons) {
+  public record Site(String key, String name, List<String> origins, List<Button> buttons, boolean cobrowseConsent) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -180,7 +180,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     List<ConfigReader> entries = root.objects("sites");
     Set<String> keys = new HashSet<>();
     return entries.stream().map(r -> {
-      r.allowOnly("key", "name", "origins", "buttons");
+      r.allowOnly("key", "name", "origins", "buttons", "cobrowseConsent");
       String key = r.nonBlank("key", null);
       if (!key.matches("[A-Za-z0-9_-]{1,64}")) {
         throw new ConfigException(r.key("key"), "must be 1-64 letters, digits, '_' or '-'");
@@ -204,7 +204,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         }
         return new Button(id, b.string("name", id));
       }).toList();
-      return new Site(key, r.string("name", key), origins, buttons);
+      return new Site(key, r.string("name", key), origins, buttons, r.bool("cobrowseConsent", true));
     }).toList();
   }
 

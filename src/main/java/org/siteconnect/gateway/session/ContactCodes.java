@@ -46,9 +46,9 @@ final class ContactCodes {
     });
   }
 
-  /** Frees the code if this session still owns it. */
-  Future<Void> release(String code, String sessionId) {
-    return owners.removeIfPresent(code, sessionId).mapEmpty();
+  /** Frees the code if this session still owns it; true for the one caller that freed it. */
+  Future<Boolean> release(String code, String sessionId) {
+    return owners.removeIfPresent(code, sessionId);
   }
 
   /** Which session a code belongs to, or null for unknown/ended codes. */

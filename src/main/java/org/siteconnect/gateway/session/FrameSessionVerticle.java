@@ -43,12 +43,14 @@ public final class FrameSessionVerticle extends VerticleBase {
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
       codes = new ContactCodes(map, s.codeLength());
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
-      return Future.all(
+      return Future.all(List.of(
           eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_LIST, this::list).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_INFO, this::info).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, this::proactive).completion());
+          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, this::takeCode).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, this::newCode).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, this::proactive).completion()));
     });
   }
 
@@ -113,6 +115,49 @@ public final class FrameSessionVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * {@code {code, sites}} → {@code {sid, site}}, and the code is dead. Unknown, expired, used and other-site codes
+   * all get the same failure. Atomic on the shared map: of two agents redeeming one code, one wins.
+   */
+  private void takeCode(Message<JsonObject> message) {
+    String code = message.body().getString("code", "");
+    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    codes.owner(code).compose(sid -> {
+      var session = sid == null ? java.util.Optional.<PageSession>empty()
+          : sessions.get(sid).filter(s -> code.equals(s.code) && sites.contains(s.siteKey));
+      if (session.isEmpty()) {
+        return Future.succeededFuture((PageSession) null);
+      }
+      return codes.release(code, sid).map(won -> won ? session.get() : null);
+    }).onComplete(ar -> {
+      PageSession session = ar.succeeded() ? ar.result() : null;
+      if (session == null || !code.equals(session.code)) {
+        message.fail(404, "invalid-code: this code is not valid");
+        return;
+      }
+      session.code = null;
+      message.reply(new JsonObject().put("sid", session.id).put("site", session.siteKey));
+    });
+  }
+
+  /** {@code {sid}} → a fresh code for the session, told to the page as {@code ~pagesession/new_code}. */
+  private void newCode(Message<JsonObject> message) {
+    String sid = message.body().getString("sid", "");
+    var session = sessions.get(sid);
+    if (session.isEmpty()) {
+      message.fail(404, "not-found: no live session");
+      return;
+    }
+    String old = session.get().code;
+    Future<?> released = old == null ? Future.succeededFuture() : codes.release(old, sid);
+    released.compose(v -> codes.claim(sid)).onSuccess(code -> {
+      session.get().code = code;
+      vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject()
+          .put("topic", ServerTopics.session(sid, "new_code")).put("payload", new JsonObject().put("code", code)));
+      message.reply(new JsonObject().put("code", code));
+    }).onFailure(err -> message.fail(503, "no-code: " + err.getMessage()));
+  }
+
   /** An agent invites a page: {@code ~pagesession/proactive/trigger {button_id, text}} on that page. */
   private void proactive(Message<JsonObject> message) {
     JsonObject body = message.body();
@@ -144,7 +189,9 @@ public final class FrameSessionVerticle extends VerticleBase {
 
   private void expire() {
     for (PageSession ended : sessions.expire(System.currentTimeMillis())) {
-      codes.release(ended.code, ended.id);
+      if (ended.code != null) {
+        codes.release(ended.code, ended.id);
+      }
       vertx.eventBus().publish(Addresses.SESSION_END, new JsonObject().put("sid", ended.id));
       LOG.debug("page session ended [{}]", ended.id);
     }
