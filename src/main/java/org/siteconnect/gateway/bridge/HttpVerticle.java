@@ -81,6 +81,8 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.get("/agent/*").handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    // Third-party browser code packed at build time from npm (rrweb), never checked in.
+    router.get("/vendor/*").handler(StaticHandler.create(WEBROOT + "/vendor"));
     router.route().failureHandler(this::failure);
 
     GatewayConfig.Http http = config.http();
