@@ -72,9 +72,9 @@ class TopicRouterVerticleTest {
     };
     vertx.eventBus().<TopicMessage>consumer("member.a", m -> { a.incrementAndGet(); onMessage.run(); });
     vertx.eventBus().<TopicMessage>consumer("member.b", m -> { b.incrementAndGet(); onMessage.run(); });
-    var f = vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE, sub("$share/chat/pagesession/+/chat/trigger", "member.a"))
+    var f = vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE, sub("$share/testers/pagesession/+/chat/trigger", "member.a"))
         .compose(ok -> vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE,
-            sub("$share/chat/pagesession/+/chat/trigger", "member.b")));
+            sub("$share/testers/pagesession/+/chat/trigger", "member.b")));
     for (int i = 0; i < 6; i++) {
       int n = i;
       f = f.compose(ok -> vertx.eventBus().request(Addresses.ROUTER_PUBLISH,
