@@ -14,6 +14,11 @@ import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
 import org.siteconnect.gateway.chat.JdbcChatStore;
 import org.siteconnect.gateway.store.Database;
 import org.siteconnect.gateway.store.DatabaseVerticle;
+import org.siteconnect.gateway.ops.AuditVerticle;
+import org.siteconnect.gateway.ops.GatewayMetrics;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import org.siteconnect.gateway.bridge.PageConnections;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.bridge.TopicRouterVerticle;
@@ -44,18 +49,26 @@ public final class Gateway {
   private volatile HttpVerticle http;
 
   private final Map<String, String> env;
+  private final GatewayMetrics metrics;
   private Database database;
 
-  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env) {
+  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env, GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.config = config;
     this.env = env;
     this.nodeId = randomNodeId();
-    this.readiness = new Readiness(List.of("topic-router", "agents", "chat-buttons", "chats", "cobrowse", "frame-session", "http"));
+    this.readiness = new Readiness(List.of("audit", "topic-router", "agents", "chat-buttons", "chats", "cobrowse", "frame-session", "http"));
   }
 
+  /** A node with its own Vert.x, whose event-bus/HTTP/pool metrics go to the same Prometheus registry. */
   public static Future<Gateway> start(GatewayConfig config, Map<String, String> env) {
-    return start(Vertx.vertx(new VertxOptions()), config, env);
+    GatewayMetrics metrics = new GatewayMetrics();
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    Vertx vertx = Vertx.builder().with(options)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+    return start(vertx, config, env, metrics);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -63,7 +76,12 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env) {
-    Gateway gateway = new Gateway(vertx, config, env);
+    return start(vertx, config, env, new GatewayMetrics());
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env,
+                                       GatewayMetrics metrics) {
+    Gateway gateway = new Gateway(vertx, config, env, metrics);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     DatabaseVerticle store = new DatabaseVerticle(config.data().dir());
     return vertx.deployVerticle(store)
@@ -77,13 +95,14 @@ public final class Gateway {
   private Future<Void> deployAll() {
     AgentStore agents = new JdbcAgentStore(database);
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
-    plan.put("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections));
+    plan.put("audit", () -> new AuditVerticle(config.ops(), database));
+    plan.put("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics));
     plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
-    plan.put("chats", () -> new ChatVerticle(config, new JdbcChatStore(database)));
-    plan.put("cobrowse", () -> new CobrowseVerticle(config));
-    plan.put("frame-session", () -> new FrameSessionVerticle(config));
-    plan.put("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections));
+    plan.put("chats", () -> new ChatVerticle(config, new JdbcChatStore(database), metrics));
+    plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
+    plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
+    plan.put("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections, metrics));
     Future<Void> chain = Future.succeededFuture();
     List<String> names = new ArrayList<>(plan.keySet());
     for (String name : names) {
@@ -113,6 +132,22 @@ public final class Gateway {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /**
+   * The first half of a SIGTERM: not ready any more, refuse new sockets, tell connected frames to reconnect
+   * (elsewhere when clustered, or here after the restart) and close them. Chat messages are stored before they
+   * are acknowledged, so nothing acknowledged is pending here.
+   */
+  public Future<Void> drain() {
+    readiness.markDraining();
+    LOG.info("gateway node [{}] draining", nodeId);
+    HttpVerticle h = http;
+    return h == null ? Future.succeededFuture() : h.drain();
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   public Future<Void> close() {

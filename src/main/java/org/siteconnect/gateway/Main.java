@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
 
   private Main() {}
 
@@ -53,7 +52,8 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        gateway.close().await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        long budget = config.ops().drainSeconds();
+        gateway.drain().eventually(gateway::close).await(budget, TimeUnit.SECONDS);
         LOG.info("gateway stopped");
       } catch (Exception e) {
         LOG.warn("shutdown did not finish cleanly [{}]", e.toString());

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Readiness {
   private final List<String> expected;
   private final Map<String, Boolean> up = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   public Readiness(List<String> expected) {
     this.expected = List.copyOf(expected);
@@ -22,6 +23,19 @@ public final class Readiness {
 
   public void markDown(String name) {
     up.put(name, false);
+  }
+
+  public void markDraining() {
+    draining = true;
+  }
+
+  /** Ready for new traffic: everything deployed and not shutting down. */
+  public boolean ready() {
+    return !draining && allUp();
+  }
+
+  public boolean isDraining() {
+    return draining;
   }
 
   public boolean allUp() {

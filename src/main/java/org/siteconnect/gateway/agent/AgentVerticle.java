@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +68,9 @@ public final class AgentVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.AGENT_AUTH, this::auth).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, this::logout).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m))).completion())));
+            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m, admin))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m, admin))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m, admin))).completion())));
   }
 
   private Future<Void> bootstrapAdmin() {
@@ -116,12 +117,15 @@ public final class AgentVerticle extends VerticleBase {
           if (agent.isEmpty()) {
             limiter.failed(login, address, now);
             LOG.info("failed login from [{}]", address);
+            AuditLog.record(vertx.eventBus(), login.length() > 64 ? login.substring(0, 64) : login,
+                AuditLog.LOGIN_FAILED, null, null, address);
             m.fail(401, "bad-credentials: the login or the password is wrong");
             return;
           }
           limiter.succeeded(login);
           AgentTokens.Grant grant = tokens.issue(login, now);
           LOG.info("agent logged in [{}]", login);
+          AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
           m.reply(new JsonObject().put("token", grant.token())
               .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
               .put("agent", agent.get().toJson()));
@@ -149,6 +153,7 @@ public final class AgentVerticle extends VerticleBase {
     String login = grant.get().login();
     revoked(login, List.of(grant.get().token()));
     LOG.info("agent logged out [{}]", login);
+    AuditLog.record(vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
     m.reply(new JsonObject().put("ok", true));
   }
 
@@ -196,7 +201,7 @@ public final class AgentVerticle extends VerticleBase {
         .onFailure(err -> internal(m, err));
   }
 
-  private void create(Message<JsonObject> m) {
+  private void create(Message<JsonObject> m, Agent admin) {
     JsonObject in = m.body().getJsonObject("agent");
     AgentRules.Draft draft;
     try {
@@ -212,6 +217,8 @@ public final class AgentVerticle extends VerticleBase {
         })
         .onSuccess(agent -> {
           LOG.info("agent created [{}]", agent.login());
+          AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_CREATED, agent.login(),
+              "roles " + agent.roles() + ", buttons " + agent.buttons(), m.body().getString("address"));
           m.reply(agent.toJson());
         })
         .onFailure(err -> {
@@ -223,7 +230,7 @@ public final class AgentVerticle extends VerticleBase {
         });
   }
 
-  private void update(Message<JsonObject> m) {
+  private void update(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
     JsonObject changes = m.body().getJsonObject("agent");
     store.find(login).onSuccess(existing -> {
@@ -251,13 +258,15 @@ public final class AgentVerticle extends VerticleBase {
               revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
             }
             LOG.info("agent updated [{}]", login);
+            AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_UPDATED, login,
+                "changed " + String.join(",", changes.fieldNames()), m.body().getString("address"));
             m.reply(updated.toJson());
           })
           .onFailure(err -> internal(m, err));
     }).onFailure(err -> internal(m, err));
   }
 
-  private void delete(Message<JsonObject> m) {
+  private void delete(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
     store.delete(login).onSuccess(deleted -> {
       if (!deleted) {
@@ -266,6 +275,8 @@ public final class AgentVerticle extends VerticleBase {
       }
       revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
       LOG.info("agent deleted [{}]", login);
+      AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_DELETED, login, null,
+          m.body().getString("address"));
       m.reply(new JsonObject().put("ok", true));
     }).onFailure(err -> internal(m, err));
   }

@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.TopicName;
@@ -36,11 +37,13 @@ public final class RestApi {
   private final EventBus eb;
   private final GatewayConfig config;
   private final List<ApiKeyGrant> apiKeys;
+  private final GatewayMetrics metrics;
 
   private record ApiKeyGrant(String name, byte[] sha256, Acl acl) {}
 
-  private RestApi(Vertx vertx, GatewayConfig config) {
+  private RestApi(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.eb = vertx.eventBus();
     this.config = config;
     this.apiKeys = config.api().keys().stream()
@@ -49,8 +52,8 @@ public final class RestApi {
   }
 
   /** The sub-router to mount at {@code /api/v1/*}. */
-  public static Router router(Vertx vertx, GatewayConfig config) {
-    return new RestApi(vertx, config).build();
+  public static Router router(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    return new RestApi(vertx, config, metrics).build();
   }
 
   private Router build() {
@@ -62,7 +65,16 @@ public final class RestApi {
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     r.post("/login").handler(this::login);
     r.post("/logout").handler(ctx -> withAgent(ctx, (agent, token) ->
-        eb.request(Addresses.AGENT_LOGOUT, new JsonObject().put("token", token)).map(ok -> (Object) null)));
+        eb.request(Addresses.AGENT_LOGOUT, new JsonObject().put("token", token).put("address", address(ctx)))
+            .map(ok -> (Object) null)));
+    r.get("/audit").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).compose(v -> {
+      JsonObject q = new JsonObject();
+      putIfPresent(q, "action", ctx.request().getParam("action"));
+      putIfPresent(q, "actor", ctx.request().getParam("actor"));
+      q.put("since", longParam(ctx, "since", 0)).put("limit", (int) longParam(ctx, "limit", 200));
+      return eb.<JsonObject>request(Addresses.AUDIT_QUERY, q).map(m -> m.body().getJsonArray("entries"));
+    })));
+    r.get("/admin/stats").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).map(v -> stats())));
     r.get("/me").handler(ctx -> withAgent(ctx, (agent, token) -> buttonsOf(agent).map(buttons -> agent.copy()
         .put("buttons", buttons))));
     r.put("/me/buttons/:site/:id").handler(this::setAvailability);
@@ -78,7 +90,7 @@ public final class RestApi {
     r.put("/agents/:login").handler(this::updateAgent);
     r.delete("/agents/:login").handler(ctx -> withAgent(ctx, (agent, token) ->
         eb.request(Addresses.AGENT_DELETE, new JsonObject().put("token", token)
-            .put("login", ctx.pathParam("login"))).map(ok -> (Object) null)));
+            .put("login", ctx.pathParam("login")).put("address", address(ctx))).map(ok -> (Object) null)));
     r.post("/publish").handler(this::publish);
     r.get("/chats").handler(ctx -> withAgent(ctx, (agent, token) ->
         eb.<JsonObject>request(Addresses.CHAT_LIST, new JsonObject().put("sites", sitesOf(agent)))
@@ -108,7 +120,7 @@ public final class RestApi {
       String code = RequestBody.of(ctx, "code").string("code", true, 32);
       withAgent(ctx, (agent, token) -> eb.<JsonObject>request(Addresses.COBROWSE_REDEEM, new JsonObject()
           .put("login", agent.getString("login")).put("name", agent.getString("name"))
-          .put("sites", sitesOf(agent)).put("code", code)).map(m -> m.body()));
+          .put("sites", sitesOf(agent)).put("code", code).put("address", address(ctx))).map(m -> m.body()));
     });
     r.post("/cobrowse/:id/stop").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
         Addresses.COBROWSE_STOP, new JsonObject().put("login", agent.getString("login"))
@@ -131,7 +143,7 @@ public final class RestApi {
     JsonObject request = new JsonObject()
         .put("login", body.string("login", true, 64))
         .put("password", body.string("password", true, 1024))
-        .put("address", ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host());
+        .put("address", address(ctx));
     reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_LOGIN, request).map(m -> m.body()));
   }
 
@@ -164,14 +176,15 @@ public final class RestApi {
     RequestBody body = RequestBody.of(ctx, "login", "name", "password", "roles", "buttons", "maxChats");
     JsonObject agent = agentFields(body);
     withAgent(ctx, (me, token) -> eb.<JsonObject>request(Addresses.AGENT_CREATE,
-        new JsonObject().put("token", token).put("agent", agent)).map(m -> m.body()), 201);
+        new JsonObject().put("token", token).put("agent", agent).put("address", address(ctx))).map(m -> m.body()), 201);
   }
 
   private void updateAgent(RoutingContext ctx) {
     RequestBody body = RequestBody.of(ctx, "name", "password", "roles", "buttons", "maxChats");
     JsonObject agent = agentFields(body);
     withAgent(ctx, (me, token) -> eb.<JsonObject>request(Addresses.AGENT_UPDATE, new JsonObject()
-        .put("token", token).put("login", ctx.pathParam("login")).put("agent", agent)).map(m -> m.body()));
+        .put("token", token).put("login", ctx.pathParam("login")).put("agent", agent).put("address", address(ctx)))
+        .map(m -> m.body()));
   }
 
   private static JsonObject agentFields(RequestBody body) {
@@ -206,8 +219,44 @@ public final class RestApi {
   private Future<JsonObject> chatRequest(String address, RoutingContext ctx, JsonObject agent, JsonObject extra) {
     JsonObject request = extra.copy().put("chat_id", ctx.pathParam("id")).put("login", agent.getString("login"))
         .put("name", agent.getString("name")).put("buttons", agent.getJsonArray("buttons"))
-        .put("sites", sitesOf(agent));
+        .put("sites", sitesOf(agent)).put("address", address(ctx));
     return eb.<JsonObject>request(address, request).map(m -> m.body());
+  }
+
+  private static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
+  }
+
+  private static long longParam(RoutingContext ctx, String name, long def) {
+    String v = ctx.request().getParam(name);
+    if (v == null) {
+      return def;
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("'" + name + "' must be a whole number");
+    }
+  }
+
+  private static Future<Void> requireAdmin(JsonObject agent) {
+    return agent.getJsonArray("roles", new JsonArray()).contains("admin") ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(403, "forbidden", "admins only"));
+  }
+
+  /** Live figures for the admin view, read from this node's metrics. */
+  private JsonObject stats() {
+    return new JsonObject()
+        .put("pages", gaugeValue("sc_pages_connected"))
+        .put("agents", gaugeValue("sc_agents_connected"))
+        .put("chatsWaiting", gaugeValue("sc_chat_requests_waiting"))
+        .put("chatsActive", gaugeValue("sc_chats_active"))
+        .put("cobrowseSessions", gaugeValue("sc_cobrowse_sessions"));
+  }
+
+  private long gaugeValue(String name) {
+    var gauge = metrics.registry().find(name).gauge();
+    return gauge == null ? 0 : Math.round(gauge.value());
   }
 
   /** Backends: {@code X-Api-Key} whose SHA-256 is configured; global topics within the key's grants. */

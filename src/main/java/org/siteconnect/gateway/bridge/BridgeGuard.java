@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -27,18 +28,52 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final PageConnections connections;
   private final EventBus eventBus;
   private final int maxMessagesPerSecond;
+  private final GatewayMetrics metrics;
   private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
+  private volatile boolean draining;
 
-  BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits) {
+  BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
+              GatewayMetrics metrics) {
     this.inboundAddress = Addresses.inbound(nodeId);
     this.connections = connections;
     this.eventBus = eventBus;
     this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
+    this.metrics = metrics;
+  }
+
+  /** From now on new sockets are refused (the node is shutting down). */
+  void drain() {
+    draining = true;
   }
 
   @Override
   public void handle(BridgeEvent event) {
-    event.complete(admit(event));
+    boolean ok = admit(event);
+    if (!ok && event.type() != BridgeEventType.SOCKET_CREATED) {
+      metrics.bridgeRejected(switch (event.type()) {
+        case SEND -> "send-denied";
+        case REGISTER -> "register-denied";
+        case PUBLISH -> "publish-denied";
+        default -> "denied";
+      });
+    }
+    event.complete(ok);
+  }
+
+  /** websocket, xhr, xhr_streaming, or raw-websocket for the plain /eventbus/websocket endpoint. */
+  static String transportOf(SockJSSocket socket) {
+    String uri = socket.uri() == null ? "" : socket.uri();
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    String[] parts = path.split("/");
+    String last = parts.length == 0 ? "" : parts[parts.length - 1];
+    if (parts.length <= 3 && "websocket".equals(last)) {
+      return "raw-websocket";
+    }
+    return switch (last) {
+      case "websocket", "xhr", "xhr_streaming" -> last;
+      default -> "other";
+    };
   }
 
   private boolean admit(BridgeEvent event) {
@@ -46,6 +81,10 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     SockJSSocket socket = event.socket();
     switch (type) {
       case SOCKET_CREATED -> {
+        if (draining) {
+          metrics.bridgeRejected("draining");
+          return false;
+        }
         opened(socket);
         return true;
       }
@@ -71,7 +110,9 @@ final class BridgeGuard implements Handler<BridgeEvent> {
 
   private void opened(SockJSSocket socket) {
     String id = newConnectionId();
-    PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond));
+    PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond),
+        transportOf(socket));
+    metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
@@ -80,6 +121,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private void closed(SockJSSocket socket) {
     PageConnection connection = bySocket.remove(socket);
     if (connection != null) {
+      metrics.sockJsClosed(connection.transport());
       connections.remove(connection.id());
       eventBus.send(Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));
     }
@@ -91,11 +133,13 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return false;
     }
     if (!connection.inboundRate().tryAcquire(System.currentTimeMillis())) {
+      metrics.bridgeRejected("rate-limited");
       connection.write(PageFrames.error("rate-limited",
           "more than " + maxMessagesPerSecond + " messages per second from this connection", null));
       return false;
     }
     if (!(raw.getValue("body") instanceof JsonObject)) {
+      metrics.bridgeRejected("bad-request");
       connection.write(PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
       return false;
     }

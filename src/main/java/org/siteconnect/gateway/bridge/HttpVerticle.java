@@ -22,6 +22,9 @@ import org.siteconnect.gateway.Readiness;
 import org.siteconnect.gateway.api.RestApi;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.ops.LagProbe;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +42,17 @@ public final class HttpVerticle extends VerticleBase {
   private final String nodeId;
   private final Readiness readiness;
   private final PageConnections connections;
+  private final GatewayMetrics metrics;
   private HttpServer server;
+  private BridgeGuard guard;
 
-  public HttpVerticle(GatewayConfig config, String nodeId, Readiness readiness, PageConnections connections) {
+  public HttpVerticle(GatewayConfig config, String nodeId, Readiness readiness, PageConnections connections,
+                      GatewayMetrics metrics) {
     this.config = config;
     this.nodeId = nodeId;
     this.readiness = readiness;
     this.connections = connections;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,6 +68,14 @@ public final class HttpVerticle extends VerticleBase {
     health.register("verticles", promise -> promise.complete(
         readiness.allUp() ? Status.OK(readiness.describe()) : Status.KO(readiness.describe())));
     router.get("/health").handler(health);
+    router.get("/health/live").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("status", "UP").encode()));
+    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+    ready.register("ready", promise -> promise.complete(readiness.ready()
+        ? Status.OK(readiness.describe()) : Status.KO(readiness.describe().put("draining", readiness.isDraining()))));
+    router.get("/health/ready").handler(ready);
+    mountMetrics(router);
+    LagProbe.start(vertx, metrics, "http");
 
     mountBridge(router);
 
@@ -71,7 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/frame/index.html").handler(this::frameSecurityHeaders);
     router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
     router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
-    router.route("/api/v1/*").subRouter(RestApi.router(vertx, config));
+    router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
     router.get("/agent").handler(ctx -> ctx.redirect("/agent/"));
     router.get("/agent/*").handler(ctx -> {
       // The console is never framed (clickjacking), and says so twice for old browsers.
@@ -116,8 +131,40 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(128)
         .addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
-    BridgeGuard guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits);
+    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
+  }
+
+  /** {@code /metrics} for Prometheus, only with {@code Authorization: Bearer <ops.metricsToken>}. */
+  private void mountMetrics(Router router) {
+    String token = config.ops().metricsToken();
+    io.vertx.core.Handler<RoutingContext> scrape = PrometheusScrapingHandler.create(metrics.registry());
+    router.get("/metrics").handler(ctx -> {
+      if (token == null) {
+        sendError(ctx, 404, "not-found", "metrics are off: set ops.metricsToken (or SC_METRICS_TOKEN)");
+        return;
+      }
+      String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      byte[] given = (header == null ? "" : header).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] wanted = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (!java.security.MessageDigest.isEqual(given, wanted)) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        sendError(ctx, 401, "unauthorized", "a valid bearer token is required");
+        return;
+      }
+      scrape.handle(ctx);
+    });
+  }
+
+  /** Refuse new sockets, tell every connected frame to reconnect, close them. */
+  public Future<Void> drain() {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      guard.drain();
+      connections.drainAll(PageFrames.rec(new JsonObject().put("op", "reconnect").put("reason", "drain")));
+      done.complete();
+    });
+    return done.future();
   }
 
   private void pageScript(RoutingContext ctx) {

@@ -11,12 +11,18 @@ public final class PageConnection {
   private final String id;
   private final SockJSSocket socket;
   private final RateLimiter inboundRate;
+  private final String transport;
   private volatile boolean open = true;
 
-  PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate) {
+  PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate, String transport) {
     this.id = id;
     this.socket = socket;
     this.inboundRate = inboundRate;
+    this.transport = transport;
+  }
+
+  String transport() {
+    return transport;
   }
 
   public String id() {

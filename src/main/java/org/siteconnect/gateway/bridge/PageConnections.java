@@ -55,6 +55,14 @@ public final class PageConnections {
     onSocketContext(() -> target.write(frame));
   }
 
+  /** Writes a last frame to every connection and closes it (the node is shutting down). */
+  void drainAll(Buffer lastFrame) {
+    onSocketContext(() -> byId.values().forEach(c -> {
+      c.write(lastFrame);
+      c.close();
+    }));
+  }
+
   /** Closes one connection (e.g. a logout or a drain). */
   public void close(String id) {
     PageConnection c = byId.get(id);

@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.RetainedStore;
@@ -78,16 +79,18 @@ public final class TopicRouter {
   private final Acl acl;
   private final int maxSubscriptionsPerSession;
   private final RouterOutput output;
+  private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
 
   public TopicRouter(TopicLimits limits, int retainedMaxMessages, long retainedMaxBytes, Acl acl,
-                     int maxSubscriptionsPerSession, RouterOutput output) {
+                     int maxSubscriptionsPerSession, RouterOutput output, GatewayMetrics metrics) {
     this.index = new SubscriptionIndex<>(limits);
     this.retained = new RetainedStore<>(retainedMaxMessages, retainedMaxBytes);
     this.limits = limits;
     this.acl = acl;
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
     this.output = output;
+    this.metrics = metrics;
   }
 
   // ---- pages ----------------------------------------------------------------------------------------------
@@ -144,7 +147,11 @@ public final class TopicRouter {
   }
 
   public int pageCount() {
-    return pages.size();
+    return (int) pages.values().stream().filter(p -> p.agent == null).count();
+  }
+
+  public int agentCount() {
+    return (int) pages.values().stream().filter(p -> p.agent != null).count();
   }
 
   /** {@code sub {id, filter}}: answers suback (granted or not), then the retained messages that match. */
@@ -257,7 +264,10 @@ public final class TopicRouter {
         throw new CommandException("retained-full", "the retained-message store is full (" + result + ")");
       }
     }
+    String scope = GatewayMetrics.scopeOf(topic.value());
+    metrics.messageIn(scope);
     List<PageConnection> pageTargets = new ArrayList<>();
+    int[] toAddresses = {0};
     String[] pageTopic = new String[1];
     TopicMessage[] shared = new TopicMessage[1];
     index.match(topic, subscriber -> {
@@ -273,8 +283,10 @@ public final class TopicRouter {
           shared[0] = new TopicMessage(topic.value(), payload, false);
         }
         output.toAddress(a.address(), shared[0]);
+        toAddresses[0]++;
       }
     });
+    metrics.messagesOut(scope, pageTargets.size() + toAddresses[0]);
     if (!pageTargets.isEmpty()) {
       // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
       // its page form is the same for all of them.

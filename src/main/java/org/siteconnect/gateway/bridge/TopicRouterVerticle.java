@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.ops.LagProbe;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.slf4j.Logger;
@@ -30,12 +32,15 @@ public final class TopicRouterVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final String nodeId;
   private final PageConnections connections;
+  private final GatewayMetrics metrics;
   private TopicRouter router;
 
-  public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections) {
+  public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
+                             GatewayMetrics metrics) {
     this.config = config;
     this.nodeId = nodeId;
     this.connections = connections;
+    this.metrics = metrics;
   }
 
   @Override
@@ -44,7 +49,14 @@ public final class TopicRouterVerticle extends VerticleBase {
     GatewayConfig.Topics t = config.topics();
     router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()), t.retainedMaxMessages(),
         t.retainedMaxBytes(), new Acl(config.acl().subscribe(), config.acl().publish()),
-        config.bridge().maxSubscriptionsPerSession(), new Output(eb));
+        config.bridge().maxSubscriptionsPerSession(), new Output(eb), metrics);
+    metrics.gauge("sc_pages_connected", "page sessions with a live connection on this node", router::pageCount);
+    metrics.gauge("sc_agents_connected", "agent consoles connected to this node", router::agentCount);
+    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().exactCount(), "kind", "exact");
+    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().wildcardCount(), "kind", "wildcard");
+    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().sharedCount(), "kind", "shared");
+    metrics.gauge("sc_retained_messages", "retained messages held", router::retainedCount);
+    LagProbe.start(vertx, metrics, "router");
     List<MessageConsumer<?>> consumers = List.of(
         eb.<JsonObject>consumer(Addresses.inbound(nodeId), this::onPageCommand),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
@@ -83,6 +95,7 @@ public final class TopicRouterVerticle extends VerticleBase {
             "unknown op '" + op + "' (expected hello, sub, unsub, pub or bye)");
       }
     } catch (TopicRouter.CommandException e) {
+      metrics.bridgeRejected(e.code());
       connections.write(connection, PageFrames.error(e.code(), e.getMessage(), ref));
     } catch (RuntimeException e) {
       LOG.warn("page command failed [{}]", connectionId, e);

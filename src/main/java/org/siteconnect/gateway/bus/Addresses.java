@@ -58,6 +58,12 @@ public final class Addresses {
   public static final String SESSION_TAKE_CODE = PREFIX + "session.take-code";
   public static final String SESSION_NEW_CODE = PREFIX + "session.new-code";
 
+  /** Audit log: record (fire-and-forget) and query (admins, via REST). */
+  public static final String AUDIT_RECORD = PREFIX + "audit.record";
+  public static final String AUDIT_QUERY = PREFIX + "audit.query";
+  /** Live figures for the admin view. */
+  public static final String STATS = PREFIX + "stats";
+
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";

@@ -10,6 +10,8 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.AuditLog;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +32,24 @@ public final class ChatVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final ChatStore store;
+  private final GatewayMetrics metrics;
   private Conversations chats;
   private final Map<String, Boolean> buttonEnabled = new HashMap<>();
   /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
   private static final List<String> PAGE_VERBS =
       List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message");
 
-  public ChatVerticle(GatewayConfig config, ChatStore store) {
+  public ChatVerticle(GatewayConfig config, ChatStore store, GatewayMetrics metrics) {
     this.config = config;
     this.store = store;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     chats = new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
+    metrics.gauge("sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
+    metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
     EventBus eb = vertx.eventBus();
     vertx.setPeriodic(3_600_000, id -> purge());
     return Future.all(List.of(
@@ -242,6 +248,9 @@ public final class ChatVerticle extends VerticleBase {
       publishQueue(active.site());
       chatLoad(login);
       append(active, "joined-" + login, ChatMessage.SYSTEM, active.agentName(), active.agentName() + " joined the chat");
+      metrics.chatWait(java.time.Duration.ofMillis(active.acceptedAt() - active.createdAt()));
+      AuditLog.record(vertx.eventBus(), login, AuditLog.CHAT_ACCEPTED, "chat " + c.id(), c.site() + "/" + c.button(),
+          b.getString("address"));
       LOG.info("chat accepted [{}] by [{}]", c.id(), login);
       m.reply(active.toJson());
     }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
@@ -321,6 +330,8 @@ public final class ChatVerticle extends VerticleBase {
         chatLoad(ended.agentLogin());
       }
       LOG.info("chat ended [{}] by [{}]", c.id(), by);
+      AuditLog.record(vertx.eventBus(), "agent".equals(by) ? ended.agentLogin() : by, AuditLog.CHAT_ENDED,
+          "chat " + c.id(), "ended by " + by, null);
     });
   }
 

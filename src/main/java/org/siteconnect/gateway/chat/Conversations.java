@@ -61,6 +61,14 @@ final class Conversations {
     return out;
   }
 
+  int waitingCount() {
+    return (int) live.values().stream().filter(c -> ChatRecord.WAITING.equals(c.state())).count();
+  }
+
+  int activeCount() {
+    return (int) live.values().stream().filter(c -> ChatRecord.ACTIVE.equals(c.state())).count();
+  }
+
   int activeChatsOf(String login) {
     int n = 0;
     for (ChatRecord c : live.values()) {

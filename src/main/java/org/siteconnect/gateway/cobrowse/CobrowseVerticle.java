@@ -10,6 +10,8 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.AuditLog;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +34,20 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final RedeemLimiter limiter;
+  private final GatewayMetrics metrics;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
 
-  public CobrowseVerticle(GatewayConfig config) {
+  public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.limiter = new RedeemLimiter(5, 30_000, 100);
   }
 
   @Override
   public Future<?> start() {
     EventBus eb = vertx.eventBus();
+    metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     return Future.all(List.of(
             eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, this::redeem).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, this::agentStop).completion(),
@@ -69,7 +74,10 @@ public final class CobrowseVerticle extends VerticleBase {
     String code = m.body().getString("code", "");
     long now = System.currentTimeMillis();
     long wait = limiter.retryAfter(login, sites, now);
+    String address = m.body().getString("address");
     if (wait > 0) {
+      metrics.code("locked_out");
+      AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "locked out", address);
       m.fail(429, "rate-limited: too many wrong codes; try again in " + ((wait + 999) / 1000) + " s");
       return;
     }
@@ -78,6 +86,9 @@ public final class CobrowseVerticle extends VerticleBase {
         .onFailure(err -> {
           limiter.failed(login, sites, System.currentTimeMillis());
           LOG.info("code redemption refused for agent [{}]", login);
+          metrics.code("refused");
+          AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "unknown, expired or used code",
+              address);
           m.fail(404, INVALID);
         })
         .onSuccess(reply -> {
@@ -89,6 +100,8 @@ public final class CobrowseVerticle extends VerticleBase {
               consent ? Cobrowse.CONSENT : Cobrowse.ACTIVE, System.currentTimeMillis());
           put(c);
           LOG.info("code redeemed by agent [{}], co-browse [{}]", login, c.id());
+          metrics.code("redeemed");
+          AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REDEEMED, "cobrowse " + c.id(), site, address);
           if (consent) {
             toPage(c, "cobrowsing/consent_request", new JsonObject().put("cobrowse_id", c.id())
                 .put("agent_name", c.agentName()), true);
@@ -115,7 +128,8 @@ public final class CobrowseVerticle extends VerticleBase {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
         if (Cobrowse.ACTIVE.equals(c.get().state())) {
-          // Relayed, never stored (DESIGN §6).
+          // Relayed, never stored (DESIGN §6). The size is an estimate from the encoded payload.
+          metrics.cobrowseBytes(payload.toBuffer().length());
           toAgent(c.get(), "events", payload);
         }
       }
@@ -136,6 +150,7 @@ public final class CobrowseVerticle extends VerticleBase {
       forget(declined);
       toAgent(declined, "state", declined.toJson().put("reason", "declined"));
       LOG.info("co-browse [{}] declined by the visitor", c.id());
+      AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_DECLINED, "cobrowse " + c.id(), c.agentLogin(), null);
       newCode(c.sessionId());
     }
   }
@@ -143,6 +158,10 @@ public final class CobrowseVerticle extends VerticleBase {
   private void begin(Cobrowse c) {
     Cobrowse active = c.withState(Cobrowse.ACTIVE);
     put(active);
+    if (Cobrowse.CONSENT.equals(c.state())) {
+      AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_CONSENT, "cobrowse " + c.id(), c.agentLogin(), null);
+    }
+    AuditLog.record(vertx.eventBus(), c.agentLogin(), AuditLog.COBROWSE_STARTED, "cobrowse " + c.id(), c.site(), null);
     // Retained while it lasts, so the next page of the site (session resume) starts recording again.
     toPage(active, "cobrowsing/start", new JsonObject().put("cobrowse_id", active.id())
         .put("agent_name", active.agentName()), true);
@@ -212,6 +231,8 @@ public final class CobrowseVerticle extends VerticleBase {
     toPage(ended, "cobrowsing/stop", new JsonObject().put("reason", reason), false);
     toAgent(ended, "state", ended.toJson().put("reason", reason));
     LOG.info("co-browse [{}] stopped by [{}]", c.id(), reason);
+    AuditLog.record(vertx.eventBus(), "agent".equals(reason) ? c.agentLogin() : reason, AuditLog.COBROWSE_STOPPED,
+        "cobrowse " + c.id(), "stopped by " + reason, null);
     newCode(c.sessionId());
   }
 

@@ -15,14 +15,17 @@ import java.util.Set;
  * fails with a {@link ConfigException} naming the key.
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
-                            AclGrants acl, Agents agents, Chat chat, Data data, Api api, List<Site> sites) {
+                            AclGrants acl, Agents agents, Chat chat, Data data, Api api, Ops ops,
+                            List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
   public static final Map<String, String> ENV_OVERRIDES = Map.of(
       "SC_HTTP_HOST", "http.host",
       "SC_HTTP_PORT", "http.port",
       "SC_PUBLIC_ORIGIN", "http.publicOrigin",
-      "SC_MAX_SESSIONS", "sessions.maxSessions");
+      "SC_MAX_SESSIONS", "sessions.maxSessions",
+      "SC_METRICS_TOKEN", "ops.metricsToken",
+      "SC_DATA_DIR", "data.dir");
 
   public record Http(String host, int port, String publicOrigin, int maxBodyBytes) {}
 
@@ -47,6 +50,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
 
   /** Chat limits and transcript retention. */
   public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
+
+  /**
+   * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
+   * take, audit retention and how much of a client address the audit log keeps (full, truncated or none).
+   */
+  public record Ops(String metricsToken, int drainSeconds, long auditRetentionSeconds, String auditAddresses) {}
 
   /** Where the embedded database lives. */
   public record Data(String dir) {}
@@ -73,10 +82,11 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Reads the tree; throws {@link ConfigException} on the first bad key. */
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
-    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "data", "api", "sites");
+    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "data", "api", "ops", "sites");
     return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
         sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
-        agents(root.child("agents")), chat(root.child("chat")), data(root.child("data")), api(root), sites(root));
+        agents(root.child("agents")), chat(root.child("chat")), data(root.child("data")), api(root),
+        ops(root.child("ops")), sites(root));
   }
 
   private static Http http(ConfigReader r) {
@@ -155,6 +165,20 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         r.integer("maxMessageBytes", 4096, 16, 16_384),
         r.integer("maxMessagesPerMinute", 30, 1, 10_000),
         r.integer("retentionDays", 90, 1, 3650));
+  }
+
+  private static Ops ops(ConfigReader r) {
+    r.allowOnly("metricsToken", "drainSeconds", "auditRetentionSeconds", "auditAddresses");
+    String token = r.string("metricsToken", null);
+    if (token != null && token.length() < 16) {
+      throw new ConfigException(r.key("metricsToken"), "must be at least 16 characters (or left out to turn /metrics off)");
+    }
+    String addresses = r.string("auditAddresses", "truncated");
+    if (!List.of("full", "truncated", "none").contains(addresses)) {
+      throw new ConfigException(r.key("auditAddresses"), "must be full, truncated or none");
+    }
+    return new Ops(token, r.integer("drainSeconds", 10, 1, 600),
+        r.number("auditRetentionSeconds", 180L * 86_400, 1, 10L * 365 * 86_400), addresses);
   }
 
   private static Data data(ConfigReader r) {

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,13 @@ public final class FrameSessionVerticle extends VerticleBase {
   static final String CODES_MAP = "sc.contact-codes";
 
   private final GatewayConfig config;
+  private final GatewayMetrics metrics;
   private PageSessions sessions;
   private ContactCodes codes;
 
-  public FrameSessionVerticle(GatewayConfig config) {
+  public FrameSessionVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -39,6 +42,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     GatewayConfig.Sessions s = config.sessions();
     long ttl = s.codeTtlSeconds() * 1000L;
     sessions = new PageSessions(s.maxSessions(), ttl, Math.min(ttl, 30_000));
+    metrics.gauge("sc_page_sessions", "page sessions on this node (connected or waiting to resume)", sessions::size);
     EventBus eb = vertx.eventBus();
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
       codes = new ContactCodes(map, s.codeLength());
@@ -80,6 +84,7 @@ public final class FrameSessionVerticle extends VerticleBase {
           PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code,
               System.currentTimeMillis());
           sessions.add(session);
+          metrics.code("issued");
           LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
           message.reply(answer(session, false));
         })
@@ -152,6 +157,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     Future<?> released = old == null ? Future.succeededFuture() : codes.release(old, sid);
     released.compose(v -> codes.claim(sid)).onSuccess(code -> {
       session.get().code = code;
+      metrics.code("issued");
       vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject()
           .put("topic", ServerTopics.session(sid, "new_code")).put("payload", new JsonObject().put("code", code)));
       message.reply(new JsonObject().put("code", code));

@@ -25,7 +25,7 @@ import java.util.List;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
-  static final List<String> MIGRATIONS = List.of("V1__agents.sql", "V2__chats.sql");
+  static final List<String> MIGRATIONS = List.of("V1__agents.sql", "V2__chats.sql", "V3__audit.sql");
 
   private final Vertx vertx;
   private final Connection connection;
@@ -44,7 +44,9 @@ public final class Database implements AutoCloseable {
     return vertx.executeBlocking(() -> {
       Path dir = Path.of(dataDir).toAbsolutePath();
       Files.createDirectories(dir);
-      Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("siteconnect") + ";DB_CLOSE_ON_EXIT=FALSE");
+      // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored.
+      Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("siteconnect")
+          + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
       migrate(c);
       return new Database(vertx, c);
     });
