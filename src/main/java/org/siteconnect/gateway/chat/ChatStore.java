@@ -17,6 +17,9 @@ public interface ChatStore {
 
   Future<Optional<ChatRecord>> chat(String id);
 
+  /** Chats still waiting or active (reloaded when a node starts). */
+  Future<List<ChatRecord>> live();
+
   /** Newest first, at most {@code limit}. */
   Future<List<ChatRecord>> chats(Collection<String> sites, int limit);
 

@@ -66,6 +66,7 @@ public final class ChatVerticle extends VerticleBase {
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
+        .compose(v -> store.live()).onSuccess(live -> live.forEach(chats::put))
         .compose(v -> purge());
   }
 
@@ -123,7 +124,7 @@ public final class ChatVerticle extends VerticleBase {
         return;
       }
       ChatRecord chat = new ChatRecord(randomId(), site, button, sid, null, null, ChatRecord.WAITING,
-          System.currentTimeMillis(), null, null, null, null);
+          System.currentTimeMillis(), null, null, null, null, randomId() + randomId());
       store.create(chat).onSuccess(v -> {
         chats.put(chat);
         publishState(chat);
@@ -171,6 +172,15 @@ public final class ChatVerticle extends VerticleBase {
 
   private void sync(String sid, JsonObject payload) {
     long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
+    if (chats.ofSession(sid).isEmpty() && payload.getValue("chat_id") instanceof String id
+        && payload.getValue("token") instanceof String token) {
+      // The page's session is new (e.g. the gateway restarted) but it still holds its chat: take it back.
+      chats.get(id).filter(c -> token.equals(c.visitorToken())).ifPresent(c -> {
+        ChatRecord rebound = c.rebound(sid);
+        chats.put(rebound);
+        store.update(rebound);
+      });
+    }
     var chat = chats.ofSession(sid);
     if (chat.isEmpty()) {
       toPage(sid, "chat/history", new JsonObject().put("state", "none").put("messages", new JsonArray()));
@@ -183,11 +193,10 @@ public final class ChatVerticle extends VerticleBase {
   private void rate(String sid, JsonObject payload) {
     Integer rating = payload.getValue("rating") instanceof Number n && n.intValue() >= 1 && n.intValue() <= 5
         ? n.intValue() : null;
-    String chatId = payload.getString("chat_id");
+    String chatId = payload.getValue("chat_id") instanceof String s ? s : null;
     if (chatId != null && rating != null) {
       store.chat(chatId).onSuccess(c -> c.filter(x -> x.sessionId().equals(sid) && x.rating() == null)
-          .ifPresent(x -> store.update(new ChatRecord(x.id(), x.site(), x.button(), x.sessionId(), x.agentLogin(),
-              x.agentName(), x.state(), x.createdAt(), x.acceptedAt(), x.endedAt(), x.endedBy(), rating))));
+          .ifPresent(x -> store.update(x.rated(rating))));
     }
     toPage(sid, "chat/state", new JsonObject().put("state", "none"), true);
     toPage(sid, "hide_frame", new JsonObject());
@@ -240,8 +249,7 @@ public final class ChatVerticle extends VerticleBase {
     }
     ChatRecord c = chat.get();
     String login = b.getString("login");
-    ChatRecord active = new ChatRecord(c.id(), c.site(), c.button(), c.sessionId(), login, b.getString("name"),
-        ChatRecord.ACTIVE, c.createdAt(), System.currentTimeMillis(), null, null, null);
+    ChatRecord active = c.accepted(login, b.getString("name"), System.currentTimeMillis());
     chats.put(active); // claimed now, on this event loop: a second accept sees it is no longer waiting
     store.update(active).onSuccess(v -> {
       publishState(active);
@@ -320,8 +328,7 @@ public final class ChatVerticle extends VerticleBase {
   // ---- shared -----------------------------------------------------------------------------------------------------
 
   private void end(ChatRecord c, String by) {
-    ChatRecord ended = new ChatRecord(c.id(), c.site(), c.button(), c.sessionId(), c.agentLogin(), c.agentName(),
-        ChatRecord.ENDED, c.createdAt(), c.acceptedAt(), System.currentTimeMillis(), by, null);
+    ChatRecord ended = c.ended(by, System.currentTimeMillis());
     chats.put(ended);
     store.update(ended).onComplete(ar -> {
       publishState(ended);
@@ -341,7 +348,8 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private JsonObject stateJson(ChatRecord c) {
-    JsonObject s = new JsonObject().put("state", c.state()).put("chat_id", c.id()).put("button_id", c.button());
+    JsonObject s = new JsonObject().put("state", c.state()).put("chat_id", c.id()).put("button_id", c.button())
+        .put("token", c.visitorToken());
     if (c.agentName() != null) {
       s.put("agent_name", c.agentName());
     }

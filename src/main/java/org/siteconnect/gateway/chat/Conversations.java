@@ -35,7 +35,10 @@ final class Conversations {
       bySession.remove(chat.sessionId(), chat.id());
       sends.remove(chat.sessionId());
     } else {
-      live.put(chat.id(), chat);
+      ChatRecord before = live.put(chat.id(), chat);
+      if (before != null && !before.sessionId().equals(chat.sessionId())) {
+        bySession.remove(before.sessionId(), chat.id());
+      }
       bySession.put(chat.sessionId(), chat.id());
     }
   }

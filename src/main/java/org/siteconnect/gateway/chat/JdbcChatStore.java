@@ -16,7 +16,7 @@ import java.util.Optional;
 /** {@link ChatStore} on the embedded database. */
 public final class JdbcChatStore implements ChatStore {
   private static final String CHAT_COLUMNS = "id, site, button, session_id, agent_login, agent_name, state, "
-      + "created_at, accepted_at, ended_at, ended_by, rating";
+      + "created_at, accepted_at, ended_at, ended_by, rating, visitor_token";
   private final Database db;
 
   public JdbcChatStore(Database db) {
@@ -27,7 +27,7 @@ public final class JdbcChatStore implements ChatStore {
   public Future<Void> create(ChatRecord c) {
     return db.call(conn -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO chat (" + CHAT_COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bindChat(ps, c);
         ps.executeUpdate();
       }
@@ -39,7 +39,7 @@ public final class JdbcChatStore implements ChatStore {
   public Future<Void> update(ChatRecord c) {
     return db.call(conn -> {
       try (PreparedStatement ps = conn.prepareStatement("UPDATE chat SET agent_login = ?, agent_name = ?, state = ?, "
-          + "accepted_at = ?, ended_at = ?, ended_by = ?, rating = ? WHERE id = ?")) {
+          + "accepted_at = ?, ended_at = ?, ended_by = ?, rating = ?, session_id = ? WHERE id = ?")) {
         ps.setString(1, c.agentLogin());
         ps.setString(2, c.agentName());
         ps.setString(3, c.state());
@@ -51,7 +51,8 @@ public final class JdbcChatStore implements ChatStore {
         } else {
           ps.setInt(7, c.rating());
         }
-        ps.setString(8, c.id());
+        ps.setString(8, c.sessionId());
+        ps.setString(9, c.id());
         ps.executeUpdate();
       }
       return null;
@@ -67,6 +68,21 @@ public final class JdbcChatStore implements ChatStore {
           return rs.next() ? Optional.of(readChat(rs)) : Optional.empty();
         }
       }
+    });
+  }
+
+  @Override
+  public Future<List<ChatRecord>> live() {
+    return db.call(conn -> {
+      List<ChatRecord> out = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT " + CHAT_COLUMNS
+          + " FROM chat WHERE state IN ('waiting', 'active') ORDER BY created_at");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(readChat(rs));
+        }
+      }
+      return out;
     });
   }
 
@@ -243,12 +259,13 @@ public final class JdbcChatStore implements ChatStore {
     } else {
       ps.setInt(12, c.rating());
     }
+    ps.setString(13, c.visitorToken());
   }
 
   private static ChatRecord readChat(ResultSet rs) throws SQLException {
     return new ChatRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getString(6), rs.getString(7), rs.getLong(8), nullableLong(rs, 9), nullableLong(rs, 10),
-        rs.getString(11), (Integer) rs.getObject(12));
+        rs.getString(11), (Integer) rs.getObject(12), rs.getString(13));
   }
 
   private static Long nullableLong(ResultSet rs, int i) throws SQLException {
