@@ -28,6 +28,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final PageConnections connections;
   private final EventBus eventBus;
   private final int maxMessagesPerSecond;
+  private final int maxFrameBytes;
   private final GatewayMetrics metrics;
   private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
   private volatile boolean draining;
@@ -38,6 +39,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     this.connections = connections;
     this.eventBus = eventBus;
     this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
+    this.maxFrameBytes = limits.maxFrameBytes();
     this.metrics = metrics;
   }
 
@@ -138,9 +140,15 @@ final class BridgeGuard implements Handler<BridgeEvent> {
           "more than " + maxMessagesPerSecond + " messages per second from this connection", null));
       return false;
     }
-    if (!(raw.getValue("body") instanceof JsonObject)) {
+    if (!(raw.getValue("body") instanceof JsonObject body)) {
       metrics.bridgeRejected("bad-request");
       connection.write(PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
+      return false;
+    }
+    // The transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
+    if (raw.toBuffer().length() > maxFrameBytes) {
+      metrics.bridgeRejected("too-large");
+      connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes", null));
       return false;
     }
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.

@@ -102,10 +102,19 @@ public final class HttpVerticle extends VerticleBase {
 
     GatewayConfig.Http http = config.http();
     HttpServerOptions options = new HttpServerOptions()
-        .setMaxWebSocketFrameSize(config.bridge().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.bridge().maxFrameBytes());
+        .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
+        .setMaxWebSocketMessageSize(transportLimit(config.bridge()));
     return vertx.createHttpServer(options).requestHandler(router).listen(http.port(), http.host())
         .onSuccess(s -> server = s);
+  }
+
+  /**
+   * What the WebSocket and XHR layers accept: four times the frame limit, so that a message a little over
+   * {@code bridge.maxFrameBytes} reaches the bridge guard and gets a {@code too-large} answer. Beyond this the
+   * WebSocket layer drops the message without an answer (and XHR gets 413).
+   */
+  static int transportLimit(GatewayConfig.Bridge limits) {
+    return (int) Math.min(Integer.MAX_VALUE, 4L * limits.maxFrameBytes());
   }
 
   public int actualPort() {
@@ -117,7 +126,7 @@ public final class HttpVerticle extends VerticleBase {
     // SockJS's HTTP transports reflect any Origin unless an allowlist runs first. The frame is the only client
     // and it lives on the gateway's own origin.
     router.route("/eventbus/*").handler(CorsHandler.create().addOrigin(config.http().publicOrigin()));
-    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(transportLimit(limits)));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setInsertJSESSIONID(false)
         .setSessionTimeout(limits.sessionTimeoutMs())

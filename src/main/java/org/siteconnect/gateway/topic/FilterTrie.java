@@ -1,10 +1,8 @@
 package org.siteconnect.gateway.topic;
 
-import java.util.HashMap;
-
 /**
  * The wildcard filters of a {@link SubscriptionIndex}, as a trie with one node per filter level. Literal children
- * sit in a hash map keyed by level and are looked up, never scanned; the {@code +} and {@code #} children have
+ * sit in a {@link StringMap} keyed by level and are looked up, never scanned; the {@code +} and {@code #} children have
  * their own fields. Matching a topic costs O(levels × wildcard branches that exist), independent of how many
  * filters are stored. Nodes that hold nothing are pruned on removal. Not thread-safe.
  */
@@ -51,7 +49,7 @@ final class FilterTrie<S> {
       }
     }
     Node<S> last = path[depth];
-    if (last.entry != null && last.entry.isEmpty()) {
+    if (last.entry != null && last.entry.isUnused()) {
       last.entry = null;
     }
     for (int i = depth; i > 0 && path[i].isEmpty(); i--) {
@@ -89,7 +87,7 @@ final class FilterTrie<S> {
   }
 
   private static final class Node<S> {
-    HashMap<String, Node<S>> literals;
+    StringMap<Node<S>> literals;
     Node<S> plus;
     Node<S> hash;
     FilterEntry<S> entry;
@@ -116,9 +114,14 @@ final class FilterTrie<S> {
         return hash == null ? hash = new Node<>() : hash;
       }
       if (literals == null) {
-        literals = new HashMap<>(4);
+        literals = new StringMap<>();
       }
-      return literals.computeIfAbsent(level, key -> new Node<>());
+      Node<S> child = literals.get(level);
+      if (child == null) {
+        child = new Node<>();
+        literals.put(level, child);
+      }
+      return child;
     }
 
     void removeChild(String level) {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * removal swaps the last member into the hole. Iteration order is therefore not subscription order.
  * Not thread-safe.
  */
-final class SubscriberList<S> {
+class SubscriberList<S> {
 
   private static final int INDEX_ABOVE = 8;
   private static final int MIN_CAPACITY = 2;
@@ -19,25 +19,25 @@ final class SubscriberList<S> {
   private int size;
   private HashMap<S, Integer> positions;
 
-  int size() {
+  final int size() {
     return size;
   }
 
-  boolean isEmpty() {
+  final boolean isEmpty() {
     return size == 0;
   }
 
   @SuppressWarnings("unchecked")
-  S get(int i) {
+  final S get(int i) {
     return (S) members[i];
   }
 
-  boolean contains(S subscriber) {
+  final boolean contains(S subscriber) {
     return indexOf(subscriber) >= 0;
   }
 
   /** Adds {@code subscriber}; false if it was already a member. */
-  boolean add(S subscriber) {
+  final boolean add(S subscriber) {
     if (contains(subscriber)) {
       return false;
     }
@@ -57,7 +57,7 @@ final class SubscriberList<S> {
 
   /** Removes {@code subscriber}; false if it was not a member. */
   @SuppressWarnings("unchecked")
-  boolean remove(S subscriber) {
+  final boolean remove(S subscriber) {
     int index = indexOf(subscriber);
     if (index < 0) {
       return false;
@@ -83,7 +83,7 @@ final class SubscriberList<S> {
 
   /** Hands every member to {@code sink}: the gateway's hottest loop. */
   @SuppressWarnings("unchecked")
-  void forEach(Consumer<? super S> sink) {
+  final void forEach(Consumer<? super S> sink) {
     Object[] snapshot = members;
     int count = size;
     for (int i = 0; i < count; i++) {

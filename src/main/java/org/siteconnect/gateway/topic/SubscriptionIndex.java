@@ -35,7 +35,7 @@ public final class SubscriptionIndex<S> {
   private static final int PAIRWISE_DEDUPE_MAX_LISTS = 8;
 
   private final TopicLimits limits;
-  private final HashMap<String, FilterEntry<S>> exact = new HashMap<>();
+  private final StringMap<FilterEntry<S>> exact = new StringMap<>();
   private final FilterTrie<S> wildcards = new FilterTrie<>();
   private final HashMap<S, Set<Subscription>> bySubscriber = new HashMap<>();
   private final MatchedEntries<S> scratch = new MatchedEntries<>();
@@ -190,11 +190,9 @@ public final class SubscriptionIndex<S> {
     Objects.requireNonNull(subscriber, "subscriber");
     checkNotMatching();
     TopicFilter filter = subscription.filter();
-    FilterEntry<S> entry = filter.hasWildcard()
-        ? wildcards.getOrCreate(filter)
-        : exact.computeIfAbsent(filter.value(), value -> new FilterEntry<>());
+    FilterEntry<S> entry = filter.hasWildcard() ? wildcards.getOrCreate(filter) : exactEntry(filter.value());
     boolean added = subscription.group() == null
-        ? entry.plain.add(subscriber)
+        ? entry.add(subscriber)
         : entry.addShared(subscription.group(), subscriber);
     if (!added) {
       return false;
@@ -222,20 +220,29 @@ public final class SubscriptionIndex<S> {
     TopicFilter filter = subscription.filter();
     FilterEntry<S> entry = filter.hasWildcard() ? wildcards.find(filter) : exact.get(filter.value());
     boolean removed = entry != null && (subscription.group() == null
-        ? entry.plain.remove(subscriber)
+        ? entry.remove(subscriber)
         : entry.removeShared(subscription.group(), subscriber));
     assert removed : "per-subscriber index out of step for " + subscription;
     if (!removed) {
       return;
     }
     count(subscription, -1);
-    if (entry.isEmpty()) {
+    if (entry.isUnused()) {
       if (filter.hasWildcard()) {
         wildcards.pruneIfEmpty(filter);
       } else {
         exact.remove(filter.value());
       }
     }
+  }
+
+  private FilterEntry<S> exactEntry(String filter) {
+    FilterEntry<S> entry = exact.get(filter);
+    if (entry == null) {
+      entry = new FilterEntry<>();
+      exact.put(filter, entry);
+    }
+    return entry;
   }
 
   private void count(Subscription subscription, int delta) {
@@ -258,7 +265,7 @@ public final class SubscriptionIndex<S> {
     SubscriberList<S> only = null;
     int lists = 0;
     for (int i = 0; i < matched.size(); i++) {
-      SubscriberList<S> list = matched.get(i).plain;
+      SubscriberList<S> list = matched.get(i);
       if (!list.isEmpty()) {
         only = list;
         lists++;
@@ -276,7 +283,7 @@ public final class SubscriptionIndex<S> {
   /** Delivers a member of list j only if no earlier list has it: no allocation, O(members × lists). */
   private static <S> void deliverDedupedPairwise(MatchedEntries<S> matched, Consumer<? super S> sink) {
     for (int j = 0; j < matched.size(); j++) {
-      SubscriberList<S> list = matched.get(j).plain;
+      SubscriberList<S> list = matched.get(j);
       for (int m = 0; m < list.size(); m++) {
         S subscriber = list.get(m);
         if (!inEarlierList(matched, j, subscriber)) {
@@ -288,7 +295,7 @@ public final class SubscriptionIndex<S> {
 
   private static <S> boolean inEarlierList(MatchedEntries<S> matched, int before, S subscriber) {
     for (int k = 0; k < before; k++) {
-      if (matched.get(k).plain.contains(subscriber)) {
+      if (matched.get(k).contains(subscriber)) {
         return true;
       }
     }
@@ -298,7 +305,7 @@ public final class SubscriptionIndex<S> {
   private static <S> void deliverDedupedWithSet(MatchedEntries<S> matched, Consumer<? super S> sink) {
     HashSet<S> seen = new HashSet<>();
     for (int j = 0; j < matched.size(); j++) {
-      SubscriberList<S> list = matched.get(j).plain;
+      SubscriberList<S> list = matched.get(j);
       for (int m = 0; m < list.size(); m++) {
         S subscriber = list.get(m);
         if (seen.add(subscriber)) {
