@@ -41,7 +41,9 @@ public final class CobrowseVerticle extends VerticleBase {
   public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.limiter = new RedeemLimiter(5, 30_000, 100);
+    GatewayConfig.Cobrowse limits = config.cobrowse();
+    this.limiter = new RedeemLimiter(limits.maxStraightFailures(), limits.lockoutBaseSeconds() * 1000L,
+        limits.maxFailuresPerSiteHour());
   }
 
   @Override

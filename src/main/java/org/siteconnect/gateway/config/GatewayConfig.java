@@ -15,7 +15,7 @@ import java.util.Set;
  * fails with a {@link ConfigException} naming the key.
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
-                            AclGrants acl, Agents agents, Chat chat, Data data, Api api, Ops ops,
+                            AclGrants acl, Agents agents, Chat chat, Cobrowse cobrowse, Data data, Api api, Ops ops,
                             List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
@@ -57,6 +57,9 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
    */
   public record Ops(String metricsToken, int drainSeconds, long auditRetentionSeconds, String auditAddresses) {}
 
+  /** Code-guessing limits (DESIGN §4): straight failures per agent, lockout base, failures per site per hour. */
+  public record Cobrowse(int maxStraightFailures, int lockoutBaseSeconds, int maxFailuresPerSiteHour) {}
+
   /** Where the embedded database lives. */
   public record Data(String dir) {}
 
@@ -82,10 +85,11 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Reads the tree; throws {@link ConfigException} on the first bad key. */
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
-    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "data", "api", "ops", "sites");
+    root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "cobrowse", "data", "api", "ops",
+        "sites");
     return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
         sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
-        agents(root.child("agents")), chat(root.child("chat")), data(root.child("data")), api(root),
+        agents(root.child("agents")), chat(root.child("chat")), cobrowse(root.child("cobrowse")), data(root.child("data")), api(root),
         ops(root.child("ops")), sites(root));
   }
 
@@ -179,6 +183,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     }
     return new Ops(token, r.integer("drainSeconds", 10, 1, 600),
         r.number("auditRetentionSeconds", 180L * 86_400, 1, 10L * 365 * 86_400), addresses);
+  }
+
+  private static Cobrowse cobrowse(ConfigReader r) {
+    r.allowOnly("maxStraightFailures", "lockoutBaseSeconds", "maxFailuresPerSiteHour");
+    return new Cobrowse(r.integer("maxStraightFailures", 5, 1, 1_000_000), r.integer("lockoutBaseSeconds", 30, 1, 86_400),
+        r.integer("maxFailuresPerSiteHour", 100, 1, 1_000_000));
   }
 
   private static Data data(ConfigReader r) {
