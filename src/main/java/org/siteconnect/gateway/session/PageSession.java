@@ -10,6 +10,8 @@ final class PageSession {
   final long startedAt;
   String code;
   boolean connected = true;
+  /** Connections holding the session; a reconnect may arrive before the old connection's close is seen. */
+  int connections = 1;
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
 

@@ -55,12 +55,14 @@ final class PageSessions {
     }
     session.expiresAt = Long.MAX_VALUE;
     session.connected = true;
+    session.connections++;
     return Optional.of(session);
   }
 
   void detached(String sessionId, boolean bye, long now) {
     PageSession session = byId.get(sessionId);
-    if (session != null) {
+    if (session != null && --session.connections <= 0) {
+      session.connections = 0;
       session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
       session.connected = false;
     }

@@ -1,10 +1,11 @@
 package org.siteconnect.gateway.topic;
 
 /**
- * The wildcard filters of a {@link SubscriptionIndex}, as a trie with one node per filter level. Literal children
- * sit in a {@link StringMap} keyed by level and are looked up, never scanned; the {@code +} and {@code #} children have
- * their own fields. Matching a topic costs O(levels × wildcard branches that exist), independent of how many
- * filters are stored. Nodes that hold nothing are pruned on removal. Not thread-safe.
+ * The wildcard filters of a {@link SubscriptionIndex}, as a trie with one node per filter level. Each node is a
+ * {@link StringMap} of its literal children, so a level is looked up by hash, never scanned; the {@code +} child
+ * has its own field, and a filter ending in {@code #} is stored in its parent node's {@code hashEntry} (a {@code #}
+ * is always last, so it needs no node of its own). Matching a topic costs O(levels × wildcard branches that
+ * exist), independent of how many filters are stored. Nodes left holding nothing are pruned. Not thread-safe.
  */
 final class FilterTrie<S> {
 
@@ -12,47 +13,54 @@ final class FilterTrie<S> {
 
   /** True if no filter is stored (the root has no children). */
   boolean isEmpty() {
-    return root.isEmpty();
+    return root.holdsNothing();
   }
 
   /** The entry for {@code filter}, created with its path if absent. */
   FilterEntry<S> getOrCreate(TopicFilter filter) {
     Node<S> node = root;
-    for (int i = 0; i < filter.depth(); i++) {
+    for (int i = 0; i < pathLength(filter); i++) {
       node = node.childOrCreate(filter.level(i));
     }
-    if (node.entry == null) {
-      node.entry = new FilterEntry<>();
+    if (endsWithHash(filter)) {
+      return node.hashEntry == null ? node.hashEntry = new FilterEntry<>() : node.hashEntry;
     }
-    return node.entry;
+    return node.entry == null ? node.entry = new FilterEntry<>() : node.entry;
   }
 
   /** The entry for {@code filter}, or null. */
   FilterEntry<S> find(TopicFilter filter) {
     Node<S> node = root;
-    for (int i = 0; i < filter.depth() && node != null; i++) {
+    for (int i = 0; i < pathLength(filter) && node != null; i++) {
       node = node.child(filter.level(i));
     }
-    return node == null ? null : node.entry;
+    if (node == null) {
+      return null;
+    }
+    return endsWithHash(filter) ? node.hashEntry : node.entry;
   }
 
-  /** Drops the entry of {@code filter} if it is empty, then every node on its path left holding nothing. */
-  void pruneIfEmpty(TopicFilter filter) {
-    int depth = filter.depth();
+  /** Drops the entry of {@code filter} if it is unused, then every node on its path left holding nothing. */
+  void pruneIfUnused(TopicFilter filter) {
+    int length = pathLength(filter);
     @SuppressWarnings("unchecked")
-    Node<S>[] path = (Node<S>[]) new Node<?>[depth + 1];
+    Node<S>[] path = (Node<S>[]) new Node<?>[length + 1];
     path[0] = root;
-    for (int i = 0; i < depth; i++) {
+    for (int i = 0; i < length; i++) {
       path[i + 1] = path[i].child(filter.level(i));
       if (path[i + 1] == null) {
         return;
       }
     }
-    Node<S> last = path[depth];
-    if (last.entry != null && last.entry.isUnused()) {
+    Node<S> last = path[length];
+    if (endsWithHash(filter)) {
+      if (last.hashEntry != null && last.hashEntry.isUnused()) {
+        last.hashEntry = null;
+      }
+    } else if (last.entry != null && last.entry.isUnused()) {
       last.entry = null;
     }
-    for (int i = depth; i > 0 && path[i].isEmpty(); i--) {
+    for (int i = length; i > 0 && path[i].holdsNothing(); i--) {
       path[i - 1].removeChild(filter.level(i - 1));
     }
   }
@@ -66,8 +74,8 @@ final class FilterTrie<S> {
       MatchedEntries<S> out) {
     // MQTT-4.7.2-1: a filter starting with a wildcard never matches a '$' (or, here, '~') topic
     boolean wildcardsAllowed = level > 0 || !reservedTopic;
-    if (node.hash != null && wildcardsAllowed) {
-      out.add(node.hash.entry); // '#' matches the parent and every sub-level
+    if (node.hashEntry != null && wildcardsAllowed) {
+      out.add(node.hashEntry); // '#' matches the parent level and every sub-level
     }
     if (level == topic.depth()) {
       if (node.entry != null) {
@@ -75,51 +83,48 @@ final class FilterTrie<S> {
       }
       return;
     }
-    if (node.literals != null) {
-      Node<S> literal = node.literals.get(topic.level(level));
-      if (literal != null) {
-        collect(literal, topic, level + 1, reservedTopic, out);
-      }
+    Node<S> literal = node.get(topic.level(level));
+    if (literal != null) {
+      collect(literal, topic, level + 1, reservedTopic, out);
     }
     if (node.plus != null && wildcardsAllowed) {
       collect(node.plus, topic, level + 1, reservedTopic, out);
     }
   }
 
-  private static final class Node<S> {
-    StringMap<Node<S>> literals;
-    Node<S> plus;
-    Node<S> hash;
-    FilterEntry<S> entry;
+  private static boolean endsWithHash(TopicFilter filter) {
+    return filter.level(filter.depth() - 1).equals(TopicSyntax.MULTI_LEVEL);
+  }
 
-    boolean isEmpty() {
-      return entry == null && plus == null && hash == null && literals == null;
+  /** The number of nodes below the root on the filter's path: a last {@code #} has none of its own. */
+  private static int pathLength(TopicFilter filter) {
+    return endsWithHash(filter) ? filter.depth() - 1 : filter.depth();
+  }
+
+  /** One filter level: the map of its literal children, plus the '+' child and the entries ending here. */
+  private static final class Node<S> extends StringMap<Node<S>> {
+    Node<S> plus;
+    /** Filters whose last level is this node. */
+    FilterEntry<S> entry;
+    /** Filters whose last level is a '#' below this node. */
+    FilterEntry<S> hashEntry;
+
+    boolean holdsNothing() {
+      return entry == null && hashEntry == null && plus == null && isEmpty();
     }
 
     Node<S> child(String level) {
-      if (level.equals(TopicSyntax.SINGLE_LEVEL)) {
-        return plus;
-      }
-      if (level.equals(TopicSyntax.MULTI_LEVEL)) {
-        return hash;
-      }
-      return literals == null ? null : literals.get(level);
+      return level.equals(TopicSyntax.SINGLE_LEVEL) ? plus : get(level);
     }
 
     Node<S> childOrCreate(String level) {
       if (level.equals(TopicSyntax.SINGLE_LEVEL)) {
         return plus == null ? plus = new Node<>() : plus;
       }
-      if (level.equals(TopicSyntax.MULTI_LEVEL)) {
-        return hash == null ? hash = new Node<>() : hash;
-      }
-      if (literals == null) {
-        literals = new StringMap<>();
-      }
-      Node<S> child = literals.get(level);
+      Node<S> child = get(level);
       if (child == null) {
         child = new Node<>();
-        literals.put(level, child);
+        put(level, child);
       }
       return child;
     }
@@ -127,13 +132,8 @@ final class FilterTrie<S> {
     void removeChild(String level) {
       if (level.equals(TopicSyntax.SINGLE_LEVEL)) {
         plus = null;
-      } else if (level.equals(TopicSyntax.MULTI_LEVEL)) {
-        hash = null;
-      } else if (literals != null) {
-        literals.remove(level);
-        if (literals.isEmpty()) {
-          literals = null;
-        }
+      } else {
+        remove(level);
       }
     }
   }

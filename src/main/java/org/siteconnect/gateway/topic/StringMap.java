@@ -7,26 +7,32 @@ import java.util.function.BiConsumer;
  * side by side in one array (no entry objects to chase), probing is linear, and a key's cached
  * {@code String.hashCode()} is compared before its characters. The load factor stays at or below one half, so a
  * lookup usually touches one array slot, the key and its characters. Removal shifts later entries back (no
- * tombstones), and the table shrinks as it empties, so churn leaves nothing behind. Not thread-safe.
+ * tombstones), and the table shrinks as it empties and is dropped when empty, so churn leaves nothing behind.
+ * Not final: a trie node <em>is</em> the map of its children, which saves the hot path one object to chase.
+ * Not thread-safe.
  */
-final class StringMap<V> {
+class StringMap<V> {
 
   private static final int MIN_CAPACITY = 2;
+  private static final Object[] NO_TABLE = {};
 
-  /** Key at {@code 2 * slot}, value at {@code 2 * slot + 1}. */
-  private Object[] table = new Object[2 * MIN_CAPACITY];
+  /** Key at {@code 2 * slot}, value at {@code 2 * slot + 1}; {@link #NO_TABLE} while empty. */
+  private Object[] table = NO_TABLE;
   private int size;
 
-  int size() {
+  final int size() {
     return size;
   }
 
-  boolean isEmpty() {
+  final boolean isEmpty() {
     return size == 0;
   }
 
   @SuppressWarnings("unchecked")
-  V get(String key) {
+  final V get(String key) {
+    if (size == 0) {
+      return null;
+    }
     Object[] slots = table;
     int mask = (slots.length >> 1) - 1;
     int hash = key.hashCode();
@@ -42,9 +48,9 @@ final class StringMap<V> {
   }
 
   /** Stores {@code value} under {@code key}, replacing any previous value. */
-  void put(String key, V value) {
+  final void put(String key, V value) {
     if (2 * (size + 1) > capacity()) {
-      resize(capacity() * 2);
+      resize(Math.max(MIN_CAPACITY, capacity() * 2));
     }
     int slot = find(key);
     if (table[slot << 1] == null) {
@@ -55,21 +61,26 @@ final class StringMap<V> {
   }
 
   /** Removes {@code key}; false if it was absent. */
-  boolean remove(String key) {
+  final boolean remove(String key) {
+    if (size == 0) {
+      return false;
+    }
     int slot = find(key);
     if (table[slot << 1] == null) {
       return false;
     }
     deleteAndShiftBack(slot);
     size--;
-    if (capacity() > MIN_CAPACITY && size * 8 < capacity()) {
+    if (size == 0) {
+      table = NO_TABLE;
+    } else if (capacity() > MIN_CAPACITY && size * 8 < capacity()) {
       resize(capacity() / 2);
     }
     return true;
   }
 
   @SuppressWarnings("unchecked")
-  void forEach(BiConsumer<String, ? super V> action) {
+  final void forEach(BiConsumer<String, ? super V> action) {
     Object[] slots = table;
     for (int i = 0; i < slots.length; i += 2) {
       if (slots[i] != null) {
@@ -118,7 +129,7 @@ final class StringMap<V> {
 
   private void resize(int newCapacity) {
     Object[] old = table;
-    table = new Object[2 * Math.max(MIN_CAPACITY, newCapacity)];
+    table = new Object[2 * newCapacity];
     int mask = capacity() - 1;
     for (int i = 0; i < old.length; i += 2) {
       if (old[i] != null) {

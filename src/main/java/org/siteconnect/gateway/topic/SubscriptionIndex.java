@@ -229,7 +229,7 @@ public final class SubscriptionIndex<S> {
     count(subscription, -1);
     if (entry.isUnused()) {
       if (filter.hasWildcard()) {
-        wildcards.pruneIfEmpty(filter);
+        wildcards.pruneIfUnused(filter);
       } else {
         exact.remove(filter.value());
       }

@@ -158,6 +158,16 @@ public final class BridgeClient implements AutoCloseable {
     next(f -> id.equals(body(f).getString("ref")));
   }
 
+  /** Hands every frame received so far (skipped ones first) to the consumer, and forgets them. */
+  public void drainMatching(java.util.function.Consumer<JsonObject> consumer) {
+    seen.forEach(consumer);
+    seen.clear();
+    JsonObject f;
+    while ((f = frames.poll()) != null) {
+      consumer.accept(f);
+    }
+  }
+
   /** Forgets frames skipped by earlier {@link #next} calls (long fuzz runs). */
   public void drainSeen() {
     seen.clear();
