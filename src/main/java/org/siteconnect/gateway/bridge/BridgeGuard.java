@@ -148,13 +148,20 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     // The transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
     if (raw.toBuffer().length() > maxFrameBytes) {
       metrics.bridgeRejected("too-large");
-      connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes", null));
+      connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes",
+          refOf(body)));
       return false;
     }
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.
     raw.remove("replyAddress");
     raw.put("headers", new JsonObject().put(TopicRouterVerticle.CONNECTION_HEADER, connection.id()));
     return true;
+  }
+
+  /** The command's id or mid, so the client can tell which command was refused. */
+  private static String refOf(JsonObject body) {
+    Object ref = body.getValue("id") instanceof String id ? id : body.getValue("mid");
+    return ref instanceof String s && s.length() <= 64 ? s : null;
   }
 
   private static String newConnectionId() {
