@@ -127,6 +127,7 @@ public final class HttpVerticle extends VerticleBase {
     // and it lives on the gateway's own origin.
     router.route("/eventbus/*").handler(CorsHandler.create().addOrigin(config.http().publicOrigin()));
     router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(transportLimit(limits)));
+    router.post("/eventbus/*").handler(this::checkXhrFrames);
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setInsertJSESSIONID(false)
         .setSessionTimeout(limits.sessionTimeoutMs())
@@ -174,6 +175,36 @@ public final class HttpVerticle extends VerticleBase {
       done.complete();
     });
     return done.future();
+  }
+
+  /**
+   * xhr_send bodies are a JSON array of frames, each a JSON string; frames nested deeper than our protocol ever
+   * needs are answered with an error here, because the bridge's parser failure would drop the connection.
+   */
+  private void checkXhrFrames(RoutingContext ctx) {
+    if (ctx.request().path().endsWith("/xhr_send") && ctx.body() != null && ctx.body().buffer() != null) {
+      String text = ctx.body().asString();
+      if (text != null && frameTooDeep(text)) {
+        metrics.bridgeRejected("too-deep");
+        ctx.response().setStatusCode(400).end("frames nested deeper than 64 levels are refused");
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private static boolean frameTooDeep(String body) {
+    try {
+      io.vertx.core.json.JsonArray frames = new io.vertx.core.json.JsonArray(body);
+      for (Object frame : frames) {
+        if (frame instanceof String s && JsonDepth.exceeds(s, 64)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      return false; // not a JSON array: SockJS answers that itself
+    }
   }
 
   private void pageScript(RoutingContext ctx) {
