@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Matching one published topic against N subscriptions: {@link SubscriptionIndex#match} versus a naive linear
- * scan of (filter, subscriber) pairs with {@link TopicFilter#matches}, on the same {@link Workload}.
+ * scan of (filter, subscriber) pairs with {@link TopicFilter#matches}, on the same {@link Workload}. Results and
+ * the command line are in RESULTS.md next to this file.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -347,6 +347,11 @@ public final class TopicRouter {
     if (page.agent != null && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
       return filter.level(1).equals(page.agent.login());
     }
+    // A first-level wildcard would also match other sessions' pagesession/<sid>/… topics, whatever the ACL says.
+    String first = filter.level(0);
+    if ("+".equals(first) || "#".equals(first)) {
+      return false;
+    }
     return acl.maySubscribe(filter);
   }
 

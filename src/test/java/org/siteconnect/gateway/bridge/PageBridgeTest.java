@@ -148,6 +148,27 @@ class PageBridgeTest {
   }
 
   @Test
+  @DisplayName("a page never reads another session's topics, even when the ACL grants '#'")
+  void firstLevelWildcardDenied() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    vertx = Vertx.vertx();
+    port = TestGateway.freePort();
+    JsonObject conf = TestGateway.config(port).put("acl", new JsonObject()
+        .put("subscribe", new io.vertx.core.json.JsonArray().add("#")).put("publish", new io.vertx.core.json.JsonArray()));
+    gateway = TestGateway.start(vertx, conf);
+    BridgeClient spy = page();
+    BridgeClient victim = page();
+    for (String f : new String[] {"#", "+/+/chat/#", "+/#"}) {
+      spy.command(sub("s" + f.hashCode(), f));
+      assertFalse(spy.nextBody("suback").getBoolean("granted"), f);
+    }
+    victim.command(pub("~pagesession/chat/send", new JsonObject().put("text", "secret")).put("mid", "m"));
+    victim.nextBody("puback");
+    spy.fence();
+    spy.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
+  }
+
+  @Test
   @DisplayName("retained messages reach a subscriber that comes later; an empty payload clears them")
   void retained() throws Exception {
     BridgeClient writer = page();
