@@ -12,7 +12,8 @@
   var parse = JSON.parse;
   var warn = console.warn.bind(console);
 
-  var me = d.currentScript;
+  // Our own tag (its src gives the gateway origin); a loader that hides currentScript gets found by name.
+  var me = d.currentScript || d.querySelector('script[src*="/site_connect.js"],script[src*="/siteconnect.js"]');
   var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
   var HOST = '~/site_connect/';
   var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
@@ -41,6 +42,8 @@
   var box = null;
   var frame = null;
   var timer = 0;
+  var buttons = new Map(); // chat-button id -> true (enabled) / false
+  var BUTTON = 'data-site-connect-chat-button';
 
   // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
   function check(t, filter, fn) {
@@ -89,6 +92,9 @@
   function deliver(topic, payload, fromServer, ret, sub) {
     var T = topic.split('/');
     if (T[0] === '~pagesession' && T.length === 2 && DISPLAY[T[1]]) setDisplay(DISPLAY[T[1]]);
+    if (fromServer && T.length === 4 && T[0] === '$sites' && T[1] === want && T[2] === 'chat_button' && payload) {
+      chatButton(T[3], payload.state === 'enabled');
+    }
     Array.from(subs.values()).forEach(function (s) {
       if (sub != null && s.id !== sub) return;
       if (fromServer && !(s.remote && s.granted)) return;
@@ -112,6 +118,32 @@
     if (s.ack) call(s.ack, a);
   }
 
+  // ---- chat buttons: $sites/<key>/chat_button/<id> {state} -> ~/site_connect/chat_button/<id>/enabled|disabled ----
+  function chatButton(id, on) {
+    var base = HOST + 'chat_button/' + id + '/';
+    buttons.set(id, on);
+    retained.delete(base + (on ? 'disabled' : 'enabled'));
+    wire();
+    local(base + (on ? 'enabled' : 'disabled'), { button_id: id }, true);
+  }
+
+  function wire() {
+    Array.from(d.querySelectorAll('[' + BUTTON + ']')).forEach(function (el) {
+      var on = buttons.get(el.getAttribute(BUTTON));
+      if (on == null) return;
+      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') el.disabled = !on;
+      el.setAttribute('aria-disabled', String(!on));
+      el.classList.toggle('site-connect-chat-button-enabled', on);
+      el.classList.toggle('site-connect-chat-button-disabled', !on);
+    });
+  }
+
+  d.addEventListener('click', function (e) { // wired elements: a click on an enabled one asks for a chat
+    var el = e.target && e.target.closest ? e.target.closest('[' + BUTTON + ']') : null;
+    var id = el && el.getAttribute(BUTTON);
+    if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
+  });
+
   // ---- the frame ----
   function post(m) {
     m.sc = 1;
@@ -134,6 +166,11 @@
       var i = p.indexOf(':');
       if (i > 0) el.style.setProperty(p.slice(0, i), p.slice(i + 1), 'important');
     });
+  }
+
+  function attr(name, value) {
+    if (!box) return;
+    if (typeof value === 'string' && value) box.setAttribute(name, value); else box.removeAttribute(name);
   }
 
   function showCode() {
@@ -177,6 +214,10 @@
         try { api.publish(m.topic, m.payload); } catch (x) { warn(x.message); }
         break;
       case 'warn': warn('site_connect: ' + m.message); break;
+      case 'widget': // Channel.me's status API: what the widget shows, for integrations
+        attr('data-state-widget-type', m.widget);
+        attr('data-state-widget-groupname', m.group);
+        break;
     }
   }
 
@@ -219,6 +260,7 @@
     setDisplay(display);
     d.body.appendChild(box);
     showCode();
+    wire();
   }
 
   function stop() {
@@ -238,6 +280,7 @@
     if (siteKey) want = siteKey;
     if (started) { // SPA navigation: cheap, just refresh what the new view shows
       showCode();
+      wire();
       return stop;
     }
     var gen = started = ++gens;
@@ -276,16 +319,16 @@
       var L = check(topic, 0, 'publish');
       if (options != null && typeof options !== 'object') throw new TypeError('site_connect.publish: options must be an object');
       var retain = !!(options && options.retain);
-      var wire = null;
+      var data = null; // what goes to the gateway: JSON data
       if (L[0] !== '~') {
         try {
-          wire = msg === undefined ? null : parse(json(msg));
+          data = msg === undefined ? null : parse(json(msg));
         } catch (e) {
           throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')');
         }
       }
       local(topic, msg, retain); // delivered here once; the server does not echo it (no local)
-      if (L[0] !== '~') post({ type: 'pub', topic: topic, payload: wire, retain: retain });
+      if (L[0] !== '~') post({ type: 'pub', topic: topic, payload: data, retain: retain });
     },
     stop_session: function () { post({ type: 'stop_session' }); },
     start: start,

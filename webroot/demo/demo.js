@@ -22,7 +22,7 @@
   script.setAttribute('data-no-init', '');
   script.addEventListener('load', function () {
     var sc = window.site_connect;
-    ['~/#', '~pagesession/#', 'public/#'].forEach(function (filter) {
+    ['~/#', '~pagesession/#', 'public/#', '$sites/' + key + '/#'].forEach(function (filter) {
       sc.subscribe(filter, function (msg, info) {
         line(info.topic + '  ' + JSON.stringify(msg) + (info.retained ? '  (retained)' : ''));
       }, function (ack) {
@@ -30,11 +30,15 @@
       });
     });
     sc.start(key);
-    var box = null;
-    new MutationObserver(function () {
-      box = box || document.getElementById('channelme-siteconnect-container');
-      if (box) document.getElementById('demo-display').textContent = box.getAttribute('data-state-display');
-    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state-display'] });
+    // Show the widget state the way an integration reads it: data-state-display on the container.
+    var shown = document.getElementById('demo-display');
+    var watch = new MutationObserver(function () {
+      var box = document.getElementById('channelme-siteconnect-container');
+      var v = box ? box.getAttribute('data-state-display') : 'hidden';
+      if (shown.textContent !== v) shown.textContent = v;
+    });
+    watch.observe(document.body, { childList: true }); // the container is appended to body
+    watch.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state-display'] });
 
     Array.from(document.querySelectorAll('[data-topic]')).forEach(function (b) {
       b.addEventListener('click', function () {

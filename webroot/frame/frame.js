@@ -3,7 +3,9 @@
   'use strict';
   var ORIGIN = location.origin;
   var SITE = new URLSearchParams(location.search).get('site') || '';
-  var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame'];
+  // The frame's own subscriptions: the display topics and the site's chat-button states (PROTOCOL.md).
+  var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame',
+    '~pagesession/new_code', '$sites/' + SITE + '/chat_button/+'];
   var PING_MS = 20000;
   // Commands per one-second window: well under the gateway's per-socket limit (100 by default) even when the
   // network bunches two windows together. A refusal anyway ('rate-limited') resyncs through a reconnect.
@@ -34,6 +36,10 @@
   var win = 0;
   var used = 0;
   var pumpT = 0;
+
+  var lives = []; // scFrame.onLive callbacks
+  var widget = null; // the last scFrame.widget() state, told again to a new port
+  var display = 'hidden';
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
 
@@ -73,6 +79,7 @@
     port.start();
     toHost({ type: 'hello' });
     if (code) toHost({ type: 'session', code: code });
+    if (widget) toHost(widget);
     if (!sock && !halted) connect();
   }
 
@@ -106,6 +113,7 @@
         cmd(c);
         break;
       case 'display':
+        display = m.state;
         d.body.setAttribute('data-display', m.state);
         break;
       case 'stop_session':
@@ -149,6 +157,7 @@
 
   function connect() {
     clearTimeout(timer);
+    if (!w.SockJS) return fail('unavailable'); // the self-hosted sockjs-client did not load
     var s = sock = new w.SockJS(ORIGIN + '/eventbus', null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
     status('connecting');
     s.onopen = function () {
@@ -223,6 +232,7 @@
         if (b.code !== code) { code = b.code; showCode(); }
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
+        lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
         break;
       case 'busy':
         if (++busy > tries()) return fail(b.reason || 'busy');
@@ -260,18 +270,28 @@
         } else if (seen.has(b.topic)) {
           seen.set(b.topic, j);
         }
+        if (b.topic === '~pagesession/new_code' && b.payload) newCode(b.payload.code); // the old code is dead
+        var T = String(b.topic).split('/');
+        subs.forEach(function (z, zid) { // the frame's own modules (scFrame.subscribe)
+          if (z.fn && (sid == null ? matches(z.L, T) : zid === sid)) call(z.fn, b.payload, b.topic, { retained: !!b.retained });
+        });
         toHost({ type: 'msg', topic: b.topic, payload: b.payload, retained: !!b.retained,
           sub: sid == null ? null : y ? y.hid : 0 });
         break;
       case 'code':
-        code = b.code;
-        showCode();
-        toHost({ type: 'code', code: code });
+        newCode(b.code);
         break;
       case 'err':
         onErr(b);
         break;
     }
+  }
+
+  function newCode(c) {
+    if (typeof c !== 'string' || c === code) return;
+    code = c;
+    showCode();
+    toHost({ type: 'code', code: code });
   }
 
   function onErr(b) {
@@ -280,10 +300,10 @@
       onServer({ op: 'suback', id: b.ref, granted: false, reason: b.code });
     } else if (b.ref != null && out.delete(b.ref)) {
       toHost({ type: 'warn', message: 'publish refused: ' + b.code + (b.message ? ' (' + b.message + ')' : '') });
-    } else if (!live) { // hello refused: unknown-site, origin-not-allowed, ...
-      fail(b.code || 'refused');
     } else if (b.code === 'rate-limited') { // some command was dropped, we cannot tell which: start over
       lost();
+    } else if (!live) { // hello refused: unknown-site, origin-not-allowed, ...
+      fail(b.code || 'refused');
     } else if (b.code === 'no-session') {
       live = false;
       hello();
@@ -301,6 +321,60 @@
   w.addEventListener('pageshow', function (e) {
     if (e.persisted && halted && port) { halted = false; attempt = 0; connect(); }
   });
+
+  // ---- what the frame's own modules (chat.js, …) build on ----
+  function matches(F, T) { // MQTT 3.1.1 §4.7, '$'/'~' first levels not matched by a leading wildcard
+    var c = T[0].charAt(0);
+    if ((c === '$' || c === '~') && (F[0] === '+' || F[0] === '#')) return false;
+    for (var i = 0; i < F.length; i++) {
+      if (F[i] === '#') return true;
+      if (i >= T.length || (F[i] !== '+' && F[i] !== T[i])) return false;
+    }
+    return F.length === T.length;
+  }
+  function call(fn, a, b, c) {
+    try { fn(a, b, c); } catch (e) { setTimeout(function () { throw e; }); }
+  }
+  var owns = OWN.length;
+  w.scFrame = {
+    site: SITE,
+    /** Subscribes inside the frame (kept across reconnects); fn(payload, topic, {retained}). */
+    subscribe: function (filter, fn) {
+      var id = 'f' + owns++;
+      subs.set(id, { hid: 0, filter: filter, L: filter.split('/'), fn: fn });
+      cmd({ op: 'sub', id: id, filter: filter });
+      return id;
+    },
+    /** Publishes from the frame (resent until acknowledged); the host page does not see it. */
+    publish: function (topic, payload, retain) {
+      var c = { op: 'pub', topic: topic, payload: payload === undefined ? null : payload, retain: !!retain, mid: 'm' + ++mids };
+      out.set(c.mid, c);
+      cmd(c);
+    },
+    /** fn() after every (re)connect, once the session is live again. */
+    onLive: function (fn) { lives.push(fn); },
+    /** A section of the widget body for a module: <section id="sc-panel-NAME" class="sc-panel" hidden>. */
+    panel: function (name) {
+      var el = $('sc-panel-' + name);
+      if (!el) {
+        el = d.createElement('section');
+        el.id = 'sc-panel-' + name;
+        el.className = 'sc-panel';
+        el.hidden = true;
+        d.querySelector('.sc-body').appendChild(el);
+      }
+      return el;
+    },
+    display: function () { return display; },
+    show: function () { ask('~pagesession/show_frame'); },
+    minimize: function () { ask('~pagesession/minimize_frame'); },
+    hide: function () { ask('~pagesession/hide_frame'); },
+    /** The widget state the host shows on its container: data-state-widget-type / -groupname (null clears). */
+    widget: function (type, group) {
+      widget = { type: 'widget', widget: type || null, group: type && group || null };
+      toHost(widget);
+    }
+  };
 
   fetch('/frame/config?site=' + encodeURIComponent(SITE), { credentials: 'omit', cache: 'no-store' })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)); })

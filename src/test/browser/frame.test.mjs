@@ -95,4 +95,28 @@ describe('frame display', () => {
     assert.equal((await state(page)).covers, false);
     await context.close();
   });
+  test("the frame's module API (window.scFrame): widget state on the container, subscriptions, onLive", T, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(host.origin + '/');
+    await recorded(page, '~/site_connect/ready');
+    const frame = await siteFrame(page);
+
+    await frame.evaluate(() => window.scFrame.widget('chat', 'sales'));
+    await page.waitForSelector(`${BOX}[data-state-widget-type="chat"][data-state-widget-groupname="sales"]`, { state: 'attached' });
+    await frame.evaluate(() => window.scFrame.widget(null));
+    await page.waitForFunction((sel) => !document.querySelector(sel).hasAttribute('data-state-widget-type'), BOX);
+
+    await frame.evaluate(() => { window.gotInFrame = []; window.scFrame.subscribe('public/frame/+', (p, topic, info) => window.gotInFrame.push([topic, p, info.retained])); });
+    const other = await context.newPage();
+    await other.goto(host.origin + '/');
+    await recorded(other, '~/site_connect/ready');
+    // The frame's subscription is live once its suback is in: publish until it arrives, then check it came once.
+    await other.evaluate(() => window.site_connect.publish('public/frame/x', { n: 1 }, { retain: true }));
+    await frame.waitForFunction(() => window.gotInFrame.length > 0);
+    assert.deepEqual(await frame.evaluate(() => window.gotInFrame[0].slice(0, 2)), ['public/frame/x', { n: 1 }]);
+    assert.equal(await frame.evaluate(() => window.scFrame.display()), 'hidden');
+    assert.equal(await frame.evaluate(() => typeof window.scFrame.onLive), 'function');
+    await context.close();
+  });
 });

@@ -35,16 +35,16 @@ export function freePort() {
  * Starts `java -jar target/siteconnect-gateway.jar -conf <tmpfile>` on 127.0.0.1 and resolves once it prints
  * its ready line. `conf` is merged over a test configuration whose site `acme` allows `hostOrigin`.
  */
-export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl, sites } = {}) {
+export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl, sites, port, demo = false } = {}) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run mvn -q -B -DskipTests package first`);
-  const port = await freePort();
+  port ??= await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const conf = {
     http: { host: '127.0.0.1', port, publicOrigin: origin },
     sessions: { maxSessions: 100, codeLength: 6, ...sessions },
     client: { retryMax: 3, retryBaseMs: 200, retryMaxMs: 1000, ...client },
     acl: acl ?? { subscribe: ['public/#'], publish: ['public/#'] },
-    sites: sites ?? [{ key: SITE, origins: [hostOrigin] }],
+    sites: [...(sites ?? [{ key: SITE, origins: [hostOrigin] }]), ...(demo ? [{ key: 'demo', origins: [origin] }] : [])],
   };
   const dir = mkdtempSync(join(tmpdir(), 'sc-gw-'));
   const file = join(dir, 'config.json');

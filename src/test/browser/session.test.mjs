@@ -99,6 +99,25 @@ describe('page session', () => {
     await context.close();
   });
 
+  test("the frame itself refuses a connect from an origin that is not the site's (defence behind the CSP)", T, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let sockets = 0;
+    page.on('websocket', () => sockets++);
+    // Opened top-level, the frame is its own parent, and the gateway origin is not one of the site's origins.
+    await page.goto(`${gw.origin}/frame/?site=${SITE}`);
+    await page.evaluate(() => {
+      const ch = new MessageChannel();
+      window.answers = [];
+      ch.port1.onmessage = (e) => window.answers.push(e.data);
+      window.postMessage({ sc: 1, type: 'connect' }, location.origin, [ch.port2]);
+    });
+    await page.waitForFunction(() => document.body.dataset.status === 'refused');
+    assert.deepEqual(await page.evaluate(() => window.answers), []);
+    assert.equal(sockets, 0, 'no connection to the gateway');
+    await context.close();
+  });
+
   test('the connection killed and restored: same code, subscriptions and publishes still work', T, async () => {
     const context = await browser.newContext();
     const sockets = [];

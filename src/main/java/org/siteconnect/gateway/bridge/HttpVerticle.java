@@ -87,7 +87,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
     router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
     router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
-    router.get("/agent").handler(ctx -> ctx.redirect("/agent/"));
+    router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
     router.get("/agent/*").handler(ctx -> {
       // The console is never framed (clickjacking), and says so twice for old browsers.
       ctx.response().putHeader("Content-Security-Policy", "frame-ancestors 'none'")

@@ -1,0 +1,524 @@
+/*! SiteConnect frame: the visitor's chat (docs/PROTOCOL.md "Chat"), built on window.scFrame from frame.js.
+ * No line is lost: each has a random cid and stays in sessionStorage until the gateway acknowledges it with its
+ * seq; after every (re)connect the frame asks for everything after the last seq it shows and resends what is
+ * unacknowledged (the gateway drops a cid it already stored). Lines are shown by seq, never twice. Text only. */
+(function (w, d) {
+  'use strict';
+  var F = w.scFrame;
+  if (!F) return;
+  var T = '~pagesession/chat/';
+  var MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
+  var KEY = 'siteconnect.chat.' + F.site;
+  var QUIET_MS = 3000; // typing:false after this long without a keystroke
+  var REPEAT_MS = 2500; // typing:true at most this often
+  var THEIRS_MS = 15000; // the agent's indicator fades if no update comes
+  var enc = new TextEncoder();
+
+  var kept = load(); // {chat_id, token, button_id, pending: [{cid, text}], closed}: this tab, this site
+  var state = 'none'; // none | proactive | requested | waiting | active | ended | unavailable | left
+  var chatId = kept.chat_id || null;
+  var button = kept.button_id || null;
+  var agent = '';
+  var seqs = new Map(); // seq -> <li>, every line shown
+  var lastSeq = 0; // every seq up to this one is shown
+  var invite = null; // {button_id, text, display (before the invitation)}
+  var gapT = 0;
+  var typingOut = 0; // when we last said typing:true (0: we are not typing)
+  var quietT = 0;
+  var theirsT = 0;
+  var retryT = 0;
+  var unread = 0;
+  var lastState = null; // JSON of the last chat/state
+
+  function load() {
+    var k = null;
+    try { k = JSON.parse(sessionStorage.getItem(KEY)); } catch (x) { k = null; }
+    if (!k || typeof k !== 'object') k = {};
+    if (!Array.isArray(k.pending)) k.pending = [];
+    return k;
+  }
+  function save() {
+    try { sessionStorage.setItem(KEY, JSON.stringify(kept)); } catch (x) { /* private mode: this page only */ }
+  }
+
+  // ---- the DOM (text only: textContent, never innerHTML) ----
+  function el(tag, attrs, kids) {
+    var e = d.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k === 'class') e.className = attrs[k];
+      else e.setAttribute(k, attrs[k]);
+    });
+    (kids || []).forEach(function (c) { e.appendChild(c); });
+    return e;
+  }
+  function btn(text, cls, testid) {
+    return el('button', { type: 'button', class: cls || '', 'data-testid': testid, text: text });
+  }
+
+  var panel = F.panel('chat');
+  panel.classList.add('sc-chat');
+  panel.setAttribute('aria-label', 'Chat');
+
+  // invitation
+  var inviteText = el('p', { class: 'sc-chat-invite-text', 'data-testid': 'chat-invite-text' });
+  var accept = btn('Start chat', 'sc-primary', 'chat-invite-accept');
+  var dismiss = btn('No, thanks', '', 'chat-invite-dismiss');
+  var vInvite = el('div', { class: 'sc-chat-view sc-chat-invite' },
+    [inviteText, el('div', { class: 'sc-chat-actions' }, [dismiss, accept])]);
+
+  // waiting for an agent
+  var cancel = btn('Cancel', '', 'chat-cancel');
+  var vRequest = el('div', { class: 'sc-chat-view sc-chat-request' }, [
+    el('p', { class: 'sc-chat-spinner', 'aria-hidden': 'true' }),
+    el('p', { role: 'status', 'data-testid': 'chat-waiting', text: 'Waiting for an agent to join…' }),
+    el('div', { class: 'sc-chat-actions' }, [cancel])]);
+
+  // nobody is available: leave a message
+  var lmName = el('input', { id: 'sc-lm-name', name: 'name', maxlength: '200', autocomplete: 'name' });
+  var lmContact = el('input', { id: 'sc-lm-contact', name: 'contact', maxlength: '200', autocomplete: 'email' });
+  var lmText = el('textarea', { id: 'sc-lm-text', name: 'text', rows: '4', required: '' });
+  var lmError = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'leave-error', hidden: '' });
+  var lmSend = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'leave-send', text: 'Send message' });
+  var lmForm = el('form', { class: 'sc-chat-leave', 'data-testid': 'leave-form', novalidate: '' }, [
+    el('label', { for: 'sc-lm-name', text: 'Your name' }), lmName,
+    el('label', { for: 'sc-lm-contact', text: 'E-mail or phone' }), lmContact,
+    el('label', { for: 'sc-lm-text', text: 'Message' }), lmText, lmError,
+    el('div', { class: 'sc-chat-actions' }, [lmSend])]);
+  var lmClose = btn('Close', '', 'chat-close');
+  var lmDone = el('p', { role: 'status', 'data-testid': 'leave-done', hidden: '',
+    text: 'Thank you! We have your message and will get back to you.' });
+  var vUnavailable = el('div', { class: 'sc-chat-view sc-chat-unavailable' }, [
+    el('p', { 'data-testid': 'chat-unavailable', text: 'Nobody is available to chat right now. Leave us a message?' }),
+    lmForm, lmDone, el('div', { class: 'sc-chat-actions' }, [lmClose])]);
+
+  // the conversation
+  var withLine = el('p', { class: 'sc-chat-with', 'data-testid': 'chat-with' });
+  var log = el('ol', { class: 'sc-chat-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+  var typing = el('p', { class: 'sc-chat-typing', 'aria-live': 'polite', 'data-testid': 'chat-typing', hidden: '' });
+  var offline = el('p', { class: 'sc-chat-offline', text: 'Connection lost. Your messages will be sent when it is back.' });
+  var input = el('textarea', { id: 'sc-chat-input', rows: '2', 'aria-label': 'Your message', placeholder: 'Type your message…',
+    'data-testid': 'chat-input' });
+  var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', text: 'Send' });
+  var error = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'chat-error', hidden: '' });
+  var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [input, send]);
+  var end = btn('End chat', 'sc-link', 'chat-end');
+  var stars = el('div', { class: 'sc-chat-stars', role: 'group', 'aria-label': 'Your rating' });
+  [1, 2, 3, 4, 5].forEach(function (n) {
+    var b = el('button', { type: 'button', class: 'sc-star', 'data-rating': String(n), 'data-testid': 'chat-star',
+      'aria-label': n + ' of 5', title: n + ' of 5', text: '★' });
+    b.addEventListener('click', function () { rate(n); });
+    stars.appendChild(b);
+  });
+  var skip = btn('Skip', 'sc-link', 'chat-rate-skip');
+  var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
+    el('p', { text: 'The chat has ended. How did we do?' }), stars, skip]);
+  var vChat = el('div', { class: 'sc-chat-view sc-chat-conv' },
+    [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, error, rating]);
+
+  [vInvite, vRequest, vUnavailable, vChat].forEach(function (v) { panel.appendChild(v); });
+
+  function view(name) { // none | invite | request | unavailable | chat | rating
+    panel.hidden = name === 'none';
+    panel.setAttribute('data-view', name);
+    vInvite.hidden = name !== 'invite';
+    vRequest.hidden = name !== 'request';
+    vUnavailable.hidden = name !== 'unavailable';
+    vChat.hidden = name !== 'chat' && name !== 'rating';
+    form.hidden = end.hidden = name !== 'chat';
+    rating.hidden = name !== 'rating';
+    if (name !== 'chat') showError(null);
+    bar();
+  }
+
+  function showError(text) {
+    error.textContent = text || '';
+    error.hidden = !text;
+  }
+
+  function showWith() {
+    withLine.textContent = state === 'ended' ? 'The chat has ended.'
+      : agent ? 'You are chatting with ' + agent + '.' : 'You are chatting with us.';
+  }
+
+  // The minimised bar says what is going on (and how many unread lines).
+  var barTitle = d.querySelector('.sc-bar-title');
+  var barText = barTitle ? barTitle.textContent : '';
+  function bar() {
+    if (!barTitle) return;
+    var t = state === 'waiting' || state === 'requested' ? 'Waiting for an agent…'
+      : state === 'active' ? (agent ? 'Chat with ' + agent : 'Chat') : barText;
+    barTitle.textContent = unread && state === 'active' ? t + ' (' + unread + ' new)' : t;
+  }
+  new MutationObserver(function () {
+    if (F.display() === 'shown' && unread) { unread = 0; bar(); }
+  }).observe(d.body, { attributes: true, attributeFilter: ['data-display'] });
+
+  // ---- lines ----
+  function time(at) {
+    var t = new Date(at);
+    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  function lineEl(from, name, text, at) {
+    var li = el('li', { class: 'sc-msg', 'data-from': from }, [
+      el('span', { class: 'sc-msg-meta', text: (from === 'visitor' ? 'You' : name || '') + (at ? ' · ' + time(at) : '') }),
+      el('span', { class: 'sc-msg-text', 'data-testid': 'chat-text', text: text })]);
+    return li;
+  }
+  function pendingLi(cid) {
+    return log.querySelector('li[data-cid="' + (w.CSS ? CSS.escape(cid) : cid) + '"][data-state]');
+  }
+  function place(li, seq) { // by seq, before any line that waits for its seq
+    var next = null;
+    for (var c = log.firstElementChild; c; c = c.nextElementSibling) {
+      var s = c.getAttribute('data-seq');
+      if (s == null || Number(s) > seq) { next = c; break; }
+    }
+    log.insertBefore(li, next);
+  }
+  function shown(seq, li) {
+    li.setAttribute('data-seq', String(seq));
+    seqs.set(seq, li);
+    while (seqs.has(lastSeq + 1)) lastSeq++;
+    if (seq > lastSeq) gap();
+  }
+  function scroll() { log.scrollTop = log.scrollHeight; }
+
+  /** A stored line from the gateway (chat/message or history): shown once, in seq order. */
+  function render(m) {
+    if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string') return;
+    if (m.chat_id && chatId && m.chat_id !== chatId) return; // an earlier chat's
+    if (seqs.has(m.seq)) return;
+    if (m.from === 'visitor' && typeof m.cid === 'string') { // our own line, stored: it stands for the pending one
+      acked(m.cid);
+      var was = pendingLi(m.cid);
+      if (was) was.remove();
+    }
+    var li = lineEl(m.from, m.name, m.text, m.at);
+    li.setAttribute('data-cid', m.cid || '');
+    place(li, m.seq);
+    shown(m.seq, li);
+    if (m.from === 'agent') theirTyping(false);
+    if (m.from !== 'visitor' && F.display() !== 'shown') { unread++; bar(); }
+    scroll();
+  }
+
+  /** The gateway stored our line: stop resending; show it with its seq (unless that line is shown already). */
+  function onAck(a) {
+    if (!a || typeof a.cid !== 'string' || typeof a.seq !== 'number') return;
+    var line = acked(a.cid);
+    var was = pendingLi(a.cid);
+    if (was) was.remove();
+    if (seqs.has(a.seq) || !(line || was)) return; // shown already (its chat/message came first)
+    var li = lineEl('visitor', '', line ? line.text : was.querySelector('.sc-msg-text').textContent, Date.now());
+    li.setAttribute('data-cid', a.cid);
+    place(li, a.seq);
+    shown(a.seq, li);
+    scroll();
+  }
+  function acked(cid) { // forget a line: it is stored; returns it
+    var i = kept.pending.findIndex(function (p) { return p.cid === cid; });
+    if (i < 0) return null;
+    var line = kept.pending.splice(i, 1)[0];
+    save();
+    return line;
+  }
+
+  function showPending() { // lines kept from before (another page, or a reconnect)
+    kept.pending.forEach(function (p) {
+      if (pendingLi(p.cid)) return;
+      var li = lineEl('visitor', '', p.text, 0);
+      li.setAttribute('data-cid', p.cid);
+      li.setAttribute('data-state', 'sending');
+      log.appendChild(li);
+    });
+    scroll();
+  }
+  function resend() {
+    clearTimeout(retryT);
+    showPending();
+    kept.pending.forEach(function (p) { F.publish(T + 'send', { cid: p.cid, text: p.text }); });
+  }
+  function dropPending(why) { // they cannot be delivered any more (the chat is over)
+    if (!kept.pending.length) return;
+    kept.pending.forEach(function (p) {
+      var li = pendingLi(p.cid);
+      if (li) { li.setAttribute('data-state', 'failed'); li.title = why; }
+    });
+    kept.pending = [];
+    save();
+  }
+
+  function gap() { // a seq is missing: ask for what came after the last one we have, once things settle
+    clearTimeout(gapT);
+    gapT = setTimeout(function () {
+      var max = 0;
+      seqs.forEach(function (li, s) { if (s > max) max = s; });
+      if (max > lastSeq) sync();
+    }, 1000);
+  }
+  function sync() {
+    var p = { after: lastSeq };
+    if (kept.chat_id && kept.token) { p.chat_id = kept.chat_id; p.token = kept.token; }
+    F.publish(T + 'sync', p);
+  }
+
+  // ---- state ----
+  function newChat(id) {
+    chatId = id;
+    kept.chat_id = id;
+    seqs.clear();
+    lastSeq = 0;
+    log.textContent = '';
+    unread = 0;
+  }
+
+  function reset() { // no chat any more
+    state = 'none';
+    chatId = button = invite = null;
+    agent = '';
+    kept = { pending: [], closed: kept.closed };
+    save();
+    seqs.clear();
+    lastSeq = 0;
+    log.textContent = '';
+    unread = 0;
+    theirTyping(false);
+    view('none');
+    F.widget(null);
+  }
+
+  /** {state, chat_id, button_id, token, agent_name?}: from chat/state or a history. */
+  function apply(p) {
+    var s = p.state;
+    if (s === 'none') {
+      if (state !== 'none' && state !== 'proactive') reset();
+      return;
+    }
+    var fresh = typeof p.chat_id === 'string' && p.chat_id !== chatId;
+    if (fresh) newChat(p.chat_id);
+    if (typeof p.token === 'string') kept.token = p.token;
+    if (typeof p.button_id === 'string') button = kept.button_id = p.button_id;
+    if (typeof p.agent_name === 'string') agent = p.agent_name;
+    if (s !== 'unavailable') delete kept.closed;
+    save();
+    state = s;
+    invite = null;
+    showWith();
+    if (s === 'waiting') {
+      view('request');
+      F.widget('chat-request', button);
+    } else if (s === 'active') {
+      view('chat');
+      F.widget('chat', button);
+      showPending();
+    } else if (s === 'ended' && !agent) { // cancelled before anyone joined: nothing to rate
+      F.publish(T + 'rate', { chat_id: chatId, rating: null });
+      reset();
+      return;
+    } else if (s === 'ended') {
+      theirTyping(false);
+      view('rating');
+      F.widget('chat-rating', button);
+      dropPending('The chat ended before this message was sent.');
+    } else if (s === 'unavailable') {
+      lmForm.hidden = false;
+      lmDone.hidden = true;
+      lmError.hidden = true;
+      view('unavailable');
+      F.widget('chat-request', button);
+    }
+    if (fresh && (s === 'active' || s === 'ended')) sync(); // we joined late (another page): fetch the lines
+  }
+
+  function onState(p, info) {
+    if (!p || typeof p !== 'object' || typeof p.state !== 'string') return; // '' clears the retained state
+    var j = JSON.stringify(p);
+    // The retained state comes again after every reconnect: only a change matters. And an "unavailable" the
+    // visitor closed stays closed on the next pages too.
+    if (info && info.retained && (j === lastState || (p.state === 'unavailable' && kept.closed === j))) return;
+    lastState = j;
+    apply(p);
+  }
+
+  function onHistory(h) {
+    if (!h || typeof h !== 'object') return;
+    if (h.state === 'none' || !h.chat_id) {
+      dropPending('There is no chat any more.');
+      apply({ state: 'none' });
+      return;
+    }
+    apply(h);
+    (Array.isArray(h.messages) ? h.messages : []).forEach(render);
+    if (h.state === 'active') resend();
+  }
+
+  function onError(e) {
+    if (!e || typeof e !== 'object') return;
+    var msg = typeof e.message === 'string' && e.message ? e.message : 'The message was not sent (' + e.code + ').';
+    if (state === 'unavailable' && !e.cid) { // about the left message
+      lmError.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
+      lmError.hidden = false;
+      lmSend.disabled = false;
+      return;
+    }
+    var line = typeof e.cid === 'string' ? kept.pending.find(function (p) { return p.cid === e.cid; }) : null;
+    if (line && e.code === 'no-chat' && state === 'active') { // a resend that overtook our sync: it comes again
+      sync();
+      return;
+    }
+    if (line && e.code === 'rate-limited') { // not stored: keep it and try again a little later
+      clearTimeout(retryT);
+      retryT = setTimeout(resend, 10000);
+    } else if (line) { // refused for good: give the text back
+      acked(line.cid);
+      var li = pendingLi(line.cid);
+      if (li) li.remove();
+      if (!input.value) input.value = line.text;
+    }
+    showError(msg.charAt(0).toUpperCase() + msg.slice(1));
+  }
+
+  function theirTyping(on, name) {
+    clearTimeout(theirsT);
+    typing.hidden = !on;
+    typing.textContent = on ? (name || agent || 'The agent') + ' is typing…' : '';
+    if (on) theirsT = setTimeout(function () { theirTyping(false); }, THEIRS_MS);
+  }
+
+  function onProactive(p) {
+    if (!p || typeof p.button_id !== 'string') return;
+    if (state !== 'none' && state !== 'proactive' && state !== 'left') return; // already in a chat
+    invite = { button_id: p.button_id, display: invite ? invite.display : F.display() };
+    state = 'proactive';
+    inviteText.textContent = typeof p.text === 'string' && p.text ? p.text : 'Hello! Can we help you?';
+    view('invite');
+    F.widget('proactive', p.button_id);
+    F.show();
+  }
+
+  // ---- what the visitor does ----
+  accept.addEventListener('click', function () {
+    if (!invite) return;
+    button = invite.button_id;
+    invite = null;
+    state = 'requested';
+    view('request');
+    F.widget('chat-request', button);
+    F.publish(T + 'trigger', { button_id: button });
+  });
+  dismiss.addEventListener('click', function () {
+    var before = invite && invite.display;
+    invite = null;
+    state = 'none';
+    view('none');
+    F.widget(null);
+    if (before === 'minimised') F.minimize(); else if (before !== 'shown') F.hide();
+  });
+  cancel.addEventListener('click', function () { F.publish(T + 'end', {}); });
+  end.addEventListener('click', function () {
+    stopTyping();
+    F.publish(T + 'end', {});
+  });
+
+  function rate(n) {
+    F.publish(T + 'rate', { chat_id: chatId, rating: n });
+    reset(); // the gateway clears the state and hides the frame
+  }
+  skip.addEventListener('click', function () { rate(null); });
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return showError('Type a message first.');
+    var n = enc.encode(text).length;
+    if (n > MAX_BYTES) return showError('This message is too long (' + n + ' bytes; at most ' + MAX_BYTES + ').');
+    if (state !== 'active') return showError('The chat is not open.');
+    var line = { cid: cid(), text: text };
+    kept.pending.push(line);
+    save();
+    showPending();
+    F.publish(T + 'send', line);
+    input.value = '';
+    showError(null);
+    stopTyping();
+    input.focus();
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  input.addEventListener('input', function () {
+    if (state !== 'active') return;
+    var now = Date.now();
+    if (!input.value) return stopTyping();
+    if (now - typingOut > REPEAT_MS) {
+      typingOut = now;
+      F.publish(T + 'typing', { typing: true });
+    }
+    clearTimeout(quietT);
+    quietT = setTimeout(stopTyping, QUIET_MS);
+  });
+  function stopTyping() {
+    clearTimeout(quietT);
+    if (!typingOut) return;
+    typingOut = 0;
+    F.publish(T + 'typing', { typing: false });
+  }
+
+  lmForm.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = lmText.value;
+    lmError.hidden = true;
+    var why = !text.trim() ? 'Please write a message.'
+      : enc.encode(text).length > MAX_BYTES ? 'This message is too long (at most ' + MAX_BYTES + ' bytes).' : '';
+    if (why) {
+      lmError.textContent = why;
+      lmError.hidden = false;
+      return;
+    }
+    lmSend.disabled = true;
+    F.publish(T + 'leave_message', { button_id: button || '', name: lmName.value.trim(), contact: lmContact.value.trim(),
+      text: text });
+  });
+  lmClose.addEventListener('click', function () {
+    var closed = lastState;
+    reset();
+    kept.closed = closed;
+    save();
+    F.hide();
+  });
+
+  function cid() {
+    var b = new Uint8Array(12);
+    crypto.getRandomValues(b);
+    return Array.from(b, function (x) { return (x < 16 ? '0' : '') + x.toString(16); }).join('');
+  }
+
+  // ---- the gateway ----
+  F.subscribe(T + '#', function (p, topic, info) {
+    switch (topic.slice(T.length)) {
+      case 'state': onState(p, info); break;
+      case 'message': render(p); break;
+      case 'ack': onAck(p); break;
+      case 'history': onHistory(p); break;
+      case 'typing': if (p && typeof p === 'object') theirTyping(!!p.typing, p.name); break;
+      case 'error': onError(p); break;
+      case 'left':
+        lmSend.disabled = false;
+        lmForm.reset();
+        lmForm.hidden = true;
+        lmDone.hidden = false;
+        state = 'left';
+        break;
+    }
+  });
+  F.subscribe('~pagesession/proactive/trigger', onProactive);
+  F.onLive(function () {
+    if (chatId || kept.pending.length) sync(); // the history answer resends what is unacknowledged
+  });
+
+  view('none');
+})(window, document);
