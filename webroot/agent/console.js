@@ -149,7 +149,7 @@
     loadSessions();
     every(SESSIONS_MS, loadSessions);
     every(BUTTONS_MS, pollButtons);
-    $('logout').focus();
+    $('buttons-title').focus(); // the login form is gone: keep keyboard users at the top of the console
   }
 
   /** The login is over: stop everything and go back to the form (with a notice, unless the agent logged out). */

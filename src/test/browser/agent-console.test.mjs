@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, eventAfter, openConsole, rest, startAgentGateway, submitLogin,
+  CONSOLE_VIEWPORT, chatButtonPage, consoleLogin, createAgent, eventAfter, openConsole, rest, startAgentGateway, submitLogin,
   waitConnected,
 } from './agent-helpers.mjs';
 
@@ -50,6 +50,23 @@ describe('agent console', () => {
     assert.equal(await page.isVisible('#console-view'), false);
     assert.equal(await storedToken(page), null, 'no token kept');
     assert.equal(await page.inputValue('#login-login'), 'admin', 'the login stays filled in');
+    await context.close();
+  });
+
+  test('after too many failed logins the console shows the server\'s rate-limit message', T, async () => {
+    let refused;
+    for (let i = 0; i < 10; i++) { // loginMaxFailures (5 by default) straight failures lock the login
+      refused = await rest(gw, 'POST', '/login', { login: 'dave', password: `wrong-password-${i}` });
+      if (refused.status === 429) break;
+    }
+    assert.equal(refused.status, 429, 'the gateway locks the login after repeated failures');
+    const { context, page } = await openConsole(browser, gw);
+    await page.waitForSelector('#login-form', { state: 'visible' });
+    await submitLogin(page, 'dave', 'wrong-password-again');
+    await page.waitForSelector('#login-error', { state: 'visible' });
+    const shown = (await page.textContent('#login-error')).trim();
+    const digitless = (t) => t.replace(/\d+/g, 'N'); // the seconds left count down
+    assert.equal(digitless(shown), digitless(refused.body.error.message));
     await context.close();
   });
 
@@ -170,6 +187,41 @@ site_connect.subscribe('~pagesession/proactive/trigger', function (msg, info) {
     await page.press('#cobrowse-code', 'Enter');
     await page.waitForSelector('#cobrowse-result[data-kind="ok"], #cobrowse-result[data-kind="error"]');
     assert.ok((await page.textContent('#cobrowse-result')).trim().length > 0);
+    await context.close();
+  });
+
+  test('works under a strict Content-Security-Policy (no inline script or style, no eval)', T, async () => {
+    const context = await browser.newContext({ viewport: CONSOLE_VIEWPORT });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const strict = `default-src 'self'; connect-src 'self' ws://127.0.0.1:${gw.port}; frame-ancestors 'none'`;
+    await page.route(gw.consoleUrl, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': strict } });
+    });
+    await page.goto(gw.consoleUrl);
+    await consoleLogin(page, CAROL.login, CAROL.password);
+    await page.waitForSelector('[data-testid="button-state"][data-button="acme/sales"][data-state]');
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
+    await context.close();
+  });
+
+  test('a dropped connection shows "reconnecting" and comes back live on its own (new agent-hello)', T, async () => {
+    const routed = []; // every bridge WebSocket, passed through to the gateway
+    const { context, page } = await openConsole(browser, gw, {
+      beforeGoto: (p) => p.routeWebSocket(/\/eventbus\//, (ws) => routed.push({ ws, server: ws.connectToServer() })),
+    });
+    await consoleLogin(page, CAROL.login, CAROL.password);
+    assert.equal(routed.length, 1);
+    await routed[0].server.close();
+    await routed[0].ws.close({ code: 4000, reason: 'network drop (test)' });
+    await page.waitForSelector('#conn-state[data-state="reconnecting"]');
+    await waitConnected(page); // "live" = the gateway answered a new agent-hello with agent-session
+    assert.equal(routed.length, 2, 'one new connection');
+    assert.equal(await page.isVisible('#console-view'), true);
     await context.close();
   });
 

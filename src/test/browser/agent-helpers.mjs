@@ -43,18 +43,23 @@ export async function startAgentGateway({ hostOrigin, graceSeconds = 2 } = {}) {
   });
   running.add(proc);
   let output = '';
+  let up = false;
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error('gateway not up within 60 s')), 60_000);
     const fail = (err) => {
       clearTimeout(timer);
       proc.kill('SIGKILL');
+      running.delete(proc);
+      rmSync(dir, { recursive: true, force: true });
       reject(new Error(`${err.message}\n--- gateway output ---\n${output}`));
     };
     proc.stdout.on('data', onData);
     proc.stderr.on('data', onData);
     function onData(chunk) {
       output += chunk;
-      if (output.includes(READY_LINE)) {
+      // Only once: later output (the shutdown lines) must not remove the exit listener stop() waits on.
+      if (!up && output.includes(READY_LINE)) {
+        up = true;
         clearTimeout(timer);
         proc.removeAllListeners('exit');
         resolve();
@@ -119,11 +124,12 @@ export async function createAgent(gw, agent) {
 
 /**
  * A console in its own browser context at 1280×800. `sockets` holds the console's bridge WebSockets
- * (SockJS's websocket transport) in the order they opened.
+ * (SockJS's websocket transport) in the order they opened; `beforeGoto(page)` runs before the first navigation.
  */
-export async function openConsole(browser, gw) {
+export async function openConsole(browser, gw, { beforeGoto } = {}) {
   const context = await browser.newContext({ viewport: CONSOLE_VIEWPORT });
   const page = await context.newPage();
+  if (beforeGoto) await beforeGoto(page);
   const sockets = [];
   page.on('websocket', (ws) => { if (ws.url().includes('/eventbus/')) sockets.push(ws); });
   const response = await page.goto(gw.consoleUrl);
