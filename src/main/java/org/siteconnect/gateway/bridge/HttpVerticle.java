@@ -86,6 +86,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/frame/index.html").handler(this::frameSecurityHeaders);
     router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
     router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
+    // The co-browse recorder: site_connect.js loads it from the host page only when a co-browse starts.
+    router.get("/cobrowse/*").handler(StaticHandler.create(WEBROOT + "/cobrowse").setCachingEnabled(false));
     router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
     router.get("/agent/*").handler(ctx -> {
