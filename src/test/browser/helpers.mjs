@@ -47,6 +47,8 @@ export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl
     sites: [...(sites ?? [{ key: SITE, origins: [hostOrigin] }]), ...(demo ? [{ key: 'demo', origins: [origin] }] : [])],
   };
   const dir = mkdtempSync(join(tmpdir(), 'sc-gw-'));
+  // Each gateway its own embedded database: parallel gateways must not share (and lock) one H2 file.
+  conf.data ??= { dir: join(dir, 'data') };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(conf, null, 2));
   // cwd = the repo: Vert.x resolves webroot/ on the file system before the jar, so edits to webroot/ need no rebuild.
