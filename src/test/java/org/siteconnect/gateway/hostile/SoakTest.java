@@ -85,6 +85,12 @@ class SoakTest {
     assertEquals(0.0, gauge(gateway, "sc_pages_connected", null), "pages left");
     assertEquals(wildcardBase, gauge(gateway, "sc_subscriptions", "wildcard"), "wildcard subscriptions left");
     assertEquals(exactBase, gauge(gateway, "sc_subscriptions", "exact"), "exact subscriptions left");
+    // Sessions outlive their connections by the idle TTL (10 s here): wait for them, then nothing may remain.
+    deadline = System.currentTimeMillis() + 30_000;
+    while (gauge(gateway, "sc_page_sessions", null) > 0 && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0.0, gauge(gateway, "sc_page_sessions", null), "page sessions left after their TTL");
     long heap = usedHeapAfterGc();
     assertTrue(rounds > 100, "rounds " + rounds);
     assertTrue(heap <= warmupHeap * 1.10 + 3_000_000, "heap " + heap + " vs warm-up " + warmupHeap);
