@@ -197,6 +197,10 @@
       unsubscribe(id) {
         if (subs.delete(id) && live) send({ op: 'unsub', id: id });
       },
+      /** Publishes now if live (agents may publish on `agent/<login>/…`); nothing is queued for later. */
+      publish(topic, payload) {
+        if (live) send({ op: 'pub', topic: topic, payload: payload === undefined ? null : payload });
+      },
       get live() { return live; },
       /** Closes for good (logout, or the console is leaving). */
       close() {

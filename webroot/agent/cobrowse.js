@@ -1,0 +1,477 @@
+/*! SiteConnect agent console: co-browse (DESIGN §6, docs/PROTOCOL.md "Co-browse").
+ * The code form, the co-browse state, and the live mirror: rrweb's Replayer in live mode inside an iframe whose
+ * sandbox is exactly `allow-same-origin` (no script ever runs in it), fed only through window.scSanitize.
+ * The agent's pointer (and click highlight) goes to the visitor's page.
+ *
+ *   window.scCobrowse.mount(container, {token, bridge, view?}) → {destroy(), forget(), state}
+ *     token:  the agent's bearer token (a string, or a function returning the current one)
+ *     bridge: {subscribe(filter, fn(payload, topic), onAck?(granted)) → id, unsubscribe?(id), publish(topic, payload)}
+ *     view:   where the mirror goes (a wide element, shown while co-browsing); default: the container
+ *   window.scCobrowse.createMirror(root) → {iframe, add(events), destroy()} (after scCobrowse.loadRrweb())
+ *
+ * Data from the visitor's page only ever reaches this document through textContent, attributes we set ourselves,
+ * and the sanitised events the replayer builds inside the sandboxed iframe.
+ */
+(function (w, d) {
+  'use strict';
+  const RRWEB_JS = '/vendor/rrweb/rrweb.min.js';
+  const RRWEB_CSS = '/vendor/rrweb/rrweb.min.css';
+  const KEEP = 'siteconnect.agent.cobrowse'; // sessionStorage: the co-browse in progress survives a reload
+  const POINTER_MS = 33; // ~30 pointer messages a second at most
+  const SNAPSHOT_WAIT_MS = 2500; // active without a full snapshot for this long: ask for one
+  const RESYNC_GAP_MS = 2000; // at most one resync request this often
+  const MAX_PARTS = 256; // a chunked batch larger than this (about 15 MB) is refused
+  const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
+  const SANDBOX = 'allow-same-origin';
+  const STATE_TEXT = {
+    idle: '', pending: 'Asking the gateway…', 'waiting-consent': 'Waiting for the visitor to allow it…',
+    active: 'Live: you see the visitor\'s tab.', declined: 'The visitor declined.', ended: 'Ended',
+  };
+
+  // ---- rrweb, loaded once from the gateway (packed into the jar at build time) ----
+  let loading = null;
+  function loadRrweb() {
+    if (w.rrweb && w.rrweb.Replayer) return Promise.resolve(w.rrweb);
+    if (loading) return loading;
+    loading = new Promise(function (resolve, reject) {
+      if (!d.querySelector('link[data-sc-rrweb]')) {
+        d.head.append(el('link', { rel: 'stylesheet', href: RRWEB_CSS, 'data-sc-rrweb': '' }));
+      }
+      const s = el('script', { src: RRWEB_JS, 'data-sc-rrweb': '' });
+      s.addEventListener('load', () => (w.rrweb && w.rrweb.Replayer ? resolve(w.rrweb) : reject(new Error('rrweb did not load'))));
+      s.addEventListener('error', () => reject(new Error('rrweb could not be loaded')));
+      d.head.append(s);
+    });
+    loading.catch(() => { loading = null; });
+    return loading;
+  }
+
+  function el(tag, attrs, ...children) {
+    const e = d.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  }
+
+  // ---- the mirror ----
+  /**
+   * A live replayer under `root`. Throws when the iframe it made is not sandboxed exactly `allow-same-origin`.
+   * add(events) sanitises a batch and re-stamps it so it plays at once (the visitor's clock is not ours).
+   */
+  function createMirror(root, onError) {
+    const rr = w.rrweb;
+    const sanitize = w.scSanitize.create();
+    const replayer = new rr.Replayer([], {
+      root: root, liveMode: true, mouseTail: false, showWarning: false, showDebug: false, triggerFocus: false,
+      UNSAFE_replayCanvas: false, pauseAnimation: false, skipInactive: false, speed: 1,
+    });
+    const iframe = replayer.iframe;
+    iframe.setAttribute('sandbox', SANDBOX); // rrweb made it so; say it again and check it
+    if (!iframe || iframe.getAttribute('sandbox') !== SANDBOX || iframe.sandbox.length !== 1
+        || !iframe.sandbox.contains(SANDBOX)) {
+      replayer.destroy();
+      throw new Error('the mirror iframe is not sandboxed as required');
+    }
+    iframe.setAttribute('data-testid', 'cobrowse-iframe');
+    iframe.setAttribute('title', 'The visitor\'s tab (mirror)');
+    iframe.setAttribute('referrerpolicy', 'no-referrer');
+    // One bad event must not stop the replayer's timer for good: report it and ask for a fresh snapshot.
+    ['applyIncremental', 'rebuildFullSnapshot'].forEach(function (name) {
+      const orig = replayer[name];
+      replayer[name] = function () {
+        try { return orig.apply(replayer, arguments); } catch (e) { if (onError) onError(e); }
+      };
+    });
+    const baseline = Date.now();
+    replayer.startLive(baseline);
+
+    function trim() {
+      const ctx = replayer.service && replayer.service.state && replayer.service.state.context;
+      const list = ctx && ctx.events;
+      if (!Array.isArray(list) || list.length <= MAX_EVENTS_KEPT) return;
+      let i = list.length - 1;
+      while (i > 0 && list[i].type !== 4) i--; // the last Meta (it comes right before a full snapshot)
+      if (i > 0) list.splice(0, i);
+    }
+
+    return {
+      iframe: iframe,
+      replayer: replayer,
+      add(events) {
+        const clean = events.map(sanitize).filter(Boolean);
+        if (!clean.length) return;
+        const shift = Date.now() - clean[clean.length - 1].timestamp;
+        clean.forEach(function (e) {
+          e.timestamp = Math.max(baseline, e.timestamp + shift);
+          replayer.addEvent(e);
+        });
+        trim();
+      },
+      destroy() {
+        try { replayer.destroy(); } catch (e) { /* already gone */ }
+      },
+    };
+  }
+
+  // ---- one co-browse box ----
+  function mount(container, opts) {
+    const bridge = opts.bridge;
+    const token = typeof opts.token === 'function' ? opts.token : () => opts.token;
+
+    // The console's own markup (form, input, status line) is used when present; otherwise we make ours.
+    let form = container.querySelector('form');
+    const ownForm = !form;
+    if (!form) {
+      form = el('form', { class: 'row' },
+        el('label', { text: 'Visitor\'s contact code' },
+          el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, pattern: '[0-9]{4,12}', maxlength: 12 })),
+        el('button', { type: 'submit', text: 'Start' }));
+      container.append(form);
+    }
+    const input = form.querySelector('input');
+    const submit = form.querySelector('button');
+    let result = container.querySelector('[role="status"]');
+    if (!result) container.append(result = el('p', { class: 'result', role: 'status', hidden: true }));
+
+    const stateLine = el('p', { class: 'sc-cb-state', 'data-testid': 'cobrowse-state', 'data-state': 'idle', 'aria-live': 'polite' });
+    const viewport = el('span', { class: 'sc-cb-viewport muted small', 'data-testid': 'cobrowse-viewport' });
+    const stopButton = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'cobrowse-stop', text: 'Stop co-browsing', hidden: true });
+    const bar = el('div', { class: 'sc-cb-bar' }, stateLine, viewport, stopButton);
+    const screen = el('div', { class: 'sc-cb-screen' }); // rrweb's wrapper goes here, scaled to fit
+    const glass = el('div', { class: 'sc-cb-glass', 'data-testid': 'cobrowse-glass', title: 'Move or click to point for the visitor' });
+    const stage = el('div', { class: 'sc-cb-stage', 'data-testid': 'cobrowse-mirror', hidden: true }, screen, glass);
+    const box = el('div', { class: 'sc-cb' }, bar);
+    container.append(box);
+    const view = opts.view || box;
+    view.append(stage);
+
+    let cb = null; // {id, site, login, state, reason, sub, rid, seq, snapshot, parts, timer}
+    let mirror = null;
+    let queue = Promise.resolve(); // batches in order, also across the asynchronous load of rrweb
+    let lastResync = 0;
+    let dims = { width: 0, height: 0 };
+    let scale = 1;
+    let destroyed = false;
+
+    function show(text, kind) {
+      result.textContent = text || '';
+      result.hidden = !text;
+      if (kind) result.setAttribute('data-kind', kind); else result.removeAttribute('data-kind');
+    }
+
+    function setState(state, reason) {
+      const text = state === 'ended' ? 'Ended: ' + (reason || 'unknown') : STATE_TEXT[state] || state;
+      stateLine.textContent = text;
+      stateLine.setAttribute('data-state', state);
+      box.setAttribute('data-state', state);
+      if (reason) stateLine.setAttribute('data-reason', reason); else stateLine.removeAttribute('data-reason');
+      const live = state === 'waiting-consent' || state === 'active' || state === 'pending';
+      stopButton.hidden = !(state === 'waiting-consent' || state === 'active');
+      submit.disabled = live;
+      input.disabled = live;
+      stage.hidden = state !== 'active' || !mirror;
+      if (view !== box) view.hidden = stage.hidden;
+      if (!stage.hidden) fit();
+    }
+
+    // ---- REST ----
+    async function api(method, path, body) {
+      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token() };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let r;
+      try {
+        r = await fetch('/api/v1' + path, {
+          method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit', cache: 'no-store',
+        });
+      } catch (x) {
+        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
+      }
+      const text = await r.text();
+      let data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
+      if (r.ok) return data;
+      const err = (data && data.error) || {};
+      throw Object.assign(new Error(err.message || 'The gateway answered ' + r.status + '.'), { status: r.status, code: err.code });
+    }
+
+    function keep() {
+      try {
+        if (cb) sessionStorage.setItem(KEEP, JSON.stringify({ id: cb.id, site: cb.site, login: cb.login }));
+        else sessionStorage.removeItem(KEEP);
+      } catch (x) { /* private mode: no resume after a reload */ }
+    }
+
+    form.addEventListener('submit', onSubmit);
+    async function onSubmit(e) {
+      e.preventDefault();
+      if (submit.disabled || cb) return;
+      const code = input.value.replace(/\s+/g, '');
+      setState('pending');
+      show('Asking the gateway…', 'pending');
+      let r;
+      try {
+        r = await api('POST', '/cobrowse', { code: code });
+      } catch (x) {
+        setState('idle');
+        show(x.message, 'error'); // 404 invalid-code, 429 rate-limited: the server's own words
+        return;
+      }
+      if (destroyed) return;
+      input.value = '';
+      show('Code accepted.', 'ok');
+      begin({ id: r.cobrowse_id, site: r.site, login: r.agent }, r.state, true);
+    }
+
+    stopButton.addEventListener('click', async function () {
+      if (!cb) return;
+      const id = cb.id;
+      stopButton.disabled = true;
+      try {
+        await api('POST', '/cobrowse/' + encodeURIComponent(id) + '/stop');
+        if (cb && cb.id === id) finish('ended', 'agent');
+      } catch (x) {
+        if (x.status === 404 && cb && cb.id === id) finish('ended', 'ended');
+        else show(x.message, 'error');
+      } finally {
+        stopButton.disabled = false;
+      }
+    });
+
+    /** Follows co-browse `c` ({id, site, login}) from `state` on. */
+    function begin(c, state, known) {
+      cb = { id: c.id, site: c.site, login: c.login, rid: null, seq: -1, snapshot: false, parts: new Map(), timer: 0 };
+      let acks = 0;
+      keep();
+      setState(state || 'waiting-consent');
+      const filter = '$agents/' + c.site + '/cobrowse/' + c.id + '/#';
+      const mine = cb;
+      cb.sub = bridge.subscribe(filter, function (payload, topic) {
+        if (cb === mine) onMessage(payload, String(topic || ''));
+      }, function (granted) {
+        // Subscribed (again, after a reconnect): whatever was missed meanwhile, a fresh snapshot covers it (and
+        // the answer says whether it is active). Only a co-browse just redeemed and waiting for consent needs none.
+        if (cb !== mine || granted === false) return;
+        if (acks++ === 0 && known && state === 'waiting-consent') return;
+        resync(true);
+      });
+      if (state === 'active') expectSnapshot();
+    }
+
+    function finish(state, reason) {
+      if (!cb) return;
+      const c = cb;
+      cb = null;
+      clearTimeout(c.timer);
+      if (bridge.unsubscribe && c.sub != null) bridge.unsubscribe(c.sub);
+      keep();
+      dropMirror();
+      setState(state, reason);
+    }
+
+    function onMessage(payload, topic) {
+      if (!payload || typeof payload !== 'object') return;
+      const kind = topic.slice(topic.lastIndexOf('/') + 1);
+      if (kind === 'state') {
+        const s = String(payload.state || '');
+        if (s === 'active') {
+          if (stateLine.getAttribute('data-state') !== 'active') setState('active');
+          expectSnapshot();
+        } else if (s === 'declined' || payload.reason === 'declined') {
+          finish('declined', 'declined');
+        } else if (s === 'ended') {
+          finish('ended', typeof payload.reason === 'string' ? payload.reason : 'ended');
+        } else if (s === 'waiting-consent') {
+          setState('waiting-consent');
+        }
+      } else if (kind === 'events') {
+        events(payload);
+      }
+    }
+
+    /** Active but no full snapshot within a moment (we joined late, or it was lost): ask for one. */
+    function expectSnapshot() {
+      if (!cb || cb.snapshot) return;
+      clearTimeout(cb.timer);
+      const mine = cb;
+      cb.timer = setTimeout(function () { if (cb === mine && !cb.snapshot) { resync(false); expectSnapshot(); } }, SNAPSHOT_WAIT_MS);
+    }
+
+    async function resync(force) {
+      if (!cb) return;
+      const now = Date.now();
+      if (!force && now - lastResync < RESYNC_GAP_MS) return;
+      lastResync = now;
+      const mine = cb;
+      try {
+        await api('POST', '/cobrowse/' + encodeURIComponent(mine.id) + '/resync');
+        if (cb === mine && stateLine.getAttribute('data-state') !== 'active') {
+          setState('active'); // the state message went by before we listened
+          expectSnapshot();
+        }
+      } catch (x) {
+        // 409: not active yet (waiting for consent); 404: it is over (we missed how while away).
+        if (x.status === 404 && cb === mine) finish('ended', 'ended');
+      }
+    }
+
+    // ---- the event stream: {cobrowse_id, rid, seq, full?, events:[…]} or chunked {…, part, parts, data} ----
+    function events(p) {
+      if (p.cobrowse_id != null && p.cobrowse_id !== cb.id) return;
+      if (typeof p.data === 'string') {
+        const parts = Number(p.parts);
+        const part = Number(p.part);
+        if (!(parts >= 1 && parts <= MAX_PARTS && part >= 0 && part < parts)) return;
+        const key = String(p.rid) + ':' + p.seq;
+        let a = cb.parts.get(key);
+        if (!a) {
+          a = { chunks: new Array(parts), got: 0 };
+          cb.parts.set(key, a);
+          if (cb.parts.size > 3) cb.parts.delete(cb.parts.keys().next().value); // abandoned assemblies
+        }
+        if (a.chunks.length !== parts || a.chunks[part] != null) return;
+        a.chunks[part] = p.data;
+        if (++a.got < parts) return;
+        cb.parts.delete(key);
+        let list;
+        try { list = JSON.parse(a.chunks.join('')); } catch (x) { resync(false); return; }
+        batch(p, list);
+      } else if (Array.isArray(p.events)) {
+        batch(p, p.events);
+      }
+    }
+
+    function batch(p, list) {
+      const c = cb;
+      const seq = Number(p.seq);
+      if (!Array.isArray(list) || !isFinite(seq)) return;
+      if (p.full) {
+        if (c.rid === p.rid && seq <= c.seq) return; // a resend we already have
+        c.rid = p.rid;
+        c.seq = seq;
+        c.snapshot = true;
+        clearTimeout(c.timer);
+      } else {
+        if (!c.snapshot || p.rid !== c.rid) { resync(false); return; } // nothing to apply it to yet
+        if (seq <= c.seq) return; // a resend after the page's reconnect
+        if (seq > c.seq + 1) { c.seq = seq; c.snapshot = false; resync(false); expectSnapshot(); return; } // lost some
+        c.seq = seq;
+      }
+      if (stateLine.getAttribute('data-state') !== 'active') setState('active');
+      queue = queue.then(() => play(c, list, !!p.full)).catch((e) => console.warn('co-browse mirror:', e.message));
+    }
+
+    async function play(c, list, full) {
+      if (cb !== c) return;
+      if (!mirror) {
+        if (!full) return;
+        await loadRrweb();
+        if (cb !== c || destroyed) return;
+        mirror = createMirror(screen, function (e) {
+          console.warn('co-browse mirror: an event failed', e && e.message);
+          resync(false);
+        });
+        mirror.replayer.on('resize', (dim) => { dims = { width: dim.width, height: dim.height }; fit(); });
+        setState('active');
+      }
+      mirror.add(list);
+    }
+
+    function dropMirror() {
+      if (mirror) mirror.destroy();
+      mirror = null;
+      stage.hidden = true;
+      if (view !== box) view.hidden = true;
+      screen.replaceChildren();
+      viewport.textContent = '';
+    }
+
+    // ---- scale the visitor's viewport into the box ----
+    function fit() {
+      if (!mirror || !dims.width || !dims.height) return;
+      const room = Math.max(200, view.clientWidth - 4);
+      const tall = Math.max(240, Math.round(w.innerHeight * 0.75));
+      scale = Math.min(1, room / dims.width, tall / dims.height);
+      const wrapper = screen.firstElementChild;
+      if (wrapper) {
+        wrapper.style.transformOrigin = '0 0';
+        wrapper.style.transform = 'scale(' + scale + ')';
+      }
+      stage.style.width = Math.round(dims.width * scale) + 'px';
+      stage.style.height = Math.round(dims.height * scale) + 'px';
+      viewport.textContent = 'Visitor\'s window ' + dims.width + ' × ' + dims.height
+        + (scale < 1 ? ' (shown at ' + Math.round(scale * 100) + '%)' : '');
+      viewport.setAttribute('data-width', String(dims.width));
+      viewport.setAttribute('data-height', String(dims.height));
+    }
+    w.addEventListener('resize', fit);
+
+    // ---- the agent's pointer, in the visitor's viewport coordinates ----
+    let lastSent = 0;
+    let pending = null;
+    let pointerTimer = 0;
+    function where(e) {
+      const r = glass.getBoundingClientRect();
+      const x = Math.round((e.clientX - r.left) / scale);
+      const y = Math.round((e.clientY - r.top) / scale);
+      return { x: Math.max(0, Math.min(dims.width, x)), y: Math.max(0, Math.min(dims.height, y)) };
+    }
+    function sendPointer(p) {
+      if (!cb || !cb.login || stateLine.getAttribute('data-state') !== 'active') return;
+      lastSent = Date.now();
+      bridge.publish('agent/' + cb.login + '/cobrowse/' + cb.id + '/pointer', p);
+    }
+    glass.addEventListener('mousemove', function (e) {
+      pending = where(e);
+      const wait = POINTER_MS - (Date.now() - lastSent);
+      if (wait <= 0) { clearTimeout(pointerTimer); pointerTimer = 0; sendPointer(pending); pending = null; }
+      else if (!pointerTimer) pointerTimer = setTimeout(function () { pointerTimer = 0; if (pending) sendPointer(pending); pending = null; }, wait);
+    });
+    glass.addEventListener('click', function (e) {
+      const p = where(e);
+      p.click = true;
+      sendPointer(p);
+      const ring = el('span', { class: 'sc-cb-ring' });
+      ring.style.left = (e.clientX - glass.getBoundingClientRect().left) + 'px';
+      ring.style.top = (e.clientY - glass.getBoundingClientRect().top) + 'px';
+      glass.append(ring);
+      setTimeout(() => ring.remove(), 700);
+    });
+
+    // A co-browse this tab was following before a reload: pick it up again (the resync tells how it stands).
+    setState('idle');
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(KEEP) || 'null');
+      if (kept && kept.id && kept.site) begin(kept, 'waiting-consent', false);
+    } catch (x) { /* nothing kept */ }
+
+    return {
+      destroy() {
+        destroyed = true;
+        const c = cb;
+        cb = null;
+        if (c) { clearTimeout(c.timer); if (bridge.unsubscribe && c.sub != null) bridge.unsubscribe(c.sub); }
+        dropMirror();
+        w.removeEventListener('resize', fit);
+        form.removeEventListener('submit', onSubmit);
+        input.disabled = submit.disabled = false;
+        if (ownForm) form.remove();
+        box.remove();
+        stage.remove();
+      },
+      /** Forgets the co-browse kept for a reload (the agent logged out). */
+      forget() {
+        try { sessionStorage.removeItem(KEEP); } catch (x) { /* nothing kept */ }
+      },
+      get state() { return stateLine.getAttribute('data-state'); },
+    };
+  }
+
+  w.scCobrowse = { mount: mount, createMirror: createMirror, loadRrweb: loadRrweb };
+})(window, document);

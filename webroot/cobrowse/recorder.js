@@ -1,0 +1,380 @@
+/*! SiteConnect co-browse recorder (DESIGN §6, docs/PROTOCOL.md "Co-browse"). Loaded from the gateway by
+ * site_connect.js only when ~pagesession/cobrowsing/start arrives; never part of site_connect.js.
+ *
+ *   window.site_connect_recorder.start(api, {cobrowse_id}) → stop
+ *   window.site_connect_recorder.stop(reason)
+ *   api = {publish(topic, payload), subscribe(topic, fn) → id, unsubscribe(id), gatewayOrigin}
+ *
+ * Streams rrweb's record() as ~pagesession/cobrowsing/events {cobrowse_id, rid, seq, full?, events:[…]}: the full
+ * snapshot at once, then incremental events in batches at most every 50 ms (a change after a quiet spell goes
+ * at once). A batch whose JSON is too big for one message (or too
+ * deeply nested for the gateway) goes as {cobrowse_id, rid, seq, full?, part, parts, data} — `data` are slices of
+ * the batch's JSON text (`events` once joined), each publish below 60,000 bytes. `rid` names this recording (a new
+ * page or a restart starts at seq 1 again). A byte budget (256 KB/s) bounds the stream: a backlog that cannot be
+ * sent within it is dropped and replaced by a fresh full snapshot.
+ *
+ * Privacy, in the visitor's browser before anything is sent: every input, textarea and select value is masked
+ * (characters replaced, length kept) unless the field is inside [data-site-connect-unmask]; password fields (and
+ * fields that were or autocomplete like one) are blocked and their value is never sent, not even its length;
+ * [data-site-connect-mask] text is masked; [data-site-connect-block] subtrees are a same-size empty box and are
+ * not observed; scripts, comments and head meta are not recorded.
+ */
+(function (w, d) {
+  'use strict';
+  if (w.site_connect_recorder) return;
+
+  var setT = w.setTimeout.bind(w);
+  var clearT = w.clearTimeout.bind(w);
+  var json = JSON.stringify;
+  var now = Date.now;
+
+  var TOPIC = '~pagesession/cobrowsing/';
+  var BATCH_MS = 50;
+  var MAX_BYTES = 60000; // one publish's JSON, well under the gateway's bridge.maxFrameBytes (64 KiB)
+  var CHUNK_BYTES = 56000; // one `data` slice, JSON-escaped
+  var MAX_DEPTH = 48; // deeper batches go as text: the gateway refuses frames nested deeper than 64
+  var BUDGET = 262144; // bytes per second
+  var BACKLOG_MAX = 65536; // a backlog this big that the budget cannot send now is dropped (fresh snapshot)
+  var RESYNC_MIN_MS = 1000; // at most one requested full snapshot a second
+  var POINTER_IDLE_MS = 4000;
+
+  var MASK_ALL = { input: true, textarea: true, select: true, password: true, text: true, email: true, tel: true,
+    number: true, search: true, url: true, date: true, 'datetime-local': true, month: true, week: true, time: true,
+    color: true, range: true, hidden: true };
+  var BLOCK = '[data-site-connect-block],input[type="password" i],input[data-rr-is-password],' +
+    'input[autocomplete*="password" i],.site-connect-cobrowse';
+  var MASK_TEXT = '[data-site-connect-mask],textarea:not([data-site-connect-unmask]),' +
+    '[contenteditable]:not([contenteditable="false"]):not([data-site-connect-unmask])';
+  var IMPORTANT = 'important';
+
+  var rr = null; // rrweb, kept to ourselves (the host's own window.rrweb, if any, is left as it was)
+  var loading = null; // callbacks waiting for rrweb
+  var gen = 0; // bumps on every start/stop: a late rrweb load for an old start is ignored
+  var api = null;
+  var cid = null;
+  var rid = '';
+  var seq = 0;
+  var running = false;
+  var stopRecord = null;
+  var subs = [];
+  var buf = [];
+  var bufFull = false;
+  var timer = 0;
+  var snapTimer = 0;
+  var resnap = false; // dropping events until the fresh snapshot
+  var tokens = BUDGET;
+  var refilled = 0;
+  var lastFull = 0;
+  var lastSend = 0;
+  var overlay = null;
+  var dot = null;
+  var idleT = 0;
+
+  // ---- rrweb from the gateway, once ----
+  function loadRrweb(origin, done) {
+    if (rr) return done(rr);
+    if (loading) return loading.push(done);
+    loading = [done];
+    var had = Object.prototype.hasOwnProperty.call(w, 'rrweb');
+    var prev = w.rrweb;
+    var s = d.createElement('script');
+    s.src = origin + '/vendor/rrweb/rrweb.min.js';
+    s.async = true;
+    function finish(lib) {
+      if (had) w.rrweb = prev; else try { delete w.rrweb; } catch (e) { w.rrweb = undefined; }
+      if (s.parentNode) s.parentNode.removeChild(s);
+      rr = lib && lib.record ? lib : null;
+      var waiting = loading;
+      loading = null;
+      if (!rr) console.warn('site_connect: the co-browse recorder could not load rrweb');
+      waiting.forEach(function (f) { if (rr) f(rr); });
+    }
+    s.addEventListener('load', function () {
+      var lib = w.rrweb !== prev ? w.rrweb : null;
+      // A host with an AMD loader gets rrweb as the named module 'rrweb' instead of a global.
+      if (!lib && typeof w.define === 'function' && w.define.amd && typeof w.require === 'function') {
+        try { return w.require(['rrweb'], finish, function () { finish(null); }); } catch (e) { /* fall through */ }
+      }
+      finish(lib);
+    });
+    s.addEventListener('error', function () { finish(null); });
+    (d.head || d.documentElement).appendChild(s);
+  }
+
+  // ---- privacy ----
+  function isPassword(el) {
+    return !!el && (String(el.type).toLowerCase() === 'password' || (el.hasAttribute && el.hasAttribute('data-rr-is-password')) ||
+      /password/i.test(el.getAttribute && el.getAttribute('autocomplete') || ''));
+  }
+
+  function maskInput(text, el) {
+    if (isPassword(el)) return ''; // never sent in any form, not even its length
+    if (el && el.closest && el.closest('[data-site-connect-unmask]')) return text;
+    return new Array(String(text).length + 1).join('*');
+  }
+
+  // ---- sizes ----
+  /** UTF-8 bytes of JSON text (lone surrogates are already \u-escaped by JSON.stringify). */
+  function bytes(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c & 0xfc00) === 0xd800 ? (i++, 4) : 3;
+    }
+    return n;
+  }
+
+  /** Deepest nesting of arrays and objects in JSON text. */
+  function depth(s) {
+    var dep = 0;
+    var max = 0;
+    var str = false;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (str) {
+        if (c === 92) i++; else if (c === 34) str = false;
+      } else if (c === 34) {
+        str = true;
+      } else if (c === 123 || c === 91) {
+        if (++dep > max) max = dep;
+      } else if (c === 125 || c === 93) {
+        dep--;
+      }
+    }
+    return max;
+  }
+
+  /** Slices of `s` whose JSON string encodings stay under CHUNK_BYTES (surrogate pairs are never split). */
+  function split(s) {
+    var out = [];
+    var start = 0;
+    var cost = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      var pair = (c & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      var n = c === 34 || c === 92 ? 2 : c < 0x20 ? 6 : c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4
+        : (c & 0xf800) === 0xd800 ? 6 : 3;
+      if (cost + n > CHUNK_BYTES && i > start) {
+        out.push(s.slice(start, i));
+        start = i;
+        cost = 0;
+      }
+      cost += n;
+      if (pair) i++;
+    }
+    out.push(s.slice(start));
+    return out;
+  }
+
+  // ---- the stream ----
+  function refill() {
+    var t = now();
+    tokens = Math.min(BUDGET, tokens + (t - refilled) * BUDGET / 1000);
+    refilled = t;
+  }
+
+  function onEvent(e) {
+    if (!running) return;
+    if (e.type === 4) { // Meta: a full snapshot follows at once; whatever waits is superseded by it
+      buf = [];
+      bufFull = true;
+      resnap = false;
+      clearT(snapTimer);
+      snapTimer = 0;
+    } else if (resnap) {
+      return;
+    }
+    buf.push(e);
+    if (e.type === 2) flush(); // the full snapshot goes without waiting for the batch
+    // A change after a quiet spell goes at once (after this task's other mutations); a busy page every 50 ms.
+    else if (!timer) timer = setT(flush, Math.max(0, lastSend + BATCH_MS - now()));
+  }
+
+  function flush() {
+    clearT(timer);
+    timer = 0;
+    if (!running || !buf.length) return;
+    refill();
+    var text = json(buf);
+    var size = bytes(text);
+    if (!bufFull && tokens < size) {
+      if (size > BACKLOG_MAX) { // over budget: drop the backlog, start over with a fresh snapshot
+        buf = [];
+        fresh(Math.max(0, -tokens) * 1000 / BUDGET);
+      } else {
+        timer = setT(flush, Math.min(1000, Math.ceil((size - tokens) * 1000 / BUDGET)) + 5);
+      }
+      return;
+    }
+    tokens -= size;
+    lastSend = now();
+    var full = bufFull;
+    var events = buf;
+    buf = [];
+    bufFull = false;
+    send(text, events, size, full);
+  }
+
+  function send(text, events, size, full) {
+    var base = { cobrowse_id: cid, rid: rid, seq: ++seq };
+    if (full) base.full = true;
+    if (size <= MAX_BYTES - 300 && depth(text) <= MAX_DEPTH) {
+      base.events = events;
+      publish(base);
+      return;
+    }
+    var parts = split(text);
+    for (var i = 0; i < parts.length; i++) {
+      var p = { cobrowse_id: cid, rid: rid, seq: base.seq, part: i, parts: parts.length, data: parts[i] };
+      if (full) p.full = true;
+      publish(p);
+    }
+  }
+
+  function publish(payload) {
+    try { api.publish(TOPIC + 'events', payload); } catch (e) { console.warn('site_connect: co-browse publish failed', e.message); }
+  }
+
+  /** A fresh full snapshot after `ms` (events are dropped until then). */
+  function fresh(ms) {
+    resnap = true;
+    clearT(snapTimer);
+    snapTimer = setT(snapshot, ms);
+  }
+
+  function snapshot() {
+    snapTimer = 0;
+    if (!running || !rr) return;
+    lastFull = now();
+    rr.record.takeFullSnapshot(true);
+  }
+
+  function onResync() { // the agent (re)joined: a fresh snapshot, at most one a second
+    if (!running || snapTimer) return;
+    var wait = lastFull + RESYNC_MIN_MS - now();
+    if (wait > 0) snapTimer = setT(snapshot, wait); else snapshot();
+  }
+
+  // ---- the agent's pointer, an overlay that never takes a click ----
+  function css(el, text) {
+    text.split(';').forEach(function (p) {
+      var i = p.indexOf(':');
+      if (i > 0) el.style.setProperty(p.slice(0, i).trim(), p.slice(i + 1).trim(), IMPORTANT);
+    });
+  }
+
+  function ensureOverlay() {
+    if (overlay && overlay.parentNode) return;
+    overlay = d.createElement('div');
+    overlay.className = 'site-connect-cobrowse'; // blocked: the recording never shows it
+    overlay.setAttribute('aria-hidden', 'true');
+    css(overlay, 'position:fixed;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0;overflow:visible;' +
+      'z-index:2147483647;pointer-events:none;display:block;transform:none;opacity:1');
+    dot = d.createElement('div');
+    dot.className = 'site-connect-pointer';
+    css(dot, 'position:absolute;left:-9px;top:-9px;width:18px;height:18px;margin:0;padding:0;box-sizing:border-box;' +
+      'border:2px solid #fff;border-radius:50%;background:rgba(255,122,0,.9);box-shadow:0 0 0 1px rgba(0,0,0,.4);' +
+      'pointer-events:none;opacity:0;transition:transform 60ms linear,opacity .3s');
+    overlay.appendChild(dot);
+    (d.body || d.documentElement).appendChild(overlay);
+  }
+
+  function removeOverlay() {
+    clearT(idleT);
+    if (overlay && overlay.parentNode) overlay.parentNode.removeChild(overlay);
+    overlay = dot = null;
+  }
+
+  function onPointer(p) {
+    if (!running || !p || typeof p.x !== 'number' || typeof p.y !== 'number' || !isFinite(p.x) || !isFinite(p.y)) return;
+    ensureOverlay();
+    var x = Math.max(0, Math.min(w.innerWidth, p.x));
+    var y = Math.max(0, Math.min(w.innerHeight, p.y));
+    var at = 'translate(' + x + 'px,' + y + 'px)';
+    css(dot, 'transform:' + at + ';opacity:1');
+    clearT(idleT);
+    idleT = setT(function () { if (dot) css(dot, 'opacity:0'); }, POINTER_IDLE_MS);
+    if (p.click === true) {
+      var ring = d.createElement('div');
+      ring.className = 'site-connect-pointer-click';
+      css(ring, 'position:absolute;left:-22px;top:-22px;width:44px;height:44px;margin:0;padding:0;box-sizing:border-box;' +
+        'border:3px solid #ff7a00;border-radius:50%;pointer-events:none;transform:' + at + ';opacity:0');
+      overlay.appendChild(ring);
+      var done = function () { if (ring.parentNode) ring.parentNode.removeChild(ring); };
+      if (ring.animate) {
+        ring.animate([{ transform: at + ' scale(.3)', opacity: 1 }, { transform: at + ' scale(1.3)', opacity: 0 }],
+          { duration: 700, easing: 'ease-out' }).onfinish = done;
+      }
+      setT(done, 800);
+    }
+  }
+
+  // ---- start / stop ----
+  function begin(lib) {
+    running = true;
+    tokens = BUDGET;
+    refilled = lastFull = now();
+    var stopFn = lib.record({
+      emit: onEvent,
+      recordAfter: 'DOMContentLoaded',
+      maskAllInputs: false, // the options below mask every kind of field, and let [data-site-connect-unmask] through
+      maskInputOptions: MASK_ALL,
+      maskInputFn: maskInput,
+      maskTextSelector: MASK_TEXT,
+      blockSelector: BLOCK,
+      slimDOMOptions: 'all',
+      inlineImages: false,
+      recordCanvas: false,
+      collectFonts: false,
+      recordCrossOriginIframes: false,
+      sampling: { mousemove: 50, scroll: 100, media: 800 }, // every keystroke: the agent sees typing as it happens
+      errorHandler: function () { return true; }, // a failing observer must not break the host page
+    });
+    if (typeof stopFn === 'function') stopRecord = stopFn;
+  }
+
+  function start(a, info) {
+    if (!a || typeof a.publish !== 'function' || typeof a.subscribe !== 'function') {
+      throw new TypeError('site_connect_recorder.start: api must have publish and subscribe');
+    }
+    var id = (info && info.cobrowse_id) || a.cobrowse_id || null;
+    if (api && id === cid) return stop; // already recording this co-browse (a retained start seen again)
+    if (api) stop('restart');
+    var g = ++gen;
+    api = a;
+    cid = id;
+    rid = Math.random().toString(36).slice(2, 10) + now().toString(36);
+    seq = 0;
+    subs = [
+      a.subscribe(TOPIC + 'resync', function () { onResync(); }),
+      a.subscribe(TOPIC + 'pointer', function (p) { onPointer(p); }),
+      a.subscribe(TOPIC + 'stop', function () { stop('stop'); }),
+    ];
+    loadRrweb(a.gatewayOrigin || '', function (lib) { if (g === gen) begin(lib); });
+    return stop;
+  }
+
+  function stop(reason) {
+    gen++;
+    running = false;
+    var s = stopRecord;
+    stopRecord = null;
+    if (s) try { s(); } catch (e) { /* already stopped */ }
+    clearT(timer);
+    clearT(snapTimer);
+    timer = snapTimer = 0;
+    buf = [];
+    bufFull = resnap = false;
+    removeOverlay();
+    var a = api;
+    api = null;
+    cid = null;
+    if (a && typeof a.unsubscribe === 'function') {
+      subs.forEach(function (id) { try { a.unsubscribe(id); } catch (e) { /* gone already */ } });
+    }
+    subs = [];
+    return reason;
+  }
+
+  w.site_connect_recorder = { start: start, stop: stop };
+})(window, document);

@@ -1,0 +1,117 @@
+/*! SiteConnect frame: co-browse consent and the "agent can see this tab" notice (docs/PROTOCOL.md "Co-browse"),
+ * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here
+ * (~pagesession/cobrowsing/consent {cobrowse_id, allow}); while a co-browse is active the widget says so and its
+ * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
+(function (w, d) {
+  'use strict';
+  var F = w.scFrame;
+  if (!F) return;
+  var T = '~pagesession/cobrowsing/';
+
+  function el(tag, attrs, kids) {
+    var e = d.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') e.textContent = attrs[k];
+      else if (k === 'class') e.className = attrs[k];
+      else e.setAttribute(k, attrs[k]);
+    });
+    (kids || []).forEach(function (c) { e.appendChild(c); });
+    return e;
+  }
+  function btn(text, cls, testid) {
+    return el('button', { type: 'button', class: cls, 'data-testid': testid, text: text });
+  }
+  function name(p) {
+    return p && typeof p.agent_name === 'string' && p.agent_name.trim() ? p.agent_name.trim() : 'An agent';
+  }
+
+  var panel = F.panel('cobrowse');
+  panel.classList.add('sc-cobrowse');
+  panel.setAttribute('data-testid', 'cobrowse-panel');
+  panel.setAttribute('role', 'region');
+  panel.setAttribute('aria-label', 'Co-browsing');
+
+  var askAgent = el('b');
+  var allow = btn('Allow', 'sc-primary', 'cobrowse-allow');
+  var decline = btn('Decline', '', 'cobrowse-decline');
+  var ask = el('div', { class: 'sc-cb-ask', 'data-testid': 'cobrowse-consent' }, [
+    el('p', { class: 'sc-cb-q' }, [el('span', { text: 'Allow ' }), askAgent, el('span', { text: ' to see this tab?' })]),
+    el('p', { class: 'sc-cb-note', text: 'They see this page as you do, not what you type in fields. You can stop at any time.' }),
+    el('p', { class: 'sc-cb-actions' }, [allow, decline]),
+  ]);
+  var liveAgent = el('b');
+  var stop = btn('Stop', 'sc-cb-stop', 'cobrowse-stop');
+  var live = el('div', { class: 'sc-cb-live', 'data-testid': 'cobrowse-active' }, [
+    el('p', { class: 'sc-cb-q' }, [el('span', { class: 'sc-cb-dot', 'aria-hidden': 'true' }), liveAgent,
+      el('span', { text: ' can see this tab' })]),
+    el('p', { class: 'sc-cb-actions' }, [stop]),
+  ]);
+  var wait = el('p', { class: 'sc-cb-wait', 'data-testid': 'cobrowse-wait', text: 'Connecting…' });
+  panel.appendChild(ask);
+  panel.appendChild(live);
+  panel.appendChild(wait);
+
+  var request = null; // {cobrowse_id, agent_name}: waiting for the visitor's answer
+  var active = null; // {cobrowse_id, agent_name}: the agent sees this tab
+  var answered = null; // cobrowse_id allowed just now, until start (or stop) comes
+
+  function render() {
+    var state = active ? 'active' : request ? 'ask' : answered ? 'wait' : 'none';
+    panel.setAttribute('data-state', state);
+    panel.hidden = state === 'none';
+    ask.hidden = state !== 'ask';
+    live.hidden = state !== 'active';
+    wait.hidden = state !== 'wait';
+    if (request) askAgent.textContent = name(request);
+    if (active) liveAgent.textContent = name(active);
+    d.body.setAttribute('data-cobrowse', state);
+  }
+
+  function answer(yes) {
+    if (!request) return;
+    var id = request.cobrowse_id;
+    F.publish(T + 'consent', { cobrowse_id: id, allow: yes });
+    request = null;
+    answered = yes ? id : null;
+    render();
+  }
+  allow.addEventListener('click', function () { answer(true); });
+  decline.addEventListener('click', function () { answer(false); });
+  stop.addEventListener('click', function () {
+    if (!active) return;
+    F.publish(T + 'end', { reason: 'visitor' });
+    active = answered = null;
+    render();
+  });
+
+  // Retained while they last, so a reconnect or the next page of the site shows them again.
+  F.subscribe(T + 'consent_request', function (p) {
+    if (p && typeof p.cobrowse_id === 'string') {
+      if (active && active.cobrowse_id === p.cobrowse_id) return;
+      request = p;
+      render();
+      F.show(); // the visitor must see the question
+      allow.focus();
+    } else if (request) { // cleared: answered (maybe in another tab) or withdrawn
+      request = null;
+      render();
+    }
+  });
+  F.subscribe(T + 'start', function (p) {
+    if (p && typeof p.cobrowse_id === 'string') {
+      var fresh = !active || active.cobrowse_id !== p.cobrowse_id;
+      active = p;
+      request = answered = null;
+      render();
+      if (fresh && F.display() !== 'shown') F.show(); // the visitor must know the agent sees this tab
+    } else if (active) {
+      active = null;
+      render();
+    }
+  });
+  F.subscribe(T + 'stop', function () {
+    active = request = answered = null;
+    render();
+  });
+  render();
+})(window, document);
