@@ -98,7 +98,7 @@ final class JfrSummary {
     appendTop(sb, ownCode, samples, top);
     sb.append("\nNative-method samples by top frame:\n");
     appendTop(sb, nativeSelf, nativeSamples, 8);
-    sb.append("\nAllocation (sampled weight) by class:\n");
+    sb.append("\nAllocation by class (sampled weight in KB):\n");
     Map<String, Integer> allocMb = new HashMap<>();
     alloc.forEach((k, v) -> allocMb.put(k, (int) (v / 1024)));
     appendTop(sb, allocMb, (int) (allocTotal / 1024), top);

@@ -36,6 +36,10 @@ final class Server implements AutoCloseable {
     if (profiling) {
       o.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
     }
+    String extra = System.getenv("LT_SERVER_JVM_OPTS"); // e.g. -Xlog:gc for a diagnosis
+    if (extra != null && !extra.isBlank()) {
+      o.addAll(List.of(extra.trim().split("\\s+")));
+    }
     return o;
   }
 
@@ -49,14 +53,15 @@ final class Server implements AutoCloseable {
         + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]}]}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
     cmd.addAll(jvmOptions(profiling));
-    cmd.addAll(List.of("-jar", opt.gatewayJar.toString(), "-conf", conf.toString()));
+    cmd.addAll(List.of("-jar", opt.gatewayJar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
     return start("gateway", port, cmd, true, opt);
   }
 
   static Server rawBridge(Main.Options opt, int port, boolean profiling) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
     cmd.addAll(jvmOptions(profiling));
-    cmd.addAll(List.of("-cp", opt.loadtestJar.toString(), RawBridgeServer.class.getName(), String.valueOf(port)));
+    cmd.addAll(List.of("-cp", opt.loadtestJar.toAbsolutePath().toString(), RawBridgeServer.class.getName(),
+        String.valueOf(port)));
     return start("raw-bridge", port, cmd, true, opt);
   }
 
@@ -79,14 +84,17 @@ final class Server implements AutoCloseable {
         "listener " + port + " 127.0.0.1",
         "protocol websockets",
         ""));
-    return start("mosquitto", port, List.of("taskset", "-c", opt.serverCpu, "mosquitto", "-c", conf.toString()),
+    return start("mosquitto", port, List.of("taskset", "-c", opt.serverCpu, "mosquitto", "-c",
+            conf.toAbsolutePath().toString()),
         false, opt);
   }
 
   private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt)
       throws IOException {
     Path log = opt.workDir.resolve(kind + "-" + port + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // run in the work directory: the gateway keeps its embedded database under ./data
+    Process p = new ProcessBuilder(cmd).directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
     s.awaitPort(60_000);
     return s;
@@ -114,6 +122,41 @@ final class Server implements AutoCloseable {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** {busy, total} clock ticks of one CPU from /proc/stat, whoever ran on it. */
+  static long[] coreTicks(String cpu) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+        if (line.startsWith("cpu" + cpu + " ")) {
+          String[] f = line.trim().split("\\s+");
+          long user = Long.parseLong(f[1]);
+          long nice = Long.parseLong(f[2]);
+          long system = Long.parseLong(f[3]);
+          long idle = Long.parseLong(f[4]);
+          long iowait = Long.parseLong(f[5]);
+          long irq = Long.parseLong(f[6]);
+          long softirq = Long.parseLong(f[7]);
+          long steal = Long.parseLong(f[8]);
+          long busy = user + nice + system + irq + softirq + steal;
+          return new long[] {busy, busy + idle + iowait};
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return new long[] {0, 0};
+  }
+
+  /** System (kernel) CPU time of the process in clock ticks: on loopback, mostly the TCP stack under write(2). */
+  long systemTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[12]);
     } catch (IOException | RuntimeException e) {
       return -1;
     }

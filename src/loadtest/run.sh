@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Load harness of issue 8: fan-out, chat 1:1, subscription churn, idle memory and idle CPU against
+#   (1) the SiteConnect gateway's page protocol, (2) a plain Vert.x SockJS event-bus bridge, (3) mosquitto (MQTT over
+#   websockets), measured side by side in one run; then a JFR profile of the gateway under fan-out.
+# Usage: bash src/loadtest/run.sh [--quick] [--no-build] [harness options, e.g. --levels 1000,5000 --targets gateway,raw-bridge]
+# Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
+# Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=1
+args=()
+for a in "$@"; do
+  case "$a" in
+    --no-build) build=0 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+missing=0
+for tool in java jcmd jstat taskset; do
+  if ! command -v "$tool" >/dev/null 2>&1; then echo "run.sh: '$tool' not found (needs a JDK 17 and util-linux)" >&2; missing=1; fi
+done
+if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
+  echo "run.sh: mosquitto not found: apt-get install mosquitto   (or pass --targets gateway,raw-bridge)" >&2
+  case " ${args[*]:-} " in *" --targets "*) ;; *) missing=1 ;; esac
+fi
+[ "$missing" = 0 ] || exit 2
+export PATH="$PATH:/usr/sbin"
+
+cpus=$(nproc)
+if [ "$cpus" -lt 2 ]; then
+  echo "run.sh: needs 2 CPUs (server on CPU 0, harness on CPU 1); found $cpus" >&2
+  exit 2
+fi
+
+# 10k pages = 10k sockets on each side: raise the soft fd limit to the hard one.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  echo "run.sh: warning: only $(ulimit -n) file descriptors per process; 10k pages need about 10,100" >&2
+fi
+
+if [ "$build" = 1 ]; then
+  echo "building: mvn -q -B -Ploadtest -DskipTests package"
+  mvn -q -B -Ploadtest -DskipTests package
+fi
+[ -f target/loadtest.jar ] && [ -f target/siteconnect-gateway.jar ] || { echo "run.sh: jars missing; run without --no-build" >&2; exit 2; }
+# Results go to $LT_OUT (default target/loadtest); the jars are copied there so that a rebuild during the run
+# does not change the servers under test.
+out="${LT_OUT:-target/loadtest}"
+mkdir -p "$out/jars"
+cp target/loadtest.jar target/siteconnect-gateway.jar "$out/jars/"
+
+if [ -f src/test/browser/size.mjs ] && command -v node >/dev/null 2>&1; then
+  echo "== script size: node src/test/browser/size.mjs =="
+  node src/test/browser/size.mjs || echo "(size.mjs exited $?: over budget, or its npm dependencies are not installed)"
+fi
+
+echo "== load scenarios (servers on CPU 0, harness on CPU 1) =="
+echo "results in $out"
+exec taskset -c 1 java -Xms2g -Xmx2g -XX:+UseSerialGC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
+  --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
+  --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"
