@@ -44,6 +44,8 @@
   var timer = 0;
   var buttons = new Map(); // chat-button id -> true (enabled) / false
   var BUTTON = 'data-site-connect-chat-button';
+  var recording = null; // the co-browse the recorder should run for ({cobrowse_id, agent_name}), or null
+  var loadingRec = null; // the recorder's <script>, once asked for
 
   // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
   function check(t, filter, fn) {
@@ -95,6 +97,7 @@
     if (fromServer && T.length === 4 && T[0] === '$sites' && T[1] === want && T[2] === 'chat_button' && payload) {
       chatButton(T[3], payload.state === 'enabled');
     }
+    if (fromServer && T.length === 3 && T[0] === '~pagesession' && T[1] === 'cobrowsing') cobrowse(T[2], payload);
     Array.from(subs.values()).forEach(function (s) {
       if (sub != null && s.id !== sub) return;
       if (fromServer && !(s.remote && s.granted)) return;
@@ -144,7 +147,35 @@
     if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
   });
 
+  // ---- co-browse: the recorder (webroot/cobrowse/recorder.js) is loaded from the gateway only when one starts ----
+  function cobrowse(verb, p) {
+    if (verb === 'stop') return recorder(null);
+    if (verb !== 'start' || !p || !p.cobrowse_id) return; // '' = the retained start was cleared
+    recording = p;
+    if (w.site_connect_recorder) return recorder(p);
+    if (loadingRec) return;
+    loadingRec = d.createElement('script');
+    loadingRec.src = ORIGIN + '/cobrowse/recorder.js';
+    loadingRec.addEventListener('load', function () { recorder(recording); });
+    loadingRec.addEventListener('error', function () { loadingRec = null; warn('site_connect: no co-browse recorder'); });
+    (d.head || d.documentElement).appendChild(loadingRec);
+  }
+
+  function recorder(p) { // start it for co-browse p, or stop it (p = null)
+    var r = w.site_connect_recorder;
+    recording = p;
+    if (!r) return;
+    if (p) r.start({ publish: api.publish, subscribe: api.subscribe, unsubscribe: api.unsubscribe, gatewayOrigin: ORIGIN }, p);
+    else r.stop('stop');
+  }
+
   // ---- the frame ----
+  var KEPT = 'site_connect.kept.'; // + site key: the frame's state, in this page's sessionStorage (first-party)
+  function kept() {
+    try { var k = parse(w.sessionStorage.getItem(KEPT + want)); } catch (x) { /* storage off */ }
+    return k && typeof k === 'object' ? k : {};
+  }
+
   function post(m) {
     m.sc = 1;
     if (port) port.postMessage(m); else queue.push(m);
@@ -214,6 +245,11 @@
         try { api.publish(m.topic, m.payload); } catch (x) { warn(x.message); }
         break;
       case 'warn': warn('site_connect: ' + m.message); break;
+      case 'keep': // the frame's modules keep a little state across the pages of the site (this tab only)
+        var k = kept();
+        if (m.value == null) delete k[m.key]; else k[m.key] = m.value;
+        try { w.sessionStorage.setItem(KEPT + want, json(k)); } catch (x) { /* storage off: this page only */ }
+        break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);
         attr('data-state-widget-groupname', m.group);
@@ -228,7 +264,8 @@
     pending = ch.port1;
     pending.addEventListener('message', onFrame);
     pending.start();
-    frame.contentWindow.postMessage({ sc: 1, type: 'connect' }, ORIGIN, [ch.port2]); // exact origin, never '*'
+    // Exact origin, never '*'; `kept`: what the frame asked this page to keep (scFrame.keep).
+    frame.contentWindow.postMessage({ sc: 1, type: 'connect', kept: kept() }, ORIGIN, [ch.port2]);
     clearT(timer);
     timer = setT(function () { local(HOST + 'error', { reason: 'frame-unavailable' }); }, 10000);
   }
@@ -330,7 +367,11 @@
       local(topic, msg, retain); // delivered here once; the server does not echo it (no local)
       if (L[0] !== '~') post({ type: 'pub', topic: topic, payload: data, retain: retain });
     },
-    stop_session: function () { post({ type: 'stop_session' }); },
+    stop_session: function () { // ends a co-browse (or a pending consent): nothing more is recorded
+      recorder(null);
+      api.publish('~pagesession/cobrowsing/end', { reason: 'visitor' });
+      post({ type: 'stop_session' });
+    },
     start: start,
     setup: start
   };

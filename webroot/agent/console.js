@@ -14,9 +14,12 @@
   let bridge = null;
   let timers = [];
   let ended = true; // no login, or it has ended (logout, 401, unauthorized)
+  let cobrowse = null; // the co-browse box (scCobrowse.mount)
   const buttons = new Map(); // "site/id" -> {site, id, name, available, enabled, pending, li, input, state}
   const fed = new Set(); // sites whose chat-button state arrives over the bridge
   const pages = new Map(); // handle -> {tr, cells}
+  let chat = null; // the chat inbox (webroot/agent/chat.js), once /me is known
+  let admin = null; // the admin view (webroot/agent/admin.js), for admins
 
   // ---- small DOM helpers (text only) ----
   function el(tag, attrs, ...children) {
@@ -146,6 +149,7 @@
     if (agent) showAgent(agent);
     loadMe();
     connect();
+    mountCobrowse();
     loadSessions();
     every(SESSIONS_MS, loadSessions);
     every(BUTTONS_MS, pollButtons);
@@ -158,6 +162,8 @@
     ended = true;
     timers.forEach(clearInterval);
     timers = [];
+    if (cobrowse) { cobrowse.forget(); cobrowse.destroy(); }
+    cobrowse = null;
     if (bridge) bridge.close();
     bridge = null;
     token = null;
@@ -168,10 +174,11 @@
     pages.clear();
     $('my-buttons').replaceChildren();
     $('sessions-body').replaceChildren();
-    $('agents-body').replaceChildren();
+    if (chat) chat.destroy();
+    if (admin) admin.destroy();
+    chat = admin = null;
     $('admin-panel').hidden = true;
-    ['buttons-error', 'sessions-error', 'sessions-result', 'cobrowse-result', 'agents-error', 'agent-form-result']
-      .forEach((id) => show($(id)));
+    ['buttons-error', 'sessions-error', 'sessions-result', 'cobrowse-result'].forEach((id) => show($(id)));
     if ($('invite-dialog').open) $('invite-dialog').close();
     conn('offline', {});
     showLogin(notice);
@@ -180,11 +187,30 @@
   function showAgent(a) {
     $('agent-name').textContent = a.name || a.login || '';
     $('agent-roles').textContent = (a.roles || []).length ? '(' + a.roles.join(', ') + ')' : '';
-    const admin = (a.roles || []).indexOf('admin') >= 0;
-    const panel = $('admin-panel');
-    const shown = !panel.hidden;
-    panel.hidden = !admin;
-    if (admin && !shown) loadAgents();
+    const isAdmin = (a.roles || []).indexOf('admin') >= 0;
+    $('admin-panel').hidden = !isAdmin;
+    if (isAdmin && !admin && token) {
+      admin = w.scAdmin.mount($('admin-body'), { token: token, onUnauthorized: expired });
+    } else if (!isAdmin && admin) {
+      admin.destroy();
+      admin = null;
+    }
+  }
+
+  function expired() { end('Your session has ended. Please log in again.'); }
+
+  /** The chat inbox needs to know who we are and which buttons we serve (GET /me). */
+  function mountChat() {
+    if (chat || !me || !token) return;
+    chat = w.scChat.mount($('chat-inbox'), {
+      token: token,
+      me: me,
+      bridge: { // the queue and the lines come over the bridge; agents send through REST
+        subscribe: (filter, fn) => bridge && bridge.subscribe('chat:' + filter, filter, (p, info) => fn(p, info.topic, info)),
+        publish: (topic, payload) => bridge && bridge.publish(topic, payload),
+      },
+      onUnauthorized: expired,
+    });
   }
 
   // ---- the bridge ----
@@ -258,6 +284,7 @@
     me = r;
     showAgent(me);
     renderButtons(me.buttons || []);
+    mountChat();
     if (bridge && bridge.live) subscribeButtons([]); // buttons /me knows that agent-session did not name
   }
 
@@ -428,69 +455,23 @@
     }
   });
 
-  // ---- co-browse (the endpoint comes with the co-browse issue: show whatever the server answers) ----
-  $('cobrowse-form').addEventListener('submit', async function (e) {
-    e.preventDefault();
-    const submit = $('cobrowse-submit');
-    if (submit.disabled) return;
-    const code = $('cobrowse-code').value.replace(/\s+/g, '');
-    submit.disabled = true;
-    show($('cobrowse-result'), 'Asking the gateway…', 'pending');
-    try {
-      const r = await api('POST', '/cobrowse', { code: code });
-      show($('cobrowse-result'), 'Accepted' + (r ? ': ' + JSON.stringify(r) : '.'), 'ok');
-    } catch (x) {
-      if (token) show($('cobrowse-result'), describe(x), 'error');
-    } finally {
-      submit.disabled = false;
-    }
-  });
-
-  // ---- admin: agents ----
-  async function loadAgents() {
-    const t = token;
-    let list;
-    try {
-      list = await api('GET', '/agents');
-    } catch (e) {
-      if (t === token) show($('agents-error'), describe(e));
-      return;
-    }
-    if (t !== token) return;
-    show($('agents-error'));
-    $('agents-body').replaceChildren(...(list || []).map((a) => el('tr', { 'data-testid': 'agent', 'data-login': a.login },
-      el('td', { text: a.login }), el('td', { text: a.name }), el('td', { text: (a.roles || []).join(', ') }),
-      el('td', { text: (a.buttons || []).join(', ') }), el('td', { text: a.maxChats == null ? '' : a.maxChats }))));
+  // ---- co-browse: the code form, its state and the live mirror (webroot/agent/cobrowse.js) ----
+  function mountCobrowse() {
+    let n = 0;
+    cobrowse = w.scCobrowse.mount($('cobrowse-panel'), {
+      token: () => token,
+      view: $('cobrowse-view'),
+      bridge: {
+        subscribe(filter, fn, onAck) {
+          const id = 'cobrowse:' + ++n;
+          bridge.subscribe(id, filter, (payload, info) => fn(payload, info.topic), onAck);
+          return id;
+        },
+        unsubscribe(id) { if (bridge) bridge.unsubscribe(id); },
+        publish(topic, payload) { if (bridge) bridge.publish(topic, payload); },
+      },
+    });
   }
-
-  $('agent-form').addEventListener('submit', async function (e) {
-    e.preventDefault();
-    const form = e.currentTarget;
-    const submit = $('agent-submit');
-    if (submit.disabled) return;
-    const body = {
-      login: $('agent-login').value.trim(),
-      name: $('agent-fullname').value.trim(),
-      password: $('agent-password').value,
-      roles: Array.from(form.querySelectorAll('input[name="roles"]:checked'), (c) => c.value),
-      buttons: $('agent-buttons').value.split(',').map((s) => s.trim()).filter(Boolean),
-    };
-    const max = $('agent-maxchats').value.trim();
-    if (max) body.maxChats = Number(max);
-    submit.disabled = true;
-    show($('agent-form-result'));
-    try {
-      const a = await api('POST', '/agents', body);
-      form.reset();
-      show($('agent-form-result'), 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
-      loadAgents();
-      $('agent-login').focus();
-    } catch (x) {
-      if (token) show($('agent-form-result'), describe(x), 'error');
-    } finally {
-      submit.disabled = false;
-    }
-  });
 
   // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----
   try { token = sessionStorage.getItem(TOKEN_KEY); } catch (x) { token = null; }

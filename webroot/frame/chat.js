@@ -1,5 +1,6 @@
 /*! SiteConnect frame: the visitor's chat (docs/PROTOCOL.md "Chat"), built on window.scFrame from frame.js.
- * No line is lost: each has a random cid and stays in sessionStorage until the gateway acknowledges it with its
+ * No line is lost: each has a random cid and is kept (scFrame.keep: the host page's sessionStorage, as the frame's
+ * own storage is third-party and often denied) until the gateway acknowledges it with its
  * seq; after every (re)connect the frame asks for everything after the last seq it shows and resends what is
  * unacknowledged (the gateway drops a cid it already stored). Lines are shown by seq, never twice. Text only. */
 (function (w, d) {
@@ -8,16 +9,17 @@
   if (!F) return;
   var T = '~pagesession/chat/';
   var MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
-  var KEY = 'siteconnect.chat.' + F.site;
   var QUIET_MS = 3000; // typing:false after this long without a keystroke
   var REPEAT_MS = 2500; // typing:true at most this often
   var THEIRS_MS = 15000; // the agent's indicator fades if no update comes
   var enc = new TextEncoder();
 
-  var kept = load(); // {chat_id, token, button_id, pending: [{cid, text}], closed}: this tab, this site
+  var kept = { pending: [] }; // {chat_id, token, button_id, pending: [{cid, text}], closed}: this tab, this site
+  var loaded = false; // kept is read once the host connected (before the first onLive)
+  var restoring = false; // this page took over a chat from an earlier page of the site
   var state = 'none'; // none | proactive | requested | waiting | active | ended | unavailable | left
-  var chatId = kept.chat_id || null;
-  var button = kept.button_id || null;
+  var chatId = null;
+  var button = null;
   var agent = '';
   var seqs = new Map(); // seq -> <li>, every line shown
   var lastSeq = 0; // every seq up to this one is shown
@@ -30,16 +32,20 @@
   var unread = 0;
   var lastState = null; // JSON of the last chat/state
 
-  function load() {
-    var k = null;
-    try { k = JSON.parse(sessionStorage.getItem(KEY)); } catch (x) { k = null; }
-    if (!k || typeof k !== 'object') k = {};
-    if (!Array.isArray(k.pending)) k.pending = [];
-    return k;
+  function load() { // what an earlier page of the site kept (it comes through the host page: check every field)
+    var k = F.kept('chat');
+    k = k && typeof k === 'object' ? k : {};
+    var p = Array.isArray(k.pending) ? k.pending.filter(function (x) {
+      return x && typeof x.cid === 'string' && typeof x.text === 'string';
+    }) : [];
+    kept = { pending: p.map(function (x) { return { cid: x.cid, text: x.text }; }) };
+    ['chat_id', 'token', 'button_id', 'closed', 'display'].forEach(function (f) { if (typeof k[f] === 'string') kept[f] = k[f]; });
+    chatId = kept.chat_id || null;
+    button = kept.button_id || null;
+    restoring = !!chatId;
+    loaded = true;
   }
-  function save() {
-    try { sessionStorage.setItem(KEY, JSON.stringify(kept)); } catch (x) { /* private mode: this page only */ }
-  }
+  function save() { F.keep('chat', kept); }
 
   // ---- the DOM (text only: textContent, never innerHTML) ----
   function el(tag, attrs, kids) {
@@ -151,8 +157,14 @@
     barTitle.textContent = unread && state === 'active' ? t + ' (' + unread + ' new)' : t;
   }
   new MutationObserver(function () {
-    if (F.display() === 'shown' && unread) { unread = 0; bar(); }
+    var now = F.display();
+    if (now === 'shown' && unread) { unread = 0; bar(); }
+    if (chatting() && kept.display !== now) { // the next page of the site shows the chat the same way
+      kept.display = now;
+      save();
+    }
   }).observe(d.body, { attributes: true, attributeFilter: ['data-display'] });
+  function chatting() { return state === 'waiting' || state === 'active' || state === 'ended'; }
 
   // ---- lines ----
   function time(at) {
@@ -267,6 +279,7 @@
   function newChat(id) {
     chatId = id;
     kept.chat_id = id;
+    agent = '';
     seqs.clear();
     lastSeq = 0;
     log.textContent = '';
@@ -349,6 +362,12 @@
       return;
     }
     apply(h);
+    if (restoring) { // the first page of the site since the chat began: show it as the visitor left it
+      restoring = false;
+      if (F.display() === 'hidden' && kept.display !== 'hidden') {
+        if (kept.display === 'minimised') F.minimize(); else F.show();
+      }
+    }
     (Array.isArray(h.messages) ? h.messages : []).forEach(render);
     if (h.state === 'active') resend();
   }
@@ -499,6 +518,7 @@
 
   // ---- the gateway ----
   F.subscribe(T + '#', function (p, topic, info) {
+    if (!loaded) load();
     switch (topic.slice(T.length)) {
       case 'state': onState(p, info); break;
       case 'message': render(p); break;
@@ -517,6 +537,7 @@
   });
   F.subscribe('~pagesession/proactive/trigger', onProactive);
   F.onLive(function () {
+    if (!loaded) load();
     if (chatId || kept.pending.length) sync(); // the history answer resends what is unacknowledged
   });
 

@@ -39,6 +39,7 @@
 
   var lives = []; // scFrame.onLive callbacks
   var widget = null; // the last scFrame.widget() state, told again to a new port
+  var kept = {}; // scFrame.keep(): kept by the host page (the frame's own storage is third-party, often denied)
   var display = 'hidden';
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
@@ -75,6 +76,9 @@
     }
     if (port) port.close();
     port = e.ports[0];
+    kept = e.data.kept && typeof e.data.kept === 'object' ? e.data.kept : {};
+    // An earlier page of the site in this tab had a session: resume it (the gateway keeps it a while after `bye`).
+    if (!token && typeof kept.resume === 'string') token = kept.resume;
     port.addEventListener('message', fromHost);
     port.start();
     toHost({ type: 'hello' });
@@ -117,7 +121,8 @@
         d.body.setAttribute('data-display', m.state);
         break;
       case 'stop_session':
-        // Co-browse is not built yet: nothing to stop; the co-browse issue hooks in here.
+        // site_connect.stop_session(): the page itself publishes ~pagesession/cobrowsing/end and stops its
+        // recorder; the gateway's ~pagesession/cobrowsing/stop then updates consent.js.
         break;
     }
   }
@@ -219,6 +224,7 @@
     switch (b.op) {
       case 'session':
         live = true;
+        if (b.resume !== token) w.scFrame.keep('resume', b.resume); // the next page of the site resumes it
         token = b.resume;
         attempt = busy = 0;
         // A resumed session has no server-side subscriptions left: send them all again, then what is unacked.
@@ -312,7 +318,7 @@
     }
   }
 
-  w.addEventListener('pagehide', function () { // the host page is leaving: end the session now
+  w.addEventListener('pagehide', function () { // the host page is leaving: the session ends unless the next page resumes it
     if (live) raw({ type: 'send', address: inbound, body: { op: 'bye' } });
     token = null;
     halted = true;
@@ -353,6 +359,16 @@
     },
     /** fn() after every (re)connect, once the session is live again. */
     onLive: function (fn) { lives.push(fn); },
+    /**
+     * A little state that outlives this page: the host page keeps it in its sessionStorage (this tab, this site)
+     * and hands it over when it connects, so kept(name) is known before the first onLive. keep(name, null) drops it.
+     * It comes from the host page: check it like any input.
+     */
+    keep: function (name, value) {
+      if (value == null) delete kept[name]; else kept[name] = value;
+      toHost({ type: 'keep', key: name, value: value == null ? null : value });
+    },
+    kept: function (name) { return kept[name]; },
     /** A section of the widget body for a module: <section id="sc-panel-NAME" class="sc-panel" hidden>. */
     panel: function (name) {
       var el = $('sc-panel-' + name);

@@ -1,0 +1,324 @@
+/*! SiteConnect agent console: the admin view (docs/REST.md; README "Operations").
+ * window.scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
+ * Live figures (GET /api/v1/admin/stats every 2 s), the audit log with filters (GET /api/v1/audit) and agent
+ * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
+(function (w, d) {
+  'use strict';
+  const STATS_MS = 2000;
+  const AUDIT_MS = 5000;
+  const STATS = [
+    ['pages', 'Pages connected'], ['agents', 'Agents connected'], ['chatsWaiting', 'Chats waiting'],
+    ['chatsActive', 'Chats active'], ['cobrowseSessions', 'Co-browse sessions'],
+  ];
+  // The audited actions (README "Audit log"); others the gateway reports are added as they show up.
+  const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
+    'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
+    'agent-updated', 'agent-deleted'];
+
+  function el(tag, attrs, ...kids) {
+    const e = d.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of kids) if (c != null) e.append(c);
+    return e;
+  }
+  function show(node, text, kind) {
+    node.textContent = text || '';
+    node.hidden = !text;
+    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
+  }
+  function when(ms) {
+    const t = new Date(ms);
+    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
+  }
+  const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+  const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+  const seg = encodeURIComponent;
+
+  function mount(container, opts) {
+    const token = opts.token;
+    const timers = [];
+    let alive = true;
+
+    async function api(method, path, body) {
+      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let r;
+      try {
+        r = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit', cache: 'no-store' });
+      } catch (x) {
+        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
+      }
+      const text = await r.text();
+      let data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
+      if (r.ok) return data;
+      const err = (data && data.error) || {};
+      if (r.status === 401 && alive && opts.onUnauthorized) opts.onUnauthorized();
+      throw Object.assign(new Error(cap(err.message) || 'The gateway answered ' + r.status + '.'), { status: r.status });
+    }
+
+    // ---- live figures ----
+    const figures = new Map();
+    const statsList = el('dl', { class: 'sca-stats', 'data-testid': 'admin-stats' }, ...STATS.map(function ([key, label]) {
+      const dd = el('dd', { 'data-testid': 'stat-' + key, text: '–' });
+      figures.set(key, dd);
+      return el('div', { class: 'sca-stat', 'data-stat': key }, el('dt', { text: label }), dd);
+    }));
+    const statsNote = el('p', { class: 'muted small', 'data-testid': 'stats-updated', 'aria-live': 'off' });
+    const statsError = el('p', { class: 'error', role: 'alert', 'data-testid': 'stats-error', hidden: true });
+
+    async function loadStats() {
+      try {
+        const s = await api('GET', '/admin/stats');
+        if (!alive) return;
+        figures.forEach((dd, key) => { dd.textContent = typeof s[key] === 'number' ? String(s[key]) : '–'; });
+        statsNote.textContent = 'Updated ' + new Date().toLocaleTimeString();
+        show(statsError);
+      } catch (e) {
+        if (alive) show(statsError, e.message);
+      }
+    }
+
+    // ---- audit log ----
+    const action = el('select', { id: 'audit-action', name: 'action', 'data-testid': 'audit-action' },
+      el('option', { value: '', text: 'Any action' }), ...ACTIONS.map((a) => el('option', { value: a, text: a })));
+    const actor = el('input', { id: 'audit-actor', name: 'actor', autocomplete: 'off', spellcheck: 'false',
+      'data-testid': 'audit-actor' });
+    const since = el('input', { id: 'audit-since', name: 'since', type: 'datetime-local', step: '1', 'data-testid': 'audit-since' });
+    const auditForm = el('form', { class: 'sca-filters', 'data-testid': 'audit-filters' },
+      el('label', { for: 'audit-action', text: 'Action' }), action,
+      el('label', { for: 'audit-actor', text: 'Actor' }), actor,
+      el('label', { for: 'audit-since', text: 'Since' }), since,
+      el('button', { type: 'submit', class: 'small', 'data-testid': 'audit-apply', text: 'Apply' }));
+    const auditBody = el('tbody', { 'data-testid': 'audit-body' });
+    const auditEmpty = el('p', { class: 'muted small', 'data-testid': 'audit-empty', text: 'No entries.', hidden: true });
+    const auditError = el('p', { class: 'error', role: 'alert', 'data-testid': 'audit-error', hidden: true });
+    let auditSeq = 0;
+
+    function auditQuery() {
+      const q = new URLSearchParams();
+      if (action.value) q.set('action', action.value);
+      if (actor.value.trim()) q.set('actor', actor.value.trim());
+      if (since.value) {
+        const t = new Date(since.value).getTime();
+        if (!isNaN(t)) q.set('since', String(t));
+      }
+      q.set('limit', '200');
+      return q.toString();
+    }
+    async function loadAudit() {
+      const mine = ++auditSeq;
+      const query = auditQuery();
+      auditBody.closest('table').setAttribute('aria-busy', 'true');
+      try {
+        const entries = await api('GET', '/audit?' + query);
+        if (!alive || mine !== auditSeq) return;
+        show(auditError);
+        auditBody.replaceChildren(...(entries || []).map((a) => el('tr', { 'data-testid': 'audit-entry', 'data-action': a.action,
+          'data-actor': a.actor == null ? '' : a.actor },
+        el('td', { text: when(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }),
+        el('td', { text: a.target }), el('td', { text: a.detail }), el('td', { text: a.address }))));
+        auditEmpty.hidden = (entries || []).length > 0;
+        (entries || []).forEach(function (a) { // an action this page does not know yet becomes a filter too
+          if (a.action && !Array.from(action.options).some((o) => o.value === a.action)) {
+            action.append(el('option', { value: a.action, text: a.action }));
+          }
+        });
+      } catch (e) {
+        if (alive && mine === auditSeq) show(auditError, e.message);
+      } finally {
+        if (mine === auditSeq) auditBody.closest('table').removeAttribute('aria-busy');
+      }
+    }
+    auditForm.addEventListener('submit', function (e) {
+      e.preventDefault();
+      loadAudit();
+    });
+    action.addEventListener('change', loadAudit);
+
+    // ---- agents ----
+    const agentsBody = el('tbody', { id: 'agents-body' });
+    const agentsError = el('p', { id: 'agents-error', class: 'error', role: 'alert', 'data-testid': 'agents-error', hidden: true });
+    const agentsResult = el('p', { class: 'result', role: 'status', 'data-testid': 'agents-result', hidden: true });
+
+    function roleBoxes(prefix, roles) {
+      return el('fieldset', {}, el('legend', { text: 'Roles' }), ...['agent', 'admin'].map((r) =>
+        el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'roles', value: r, id: prefix + '-role-' + r,
+          checked: roles.indexOf(r) >= 0 }), ' ' + r)));
+    }
+    const addForm = el('form', { id: 'agent-form', class: 'stack', 'data-testid': 'agent-form' },
+      el('h3', { text: 'Add an agent' }),
+      el('label', { for: 'agent-login', text: 'Login' }),
+      el('input', { id: 'agent-login', name: 'login', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }),
+      el('label', { for: 'agent-fullname', text: 'Name' }),
+      el('input', { id: 'agent-fullname', name: 'name', required: true, autocomplete: 'off' }),
+      el('label', { for: 'agent-password' }, 'Password ', el('span', { class: 'muted small', text: '(at least 10 characters)' })),
+      el('input', { id: 'agent-password', name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' }),
+      roleBoxes('agent', ['agent']),
+      el('label', { for: 'agent-buttons' }, 'Buttons ', el('span', { class: 'muted small', text: '(comma-separated site/button)' })),
+      el('input', { id: 'agent-buttons', name: 'buttons', placeholder: 'acme/sales, acme/support', autocomplete: 'off', spellcheck: 'false' }),
+      el('label', { for: 'agent-maxchats' }, 'Max concurrent chats ', el('span', { class: 'muted small', text: '(empty: default)' })),
+      el('input', { id: 'agent-maxchats', name: 'maxChats', type: 'number', min: 1, max: 100, step: 1 }),
+      el('p', { id: 'agent-form-result', class: 'result', role: 'status', 'data-testid': 'agent-form-result', hidden: true }),
+      el('button', { id: 'agent-submit', type: 'submit', class: 'primary', 'data-testid': 'agent-submit', text: 'Add agent' }));
+
+    function fields(form) {
+      const v = (n) => form.elements[n].value;
+      const body = {
+        name: v('name').trim(),
+        roles: Array.from(form.querySelectorAll('input[name="roles"]:checked'), (c) => c.value),
+        buttons: list(v('buttons')),
+      };
+      if (v('password')) body.password = v('password');
+      if (v('maxChats').trim()) body.maxChats = Number(v('maxChats'));
+      return body;
+    }
+
+    addForm.addEventListener('submit', async function (e) {
+      e.preventDefault();
+      const submit = addForm.querySelector('#agent-submit');
+      const result = addForm.querySelector('#agent-form-result');
+      if (submit.disabled) return;
+      const body = Object.assign({ login: addForm.elements.login.value.trim() }, fields(addForm));
+      submit.disabled = true;
+      show(result);
+      try {
+        const a = await api('POST', '/agents', body);
+        addForm.reset();
+        show(result, 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
+        loadAgents();
+        addForm.elements.login.focus();
+      } catch (x) {
+        show(result, x.message, 'error');
+      } finally {
+        submit.disabled = false;
+      }
+    });
+
+    async function loadAgents() {
+      let agents;
+      try {
+        agents = await api('GET', '/agents');
+      } catch (e) {
+        if (alive) show(agentsError, e.message);
+        return;
+      }
+      if (!alive) return;
+      show(agentsError);
+      agentsBody.replaceChildren(...(agents || []).map(agentRow));
+    }
+
+    function agentRow(a) {
+      const edit = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-edit', text: 'Edit' });
+      const del = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-delete', text: 'Delete' });
+      const tr = el('tr', { 'data-testid': 'agent', 'data-login': a.login },
+        el('td', { text: a.login }), el('td', { text: a.name }), el('td', { text: (a.roles || []).join(', ') }),
+        el('td', { text: (a.buttons || []).join(', ') }), el('td', { text: a.maxChats == null ? '' : a.maxChats }),
+        el('td', { class: 'sca-actions' }, edit, del));
+      edit.addEventListener('click', () => editRow(tr, a));
+      let armed = 0;
+      del.addEventListener('click', async function () {
+        if (!armed) { // two steps: the first click asks
+          del.textContent = 'Really delete?';
+          del.setAttribute('data-armed', '');
+          armed = setTimeout(() => { armed = 0; del.textContent = 'Delete'; del.removeAttribute('data-armed'); }, 5000);
+          return;
+        }
+        clearTimeout(armed);
+        del.disabled = true;
+        try {
+          await api('DELETE', '/agents/' + seg(a.login));
+          show(agentsResult, 'Agent ' + a.login + ' deleted.', 'ok');
+          loadAgents();
+        } catch (e) {
+          show(agentsResult, e.message, 'error');
+          del.disabled = false;
+        }
+      });
+      return tr;
+    }
+
+    function editRow(tr, a) {
+      const next = tr.nextElementSibling;
+      if (next && next.getAttribute('data-testid') === 'agent-edit-row') { next.remove(); return; }
+      const p = 'edit-' + a.login.replace(/[^A-Za-z0-9_-]/g, '_');
+      const result = el('p', { class: 'result', role: 'status', 'data-testid': 'agent-edit-result', hidden: true });
+      const cancel = el('button', { type: 'button', class: 'small', text: 'Cancel' });
+      const form = el('form', { class: 'sca-edit', 'data-testid': 'agent-edit-form', 'data-login': a.login },
+        el('label', { for: p + '-name', text: 'Name' }), el('input', { id: p + '-name', name: 'name', value: a.name || '', required: true }),
+        el('label', { for: p + '-password' }, 'New password ', el('span', { class: 'muted small', text: '(empty: unchanged)' })),
+        el('input', { id: p + '-password', name: 'password', type: 'password', minlength: 10, autocomplete: 'new-password' }),
+        roleBoxes(p, a.roles || []),
+        el('label', { for: p + '-buttons', text: 'Buttons (site/button, comma-separated)' }),
+        el('input', { id: p + '-buttons', name: 'buttons', value: (a.buttons || []).join(', '), spellcheck: 'false' }),
+        el('label', { for: p + '-maxchats', text: 'Max concurrent chats' }),
+        el('input', { id: p + '-maxchats', name: 'maxChats', type: 'number', min: 1, max: 100, step: 1,
+          value: a.maxChats == null ? '' : a.maxChats }),
+        result,
+        el('div', { class: 'row end' }, cancel,
+          el('button', { type: 'submit', class: 'primary small', 'data-testid': 'agent-save', text: 'Save' })));
+      const row = el('tr', { 'data-testid': 'agent-edit-row' }, el('td', { colspan: 6 }, form));
+      tr.after(row);
+      cancel.addEventListener('click', () => row.remove());
+      form.addEventListener('submit', async function (e) {
+        e.preventDefault();
+        const save = form.querySelector('[data-testid="agent-save"]');
+        save.disabled = true;
+        show(result);
+        try {
+          await api('PUT', '/agents/' + seg(a.login), fields(form));
+          show(agentsResult, 'Agent ' + a.login + ' saved.', 'ok');
+          loadAgents();
+        } catch (x) {
+          show(result, x.message, 'error');
+          save.disabled = false;
+        }
+      });
+      form.elements.name.focus();
+    }
+
+    container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' },
+      el('section', { class: 'sca-section', 'aria-labelledby': 'sca-live' },
+        el('h3', { id: 'sca-live', text: 'Live' }), statsList, statsNote, statsError),
+      el('section', { class: 'sca-section', 'aria-labelledby': 'sca-audit' },
+        el('h3', { id: 'sca-audit', text: 'Audit log' }), auditForm, auditError,
+        el('div', { class: 'sca-scroll' }, el('table', { class: 'table', 'data-testid': 'audit' },
+          el('thead', {}, el('tr', {}, ...['When', 'Actor', 'Action', 'Target', 'Detail', 'Address']
+            .map((h) => el('th', { scope: 'col', text: h })))), auditBody)),
+        auditEmpty),
+      el('section', { class: 'sca-section', 'aria-labelledby': 'sca-agents' },
+        el('h3', { id: 'sca-agents', text: 'Agents' }),
+        el('div', { class: 'admin-grid' },
+          el('div', {},
+            el('table', { id: 'agents', class: 'table', 'data-testid': 'agents' },
+              el('thead', {}, el('tr', {}, ...['Login', 'Name', 'Roles', 'Buttons', 'Max chats']
+                .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Actions' })))),
+              agentsBody),
+            agentsError, agentsResult),
+          addForm))));
+
+    loadStats();
+    loadAudit();
+    loadAgents();
+    timers.push(setInterval(loadStats, STATS_MS));
+    timers.push(setInterval(function () { if (!d.hidden) loadAudit(); }, AUDIT_MS));
+
+    return {
+      refresh() { loadStats(); loadAudit(); loadAgents(); },
+      destroy() {
+        alive = false;
+        timers.forEach(clearInterval);
+        container.replaceChildren();
+      },
+    };
+  }
+
+  w.scAdmin = { mount: mount };
+})(window, document);

@@ -1,0 +1,508 @@
+/*! SiteConnect agent console: the chat inbox (docs/PROTOCOL.md "Chat", docs/REST.md).
+ * window.scChat.mount(container, {token, me, bridge, onUnauthorized?}) → {destroy()}
+ *   bridge: {subscribe(filter, fn(payload, topic, info)), publish(topic, payload), onLive?(fn)}
+ * The waiting queue and every line come over the bridge ($agents/<site>/chat_queue, …/chats/<id>/…); REST
+ * accepts, sends (a cid per line, resent until stored), reads transcripts and left messages, and fills any gap
+ * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
+(function (w, d) {
+  'use strict';
+  const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
+  const QUIET_MS = 3000; // typing:false after this long without a keystroke
+  const REPEAT_MS = 2500; // typing:true at most this often
+  const THEIRS_MS = 15000; // the visitor's indicator fades if no update comes
+  const LEFT_MS = 30000; // left messages have no topic: poll
+  const enc = new TextEncoder();
+
+  function el(tag, attrs, ...kids) {
+    const e = d.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of kids) if (c != null) e.append(c); // strings become text nodes
+    return e;
+  }
+  function show(node, text, kind) {
+    node.textContent = text || '';
+    node.hidden = !text;
+    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
+  }
+  function time(ms) {
+    const t = new Date(ms);
+    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  function when(ms) {
+    const t = new Date(ms);
+    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  }
+  function cid() {
+    const b = new Uint8Array(12);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  }
+  const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+  const seg = encodeURIComponent;
+
+  function mount(container, opts) {
+    const token = opts.token;
+    const bridge = opts.bridge;
+    const me = opts.me || {};
+    const login = me.login;
+    const mine = new Set((me.buttons || []).map((b) => (typeof b === 'string' ? b : b.site + '/' + b.id)));
+    const sites = new Set(Array.from(mine, (k) => k.split('/')[0]));
+    const names = new Map((me.buttons || []).filter((b) => b && typeof b === 'object')
+      .map((b) => [b.site + '/' + b.id, b.name || b.id]));
+    const queues = new Map(); // site -> [{id, button, createdAt}] (mine only)
+    const chats = new Map(); // id -> open chat (accepted by me)
+    const timers = [];
+    let current = null;
+    let alive = true;
+
+    // ---- REST ----
+    async function api(method, path, body) {
+      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let r;
+      try {
+        r = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit', cache: 'no-store' });
+      } catch (x) {
+        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
+      }
+      const text = await r.text();
+      let data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
+      if (r.ok) return data;
+      const err = (data && data.error) || {};
+      if (r.status === 401 && alive && opts.onUnauthorized) opts.onUnauthorized();
+      throw Object.assign(new Error(cap(err.message) || 'The gateway answered ' + r.status + '.'),
+        { status: r.status, code: err.code });
+    }
+
+    // ---- the skeleton ----
+    const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });
+    const queueCount = el('span', { class: 'badge', 'data-testid': 'queue-count', text: '0' });
+    const queueEmpty = el('p', { class: 'muted small', text: 'Nobody is waiting.' });
+    const queueError = el('p', { class: 'error', role: 'alert', 'data-testid': 'queue-error', hidden: true });
+    const tabs = el('div', { class: 'scc-tabs', role: 'tablist', 'aria-label': 'My chats', 'data-testid': 'chat-tabs' });
+    const panes = el('div', { class: 'scc-panes' });
+    const openEmpty = el('p', { class: 'muted small', text: 'Accept a waiting visitor to start a chat.' });
+    const pastBody = el('tbody', { 'data-testid': 'past-chats' });
+    const pastError = el('p', { class: 'error', role: 'alert', hidden: true });
+    const transcriptTitle = el('h4', { 'data-testid': 'transcript-title' });
+    const transcriptLog = el('ol', { class: 'scc-log', 'data-testid': 'transcript-log' });
+    const transcript = el('div', { class: 'scc-transcript', 'data-testid': 'transcript', hidden: true },
+      transcriptTitle, transcriptLog);
+    const leftList = el('ul', { class: 'scc-left', 'data-testid': 'left-messages' });
+    const leftCount = el('span', { class: 'badge', 'data-testid': 'left-count', text: '0' });
+    const leftError = el('p', { class: 'error', role: 'alert', hidden: true });
+    const refreshPast = el('button', { type: 'button', class: 'small', text: 'Refresh' });
+    const refreshLeft = el('button', { type: 'button', class: 'small', text: 'Refresh' });
+    const past = el('details', { class: 'scc-section', 'data-testid': 'chat-history' },
+      el('summary', {}, 'Past chats'),
+      el('div', { class: 'row end' }, refreshPast), pastError,
+      el('table', { class: 'table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Started' }), el('th', { scope: 'col', text: 'Button' }),
+          el('th', { scope: 'col', text: 'Agent' }), el('th', { scope: 'col', text: 'State' }),
+          el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Transcript' })))),
+        pastBody),
+      transcript);
+    const left = el('details', { class: 'scc-section', 'data-testid': 'left-panel' },
+      el('summary', {}, 'Left messages ', leftCount), el('div', { class: 'row end' }, refreshLeft), leftError, leftList);
+    const root = el('div', { class: 'scc', 'data-testid': 'chat-module' },
+      el('section', { class: 'scc-section', 'aria-label': 'Waiting visitors' },
+        el('h3', {}, 'Waiting ', queueCount), queueList, queueEmpty, queueError),
+      el('section', { class: 'scc-section', 'aria-label': 'My chats' }, el('h3', {}, 'My chats'), tabs, panes, openEmpty),
+      past, left);
+    container.replaceChildren(root);
+
+    // ---- the queue ----
+    function renderQueue() {
+      const all = [];
+      queues.forEach((list, site) => list.forEach((q) => all.push({ site: site, id: q.id, button: q.button, createdAt: q.createdAt })));
+      all.sort((a, b) => a.createdAt - b.createdAt); // oldest first
+      const keep = new Map(Array.from(queueList.children, (li) => [li.getAttribute('data-chat'), li]));
+      queueList.replaceChildren(...all.map(function (q) {
+        let li = keep.get(q.id);
+        if (!li) {
+          const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: 'Accept' });
+          li = el('li', { 'data-testid': 'queued-chat', 'data-chat': q.id },
+            el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button }),
+            el('span', { class: 'muted small', 'data-created': q.createdAt }), accept);
+          accept.addEventListener('click', () => acceptChat(q.id, accept));
+        }
+        return li;
+      }));
+      ageQueue();
+      queueCount.textContent = String(all.length);
+      queueEmpty.hidden = all.length > 0;
+    }
+    function ageQueue() {
+      queueList.querySelectorAll('[data-created]').forEach(function (s) {
+        const sec = Math.max(0, Math.round((Date.now() - Number(s.getAttribute('data-created'))) / 1000));
+        s.textContent = 'waiting ' + (sec < 60 ? sec + ' s' : Math.floor(sec / 60) + ' min');
+      });
+    }
+
+    async function acceptChat(id, button) {
+      button.disabled = true;
+      show(queueError);
+      try {
+        const chat = await api('POST', '/chats/' + seg(id) + '/accept');
+        select(open(chat).id);
+        catchUp(chats.get(chat.id));
+      } catch (e) {
+        const li = queueList.querySelector('[data-chat="' + CSS.escape(id) + '"]');
+        if (e.status === 409) {
+          show(queueError, 'Another agent took this chat.');
+          if (li) li.remove();
+        } else if (e.status === 404) {
+          show(queueError, 'This chat is no longer waiting.');
+          if (li) li.remove();
+        } else {
+          show(queueError, e.message);
+          button.disabled = false;
+        }
+        queueCount.textContent = String(queueList.children.length);
+        queueEmpty.hidden = queueList.children.length > 0;
+      }
+    }
+
+    // ---- open chats ----
+    function open(rec) {
+      let c = chats.get(rec.id);
+      if (c) { update(c, rec); return c; }
+      c = { id: rec.id, site: rec.site, button: rec.button, seqs: new Map(), lastSeq: 0, pending: new Map(),
+        typingOut: 0, quietT: 0, theirsT: 0, gapT: 0, unread: 0 };
+      const label = (names.get(rec.site + '/' + rec.button) || rec.button) + ' · ' + time(rec.createdAt);
+      c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id },
+        el('span', { text: label }), c.badge = el('span', { class: 'badge', hidden: true }));
+      c.tab.addEventListener('click', () => select(c.id));
+      c.state = el('span', { class: 'scc-state', 'data-testid': 'chat-state' });
+      c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat' });
+      c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: 'Close', hidden: true });
+      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+      c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
+      c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message; Enter sends',
+        'data-testid': 'chat-input' });
+      c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
+      c.form = el('form', { class: 'scc-form' }, c.input, c.send);
+      c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
+      c.pane = el('div', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true },
+        el('div', { class: 'scc-pane-head' },
+          el('span', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + (names.get(rec.site + '/' + rec.button) || rec.button) }),
+          c.state, c.end, c.close),
+        c.log, c.typing, c.form, c.error);
+      c.form.addEventListener('submit', function (e) {
+        e.preventDefault();
+        sendLine(c);
+      });
+      c.input.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+          e.preventDefault();
+          c.form.requestSubmit();
+        }
+      });
+      c.input.addEventListener('input', () => typed(c));
+      c.end.addEventListener('click', () => endChat(c));
+      c.close.addEventListener('click', () => closeChat(c));
+      chats.set(c.id, c);
+      tabs.append(c.tab);
+      panes.append(c.pane);
+      openEmpty.hidden = true;
+      update(c, rec);
+      if (current == null) select(c.id);
+      return c;
+    }
+
+    function update(c, rec) {
+      c.rec = rec;
+      const ended = rec.state === 'ended';
+      c.pane.setAttribute('data-state', rec.state);
+      c.tab.setAttribute('data-state', rec.state);
+      c.state.textContent = ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
+      c.form.hidden = c.end.hidden = ended;
+      c.close.hidden = !ended;
+      if (ended) {
+        theirTyping(c, false);
+        c.pending.forEach((p) => { clearTimeout(p.retry); p.li.setAttribute('data-state', 'failed'); });
+        c.pending.clear();
+      }
+    }
+
+    function select(id) {
+      current = id;
+      chats.forEach(function (c) {
+        const on = c.id === id;
+        c.pane.hidden = !on;
+        c.tab.setAttribute('aria-selected', String(on));
+        if (on) { c.unread = 0; c.badge.hidden = true; }
+      });
+      const c = chats.get(id);
+      if (c) { c.log.scrollTop = c.log.scrollHeight; if (!c.form.hidden) c.input.focus(); }
+    }
+
+    function closeChat(c) {
+      chats.delete(c.id);
+      c.tab.remove();
+      c.pane.remove();
+      if (current === c.id) {
+        current = null;
+        const next = chats.keys().next();
+        if (!next.done) select(next.value);
+      }
+      openEmpty.hidden = chats.size > 0;
+    }
+
+    // ---- lines ----
+    function lineEl(m) {
+      const who = m.from === 'agent' ? (m.name || 'Agent') + (m.name === me.name ? ' (you)' : '') : m.from === 'visitor' ? 'Visitor' : '';
+      return el('li', { class: 'scc-msg', 'data-from': m.from, 'data-seq': m.seq, 'data-cid': m.cid || null },
+        el('span', { class: 'scc-meta', text: who + (m.at ? ' · ' + time(m.at) : '') }),
+        el('span', { class: 'scc-text', 'data-testid': 'chat-text', text: m.text }));
+    }
+    function place(log, li, seq) { // by seq; lines still waiting for theirs stay last
+      let next = null;
+      for (let x = log.firstElementChild; x; x = x.nextElementSibling) {
+        const s = x.getAttribute('data-seq');
+        if (s == null || Number(s) > seq) { next = x; break; }
+      }
+      log.insertBefore(li, next);
+    }
+    function render(c, m) {
+      if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string' || c.seqs.has(m.seq)) return;
+      const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
+      if (mineLine) settled(c, m.cid);
+      const li = lineEl(m);
+      place(c.log, li, m.seq);
+      c.seqs.set(m.seq, li);
+      while (c.seqs.has(c.lastSeq + 1)) c.lastSeq++;
+      if (m.seq > c.lastSeq) { // a line is missing: fetch what follows the last one we have, once things settle
+        clearTimeout(c.gapT);
+        c.gapT = setTimeout(() => { if (Math.max(...c.seqs.keys()) > c.lastSeq) catchUp(c); }, 1000);
+      }
+      if (m.from === 'visitor') {
+        theirTyping(c, false);
+        if (current !== c.id || d.hidden) { c.unread++; c.badge.textContent = String(c.unread); c.badge.hidden = false; }
+      }
+      c.log.scrollTop = c.log.scrollHeight;
+    }
+    function settled(c, id) { // our line is stored: stop resending, drop its placeholder
+      const p = c.pending.get(id);
+      if (!p) return;
+      clearTimeout(p.retry);
+      p.li.remove();
+      c.pending.delete(id);
+    }
+
+    async function catchUp(c) {
+      if (!c || !alive) return;
+      try {
+        const r = await api('GET', '/chats/' + seg(c.id) + '/messages?after=' + c.lastSeq);
+        if (!alive || chats.get(c.id) !== c) return;
+        (r.messages || []).forEach((m) => render(c, m));
+        if (r.chat) update(c, r.chat);
+      } catch (e) {
+        if (e.status !== 401) show(c.error, e.message);
+      }
+    }
+
+    function sendLine(c) {
+      const text = c.input.value;
+      if (!text.trim()) return show(c.error, 'Type a message first.');
+      const n = enc.encode(text).length;
+      if (n > MAX_BYTES) return show(c.error, 'This message is too long (' + n + ' bytes; at most ' + MAX_BYTES + ').');
+      show(c.error);
+      const p = { cid: cid(), text: text, tries: 0, retry: 0 };
+      p.li = el('li', { class: 'scc-msg', 'data-from': 'agent', 'data-state': 'sending', 'data-cid': p.cid },
+        el('span', { class: 'scc-meta', text: 'You · sending…' }), el('span', { class: 'scc-text', text: text }));
+      c.log.append(p.li);
+      c.log.scrollTop = c.log.scrollHeight;
+      c.pending.set(p.cid, p);
+      c.input.value = '';
+      stopTyping(c);
+      post(c, p);
+    }
+
+    async function post(c, p) {
+      try {
+        const r = await api('POST', '/chats/' + seg(c.id) + '/messages', { cid: p.cid, text: p.text });
+        if (!c.pending.has(p.cid)) return; // its line came over the bridge first
+        settled(c, p.cid);
+        if (r && typeof r.seq === 'number' && !c.seqs.has(r.seq)) {
+          render(c, { seq: r.seq, cid: p.cid, from: 'agent', name: me.name, text: p.text, at: Date.now() });
+        }
+      } catch (e) {
+        if (!alive || !c.pending.has(p.cid)) return;
+        if (e.status === 0 || e.status >= 500 || e.status === 429) { // not refused: try again (the cid stays the same)
+          p.tries++;
+          p.li.setAttribute('data-state', 'retrying');
+          p.li.firstChild.textContent = 'You · not sent yet, retrying…';
+          p.retry = setTimeout(() => post(c, p), Math.min(10000, 500 * Math.pow(2, p.tries)));
+          return;
+        }
+        settled(c, p.cid); // refused for good: give the text back
+        if (!c.input.value) c.input.value = p.text;
+        show(c.error, e.message);
+      }
+    }
+
+    // ---- typing, both ways ----
+    function typed(c) {
+      if (c.form.hidden) return;
+      if (!c.input.value) return stopTyping(c);
+      const now = Date.now();
+      if (now - c.typingOut > REPEAT_MS) {
+        c.typingOut = now;
+        api('POST', '/chats/' + seg(c.id) + '/typing', { typing: true }).catch(() => {});
+      }
+      clearTimeout(c.quietT);
+      c.quietT = setTimeout(() => stopTyping(c), QUIET_MS);
+    }
+    function stopTyping(c) {
+      clearTimeout(c.quietT);
+      if (!c.typingOut) return;
+      c.typingOut = 0;
+      api('POST', '/chats/' + seg(c.id) + '/typing', { typing: false }).catch(() => {});
+    }
+    function theirTyping(c, on) {
+      clearTimeout(c.theirsT);
+      c.typing.hidden = !on;
+      if (on) c.theirsT = setTimeout(() => theirTyping(c, false), THEIRS_MS);
+    }
+
+    async function endChat(c) {
+      c.end.disabled = true;
+      stopTyping(c);
+      try {
+        await api('POST', '/chats/' + seg(c.id) + '/end');
+        update(c, Object.assign({}, c.rec, { state: 'ended', endedBy: 'agent' }));
+        loadPast();
+      } catch (e) {
+        show(c.error, e.message);
+      } finally {
+        c.end.disabled = false;
+      }
+    }
+
+    // ---- past chats and transcripts ----
+    async function loadPast() {
+      let list;
+      try {
+        list = await api('GET', '/chats');
+      } catch (e) {
+        if (alive) show(pastError, e.message);
+        return null;
+      }
+      if (!alive) return null;
+      show(pastError);
+      pastBody.replaceChildren(...(list || []).filter((c) => c.state !== 'waiting').map(function (c) {
+        const view = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-open', text: 'Transcript' });
+        view.addEventListener('click', () => openTranscript(c));
+        return el('tr', { 'data-testid': 'past-chat', 'data-chat': c.id, 'data-state': c.state },
+          el('td', { text: when(c.createdAt) }), el('td', { text: names.get(c.site + '/' + c.button) || c.site + '/' + c.button }),
+          el('td', { text: c.agentName || c.agent || '' }),
+          el('td', { text: c.state + (c.rating ? ' · ' + c.rating + '★' : '') }), el('td', {}, view));
+      }));
+      return list;
+    }
+    async function openTranscript(c) {
+      transcript.hidden = false;
+      transcript.setAttribute('data-chat', c.id);
+      transcriptTitle.textContent = 'Transcript · ' + when(c.createdAt);
+      transcriptLog.replaceChildren();
+      try {
+        const r = await api('GET', '/chats/' + seg(c.id) + '/messages');
+        if (transcript.getAttribute('data-chat') !== c.id) return;
+        transcriptLog.replaceChildren(...(r.messages || []).map(lineEl));
+      } catch (e) {
+        transcriptLog.replaceChildren(el('li', { class: 'error', text: e.message }));
+      }
+    }
+
+    // ---- left messages ----
+    async function loadLeft() {
+      let list;
+      try {
+        list = await api('GET', '/messages');
+      } catch (e) {
+        if (alive) show(leftError, e.message);
+        return;
+      }
+      if (!alive) return;
+      show(leftError);
+      list = (list || []).slice().sort((a, b) => b.at - a.at);
+      leftCount.textContent = String(list.length);
+      leftList.replaceChildren(...list.map((m) => el('li', { 'data-testid': 'left-message', 'data-id': m.id },
+        el('div', { class: 'scc-meta' }, el('b', { text: m.name || 'Anonymous' }),
+          m.contact ? ' · ' + m.contact : '', ' · ' + (names.get(m.site + '/' + m.button) || m.button || m.site) + ' · ' + when(m.at)),
+        el('p', { class: 'scc-text', 'data-testid': 'left-text', text: m.text }))));
+      if (!list.length) leftList.append(el('li', { class: 'muted small', text: 'No messages.' }));
+    }
+
+    // ---- the bridge ----
+    function onQueue(site, payload, info) {
+      const list = payload && Array.isArray(payload.waiting) ? payload.waiting : [];
+      queues.set(site, list.filter((q) => q && mine.has(site + '/' + q.button)));
+      renderQueue();
+      if (info && info.retained) chats.forEach(catchUp); // a (re)subscription: fill what we missed meanwhile
+    }
+    function onChat(site, topic, payload) {
+      const parts = topic.split('/'); // $agents/<site>/chats/<id>/<what>
+      const c = chats.get(parts[3]);
+      if (parts[4] === 'state' && payload && typeof payload === 'object') {
+        if (c) update(c, payload);
+        else if (payload.state === 'active' && payload.agent === login) { open(payload); catchUp(chats.get(payload.id)); }
+        if (payload.state === 'ended') loadPast();
+      } else if (!c) {
+        return; // another agent's chat
+      } else if (parts[4] === 'message') {
+        render(c, payload);
+      } else if (parts[4] === 'typing') {
+        theirTyping(c, !!(payload && payload.typing));
+      }
+    }
+    sites.forEach(function (site) {
+      bridge.subscribe('$agents/' + site + '/chat_queue', (p, t, info) => onQueue(site, p, info));
+      bridge.subscribe('$agents/' + site + '/chats/#', (p, t) => onChat(site, t, p));
+    });
+    if (typeof bridge.onLive === 'function') bridge.onLive(() => chats.forEach(catchUp));
+
+    refreshPast.addEventListener('click', loadPast);
+    refreshLeft.addEventListener('click', loadLeft);
+    past.addEventListener('toggle', () => { if (past.open) loadPast(); });
+    left.addEventListener('toggle', () => { if (left.open) loadLeft(); });
+
+    // Start: my open chats and, until the bridge brings the queue, the waiting ones from REST.
+    loadPast().then(function (list) {
+      (list || []).forEach(function (c) {
+        if (c.state === 'active' && c.agent === login && !chats.has(c.id)) { open(c); catchUp(chats.get(c.id)); }
+      });
+      if (current == null && chats.size) select(chats.keys().next().value);
+      const waiting = (list || []).filter((c) => c.state === 'waiting' && mine.has(c.site + '/' + c.button));
+      sites.forEach(function (site) {
+        if (!queues.has(site)) queues.set(site, waiting.filter((c) => c.site === site));
+      });
+      renderQueue();
+    });
+    loadLeft();
+    timers.push(setInterval(ageQueue, 5000), setInterval(loadLeft, LEFT_MS));
+
+    return {
+      destroy() {
+        alive = false;
+        timers.forEach(clearInterval);
+        chats.forEach(function (c) {
+          clearTimeout(c.quietT); clearTimeout(c.theirsT); clearTimeout(c.gapT);
+          c.pending.forEach((p) => clearTimeout(p.retry));
+        });
+        container.replaceChildren();
+      },
+    };
+  }
+
+  w.scChat = { mount: mount };
+})(window, document);
