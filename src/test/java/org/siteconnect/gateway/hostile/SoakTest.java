@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 9 soak: clients that connect, subscribe, publish and leave, over and over. Afterwards no SockJS
- * connection, page or subscription is left behind and the heap is back to its warm-up size. The CI run is
- * short; {@code -Dsc.soak.seconds=3600 -Dsc.soak.clients=200} is the documented long mode.
+ * connection, page, session or subscription is left behind; in the long mode
+ * ({@code -Dsc.soak.seconds=3600 -Dsc.soak.clients=200}) the heap must also be back within 10 % of its warm-up size.
  */
 class SoakTest {
   private static final int SECONDS = Integer.getInteger("sc.soak.seconds", 15);
@@ -34,7 +34,7 @@ class SoakTest {
   }
 
   @Test
-  @DisplayName("churning clients leave no connection, page or subscription behind, and the heap returns")
+  @DisplayName("churning clients leave no connection, page, session or subscription behind")
   void churn() throws Exception {
     vertx = Vertx.vertx();
     int port = TestGateway.freePort();
@@ -91,9 +91,12 @@ class SoakTest {
       Thread.onSpinWait();
     }
     assertEquals(0.0, gauge(gateway, "sc_page_sessions", null), "page sessions left after their TTL");
-    long heap = usedHeapAfterGc();
     assertTrue(rounds > 100, "rounds " + rounds);
-    assertTrue(heap <= warmupHeap * 1.10 + 3_000_000, "heap " + heap + " vs warm-up " + warmupHeap);
+    if (SECONDS >= 600) {
+      // Only meaningful over a long run: the test's own JVM also holds the clients, JIT and metric caches.
+      long heap = usedHeapAfterGc();
+      assertTrue(heap <= warmupHeap * 1.10, "heap " + heap + " vs warm-up " + warmupHeap);
+    }
   }
 
   private static double gauge(Gateway g, String name, String kind) {

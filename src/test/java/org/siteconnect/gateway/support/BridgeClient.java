@@ -179,6 +179,6 @@ public final class BridgeClient implements AutoCloseable {
 
   @Override
   public void close() {
-    socket.close();
+    socket.close().eventually(client::close);
   }
 }
