@@ -13,23 +13,7 @@
   const LEFT_MS = 30000; // left messages have no topic: poll
   const enc = new TextEncoder();
 
-  function el(tag, attrs, ...kids) {
-    const e = d.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of kids) if (c != null) e.append(c); // strings become text nodes
-    return e;
-  }
-  function show(node, text, kind) {
-    node.textContent = text || '';
-    node.hidden = !text;
-    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
-  }
+  const { el, show, cap } = w.scUi;
   function time(ms) {
     const t = new Date(ms);
     return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -43,7 +27,6 @@
     crypto.getRandomValues(b);
     return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   }
-  const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
   const seg = encodeURIComponent;
 
   function mount(container, opts) {
@@ -62,25 +45,8 @@
     let alive = true;
 
     // ---- REST ----
-    async function api(method, path, body) {
-      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      let r;
-      try {
-        r = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-          credentials: 'omit', cache: 'no-store' });
-      } catch (x) {
-        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
-      }
-      const text = await r.text();
-      let data = null;
-      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
-      if (r.ok) return data;
-      const err = (data && data.error) || {};
-      if (r.status === 401 && alive && opts.onUnauthorized) opts.onUnauthorized();
-      throw Object.assign(new Error(cap(err.message) || 'The gateway answered ' + r.status + '.'),
-        { status: r.status, code: err.code });
-    }
+    const api = w.scUi.rest({ token: () => token, message: cap,
+      onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
 
     // ---- the skeleton ----
     const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });

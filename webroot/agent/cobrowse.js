@@ -46,18 +46,7 @@
     return loading;
   }
 
-  function el(tag, attrs, ...children) {
-    const e = d.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c != null) e.append(c);
-    return e;
-  }
+  const el = w.scUi.el;
 
   // ---- the mirror ----
   /**
@@ -181,25 +170,7 @@
     }
 
     // ---- REST ----
-    async function api(method, path, body) {
-      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + token() };
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
-      let r;
-      try {
-        r = await fetch('/api/v1' + path, {
-          method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body),
-          credentials: 'omit', cache: 'no-store',
-        });
-      } catch (x) {
-        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
-      }
-      const text = await r.text();
-      let data = null;
-      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
-      if (r.ok) return data;
-      const err = (data && data.error) || {};
-      throw Object.assign(new Error(err.message || 'The gateway answered ' + r.status + '.'), { status: r.status, code: err.code });
-    }
+    const api = w.scUi.rest({ token: token });
 
     function keep() {
       try {

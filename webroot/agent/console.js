@@ -22,23 +22,7 @@
   let admin = null; // the admin view (webroot/agent/admin.js), for admins
 
   // ---- small DOM helpers (text only) ----
-  function el(tag, attrs, ...children) {
-    const e = d.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c != null) e.append(c); // strings become text nodes
-    return e;
-  }
-  function show(node, text, kind) {
-    node.textContent = text || '';
-    node.hidden = !text;
-    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
-  }
+  const { el, show } = w.scUi;
   function time(iso) {
     const t = new Date(iso);
     return isNaN(t) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

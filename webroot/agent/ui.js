@@ -1,0 +1,57 @@
+/*! SiteConnect agent console: what every console module shares — text-only DOM building and the REST call. */
+(function (w, d) {
+  'use strict';
+
+  /** el('p', {class, text, 'data-testid'…}, ...children): attributes and text only, never HTML. */
+  function el(tag, attrs, ...children) {
+    const e = d.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k === 'text') e.textContent = v;
+      else if (k === 'class') e.className = v;
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children) if (c != null) e.append(c); // strings become text nodes
+    return e;
+  }
+
+  /** Shows text in a notice element (hidden when empty), with an optional kind for styling. */
+  function show(node, text, kind) {
+    node.textContent = text || '';
+    node.hidden = !text;
+    if (kind) node.setAttribute('data-kind', kind); else node.removeAttribute('data-kind');
+  }
+
+  const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+
+  /**
+   * A REST caller for /api/v1 with the agent's bearer token: resolves with the JSON answer, rejects with an Error
+   * carrying {status, code} and the server's message.
+   * opts: {token: () => string, onUnauthorized?: () => void, message?: (serverMessage) => string}
+   */
+  function rest(opts) {
+    const message = opts.message || ((m) => m);
+    return async function api(method, path, body) {
+      const headers = { Accept: 'application/json', Authorization: 'Bearer ' + opts.token() };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let r;
+      try {
+        r = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit', cache: 'no-store' });
+      } catch (x) {
+        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
+      }
+      const text = await r.text();
+      let data = null;
+      try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
+      if (r.ok) return data;
+      const err = (data && data.error) || {};
+      if (r.status === 401 && opts.onUnauthorized) opts.onUnauthorized();
+      throw Object.assign(new Error(message(err.message) || 'The gateway answered ' + r.status + '.'),
+        { status: r.status, code: err.code });
+    };
+  }
+
+  w.scUi = Object.freeze({ el, show, cap, rest });
+})(window, document);
