@@ -36,6 +36,18 @@ final class ConfigReader {
     return new ConfigReader(o, key(name));
   }
 
+  boolean isEmpty() {
+    return json.isEmpty();
+  }
+
+  /** An array of strings, or one comma-separated string (the form an environment variable gives). */
+  List<String> stringsOrCsv(String name, List<String> def) {
+    if (json.getValue(name) instanceof String csv) {
+      return java.util.Arrays.stream(csv.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+    return strings(name, def);
+  }
+
   void allowOnly(String... names) {
     Set<String> allowed = Set.of(names);
     for (String field : json.fieldNames()) {

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
                             AclGrants acl, Agents agents, Chat chat, Cobrowse cobrowse, Data data, Api api, Ops ops,
-                            List<Site> sites) {
+                            Cluster cluster, List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
   public static final Map<String, String> ENV_OVERRIDES = Map.of(
@@ -25,7 +25,11 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       "SC_PUBLIC_ORIGIN", "http.publicOrigin",
       "SC_MAX_SESSIONS", "sessions.maxSessions",
       "SC_METRICS_TOKEN", "ops.metricsToken",
-      "SC_DATA_DIR", "data.dir");
+      "SC_DATA_DIR", "data.dir",
+      "SC_CLUSTER_PORT", "cluster.port",
+      "SC_CLUSTER_MEMBERS", "cluster.members",
+      "SC_PG_PORT", "data.postgres.port",
+      "SC_PG_PASSWORD", "data.postgres.password");
 
   public record Http(String host, int port, String publicOrigin, int maxBodyBytes) {}
 
@@ -60,8 +64,21 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Code-guessing limits (DESIGN §4): straight failures per agent, lockout base, failures per site per hour. */
   public record Cobrowse(int maxStraightFailures, int lockoutBaseSeconds, int maxFailuresPerSiteHour) {}
 
-  /** Where the embedded database lives. */
-  public record Data(String dir) {}
+  /**
+   * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
+   * clustered ({@code postgres} is required then).
+   */
+  public record Data(String dir, Postgres postgres) {}
+
+  /** A PostgreSQL server for clustered nodes; the password usually comes from {@code SC_PG_PASSWORD}. */
+  public record Postgres(String host, int port, String database, String user, String password, int poolSize) {}
+
+  /**
+   * Cluster mode (DESIGN §9): Hazelcast on {@code host}:{@code port} finding its peers among {@code members}
+   * (host or host:port, TCP only, no multicast); heartbeats tuned so a dead node is noticed in seconds.
+   */
+  public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
+                        int eventBusPort, int heartbeatSeconds, int maxNoHeartbeatSeconds) {}
 
   /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
   public record Api(List<ApiKey> keys) {}
@@ -86,11 +103,11 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
     root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "cobrowse", "data", "api", "ops",
-        "sites");
+        "cluster", "sites");
     return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
         sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
         agents(root.child("agents")), chat(root.child("chat")), cobrowse(root.child("cobrowse")), data(root.child("data")), api(root),
-        ops(root.child("ops")), sites(root));
+        ops(root.child("ops")), cluster(root.child("cluster")), sites(root));
   }
 
   private static Http http(ConfigReader r) {
@@ -192,8 +209,36 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Data data(ConfigReader r) {
-    r.allowOnly("dir");
-    return new Data(r.nonBlank("dir", "data"));
+    r.allowOnly("dir", "postgres");
+    ConfigReader pg = r.child("postgres");
+    Postgres postgres = null;
+    if (!pg.isEmpty()) {
+      pg.allowOnly("host", "port", "database", "user", "password", "poolSize");
+      postgres = new Postgres(pg.nonBlank("host", "127.0.0.1"), pg.integer("port", 5432, 1, 65_535),
+          pg.nonBlank("database", "siteconnect"), pg.nonBlank("user", "siteconnect"), pg.string("password", null),
+          pg.integer("poolSize", 8, 1, 256));
+    }
+    return new Data(r.nonBlank("dir", "data"), postgres);
+  }
+
+  private static Cluster cluster(ConfigReader r) {
+    r.allowOnly("enabled", "name", "host", "port", "members", "eventBusPort", "heartbeatSeconds",
+        "maxNoHeartbeatSeconds");
+    String host = r.nonBlank("host", "127.0.0.1");
+    int port = r.integer("port", 5701, 1, 65_535);
+    List<String> members = r.stringsOrCsv("members", List.of(host + ":5701-5703"));
+    for (int i = 0; i < members.size(); i++) {
+      if (!members.get(i).matches("[A-Za-z0-9.:\\[\\]-]{1,255}")) {
+        throw new ConfigException(r.key("members") + "[" + i + "]", "must be host, host:port or host:from-to");
+      }
+    }
+    Cluster c = new Cluster(r.bool("enabled", false), r.nonBlank("name", "siteconnect"), host, port, members,
+        r.integer("eventBusPort", 0, 0, 65_535), r.integer("heartbeatSeconds", 1, 1, 60),
+        r.integer("maxNoHeartbeatSeconds", 5, 2, 600));
+    if (c.maxNoHeartbeatSeconds() <= c.heartbeatSeconds()) {
+      throw new ConfigException(r.key("maxNoHeartbeatSeconds"), "must be larger than heartbeatSeconds");
+    }
+    return c;
   }
 
   private static Api api(ConfigReader root) {
