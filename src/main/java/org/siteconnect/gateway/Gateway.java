@@ -19,7 +19,12 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.siteconnect.gateway.bridge.PageConnections;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.cluster.HazelcastSetup;
+import org.siteconnect.gateway.cluster.Leadership;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.bridge.TopicRouterVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -28,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,25 +54,38 @@ public final class Gateway {
 
   private final Map<String, String> env;
   private final GatewayMetrics metrics;
+  private final Leadership leadership;
   private Database database;
 
-  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env, GatewayMetrics metrics) {
+  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env, GatewayMetrics metrics,
+                  Leadership leadership) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.config = config;
     this.env = env;
+    this.leadership = leadership;
     this.nodeId = randomNodeId();
-    this.readiness = new Readiness(List.of("audit", "topic-router", "agents", "chat-buttons", "chats", "cobrowse", "frame-session", "http"));
+    this.readiness = new Readiness(List.of("audit", "topic-router", "services", "http"));
   }
 
-  /** A node with its own Vert.x, whose event-bus/HTTP/pool metrics go to the same Prometheus registry. */
+  /**
+   * A node with its own Vert.x, whose event-bus/HTTP/pool metrics go to the same Prometheus registry; clustered
+   * (Hazelcast) when {@code cluster.enabled}.
+   */
   public static Future<Gateway> start(GatewayConfig config, Map<String, String> env) {
     GatewayMetrics metrics = new GatewayMetrics();
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    Vertx vertx = Vertx.builder().with(options)
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
-    return start(vertx, config, env, metrics);
+    if (!config.cluster().enabled()) {
+      Vertx vertx = Vertx.builder().with(options)
+          .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+      return start(vertx, config, env, metrics, Leadership.single());
+    }
+    options.setEventBusOptions(HazelcastSetup.eventBus(config.cluster()));
+    HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
+    return Vertx.builder().with(options).withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).buildClustered()
+        .compose(vertx -> start(vertx, config, env, metrics, Leadership.of(manager.getHazelcastInstance())));
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -76,12 +93,12 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env) {
-    return start(vertx, config, env, new GatewayMetrics());
+    return start(vertx, config, env, new GatewayMetrics(), Leadership.single());
   }
 
   private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env,
-                                       GatewayMetrics metrics) {
-    Gateway gateway = new Gateway(vertx, config, env, metrics);
+                                       GatewayMetrics metrics, Leadership leadership) {
+    Gateway gateway = new Gateway(vertx, config, env, metrics, leadership);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     DatabaseVerticle store = new DatabaseVerticle(config.data().dir());
     return vertx.deployVerticle(store)
@@ -92,25 +109,53 @@ public final class Gateway {
         .map(gateway);
   }
 
+  /**
+   * Every node runs the audit writer, the topic router and HTTP; the leader also runs the stateful services
+   * (DESIGN §9). A single node is its own leader. HTTP comes last on a leader so nothing is served before the
+   * services are up; a node that becomes leader later deploys them while it keeps serving.
+   */
   private Future<Void> deployAll() {
+    Future<Void> chain = deploy("audit", () -> new AuditVerticle(config.ops(), database))
+        .compose(v -> deploy("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics)));
+    if (leadership.isLeader()) {
+      chain = chain.compose(v -> deployServices());
+    } else {
+      readiness.markUp("services"); // hosted by the leader
+      LOG.info("gateway node [{}] joined the cluster; the services run on the leader", nodeId);
+    }
+    leadership.onElected(() -> vertx.runOnContext(v -> deployServices()
+        .onFailure(err -> LOG.error("taking over the services failed", err))));
+    return chain.compose(v -> deploy("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections, metrics)));
+  }
+
+  /** The stateful services, then the announcement that makes every router re-assert what it holds. */
+  private Future<Void> deployServices() {
+    readiness.markDown("services");
     AgentStore agents = new JdbcAgentStore(database);
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
-    plan.put("audit", () -> new AuditVerticle(config.ops(), database));
-    plan.put("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics));
     plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
     plan.put("chats", () -> new ChatVerticle(config, new JdbcChatStore(database), metrics));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
-    plan.put("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections, metrics));
     Future<Void> chain = Future.succeededFuture();
-    List<String> names = new ArrayList<>(plan.keySet());
-    for (String name : names) {
-      chain = chain.compose(v -> vertx.deployVerticle(plan.get(name).get())
-          .onSuccess(id -> readiness.markUp(name))
-          .mapEmpty());
+    for (Map.Entry<String, Supplier<Deployable>> part : plan.entrySet()) {
+      chain = chain.compose(v -> vertx.deployVerticle(part.getValue().get())
+          .onFailure(err -> LOG.error("service [{}] did not start", part.getKey(), err)).mapEmpty());
     }
-    return chain;
+    return chain.onSuccess(v -> {
+      readiness.markUp("services");
+      vertx.eventBus().publish(Addresses.SERVICES_UP, new JsonObject().put("node", nodeId));
+      LOG.info("gateway node [{}] hosts the services{}", nodeId, leadership.clustered() ? " (cluster leader)" : "");
+    });
+  }
+
+  private Future<Void> deploy(String name, Supplier<Deployable> verticle) {
+    return vertx.deployVerticle(verticle.get()).onSuccess(id -> readiness.markUp(name)).mapEmpty();
+  }
+
+  public boolean isLeader() {
+    return leadership.isLeader();
   }
 
   /** The port HTTP actually listens on (useful with port 0). */

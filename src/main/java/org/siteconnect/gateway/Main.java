@@ -6,19 +6,24 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar siteconnect-gateway.jar [-conf FILE]}: loads the configuration, deploys every verticle and
+ * {@code java -jar siteconnect-gateway.jar [-conf FILE] [-cluster]}: loads the configuration, deploys every verticle and
  * returns once all are up. SIGTERM closes the node cleanly.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+  private static final String USAGE = "usage: java -jar siteconnect-gateway.jar [-conf FILE] [-cluster]";
+
   private Main() {}
 
   public static void main(String[] args) {
     String confFile = null;
+    Map<String, String> env = new HashMap<>(System.getenv());
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "-conf", "--conf" -> {
@@ -27,16 +32,17 @@ public final class Main {
           }
           confFile = args[++i];
         }
+        case "-cluster", "--cluster" -> env.put("SC_CLUSTER", "true");
         case "-h", "--help" -> {
-          System.out.println("usage: java -jar siteconnect-gateway.jar [-conf FILE]");
+          System.out.println(USAGE);
           return;
         }
-        default -> fail("unknown argument '" + args[i] + "' (usage: java -jar siteconnect-gateway.jar [-conf FILE])");
+        default -> fail("unknown argument '" + args[i] + "' (" + USAGE + ")");
       }
     }
     GatewayConfig config;
     try {
-      config = ConfigLoader.load(confFile, System.getenv());
+      config = ConfigLoader.load(confFile, env);
     } catch (ConfigException e) {
       fail(e.getMessage());
       return;
@@ -44,7 +50,7 @@ public final class Main {
 
     Gateway gateway;
     try {
-      gateway = Gateway.start(config, System.getenv()).await(60, TimeUnit.SECONDS);
+      gateway = Gateway.start(config, env).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       fail("start-up failed: " + why);

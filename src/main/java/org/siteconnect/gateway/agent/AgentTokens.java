@@ -32,6 +32,11 @@ final class AgentTokens {
     return grant;
   }
 
+  /** A grant issued by an earlier leader (taken over from the cluster map). */
+  void restore(Grant grant) {
+    byToken.put(grant.token(), grant);
+  }
+
   Optional<Grant> check(String token, long now) {
     Grant grant = token == null ? null : byToken.get(token);
     if (grant == null) {

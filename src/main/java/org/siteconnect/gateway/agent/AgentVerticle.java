@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
@@ -38,6 +39,9 @@ public final class AgentVerticle extends VerticleBase {
   private AgentRules rules;
   /** Verified against when the login is unknown, so both failures cost the same time. */
   private String decoyHash;
+  /** Grants by token, written through so that a new leader keeps everyone logged in (TTL = the grant's). */
+  static final String TOKENS_MAP = "sc.agent-tokens";
+  private AsyncMap<String, JsonObject> storedTokens;
 
   public AgentVerticle(GatewayConfig config, AgentStore store, String adminPasswordFromEnv) {
     this.config = config;
@@ -61,6 +65,16 @@ public final class AgentVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> hasher.hash(randomPassword()))
         .compose(decoy -> {
           decoyHash = decoy;
+          return vertx.sharedData().<String, JsonObject>getAsyncMap(TOKENS_MAP);
+        })
+        .compose(map -> {
+          storedTokens = map;
+          return map.entries();
+        })
+        .compose(earlier -> {
+          // Logins survive a change of leader: the grants were written through to the (cluster) map.
+          earlier.forEach((token, g) -> tokens.restore(new AgentTokens.Grant(token, g.getString("login"),
+              g.getLong("expiresAt"))));
           return bootstrapAdmin();
         })
         .compose(v -> Future.all(List.of(
@@ -124,6 +138,8 @@ public final class AgentVerticle extends VerticleBase {
           }
           limiter.succeeded(login);
           AgentTokens.Grant grant = tokens.issue(login, now);
+          storedTokens.put(grant.token(), new JsonObject().put("login", login).put("expiresAt", grant.expiresAt()),
+              Math.max(1, grant.expiresAt() - now));
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
           m.reply(new JsonObject().put("token", grant.token())
@@ -158,6 +174,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void revoked(String login, List<String> revokedTokens) {
+    revokedTokens.forEach(storedTokens::remove);
     vertx.eventBus().publish(Addresses.AGENT_REVOKED,
         new JsonObject().put("login", login).put("tokens", new JsonArray(revokedTokens)));
     vertx.eventBus().send(Addresses.BUTTONS_LOGGED_OUT, new JsonObject().put("login", login));

@@ -56,8 +56,17 @@ public final class TopicRouter {
     }
   }
 
-  /** An agent console's identity on a connection; the token is re-checked on every command. */
-  public record AgentGrant(String login, String token, long expiresAt, java.util.Set<String> sites) {}
+  /**
+   * An agent console's identity on a connection; the token is re-checked on every command. {@code profile} is
+   * the account as the agents service described it (buttons, chat limit), re-announced after a leader change.
+   */
+  public record AgentGrant(String login, String token, long expiresAt, java.util.Set<String> sites,
+                           JsonObject profile) {}
+
+  /** Hands a publish made here to the routers of the other nodes (cluster mode; nothing on a single node). */
+  public interface Forwarder {
+    void forward(String serverTopic, Object payload, boolean retain);
+  }
 
   /** Page command refused: an error code from docs/PROTOCOL.md and a sentence for the developer. */
   public static final class CommandException extends Exception {
@@ -81,6 +90,7 @@ public final class TopicRouter {
   private final RouterOutput output;
   private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
+  private Forwarder forwarder = (topic, payload, retain) -> { };
 
   public TopicRouter(TopicLimits limits, int retainedMaxMessages, long retainedMaxBytes, Acl acl,
                      int maxSubscriptionsPerSession, RouterOutput output, GatewayMetrics metrics) {
@@ -91,6 +101,10 @@ public final class TopicRouter {
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
     this.output = output;
     this.metrics = metrics;
+  }
+
+  public void forwardTo(Forwarder forwarder) {
+    this.forwarder = forwarder;
   }
 
   // ---- pages ----------------------------------------------------------------------------------------------
@@ -144,6 +158,28 @@ public final class TopicRouter {
     if (page != null) {
       index.unsubscribeAll(page);
     }
+  }
+
+  /** Page session id per connection held here (re-asserted to a new services leader). */
+  public Map<String, String> heldSessions() {
+    Map<String, String> held = new HashMap<>();
+    pages.forEach((connectionId, page) -> {
+      if (page.sessionId != null) {
+        held.put(connectionId, page.sessionId);
+      }
+    });
+    return held;
+  }
+
+  /** The agent consoles connected here, by connection id. */
+  public Map<String, AgentGrant> agents() {
+    Map<String, AgentGrant> out = new HashMap<>();
+    pages.forEach((connectionId, page) -> {
+      if (page.agent != null) {
+        out.put(connectionId, page.agent);
+      }
+    });
+    return out;
   }
 
   public int pageCount() {
@@ -215,6 +251,14 @@ public final class TopicRouter {
 
   /** Subscribes an event-bus address (plain or {@code $share/group/filter}); retained matches follow. */
   public void subscribeAddress(String filter, String address) throws CommandException {
+    subscribeAddress(filter, address, true);
+  }
+
+  /**
+   * As above; {@code replayRetained} is false when another node's router took the subscription (that router
+   * replays the retained messages, once).
+   */
+  public void subscribeAddress(String filter, String address, boolean replayRetained) throws CommandException {
     AddressSubscriber subscriber = new AddressSubscriber(address);
     TopicFilter matchFilter;
     try {
@@ -229,8 +273,10 @@ public final class TopicRouter {
     } catch (InvalidTopicException e) {
       throw new CommandException("invalid-topic", e.getMessage());
     }
-    retained.match(matchFilter, (topic, payload) ->
-        output.toAddress(address, new TopicMessage(topic.value(), payload, true)));
+    if (replayRetained) {
+      retained.match(matchFilter, (topic, payload) ->
+          output.toAddress(address, new TopicMessage(topic.value(), payload, true)));
+    }
   }
 
   public boolean unsubscribeAddress(String filter, String address) throws CommandException {
@@ -244,6 +290,47 @@ public final class TopicRouter {
   /** A publish from a server component (or REST): any server-form topic. */
   public void publish(String serverTopic, Object payload, boolean retain) throws CommandException {
     publish(parseName(serverTopic), payload, retain, null);
+  }
+
+  /**
+   * A publish made on another node: its retained message is kept here too, and the pages connected here get
+   * it. Server components are not delivered to: every router holds their subscriptions, so the node where the
+   * publish was made has delivered to them (and picked one member of each shared group), once.
+   */
+  public void deliverForwarded(String serverTopic, Object payload, boolean retain) throws CommandException {
+    TopicName topic = parseName(serverTopic);
+    if (retain) {
+      retained.put(topic, payload, payloadSize(payload));
+    }
+    List<PageConnection> pageTargets = new ArrayList<>();
+    String[] pageTopic = new String[1];
+    index.match(topic, subscriber -> {
+      if (subscriber instanceof PageState page) {
+        if (pageTopic[0] == null) {
+          pageTopic[0] = pageForm(topic.value(), page);
+        }
+        pageTargets.add(page.connection);
+      }
+    });
+    if (!pageTargets.isEmpty()) {
+      metrics.messagesOut(GatewayMetrics.scopeOf(topic.value()), pageTargets.size());
+      output.toPages(pageTargets, PageFrames.message(pageTopic[0], payload, false));
+    }
+  }
+
+  /** Every retained message as {@code [{topic, payload}]}, for a node that joins the cluster. */
+  public JsonArray retainedSnapshot() {
+    JsonArray out = new JsonArray();
+    retained.forEach((topic, payload) -> out.add(new JsonObject().put("topic", topic.value()).put("payload", payload)));
+    return out;
+  }
+
+  /** A retained message from a peer's snapshot; a newer one seen here since joining wins. */
+  public void restoreRetained(String serverTopic, Object payload) throws CommandException {
+    TopicName topic = parseName(serverTopic);
+    if (retained.get(topic).isEmpty()) {
+      retained.put(topic, payload, payloadSize(payload));
+    }
   }
 
   public int retainedCount() {
@@ -287,6 +374,7 @@ public final class TopicRouter {
       }
     });
     metrics.messagesOut(scope, pageTargets.size() + toAddresses[0]);
+    forwarder.forward(topic.value(), payload, retain);
     if (!pageTargets.isEmpty()) {
       // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
       // its page form is the same for all of them.

@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.TopicMessage;
@@ -34,6 +35,7 @@ public final class TopicRouterVerticle extends VerticleBase {
   private final PageConnections connections;
   private final GatewayMetrics metrics;
   private TopicRouter router;
+  private RouterCluster cluster;
 
   public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
                              GatewayMetrics metrics) {
@@ -57,14 +59,37 @@ public final class TopicRouterVerticle extends VerticleBase {
     metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().sharedCount(), "kind", "shared");
     metrics.gauge("sc_retained_messages", "retained messages held", router::retainedCount);
     LagProbe.start(vertx, metrics, "router");
+    // Components talk to the router of their own node; in a cluster the routers share what they need.
     List<MessageConsumer<?>> consumers = List.of(
         eb.<JsonObject>consumer(Addresses.inbound(nodeId), this::onPageCommand),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
-        eb.<JsonObject>consumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
-        eb.<JsonObject>consumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
-        eb.<JsonObject>consumer(Addresses.ROUTER_PUBLISH, this::onPublish));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+        eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish));
+    Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    if (!vertx.isClustered()) {
+      return local;
+    }
+    cluster = new RouterCluster(vertx, nodeId, router);
+    return local.compose(v -> cluster.start());
+  }
+
+  /**
+   * The services (re)started, maybe on another node after the leader died: tell them which page sessions and
+   * agent consoles are connected here.
+   */
+  private void onServicesUp(Message<JsonObject> message) {
+    JsonArray held = new JsonArray();
+    router.heldSessions().forEach((conn, sid) -> held.add(new JsonObject().put("sid", sid).put("conn", conn)));
+    if (!held.isEmpty()) {
+      vertx.eventBus().send(Addresses.SESSION_REATTACH, new JsonObject().put("held", held));
+    }
+    router.agents().forEach((conn, agent) ->
+        vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent.profile(), conn, true)));
+    LOG.info("services up on node [{}]: re-asserted [{}] page connections and [{}] agent consoles",
+        message.body().getString("node"), held.size(), router.agents().size());
   }
 
   // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
@@ -128,11 +153,12 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
     }
     JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id());
-    vertx.eventBus().<JsonObject>request(Addresses.SESSION_HELLO, request)
+    ServiceCalls.request(vertx, Addresses.SESSION_HELLO, request, connection::isOpen)
         .onSuccess(reply -> {
           JsonObject session = reply.body();
           if (!connection.isOpen()) {
-            vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", session.getString("sid")));
+            vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", session.getString("sid"))
+                .put("conn", connection.id()));
             return;
           }
           router.attachPage(connection, session.getString("sid"), session.getString("site"));
@@ -154,7 +180,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
     }
     String token = requireString(body, "token");
-    vertx.eventBus().<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+    ServiceCalls.request(vertx, Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
         .onSuccess(reply -> {
           JsonObject agent = reply.body().getJsonObject("agent");
           java.util.Set<String> sites = new java.util.HashSet<>();
@@ -163,16 +189,16 @@ public final class TopicRouterVerticle extends VerticleBase {
             return;
           }
           router.attachAgent(connection, new TopicRouter.AgentGrant(agent.getString("login"), token,
-              reply.body().getLong("expiresAt"), sites));
-          vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent, true));
+              reply.body().getLong("expiresAt"), sites, agent));
+          vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent, connection.id(), true));
           connections.write(connection, PageFrames.rec(new JsonObject().put("op", "agent-session")
               .put("agent", agent)));
         })
         .onFailure(err -> unauthorized(connection, "log in first (the token is missing, expired or revoked)"));
   }
 
-  private static JsonObject presence(JsonObject agent, boolean connected) {
-    return new JsonObject().put("login", agent.getString("login")).put("connected", connected)
+  private static JsonObject presence(JsonObject agent, String connectionId, boolean connected) {
+    return new JsonObject().put("login", agent.getString("login")).put("connected", connected).put("conn", connectionId)
         .put("buttons", agent.getJsonArray("buttons")).put("maxChats", agent.getInteger("maxChats"));
   }
 
@@ -205,7 +231,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     String sid = router.sessionOf(connectionId);
     router.detachPage(connectionId);
     if (sid != null) {
-      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("bye", true));
+      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("bye", true)
+          .put("conn", connectionId));
     }
   }
 
@@ -214,25 +241,44 @@ public final class TopicRouterVerticle extends VerticleBase {
     TopicRouter.AgentGrant agent = router.agentOf(connectionId);
     if (agent != null) {
       vertx.eventBus().send(Addresses.BUTTONS_PRESENCE,
-          new JsonObject().put("login", agent.login()).put("connected", false));
+          new JsonObject().put("login", agent.login()).put("connected", false).put("conn", connectionId));
     }
     String sid = router.sessionOf(connectionId);
     router.detachPage(connectionId);
     if (sid != null) {
-      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid));
+      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("conn", connectionId));
     }
   }
 
   // ---- router API for server components ----------------------------------------------------------------------
 
   private void onSubscribe(Message<JsonObject> message) {
-    answer(message, () -> router.subscribeAddress(requireString(message.body(), "filter"),
+    shareThenAnswer(message, true, () -> router.subscribeAddress(requireString(message.body(), "filter"),
         requireString(message.body(), "address")));
   }
 
   private void onUnsubscribe(Message<JsonObject> message) {
-    answer(message, () -> router.unsubscribeAddress(requireString(message.body(), "filter"),
+    shareThenAnswer(message, false, () -> router.unsubscribeAddress(requireString(message.body(), "filter"),
         requireString(message.body(), "address")));
+  }
+
+  /** Applied here first (so errors reach the component); in a cluster, answered once every router will know. */
+  private void shareThenAnswer(Message<JsonObject> message, boolean add, Command command) {
+    if (cluster == null) {
+      answer(message, command);
+      return;
+    }
+    try {
+      if (message.body() == null) {
+        throw new TopicRouter.CommandException("bad-request", "a JSON object body is required");
+      }
+      command.run();
+      cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
+          .onSuccess(v -> message.reply(new JsonObject().put("ok", true)))
+          .onFailure(err -> message.fail(503, "unavailable: " + err.getMessage()));
+    } catch (TopicRouter.CommandException e) {
+      message.fail(400, e.code() + ": " + e.getMessage());
+    }
   }
 
   private void onPublish(Message<JsonObject> message) {

@@ -68,6 +68,20 @@ public final class Addresses {
   public static final String SESSION_LIST = PREFIX + "session.list";
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";
 
+  /**
+   * Published by the node that has just (re)started the stateful services: every router re-asserts the page
+   * sessions and agent consoles connected to it, so a new leader learns what the old one knew.
+   */
+  public static final String SERVICES_UP = PREFIX + "services.up";
+  /** Router → services: these sessions are held by connections on my node (after {@link #SERVICES_UP}). */
+  public static final String SESSION_REATTACH = PREFIX + "session.reattach";
+  /** Between routers: a publish made on another node, for the pages connected here. */
+  public static final String ROUTER_FORWARD = PREFIX + "router.forward";
+  /** Between routers: a server component's subscription was added or removed (every router holds all). */
+  public static final String ROUTER_ADDRESS_SUBS = PREFIX + "router.address-subs";
+  /** Between routers: a joining router asks one peer for the retained messages. */
+  public static final String ROUTER_RETAINED_SNAPSHOT = PREFIX + "router.retained-snapshot";
+
   /** Address of the first frame a socket receives (written by the bridge guard, never a consumer). */
   public static final String WELCOME = PREFIX + "welcome";
 

@@ -19,7 +19,8 @@ public final class ButtonAvailability {
   private static final class AgentState {
     Set<String> serves = Set.of();
     final Set<String> available = new HashSet<>();
-    int connections;
+    /** Console connections by id: re-asserting one after a leader change does not count it twice. */
+    final Set<String> connections = new HashSet<>(2);
     long graceUntil;
     int activeChats;
     int maxChats = 1;
@@ -68,18 +69,26 @@ public final class ButtonAvailability {
     return recompute(now);
   }
 
-  public List<String> consoleConnected(String login, long now) {
-    agents.computeIfAbsent(login, l -> new AgentState()).connections++;
+  /** The agent's availability as an earlier leader knew it (the account data follows with the presence). */
+  public void restoreAvailable(String login, Set<String> buttons) {
+    agents.computeIfAbsent(login, l -> new AgentState()).available.addAll(buttons);
+  }
+
+  /** The buttons the agent marked available (what a new leader needs to restore). */
+  public Set<String> availableOf(String login) {
+    AgentState a = agents.get(login);
+    return a == null ? Set.of() : Set.copyOf(a.available);
+  }
+
+  public List<String> consoleConnected(String login, String connectionId, long now) {
+    agents.computeIfAbsent(login, l -> new AgentState()).connections.add(connectionId);
     return recompute(now);
   }
 
-  public List<String> consoleDisconnected(String login, long graceMillis, long now) {
+  public List<String> consoleDisconnected(String login, String connectionId, long graceMillis, long now) {
     AgentState a = agents.get(login);
-    if (a != null && a.connections > 0) {
-      a.connections--;
-      if (a.connections == 0) {
-        a.graceUntil = now + graceMillis;
-      }
+    if (a != null && a.connections.remove(connectionId) && a.connections.isEmpty()) {
+      a.graceUntil = now + graceMillis;
     }
     return recompute(now);
   }
@@ -101,7 +110,7 @@ public final class ButtonAvailability {
   }
 
   private boolean counts(AgentState a, long now) {
-    boolean connected = a.connections > 0 || a.graceUntil > now;
+    boolean connected = !a.connections.isEmpty() || a.graceUntil > now;
     return connected && a.activeChats < a.maxChats;
   }
 

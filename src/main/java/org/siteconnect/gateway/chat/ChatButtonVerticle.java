@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -26,6 +27,9 @@ public final class ChatButtonVerticle extends VerticleBase {
   private final GatewayConfig config;
   private ButtonAvailability buttons;
   private long graceMillis;
+  /** Which buttons each agent marked available, written through so that a new leader keeps them. */
+  static final String AVAILABILITY_MAP = "sc.agent-availability";
+  private AsyncMap<String, JsonArray> stored;
 
   public ChatButtonVerticle(GatewayConfig config) {
     this.config = config;
@@ -38,13 +42,18 @@ public final class ChatButtonVerticle extends VerticleBase {
     buttons = new ButtonAvailability(refs);
     graceMillis = config.agents().disconnectGraceSeconds() * 1000L;
     EventBus eb = vertx.eventBus();
-    Future<?> consumers = Future.all(
+    Future<?> restored = vertx.sharedData().<String, JsonArray>getAsyncMap(AVAILABILITY_MAP).compose(map -> {
+      stored = map;
+      return map.entries();
+    }).onSuccess(earlier -> earlier.forEach((login, available) ->
+        buttons.restoreAvailable(login, new HashSet<>(available.stream().map(String::valueOf).toList()))));
+    Future<?> consumers = restored.compose(v -> Future.all(
         eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
-            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion());
+            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion()));
     // Every button starts disabled, retained, so pages learn it before any agent shows up.
     Future<?> initial = Future.all(refs.stream().map(ref -> publishState(ref, false)).toList());
     return Future.all(consumers, initial);
@@ -61,6 +70,7 @@ public final class ChatButtonVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     describe(login, b, now);
     changed(buttons.setAvailable(login, button, b.getBoolean("available", false), now));
+    storeAvailability(login);
     m.reply(view(login, button));
   }
 
@@ -69,10 +79,11 @@ public final class ChatButtonVerticle extends VerticleBase {
     String login = b.getString("login");
     long now = System.currentTimeMillis();
     describe(login, b, now);
+    String connectionId = b.getString("conn", "");
     if (b.getBoolean("connected", false)) {
-      changed(buttons.consoleConnected(login, now));
+      changed(buttons.consoleConnected(login, connectionId, now));
     } else {
-      changed(buttons.consoleDisconnected(login, graceMillis, now));
+      changed(buttons.consoleDisconnected(login, connectionId, graceMillis, now));
       if (graceMillis > 0) {
         vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
       }
@@ -81,6 +92,14 @@ public final class ChatButtonVerticle extends VerticleBase {
 
   private void loggedOut(Message<JsonObject> m) {
     changed(buttons.loggedOut(m.body().getString("login"), System.currentTimeMillis()));
+    storeAvailability(m.body().getString("login"));
+  }
+
+  private void storeAvailability(String login) {
+    Set<String> available = buttons.availableOf(login);
+    Future<?> written = available.isEmpty() ? stored.remove(login)
+        : stored.put(login, new JsonArray(List.copyOf(available)));
+    written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
   }
 
   /** {@code {login, buttons:[refs]}} → the buttons with their state and this agent's availability. */

@@ -66,8 +66,14 @@ public final class ChatVerticle extends VerticleBase {
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
-        .compose(v -> store.live()).onSuccess(live -> live.forEach(chats::put))
+        .compose(v -> store.live()).onSuccess(this::takeOver)
         .compose(v -> purge());
+  }
+
+  /** Waiting and active chats from the store (a restart, or a new leader): agents' chat load counts again. */
+  private void takeOver(List<ChatRecord> live) {
+    live.forEach(chats::put);
+    live.stream().map(ChatRecord::agentLogin).filter(java.util.Objects::nonNull).distinct().forEach(this::chatLoad);
   }
 
   private Future<Void> subscribe(String filter, String address) {

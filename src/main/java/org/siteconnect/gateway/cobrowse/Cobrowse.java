@@ -19,4 +19,15 @@ record Cobrowse(String id, String sessionId, String site, String agentLogin, Str
     return new JsonObject().put("cobrowse_id", id).put("site", site).put("agent", agentLogin).put("state", state)
         .put("startedAt", startedAt);
   }
+
+  /** Everything, the session id included: the cluster map's value, read by a new leader. */
+  JsonObject toStored() {
+    return new JsonObject().put("id", id).put("sid", sessionId).put("site", site).put("login", agentLogin)
+        .put("name", agentName).put("state", state).put("startedAt", startedAt);
+  }
+
+  static Cobrowse fromStored(JsonObject j) {
+    return new Cobrowse(j.getString("id"), j.getString("sid"), j.getString("site"), j.getString("login"),
+        j.getString("name"), j.getString("state"), j.getLong("startedAt", 0L));
+  }
 }

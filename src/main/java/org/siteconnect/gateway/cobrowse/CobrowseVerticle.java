@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
@@ -37,6 +38,9 @@ public final class CobrowseVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
+  /** Co-browses by id, written through so that a new leader carries them on (relayed events are never stored). */
+  static final String COBROWSE_MAP = "sc.cobrowse";
+  private AsyncMap<String, JsonObject> stored;
 
   public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
@@ -50,7 +54,12 @@ public final class CobrowseVerticle extends VerticleBase {
   public Future<?> start() {
     EventBus eb = vertx.eventBus();
     metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
-    return Future.all(List.of(
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(COBROWSE_MAP)
+        .compose(map -> {
+          stored = map;
+          return map.values();
+        })
+        .compose(earlier -> Future.all(List.of(
             eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, this::redeem).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, this::agentStop).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, this::resync).completion(),
@@ -59,7 +68,27 @@ public final class CobrowseVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion()))
         .compose(v -> Future.all(List.of("consent", "events", "end").stream()
             .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
-        .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS));
+        .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
+        .onSuccess(v -> takeOver(earlier)));
+  }
+
+  /**
+   * Co-browses an earlier leader ran: they go on. The recorder's events in flight when it died are gone, so the
+   * page is asked for a fresh full snapshot and the agent's replayer starts from it.
+   */
+  private void takeOver(List<JsonObject> earlier) {
+    for (JsonObject json : earlier) {
+      Cobrowse c = Cobrowse.fromStored(json);
+      byId.put(c.id(), c);
+      bySession.put(c.sessionId(), c.id());
+      if (Cobrowse.ACTIVE.equals(c.state())) {
+        toPage(c, "cobrowsing/resync", new JsonObject(), false);
+        toAgent(c, "state", c.toJson());
+      }
+    }
+    if (!earlier.isEmpty()) {
+      LOG.info("took over [{}] co-browse sessions", earlier.size());
+    }
   }
 
   private Future<Void> subscribe(String filter, String address) {
@@ -246,11 +275,13 @@ public final class CobrowseVerticle extends VerticleBase {
   private void put(Cobrowse c) {
     byId.put(c.id(), c);
     bySession.put(c.sessionId(), c.id());
+    stored.put(c.id(), c.toStored()).onFailure(err -> LOG.warn("co-browse not written through [{}]", err.getMessage()));
   }
 
   private void forget(Cobrowse c) {
     byId.remove(c.id());
     bySession.remove(c.sessionId(), c.id());
+    stored.remove(c.id());
   }
 
   private Optional<Cobrowse> ofSession(String sid) {

@@ -19,17 +19,18 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
                             Cluster cluster, List<Site> sites) {
 
   /** Environment variables that override single keys (documented in the README). */
-  public static final Map<String, String> ENV_OVERRIDES = Map.of(
-      "SC_HTTP_HOST", "http.host",
-      "SC_HTTP_PORT", "http.port",
-      "SC_PUBLIC_ORIGIN", "http.publicOrigin",
-      "SC_MAX_SESSIONS", "sessions.maxSessions",
-      "SC_METRICS_TOKEN", "ops.metricsToken",
-      "SC_DATA_DIR", "data.dir",
-      "SC_CLUSTER_PORT", "cluster.port",
-      "SC_CLUSTER_MEMBERS", "cluster.members",
-      "SC_PG_PORT", "data.postgres.port",
-      "SC_PG_PASSWORD", "data.postgres.password");
+  public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
+      Map.entry("SC_HTTP_HOST", "http.host"),
+      Map.entry("SC_HTTP_PORT", "http.port"),
+      Map.entry("SC_PUBLIC_ORIGIN", "http.publicOrigin"),
+      Map.entry("SC_MAX_SESSIONS", "sessions.maxSessions"),
+      Map.entry("SC_METRICS_TOKEN", "ops.metricsToken"),
+      Map.entry("SC_DATA_DIR", "data.dir"),
+      Map.entry("SC_CLUSTER", "cluster.enabled"),
+      Map.entry("SC_CLUSTER_PORT", "cluster.port"),
+      Map.entry("SC_CLUSTER_MEMBERS", "cluster.members"),
+      Map.entry("SC_PG_PORT", "data.postgres.port"),
+      Map.entry("SC_PG_PASSWORD", "data.postgres.password"));
 
   public record Http(String host, int port, String publicOrigin, int maxBodyBytes) {}
 
@@ -104,10 +105,16 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     ConfigReader root = new ConfigReader(json, "");
     root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "cobrowse", "data", "api", "ops",
         "cluster", "sites");
-    return new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")), topics(root.child("topics")),
-        sessions(root.child("sessions")), client(root.child("client")), acl(root.child("acl")),
-        agents(root.child("agents")), chat(root.child("chat")), cobrowse(root.child("cobrowse")), data(root.child("data")), api(root),
-        ops(root.child("ops")), cluster(root.child("cluster")), sites(root));
+    GatewayConfig config = new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")),
+        topics(root.child("topics")), sessions(root.child("sessions")), client(root.child("client")),
+        acl(root.child("acl")), agents(root.child("agents")), chat(root.child("chat")),
+        cobrowse(root.child("cobrowse")), data(root.child("data")), api(root), ops(root.child("ops")),
+        cluster(root.child("cluster")), sites(root));
+    if (config.cluster().enabled() && config.data().postgres() == null) {
+      throw new ConfigException("data.postgres", "is required in cluster mode: clustered nodes keep agents, "
+          + "transcripts and the audit log in one PostgreSQL database");
+    }
+    return config;
   }
 
   private static Http http(ConfigReader r) {

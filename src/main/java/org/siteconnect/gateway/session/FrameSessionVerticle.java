@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -26,11 +27,14 @@ public final class FrameSessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FrameSessionVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   static final String CODES_MAP = "sc.contact-codes";
+  /** Sessions by id, written through so that a new leader can take them over (cluster-wide when clustered). */
+  static final String SESSIONS_MAP = "sc.page-sessions";
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
   private PageSessions sessions;
   private ContactCodes codes;
+  private AsyncMap<String, JsonObject> stored;
 
   public FrameSessionVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
@@ -46,8 +50,19 @@ public final class FrameSessionVerticle extends VerticleBase {
     EventBus eb = vertx.eventBus();
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
       codes = new ContactCodes(map, s.codeLength());
+      return vertx.sharedData().<String, JsonObject>getAsyncMap(SESSIONS_MAP);
+    }).compose(map -> {
+      stored = map;
+      return map.entries();
+    }).compose(earlier -> {
+      long now = System.currentTimeMillis();
+      earlier.values().forEach(json -> sessions.takeOver(PageSession.fromJson(json), now));
+      if (!earlier.isEmpty()) {
+        LOG.info("took over [{}] page sessions", earlier.size());
+      }
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
       return Future.all(List.of(
+          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, this::reattach).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion(),
           eb.<JsonObject>consumer(Addresses.SESSION_LIST, this::list).completion(),
@@ -66,8 +81,9 @@ public final class FrameSessionVerticle extends VerticleBase {
       return;
     }
     String resume = body.getString("resume");
+    String connectionId = body.getString("conn", "");
     if (resume != null) {
-      var resumed = sessions.resume(resume, siteKey);
+      var resumed = sessions.resume(resume, siteKey, connectionId);
       if (resumed.isPresent()) {
         PageSession session = resumed.get();
         message.reply(answer(session, true));
@@ -83,7 +99,8 @@ public final class FrameSessionVerticle extends VerticleBase {
         .onSuccess(code -> {
           PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code,
               System.currentTimeMillis());
-          sessions.add(session);
+          sessions.add(session, connectionId);
+          store(session);
           metrics.code("issued");
           LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
           message.reply(answer(session, false));
@@ -141,6 +158,7 @@ public final class FrameSessionVerticle extends VerticleBase {
         return;
       }
       session.code = null;
+      store(session);
       message.reply(new JsonObject().put("sid", session.id).put("site", session.siteKey));
     });
   }
@@ -157,6 +175,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     Future<?> released = old == null ? Future.succeededFuture() : codes.release(old, sid);
     released.compose(v -> codes.claim(sid)).onSuccess(code -> {
       session.get().code = code;
+      store(session.get());
       metrics.code("issued");
       vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject()
           .put("topic", ServerTopics.session(sid, "new_code")).put("payload", new JsonObject().put("code", code)));
@@ -189,8 +208,24 @@ public final class FrameSessionVerticle extends VerticleBase {
   private void detached(Message<JsonObject> message) {
     String sid = message.body().getString("sid");
     if (sid != null) {
-      sessions.detached(sid, message.body().getBoolean("bye", false), System.currentTimeMillis());
+      sessions.detached(sid, message.body().getString("conn", ""), message.body().getBoolean("bye", false),
+          System.currentTimeMillis());
     }
+  }
+
+  /** {@code {held:[{sid, conn}]}} from a router after the services (re)started: those sessions are in use. */
+  private void reattach(Message<JsonObject> message) {
+    JsonArray held = message.body().getJsonArray("held", new JsonArray());
+    for (Object o : held) {
+      if (o instanceof JsonObject h) {
+        sessions.reattach(h.getString("sid", ""), h.getString("conn", ""));
+      }
+    }
+  }
+
+  private void store(PageSession session) {
+    stored.put(session.id, session.toJson())
+        .onFailure(err -> LOG.warn("session not written through [{}]", err.getMessage()));
   }
 
   private void expire() {
@@ -198,6 +233,7 @@ public final class FrameSessionVerticle extends VerticleBase {
       if (ended.code != null) {
         codes.release(ended.code, ended.id);
       }
+      stored.remove(ended.id);
       vertx.eventBus().publish(Addresses.SESSION_END, new JsonObject().put("sid", ended.id));
       LOG.debug("page session ended [{}]", ended.id);
     }

@@ -10,8 +10,11 @@ final class PageSession {
   final long startedAt;
   String code;
   boolean connected = true;
-  /** Connections holding the session; a reconnect may arrive before the old connection's close is seen. */
-  int connections = 1;
+  /**
+   * Connections (bridge connection ids, cluster-unique) holding the session; a reconnect may arrive before the
+   * old connection's close is seen, and after a leader change routers re-assert the ones they hold.
+   */
+  final java.util.Set<String> connections = new java.util.HashSet<>(2);
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
 
@@ -22,5 +25,16 @@ final class PageSession {
     this.handle = handle;
     this.code = code;
     this.startedAt = startedAt;
+  }
+
+  /** What a new leader needs to take the session over (the cluster map's value). */
+  io.vertx.core.json.JsonObject toJson() {
+    return new io.vertx.core.json.JsonObject().put("id", id).put("site", siteKey).put("resume", resumeToken)
+        .put("handle", handle).put("code", code).put("startedAt", startedAt);
+  }
+
+  static PageSession fromJson(io.vertx.core.json.JsonObject json) {
+    return new PageSession(json.getString("id"), json.getString("site"), json.getString("resume"),
+        json.getString("handle"), json.getString("code"), json.getLong("startedAt", 0L));
   }
 }

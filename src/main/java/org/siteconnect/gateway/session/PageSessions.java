@@ -31,7 +31,33 @@ final class PageSessions {
     return byId.size() >= maxSessions;
   }
 
-  void add(PageSession session) {
+  /** A new session, held by the connection that asked for it. */
+  void add(PageSession session, String connectionId) {
+    session.connections.add(connectionId);
+    index(session);
+  }
+
+  /**
+   * A session taken over from an earlier leader: nobody holds it until a router re-asserts a connection or
+   * the page resumes; otherwise it ends after the idle TTL.
+   */
+  void takeOver(PageSession session, long now) {
+    session.connected = false;
+    session.expiresAt = now + idleTtlMillis;
+    index(session);
+  }
+
+  /** A router says this connection holds the session (after a leader change). */
+  boolean reattach(String sessionId, String connectionId) {
+    PageSession session = byId.get(sessionId);
+    if (session == null) {
+      return false;
+    }
+    hold(session, connectionId);
+    return true;
+  }
+
+  private void index(PageSession session) {
     byId.put(session.id, session);
     byResumeToken.put(session.resumeToken, session);
     byHandle.put(session.handle, session);
@@ -48,21 +74,24 @@ final class PageSessions {
   }
 
   /** A reconnecting page of the same site takes its session back; the idle clock stops. */
-  Optional<PageSession> resume(String resumeToken, String siteKey) {
+  Optional<PageSession> resume(String resumeToken, String siteKey, String connectionId) {
     PageSession session = byResumeToken.get(resumeToken);
     if (session == null || !session.siteKey.equals(siteKey)) {
       return Optional.empty();
     }
-    session.expiresAt = Long.MAX_VALUE;
-    session.connected = true;
-    session.connections++;
+    hold(session, connectionId);
     return Optional.of(session);
   }
 
-  void detached(String sessionId, boolean bye, long now) {
+  private static void hold(PageSession session, String connectionId) {
+    session.expiresAt = Long.MAX_VALUE;
+    session.connected = true;
+    session.connections.add(connectionId);
+  }
+
+  void detached(String sessionId, String connectionId, boolean bye, long now) {
     PageSession session = byId.get(sessionId);
-    if (session != null && --session.connections <= 0) {
-      session.connections = 0;
+    if (session != null && session.connections.remove(connectionId) && session.connections.isEmpty()) {
       session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
       session.connected = false;
     }

@@ -97,6 +97,11 @@ public final class RetainedStore<P> {
     match(root, filter, 0, sink);
   }
 
+  /** Every retained message, reserved topics included (a snapshot for a joining cluster node). */
+  public void forEach(BiConsumer<TopicName, P> sink) {
+    root.emitSubtree(sink);
+  }
+
   /** The number of retained messages. */
   public int count() {
     return count;

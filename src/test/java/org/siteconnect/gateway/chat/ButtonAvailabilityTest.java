@@ -26,7 +26,7 @@ class ButtonAvailabilityTest {
   @DisplayName("a button needs an agent who is connected and available for it")
   void needsConnectedAndAvailable() {
     assertEquals(List.of(), buttons.setAvailable("ann", SALES, true, 0));
-    assertEquals(List.of(SALES), buttons.consoleConnected("ann", 0));
+    assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-ann", 0));
     assertTrue(buttons.isEnabled(SALES));
     assertFalse(buttons.isEnabled(SUPPORT));
   }
@@ -35,7 +35,7 @@ class ButtonAvailabilityTest {
   @DisplayName("an agent cannot be available for a button they do not serve")
   void onlyServedButtons() {
     buttons.describe("bob", Set.of(SUPPORT), 1, 0);
-    buttons.consoleConnected("bob", 0);
+    buttons.consoleConnected("bob", "c-bob", 0);
     assertEquals(List.of(), buttons.setAvailable("bob", SALES, true, 0));
   }
 
@@ -43,19 +43,19 @@ class ButtonAvailabilityTest {
   @DisplayName("after the console disconnects the agent counts until the grace period ends")
   void grace() {
     buttons.setAvailable("ann", SALES, true, 0);
-    buttons.consoleConnected("ann", 0);
-    assertEquals(List.of(), buttons.consoleDisconnected("ann", 60_000, 1_000));
+    buttons.consoleConnected("ann", "c-ann", 0);
+    assertEquals(List.of(), buttons.consoleDisconnected("ann", "c-ann", 60_000, 1_000));
     assertTrue(buttons.isEnabled(SALES));
     assertEquals(List.of(), buttons.tick(60_999));
     assertEquals(List.of(SALES), buttons.tick(61_000));
-    assertEquals(List.of(SALES), buttons.consoleConnected("ann", 62_000), "reconnecting counts again");
+    assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-ann", 62_000), "reconnecting counts again");
   }
 
   @Test
   @DisplayName("an agent at the concurrent-chat limit stops counting; logout stops at once")
   void chatLimitAndLogout() {
     buttons.setAvailable("ann", SALES, true, 0);
-    buttons.consoleConnected("ann", 0);
+    buttons.consoleConnected("ann", "c-ann", 0);
     assertEquals(List.of(SALES), buttons.chatsChanged("ann", 2, 0));
     assertEquals(List.of(SALES), buttons.chatsChanged("ann", 1, 0));
     assertEquals(List.of(SALES), buttons.loggedOut("ann", 0));
@@ -68,9 +68,21 @@ class ButtonAvailabilityTest {
     buttons.describe("bob", Set.of(SALES), 1, 0);
     for (String a : List.of("ann", "bob")) {
       buttons.setAvailable(a, SALES, true, 0);
-      buttons.consoleConnected(a, 0);
+      buttons.consoleConnected(a, "c-" + a, 0);
     }
     assertEquals(List.of(), buttons.setAvailable("ann", SALES, false, 0));
     assertEquals(List.of(SALES), buttons.setAvailable("bob", SALES, false, 0));
+  }
+
+  @Test
+  @DisplayName("a console re-asserted after a leader change counts once; availability restored by the new leader holds")
+  void reassertedConsoleCountsOnce() {
+    ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES));
+    buttons.describe("ann", java.util.Set.of(SALES), 2, 0);
+    assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-1", 0));
+    buttons.consoleConnected("ann", "c-1", 0); // the router re-asserts the same connection
+    assertEquals(List.of(), buttons.consoleDisconnected("ann", "c-1", 1_000, 0), "within the grace");
+    assertEquals(List.of(SALES), buttons.tick(1_000), "one close ends it: the connection was counted once");
   }
 }

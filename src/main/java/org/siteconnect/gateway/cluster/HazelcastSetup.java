@@ -1,0 +1,44 @@
+package org.siteconnect.gateway.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.siteconnect.gateway.config.GatewayConfig;
+
+/**
+ * Hazelcast for one gateway node (DESIGN §10): the Vert.x defaults, then our cluster name, one interface, TCP
+ * members only (no multicast, no auto-detection), and heartbeats short enough that a killed node is noticed in
+ * seconds rather than the default minute.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  public static HazelcastClusterManager clusterManager(GatewayConfig.Cluster cluster) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(cluster.name());
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(cluster.heartbeatSeconds()));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.maxNoHeartbeatSeconds()));
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // our SIGTERM hook drains first, then leaves
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
+    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    network.setPublicAddress(null);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return new HazelcastClusterManager(hz);
+  }
+
+  /** The event bus between nodes listens on the cluster interface too. */
+  public static EventBusOptions eventBus(GatewayConfig.Cluster cluster) {
+    return new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort())
+        .setClusterPublicHost(cluster.host());
+  }
+}
