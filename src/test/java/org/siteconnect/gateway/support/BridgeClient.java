@@ -104,18 +104,23 @@ public final class BridgeClient implements AutoCloseable {
 
   /** The next frame matching, skipping (but remembering) others; fails after five seconds. */
   public JsonObject next(Predicate<JsonObject> wanted) throws InterruptedException {
+    return next(wanted, WAIT_MS);
+  }
+
+  /** As {@link #next(Predicate)}, waiting up to {@code waitMs} (e.g. across a cluster fail-over). */
+  public JsonObject next(Predicate<JsonObject> wanted, long waitMs) throws InterruptedException {
     for (JsonObject f : seen) {
       if (wanted.test(f)) {
         seen.remove(f);
         return f;
       }
     }
-    long deadline = System.currentTimeMillis() + WAIT_MS;
+    long deadline = System.currentTimeMillis() + waitMs;
     while (true) {
       long left = deadline - System.currentTimeMillis();
       JsonObject f = left <= 0 ? null : frames.poll(left, TimeUnit.MILLISECONDS);
       if (f == null) {
-        throw new AssertionError("no matching frame within " + WAIT_MS + " ms; unmatched: " + seen);
+        throw new AssertionError("no matching frame within " + waitMs + " ms; unmatched: " + seen);
       }
       if (wanted.test(f)) {
         return f;

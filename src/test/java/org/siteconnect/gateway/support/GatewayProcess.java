@@ -72,6 +72,19 @@ public final class GatewayProcess implements AutoCloseable {
     return took;
   }
 
+  /** SIGKILL: the node dies at once, without draining or leaving the cluster. */
+  public void kill() throws Exception {
+    new ProcessBuilder("kill", "-KILL", Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("the gateway survived SIGKILL");
+    }
+    reader.join(5_000);
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() {
     process.destroyForcibly();

@@ -1,0 +1,215 @@
+package org.siteconnect.gateway.cluster;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.ClusterNodes;
+import org.siteconnect.gateway.support.Http;
+import org.siteconnect.gateway.support.TestGateway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three gateway JVMs in one cluster: what a page on one node, an agent on another and a backend on a third
+ * see together (DESIGN §9).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final List<BridgeClient> clients = new ArrayList<>();
+  private ClusterNodes nodes;
+  private Path dir;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    dir = Files.createTempDirectory("sc-cluster-");
+    nodes = ClusterNodes.start(dir, 3);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    clients.forEach(BridgeClient::close);
+    if (nodes != null) {
+      nodes.close();
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private BridgeClient page(int node) throws Exception {
+    BridgeClient p = BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
+    clients.add(p);
+    assertEquals("session", p.hello(TestGateway.SITE).getString("op"));
+    return p;
+  }
+
+  private BridgeClient console(int node, String token) throws Exception {
+    BridgeClient c = BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
+    clients.add(c);
+    c.command(new JsonObject().put("op", "agent-hello").put("token", token));
+    c.nextBody("agent-session");
+    return c;
+  }
+
+  private static void sub(BridgeClient c, String id, String filter) throws InterruptedException {
+    c.command(new JsonObject().put("op", "sub").put("id", id).put("filter", filter));
+    JsonObject ack = c.next(f -> "suback".equals(BridgeClient.body(f).getString("op"))
+        && id.equals(BridgeClient.body(f).getString("id")));
+    assertTrue(BridgeClient.body(ack).getBoolean("granted"), "granted: " + ack);
+  }
+
+  private static void pub(BridgeClient c, String topic, Object payload) {
+    c.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
+  }
+
+  private static JsonObject message(BridgeClient c, String topic) throws InterruptedException {
+    return BridgeClient.body(c.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
+        && topic.equals(BridgeClient.body(f).getString("topic")), 15_000));
+  }
+
+  private static JsonObject payloadOn(BridgeClient c, String topic, java.util.function.Predicate<JsonObject> wanted)
+      throws InterruptedException {
+    return BridgeClient.body(c.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
+        && topic.equals(BridgeClient.body(f).getString("topic"))
+        && BridgeClient.body(f).getValue("payload") instanceof JsonObject p && wanted.test(p), 15_000))
+        .getJsonObject("payload");
+  }
+
+  @Test
+  @DisplayName("a backend publishing on node C reaches pages on A and B, through exact and wildcard filters, once")
+  void backendPublishReachesEveryNode() throws Exception {
+    BridgeClient a = page(0);
+    BridgeClient b = page(1);
+    sub(a, "exact", "public/news/today");
+    sub(b, "wild", "public/+/today");
+    Http c = new Http(nodes.port(2));
+    Http.Response r = c.send("POST", "/api/v1/publish", new JsonObject().put("topic", "public/news/today")
+        .put("payload", new JsonObject().put("n", 1)), null, "X-Api-Key", ClusterNodes.API_KEY);
+    assertEquals(202, r.status(), r.body());
+    assertEquals(1, message(a, "public/news/today").getJsonObject("payload").getInteger("n"));
+    assertEquals(1, message(b, "public/news/today").getJsonObject("payload").getInteger("n"));
+    a.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 300);
+    b.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 300);
+  }
+
+  @Test
+  @DisplayName("a retained message published on one node is what a page subscribing on another node gets")
+  void retainedIsTheSameEverywhere() throws Exception {
+    Http a = new Http(nodes.port(0));
+    assertEquals(202, a.send("POST", "/api/v1/publish", new JsonObject().put("topic", "public/motd")
+        .put("payload", "hello from A").put("retain", true), null, "X-Api-Key", ClusterNodes.API_KEY).status());
+    BridgeClient onA = page(0);
+    sub(onA, "motd", "public/motd"); // once A has it retained, the forward to B and C went out before
+    assertEquals("hello from A", message(onA, "public/motd").getString("payload"));
+    for (int node : new int[] {1, 2}) {
+      BridgeClient p = page(node);
+      sub(p, "motd", "public/motd");
+      JsonObject m = message(p, "public/motd");
+      assertEquals("hello from A", m.getString("payload"));
+      assertTrue(m.getBoolean("retained"), "delivered as retained on node " + node);
+    }
+  }
+
+  @Test
+  @DisplayName("contact codes are unique across the cluster")
+  void codesUniqueClusterWide() throws Exception {
+    Set<String> codes = new HashSet<>();
+    int sessions = 0;
+    for (int i = 0; i < 30; i++) {
+      BridgeClient p = BridgeClient.connect(vertx, nodes.port(i % 3), TestGateway.origin(nodes.port(i % 3)));
+      clients.add(p);
+      codes.add(p.hello(TestGateway.SITE).getString("code"));
+      sessions++;
+    }
+    assertEquals(sessions, codes.size(), "every session has its own code: " + codes);
+  }
+
+  @Test
+  @DisplayName("page on A, agent on B: the button turns on, one chat per trigger, messages both ways")
+  void chatAcrossNodes() throws Exception {
+    Http http = new Http(nodes.port(1));
+    String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
+    BridgeClient agent = console(1, token);
+    sub(agent, "queue", "$agents/acme/#");
+    BridgeClient visitor = page(0);
+    sub(visitor, "button", "$sites/acme/chat_button/sales");
+    sub(visitor, "mine", "~pagesession/#");
+    assertEquals(200, new Http(nodes.port(2)).send("PUT", "/api/v1/me/buttons/acme/sales",
+        new JsonObject().put("available", true), token).status());
+    payloadOn(visitor, "$sites/acme/chat_button/sales", p -> "enabled".equals(p.getString("state")));
+
+    // Trigger from pages on all three nodes: the shared subscription hands each to one chat service, once.
+    List<BridgeClient> others = List.of(page(1), page(2));
+    pub(visitor, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
+    for (BridgeClient o : others) {
+      pub(o, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
+    }
+    JsonObject waiting = payloadOn(visitor, "~pagesession/chat/state", p -> "waiting".equals(p.getString("state")));
+    String chatId = waiting.getString("chat_id");
+    JsonArray listed = awaitChats(http, token, 3);
+    assertEquals(3, listed.size(), "three triggers, three chats: " + listed);
+
+    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/accept", null, token).status());
+    payloadOn(visitor, "~pagesession/chat/state", p -> "active".equals(p.getString("state")));
+    pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v1").put("text", "hello from A"));
+    payloadOn(visitor, "~pagesession/chat/ack", p -> "v1".equals(p.getString("cid")));
+    payloadOn(agent, "$agents/acme/chats/" + chatId + "/message", p -> "hello from A".equals(p.getString("text")));
+    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/messages",
+        new JsonObject().put("cid", "a1").put("text", "hello from B"), token).status());
+    payloadOn(visitor, "~pagesession/chat/message", p -> "hello from B".equals(p.getString("text")));
+  }
+
+  private static JsonArray awaitChats(Http http, String token, int atLeast) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    JsonArray waiting;
+    do {
+      JsonArray all = new JsonArray(http.get("/api/v1/chats", token).body());
+      waiting = new JsonArray(all.stream().filter(o -> "waiting".equals(((JsonObject) o).getString("state"))).toList());
+      if (waiting.size() >= atLeast) {
+        return waiting;
+      }
+      Thread.sleep(100); // polling the REST list: there is no event to await for "stored"
+    } while (System.currentTimeMillis() < deadline);
+    return waiting;
+  }
+
+  @Test
+  @DisplayName("co-browse: the agent on C redeems the code of a page on A and watches its events")
+  void cobrowseAcrossNodes() throws Exception {
+    Http http = new Http(nodes.port(2));
+    String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
+    BridgeClient agent = console(2, token);
+    BridgeClient visitor = BridgeClient.connect(vertx, nodes.port(0), TestGateway.origin(nodes.port(0)));
+    clients.add(visitor);
+    String code = visitor.hello(TestGateway.SITE).getString("code");
+    sub(visitor, "mine", "~pagesession/#");
+    Http.Response redeemed = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
+    assertEquals(200, redeemed.status(), redeemed.body());
+    String id = redeemed.json().getString("cobrowse_id");
+    sub(agent, "cb", "$agents/acme/cobrowse/" + id + "/#");
+    JsonObject ask = payloadOn(visitor, "~pagesession/cobrowsing/consent_request", p -> id.equals(p.getString("cobrowse_id")));
+    pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", ask.getString("cobrowse_id"))
+        .put("allow", true));
+    payloadOn(visitor, "~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")));
+    pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("events", new JsonArray().add(
+        new JsonObject().put("type", 2).put("data", "snapshot"))));
+    JsonObject events = payloadOn(agent, "$agents/acme/cobrowse/" + id + "/events", p -> p.containsKey("events"));
+    assertEquals("snapshot", events.getJsonArray("events").getJsonObject(0).getString("data"));
+    assertEquals(404, http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token).status(),
+        "the code died on redemption, cluster-wide");
+  }
+}

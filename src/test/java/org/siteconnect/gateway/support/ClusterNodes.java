@@ -1,0 +1,111 @@
+package org.siteconnect.gateway.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Assumptions;
+import org.siteconnect.gateway.agent.AgentVerticle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Gateway nodes in separate JVMs forming one Hazelcast cluster on loopback, sharing the test PostgreSQL
+ * (src/test/pg.sh, started by the test command; SC_TEST_PG_* say where).
+ */
+public final class ClusterNodes implements AutoCloseable {
+  public static final String ADMIN_PASSWORD = "correct horse battery";
+  /** The backend API key the nodes accept for {@code POST /api/v1/publish} on public/#. */
+  public static final String API_KEY = "cluster-test-backend-key";
+
+  private final List<Integer> httpPorts = new ArrayList<>();
+  private final List<GatewayProcess> processes = new ArrayList<>();
+
+  /** Starts {@code count} nodes: the first alone (it becomes the leader), then the others side by side. */
+  public static ClusterNodes start(Path dir, int count) throws Exception {
+    JsonObject postgres = postgres();
+    String clusterName = "sc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    List<Integer> clusterPorts = new ArrayList<>();
+    JsonArray members = new JsonArray();
+    ClusterNodes nodes = new ClusterNodes();
+    for (int i = 0; i < count; i++) {
+      int clusterPort = TestGateway.freePort();
+      clusterPorts.add(clusterPort);
+      members.add("127.0.0.1:" + clusterPort);
+      nodes.httpPorts.add(TestGateway.freePort());
+    }
+    List<Path> confs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int port = nodes.httpPorts.get(i);
+      JsonObject config = TestGateway.config(port)
+          .put("data", new JsonObject().put("dir", dir.resolve("data-" + i).toString()).put("postgres", postgres))
+          .put("ops", new JsonObject().put("drainSeconds", 5))
+          .put("agents", new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
+          .put("api", new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("name", "backend")
+              .put("sha256", sha256(API_KEY)).put("publish", new JsonArray().add("public/#")))))
+          .put("cluster", new JsonObject().put("enabled", true).put("name", clusterName)
+              .put("port", clusterPorts.get(i)).put("members", members));
+      Path conf = dir.resolve("node-" + i + ".json");
+      Files.writeString(conf, config.encodePrettily());
+      confs.add(conf);
+    }
+    Map<String, String> env = Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, ADMIN_PASSWORD);
+    nodes.processes.add(GatewayProcess.start(confs.get(0), env));
+    List<CompletableFuture<GatewayProcess>> others = new ArrayList<>();
+    for (int i = 1; i < count; i++) {
+      Path conf = confs.get(i);
+      others.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return GatewayProcess.start(conf, env);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (CompletableFuture<GatewayProcess> f : others) {
+      nodes.processes.add(f.get());
+    }
+    return nodes;
+  }
+
+  /** The PostgreSQL the test command started; without it these tests cannot run (and fail in CI). */
+  static JsonObject postgres() {
+    String port = System.getenv("SC_TEST_PG_PORT");
+    if (port == null) {
+      if (System.getenv("CI") != null) {
+        throw new AssertionError("SC_TEST_PG_PORT is not set: run the tests with src/test/run.sh (it starts PostgreSQL)");
+      }
+      Assumptions.abort("no test PostgreSQL (SC_TEST_PG_PORT); src/test/run.sh starts one");
+    }
+    return new JsonObject().put("host", System.getenv().getOrDefault("SC_TEST_PG_HOST", "127.0.0.1"))
+        .put("port", Integer.parseInt(port))
+        .put("database", System.getenv().getOrDefault("SC_TEST_PG_DB", "siteconnect"))
+        .put("user", System.getenv().getOrDefault("SC_TEST_PG_USER", "siteconnect"))
+        .put("password", System.getenv("SC_TEST_PG_PASSWORD"));
+  }
+
+  public int port(int node) {
+    return httpPorts.get(node);
+  }
+
+  public GatewayProcess process(int node) {
+    return processes.get(node);
+  }
+
+  public String output(int node) {
+    return processes.get(node).output();
+  }
+
+  private static String sha256(String text) throws Exception {
+    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(d);
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(GatewayProcess::close);
+  }
+}
