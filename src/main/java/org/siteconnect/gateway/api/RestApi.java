@@ -389,6 +389,10 @@ public final class RestApi {
       String text = colon > 0 ? msg.substring(colon + 2) : msg;
       return new ApiException(r.failureCode(), code, text);
     }
+    if (err instanceof ReplyException r && r.failureType() != io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
+      // Nobody answered: in a cluster the services are moving to a new leader, which takes seconds.
+      return new ApiException(503, "unavailable", "the gateway is taking over after a node failure; try again shortly");
+    }
     LOG.warn("REST call failed", err);
     return new ApiException(500, "internal", "the request could not be completed");
   }

@@ -33,8 +33,8 @@ final class ServiceCalls {
     vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(ATTEMPT_TIMEOUT_MS))
         .onSuccess(result::complete)
         .onFailure(err -> {
-          boolean nobodyThere = err instanceof ReplyException r
-              && (r.failureType() == ReplyFailure.NO_HANDLERS || r.failureType() == ReplyFailure.TIMEOUT);
+          // An answer (even a refusal) ends it; no answer (no handler yet, a dead node, a timeout) is retried.
+          boolean nobodyThere = err instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
           if (!nobodyThere || !wanted.getAsBoolean() || System.currentTimeMillis() + backoff > deadline) {
             result.fail(err);
             return;
