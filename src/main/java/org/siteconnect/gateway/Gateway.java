@@ -99,6 +99,8 @@ public final class Gateway {
   private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env,
                                        GatewayMetrics metrics, Leadership leadership) {
     Gateway gateway = new Gateway(vertx, config, env, metrics, leadership);
+    metrics.gauge("sc_cluster_leader", "1 when this node hosts the services (always on a single node)",
+        () -> leadership.isLeader() ? 1 : 0);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     DatabaseVerticle store = new DatabaseVerticle(config.data().dir());
     return vertx.deployVerticle(store)
