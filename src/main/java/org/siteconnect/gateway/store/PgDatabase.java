@@ -28,6 +28,7 @@ public final class PgDatabase {
   private static final Logger LOG = LoggerFactory.getLogger(PgDatabase.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
   static final List<String> MIGRATIONS = List.of("V1__schema.sql");
+  // Every advisory-lock key the gateway uses is here, so none collide. (The bigint and int-pair spaces are apart.)
   /** Key of the advisory lock taken while migrating (the single-bigint key space). */
   static final long MIGRATION_LOCK = 0x5C_0000_0001L;
   /** First key of the two-int advisory locks that serialize appends to one chat (see PgChatStore). */
