@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need when it is missing
-# (Debian's chromium, the pinned npm packages), then runs the Java tests (unit + integration, which also
-# build the fat jar) and the browser tests in headless Chromium against that jar.
+# (Debian's chromium and postgresql, the pinned npm packages), then runs the Java tests (unit + integration,
+# which also build the fat jar; the store tests against a throwaway PostgreSQL) and the browser tests in headless
+# Chromium against that jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,6 +17,11 @@ fi
 
 log "npm packages (pinned in package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
+
+log "PostgreSQL for the store tests (throwaway cluster on a local port)"
+trap 'bash src/test/pg.sh stop' EXIT
+pg_env=$(bash src/test/pg.sh start)
+eval "$pg_env"
 
 log "Java: unit and integration tests, fat jar"
 mvn -B -ntp verify

@@ -6,14 +6,12 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.Deployable;
 import org.siteconnect.gateway.agent.AgentStore;
 import org.siteconnect.gateway.agent.AgentVerticle;
-import org.siteconnect.gateway.agent.JdbcAgentStore;
 import org.siteconnect.gateway.bridge.HttpVerticle;
 import org.siteconnect.gateway.chat.ChatButtonVerticle;
 import org.siteconnect.gateway.chat.ChatVerticle;
 import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
-import org.siteconnect.gateway.chat.JdbcChatStore;
-import org.siteconnect.gateway.store.Database;
 import org.siteconnect.gateway.store.DatabaseVerticle;
+import org.siteconnect.gateway.store.Stores;
 import org.siteconnect.gateway.ops.AuditVerticle;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -55,7 +53,7 @@ public final class Gateway {
   private final Map<String, String> env;
   private final GatewayMetrics metrics;
   private final Leadership leadership;
-  private Database database;
+  private Stores stores;
 
   private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env, GatewayMetrics metrics,
                   Leadership leadership) {
@@ -102,10 +100,10 @@ public final class Gateway {
     metrics.gauge("sc_cluster_leader", "1 when this node hosts the services (always on a single node)",
         () -> leadership.isLeader() ? 1 : 0);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
-    DatabaseVerticle store = new DatabaseVerticle(config.data().dir());
+    DatabaseVerticle store = new DatabaseVerticle(config.data());
     return vertx.deployVerticle(store)
         .compose(id -> {
-          gateway.database = store.database();
+          gateway.stores = store.stores();
           return gateway.deployAll();
         })
         .map(gateway);
@@ -117,7 +115,7 @@ public final class Gateway {
    * services are up; a node that becomes leader later deploys them while it keeps serving.
    */
   private Future<Void> deployAll() {
-    Future<Void> chain = deploy("audit", () -> new AuditVerticle(config.ops(), database))
+    Future<Void> chain = deploy("audit", () -> new AuditVerticle(config.ops(), stores.audit()))
         .compose(v -> deploy("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics)));
     if (leadership.isLeader()) {
       chain = chain.compose(v -> deployServices());
@@ -133,11 +131,11 @@ public final class Gateway {
   /** The stateful services, then the announcement that makes every router re-assert what it holds. */
   private Future<Void> deployServices() {
     readiness.markDown("services");
-    AgentStore agents = new JdbcAgentStore(database);
+    AgentStore agents = stores.agents();
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
     plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
-    plan.put("chats", () -> new ChatVerticle(config, new JdbcChatStore(database), metrics));
+    plan.put("chats", () -> new ChatVerticle(config, stores.chats(), metrics));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
     Future<Void> chain = Future.succeededFuture();

@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 
-/** Durable agent accounts: the embedded database by default, PostgreSQL when clustered (later). */
+/** Durable agent accounts: the embedded database by default, PostgreSQL when clustered (see {@code Stores}). */
 public interface AgentStore {
   Future<Optional<Agent>> find(String login);
 

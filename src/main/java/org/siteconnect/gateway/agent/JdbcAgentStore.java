@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -69,8 +68,8 @@ public final class JdbcAgentStore implements AgentStore {
           "UPDATE agent SET name = ?, password_hash = ?, roles = ?, buttons = ?, max_chats = ? WHERE login = ?")) {
         ps.setString(1, agent.name());
         ps.setString(2, agent.passwordHash());
-        ps.setString(3, String.join(",", agent.roles()));
-        ps.setString(4, String.join(",", agent.buttons()));
+        ps.setString(3, AgentCsv.join(agent.roles()));
+        ps.setString(4, AgentCsv.join(agent.buttons()));
         ps.setInt(5, agent.maxChats());
         ps.setString(6, agent.login());
         return ps.executeUpdate() == 1;
@@ -106,17 +105,13 @@ public final class JdbcAgentStore implements AgentStore {
     ps.setString(1, a.login());
     ps.setString(2, a.name());
     ps.setString(3, a.passwordHash());
-    ps.setString(4, String.join(",", a.roles()));
-    ps.setString(5, String.join(",", a.buttons()));
+    ps.setString(4, AgentCsv.join(a.roles()));
+    ps.setString(5, AgentCsv.join(a.buttons()));
     ps.setInt(6, a.maxChats());
   }
 
   private static Agent read(ResultSet rs) throws SQLException {
     return new Agent(rs.getString(1), rs.getString(2), rs.getString(3),
-        new LinkedHashSet<>(split(rs.getString(4))), split(rs.getString(5)), rs.getInt(6));
-  }
-
-  private static List<String> split(String csv) {
-    return csv == null || csv.isEmpty() ? List.of() : Arrays.asList(csv.split(","));
+        new LinkedHashSet<>(AgentCsv.split(rs.getString(4))), AgentCsv.split(rs.getString(5)), rs.getInt(6));
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Durable chats, their messages and left messages. The embedded database by default; the cluster issue adds
- * PostgreSQL behind the same interface.
+ * Durable chats, their messages and left messages: the embedded database by default, PostgreSQL when clustered
+ * (see {@code Stores}).
  */
 public interface ChatStore {
   Future<Void> create(ChatRecord chat);

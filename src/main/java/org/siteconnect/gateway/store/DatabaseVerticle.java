@@ -2,31 +2,29 @@ package org.siteconnect.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.siteconnect.gateway.config.GatewayConfig;
 
-/** Owns the embedded database's lifetime: opened (and migrated) on deploy, closed on undeploy. */
+/** Owns the durable stores' lifetime: opened (and migrated) on deploy, closed on undeploy. */
 public final class DatabaseVerticle extends VerticleBase {
-  private final String dataDir;
-  private volatile Database database;
+  private final GatewayConfig.Data data;
+  private volatile Stores stores;
 
-  public DatabaseVerticle(String dataDir) {
-    this.dataDir = dataDir;
+  public DatabaseVerticle(GatewayConfig.Data data) {
+    this.data = data;
   }
 
   @Override
   public Future<?> start() {
-    return Database.open(vertx, dataDir).onSuccess(db -> database = db);
+    return Stores.open(vertx, data).onSuccess(s -> stores = s);
   }
 
   @Override
   public Future<?> stop() {
-    Database db = database;
-    return db == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      db.close();
-      return null;
-    });
+    Stores s = stores;
+    return s == null ? Future.succeededFuture() : s.close();
   }
 
-  public Database database() {
-    return database;
+  public Stores stores() {
+    return stores;
   }
 }

@@ -1,0 +1,62 @@
+package org.siteconnect.gateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.support.TestPostgres;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Needs the test PostgreSQL ({@code src/test/pg.sh}); each test migrates a new empty database. */
+class PostgresMigrationTest {
+  private Vertx vertx;
+  private GatewayConfig.Postgres db;
+
+  @BeforeEach
+  void createDatabase() {
+    TestPostgres.require();
+    vertx = Vertx.vertx();
+    db = TestPostgres.createDatabase(vertx);
+  }
+
+  @AfterEach
+  void dropDatabase() throws Exception {
+    if (vertx != null) {
+      TestPostgres.dropDatabase(vertx, db);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("nodes starting together on an empty database apply each migration once, and all start")
+  void concurrentMigrations() throws Exception {
+    List<Future<PgDatabase>> nodes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      nodes.add(PgDatabase.open(vertx, db));
+    }
+    Future.all(nodes).await(60, TimeUnit.SECONDS);
+    PgDatabase later = PgDatabase.open(vertx, db).await(30, TimeUnit.SECONDS);
+
+    List<String> applied = new ArrayList<>();
+    for (Row row : later.pool().query("SELECT version, name FROM schema_version ORDER BY version").execute()
+        .await(30, TimeUnit.SECONDS)) {
+      applied.add(row.getInteger(0) + ":" + row.getString(1));
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < PgDatabase.MIGRATIONS.size(); i++) {
+      expected.add((i + 1) + ":" + PgDatabase.MIGRATIONS.get(i));
+    }
+    assertEquals(expected, applied);
+    nodes.forEach(n -> n.result().close());
+    later.close().await(10, TimeUnit.SECONDS);
+  }
+}
