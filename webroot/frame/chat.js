@@ -526,6 +526,8 @@
       case 'history': onHistory(p); break;
       case 'typing': if (p && typeof p === 'object') theirTyping(!!p.typing, p.name); break;
       case 'error': onError(p); break;
+      // The chat service restarted (a new cluster leader): lines sent meanwhile may be lost, so sync and resend.
+      case 'resync': if (chatId || kept.pending.length) sync(); break;
       case 'left':
         lmSend.disabled = false;
         lmForm.reset();

@@ -99,15 +99,20 @@ public final class AgentVerticle extends VerticleBase {
           .compose(hash -> store.insert(new Agent("admin", "Administrator", hash,
               new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)), allButtons,
               config.agents().maxChatsDefault())))
-          .onSuccess(v -> {
-            if (generated) {
+          .map(v -> true)
+          // Two nodes starting on one empty PostgreSQL database: the other one created it first; fine.
+          .recover(err -> err instanceof IllegalStateException ? Future.succeededFuture(false) : Future.failedFuture(err))
+          .onSuccess(created -> {
+            if (!created) {
+              LOG.info("agent 'admin' was created by another node meanwhile");
+            } else if (generated) {
               // Printed once, to the console only; it is not stored anywhere in clear.
               System.out.println("\n*** SiteConnect: created agent 'admin' with the one-time password: " + password
                   + "\n*** Log in at /agent/ and change it. (Set " + ADMIN_PASSWORD_ENV + " to choose it.)\n");
             } else {
               LOG.info("created agent 'admin' with the password from {}", ADMIN_PASSWORD_ENV);
             }
-          });
+          }).mapEmpty();
     });
   }
 

@@ -70,9 +70,13 @@ public final class ChatVerticle extends VerticleBase {
         .compose(v -> purge());
   }
 
-  /** Waiting and active chats from the store (a restart, or a new leader): agents' chat load counts again. */
+  /**
+   * Waiting and active chats from the store (a restart, or a new leader): agents' chat load counts again, and
+   * each page is told to sync — a line it sent while no chat service was there is lost, and the sync resends it.
+   */
   private void takeOver(List<ChatRecord> live) {
     live.forEach(chats::put);
+    live.forEach(c -> toPage(c.sessionId(), "chat/resync", new JsonObject()));
     live.stream().map(ChatRecord::agentLogin).filter(java.util.Objects::nonNull).distinct().forEach(this::chatLoad);
   }
 

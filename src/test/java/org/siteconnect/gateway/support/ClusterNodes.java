@@ -2,7 +2,6 @@ package org.siteconnect.gateway.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Assumptions;
 import org.siteconnect.gateway.agent.AgentVerticle;
 
 import java.nio.file.Files;
@@ -24,13 +23,24 @@ public final class ClusterNodes implements AutoCloseable {
   private final List<Integer> httpPorts = new ArrayList<>();
   private final List<GatewayProcess> processes = new ArrayList<>();
 
-  /** Starts {@code count} nodes: the first alone (it becomes the leader), then the others side by side. */
+  private io.vertx.core.Vertx admin;
+  private org.siteconnect.gateway.config.GatewayConfig.Postgres database;
+
+  /**
+   * Starts {@code count} nodes on a fresh database of the test PostgreSQL: the first alone (it becomes the
+   * leader), then the others side by side.
+   */
   public static ClusterNodes start(Path dir, int count) throws Exception {
-    JsonObject postgres = postgres();
+    TestPostgres.require();
+    ClusterNodes nodes = new ClusterNodes();
+    nodes.admin = io.vertx.core.Vertx.vertx();
+    nodes.database = TestPostgres.createDatabase(nodes.admin);
+    JsonObject postgres = new JsonObject().put("host", nodes.database.host()).put("port", nodes.database.port())
+        .put("database", nodes.database.database()).put("user", nodes.database.user())
+        .put("password", nodes.database.password());
     String clusterName = "sc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     List<Integer> clusterPorts = new ArrayList<>();
     JsonArray members = new JsonArray();
-    ClusterNodes nodes = new ClusterNodes();
     for (int i = 0; i < count; i++) {
       int clusterPort = TestGateway.freePort();
       clusterPorts.add(clusterPort);
@@ -53,38 +63,35 @@ public final class ClusterNodes implements AutoCloseable {
       confs.add(conf);
     }
     Map<String, String> env = Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, ADMIN_PASSWORD);
-    nodes.processes.add(GatewayProcess.start(confs.get(0), env));
-    List<CompletableFuture<GatewayProcess>> others = new ArrayList<>();
-    for (int i = 1; i < count; i++) {
-      Path conf = confs.get(i);
-      others.add(CompletableFuture.supplyAsync(() -> {
+    try {
+      nodes.processes.add(GatewayProcess.start(confs.get(0), env));
+      List<CompletableFuture<GatewayProcess>> others = new ArrayList<>();
+      for (int i = 1; i < count; i++) {
+        Path conf = confs.get(i);
+        others.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return GatewayProcess.start(conf, env);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      Throwable failed = null;
+      for (CompletableFuture<GatewayProcess> f : others) {
         try {
-          return GatewayProcess.start(conf, env);
+          nodes.processes.add(f.get());
         } catch (Exception e) {
-          throw new IllegalStateException(e);
+          failed = e.getCause() == null ? e : e.getCause();
         }
-      }));
-    }
-    for (CompletableFuture<GatewayProcess> f : others) {
-      nodes.processes.add(f.get());
+      }
+      if (failed != null) {
+        throw new AssertionError("a node did not start", failed);
+      }
+    } catch (Throwable e) {
+      nodes.close(); // no node outlives a failed start
+      throw e;
     }
     return nodes;
-  }
-
-  /** The PostgreSQL the test command started; without it these tests cannot run (and fail in CI). */
-  static JsonObject postgres() {
-    String port = System.getenv("SC_TEST_PG_PORT");
-    if (port == null) {
-      if (System.getenv("CI") != null) {
-        throw new AssertionError("SC_TEST_PG_PORT is not set: run the tests with src/test/run.sh (it starts PostgreSQL)");
-      }
-      Assumptions.abort("no test PostgreSQL (SC_TEST_PG_PORT); src/test/run.sh starts one");
-    }
-    return new JsonObject().put("host", System.getenv().getOrDefault("SC_TEST_PG_HOST", "127.0.0.1"))
-        .put("port", Integer.parseInt(port))
-        .put("database", System.getenv().getOrDefault("SC_TEST_PG_DB", "siteconnect"))
-        .put("user", System.getenv().getOrDefault("SC_TEST_PG_USER", "siteconnect"))
-        .put("password", System.getenv("SC_TEST_PG_PASSWORD"));
   }
 
   public int port(int node) {
@@ -104,8 +111,23 @@ public final class ClusterNodes implements AutoCloseable {
     return java.util.HexFormat.of().formatHex(d);
   }
 
+  /** Kills the nodes; what each printed is kept in target/cluster-logs/ for a failed run's post-mortem. */
   @Override
   public void close() {
     processes.forEach(GatewayProcess::close);
+    try {
+      Path logs = Path.of("target", "cluster-logs");
+      Files.createDirectories(logs);
+      String run = Long.toString(System.currentTimeMillis());
+      for (int i = 0; i < processes.size(); i++) {
+        Files.writeString(logs.resolve(run + "-node-" + i + ".log"), processes.get(i).output());
+      }
+    } catch (java.io.IOException e) {
+      // only a diagnostic
+    }
+    if (admin != null) {
+      TestPostgres.dropDatabase(admin, database);
+      admin.close();
+    }
   }
 }

@@ -45,7 +45,12 @@ public final class GatewayProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     gp.reader = reader;
-    up.get(60, TimeUnit.SECONDS);
+    try {
+      up.get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      gp.close(); // it never came up: do not leave it running
+      throw e;
+    }
     return gp;
   }
 
