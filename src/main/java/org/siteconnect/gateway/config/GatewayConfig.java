@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -121,7 +122,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes");
     String host = r.nonBlank("host", "0.0.0.0");
     int port = r.integer("port", 8080, 0, 65_535);
-    String publicOrigin = r.string("publicOrigin", "http://localhost:" + port);
+    String publicOrigin = r.string("publicOrigin", port == 80 ? "http://localhost" : "http://localhost:" + port);
     requireOrigin(r.key("publicOrigin"), publicOrigin);
     return new Http(host, port, publicOrigin, r.integer("maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
   }
@@ -294,20 +295,27 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     }).toList();
   }
 
-  /** An origin is exactly scheme://host[:port]: no path, no trailing slash, no wildcard. */
+  /**
+   * An origin is exactly scheme://host[:port] as a browser serialises it: no path, no trailing slash, no wildcard,
+   * lower case, no default port. The frame compares the parent's {@code event.origin} with these strings as they
+   * are, so {@code https://Shop.example} or {@code https://shop.example:443} would never match any page.
+   */
   static void requireOrigin(String key, String origin) {
     try {
       URI uri = new URI(origin);
+      int defaultPort = "https".equals(uri.getScheme()) ? 443 : 80;
       boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           && uri.getHost() != null && uri.getRawPath().isEmpty() && uri.getRawQuery() == null
           && uri.getRawFragment() == null && uri.getRawUserInfo() == null
-          && origin.equals(uri.getScheme() + "://" + uri.getRawAuthority());
+          && origin.equals(uri.getScheme() + "://" + uri.getRawAuthority())
+          && origin.equals(origin.toLowerCase(Locale.ROOT)) && uri.getPort() != defaultPort;
       if (ok) {
         return;
       }
     } catch (Exception ignored) {
       // reported below
     }
-    throw new ConfigException(key, "must be an exact origin like https://shop.example (got '" + origin + "')");
+    throw new ConfigException(key, "must be an exact origin as a browser writes it, like https://shop.example "
+        + "(lower case, no path or trailing slash, no default port; got '" + origin + "')");
   }
 }
