@@ -103,11 +103,9 @@ class ClusterFailoverTest {
 
   private static JsonObject payloadOn(BridgeClient c, String topic, Predicate<JsonObject> wanted)
       throws InterruptedException {
-    return BridgeClient.body(c.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic"))
-        && BridgeClient.body(f).getValue("payload") instanceof JsonObject p && wanted.test(p), FAILOVER_MS))
-        .getJsonObject("payload");
+    return c.nextPayload(topic, wanted, FAILOVER_MS);
   }
+
 
   /** The agent side: REST calls retried while the services move (503), as the console does. */
   private static Http.Response retried(Http http, String method, String path, JsonObject body, String token)

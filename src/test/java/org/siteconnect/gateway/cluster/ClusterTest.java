@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,13 +82,11 @@ class ClusterTest {
         && topic.equals(BridgeClient.body(f).getString("topic")), 15_000));
   }
 
-  private static JsonObject payloadOn(BridgeClient c, String topic, java.util.function.Predicate<JsonObject> wanted)
+  private static JsonObject payloadOn(BridgeClient c, String topic, Predicate<JsonObject> wanted)
       throws InterruptedException {
-    return BridgeClient.body(c.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic"))
-        && BridgeClient.body(f).getValue("payload") instanceof JsonObject p && wanted.test(p), 15_000))
-        .getJsonObject("payload");
+    return c.nextPayload(topic, wanted, 15_000);
   }
+
 
   @Test
   @DisplayName("a backend publishing on node C reaches pages on A and B, through exact and wildcard filters, once")

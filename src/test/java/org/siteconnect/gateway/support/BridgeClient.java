@@ -129,6 +129,12 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** The payload of the next {@code msg} on {@code topic} whose object payload {@code wanted} accepts. */
+  public JsonObject nextPayload(String topic, Predicate<JsonObject> wanted, long waitMs) throws InterruptedException {
+    return body(next(f -> "msg".equals(body(f).getString("op")) && topic.equals(body(f).getString("topic"))
+        && body(f).getValue("payload") instanceof JsonObject p && wanted.test(p), waitMs)).getJsonObject("payload");
+  }
+
   public JsonObject nextBody(String op) throws InterruptedException {
     return body(next(f -> op.equals(body(f).getString("op"))));
   }
