@@ -2,7 +2,6 @@ package org.siteconnect.gateway.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +10,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
@@ -34,7 +34,7 @@ public final class RestApi {
   private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
   private final Vertx vertx;
-  private final EventBus eb;
+  private final ServiceBus eb;
   private final GatewayConfig config;
   private final List<ApiKeyGrant> apiKeys;
   private final GatewayMetrics metrics;
@@ -44,7 +44,7 @@ public final class RestApi {
   private RestApi(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
-    this.eb = vertx.eventBus();
+    this.eb = new ServiceBus(vertx.eventBus());
     this.config = config;
     this.apiKeys = config.api().keys().stream()
         .map(k -> new ApiKeyGrant(k.name(), HexFormat.of().parseHex(k.sha256()), new Acl(List.of(), k.publish())))

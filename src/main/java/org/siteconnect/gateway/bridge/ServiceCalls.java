@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  */
 final class ServiceCalls {
   static final long GIVE_UP_MS = 30_000;
-  private static final long ATTEMPT_TIMEOUT_MS = 5_000;
+  private static final long ATTEMPT_TIMEOUT_MS = org.siteconnect.gateway.bus.ServiceBus.REPLY_TIMEOUT_MS;
 
   private ServiceCalls() {}
 
