@@ -50,10 +50,12 @@ public final class FrameSessionVerticle extends VerticleBase {
     EventBus eb = vertx.eventBus();
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
       codes = new ContactCodes(map, s.codeLength());
-      return vertx.sharedData().<String, JsonObject>getAsyncMap(SESSIONS_MAP);
+      // A single node has nobody to hand its sessions to: only a cluster writes them through.
+      return vertx.isClustered() ? vertx.sharedData().<String, JsonObject>getAsyncMap(SESSIONS_MAP)
+          : Future.<AsyncMap<String, JsonObject>>succeededFuture(null);
     }).compose(map -> {
       stored = map;
-      return map.entries();
+      return map == null ? Future.succeededFuture(java.util.Map.<String, JsonObject>of()) : map.entries();
     }).compose(earlier -> {
       long now = System.currentTimeMillis();
       earlier.values().forEach(json -> sessions.takeOver(PageSession.fromJson(json), now));
@@ -224,6 +226,9 @@ public final class FrameSessionVerticle extends VerticleBase {
   }
 
   private void store(PageSession session) {
+    if (stored == null) {
+      return;
+    }
     stored.put(session.id, session.toJson())
         .onFailure(err -> LOG.warn("session not written through [{}]", err.getMessage()));
   }
@@ -233,7 +238,9 @@ public final class FrameSessionVerticle extends VerticleBase {
       if (ended.code != null) {
         codes.release(ended.code, ended.id);
       }
-      stored.remove(ended.id);
+      if (stored != null) {
+        stored.remove(ended.id);
+      }
       vertx.eventBus().publish(Addresses.SESSION_END, new JsonObject().put("sid", ended.id));
       LOG.debug("page session ended [{}]", ended.id);
     }
