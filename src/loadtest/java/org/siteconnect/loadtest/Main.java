@@ -113,6 +113,11 @@ public final class Main {
               + " [--phases fanout,cobrowse,memory,profile] [--cobrowse-levels 1,10,100] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]");
         }
       }
+      if (o.beforeJar != null && !o.targets.contains("gateway-before")) {
+        List<String> t = new ArrayList<>(o.targets);
+        t.add(t.contains("gateway") ? t.indexOf("gateway") + 1 : 0, "gateway-before");
+        o.targets = List.copyOf(t);
+      }
       return o;
     }
 
