@@ -42,7 +42,7 @@ final class CobrowseScenario {
 
   /** What one run measured. */
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
-                long batchesSent, double serverCpu) {}
+                long batchesSent, double serverCpu, double harnessCpu) {}
 
   private final Vertx vertx;
   private final Context visitorCtx;
@@ -52,8 +52,8 @@ final class CobrowseScenario {
   private final Meter meter;
   private final Consumer<String> say;
   private final Random random = new Random(8);
-  private final String snapshot300k = snapshotText(300 * 1024);
-  private final String snapshot1m = snapshotText(1024 * 1024);
+  private final List<String> snapshot300k = parts(snapshotText(300 * 1024));
+  private final List<String> snapshot1m = parts(snapshotText(1024 * 1024));
 
   CobrowseScenario(Vertx vertx, Context visitorCtx, Context agentCtx, WebSocketClient ws, HttpClient http,
                    Meter meter, Consumer<String> say) {
@@ -210,12 +210,15 @@ final class CobrowseScenario {
     int kBehind = meter.open();
     int kBase = meter.open();
     long c0 = server.cpuTicks();
+    long h0 = harnessCpuNanos();
     long t0 = System.nanoTime();
     long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true);
-    double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / ((System.nanoTime() - t0) / 1e9);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
+    double harness = 100 * (harnessCpuNanos() - h0) / 1e9 / secs;
     Server.sleep(2000); // drain
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
-        meter.close(kBase), sent, cpu);
+        meter.close(kBase), sent, cpu, harness);
     for (Pair p : pairs) {
       p.visitor.socket.close();
       p.agent.socket.close();
@@ -224,9 +227,11 @@ final class CobrowseScenario {
   }
 
   /**
-   * Streams for {@code ms}: every 50 ms a batch per session; session i sends its 300 KB snapshot at i/S of the
-   * first half and its 1 MB snapshot (a resync) at i/S of the second half, each followed by a chat message; one
-   * baseline chat message a second per session at other times. Returns the batches sent.
+   * Streams for {@code ms}: every 50 ms a batch per session. Snapshots are spread over the window as sessions
+   * starting and agents resyncing would spread them: session i sends its 300 KB start snapshot at i/S of the window,
+   * and 1 MB resync snapshots go out at most two a second over all sessions (every session once at 1 and 10
+   * sessions; 20 of them in 10 s at 100). Each snapshot is followed by a chat message; one baseline chat message a
+   * second per session at other times. Returns the batches sent.
    */
   private long stream(List<Pair> pairs, int kBatch, int kSnap300, int kSnap1m, int kBehind, int kBase, long ms,
                       boolean snapshots1m) throws Exception {
@@ -237,6 +242,7 @@ final class CobrowseScenario {
     Promise<Void> done = Promise.promise();
     int[] seq = new int[s];
     long[] mouse = new long[s];
+    int resyncs = (int) Math.max(1, Math.min(s, ms / 500)); // 1 MB snapshots: at most two a second
     visitorCtx.runOnContext(v -> vertx.setPeriodic(50, id -> {
       long t = tick[0]++;
       if (t >= ticks) {
@@ -244,12 +250,12 @@ final class CobrowseScenario {
         done.tryComplete();
         return;
       }
-      for (int i = 0; i < s; i++) {
+        for (int i = 0; i < s; i++) {
         Pair p = pairs.get(i);
         String topic = "~pagesession/cobrowsing/events";
-        if (t == (ticks / 2) * i / s) {
+        if (t == ticks * i / s) {
           snapshot(p, topic, ++seq[i], snapshot300k, kSnap300, kBehind);
-        } else if (snapshots1m && t == ticks / 2 + (ticks / 2) * i / s) {
+        } else if (snapshots1m && i < resyncs && t == (ticks * i / resyncs + ticks / (2L * resyncs)) % ticks) {
           snapshot(p, topic, ++seq[i], snapshot1m, kSnap1m, kBehind);
         } else {
           // mouse moves at 30/s: the positions of the last 50 ms (1 or 2)
@@ -268,15 +274,23 @@ final class CobrowseScenario {
     return sent[0];
   }
 
-  private void snapshot(Pair p, String topic, int seq, String text, int kSnap, int kBehind) {
+  /** A snapshot's parts as JSON string literals (escaped once, not per send: the harness's cost stays small). */
+  private static List<String> parts(String text) {
+    List<String> out = new ArrayList<>();
+    for (int at = 0; at < text.length(); at += PART_CHARS) {
+      out.add(io.vertx.core.json.Json.encode(text.substring(at, Math.min(text.length(), at + PART_CHARS))));
+    }
+    return out;
+  }
+
+  private void snapshot(Pair p, String topic, int seq, List<String> text, int kSnap, int kBehind) {
     long t0 = System.nanoTime();
-    int parts = (text.length() + PART_CHARS - 1) / PART_CHARS;
+    int parts = text.size();
     for (int part = 0; part < parts; part++) {
-      String data = text.substring(part * PART_CHARS, Math.min(text.length(), (part + 1) * PART_CHARS));
       // the last part is the sample: bt = the snapshot's start, so its latency is the snapshot's delivery time
-      String payload = new JsonObject().put("bk", part == parts - 1 ? kSnap : 0).put("bt", t0)
-          .put("cobrowse_id", p.cobrowseId).put("rid", "bench").put("seq", seq).put("part", part).put("parts", parts)
-          .put("full", true).put("data", data).encode();
+      String payload = "{\"bk\":" + (part == parts - 1 ? kSnap : 0) + ",\"bt\":" + t0 + ",\"cobrowse_id\":\""
+          + p.cobrowseId + "\",\"rid\":\"bench\",\"seq\":" + seq + ",\"part\":" + part + ",\"parts\":" + parts
+          + ",\"full\":true,\"data\":" + text.get(part) + "}";
       if (payload.length() > MAX_PUBLISH_BYTES) {
         throw new IllegalStateException("a snapshot part of " + payload.length() + " bytes");
       }
@@ -371,6 +385,11 @@ final class CobrowseScenario {
       }
       return buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
     }));
+  }
+
+  private static long harnessCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static String summary(String label, Histogram h) {

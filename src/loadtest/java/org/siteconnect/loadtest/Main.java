@@ -684,8 +684,9 @@ public final class Main {
       results.put(g, n, "cb_srv_cpu", r.serverCpu());
       results.put(g, n, "cb_other", other);
       long expected = r.batchesSent();
-      say(String.format(Locale.ROOT, "  %d batches sent in %.0f s, server CPU %.0f%%, other load before %.0f%%",
-          expected, opt.cobrowseMs / 1000.0, r.serverCpu(), other));
+      results.put(g, n, "cb_har_cpu", r.harnessCpu());
+      say(String.format(Locale.ROOT, "  %d batches sent in %.0f s, server CPU %.0f%%, harness CPU %.0f%%, other load"
+          + " before %.0f%%", expected, opt.cobrowseMs / 1000.0, r.serverCpu(), r.harnessCpu(), other));
       say("  " + CobrowseScenario.summary("batches (0.5–5 KB + mouse moves, 20/s per session)", r.batches()));
       say("  " + CobrowseScenario.summary("300 KB snapshot, first part sent → last part at the agent", r.snap300()));
       say("  " + CobrowseScenario.summary("1 MB snapshot, first part sent → last part at the agent", r.snap1m()));
@@ -1184,6 +1185,7 @@ public final class Main {
         row(sb, "  max ms", n, "cb_chat_behind_max", "%.1f", "≤ 50 ms behind");
         row(sb, "  chat at other times, p99 ms", n, "cb_chat_base_p99", "%.1f", "");
         row(sb, "  server CPU %", n, "cb_srv_cpu", "%.0f", "");
+        row(sb, "  harness CPU %", n, "cb_har_cpu", "%.0f", "");
         row(sb, "  other processes' load before, % of a core", n, "cb_other", "%.0f", "");
       }
       for (int n : opt.memLevels) {
