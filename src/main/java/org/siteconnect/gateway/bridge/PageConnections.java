@@ -3,6 +3,8 @@ package org.siteconnect.gateway.bridge;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * keep the order in which they were handed over; a close waits for everything handed over before it.
  */
 public final class PageConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(PageConnections.class);
   /** Connections written per event-loop task before yielding to other tasks on the loop. */
   static final int WRITES_PER_TURN = 2048;
 
@@ -163,7 +166,11 @@ public final class PageConnections {
   private void flush(int max) {
     PageConnection c;
     for (int n = 0; n < max && (c = pending.poll()) != null; n++) {
-      c.flush(batches);
+      try {
+        c.flush(batches);
+      } catch (RuntimeException e) { // one broken socket must not hold up the others' frames
+        LOG.warn("write to page connection failed [{}]", c.id(), e);
+      }
     }
   }
 
