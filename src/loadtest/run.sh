@@ -2,19 +2,24 @@
 # Load harness of issue 8: fan-out, chat 1:1, subscription churn, idle memory and idle CPU against
 #   (1) the SiteConnect gateway's page protocol, (2) a plain Vert.x SockJS event-bus bridge, (3) mosquitto (MQTT over
 #   websockets), measured side by side in one run; then a JFR profile of the gateway under fan-out.
-# Usage: bash src/loadtest/run.sh [--quick] [--no-build] [harness options, e.g. --levels 1000,5000 --targets gateway,raw-bridge]
+# Usage: bash src/loadtest/run.sh [--quick] [--no-build] [--before REV] [harness options, e.g. --levels 1000,5000 --targets gateway,raw-bridge]
+#   --before REV: also measure the gateway as of git revision REV (target "gateway-before", side by side in the same
+#   run; built from `git archive REV` in the output folder, nothing in the working tree changes).
 # Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=1
+before=""
 args=()
-for a in "$@"; do
-  case "$a" in
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-build) build=0 ;;
-    *) args+=("$a") ;;
+    --before) before="$2"; shift ;;
+    *) args+=("$1") ;;
   esac
+  shift
 done
 
 missing=0
@@ -50,6 +55,20 @@ fi
 out="${LT_OUT:-target/loadtest}"
 mkdir -p "$out/jars"
 cp target/loadtest.jar target/siteconnect-gateway.jar "$out/jars/"
+if [ -n "$before" ]; then
+  rev=$(git rev-parse --short "$before")
+  src="$out/before-$rev"
+  if [ ! -f "$src/target/siteconnect-gateway.jar" ]; then
+    echo "building the gateway as of $rev in $src"
+    rm -rf "$src" && mkdir -p "$src"
+    git archive "$rev" | tar -x -C "$src"
+    [ -d node_modules ] && [ ! -e "$src/node_modules" ] && ln -s "$PWD/node_modules" "$src/node_modules"
+    (cd "$src" && mvn -q -B -DskipTests package)
+  fi
+  cp "$src/target/siteconnect-gateway.jar" "$out/jars/gateway-before.jar"
+  args+=(--before-jar "$out/jars/gateway-before.jar")
+  echo "gateway-before = $rev ($(git log -1 --format=%s "$rev" | cut -c1-80))"
+fi
 
 if [ -f src/test/browser/size.mjs ] && command -v node >/dev/null 2>&1; then
   echo "== script size: node src/test/browser/size.mjs =="

@@ -163,31 +163,39 @@
   function connect() {
     clearTimeout(timer);
     if (!w.SockJS) return fail('unavailable'); // the self-hosted sockjs-client did not load
-    var s = sock = new w.SockJS(ORIGIN + '/eventbus', null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
+    var s = sock = new w.SockJS(ORIGIN + '/eventbus?batch=1', null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
     status('connecting');
     s.onopen = function () {
       clearInterval(ping);
       ping = setInterval(function () { raw({ type: 'ping' }); }, PING_MS);
     };
     s.onmessage = function (e) {
-      var f;
+      var f, i;
       try { f = JSON.parse(e.data); } catch (x) { return; }
       if (s !== sock || !f) return;
-      if (f.type === 'rec' && f.body) { // read by the body's op; the server writes straight to the socket
-        if (f.body.op === 'welcome') {
-          inbound = f.body.send;
-          hello();
-        } else {
-          onServer(f.body);
-        }
-      } else if (f.type === 'err') {
-        console.warn('site-connect frame: bridge error', f.body);
+      if (Array.isArray(f)) { // a batch: several bridge frames in one message, in order (?batch=1)
+        for (i = 0; i < f.length && s === sock; i++) frame(f[i]);
+      } else {
+        frame(f);
       }
     };
     s.onclose = function () {
       if (s !== sock) return;
       lost();
     };
+  }
+
+  function frame(f) {
+    if (f && f.type === 'rec' && f.body) { // read by the body's op; the server writes straight to the socket
+      if (f.body.op === 'welcome') {
+        inbound = f.body.send;
+        hello();
+      } else {
+        onServer(f.body);
+      }
+    } else if (f && f.type === 'err') {
+      console.warn('site-connect frame: bridge error', f.body);
+    }
   }
 
   function lost() { // the connection is gone (or must be redone): reconnect with backoff, then resume

@@ -91,6 +91,26 @@ final class Meter {
    * @return false if the frame carries no sample (a control frame)
    */
   boolean scan(io.vertx.core.buffer.Buffer b, int from, int to) {
+    return scanFrom(b, from, to) >= 0;
+  }
+
+  /** Records every sample in bytes [from, to) (a batch frame carries several); returns how many. */
+  int scanAll(io.vertx.core.buffer.Buffer b, int from, int to) {
+    int n = 0;
+    int at = from;
+    while (at < to) {
+      int next = scanFrom(b, at, to);
+      if (next < 0) {
+        break;
+      }
+      n++;
+      at = next;
+    }
+    return n;
+  }
+
+  /** Records the first sample at or after {@code from}; returns the index just past it, or -1 if none. */
+  private int scanFrom(io.vertx.core.buffer.Buffer b, int from, int to) {
     int k = -1;
     long t = 0;
     boolean haveT = false;
@@ -125,7 +145,7 @@ final class Meter {
           }
           if (k >= 0 && haveT) {
             record(k, t, System.nanoTime());
-            return true;
+            return j;
           }
           i = j;
           continue;
@@ -133,7 +153,7 @@ final class Meter {
       }
       i++;
     }
-    return false;
+    return -1;
   }
 
   /** The payload every publisher sends: step, sequence, send time. */

@@ -6,7 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 
-/** Target 1: the gateway's page protocol (docs/PROTOCOL.md) on the raw {@code /eventbus/websocket} endpoint. */
+/**
+ * Target 1: the gateway's page protocol (docs/PROTOCOL.md) on the raw {@code /eventbus/websocket} endpoint, reading
+ * batch frames ({@code ?batch=1}) as frame.js does.
+ */
 final class PageWire implements Wire {
   static final String SITE = "bench";
 
@@ -17,7 +20,7 @@ final class PageWire implements Wire {
 
   @Override
   public WebSocketConnectOptions options(int port) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
+    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?batch=1")
         .addHeader("Origin", "http://127.0.0.1:" + port);
   }
 
@@ -28,6 +31,17 @@ final class PageWire implements Wire {
 
   @Override
   public void received(Conn c, Buffer m) {
+    if (m.length() > 0 && m.getByte(0) == '[') {
+      // a batch: every sample in it is recorded by one scan; control frames inside are read one by one
+      if (c.meter.scanAll(m, 0, m.length()) == 0) {
+        for (Object f : new io.vertx.core.json.JsonArray(m)) {
+          if (f instanceof JsonObject o) {
+            received(c, o.toBuffer());
+          }
+        }
+      }
+      return;
+    }
     if (c.meter.scan(m, 0, m.length())) {
       return;
     }

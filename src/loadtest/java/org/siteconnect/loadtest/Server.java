@@ -43,17 +43,38 @@ final class Server implements AutoCloseable {
     return o;
   }
 
+  /** Password of the gateway's {@code admin} (SC_ADMIN_PASSWORD): the co-browse scenario creates its agent with it. */
+  static final String ADMIN_PASSWORD = "bench-admin-pass-0123456789";
+
   static Server gateway(Main.Options opt, int port, boolean profiling) throws IOException {
+    return gateway(opt, opt.gatewayJar, port, profiling, false);
+  }
+
+  static Server gateway(Main.Options opt, int port, boolean profiling, boolean cobrowse) throws IOException {
+    return gateway(opt, opt.gatewayJar, port, profiling, cobrowse);
+  }
+
+  /**
+   * The gateway; with {@code cobrowse} its bench site gets a chat button (agents serve sites through buttons) and
+   * co-browses start without the visitor's consent click (the harness has no visitor to click).
+   */
+  static Server gateway(Main.Options opt, Path jar, int port, boolean profiling, boolean cobrowse)
+      throws IOException {
+    if (jar == null) {
+      throw new IOException("no jar for this gateway (gateway-before needs --before-jar, or run.sh --before REV)");
+    }
     Path conf = opt.workDir.resolve("gateway-" + port + ".json");
     String origin = "http://127.0.0.1:" + port;
+    String site = "{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]"
+        + (cobrowse ? ",\"buttons\":[{\"id\":\"b1\",\"name\":\"Bench\"}],\"cobrowseConsent\":false" : "") + "}";
     Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
         + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
         + "\"sessions\":{\"maxSessions\":50000},"
         + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
-        + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]}]}");
+        + "\"sites\":[" + site + "]}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
     cmd.addAll(jvmOptions(profiling));
-    cmd.addAll(List.of("-jar", opt.gatewayJar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
+    cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
     return start("gateway", port, cmd, true, opt);
   }
 
@@ -93,7 +114,9 @@ final class Server implements AutoCloseable {
       throws IOException {
     Path log = opt.workDir.resolve(kind + "-" + port + ".log");
     // run in the work directory: the gateway keeps its embedded database under ./data
-    Process p = new ProcessBuilder(cmd).directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("SC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
     s.awaitPort(60_000);

@@ -3,22 +3,51 @@ package org.siteconnect.gateway.bridge;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One SockJS connection of a site-connect frame on this node. Written to only from the HTTP verticle's event
  * loop (the router hands batches over with {@link PageConnections#writeAll}).
+ *
+ * <p>Frames for one socket that pile up during one drain of {@link PageConnections} are kept here and go out as one
+ * batch frame (a JSON array of bridge frames, docs/PROTOCOL.md) when the client said it reads batches
+ * ({@code batch=1} in its connection URL); otherwise one write each, as before.
  */
 public final class PageConnection {
   private final String id;
   private final SockJSSocket socket;
   private final RateLimiter inboundRate;
   private final String transport;
+  private final boolean batching;
   private volatile boolean open = true;
+  /** Frames waiting for this drain's flush, in order; null when idle (most of the time: no memory per page). */
+  private Buffer first;
+  private List<Buffer> more;
 
   PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate, String transport) {
     this.id = id;
     this.socket = socket;
     this.inboundRate = inboundRate;
     this.transport = transport;
+    this.batching = readsBatches(socket.uri());
+  }
+
+  /** The client opts in with {@code batch=1} in its connection URL (frame.js does; older clients don't). */
+  static boolean readsBatches(String uri) {
+    if (uri == null) {
+      return false;
+    }
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return false;
+    }
+    for (String part : uri.substring(q + 1).split("&")) {
+      if (part.equals("batch=1")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   String transport() {
@@ -33,6 +62,10 @@ public final class PageConnection {
     return open;
   }
 
+  boolean readsBatches() {
+    return batching;
+  }
+
   RateLimiter inboundRate() {
     return inboundRate;
   }
@@ -44,6 +77,40 @@ public final class PageConnection {
   void write(Buffer frame) {
     if (open) {
       socket.write(frame);
+    }
+  }
+
+  /** Keeps a frame for {@link #flush}; true if this connection had nothing pending (the caller lists it once). */
+  boolean enqueue(Buffer frame) {
+    if (first == null) {
+      first = frame;
+      return true;
+    }
+    if (more == null) {
+      more = new ArrayList<>(4);
+    }
+    more.add(frame);
+    return false;
+  }
+
+  /** Writes what {@link #enqueue} kept: one frame as is, several as one batch (or one by one without opt-in). */
+  void flush(PageConnections.BatchCache cache) {
+    Buffer head = first;
+    List<Buffer> tail = more;
+    first = null;
+    more = null;
+    if (head == null || !open) {
+      return;
+    }
+    if (tail == null) {
+      socket.write(head);
+    } else if (batching) {
+      socket.write(cache.batch(head, tail));
+    } else {
+      socket.write(head);
+      for (Buffer b : tail) {
+        socket.write(b);
+      }
     }
   }
 

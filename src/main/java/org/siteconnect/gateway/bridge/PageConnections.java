@@ -1,20 +1,47 @@
 package org.siteconnect.gateway.bridge;
 
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The page connections of this node, by connection id. Sockets belong to the HTTP verticle's event loop; other
- * verticles hand writes over in one task per batch, so a broadcast to 10,000 pages costs one context switch,
- * not 10,000.
+ * verticles hand writes over through one queue that the loop drains in one task, so a broadcast to 10,000 pages
+ * costs one context switch, not 10,000.
+ *
+ * <p>Write coalescing: a drain first takes every queued delivery and files each frame with its connection, then
+ * writes each connection's frames at once — one frame, or one batch frame when several piled up (the router
+ * published faster than the sockets were written). Under load a page gets one WebSocket write, one flush and one
+ * {@code write(2)} for k messages instead of k; at low rates nothing changes. A drain writes at most
+ * {@link #WRITES_PER_TURN} connections and then yields the loop (command answers and chat messages interleave
+ * with a large broadcast); deliveries that arrive meanwhile join the frames still pending. Per connection, frames
+ * keep the order in which they were handed over; a close waits for everything handed over before it.
  */
 public final class PageConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(PageConnections.class);
+  /** Connections written per event-loop task before yielding to other tasks on the loop. */
+  static final int WRITES_PER_TURN = 2048;
+
   private final Map<String, PageConnection> byId = new ConcurrentHashMap<>();
+  private final Queue<Object> jobs = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** Connections with frames pending, in the order they got their first one. Socket loop only. */
+  private final ArrayDeque<PageConnection> pending = new ArrayDeque<>();
+  private final BatchCache batches = new BatchCache();
   private volatile Context socketContext;
+  private boolean draining;
+
+  private record Deliver(List<PageConnection> targets, PageConnection target, Buffer frame) {}
 
   void bind(Context httpContext) {
     this.socketContext = httpContext;
@@ -44,39 +71,153 @@ public final class PageConnections {
     if (targets.isEmpty()) {
       return;
     }
-    onSocketContext(() -> {
-      for (PageConnection c : targets) {
-        c.write(frame);
-      }
-    });
+    submit(new Deliver(targets, null, frame));
   }
 
   public void write(PageConnection target, Buffer frame) {
-    onSocketContext(() -> target.write(frame));
+    submit(new Deliver(null, target, frame));
   }
 
   /** Writes a last frame to every connection and closes it (the node is shutting down). */
   void drainAll(Buffer lastFrame) {
-    onSocketContext(() -> byId.values().forEach(c -> {
+    submit((Runnable) () -> byId.values().forEach(c -> {
       c.write(lastFrame);
       c.close();
     }));
   }
 
-  /** Closes one connection (e.g. a logout or a drain). */
+  /** Closes one connection (e.g. a logout or a drain), after the frames handed over before. */
   public void close(String id) {
     PageConnection c = byId.get(id);
     if (c != null) {
-      onSocketContext(c::close);
+      submit((Runnable) c::close);
     }
   }
 
-  private void onSocketContext(Runnable task) {
+  private void submit(Object job) {
     Context ctx = socketContext;
-    if (ctx == null || Context.isOnEventLoopThread() && ctx == io.vertx.core.Vertx.currentContext()) {
-      task.run();
+    if (ctx == null) {
+      run(job, true); // not bound (unit tests without the HTTP verticle): write at once
+      return;
+    }
+    boolean onLoop = Context.isOnEventLoopThread() && ctx == Vertx.currentContext();
+    if (onLoop && !draining && jobs.isEmpty() && pending.isEmpty()) {
+      run(job, true); // nothing queued ahead of it: write now, as a direct socket write would
+      return;
+    }
+    jobs.add(job);
+    if (scheduled.compareAndSet(false, true)) {
+      ctx.runOnContext(v -> drain());
+    }
+  }
+
+  private void run(Object job, boolean direct) {
+    if (job instanceof Deliver d) {
+      if (direct) {
+        if (d.target != null) {
+          d.target.write(d.frame);
+        } else {
+          for (PageConnection c : d.targets) {
+            c.write(d.frame);
+          }
+        }
+      } else if (d.target != null) {
+        file(d.target, d.frame);
+      } else {
+        for (PageConnection c : d.targets) {
+          file(c, d.frame);
+        }
+      }
     } else {
-      ctx.runOnContext(v -> task.run());
+      ((Runnable) job).run();
+    }
+  }
+
+  private void file(PageConnection c, Buffer frame) {
+    if (c.isOpen() && c.enqueue(frame)) {
+      pending.add(c);
+    }
+  }
+
+  /** One task on the socket loop: file every queued delivery, then write up to WRITES_PER_TURN connections. */
+  private void drain() {
+    scheduled.set(false);
+    draining = true;
+    try {
+      Object job;
+      while ((job = jobs.poll()) != null) {
+        if (job instanceof Deliver) {
+          run(job, false);
+        } else {
+          flush(Integer.MAX_VALUE); // a close or shutdown goes after everything handed over before it
+          run(job, false);
+        }
+      }
+      flush(WRITES_PER_TURN);
+    } finally {
+      draining = false;
+      batches.clear();
+    }
+    if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+      socketContext.runOnContext(v -> drain());
+    }
+  }
+
+  private void flush(int max) {
+    PageConnection c;
+    for (int n = 0; n < max && (c = pending.poll()) != null; n++) {
+      try {
+        c.flush(batches);
+      } catch (RuntimeException e) { // one broken socket must not hold up the others' frames
+        LOG.warn("write to page connection failed [{}]", c.id(), e);
+      }
+    }
+  }
+
+  /**
+   * Builds batch frames ({@code [frame,frame,…]}, docs/PROTOCOL.md): the connections of one broadcast usually hold
+   * the same frames, so the last batch built is reused while the next connection holds the same buffers.
+   */
+  static final class BatchCache {
+    private Buffer lastHead;
+    private Buffer[] lastTail = new Buffer[0];
+    private Buffer lastBatch;
+
+    Buffer batch(Buffer head, List<Buffer> tail) {
+      if (head == lastHead && sameTail(tail)) {
+        return lastBatch;
+      }
+      int size = head.length() + 2;
+      for (Buffer b : tail) {
+        size += b.length() + 1;
+      }
+      Buffer batch = Buffer.buffer(size).appendByte((byte) '[').appendBuffer(head);
+      for (Buffer b : tail) {
+        batch.appendByte((byte) ',').appendBuffer(b);
+      }
+      batch.appendByte((byte) ']');
+      lastHead = head;
+      lastTail = tail.toArray(new Buffer[0]);
+      lastBatch = batch;
+      return batch;
+    }
+
+    private boolean sameTail(List<Buffer> tail) {
+      if (tail.size() != lastTail.length) {
+        return false;
+      }
+      for (int i = 0; i < lastTail.length; i++) {
+        if (tail.get(i) != lastTail[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void clear() {
+      lastHead = null;
+      lastTail = new Buffer[0];
+      lastBatch = null;
     }
   }
 }

@@ -1,0 +1,200 @@
+package org.siteconnect.gateway.bridge;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Write coalescing in {@link PageConnections}: what each socket gets when deliveries pile up. */
+class PageConnectionsTest {
+  private Vertx vertx;
+  private Context loop;
+  private PageConnections connections;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    loop = vertx.getOrCreateContext();
+    connections = new PageConnections();
+    connections.bind(loop);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** A socket that records what is written to it (and whether it was closed). */
+  private static final class FakeSocket {
+    final List<String> written = new ArrayList<>();
+    final List<String> events = new ArrayList<>();
+    final SockJSSocket socket;
+
+    FakeSocket(String uri) {
+      socket = (SockJSSocket) Proxy.newProxyInstance(SockJSSocket.class.getClassLoader(),
+          new Class<?>[] {SockJSSocket.class}, (proxy, method, args) -> switch (method.getName()) {
+            case "write" -> {
+              String s = args[0].toString();
+              written.add(s);
+              events.add("write");
+              yield Future.succeededFuture();
+            }
+            case "uri" -> uri;
+            case "close" -> {
+              events.add("close");
+              yield null;
+            }
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> null;
+          });
+    }
+  }
+
+  private PageConnection connection(String id, FakeSocket s) {
+    PageConnection c = new PageConnection(id, s.socket, new RateLimiter(100), "websocket");
+    connections.add(c);
+    return c;
+  }
+
+  private static Buffer msg(int i) {
+    return PageFrames.message("t/" + i, new JsonObject().put("i", i), false);
+  }
+
+  /** Holds the socket loop while {@code body} hands work over, so that it all waits for one drain. */
+  private void whileLoopBusy(Runnable body) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    loop.runOnContext(v -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(held.await(10, TimeUnit.SECONDS));
+    body.run();
+    release.countDown();
+    settle();
+  }
+
+  private void settle() throws Exception {
+    for (int i = 0; i < 5; i++) { // a drain may re-schedule itself once per WRITES_PER_TURN connections
+      CountDownLatch done = new CountDownLatch(1);
+      loop.runOnContext(v -> done.countDown());
+      assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  @DisplayName("deliveries that pile up for a batch-reading page go out as one batch frame, in order")
+  void coalescesIntoOneBatch() throws Exception {
+    FakeSocket a = new FakeSocket("/eventbus/websocket?batch=1");
+    FakeSocket b = new FakeSocket("/eventbus/123/abc/websocket?x=1&batch=1");
+    PageConnection ca = connection("a", a);
+    PageConnection cb = connection("b", b);
+    whileLoopBusy(() -> {
+      connections.writeAll(List.of(ca, cb), msg(1));
+      connections.writeAll(List.of(ca, cb), msg(2));
+      connections.write(ca, msg(3));
+    });
+    assertEquals(1, a.written.size(), "one write for three frames");
+    JsonArray batch = new JsonArray(a.written.get(0));
+    assertEquals(List.of("t/1", "t/2", "t/3"),
+        batch.stream().map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList());
+    assertEquals("rec", batch.getJsonObject(0).getString("type"));
+    assertEquals(1, b.written.size());
+    assertEquals(2, new JsonArray(b.written.get(0)).size());
+  }
+
+  @Test
+  @DisplayName("a page that did not ask for batches gets every frame on its own, in order")
+  void noBatchesWithoutOptIn() throws Exception {
+    FakeSocket a = new FakeSocket("/eventbus/websocket");
+    PageConnection ca = connection("a", a);
+    whileLoopBusy(() -> {
+      for (int i = 1; i <= 3; i++) {
+        connections.writeAll(List.of(ca), msg(i));
+      }
+    });
+    assertEquals(3, a.written.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals("t/" + (i + 1), new JsonObject(a.written.get(i)).getJsonObject("body").getString("topic"));
+    }
+  }
+
+  @Test
+  @DisplayName("a single pending frame is written as it is, never wrapped in a batch")
+  void singleFrameUnwrapped() throws Exception {
+    FakeSocket a = new FakeSocket("/eventbus/websocket?batch=1");
+    PageConnection ca = connection("a", a);
+    whileLoopBusy(() -> connections.writeAll(List.of(ca), msg(1)));
+    assertEquals(1, a.written.size());
+    assertEquals("rec", new JsonObject(a.written.get(0)).getString("type"));
+  }
+
+  @Test
+  @DisplayName("a close waits for the frames handed over before it")
+  void closeAfterPendingFrames() throws Exception {
+    FakeSocket a = new FakeSocket("/eventbus/websocket?batch=1");
+    PageConnection ca = connection("a", a);
+    whileLoopBusy(() -> {
+      connections.write(ca, msg(1));
+      connections.write(ca, PageFrames.error("unauthorized", "token revoked", null));
+      connections.close("a");
+    });
+    assertEquals(List.of("write", "close"), a.events);
+    assertEquals(2, new JsonArray(a.written.get(0)).size());
+    assertFalse(ca.isOpen());
+  }
+
+  @Test
+  @DisplayName("a broadcast to more pages than one turn writes still reaches every page once")
+  void largeBroadcastYieldsAndFinishes() throws Exception {
+    List<FakeSocket> sockets = new ArrayList<>();
+    List<PageConnection> targets = new ArrayList<>();
+    int n = PageConnections.WRITES_PER_TURN * 2 + 7;
+    for (int i = 0; i < n; i++) {
+      FakeSocket s = new FakeSocket("/eventbus/websocket?batch=1");
+      sockets.add(s);
+      targets.add(connection("p" + i, s));
+    }
+    whileLoopBusy(() -> {
+      connections.writeAll(targets, msg(1));
+      connections.writeAll(targets, msg(2));
+    });
+    for (FakeSocket s : sockets) {
+      assertEquals(1, s.written.size());
+      assertEquals(2, new JsonArray(s.written.get(0)).size());
+    }
+  }
+
+  @Test
+  @DisplayName("the batch opt-in is read from the connection URL's query")
+  void optInFromQuery() {
+    assertTrue(PageConnection.readsBatches("/eventbus/websocket?batch=1"));
+    assertTrue(PageConnection.readsBatches("/eventbus/info?t=1&batch=1"));
+    assertFalse(PageConnection.readsBatches("/eventbus/websocket"));
+    assertFalse(PageConnection.readsBatches("/eventbus/websocket?batch=10"));
+    assertFalse(PageConnection.readsBatches("/eventbus/batch=1"));
+    assertFalse(PageConnection.readsBatches(null));
+  }
+}
