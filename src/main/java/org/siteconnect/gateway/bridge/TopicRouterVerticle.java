@@ -67,7 +67,8 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish));
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish),
+        eb.<TopicMessage>localConsumer(Addresses.ROUTER_RELAY, this::onRelay));
     Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!vertx.isClustered()) {
       return local;
@@ -285,6 +286,14 @@ public final class TopicRouterVerticle extends VerticleBase {
     JsonObject body = message.body();
     answer(message, () -> router.publish(requireString(body, "topic"), body.getValue("payload"),
         body.getBoolean("retain", false)));
+  }
+
+  private void onRelay(Message<TopicMessage> message) {
+    try {
+      router.publish(message.body().topic(), message.body().payload(), false);
+    } catch (TopicRouter.CommandException e) {
+      LOG.warn("a relayed message was refused [{}]", e.getMessage());
+    }
   }
 
   private interface Command {

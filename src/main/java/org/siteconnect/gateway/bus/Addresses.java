@@ -10,6 +10,11 @@ public final class Addresses {
   public static final String ROUTER_SUBSCRIBE = PREFIX + "router.subscribe";
   public static final String ROUTER_UNSUBSCRIBE = PREFIX + "router.unsubscribe";
   public static final String ROUTER_PUBLISH = PREFIX + "router.publish";
+  /**
+   * Router API, fire-and-forget: publish a {@link TopicMessage} (never retained). Local, and the message is not
+   * copied on the way, unlike a JSON body on {@link #ROUTER_PUBLISH}: for relaying large payloads.
+   */
+  public static final String ROUTER_RELAY = PREFIX + "router.relay";
   /** Router → itself: a page connection closed on this node (node-local). */
   public static final String ROUTER_CONNECTION_CLOSED = PREFIX + "router.closed";
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.JsonSize;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -159,9 +160,9 @@ public final class CobrowseVerticle extends VerticleBase {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
         if (Cobrowse.ACTIVE.equals(c.get().state())) {
-          // Relayed, never stored (DESIGN §6). The size is an estimate from the encoded payload.
-          metrics.cobrowseBytes(payload.toBuffer().length());
-          toAgent(c.get(), "events", payload);
+          // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is handed on as is.
+          metrics.cobrowseBytes(JsonSize.estimate(payload));
+          relayToAgent(c.get(), payload);
         }
       }
       case "end" -> stop(c.get(), payload.getValue("reason") instanceof String r && r.length() <= 64 ? r : "visitor");
@@ -295,6 +296,12 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
     publish(ServerTopics.agents(c.site(), "cobrowse/" + c.id() + "/" + rest), payload, false);
+  }
+
+  /** The recorder's events, on the router's no-copy path (a batch can be a megabyte of snapshot). */
+  private void relayToAgent(Cobrowse c, JsonObject payload) {
+    vertx.eventBus().send(Addresses.ROUTER_RELAY,
+        new TopicMessage(ServerTopics.agents(c.site(), "cobrowse/" + c.id() + "/events"), payload, false));
   }
 
   private void publish(String topic, Object payload, boolean retain) {
