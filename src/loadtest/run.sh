@@ -5,6 +5,11 @@
 # Usage: bash src/loadtest/run.sh [--quick] [--no-build] [--before REV] [harness options, e.g. --levels 1000,5000 --targets gateway,raw-bridge]
 #   --before REV: also measure the gateway as of git revision REV (target "gateway-before", side by side in the same
 #   run; built from `git archive REV` in the output folder, nothing in the working tree changes).
+#   --cluster: issue 7's comparison instead: the single gateway vs a 2-node cluster (target "gateway-cluster": publisher
+#   on node A, every page on node B, chat pairs split over A and B), both nodes on the server core, levels 1k,5k,10k
+#   (--quick: 1k), about 10 min (--quick: about 3). Same as --targets gateway,gateway-cluster --phases xnode.
+#   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
+#   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
 # Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
 set -euo pipefail
@@ -28,7 +33,7 @@ for tool in java jcmd jstat taskset; do
 done
 if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
   echo "run.sh: mosquitto not found: apt-get install mosquitto   (or pass --targets gateway,raw-bridge)" >&2
-  case " ${args[*]:-} " in *" --targets "*) ;; *) missing=1 ;; esac
+  case " ${args[*]:-} " in *" --targets "*|*" --cluster "*) ;; *) missing=1 ;; esac
 fi
 [ "$missing" = 0 ] || exit 2
 export PATH="$PATH:/usr/sbin"
@@ -75,8 +80,26 @@ if [ -f src/test/browser/size.mjs ] && command -v node >/dev/null 2>&1; then
   node src/test/browser/size.mjs || echo "(size.mjs exited $?: over budget, or its npm dependencies are not installed)"
 fi
 
+cluster=0
+case " ${args[*]:-} " in *" --cluster "*|*gateway-cluster*) cluster=1 ;; esac
+if [ "$cluster" = 1 ] && [ -z "${SC_TEST_PG_HOST:-}" ]; then
+  # a PostgreSQL of our own (not the test suite's: SC_PG_STATE gives it its own directory and port)
+  export SC_PG_STATE="${TMPDIR:-/tmp}/siteconnect-loadtest-pg-$$"
+  export SC_PG_TEST_PORT=56432
+  trap 'bash src/test/pg.sh stop || true' EXIT
+  eval "$(bash src/test/pg.sh start)"
+  echo "PostgreSQL for gateway-cluster on $SC_TEST_PG_HOST:$SC_TEST_PG_PORT (stopped when run.sh exits)"
+fi
+
 echo "== load scenarios (servers on CPU 0, harness on CPU 1) =="
 echo "results in $out"
+if [ "$cluster" = 1 ]; then
+  # not exec: the EXIT trap stops the PostgreSQL afterwards
+  taskset -c 1 java -Xms2g -Xmx2g -XX:+UseSerialGC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
+    --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
+    --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"
+  exit $?
+fi
 exec taskset -c 1 java -Xms2g -Xmx2g -XX:+UseSerialGC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
   --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
   --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"

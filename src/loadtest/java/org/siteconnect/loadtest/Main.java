@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The load harness of issue 8: fan-out, chat 1:1, subscription churn, idle memory and idle CPU against the gateway,
@@ -68,6 +69,11 @@ public final class Main {
     long gateMs = 3000;
     /** Other processes' load (% of a core, on the server or the harness core) that makes a ramp step count as noisy. */
     double noisyPercent = 25;
+    /** Phase xnode (issue 7): the fixed publish rates, in deliveries per second, of its fan-out throughput steps. */
+    List<Integer> xnodeRates = List.of(20_000, 50_000);
+    boolean levelsSet;
+    boolean cluster;
+    boolean maxMinutesSet;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -91,7 +97,17 @@ public final class Main {
             o.cobrowseLevels = List.of(1, 10);
             o.cobrowseMs = 3000;
           }
-          case "--levels" -> o.levels = ints(args[++i]);
+          case "--levels" -> {
+            o.levels = ints(args[++i]);
+            o.levelsSet = true;
+          }
+          case "--cluster" -> {
+            // issue 7: single node vs a 2-node cluster with every delivery crossing nodes, side by side
+            o.targets = List.of("gateway", "gateway-cluster");
+            o.phases = List.of("xnode");
+            o.cluster = true;
+          }
+          case "--xnode-rates" -> o.xnodeRates = ints(args[++i]);
           case "--mem-levels" -> o.memLevels = ints(args[++i]);
           case "--cobrowse-levels" -> o.cobrowseLevels = ints(args[++i]);
           case "--cobrowse-ms" -> o.cobrowseMs = Long.parseLong(args[++i]);
@@ -107,13 +123,25 @@ public final class Main {
           case "--base-port" -> o.basePort = Integer.parseInt(args[++i]);
           case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
           case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
-          case "--max-minutes" -> o.maxMinutes = Integer.parseInt(args[++i]);
+          case "--max-minutes" -> {
+            o.maxMinutes = Integer.parseInt(args[++i]);
+            o.maxMinutesSet = true;
+          }
           case "--gate-ms" -> o.gateMs = Long.parseLong(args[++i]);
           case "--noisy-percent" -> o.noisyPercent = Double.parseDouble(args[++i]);
           case "--connect-window" -> connectWindow = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
               + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
-              + " [--phases fanout,cobrowse,memory,profile] [--cobrowse-levels 1,10,100] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]");
+              + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+              + " [--cluster] [--xnode-rates 20000,50000]");
+        }
+      }
+      if (o.cluster) {
+        if (!o.levelsSet) {
+          o.levels = o.quick ? List.of(1000) : List.of(1000, 5000, 10000);
+        }
+        if (!o.maxMinutesSet) {
+          o.maxMinutes = o.quick ? 5 : 12;
         }
       }
       if (o.beforeJar != null && !o.targets.contains("gateway-before")) {
@@ -198,6 +226,16 @@ public final class Main {
           }
         }
       }
+      if (opt.phases.contains("xnode")) {
+        for (int n : opt.levels) {
+          for (Target t : targets) {
+            if (outOfTime("cluster comparison " + t.name + " N=" + n)) {
+              break;
+            }
+            safely("cluster comparison " + t.name + " N=" + n, () -> xnode(t, n));
+          }
+        }
+      }
       if (opt.phases.contains("cobrowse") && opt.targets.contains("gateway")) {
         for (int n : opt.cobrowseLevels) {
           if (!outOfTime("co-browse N=" + n)) {
@@ -216,7 +254,7 @@ public final class Main {
         safely("profile gateway", () -> profile(Target.of("gateway")));
       }
     } finally {
-      String table = results.table(opt);
+      String table = results.table(opt) + (opt.phases.contains("xnode") ? "\n" + results.xnodeTable(opt) : "");
       say("\n" + table);
       Files.writeString(opt.workDir.resolve("summary.md"), table);
       detail.close();
@@ -253,7 +291,7 @@ public final class Main {
   record Target(String name, Wire wire) {
     static Target of(String name) {
       return switch (name) {
-        case "gateway", "gateway-before" -> new Target(name, new PageWire());
+        case "gateway", "gateway-before", "gateway-cluster" -> new Target(name, new PageWire());
         case "raw-bridge" -> new Target(name, new BridgeWire());
         case "mosquitto" -> new Target(name, new MqttWire());
         default -> throw new IllegalArgumentException("unknown target " + name);
@@ -264,6 +302,7 @@ public final class Main {
       return switch (name) {
         case "gateway" -> Server.gateway(opt, port, profiling);
         case "gateway-before" -> Server.gateway(opt, opt.beforeJar, port, profiling, false);
+        case "gateway-cluster" -> Server.gatewayCluster(opt, port, port + 2); // Hazelcast on port + 1, port + 3
         case "raw-bridge" -> Server.rawBridge(opt, port, profiling);
         default -> Server.mosquitto(opt, port);
       };
@@ -284,7 +323,7 @@ public final class Main {
 
   private int port() {
     int p = nextPort;
-    nextPort += 3;
+    nextPort += 4;
     return p;
   }
 
@@ -342,7 +381,9 @@ public final class Main {
     }
 
     void openControl(int churnClients) throws Exception {
-      publisher = connectMany(ctlCtx, ctlClient, target.wire, server.port, 1_000_000, 1, i -> List.of()).get(0);
+      // gateway-cluster: the publisher is on node A, the pages on node B
+      publisher = connectMany(ctlCtx, ctlClient, target.wire, server.publishPort(), 1_000_000, 1, i -> List.of())
+          .get(0);
       churn.addAll(connectMany(ctlCtx, ctlClient, target.wire, server.port, 1_000_001, churnClients, i -> List.of()));
     }
 
@@ -367,6 +408,13 @@ public final class Main {
 
   private List<Conn> connectMany(Context ctx, WebSocketClient client, Wire wire, int port, int firstIndex, int count,
                                  IntFunction<List<String>> topics) throws Exception {
+    return connectMany(ctx, client, wire, i -> port, i -> firstIndex + i, count, topics);
+  }
+
+  /** Opens {@code count} connections: the i-th has index {@code indexAt(i)} and goes to port {@code portOf(index)}. */
+  private List<Conn> connectMany(Context ctx, WebSocketClient client, Wire wire, IntUnaryOperator portOf,
+                                 IntUnaryOperator indexAt, int count, IntFunction<List<String>> topics)
+      throws Exception {
     Promise<List<Conn>> done = Promise.promise();
     List<Conn> out = new ArrayList<>(count);
     int[] state = new int[3]; // next, in flight, failed
@@ -374,9 +422,9 @@ public final class Main {
     Runnable[] launch = new Runnable[1];
     launch[0] = () -> {
       while (state[1] < connectWindow && state[0] < count) {
-        int index = firstIndex + state[0]++;
+        int index = indexAt.applyAsInt(state[0]++);
         state[1]++;
-        open(ctx, client, wire, port, index, topics.apply(index)).onComplete(ar -> {
+        open(ctx, client, wire, portOf.applyAsInt(index), index, topics.apply(index)).onComplete(ar -> {
           state[1]--;
           if (ar.succeeded()) {
             out.add(ar.result());
@@ -661,6 +709,137 @@ public final class Main {
     }
   }
 
+  /**
+   * Issue 7: the single gateway against a 2-node cluster with every delivery crossing nodes, measured the same way
+   * one after the other in the same run. gateway-cluster: the publisher is on node A, all N pages on node B (so
+   * every fan-out delivery crosses nodes); for chat 1:1 the odd page of each pair moves to node A (one side of
+   * every pair on each node). The single gateway goes through the very same steps, its "move" reconnecting the odd
+   * pages to the same node. Metrics are stored with the prefix x_ (table: {@link Results#xnodeTable}).
+   */
+  private void xnode(Target t, int n) throws Exception {
+    say("\n== cluster comparison (issue 7), N = " + n + ", target " + t.name + " ==");
+    say("  load average before: " + loadAverage());
+    Server server = track(t.start(opt, port(), false));
+    try (Session s = new Session(t, server, n)) {
+      say(server.peer == null ? "  one node on :" + server.port + " (pages and publisher)"
+          : "  node A :" + server.peer.port + " (started first: the leader; the publisher), node B :" + server.port
+              + " (the " + n + " pages); both JVMs on CPU " + opt.serverCpu);
+      double setup = s.growTo(n);
+      s.openControl(0);
+      results.put(t.name, n, "x_setup_per_s", n / setup);
+      // what the server side burns with nothing to deliver (the cluster: Hazelcast heartbeats and both nodes)
+      Server.sleep(1000);
+      long c0 = server.cpuTicks();
+      long i0 = System.nanoTime();
+      Server.sleep(3000);
+      double idle = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / ((System.nanoTime() - i0) / 1e9);
+      results.put(t.name, n, "x_idle_cpu", idle);
+      say(String.format(Locale.ROOT, "  idle server CPU with %d pages: %.1f%% of a core", n, idle));
+      long errors0 = meter.errors.get();
+      long closes0 = meter.unexpectedCloses.get();
+
+      // warm-up: JIT the fan-out path (and, in the cluster, the forwarding between the nodes); not recorded
+      int wk = meter.open();
+      publishAtRate(s, Math.max(1, 20_000.0 / n), opt.warmupMs, wk);
+      awaitQuiet(wk, Long.MAX_VALUE, 3000);
+      meter.close(wk);
+
+      // one broadcast a second to all N pages
+      broadcasts(s, opt.rounds, "x_b");
+
+      // fan-out throughput at fixed publish rates (deliveries/s offered)
+      for (int deliveries : opt.xnodeRates) {
+        double rate = Math.max(0.5, (double) deliveries / n);
+        Step st = step(s, rate);
+        String p = "x_r" + deliveries + "_";
+        double seconds = opt.stepMs / 1000.0;
+        results.put(t.name, n, p + "delivered", Math.min(st.received(), st.expected()) / seconds);
+        results.put(t.name, n, p + "offered", st.deliveries());
+        results.put(t.name, n, p + "lost", st.expected() - Math.min(st.received(), st.expected()));
+        results.put(t.name, n, p + "p50", st.p50());
+        results.put(t.name, n, p + "p99", st.p99());
+        results.put(t.name, n, p + "srv", st.serverCpu());
+        results.put(t.name, n, p + "other", Math.max(st.otherOnServerCore(), st.otherOnHarnessCore()));
+      }
+
+      // chat 1:1: one side of every pair on each node
+      movePairSides(s);
+      chat(s, 1000, meter.open()); // warm-up
+      Histogram chat = null;
+      double chatOther = Double.MAX_VALUE;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        gate(server);
+        Window w = new Window(server);
+        Histogram h = chat(s, opt.chatMs, meter.open());
+        double other = w.other();
+        if (other < chatOther) {
+          chatOther = other;
+          chat = h;
+          results.put(t.name, n, "x_chat_lost", results.get(t.name, n, "chat_lost"));
+        }
+        if (other < opt.noisyPercent) {
+          break;
+        }
+        say(String.format(Locale.ROOT, "    (chat: other processes used %.0f%% of a core meanwhile: again)", other));
+      }
+      results.put(t.name, n, "x_chat_other", chatOther);
+      results.put(t.name, n, "x_chat_p50", ms(chat.getValueAtPercentile(50)));
+      results.put(t.name, n, "x_chat_p99", ms(chat.getValueAtPercentile(99)));
+      results.put(t.name, n, "x_chat_max", ms(chat.getMaxValue()));
+      say(String.format(Locale.ROOT, "  chat 1:1, %d pairs x 1 msg/s for %d s%s: p50 %.2f ms, p99 %.2f ms, max %.1f ms,"
+              + " lost %d, other processes %.0f%% of a core", n / 2, opt.chatMs / 1000,
+          server.peer == null ? "" : " (side a on node B, side b on node A)", ms(chat.getValueAtPercentile(50)),
+          ms(chat.getValueAtPercentile(99)), ms(chat.getMaxValue()), (long) results.get(t.name, n, "x_chat_lost"),
+          chatOther));
+      long errors = meter.errors.get() - errors0;
+      long closes = meter.unexpectedCloses.get() - closes0;
+      if (errors > 0 || closes > 0) {
+        say("  !! " + errors + " protocol errors, " + closes + " connections closed by the server; last error: "
+            + meter.lastError);
+        results.note(t.name + " N=" + n + ": " + errors + " protocol errors, " + closes + " server closes (last: "
+            + meter.lastError + ")");
+      }
+      say("  load average after: " + loadAverage());
+    }
+  }
+
+  /**
+   * Closes the odd page of every pair and opens it again (same index, same subscriptions) on the publisher's node:
+   * node A for gateway-cluster, the same node for the single gateway (so both go through the same steps).
+   */
+  private void movePairSides(Session s) throws Exception {
+    int odd = s.pageCount / 2;
+    Promise<Void> closed = Promise.promise();
+    pagesCtx.runOnContext(v -> {
+      for (int i = 1; i < s.pageCount; i += 2) {
+        Conn c = s.pages[i];
+        c.closed = true;
+        c.ws.close();
+      }
+      closed.complete();
+    });
+    closed.future().await();
+    Server.sleep(1000); // the node drops the old sockets' subscriptions
+    long t0 = System.nanoTime();
+    int port = s.server.publishPort();
+    List<Conn> opened = connectMany(pagesCtx, pagesClient, s.target.wire, i -> port, i -> 2 * i + 1, odd,
+        s.target.wire::pageTopics);
+    for (Conn c : opened) {
+      s.pages[c.index] = c;
+    }
+    say(String.format(Locale.ROOT, "  %d odd pages (side b of every pair) reconnected to :%d in %.1f s", odd, port,
+        (System.nanoTime() - t0) / 1e9));
+    Server.sleep(500);
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
   /** Co-browse (the gateway only: the peers have no co-browse): {@code n} visitor → agent streams. */
   private void cobrowse(int n) throws Exception {
     say("\n== co-browse, " + n + " sessions, gateway ==");
@@ -755,7 +934,7 @@ public final class Main {
     r.put(prefix + "_last_max", lasts.get(lasts.size() - 1));
     r.put(prefix + "_lost", (double) lost);
     say(String.format(Locale.ROOT, "  %s: %d broadcasts 1/s to %d pages: p50 %.2f ms, p99 %.2f ms, time to last page "
-            + "median %.1f ms / max %.1f ms, lost %d", prefix.equals("b") ? "broadcast" : "broadcast+churn", rounds,
+            + "median %.1f ms / max %.1f ms, lost %d", prefix.equals("bc") ? "broadcast+churn" : "broadcast", rounds,
         s.pageCount, ms(all.getValueAtPercentile(50)), ms(all.getValueAtPercentile(99)), lasts.get(lasts.size() / 2),
         lasts.get(lasts.size() - 1), lost));
     return r;
@@ -1203,6 +1382,53 @@ public final class Main {
         notes.forEach(s -> sb.append("- ").append(s).append('\n'));
       }
       return sb.toString();
+    }
+
+    /** Issue 7: the single gateway and the 2-node cluster (every delivery crossing nodes), and their ratio. */
+    synchronized String xnodeTable(Options opt) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("Cluster comparison (issue 7): single node vs 2-node cluster, publisher on node A, all pages on node B"
+          + " (chat: one side of each pair on each node)\n\n");
+      sb.append("| scenario | N | single node | cluster (cross-node) | cluster ÷ single |\n");
+      sb.append("|---|---:|---:|---:|---:|\n");
+      for (int n : opt.levels) {
+        xrow(sb, "one broadcast a second: p50 ms", n, "x_b_p50", "%.2f");
+        xrow(sb, "one broadcast a second: p99 ms", n, "x_b_p99", "%.2f");
+        xrow(sb, "one broadcast a second: time to last page, median ms", n, "x_b_last_med", "%.1f");
+        xrow(sb, "  lost", false, n, "x_b_lost", "%.0f");
+        xrow(sb, "  other processes' load, % of a core", false, n, "x_b_other", "%.0f");
+        for (int r : opt.xnodeRates) {
+          String p = "x_r" + r + "_";
+          xrow(sb, "fan-out at " + r + " deliveries/s offered: delivered msg/s", n, p + "delivered", "%.0f");
+          xrow(sb, "  p50 ms", n, p + "p50", "%.2f");
+          xrow(sb, "  p99 ms", n, p + "p99", "%.2f");
+          xrow(sb, "  lost/late", false, n, p + "lost", "%.0f");
+          xrow(sb, "  server CPU % (cluster: both nodes, same core)", n, p + "srv", "%.0f");
+          xrow(sb, "  other processes' load, % of a core", false, n, p + "other", "%.0f");
+        }
+        xrow(sb, "chat 1:1 (N/2 pairs, 1 msg/s): p50 ms", n, "x_chat_p50", "%.2f");
+        xrow(sb, "chat 1:1: p99 ms", n, "x_chat_p99", "%.2f");
+        xrow(sb, "chat 1:1: max ms", n, "x_chat_max", "%.1f");
+        xrow(sb, "  lost", false, n, "x_chat_lost", "%.0f");
+        xrow(sb, "  other processes' load, % of a core", false, n, "x_chat_other", "%.0f");
+        xrow(sb, "idle server CPU with N pages, % of a core (cluster: both nodes)", n, "x_idle_cpu", "%.1f");
+        xrow(sb, "connection set-up, pages/s", n, "x_setup_per_s", "%.0f");
+      }
+      return sb.toString();
+    }
+
+    private void xrow(StringBuilder sb, String label, int n, String metric, String fmt) {
+      xrow(sb, label, true, n, metric, fmt);
+    }
+
+    private void xrow(StringBuilder sb, String label, boolean withRatio, int n, String metric, String fmt) {
+      double g = get("gateway", n, metric);
+      double c = get("gateway-cluster", n, metric);
+      if (Double.isNaN(g) && Double.isNaN(c)) {
+        return;
+      }
+      sb.append("| ").append(label).append(" | ").append(n).append(" | ").append(f(fmt, g)).append(" | ")
+          .append(f(fmt, c)).append(" | ").append(withRatio ? ratio(c, g) : "").append(" |\n");
     }
 
     private void row(StringBuilder sb, String label, int n, String metric, String fmt, String target) {

@@ -20,6 +20,12 @@ final class Server implements AutoCloseable {
   final long pid;
   final boolean jvm;
   final Path log;
+  /**
+   * Target gateway-cluster: this server is node B (the pages' node) and {@code peer} is node A (the publisher's
+   * node, started first, so the cluster's oldest member: the leader that serves sessions). CPU figures are both
+   * nodes' together; {@link #close()} stops both.
+   */
+  Server peer;
 
   private Server(String kind, int port, Process process, boolean jvm, Path log) {
     this.kind = kind;
@@ -76,6 +82,89 @@ final class Server implements AutoCloseable {
     cmd.addAll(jvmOptions(profiling));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
     return start("gateway", port, cmd, true, opt);
+  }
+
+  /**
+   * Target gateway-cluster: two clustered gateway nodes ({@code -cluster}, Hazelcast on loopback, PostgreSQL from
+   * SC_TEST_PG_* — run.sh starts a throwaway one), both JVMs pinned to the server core(s) like the single gateway
+   * and with the same fixed heap each. Node A listens on {@code portA} (Hazelcast on portA + 1), node B on
+   * {@code portB} (Hazelcast on portB + 1). Each node's publicOrigin is its own origin (PageWire sends it).
+   * Returns node B with node A as its {@link #peer}.
+   */
+  static Server gatewayCluster(Main.Options opt, int portA, int portB) throws IOException {
+    String host = env("SC_TEST_PG_HOST");
+    String pg = "{\"host\":\"" + host + "\",\"port\":" + env("SC_TEST_PG_PORT") + ",\"database\":\""
+        + env("SC_TEST_PG_DB") + "\",\"user\":\"" + env("SC_TEST_PG_USER") + "\",\"password\":\""
+        + env("SC_TEST_PG_PASSWORD") + "\"}";
+    String members = "[\"127.0.0.1:" + (portA + 1) + "\",\"127.0.0.1:" + (portB + 1) + "\"]";
+    String name = "sc-loadtest-" + ProcessHandle.current().pid() + "-" + portA;
+    Server a = null;
+    try {
+      a = clusterNode(opt, portA, name, members, pg);
+      Server b = clusterNode(opt, portB, name, members, pg);
+      b.peer = a;
+      return b;
+    } catch (IOException | RuntimeException e) {
+      if (a != null) {
+        a.close();
+      }
+      throw e;
+    }
+  }
+
+  private static String env(String name) throws IOException {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      throw new IOException(name + " is not set: gateway-cluster needs PostgreSQL (run.sh starts one with "
+          + "src/test/pg.sh; or eval \"$(bash src/test/pg.sh start)\" first)");
+    }
+    return v;
+  }
+
+  private static Server clusterNode(Main.Options opt, int port, String name, String members, String pg)
+      throws IOException {
+    Path conf = opt.workDir.resolve("gateway-cluster-" + port + ".json");
+    Path data = opt.workDir.resolve("gateway-cluster-" + port + "-data").toAbsolutePath();
+    Files.createDirectories(data);
+    String origin = "http://127.0.0.1:" + port;
+    Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
+        + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
+        + "\"sessions\":{\"maxSessions\":50000},"
+        + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
+        + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]}],"
+        + "\"ops\":{\"drainSeconds\":2},"
+        + "\"data\":{\"dir\":\"" + data + "\",\"postgres\":" + pg + "},"
+        + "\"cluster\":{\"enabled\":true,\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + (port + 1)
+        + ",\"members\":" + members + "}}");
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    cmd.addAll(jvmOptions(false));
+    cmd.addAll(List.of("-jar", opt.gatewayJar.toAbsolutePath().toString(), "-cluster", "-conf",
+        conf.toAbsolutePath().toString()));
+    Server s = start("gateway-cluster", port, cmd, true, opt);
+    s.awaitLog("SiteConnect gateway up", 120_000);
+    return s;
+  }
+
+  /** Waits for a line of the server's log (the cluster nodes say when they are up). */
+  private void awaitLog(String text, long timeoutMs) throws IOException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.readString(log).contains(text)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        close();
+        throw new IOException(kind + " exited at start-up (exit " + process.exitValue() + "): see " + log);
+      }
+      sleep(100);
+    }
+    close();
+    throw new IOException(kind + " did not log '" + text + "' within " + timeoutMs + " ms: see " + log);
+  }
+
+  /** The port the publisher connects to: node A's for the cluster, else this server's. */
+  int publishPort() {
+    return peer == null ? port : peer.port;
   }
 
   static Server rawBridge(Main.Options opt, int port, boolean profiling) throws IOException {
@@ -144,7 +233,8 @@ final class Server implements AutoCloseable {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return peer == null ? own : own + peer.cpuTicks();
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -179,7 +269,8 @@ final class Server implements AutoCloseable {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(f[12]);
+      long own = Long.parseLong(f[12]);
+      return peer == null ? own : own + peer.systemTicks();
     } catch (IOException | RuntimeException e) {
       return -1;
     }
@@ -247,6 +338,9 @@ final class Server implements AutoCloseable {
 
   @Override
   public void close() {
+    if (peer != null) {
+      peer.process.destroy(); // both nodes drain at the same time
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -254,6 +348,9 @@ final class Server implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (peer != null) {
+      peer.close();
     }
   }
 
