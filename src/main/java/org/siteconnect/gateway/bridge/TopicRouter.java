@@ -314,7 +314,7 @@ public final class TopicRouter {
     });
     if (!pageTargets.isEmpty()) {
       metrics.messagesOut(GatewayMetrics.scopeOf(topic.value()), pageTargets.size());
-      output.toPages(pageTargets, PageFrames.message(pageTopic[0], payload, false));
+      deliver(topic, pageTargets, PageFrames.message(pageTopic[0], payload, false));
     }
   }
 
@@ -378,8 +378,21 @@ public final class TopicRouter {
     if (!pageTargets.isEmpty()) {
       // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
       // its page form is the same for all of them.
-      output.toPages(pageTargets, PageFrames.message(pageTopic[0], payload, false));
+      deliver(topic, pageTargets, PageFrames.message(pageTopic[0], payload, false));
     }
+  }
+
+  private void deliver(TopicName topic, List<PageConnection> targets, Buffer frame) {
+    if (isCobrowseEvents(topic)) {
+      metrics.cobrowseBytes((long) frame.length() * targets.size()); // the encoded size comes for free here
+    }
+    output.toPages(targets, frame);
+  }
+
+  /** {@code $agents/<site>/cobrowse/<id>/events}: the recorder's stream on its way to the agent. */
+  private static boolean isCobrowseEvents(TopicName topic) {
+    return topic.depth() == 5 && "$agents".equals(topic.level(0)) && "cobrowse".equals(topic.level(2))
+        && "events".equals(topic.level(4));
   }
 
   private static String pageForm(String serverTopic, PageState page) {

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
-import org.siteconnect.gateway.bus.JsonSize;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -160,8 +159,8 @@ public final class CobrowseVerticle extends VerticleBase {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
         if (Cobrowse.ACTIVE.equals(c.get().state())) {
-          // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is handed on as is.
-          metrics.cobrowseBytes(JsonSize.estimate(payload));
+          // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is handed on as is
+          // (the router counts the bytes where it encodes them for the agent).
           relayToAgent(c.get(), payload);
         }
       }
