@@ -36,6 +36,7 @@ public final class TopicRouterVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private TopicRouter router;
   private RouterCluster cluster;
+  private ServiceCalls serviceCalls;
 
   public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
                              GatewayMetrics metrics) {
@@ -48,6 +49,7 @@ public final class TopicRouterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus eb = vertx.eventBus();
+    serviceCalls = new ServiceCalls(vertx);
     GatewayConfig.Topics t = config.topics();
     router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()), t.retainedMaxMessages(),
         t.retainedMaxBytes(), new Acl(config.acl().subscribe(), config.acl().publish()),
@@ -82,6 +84,7 @@ public final class TopicRouterVerticle extends VerticleBase {
    * agent consoles are connected here.
    */
   private void onServicesUp(Message<JsonObject> message) {
+    serviceCalls.servicesUp();
     JsonArray held = new JsonArray();
     router.heldSessions().forEach((conn, sid) -> held.add(new JsonObject().put("sid", sid).put("conn", conn)));
     if (!held.isEmpty()) {
@@ -154,7 +157,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
     }
     JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id());
-    ServiceCalls.request(vertx, Addresses.SESSION_HELLO, request, connection::isOpen)
+    serviceCalls.request(Addresses.SESSION_HELLO, request, connection::isOpen)
         .onSuccess(reply -> {
           JsonObject session = reply.body();
           if (!connection.isOpen()) {
@@ -181,7 +184,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
     }
     String token = requireString(body, "token");
-    ServiceCalls.request(vertx, Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
+    serviceCalls.request(Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
         .onSuccess(reply -> {
           JsonObject agent = reply.body().getJsonObject("agent");
           java.util.Set<String> sites = new java.util.HashSet<>();
