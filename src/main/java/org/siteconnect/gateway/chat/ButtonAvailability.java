@@ -69,9 +69,20 @@ public final class ButtonAvailability {
     return recompute(now);
   }
 
-  /** The agent's availability as an earlier leader knew it (the account data follows with the presence). */
-  public void restoreAvailable(String login, Set<String> buttons) {
-    agents.computeIfAbsent(login, l -> new AgentState()).available.addAll(buttons);
+  /**
+   * The agent's availability as an earlier leader knew it (the account data follows with the presence); it counts
+   * as connected until {@code graceUntil}, by when its console has been re-asserted or has reconnected.
+   */
+  public void restoreAvailable(String login, Set<String> buttons, long graceUntil) {
+    AgentState a = agents.computeIfAbsent(login, l -> new AgentState());
+    a.available.addAll(buttons);
+    a.graceUntil = Math.max(a.graceUntil, graceUntil);
+  }
+
+  /** Until when the agent counts as connected: forever while a console is, else the end of its grace. */
+  public long connectedUntil(String login) {
+    AgentState a = agents.get(login);
+    return a == null ? 0 : a.connections.isEmpty() ? a.graceUntil : Long.MAX_VALUE;
   }
 
   /** The buttons the agent marked available (what a new leader needs to restore). */

@@ -29,7 +29,7 @@ public final class ChatButtonVerticle extends VerticleBase {
   private long graceMillis;
   /** Which buttons each agent marked available, written through so that a new leader keeps them. */
   static final String AVAILABILITY_MAP = "sc.agent-availability";
-  private AsyncMap<String, JsonArray> stored;
+  private AsyncMap<String, JsonObject> stored;
 
   public ChatButtonVerticle(GatewayConfig config) {
     this.config = config;
@@ -42,11 +42,21 @@ public final class ChatButtonVerticle extends VerticleBase {
     buttons = new ButtonAvailability(refs);
     graceMillis = config.agents().disconnectGraceSeconds() * 1000L;
     EventBus eb = vertx.eventBus();
-    Future<?> restored = vertx.sharedData().<String, JsonArray>getAsyncMap(AVAILABILITY_MAP).compose(map -> {
+    Future<?> restored = vertx.sharedData().<String, JsonObject>getAsyncMap(AVAILABILITY_MAP).compose(map -> {
       stored = map;
       return map.entries();
-    }).onSuccess(earlier -> earlier.forEach((login, available) ->
-        buttons.restoreAvailable(login, new HashSet<>(available.stream().map(String::valueOf).toList()))));
+    }).onSuccess(earlier -> {
+      // Taken over from a leader that died: its agents count as within the disconnect grace until their consoles
+      // are re-asserted or reconnect, so the buttons do not blink off meanwhile.
+      long graceUntil = System.currentTimeMillis() + graceMillis;
+      earlier.forEach((login, state) -> buttons.restoreAvailable(login,
+          new HashSet<>(state.getJsonArray("available", new JsonArray()).stream().map(String::valueOf).toList()),
+          Math.min(graceUntil, state.getLong("connectedUntil", 0L))));
+      buttons.tick(System.currentTimeMillis());
+      if (!earlier.isEmpty() && graceMillis > 0) {
+        vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
+      }
+    });
     Future<?> consumers = restored.compose(v -> Future.all(
         eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
@@ -54,9 +64,9 @@ public final class ChatButtonVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion(),
         eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
             m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion()));
-    // Every button starts disabled, retained, so pages learn it before any agent shows up.
-    Future<?> initial = Future.all(refs.stream().map(ref -> publishState(ref, false)).toList());
-    return Future.all(consumers, initial);
+    // Every button's state, retained, so pages learn it before any agent shows up: disabled on a fresh start,
+    // as the previous leader left it after a take-over.
+    return consumers.compose(v -> Future.all(refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));
   }
 
   private void setAvailable(Message<JsonObject> m) {
@@ -82,8 +92,10 @@ public final class ChatButtonVerticle extends VerticleBase {
     String connectionId = b.getString("conn", "");
     if (b.getBoolean("connected", false)) {
       changed(buttons.consoleConnected(login, connectionId, now));
+      storeAvailability(login);
     } else {
       changed(buttons.consoleDisconnected(login, connectionId, graceMillis, now));
+      storeAvailability(login);
       if (graceMillis > 0) {
         vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
       }
@@ -95,10 +107,12 @@ public final class ChatButtonVerticle extends VerticleBase {
     storeAvailability(m.body().getString("login"));
   }
 
+  /** {@code {available:[refs], connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
   private void storeAvailability(String login) {
     Set<String> available = buttons.availableOf(login);
     Future<?> written = available.isEmpty() ? stored.remove(login)
-        : stored.put(login, new JsonArray(List.copyOf(available)));
+        : stored.put(login, new JsonObject().put("available", new JsonArray(List.copyOf(available)))
+            .put("connectedUntil", buttons.connectedUntil(login)));
     written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
   }
 

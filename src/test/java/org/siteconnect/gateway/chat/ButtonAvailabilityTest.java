@@ -78,11 +78,21 @@ class ButtonAvailabilityTest {
   @DisplayName("a console re-asserted after a leader change counts once; availability restored by the new leader holds")
   void reassertedConsoleCountsOnce() {
     ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
-    buttons.restoreAvailable("ann", java.util.Set.of(SALES));
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 0);
     buttons.describe("ann", java.util.Set.of(SALES), 2, 0);
     assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-1", 0));
     buttons.consoleConnected("ann", "c-1", 0); // the router re-asserts the same connection
     assertEquals(List.of(), buttons.consoleDisconnected("ann", "c-1", 1_000, 0), "within the grace");
     assertEquals(List.of(SALES), buttons.tick(1_000), "one close ends it: the connection was counted once");
+  }
+
+  @Test
+  @DisplayName("a new leader keeps a restored agent's buttons on through the grace, off after it if no console came back")
+  void takeOverKeepsButtonsThroughTheGrace() {
+    ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 60_000);
+    assertEquals(List.of(SALES), buttons.tick(0), "enabled at once: no blink");
+    assertEquals(List.of(), buttons.tick(59_999));
+    assertEquals(List.of(SALES), buttons.tick(60_000), "nobody came back: off after the grace");
   }
 }

@@ -190,6 +190,9 @@ class ClusterFailoverTest {
     visitor.connect(2);
     bystander.connect(2);
     assertEquals(bystanderCode, bystander.code, "the same contact code after the fail-over");
+    // The chat button stays on through the take-over: the agent still serves it (no blink to disabled).
+    bystander.socket.command(new JsonObject().put("op", "sub").put("id", "button").put("filter", "$sites/acme/chat_button/sales"));
+    assertEquals("enabled", bystander.await("$sites/acme/chat_button/sales", p -> true).getString("state"));
     visitor.say("v4", "visitor 4"); // the resend: stored once whatever the dead node managed
     for (int i = 5; i <= 6; i++) {
       visitor.say("v" + i, "visitor " + i);
@@ -200,6 +203,8 @@ class ClusterFailoverTest {
       agentAcked.add("agent " + i);
     }
     assertHistory(visitor, agentAcked);
+    bystander.socket.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op"))
+        && "$sites/acme/chat_button/sales".equals(BridgeClient.body(f).getString("topic")), 200);
 
     // The co-browse carries on: the console asks for a fresh snapshot (as it does on a gap) and gets it.
     assertEquals(200, retried(viaB, "POST", "/api/v1/cobrowse/" + cobrowse + "/resync", null, token).status());
