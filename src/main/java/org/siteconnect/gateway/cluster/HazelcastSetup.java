@@ -8,12 +8,19 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.siteconnect.gateway.config.GatewayConfig;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Hazelcast for one gateway node (DESIGN §10): the Vert.x defaults, then our cluster name, one interface, TCP
  * members only (no multicast, no auto-detection), and heartbeats short enough that a killed node is noticed in
  * seconds rather than the default minute.
  */
 public final class HazelcastSetup {
+  private static final Pattern PORT_RANGE = Pattern.compile("(.+):(\\d{1,5})-(\\d{1,5})");
+
   private HazelcastSetup() {}
 
   public static HazelcastClusterManager clusterManager(GatewayConfig.Cluster cluster) {
@@ -32,8 +39,26 @@ public final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    join.getTcpIpConfig().setEnabled(true).setMembers(members(cluster.members()));
     return new HazelcastClusterManager(hz);
+  }
+
+  /** {@code host:from-to} becomes one member per port (Hazelcast takes host ranges, not port ranges). */
+  static List<String> members(List<String> configured) {
+    List<String> out = new ArrayList<>();
+    for (String member : configured) {
+      Matcher m = PORT_RANGE.matcher(member);
+      if (m.matches()) {
+        int from = Integer.parseInt(m.group(2));
+        int to = Math.min(Integer.parseInt(m.group(3)), from + 99);
+        for (int port = from; port <= to; port++) {
+          out.add(m.group(1) + ":" + port);
+        }
+      } else {
+        out.add(member);
+      }
+    }
+    return out;
   }
 
   /** The event bus between nodes listens on the cluster interface too. */
