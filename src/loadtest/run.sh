@@ -6,8 +6,9 @@
 #   --before REV: also measure the gateway as of git revision REV (target "gateway-before", side by side in the same
 #   run; built from `git archive REV` in the output folder, nothing in the working tree changes).
 #   --cluster: issue 7's comparison instead: the single gateway vs a 2-node cluster (target "gateway-cluster": publisher
-#   on node A, every page on node B, chat pairs split over A and B), both nodes on the server core, levels 1k,5k,10k
-#   (--quick: 1k), about 10 min (--quick: about 3). Same as --targets gateway,gateway-cluster --phases xnode.
+#   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server
+#   core, the single node with -Xmx1g (= the two nodes), levels 1k,5k,10k
+#   (--quick: 1k), about 6 min. Same as --targets gateway,gateway-cluster --phases xnode.
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
 # Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.

@@ -71,6 +71,17 @@ public final class Main {
     double noisyPercent = 25;
     /** Phase xnode (issue 7): the fixed publish rates, in deliveries per second, of its fan-out throughput steps. */
     List<Integer> xnodeRates = List.of(20_000, 50_000);
+    /**
+     * Phase xnode: before chat, wait (at most {@link #settleMs}) until the server's own CPU (cluster: both nodes) is
+     * under this share of a core in a 1 s window, or has stopped falling (two windows within 3 points, under 40 %).
+     */
+    double settlePercent = 20;
+    /**
+     * Heap of the single gateway (-Xms/-Xmx), default 512m; --cluster sets 1g = the cluster's two 512m nodes: with
+     * 10k pages + 5k chat partners a 512m single node has ~310 MB live and SerialGC full pauses of 0.5-0.6 s.
+     */
+    String singleHeap;
+    long settleMs = 30_000;
     boolean levelsSet;
     boolean cluster;
     boolean maxMinutesSet;
@@ -129,11 +140,14 @@ public final class Main {
           }
           case "--gate-ms" -> o.gateMs = Long.parseLong(args[++i]);
           case "--noisy-percent" -> o.noisyPercent = Double.parseDouble(args[++i]);
+          case "--settle-percent" -> o.settlePercent = Double.parseDouble(args[++i]);
+          case "--settle-ms" -> o.settleMs = Long.parseLong(args[++i]);
+          case "--single-heap" -> o.singleHeap = args[++i];
           case "--connect-window" -> connectWindow = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
               + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
               + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
-              + " [--cluster] [--xnode-rates 20000,50000]");
+              + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
         }
       }
       if (o.cluster) {
@@ -142,6 +156,9 @@ public final class Main {
         }
         if (!o.maxMinutesSet) {
           o.maxMinutes = o.quick ? 5 : 12;
+        }
+        if (o.singleHeap == null) {
+          o.singleHeap = "1g";
         }
       }
       if (o.beforeJar != null && !o.targets.contains("gateway-before")) {
@@ -337,6 +354,8 @@ public final class Main {
     int pageCount;
     Conn publisher;
     final List<Conn> churn = new ArrayList<>();
+    /** Phase xnode: side b of chat pair p, an extra connection on the publisher's node (node A), or null. */
+    Conn[] partners;
     final long pagePing;
     final long ctlPing;
     final AtomicInteger tick = new AtomicInteger();
@@ -352,6 +371,14 @@ public final class Main {
           Conn c = pages[i];
           if (c != null && !c.closed) {
             target.wire.ping(c);
+          }
+        }
+        if (partners != null) {
+          for (int i = t; i < partners.length; i += PING_EVERY_S) {
+            Conn c = partners[i];
+            if (c != null && !c.closed) {
+              target.wire.ping(c);
+            }
           }
         }
       }));
@@ -394,6 +421,9 @@ public final class Main {
       List<Conn> all = new ArrayList<>(Arrays.asList(pages).subList(0, pageCount));
       all.add(publisher);
       all.addAll(churn);
+      if (partners != null) {
+        all.addAll(Arrays.asList(partners));
+      }
       server.close();
       LIVE.remove(server);
       for (Conn c : all) {
@@ -564,6 +594,15 @@ public final class Main {
 
   /** Chat 1:1: pair p's two pages take turns to send one message a second to each other. */
   private Histogram chat(Session s, long ms, int k) {
+    return chat(s, ms, k, false);
+  }
+
+  /**
+   * Chat 1:1, N/2 pairs at one message a second each. Side a of pair p is page 2p. Side b is page 2p+1, or with
+   * {@code partners} the extra connection {@link Session#partners}[p] (phase xnode: on the publisher's node), which
+   * page 2p reaches on its own topic {@link #partnerTopic} (page 2p+1 keeps its subscriptions and gets nothing).
+   */
+  private Histogram chat(Session s, long ms, int k, boolean partners) {
     int pairs = s.pageCount / 2;
     int seconds = (int) Math.max(1, ms / 1000);
     long total = (long) pairs * seconds;
@@ -580,8 +619,14 @@ public final class Main {
           int pair = (int) (slot % pairs);
           long round = slot / pairs;
           boolean fromB = (round & 1) == 1;
-          Conn from = s.pages[2 * pair + (fromB ? 1 : 0)];
-          s.target.wire.publish(from, Wire.pairTopic(pair, !fromB), Meter.payload(k, slot));
+          if (partners) {
+            Conn from = fromB ? s.partners[pair] : s.pages[2 * pair];
+            s.target.wire.publish(from, fromB ? Wire.pairTopic(pair, false) : partnerTopic(pair),
+                Meter.payload(k, slot));
+          } else {
+            Conn from = s.pages[2 * pair + (fromB ? 1 : 0)];
+            s.target.wire.publish(from, Wire.pairTopic(pair, !fromB), Meter.payload(k, slot));
+          }
         }
         if (sent[0] >= total) {
           vertx.cancelTimer(id[0]);
@@ -712,37 +757,76 @@ public final class Main {
   /**
    * Issue 7: the single gateway against a 2-node cluster with every delivery crossing nodes, measured the same way
    * one after the other in the same run. gateway-cluster: the publisher is on node A, all N pages on node B (so
-   * every fan-out delivery crosses nodes); for chat 1:1 the odd page of each pair moves to node A (one side of
-   * every pair on each node). The single gateway goes through the very same steps, its "move" reconnecting the odd
-   * pages to the same node. Metrics are stored with the prefix x_ (table: {@link Results#xnodeTable}).
+   * every fan-out delivery crosses nodes); for chat 1:1, side b of every pair is an extra connection opened on node A
+   * at the start ({@link #openPartners}), so every chat message crosses nodes and nothing is closed or reconnected
+   * during the phase. The single gateway goes through the very same steps, its partners on its one node. Chat is
+   * measured first (after the warm-up and once the server's own CPU has settled), then the fan-out steps. Metrics
+   * are stored with the prefix x_ (table: {@link Results#xnodeTable}).
    */
   private void xnode(Target t, int n) throws Exception {
     say("\n== cluster comparison (issue 7), N = " + n + ", target " + t.name + " ==");
     say("  load average before: " + loadAverage());
     Server server = track(t.start(opt, port(), false));
     try (Session s = new Session(t, server, n)) {
-      say(server.peer == null ? "  one node on :" + server.port + " (pages and publisher)"
-          : "  node A :" + server.peer.port + " (started first: the leader; the publisher), node B :" + server.port
-              + " (the " + n + " pages); both JVMs on CPU " + opt.serverCpu);
+      say(server.peer == null ? "  one node on :" + server.port + " (pages, chat partners and publisher)"
+          : "  node A :" + server.peer.port + " (started first: the leader; the publisher and the " + n / 2
+              + " chat partners), node B :" + server.port + " (the " + n + " pages); both JVMs on CPU "
+              + opt.serverCpu);
       double setup = s.growTo(n);
       s.openControl(0);
       results.put(t.name, n, "x_setup_per_s", n / setup);
-      // what the server side burns with nothing to deliver (the cluster: Hazelcast heartbeats and both nodes)
-      Server.sleep(1000);
+      openPartners(s);
+      long errors0 = meter.errors.get();
+      long closes0 = meter.unexpectedCloses.get();
+
+      // what the server side burns with nothing to deliver (the cluster: Hazelcast heartbeats and both nodes), once
+      // the set-up's session work has drained
+      settle(server, t.name, n, "x_settle");
       long c0 = server.cpuTicks();
       long i0 = System.nanoTime();
       Server.sleep(3000);
       double idle = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / ((System.nanoTime() - i0) / 1e9);
       results.put(t.name, n, "x_idle_cpu", idle);
-      say(String.format(Locale.ROOT, "  idle server CPU with %d pages: %.1f%% of a core", n, idle));
-      long errors0 = meter.errors.get();
-      long closes0 = meter.unexpectedCloses.get();
+      say(String.format(Locale.ROOT, "  idle server CPU with %d pages + %d partners: %.1f%% of a core", n, n / 2,
+          idle));
 
-      // warm-up: JIT the fan-out path (and, in the cluster, the forwarding between the nodes); not recorded
+      // warm-up: JIT the fan-out and chat paths (and, in the cluster, the forwarding between the nodes); not recorded
       int wk = meter.open();
       publishAtRate(s, Math.max(1, 20_000.0 / n), opt.warmupMs, wk);
       awaitQuiet(wk, Long.MAX_VALUE, 3000);
       meter.close(wk);
+      chat(s, 2000, meter.open(), true);
+
+      // chat 1:1 first: side a (page 2p) on node B, side b (partner p) on node A
+      Histogram chat = null;
+      double chatOther = Double.MAX_VALUE;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        settle(server, t.name, n, "x_chat_settle");
+        gate(server);
+        Window w = new Window(server);
+        Histogram h = chat(s, opt.chatMs, meter.open(), true);
+        double other = w.other();
+        double srv = w.serverCpu();
+        if (other < chatOther) {
+          chatOther = other;
+          chat = h;
+          results.put(t.name, n, "x_chat_lost", results.get(t.name, n, "chat_lost"));
+          results.put(t.name, n, "x_chat_srv", srv);
+        }
+        if (other < opt.noisyPercent) {
+          break;
+        }
+        say(String.format(Locale.ROOT, "    (chat: other processes used %.0f%% of a core meanwhile: again)", other));
+      }
+      results.put(t.name, n, "x_chat_other", chatOther);
+      results.put(t.name, n, "x_chat_p50", ms(chat.getValueAtPercentile(50)));
+      results.put(t.name, n, "x_chat_p99", ms(chat.getValueAtPercentile(99)));
+      results.put(t.name, n, "x_chat_max", ms(chat.getMaxValue()));
+      say(String.format(Locale.ROOT, "  chat 1:1, %d pairs x 1 msg/s for %d s%s: p50 %.2f ms, p99 %.2f ms, max %.1f ms,"
+              + " lost %d, server CPU %.0f%%, other processes %.0f%% of a core", n / 2, opt.chatMs / 1000,
+          server.peer == null ? "" : " (side a on node B, side b on node A)", ms(chat.getValueAtPercentile(50)),
+          ms(chat.getValueAtPercentile(99)), ms(chat.getMaxValue()), (long) results.get(t.name, n, "x_chat_lost"),
+          results.get(t.name, n, "x_chat_srv"), chatOther));
 
       // one broadcast a second to all N pages
       broadcasts(s, opt.rounds, "x_b");
@@ -762,35 +846,6 @@ public final class Main {
         results.put(t.name, n, p + "other", Math.max(st.otherOnServerCore(), st.otherOnHarnessCore()));
       }
 
-      // chat 1:1: one side of every pair on each node
-      movePairSides(s);
-      chat(s, 1000, meter.open()); // warm-up
-      Histogram chat = null;
-      double chatOther = Double.MAX_VALUE;
-      for (int attempt = 0; attempt < 3; attempt++) {
-        gate(server);
-        Window w = new Window(server);
-        Histogram h = chat(s, opt.chatMs, meter.open());
-        double other = w.other();
-        if (other < chatOther) {
-          chatOther = other;
-          chat = h;
-          results.put(t.name, n, "x_chat_lost", results.get(t.name, n, "chat_lost"));
-        }
-        if (other < opt.noisyPercent) {
-          break;
-        }
-        say(String.format(Locale.ROOT, "    (chat: other processes used %.0f%% of a core meanwhile: again)", other));
-      }
-      results.put(t.name, n, "x_chat_other", chatOther);
-      results.put(t.name, n, "x_chat_p50", ms(chat.getValueAtPercentile(50)));
-      results.put(t.name, n, "x_chat_p99", ms(chat.getValueAtPercentile(99)));
-      results.put(t.name, n, "x_chat_max", ms(chat.getMaxValue()));
-      say(String.format(Locale.ROOT, "  chat 1:1, %d pairs x 1 msg/s for %d s%s: p50 %.2f ms, p99 %.2f ms, max %.1f ms,"
-              + " lost %d, other processes %.0f%% of a core", n / 2, opt.chatMs / 1000,
-          server.peer == null ? "" : " (side a on node B, side b on node A)", ms(chat.getValueAtPercentile(50)),
-          ms(chat.getValueAtPercentile(99)), ms(chat.getMaxValue()), (long) results.get(t.name, n, "x_chat_lost"),
-          chatOther));
       long errors = meter.errors.get() - errors0;
       long closes = meter.unexpectedCloses.get() - closes0;
       if (errors > 0 || closes > 0) {
@@ -803,33 +858,59 @@ public final class Main {
     }
   }
 
+  /** Phase xnode: side b of chat pair p subscribes to this topic only (page 2p publishes to it). */
+  static String partnerTopic(int pair) {
+    return "bench/xpair/" + pair;
+  }
+
   /**
-   * Closes the odd page of every pair and opens it again (same index, same subscriptions) on the publisher's node:
-   * node A for gateway-cluster, the same node for the single gateway (so both go through the same steps).
+   * Opens side b of every chat pair as an extra connection (one subscription: {@link #partnerTopic}) on the
+   * publisher's node: node A for gateway-cluster, the same node for the single gateway. They get no fan-out.
    */
-  private void movePairSides(Session s) throws Exception {
-    int odd = s.pageCount / 2;
-    Promise<Void> closed = Promise.promise();
-    pagesCtx.runOnContext(v -> {
-      for (int i = 1; i < s.pageCount; i += 2) {
-        Conn c = s.pages[i];
-        c.closed = true;
-        c.ws.close();
-      }
-      closed.complete();
-    });
-    closed.future().await();
-    Server.sleep(1000); // the node drops the old sockets' subscriptions
+  private void openPartners(Session s) throws Exception {
+    int pairs = s.pageCount / 2;
     long t0 = System.nanoTime();
     int port = s.server.publishPort();
-    List<Conn> opened = connectMany(pagesCtx, pagesClient, s.target.wire, i -> port, i -> 2 * i + 1, odd,
-        s.target.wire::pageTopics);
+    List<Conn> opened = connectMany(pagesCtx, pagesClient, s.target.wire, i -> port, i -> i, pairs,
+        i -> List.of(partnerTopic(i)));
+    Conn[] partners = new Conn[pairs];
     for (Conn c : opened) {
-      s.pages[c.index] = c;
+      partners[c.index] = c;
     }
-    say(String.format(Locale.ROOT, "  %d odd pages (side b of every pair) reconnected to :%d in %.1f s", odd, port,
-        (System.nanoTime() - t0) / 1e9));
-    Server.sleep(500);
+    Promise<Void> set = Promise.promise();
+    pagesCtx.runOnContext(v -> { // the ping timer reads the array on this loop
+      s.partners = partners;
+      set.complete();
+    });
+    set.future().await();
+    say(String.format(Locale.ROOT, "  %d chat partners (side b of every pair) connected to :%d in %.1f s", pairs,
+        port, (System.nanoTime() - t0) / 1e9));
+  }
+
+  /**
+   * Waits (at most {@code opt.settleMs}) until the server's own CPU in a 1 s window is under
+   * {@code opt.settlePercent} of a core, or has stopped falling (two windows within 3 points, both under 40 %):
+   * the set-up's session work and the like have drained. Stores the seconds waited and the last window's CPU.
+   */
+  private void settle(Server server, String target, int n, String metric) {
+    long t0 = System.nanoTime();
+    long until = System.currentTimeMillis() + opt.settleMs;
+    double prev = Double.NaN;
+    double cpu;
+    boolean settled;
+    do {
+      long c0 = server.cpuTicks();
+      long w0 = System.nanoTime();
+      Server.sleep(1000);
+      cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / ((System.nanoTime() - w0) / 1e9);
+      settled = cpu < opt.settlePercent || (Math.abs(cpu - prev) < 3 && cpu < 40 && prev < 40);
+      prev = cpu;
+    } while (!settled && System.currentTimeMillis() < until);
+    double waited = (System.nanoTime() - t0) / 1e9;
+    results.put(target, n, metric + "_s", waited);
+    results.put(target, n, metric + "_cpu", cpu);
+    say(String.format(Locale.ROOT, "    (server CPU %s: %.0f%% of a core after %.1f s)",
+        settled ? "settled" : "still not settled, measuring anyway", cpu, waited));
   }
 
   private static String loadAverage() {
@@ -1301,7 +1382,8 @@ public final class Main {
     String mosq = Server.run("mosquitto", "-h").lines().filter(l -> l.contains("version")).findFirst().orElse("?");
     return "machine: " + Runtime.getRuntime().availableProcessors() + " CPU visible to the harness (" + cpu + "), "
         + "Java " + System.getProperty("java.version") + ", " + mosq.trim() + "; servers pinned to CPU "
-        + opt.serverCpu + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " SerialGC AlwaysPreTouch";
+        + opt.serverCpu + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " SerialGC AlwaysPreTouch"
+        + (opt.singleHeap != null ? " (single gateway: " + opt.singleHeap + ")" : "");
   }
 
   /** Every number the run produced, by target, N and metric, and the table of ratios. */
@@ -1411,7 +1493,11 @@ public final class Main {
         xrow(sb, "chat 1:1: max ms", n, "x_chat_max", "%.1f");
         xrow(sb, "  lost", false, n, "x_chat_lost", "%.0f");
         xrow(sb, "  other processes' load, % of a core", false, n, "x_chat_other", "%.0f");
-        xrow(sb, "idle server CPU with N pages, % of a core (cluster: both nodes)", n, "x_idle_cpu", "%.1f");
+        xrow(sb, "  server CPU during chat, % of a core (cluster: both nodes)", n, "x_chat_srv", "%.0f");
+        xrow(sb, "  server CPU just before chat (settle gate), %", false, n, "x_chat_settle_cpu", "%.0f");
+        xrow(sb, "idle server CPU with N pages + N/2 partners, % of a core (cluster: both nodes)", n, "x_idle_cpu",
+            "%.1f");
+        xrow(sb, "  seconds until the server CPU settled after set-up", false, n, "x_settle_s", "%.1f");
         xrow(sb, "connection set-up, pages/s", n, "x_setup_per_s", "%.0f");
       }
       return sb.toString();

@@ -37,7 +37,11 @@ final class Server implements AutoCloseable {
   }
 
   static List<String> jvmOptions(boolean profiling) {
-    List<String> o = new ArrayList<>(List.of("-Xms" + JVM_HEAP, "-Xmx" + JVM_HEAP, "-XX:+AlwaysPreTouch",
+    return jvmOptions(profiling, JVM_HEAP);
+  }
+
+  static List<String> jvmOptions(boolean profiling, String heap) {
+    List<String> o = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
         "-XX:+UseSerialGC", "-Dvertx.disableDnsResolver=true"));
     if (profiling) {
       o.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
@@ -79,7 +83,8 @@ final class Server implements AutoCloseable {
         + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
         + "\"sites\":[" + site + "]}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
-    cmd.addAll(jvmOptions(profiling));
+    // --cluster: the single node gets the cluster's total heap (two nodes x 512m), see Options.singleHeap
+    cmd.addAll(jvmOptions(profiling, opt.singleHeap != null ? opt.singleHeap : JVM_HEAP));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
     return start("gateway", port, cmd, true, opt);
   }
