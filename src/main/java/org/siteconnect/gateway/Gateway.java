@@ -23,6 +23,7 @@ import org.siteconnect.gateway.bridge.PageConnections;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.cluster.HazelcastSetup;
 import org.siteconnect.gateway.cluster.Leadership;
+import org.siteconnect.gateway.bus.ForwardBatch;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.bridge.TopicRouterVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -100,6 +101,7 @@ public final class Gateway {
     metrics.gauge("sc_cluster_leader", "1 when this node hosts the services (always on a single node)",
         () -> leadership.isLeader() ? 1 : 0);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
+    vertx.eventBus().registerDefaultCodec(ForwardBatch.class, new ForwardBatch.Codec());
     DatabaseVerticle store = new DatabaseVerticle(config.data());
     return vertx.deployVerticle(store)
         .compose(id -> {

@@ -11,28 +11,33 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ForwardBatch;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The router's part in a cluster (DESIGN §9). Each router keeps the subscriptions of the pages connected to
  * its node, and every router holds every server component's subscription (kept in a cluster map, changes
  * broadcast). A publish is matched on the node where it is made: that node delivers to components (one
  * member per shared group, so a chat trigger is handled once in the cluster) and to its own pages, then
- * forwards the publish once to the other routers, which deliver to their pages and keep retained messages.
+ * forwards the publish to the other routers (batched per turn of the loop: one clustered send looks its address up
+ * in Hazelcast), which deliver to their pages and keep retained messages.
  * A joining router loads the component subscriptions and asks one peer for the retained messages.
  */
 final class RouterCluster {
   private static final Logger LOG = LoggerFactory.getLogger(RouterCluster.class);
   static final String ADDRESS_SUBSCRIPTIONS_MAP = "sc.router.address-subscriptions";
   private static final String ORIGIN = "sc-origin";
-  private static final String RETAIN = "sc-retain";
 
   private final Vertx vertx;
   private final String nodeId;
   private final TopicRouter router;
   private AsyncMap<String, JsonObject> subscriptions;
+  private List<TopicMessage> pending;
 
   RouterCluster(Vertx vertx, String nodeId, TopicRouter router) {
     this.vertx = vertx;
@@ -44,7 +49,7 @@ final class RouterCluster {
     EventBus eb = vertx.eventBus();
     router.forwardTo(this::forward);
     return Future.all(
-            eb.<TopicMessage>consumer(Addresses.ROUTER_FORWARD, this::onForward).completion(),
+            eb.<ForwardBatch>consumer(Addresses.ROUTER_FORWARD, this::onForward).completion(),
             eb.<JsonObject>consumer(Addresses.ROUTER_ADDRESS_SUBS, this::onSubscriptionChange).completion())
         .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(ADDRESS_SUBSCRIPTIONS_MAP))
         .compose(map -> {
@@ -68,22 +73,31 @@ final class RouterCluster {
     return stored.onSuccess(v -> vertx.eventBus().publish(Addresses.ROUTER_ADDRESS_SUBS, change)).mapEmpty();
   }
 
+  /** Collected during this turn of the loop; sent as one message at the start of the next (no timer, no delay). */
   private void forward(String topic, Object payload, boolean retain) {
-    DeliveryOptions options = new DeliveryOptions().addHeader(ORIGIN, nodeId);
-    if (retain) {
-      options.addHeader(RETAIN, "1");
+    if (pending == null) {
+      pending = new ArrayList<>();
+      vertx.runOnContext(v -> flush());
     }
-    vertx.eventBus().publish(Addresses.ROUTER_FORWARD, new TopicMessage(topic, payload, false), options);
+    pending.add(new TopicMessage(topic, payload, retain));
   }
 
-  private void onForward(Message<TopicMessage> m) {
+  private void flush() {
+    ForwardBatch batch = new ForwardBatch(pending);
+    pending = null;
+    vertx.eventBus().publish(Addresses.ROUTER_FORWARD, batch, new DeliveryOptions().addHeader(ORIGIN, nodeId));
+  }
+
+  private void onForward(Message<ForwardBatch> m) {
     if (nodeId.equals(m.headers().get(ORIGIN))) {
       return;
     }
-    try {
-      router.deliverForwarded(m.body().topic(), m.body().payload(), m.headers().contains(RETAIN));
-    } catch (TopicRouter.CommandException e) {
-      LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
+    for (TopicMessage forwarded : m.body().messages()) {
+      try {
+        router.deliverForwarded(forwarded.topic(), forwarded.payload(), forwarded.retained());
+      } catch (TopicRouter.CommandException e) {
+        LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
+      }
     }
   }
 
