@@ -13,21 +13,27 @@ const READY_LINE = 'SiteConnect gateway up';
 const running = new Set();
 process.on('exit', () => running.forEach((p) => p.kill('SIGKILL')));
 
-function launchJar(file, env) {
+/**
+ * Starts the gateway jar with `-conf file` (cwd = the repo, so webroot/ is served from the working tree) and
+ * resolves `ready` once it prints its ready line; `exited` resolves with {code, signal}. Killed on exit whatever
+ * happens. `label` names it in errors.
+ */
+export function launchJar(file, env, { label = 'gateway', timeoutMs = 60_000 } = {}) {
   const proc = spawn('java', ['-jar', JAR, '-conf', file], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   running.add(proc);
   let output = '';
   let up = false;
+  const exited = new Promise((r) => proc.once('exit', (code, signal) => { running.delete(proc); r({ code, signal }); }));
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error('gateway not up within 60 s')), 60_000);
+    const timer = setTimeout(() => fail(new Error(`${label} not up within ${timeoutMs / 1000} s`)), timeoutMs);
     const fail = (err) => {
       clearTimeout(timer);
       proc.kill('SIGKILL');
-      reject(new Error(`${err.message}\n--- gateway output ---\n${output}`));
+      reject(new Error(`${err.message}\n--- ${label} output ---\n${output}`));
     };
-    const onExit = (code) => fail(new Error(`gateway exited with ${code} before it was up`));
+    const onExit = (code) => fail(new Error(`${label} exited with ${code} before it was up`));
     const onData = (chunk) => {
       output += chunk;
       if (!up && output.includes(READY_LINE)) {
@@ -41,7 +47,7 @@ function launchJar(file, env) {
     proc.stderr.on('data', onData);
     proc.on('exit', onExit);
   });
-  return { proc, ready, output: () => output };
+  return { proc, ready, exited, output: () => output };
 }
 
 async function stopJar(p) {

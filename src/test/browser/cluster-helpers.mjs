@@ -1,18 +1,16 @@
 // Fixtures for the cluster browser test: a scratch database on the test PostgreSQL (src/test/pg.sh), gateway nodes
 // forming one Hazelcast cluster on loopback, and a small TCP load balancer in front of them (what browsers see).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, SITE, freePort } from './helpers.mjs';
+import { launchJar } from './chat-helpers.mjs';
 
 const JAR = process.env.SC_GATEWAY_JAR || join(ROOT, 'target/siteconnect-gateway.jar');
-const READY_LINE = 'SiteConnect gateway up';
 
-const running = new Set(); // node processes, killed on exit whatever happens
-process.on('exit', () => running.forEach((p) => p.kill('SIGKILL')));
 
 // ---- the test PostgreSQL ----
 
@@ -108,53 +106,25 @@ export async function startProxy(port, targets) {
 // ---- the nodes ----
 
 function launchNode(index, file, env) {
-  // cwd = the repo, as helpers.mjs does: webroot/ is then served from the working tree.
-  const proc = spawn('java', ['-jar', JAR, '-conf', file], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
-  });
-  running.add(proc);
-  let output = '';
-  let up = false;
-  const exited = new Promise((r) => proc.once('exit', (code, signal) => { running.delete(proc); r({ code, signal }); }));
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`node ${index} not up within 90 s`)), 90_000);
-    const fail = (err) => {
-      clearTimeout(timer);
-      proc.kill('SIGKILL');
-      reject(new Error(`${err.message}\n--- node ${index} output ---\n${output}`));
-    };
-    const onExit = (code) => fail(new Error(`node ${index} exited with ${code} before it was up`));
-    proc.on('exit', onExit);
-    const onData = (chunk) => {
-      output += chunk;
-      if (!up && output.includes(READY_LINE)) {
-        up = true;
-        clearTimeout(timer);
-        proc.off('exit', onExit);
-        resolve();
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-  });
+  const { proc, ready, exited, output } = launchJar(file, env, { label: `node ${index}`, timeoutMs: 90_000 });
   return {
     index,
     proc,
     ready,
     exited,
-    output: () => output,
+    output,
     alive: () => proc.exitCode === null && proc.signalCode === null,
     /** Resolves once the node printed something matching `re` (it may have already). */
     printed(re, timeout = 45_000) {
       return new Promise((resolve, reject) => {
-        if (re.test(output)) return resolve();
+        if (re.test(output())) return resolve();
         const t = setTimeout(() => {
           proc.stdout.off('data', check);
           proc.stderr.off('data', check);
-          reject(new Error(`node ${index} did not print ${re} within ${timeout} ms\n--- output ---\n${output}`));
+          reject(new Error(`node ${index} did not print ${re} within ${timeout} ms\n--- output ---\n${output()}`));
         }, timeout);
         function check() {
-          if (re.test(output)) {
+          if (re.test(output())) {
             clearTimeout(t);
             proc.stdout.off('data', check);
             proc.stderr.off('data', check);

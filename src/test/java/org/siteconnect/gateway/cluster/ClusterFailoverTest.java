@@ -129,12 +129,9 @@ class ClusterFailoverTest {
   }
 
   private static void awaitClosed(BridgeClient c) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!c.isClosed() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(c.isClosed(), "the socket to the dead node closed");
+    assertTrue(c.awaitClosed(10_000), "the socket to the dead node closed");
   }
+
 
   @Test
   @DisplayName("SIGKILL the leader mid-chat and mid-co-browse, then SIGTERM the next one: sessions resume, 0 lost, 0 doubled")

@@ -26,6 +26,7 @@ public final class BridgeClient implements AutoCloseable {
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private JsonObject welcome;
+  private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
 
   public static BridgeClient connect(Vertx vertx, int port, String origin) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
@@ -55,6 +56,10 @@ public final class BridgeClient implements AutoCloseable {
     this.client = client;
     this.socket = socket;
     early.drainTo(frames);
+    socket.closeHandler(v -> closed.complete(null));
+    if (socket.isClosed()) {
+      closed.complete(null);
+    }
   }
 
   public static JsonObject body(JsonObject frame) {
@@ -182,6 +187,16 @@ public final class BridgeClient implements AutoCloseable {
   /** Forgets frames skipped by earlier {@link #next} calls (long fuzz runs). */
   public void drainSeen() {
     seen.clear();
+  }
+
+  /** Waits until the connection is closed (by the server, or because its node died); false if it stays open. */
+  public boolean awaitClosed(long waitMs) throws InterruptedException {
+    try {
+      closed.get(waitMs, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return socket.isClosed();
+    }
   }
 
   public boolean isClosed() {
