@@ -39,6 +39,7 @@ import java.util.function.Consumer;
 final class CobrowseScenario {
   static final int PART_CHARS = 40_000;
   static final int MAX_PUBLISH_BYTES = 60_000;
+  static final long WARM_UP_MS = 8_000;
 
   /** What one run measured. */
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
@@ -156,6 +157,8 @@ final class CobrowseScenario {
     return done.future();
   }
 
+  private record Sent(long batches, long samples) {}
+
   /** One visitor + agent pair, co-browsing and subscribed, on their contexts. */
   private record Pair(int index, Client visitor, Client agent, String cobrowseId) {}
 
@@ -191,17 +194,31 @@ final class CobrowseScenario {
     });
   }
 
-  /** Runs {@code sessions} co-browses for {@code ms}; the caller has waited for quiet cores. */
-  Result run(Server server, int sessions, long ms) throws Exception {
+  /**
+   * Runs {@code sessions} co-browses for {@code ms} ({@code label} names the trace); the caller has waited for quiet
+   * cores.
+   */
+  Result run(Server server, int sessions, long ms, String label) throws Exception {
     String token = agentToken(server.port);
     List<Pair> pairs = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
       pairs.add(pair(server.port, i, token).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     }
     say.accept("  " + sessions + " co-browse sessions active (visitor page + agent console each)");
-    // warm-up: one small snapshot and a second of batches per session, not recorded
+    // Warm-up, not recorded: the same stream for a while, then wait until every warm-up sample has arrived. A fresh
+    // JVM runs the relay interpreted at first and compiles it on the server's one core; measured from the start,
+    // the 300 KB start snapshots of every session made a backlog that took seconds to drain (p99 in seconds at
+    // 60 sessions; with a 2 s warm-up the tail was all in the first 1.2 s, then p99 20-50 ms).
     int warm = meter.open();
-    stream(pairs, warm, warm, warm, warm, warm, Math.min(2000, ms / 2), false);
+    long warmMs = Math.min(WARM_UP_MS, Math.max(1000, ms / 2));
+    Sent warmed = stream(pairs, warm, warm, warm, warm, warm, warmMs, true);
+    long drainStart = System.nanoTime();
+    while (meter.count(warm) < warmed.samples() && System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(60)) {
+      Server.sleep(20);
+    }
+    say.accept(String.format(Locale.ROOT, "  warm-up: %.1f s of streaming, then %.1f s until its %d samples had"
+        + " arrived (%d did)", warmMs / 1000.0, (System.nanoTime() - drainStart) / 1e9, warmed.samples(),
+        meter.count(warm)));
     meter.close(warm);
 
     int kBatch = meter.open();
@@ -212,11 +229,13 @@ final class CobrowseScenario {
     long c0 = server.cpuTicks();
     long h0 = harnessCpuNanos();
     long t0 = System.nanoTime();
-    long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true);
+    long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true).batches();
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
     double harness = 100 * (harnessCpuNanos() - h0) / 1e9 / secs;
     Server.sleep(2000); // drain
+    meter.writeTrace("cobrowse-" + label + "-" + sessions, t0, "batch=" + kBatch + " snapshot300k=" + kSnap300 + " snapshot1m="
+        + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
         meter.close(kBase), sent, cpu, harness);
     for (Pair p : pairs) {
@@ -231,13 +250,14 @@ final class CobrowseScenario {
    * starting and agents resyncing would spread them: session i sends its 300 KB start snapshot at i/S of the window,
    * and 1 MB resync snapshots go out at most two a second over all sessions (every session once at 1 and 10
    * sessions; 20 of them in 10 s at 100). Each snapshot is followed by a chat message; one baseline chat message a
-   * second per session at other times. Returns the batches sent.
+   * second per session at other times. Returns the batches and the samples (batches, snapshots, chats) sent.
    */
-  private long stream(List<Pair> pairs, int kBatch, int kSnap300, int kSnap1m, int kBehind, int kBase, long ms,
+  private Sent stream(List<Pair> pairs, int kBatch, int kSnap300, int kSnap1m, int kBehind, int kBase, long ms,
                       boolean snapshots1m) throws Exception {
     int s = pairs.size();
     long ticks = Math.max(1, ms / 50);
     long[] sent = {0};
+    long[] samples = {0};
     long[] tick = {0};
     Promise<Void> done = Promise.promise();
     int[] seq = new int[s];
@@ -250,20 +270,24 @@ final class CobrowseScenario {
         done.tryComplete();
         return;
       }
-        for (int i = 0; i < s; i++) {
+      for (int i = 0; i < s; i++) {
         Pair p = pairs.get(i);
         String topic = "~pagesession/cobrowsing/events";
         if (t == ticks * i / s) {
           snapshot(p, topic, ++seq[i], snapshot300k, kSnap300, kBehind);
+          samples[0] += 2;
         } else if (snapshots1m && i < resyncs && t == (ticks * i / resyncs + ticks / (2L * resyncs)) % ticks) {
           snapshot(p, topic, ++seq[i], snapshot1m, kSnap1m, kBehind);
+          samples[0] += 2;
         } else {
           // mouse moves at 30/s: the positions of the last 50 ms (1 or 2)
           long moves = (t + 1) * 3 / 2 - mouse[i];
           mouse[i] += moves;
           p.visitor.publish(topic, batch(kBatch, p.cobrowseId, ++seq[i], 500 + random.nextInt(4500), (int) moves));
           sent[0]++;
+          samples[0]++;
           if ((t + i) % 20 == 10) {
+            samples[0]++;
             p.visitor.publish("bench/cbchat/" + p.index, "{\"bk\":" + kBase + ",\"bt\":" + System.nanoTime()
                 + ",\"text\":\"hello from the visitor\"}");
           }
@@ -271,7 +295,7 @@ final class CobrowseScenario {
       }
     }));
     done.future().await(ms + 60_000, TimeUnit.MILLISECONDS);
-    return sent[0];
+    return new Sent(sent[0], samples[0]);
   }
 
   /** A snapshot's parts as JSON string literals (escaped once, not per send: the harness's cost stays small). */

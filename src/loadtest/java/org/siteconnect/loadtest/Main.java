@@ -253,10 +253,12 @@ public final class Main {
           }
         }
       }
-      if (opt.phases.contains("cobrowse") && opt.targets.contains("gateway")) {
+      if (opt.phases.contains("cobrowse")) {
         for (int n : opt.cobrowseLevels) {
-          if (!outOfTime("co-browse N=" + n)) {
-            safely("co-browse N=" + n, () -> cobrowse(n));
+          for (String target : List.of("gateway", "gateway-before")) {
+            if (opt.targets.contains(target) && !outOfTime("co-browse " + target + " N=" + n)) {
+              safely("co-browse " + target + " N=" + n, () -> cobrowse(target, n));
+            }
           }
         }
       }
@@ -921,17 +923,20 @@ public final class Main {
     }
   }
 
-  /** Co-browse (the gateway only: the peers have no co-browse): {@code n} visitor → agent streams. */
-  private void cobrowse(int n) throws Exception {
-    say("\n== co-browse, " + n + " sessions, gateway ==");
-    Server server = track(Server.gateway(opt, port(), false, true));
+  /**
+   * Co-browse ({@code gateway} or {@code gateway-before}: the peers have no co-browse): {@code n} visitor → agent
+   * streams.
+   */
+  private void cobrowse(String g, int n) throws Exception {
+    say("\n== co-browse, " + n + " sessions, " + g + " ==");
+    Path jar = "gateway".equals(g) ? opt.gatewayJar : opt.beforeJar;
+    Server server = track(Server.gateway(opt, jar, port(), false, true));
     io.vertx.core.http.HttpClient http = vertx.createHttpClient();
     try {
       CobrowseScenario scenario = new CobrowseScenario(vertx, pagesCtx, ctlCtx, pagesClient, http, meter, this::say);
       long errors0 = meter.errors.get();
       double other = gate(server);
-      CobrowseScenario.Result r = scenario.run(server, n, opt.cobrowseMs);
-      String g = "gateway";
+      CobrowseScenario.Result r = scenario.run(server, n, opt.cobrowseMs, g);
       results.put(g, n, "cb_p50", ms(r.batches().getValueAtPercentile(50)));
       results.put(g, n, "cb_p99", ms(r.batches().getValueAtPercentile(99)));
       results.put(g, n, "cb_max", ms(r.batches().getMaxValue()));
@@ -957,7 +962,7 @@ public final class Main {
       say("  " + CobrowseScenario.summary("chat message at other times → agent", r.chatBase()));
       if (r.batches().getTotalCount() < expected) {
         say("  !! " + (expected - r.batches().getTotalCount()) + " batches not delivered");
-        results.note("co-browse N=" + n + ": " + (expected - r.batches().getTotalCount()) + " batches lost");
+        results.note("co-browse " + g + " N=" + n + ": " + (expected - r.batches().getTotalCount()) + " batches lost");
       }
       if (meter.errors.get() > errors0) {
         results.note("co-browse N=" + n + ": protocol errors, last: " + meter.lastError);

@@ -46,9 +46,20 @@ final class Meter {
     return k;
   }
 
+  /**
+   * With {@code LT_TRACE=<folder>} every sample is also kept (step, send and arrival time) and {@link #writeTrace}
+   * writes them as CSV: the histograms say how bad the tail is, the trace says when it happened.
+   */
+  private static final String TRACE_DIR = System.getenv("LT_TRACE");
+  private final java.util.Queue<long[]> trace =
+      TRACE_DIR == null ? null : new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   void record(int k, long sentNanos, long nowNanos) {
     if (k <= 0 || k >= MAX_STEPS) {
       return;
+    }
+    if (trace != null) {
+      trace.add(new long[] {k, sentNanos, nowNanos});
     }
     long us = (nowNanos - sentNanos) / 1000;
     if (us < 0) {
@@ -63,6 +74,23 @@ final class Meter {
     counts.incrementAndGet(k);
     if (us > maxMicros.get(k)) {
       maxMicros.accumulateAndGet(k, us, Math::max);
+    }
+  }
+
+  /** Writes and forgets the trace (LT_TRACE only): step, ms since {@code t0} at sending, latency ms. */
+  void writeTrace(String name, long t0, String legend) throws java.io.IOException {
+    if (trace == null) {
+      return;
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(TRACE_DIR, name + ".csv");
+    java.nio.file.Files.createDirectories(file.getParent());
+    try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+      w.println("# steps: " + legend);
+      w.println("step,sent_ms,latency_ms");
+      long[] e;
+      while ((e = trace.poll()) != null) {
+        w.printf(java.util.Locale.ROOT, "%d,%.3f,%.3f%n", e[0], (e[1] - t0) / 1e6, (e[2] - e[1]) / 1e6);
+      }
     }
   }
 

@@ -146,7 +146,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       return false;
     }
     // The transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
-    if (raw.toBuffer().length() > maxFrameBytes) {
+    if (JsonSize.exceeds(raw, maxFrameBytes)) {
       metrics.bridgeRejected("too-large");
       connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes",
           refOf(body)));

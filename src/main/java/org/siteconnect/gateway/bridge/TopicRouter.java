@@ -407,11 +407,8 @@ public final class TopicRouter {
     if (payload instanceof String s) {
       return s.isEmpty() ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
     }
-    if (payload instanceof JsonObject o) {
-      return o.toBuffer().length();
-    }
-    if (payload instanceof JsonArray a) {
-      return a.toBuffer().length();
+    if (payload instanceof JsonObject || payload instanceof JsonArray) {
+      return (int) Math.min(Integer.MAX_VALUE, JsonSize.of(payload));
     }
     return String.valueOf(payload).length();
   }
