@@ -12,6 +12,8 @@
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
 # Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
+# Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
+#   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
