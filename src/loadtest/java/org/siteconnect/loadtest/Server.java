@@ -245,6 +245,31 @@ final class Server implements AutoCloseable {
     }
   }
 
+  /**
+   * Clock ticks the JIT compiler threads ("C1 CompilerThre…", "C2 CompilerThre…") of this server (and its peer)
+   * have used: how much of the server CPU is still warm-up.
+   */
+  long compilerTicks() {
+    long own = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            own += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return peer == null ? own : own + peer.compilerTicks();
+  }
+
   /** {busy, total} clock ticks of one CPU from /proc/stat, whoever ran on it. */
   static long[] coreTicks(String cpu) {
     try {
