@@ -126,6 +126,7 @@ public final class Main {
           case "--cobrowse-levels" -> o.cobrowseLevels = ints(args[++i]);
           case "--cobrowse-ms" -> o.cobrowseMs = Long.parseLong(args[++i]);
           case "--chat-ms" -> o.chatMs = Long.parseLong(args[++i]);
+          case "--server-gc" -> Server.gc = args[++i];
           case "--chat-warmup-ms" -> o.chatWarmupMs = Long.parseLong(args[++i]);
           case "--targets" -> o.targets = List.of(args[++i].split(","));
           case "--phases" -> o.phases = List.of(args[++i].split(","));
@@ -151,7 +152,7 @@ public final class Main {
           case "--connect-window" -> connectWindow = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
               + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
-              + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+              + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc Serial|G1|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
               + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
         }
       }
@@ -1427,7 +1428,7 @@ public final class Main {
     String mosq = Server.run("mosquitto", "-h").lines().filter(l -> l.contains("version")).findFirst().orElse("?");
     return "machine: " + Runtime.getRuntime().availableProcessors() + " CPU visible to the harness (" + cpu + "), "
         + "Java " + System.getProperty("java.version") + ", " + mosq.trim() + "; servers pinned to CPU "
-        + opt.serverCpu + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " SerialGC AlwaysPreTouch"
+        + opt.serverCpu + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " " + Server.gc + "GC AlwaysPreTouch"
         + (opt.singleHeap != null ? " (single gateway: " + opt.singleHeap + ")" : "");
   }
 

@@ -40,9 +40,12 @@ final class Server implements AutoCloseable {
     return jvmOptions(profiling, JVM_HEAP);
   }
 
+  /** The collector of every server JVM (--server-gc): Serial is what a JVM picks by itself on one CPU. */
+  static volatile String gc = "Serial";
+
   static List<String> jvmOptions(boolean profiling, String heap) {
     List<String> o = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch",
-        "-XX:+UseSerialGC", "-Dvertx.disableDnsResolver=true"));
+        "-XX:+Use" + gc + "GC", "-Dvertx.disableDnsResolver=true"));
     if (profiling) {
       o.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints"));
     }
