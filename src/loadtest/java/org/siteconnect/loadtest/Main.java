@@ -152,7 +152,7 @@ public final class Main {
           case "--connect-window" -> connectWindow = Integer.parseInt(args[++i]);
           default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
               + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
-              + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc Serial|G1|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+              + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
               + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
         }
       }
