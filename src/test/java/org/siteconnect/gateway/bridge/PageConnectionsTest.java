@@ -41,9 +41,13 @@ class PageConnectionsTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
+  /** Counts writes over every socket of a test: which socket was written when. */
+  private final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+
   /** A socket that records what is written to it (and whether it was closed). */
-  private static final class FakeSocket {
+  private final class FakeSocket {
     final List<String> written = new ArrayList<>();
+    int lastWrite = -1;
     final List<String> events = new ArrayList<>();
     final SockJSSocket socket;
 
@@ -54,6 +58,7 @@ class PageConnectionsTest {
               String s = args[0].toString();
               written.add(s);
               events.add("write");
+              lastWrite = writes.incrementAndGet();
               yield Future.succeededFuture();
             }
             case "uri" -> uri;
@@ -185,6 +190,38 @@ class PageConnectionsTest {
       assertEquals(1, s.written.size());
       assertEquals(2, new JsonArray(s.written.get(0)).size());
     }
+  }
+
+  @Test
+  @DisplayName("a command's answer is written before the pages that only wait for a large broadcast")
+  void directFramesGoFirst() throws Exception {
+    List<FakeSocket> sockets = new ArrayList<>();
+    List<PageConnection> targets = new ArrayList<>();
+    int n = PageConnections.WRITES_PER_TURN * 2 + 7;
+    for (int i = 0; i < n; i++) {
+      FakeSocket s = new FakeSocket("/eventbus/websocket?batch=1");
+      sockets.add(s);
+      targets.add(connection("p" + i, s));
+    }
+    FakeSocket asker = new FakeSocket("/eventbus/websocket?batch=1");
+    PageConnection askerConnection = connection("asker", asker);
+    PageConnection lastTarget = targets.get(n - 1);
+    whileLoopBusy(() -> {
+      connections.writeAll(targets, msg(1));
+      connections.write(askerConnection, msg(2)); // e.g. a suback
+      connections.write(lastTarget, msg(3)); // a chat line for a page that also waits for the broadcast
+    });
+    assertEquals(1, asker.written.size());
+    assertTrue(asker.lastWrite <= 2, "the answer went out first, not after " + n + " broadcast writes");
+    FakeSocket last = sockets.get(n - 1);
+    assertEquals(1, last.written.size(), "written once, early, with the broadcast frame before its own");
+    assertTrue(last.lastWrite <= 2);
+    assertEquals(List.of("t/1", "t/3"), new JsonArray(last.written.get(0)).stream()
+        .map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList());
+    for (FakeSocket s : sockets) {
+      assertEquals(1, s.written.size());
+    }
+    assertEquals(n + 1, writes.get(), "every socket written exactly once");
   }
 
   @Test
