@@ -100,6 +100,11 @@ public final class PageConnections {
     }
   }
 
+  /** Nothing handed over is still waiting to be written (tests; read it on the socket loop). */
+  boolean idle() {
+    return jobs.isEmpty() && pending.isEmpty() && direct.isEmpty() && !scheduled.get();
+  }
+
   private void submit(Object job) {
     Context ctx = socketContext;
     if (ctx == null) {

@@ -79,6 +79,17 @@ class PageConnectionsTest {
     return c;
   }
 
+  /** {@code n} batch-reading pages: their connections, and their sockets added to {@code sockets}. */
+  private List<PageConnection> pages(int n, List<FakeSocket> sockets) {
+    List<PageConnection> targets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FakeSocket s = new FakeSocket("/eventbus/websocket?batch=1");
+      sockets.add(s);
+      targets.add(connection("p" + i, s));
+    }
+    return targets;
+  }
+
   private static Buffer msg(int i) {
     return PageFrames.message("t/" + i, new JsonObject().put("i", i), false);
   }
@@ -101,12 +112,16 @@ class PageConnectionsTest {
     settle();
   }
 
+  /** Round trips through the socket loop until everything handed over is written (a drain takes several turns). */
   private void settle() throws Exception {
-    for (int i = 0; i < 5; i++) { // a drain may re-schedule itself once per WRITES_PER_TURN connections
-      CountDownLatch done = new CountDownLatch(1);
-      loop.runOnContext(v -> done.countDown());
-      assertTrue(done.await(10, TimeUnit.SECONDS));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    boolean idle = false;
+    while (!idle && System.nanoTime() < until) {
+      java.util.concurrent.CompletableFuture<Boolean> check = new java.util.concurrent.CompletableFuture<>();
+      loop.runOnContext(v -> check.complete(connections.idle()));
+      idle = check.get(10, TimeUnit.SECONDS);
     }
+    assertTrue(idle, "the writes handed over were not all done within 10 s");
   }
 
   @Test
@@ -174,14 +189,9 @@ class PageConnectionsTest {
   @Test
   @DisplayName("a broadcast to more pages than one turn writes still reaches every page once")
   void largeBroadcastYieldsAndFinishes() throws Exception {
-    List<FakeSocket> sockets = new ArrayList<>();
-    List<PageConnection> targets = new ArrayList<>();
     int n = PageConnections.WRITES_PER_TURN * 2 + 7;
-    for (int i = 0; i < n; i++) {
-      FakeSocket s = new FakeSocket("/eventbus/websocket?batch=1");
-      sockets.add(s);
-      targets.add(connection("p" + i, s));
-    }
+    List<FakeSocket> sockets = new ArrayList<>();
+    List<PageConnection> targets = pages(n, sockets);
     whileLoopBusy(() -> {
       connections.writeAll(targets, msg(1));
       connections.writeAll(targets, msg(2));
@@ -195,14 +205,9 @@ class PageConnectionsTest {
   @Test
   @DisplayName("a command's answer is written before the pages that only wait for a large broadcast")
   void directFramesGoFirst() throws Exception {
-    List<FakeSocket> sockets = new ArrayList<>();
-    List<PageConnection> targets = new ArrayList<>();
     int n = PageConnections.WRITES_PER_TURN * 2 + 7;
-    for (int i = 0; i < n; i++) {
-      FakeSocket s = new FakeSocket("/eventbus/websocket?batch=1");
-      sockets.add(s);
-      targets.add(connection("p" + i, s));
-    }
+    List<FakeSocket> sockets = new ArrayList<>();
+    List<PageConnection> targets = pages(n, sockets);
     FakeSocket asker = new FakeSocket("/eventbus/websocket?batch=1");
     PageConnection askerConnection = connection("asker", asker);
     PageConnection lastTarget = targets.get(n - 1);
