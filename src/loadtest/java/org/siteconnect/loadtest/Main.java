@@ -238,35 +238,18 @@ public final class Main {
     pagesClient = vertx.createWebSocketClient(wso);
     ctlClient = vertx.createWebSocketClient(wso);
     List<Target> targets = opt.targets.stream().map(Target::of).toList();
+    Map<String, Target> byName = new LinkedHashMap<>();
+    targets.forEach(t -> byName.put(t.name, t));
     try {
       if (opt.phases.contains("fanout")) {
-        for (int n : opt.levels) {
-          for (Target t : targets) {
-            if (outOfTime("fan-out " + t.name + " N=" + n)) {
-              break;
-            }
-            safely("fan-out " + t.name + " N=" + n, () -> fanout(t, n));
-          }
-        }
+        steps("fan-out", opt.levels, opt.targets, (name, n) -> fanout(byName.get(name), n));
       }
       if (opt.phases.contains("xnode")) {
-        for (int n : opt.levels) {
-          for (Target t : targets) {
-            if (outOfTime("cluster comparison " + t.name + " N=" + n)) {
-              break;
-            }
-            safely("cluster comparison " + t.name + " N=" + n, () -> xnode(t, n));
-          }
-        }
+        steps("cluster comparison", opt.levels, opt.targets, (name, n) -> xnode(byName.get(name), n));
       }
-      if (opt.phases.contains("cobrowse")) {
-        for (int n : opt.cobrowseLevels) {
-          for (String target : List.of("gateway", "gateway-before")) {
-            if (opt.targets.contains(target) && !outOfTime("co-browse " + target + " N=" + n)) {
-              safely("co-browse " + target + " N=" + n, () -> cobrowse(target, n));
-            }
-          }
-        }
+      if (opt.phases.contains("cobrowse")) { // the peers have no co-browse
+        List<String> gateways = opt.targets.stream().filter(List.of("gateway", "gateway-before")::contains).toList();
+        steps("co-browse", opt.cobrowseLevels, gateways, this::cobrowse);
       }
       if (opt.phases.contains("memory")) {
         for (Target t : targets) {
@@ -298,6 +281,23 @@ public final class Main {
     } catch (Exception | AssertionError e) {
       say("!! " + what + " failed: " + e);
       results.note(what + " failed: " + e.getMessage());
+    }
+  }
+
+  /** One phase's measurement of one target at one level. */
+  private interface PhaseStep {
+    void run(String target, int n) throws Exception;
+  }
+
+  /** Runs {@code step} for every level and target, each on its own (a failure is noted, the next one runs). */
+  private void steps(String phase, List<Integer> levels, List<String> targetNames, PhaseStep step) {
+    for (int n : levels) {
+      for (String target : targetNames) {
+        String what = phase + " " + target + " N=" + n;
+        if (!outOfTime(what)) {
+          safely(what, () -> step.run(target, n));
+        }
+      }
     }
   }
 

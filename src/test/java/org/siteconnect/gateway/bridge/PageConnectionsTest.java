@@ -90,6 +90,12 @@ class PageConnectionsTest {
     return targets;
   }
 
+  /** The topics of the messages in a batch frame, in order. */
+  private static List<String> topics(String batchFrame) {
+    return new JsonArray(batchFrame).stream()
+        .map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList();
+  }
+
   private static Buffer msg(int i) {
     return PageFrames.message("t/" + i, new JsonObject().put("i", i), false);
   }
@@ -137,10 +143,8 @@ class PageConnectionsTest {
       connections.write(ca, msg(3));
     });
     assertEquals(1, a.written.size(), "one write for three frames");
-    JsonArray batch = new JsonArray(a.written.get(0));
-    assertEquals(List.of("t/1", "t/2", "t/3"),
-        batch.stream().map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList());
-    assertEquals("rec", batch.getJsonObject(0).getString("type"));
+    assertEquals(List.of("t/1", "t/2", "t/3"), topics(a.written.get(0)));
+    assertEquals("rec", new JsonArray(a.written.get(0)).getJsonObject(0).getString("type"));
     assertEquals(1, b.written.size());
     assertEquals(2, new JsonArray(b.written.get(0)).size());
   }
@@ -221,8 +225,7 @@ class PageConnectionsTest {
     FakeSocket last = sockets.get(n - 1);
     assertEquals(1, last.written.size(), "written once, early, with the broadcast frame before its own");
     assertTrue(last.lastWrite <= 2);
-    assertEquals(List.of("t/1", "t/3"), new JsonArray(last.written.get(0)).stream()
-        .map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList());
+    assertEquals(List.of("t/1", "t/3"), topics(last.written.get(0)));
     for (FakeSocket s : sockets) {
       assertEquals(1, s.written.size());
     }
