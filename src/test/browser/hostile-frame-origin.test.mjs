@@ -78,6 +78,20 @@ const counters = async () => {
   return Object.fromEntries(COUNTERS.map((k) => [k, m[k] ?? 0]));
 };
 
+/**
+ * The counters once no page is connected. A closed context's socket ends on the gateway a little later than
+ * `context.close()` returns; a baseline taken before that would count the earlier test's session as this one's.
+ */
+async function idleCounters(timeout = 15_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const now = await counters();
+    if (now.sc_pages_connected === 0 && now.sc_sockjs_sessions === 0) return now;
+    if (Date.now() > until) throw new Error(`the gateway still holds sessions from earlier tests: ${JSON.stringify(now)}`);
+    await new Promise((r) => setTimeout(r, 100)); // poll: /metrics has no change notification
+  }
+}
+
 /** Parents that are not the site: [name, url, the document that runs site_connect.js]. */
 const hostile = () => [
   ['suffix site.example.evil.tld', `http://site.example.evil.tld:${pages.port}/`, (u) => u.endsWith('evil.tld:' + pages.port + '/')],
@@ -91,7 +105,7 @@ const hostile = () => [
 
 /** Opens every hostile parent at once; each must end with frame-unavailable and nothing reaching the gateway. */
 async function refusedEverywhere(t, stripCsp) {
-  const before = await counters();
+  const before = await idleCounters();
   const { context, bridge } = await hostileContext({ stripCsp });
   const results = await Promise.all(hostile().map(async ([name, url, isDoc]) => {
     const page = await context.newPage();
@@ -136,6 +150,7 @@ describe('frame: hostile parents', () => {
       null, { timeout: 30_000 })).jsonValue();
     assert.match(code, /^\d{6}$/);
     await context.close();
+    await idleCounters(); // closing the tab ends its session on the gateway
   });
 
   test('look-alike and null-origin parents get no session (frame-ancestors CSP as served)', T, (t) => refusedEverywhere(t, false));
@@ -143,7 +158,7 @@ describe('frame: hostile parents', () => {
   test('look-alike and null-origin parents get no session (CSP stripped: the frame\'s own check)', T, (t) => refusedEverywhere(t, true));
 
   test('a connect from a window that is not the parent is ignored, even from the site\'s own origin', T, async (t) => {
-    const before = await counters();
+    const before = await idleCounters();
     const { context, bridge } = await hostileContext({ stripCsp: false });
     const page = await context.newPage();
     await page.goto(`${site}/bare`);
