@@ -134,11 +134,14 @@ describe('chat', () => {
   });
 
   test('a proactive invitation from the console, accepted by the visitor, starts a chat', T, async () => {
+    // The earlier tests' pages are closed, but the console's list (polled every 5 s) may still show one of them
+    // connected: wait until it shows none, so that the one connected page after the visitor opens is the visitor's.
+    const connectedRows = (n) => agent.page.waitForFunction((count) =>
+      document.querySelectorAll('[data-testid="session"][data-connected="true"]').length === count, n, { timeout: 20_000 });
+    await connectedRows(0);
     const v = await visitor('/invite');
-    // The earlier tests' pages are closed: once the list (polled every 5 s) says so, the one connected page is ours.
     const row = agent.page.locator('[data-testid="session"][data-connected="true"]');
-    await agent.page.waitForFunction(() =>
-      document.querySelectorAll('[data-testid="session"][data-connected="true"]').length === 1, null, { timeout: 20_000 });
+    await connectedRows(1);
     await row.locator('[data-testid="invite"]').click();
     await agent.page.fill('#invite-text', 'Need a hand with <b>your</b> order?');
     await agent.page.press('#invite-text', 'Enter');
