@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +51,8 @@ public final class Main {
     double rampLimitMs;
     /** The gateway before this branch's changes (target "gateway-before"; run.sh --before REV builds it). */
     Path beforeJar;
+    /** Extra environment per gateway target ({@code --gateway-env}, {@code --before-env}: K=V[,K=V]). */
+    Map<String, Map<String, String>> env = new HashMap<>();
     Path loadtestJar = Path.of("target/loadtest.jar");
     Path workDir = Path.of("target/loadtest");
     String serverCpu = "0";
@@ -132,6 +135,8 @@ public final class Main {
           case "--phases" -> o.phases = List.of(args[++i].split(","));
           case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]);
           case "--before-jar" -> o.beforeJar = Path.of(args[++i]);
+          case "--gateway-env" -> o.env.put("gateway", keyValues(args[++i]));
+          case "--before-env" -> o.env.put("gateway-before", keyValues(args[++i]));
           case "--ramp-limit-ms" -> o.rampLimitMs = Double.parseDouble(args[++i]);
           case "--loadtest-jar" -> o.loadtestJar = Path.of(args[++i]);
           case "--work-dir" -> o.workDir = Path.of(args[++i]);
@@ -177,6 +182,22 @@ public final class Main {
 
     private static List<Integer> ints(String s) {
       return Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+
+    private static Map<String, String> keyValues(String s) {
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String kv : s.split(",")) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("expected K=V[,K=V], got '" + s + "'");
+        }
+        out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+      return out;
+    }
+
+    Map<String, String> envOf(String target) {
+      return env.getOrDefault(target, Map.of());
     }
   }
 
@@ -325,8 +346,7 @@ public final class Main {
 
     Server start(Options opt, int port, boolean profiling) throws IOException {
       return switch (name) {
-        case "gateway" -> Server.gateway(opt, port, profiling);
-        case "gateway-before" -> Server.gateway(opt, opt.beforeJar, port, profiling, false);
+        case "gateway", "gateway-before" -> Server.gateway(opt, name, port, profiling, false);
         case "gateway-cluster" -> Server.gatewayCluster(opt, port, port + 2); // Hazelcast on port + 1, port + 3
         case "raw-bridge" -> Server.rawBridge(opt, port, profiling);
         default -> Server.mosquitto(opt, port);
@@ -963,8 +983,7 @@ public final class Main {
    */
   private void cobrowse(String g, int n) throws Exception {
     say("\n== co-browse, " + n + " sessions, " + g + " ==");
-    Path jar = "gateway".equals(g) ? opt.gatewayJar : opt.beforeJar;
-    Server server = track(Server.gateway(opt, jar, port(), false, true));
+    Server server = track(Server.gateway(opt, g, port(), false, true));
     io.vertx.core.http.HttpClient http = vertx.createHttpClient();
     try {
       CobrowseScenario scenario = new CobrowseScenario(vertx, pagesCtx, ctlCtx, pagesClient, http, meter, this::say);

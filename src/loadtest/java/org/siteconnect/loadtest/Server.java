@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A server under test in its own process, pinned to the server core: the gateway, the raw bridge or mosquitto. */
@@ -63,19 +64,17 @@ final class Server implements AutoCloseable {
   static final String ADMIN_PASSWORD = "bench-admin-pass-0123456789";
 
   static Server gateway(Main.Options opt, int port, boolean profiling) throws IOException {
-    return gateway(opt, opt.gatewayJar, port, profiling, false);
-  }
-
-  static Server gateway(Main.Options opt, int port, boolean profiling, boolean cobrowse) throws IOException {
-    return gateway(opt, opt.gatewayJar, port, profiling, cobrowse);
+    return gateway(opt, "gateway", port, profiling, false);
   }
 
   /**
-   * The gateway; with {@code cobrowse} its bench site gets a chat button (agents serve sites through buttons) and
-   * co-browses start without the visitor's consent click (the harness has no visitor to click).
+   * The gateway ({@code target} "gateway", or "gateway-before" from {@code --before-jar}) with the environment
+   * the options give that target; with {@code cobrowse} its bench site gets a chat button (agents serve sites
+   * through buttons) and co-browses start without the visitor's consent click (the harness has no visitor to click).
    */
-  static Server gateway(Main.Options opt, Path jar, int port, boolean profiling, boolean cobrowse)
+  static Server gateway(Main.Options opt, String target, int port, boolean profiling, boolean cobrowse)
       throws IOException {
+    Path jar = "gateway-before".equals(target) ? opt.beforeJar : opt.gatewayJar;
     if (jar == null) {
       throw new IOException("no jar for this gateway (gateway-before needs --before-jar, or run.sh --before REV)");
     }
@@ -92,7 +91,7 @@ final class Server implements AutoCloseable {
     // --cluster: the single node gets the cluster's total heap (two nodes x 512m), see Options.singleHeap
     cmd.addAll(jvmOptions(profiling, opt.singleHeap != null ? opt.singleHeap : JVM_HEAP));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
-    return start("gateway", port, cmd, true, opt);
+    return start("gateway", port, cmd, true, opt, opt.envOf(target));
   }
 
   /**
@@ -212,10 +211,16 @@ final class Server implements AutoCloseable {
 
   private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt)
       throws IOException {
+    return start(kind, port, cmd, jvm, opt, Map.of());
+  }
+
+  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt,
+                              Map<String, String> env) throws IOException {
     Path log = opt.workDir.resolve(kind + "-" + port + ".log");
     // run in the work directory: the gateway keeps its embedded database under ./data
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("SC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    pb.environment().putAll(env);
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);

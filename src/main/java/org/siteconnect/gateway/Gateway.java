@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Deployable;
+import io.vertx.core.transport.Transport;
 import org.siteconnect.gateway.agent.AgentStore;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.bridge.HttpVerticle;
@@ -75,14 +76,16 @@ public final class Gateway {
     GatewayMetrics metrics = new GatewayMetrics();
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    Transport transport = NodeTransport.choose(config.http().transport());
+    LOG.info("network transport: {} (http.transport = {})", transport.name(), config.http().transport());
     if (!config.cluster().enabled()) {
-      Vertx vertx = Vertx.builder().with(options)
+      Vertx vertx = Vertx.builder().with(options).withTransport(transport)
           .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
       return start(vertx, config, env, metrics, Leadership.single());
     }
     options.setEventBusOptions(HazelcastSetup.eventBus(config.cluster()));
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
-    return Vertx.builder().with(options).withClusterManager(manager)
+    return Vertx.builder().with(options).withTransport(transport).withClusterManager(manager)
         .withMetrics(new MicrometerMetricsFactory(metrics.registry())).buildClustered()
         .compose(vertx -> start(vertx, config, env, metrics, Leadership.of(manager.getHazelcastInstance())));
   }

@@ -79,12 +79,12 @@ public final class ConfigLoader {
         parent = (JsonObject) child;
       }
       String leaf = parts[parts.length - 1];
-      if (key.endsWith("enabled")) {
+      if (leaf.equals("enabled")) {
         if (!value.equals("true") && !value.equals("false")) {
           throw new ConfigException(key, "environment variable " + var + " must be true or false (got '" + value + "')");
         }
         parent.put(leaf, Boolean.parseBoolean(value));
-      } else if (key.endsWith("port") || key.endsWith("maxSessions")) {
+      } else if (leaf.equals("port") || leaf.equals("maxSessions")) {
         try {
           parent.put(leaf, Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {

@@ -24,6 +24,7 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       Map.entry("SC_HTTP_HOST", "http.host"),
       Map.entry("SC_HTTP_PORT", "http.port"),
       Map.entry("SC_PUBLIC_ORIGIN", "http.publicOrigin"),
+      Map.entry("SC_TRANSPORT", "http.transport"),
       Map.entry("SC_MAX_SESSIONS", "sessions.maxSessions"),
       Map.entry("SC_METRICS_TOKEN", "ops.metricsToken"),
       Map.entry("SC_DATA_DIR", "data.dir"),
@@ -33,7 +34,10 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       Map.entry("SC_PG_PORT", "data.postgres.port"),
       Map.entry("SC_PG_PASSWORD", "data.postgres.password"));
 
-  public record Http(String host, int port, String publicOrigin, int maxBodyBytes) {}
+  /** {@code transport}: the node's socket transport, one of {@link #TRANSPORTS} (HTTP and the cluster bus). */
+  public record Http(String host, int port, String publicOrigin, int maxBodyBytes, String transport) {}
+
+  public static final List<String> TRANSPORTS = List.of("auto", "nio", "epoll");
 
   /** Limits on what one SockJS connection may push at us. */
   public record Bridge(long pingTimeoutMs, long sessionTimeoutMs, int maxFrameBytes, int maxHandlersPerSocket,
@@ -119,12 +123,17 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Http http(ConfigReader r) {
-    r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes");
+    r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes", "transport");
     String host = r.nonBlank("host", "0.0.0.0");
     int port = r.integer("port", 8080, 0, 65_535);
     String publicOrigin = r.string("publicOrigin", port == 80 ? "http://localhost" : "http://localhost:" + port);
     requireOrigin(r.key("publicOrigin"), publicOrigin);
-    return new Http(host, port, publicOrigin, r.integer("maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024));
+    String transport = r.string("transport", "auto");
+    if (!TRANSPORTS.contains(transport)) {
+      throw new ConfigException(r.key("transport"), "must be one of " + String.join(", ", TRANSPORTS));
+    }
+    return new Http(host, port, publicOrigin, r.integer("maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024),
+        transport);
   }
 
   private static Bridge bridge(ConfigReader r) {

@@ -39,6 +39,7 @@ class GatewayConfigTest {
   @CsvSource(delimiter = '|', value = {
       "{\"http\":{\"port\":\"x\"}}                              | http.port",
       "{\"http\":{\"port\":70000}}                              | http.port",
+      "{\"http\":{\"transport\":\"uring\"}}                      | http.transport",
       "{\"sessions\":{\"codeLength\":2}}                        | sessions.codeLength",
       "{\"bridge\":{\"pingTimeoutMs\":1000}}                    | bridge.pingTimeoutMs",
       "{\"sites\":[{\"key\":\"a\",\"origins\":[\"*\"]}]}        | sites[0].origins[0]",
@@ -63,8 +64,9 @@ class GatewayConfigTest {
   @DisplayName("environment variables override single keys")
   void envOverrides() {
     JsonObject json = new JsonObject();
-    ConfigLoader.applyEnv(json, Map.of("SC_HTTP_PORT", "9191", "SC_HTTP_HOST", "127.0.0.1"));
+    ConfigLoader.applyEnv(json, Map.of("SC_HTTP_PORT", "9191", "SC_HTTP_HOST", "127.0.0.1", "SC_TRANSPORT", "epoll"));
     GatewayConfig c = GatewayConfig.from(json);
+    assertEquals("epoll", c.http().transport());
     assertEquals(9191, c.http().port());
     assertEquals("127.0.0.1", c.http().host());
     assertEquals("http://localhost:9191", c.http().publicOrigin());
