@@ -6,7 +6,7 @@
 #   --before REV: also measure the gateway as of git revision REV (target "gateway-before", side by side in the same
 #   run; built from `git archive REV` in the output folder, nothing in the working tree changes).
 #   --gateway-env K=V[,K=V] / --before-env K=V[,K=V]: environment of that target's JVM, e.g. the same jar twice
-#   with another transport: --before-jar target/siteconnect-gateway.jar --gateway-env SC_TRANSPORT=io_uring
+#   with another transport: --before-jar target/siteconnect-gateway.jar --gateway-env SC_TRANSPORT=epoll
 #   --before-env SC_TRANSPORT=nio.
 #   --cluster: issue 7's comparison instead: the single gateway vs a 2-node cluster (target "gateway-cluster": publisher
 #   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server

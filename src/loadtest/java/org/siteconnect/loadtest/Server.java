@@ -63,10 +63,6 @@ final class Server implements AutoCloseable {
   /** Password of the gateway's {@code admin} (SC_ADMIN_PASSWORD): the co-browse scenario creates its agent with it. */
   static final String ADMIN_PASSWORD = "bench-admin-pass-0123456789";
 
-  static Server gateway(Main.Options opt, int port, boolean profiling) throws IOException {
-    return gateway(opt, "gateway", port, profiling, false);
-  }
-
   /**
    * The gateway ({@code target} "gateway", or "gateway-before" from {@code --before-jar}) with the environment
    * the options give that target; with {@code cobrowse} its bench site gets a chat button (agents serve sites
