@@ -2,6 +2,7 @@ package org.siteconnect.gateway.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -9,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
@@ -36,6 +38,9 @@ public final class AgentVerticle extends VerticleBase {
   private PasswordHasher hasher;
   private AgentTokens tokens;
   private LoginLimiter limiter;
+  private HashQueue hashQueue;
+  /** Password hashing threads, apart from Vert.x's shared worker pool (a login flood must not starve it). */
+  private WorkerExecutor hashPool;
   private AgentRules rules;
   /** Verified against when the login is unknown, so both failures cost the same time. */
   private String decoyHash;
@@ -55,14 +60,18 @@ public final class AgentVerticle extends VerticleBase {
     hasher = new PasswordHasher(a.passwordIterations());
     tokens = new AgentTokens(a.tokenTtlSeconds() * 1000);
     limiter = new LoginLimiter(a.loginMaxFailures(), a.loginMaxFailuresPerAddress(), a.loginLockoutSeconds() * 1000L);
+    hashPool = vertx.createSharedWorkerExecutor("sc-password-hashing", a.loginHashThreads());
+    // A check still waiting a second before the REST deadline is answered "busy" rather than timing out.
+    hashQueue = new HashQueue(a.loginHashThreads(), a.loginHashesPerAddress(), ServiceBus.REPLY_TIMEOUT_MS - 1_000);
     rules = new AgentRules(config);
     vertx.setPeriodic(60_000, id -> {
       long now = System.currentTimeMillis();
       tokens.expire(now);
       limiter.forget(now);
     });
+    vertx.setPeriodic(250, id -> hashQueue.expire(System.currentTimeMillis()));
     EventBus eb = vertx.eventBus();
-    return vertx.executeBlocking(() -> hasher.hash(randomPassword()))
+    return hashing(() -> hasher.hash(randomPassword()))
         .compose(decoy -> {
           decoyHash = decoy;
           return vertx.sharedData().<String, JsonObject>getAsyncMap(TOKENS_MAP);
@@ -87,6 +96,16 @@ public final class AgentVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m, admin))).completion())));
   }
 
+  @Override
+  public Future<?> stop() {
+    return hashPool == null ? Future.succeededFuture() : hashPool.close();
+  }
+
+  /** Runs a password hash or check on the hashing threads, not in order with anything else. */
+  private <T> Future<T> hashing(java.util.concurrent.Callable<T> work) {
+    return hashPool.executeBlocking(work, false);
+  }
+
   private Future<Void> bootstrapAdmin() {
     return store.anyAdmin().compose(any -> {
       if (any) {
@@ -95,7 +114,7 @@ public final class AgentVerticle extends VerticleBase {
       boolean generated = adminPasswordFromEnv == null || adminPasswordFromEnv.isEmpty();
       String password = generated ? randomPassword() : adminPasswordFromEnv;
       List<String> allButtons = rules.allButtons();
-      return vertx.executeBlocking(() -> hasher.hash(password))
+      return hashing(() -> hasher.hash(password))
           .compose(hash -> store.insert(new Agent("admin", "Administrator", hash,
               new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)), allButtons,
               config.agents().maxChatsDefault())))
@@ -122,26 +141,25 @@ public final class AgentVerticle extends VerticleBase {
     String login = m.body().getString("login", "");
     String password = m.body().getString("password", "");
     String address = m.body().getString("address", "?");
-    long wait = limiter.retryAfter(login, address, System.currentTimeMillis());
-    if (wait > 0) {
-      m.fail(429, "rate-limited: too many failed logins; try again in " + ((wait + 999) / 1000) + " s");
+    // Reserved before the check: a burst of logins gets no more password checks than the limits allow.
+    LoginLimiter.Attempt attempt = limiter.tryReserve(login, address, System.currentTimeMillis());
+    if (!attempt.reserved()) {
+      m.fail(429, "rate-limited: too many failed logins; try again in " + ((attempt.retryAfterMillis() + 999) / 1000)
+          + " s");
       return;
     }
-    store.find(login)
-        .compose(agent -> vertx.executeBlocking(() ->
-            agent.filter(a -> hasher.verify(a.passwordHash(), password))
-                .or(() -> { hasher.verify(decoyHash, password); return Optional.empty(); })))
+    hashQueue.submit(address, System.currentTimeMillis(), () -> check(login, password))
         .onSuccess(agent -> {
           long now = System.currentTimeMillis();
           if (agent.isEmpty()) {
-            limiter.failed(login, address, now);
+            limiter.failed(attempt, now);
             LOG.info("failed login from [{}]", address);
             AuditLog.record(vertx.eventBus(), login.length() > 64 ? login.substring(0, 64) : login,
                 AuditLog.LOGIN_FAILED, null, null, address);
             m.fail(401, "bad-credentials: the login or the password is wrong");
             return;
           }
-          limiter.succeeded(login);
+          limiter.succeeded(attempt, now);
           AgentTokens.Grant grant = tokens.issue(login, now);
           storedTokens.put(grant.token(), new JsonObject().put("login", login).put("expiresAt", grant.expiresAt()),
               Math.max(1, grant.expiresAt() - now));
@@ -151,7 +169,27 @@ public final class AgentVerticle extends VerticleBase {
               .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
               .put("agent", agent.get().toJson()));
         })
-        .onFailure(err -> internal(m, err));
+        .onFailure(err -> {
+          limiter.cancelled(attempt, System.currentTimeMillis());
+          if (err instanceof HashQueue.Full) {
+            m.fail(429, "rate-limited: too many logins in progress from your address; try again in 1 s");
+          } else if (err instanceof HashQueue.Expired) {
+            m.fail(503, "busy: too many logins in progress; try again shortly");
+          } else {
+            internal(m, err);
+          }
+        });
+  }
+
+  /**
+   * Exactly one password check whether or not the login exists (the decoy hash has the configured iterations),
+   * so an unknown login and a wrong password cost the same and the login list cannot be timed out of us.
+   */
+  private Future<Optional<Agent>> check(String login, String password) {
+    return store.find(login).compose(agent -> {
+      String hash = agent.map(Agent::passwordHash).orElse(decoyHash);
+      return hashing(() -> hasher.verify(hash, password) ? agent : Optional.<Agent>empty());
+    });
   }
 
   private void auth(Message<JsonObject> m) {
@@ -232,7 +270,7 @@ public final class AgentVerticle extends VerticleBase {
       m.fail(400, "bad-request: " + e.getMessage());
       return;
     }
-    vertx.executeBlocking(() -> hasher.hash(draft.password()))
+    hashing(() -> hasher.hash(draft.password()))
         .compose(hash -> {
           Agent agent = draft.agent().withPasswordHash(hash);
           return store.insert(agent).map(agent);
@@ -269,7 +307,7 @@ public final class AgentVerticle extends VerticleBase {
       }
       Future<String> hash = draft.password() == null
           ? Future.succeededFuture(existing.get().passwordHash())
-          : vertx.executeBlocking(() -> hasher.hash(draft.password()));
+          : hashing(() -> hasher.hash(draft.password()));
       hash.compose(h -> {
             Agent updated = draft.agent().withPasswordHash(h);
             return store.update(updated).map(updated);

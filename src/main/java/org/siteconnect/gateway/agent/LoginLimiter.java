@@ -6,11 +6,28 @@ import java.util.Map;
 /**
  * Failed-login throttle per login and per client address: after {@code maxFailures} straight failures for a
  * login (or {@code maxPerAddress} from one address) further attempts are refused for the lockout period,
- * whether or not the password would have been right. Counted for unknown logins too, so the answer never
- * tells whether a login exists. Not thread-safe: owned by the agent verticle.
+ * whether or not the password would have been right. An attempt is reserved when it arrives and counts as a
+ * failure until its password check answers (DESIGN §11), so a burst of concurrent logins gets no more checks
+ * than the limit. Counted for unknown logins too, so the answer never tells whether a login exists.
+ * Not thread-safe: owned by the agent verticle.
  */
 final class LoginLimiter {
-  private record Window(int failures, long lockedUntil) {}
+  /** Retry hint when the limit is held by checks still running: they answer within a second. */
+  static final long IN_FLIGHT_RETRY_MILLIS = 1_000;
+
+  private static final class Window {
+    int failures;
+    int inFlight;
+    long lockedUntil;
+    long lastSeen;
+  }
+
+  /** A reserved attempt ({@code retryAfterMillis == 0}), or a refusal with the millis to wait. */
+  record Attempt(String login, String address, long retryAfterMillis) {
+    boolean reserved() {
+      return retryAfterMillis == 0;
+    }
+  }
 
   private final int maxFailures;
   private final int maxPerAddress;
@@ -24,32 +41,73 @@ final class LoginLimiter {
     this.lockoutMillis = lockoutMillis;
   }
 
-  /** Millis until the next attempt is allowed, 0 when it is allowed now. */
-  long retryAfter(String login, String address, long now) {
-    return Math.max(lockedFor(byLogin.get(login), now), lockedFor(byAddress.get(address), now));
+  Attempt tryReserve(String login, String address, long now) {
+    Window l = window(byLogin, login, now);
+    Window a = window(byAddress, address, now);
+    long locked = Math.max(lockedFor(l, now), lockedFor(a, now));
+    if (locked > 0) {
+      return new Attempt(login, address, locked);
+    }
+    if (l.failures + l.inFlight >= maxFailures || a.failures + a.inFlight >= maxPerAddress) {
+      return new Attempt(login, address, IN_FLIGHT_RETRY_MILLIS);
+    }
+    l.inFlight++;
+    a.inFlight++;
+    return new Attempt(login, address, 0);
   }
 
-  void failed(String login, String address, long now) {
-    record(byLogin, login, maxFailures, now);
-    record(byAddress, address, maxPerAddress, now);
+  void failed(Attempt attempt, long now) {
+    count(release(byLogin, attempt.login(), now), maxFailures, now);
+    count(release(byAddress, attempt.address(), now), maxPerAddress, now);
   }
 
-  void succeeded(String login) {
-    byLogin.remove(login);
+  void succeeded(Attempt attempt, long now) {
+    Window l = release(byLogin, attempt.login(), now);
+    l.failures = 0; // checks still running for this login keep their reservations
+    l.lockedUntil = 0;
+    release(byAddress, attempt.address(), now);
   }
 
-  private void record(Map<String, Window> map, String key, int max, long now) {
-    Window w = map.get(key);
-    int failures = (w == null || (w.lockedUntil() > 0 && w.lockedUntil() <= now)) ? 1 : w.failures() + 1;
-    map.put(key, new Window(failures, failures >= max ? now + lockoutMillis : 0));
+  /** The check did not run (the hashing queue refused it): the reservation is given back uncounted. */
+  void cancelled(Attempt attempt, long now) {
+    release(byLogin, attempt.login(), now);
+    release(byAddress, attempt.address(), now);
+  }
+
+  private Window window(Map<String, Window> map, String key, long now) {
+    Window w = map.computeIfAbsent(key, k -> new Window());
+    if (w.lockedUntil > 0 && w.lockedUntil <= now) { // the lockout has passed: a fresh count
+      w.failures = 0;
+      w.lockedUntil = 0;
+    }
+    w.lastSeen = now;
+    return w;
+  }
+
+  private Window release(Map<String, Window> map, String key, long now) {
+    Window w = window(map, key, now);
+    w.inFlight = Math.max(0, w.inFlight - 1);
+    return w;
+  }
+
+  private void count(Window w, int max, long now) {
+    w.failures++;
+    if (w.failures >= max && w.lockedUntil <= now) {
+      w.lockedUntil = now + lockoutMillis;
+    }
   }
 
   private static long lockedFor(Window w, long now) {
-    return w == null || w.lockedUntil() <= now ? 0 : w.lockedUntil() - now;
+    return w.lockedUntil <= now ? 0 : w.lockedUntil - now;
   }
 
+  /** Drops windows that limit nothing any more (their lockout passed, or untouched for a lockout period). */
   void forget(long now) {
-    byLogin.values().removeIf(w -> w.lockedUntil() > 0 && w.lockedUntil() <= now);
-    byAddress.values().removeIf(w -> w.lockedUntil() > 0 && w.lockedUntil() <= now);
+    byLogin.values().removeIf(w -> idle(w, now));
+    byAddress.values().removeIf(w -> idle(w, now));
+  }
+
+  private boolean idle(Window w, long now) {
+    return w.inFlight == 0 && w.lockedUntil <= now && (w.lockedUntil > 0 || w.lastSeen + lockoutMillis <= now);
   }
 }

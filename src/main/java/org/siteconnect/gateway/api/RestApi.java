@@ -139,6 +139,10 @@ public final class RestApi {
   // ---- endpoints ------------------------------------------------------------------------------------------------
 
   private void login(RoutingContext ctx) {
+    // Only JSON: a form or text/plain POST is what another website can make a browser send without CORS asking.
+    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+      throw new ApiException(415, "unsupported-media-type", "send the login as Content-Type: application/json");
+    }
     RequestBody body = RequestBody.of(ctx, "login", "password");
     JsonObject request = new JsonObject()
         .put("login", body.string("login", true, 64))
@@ -221,6 +225,15 @@ public final class RestApi {
         .put("name", agent.getString("name")).put("buttons", agent.getJsonArray("buttons"))
         .put("sites", sitesOf(agent)).put("address", address(ctx));
     return eb.<JsonObject>request(address, request).map(m -> m.body());
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+    return "application/json".equalsIgnoreCase(type);
   }
 
   private static String address(RoutingContext ctx) {

@@ -46,14 +46,16 @@ public final class CobrowseVerticle extends VerticleBase {
     this.config = config;
     this.metrics = metrics;
     GatewayConfig.Cobrowse limits = config.cobrowse();
-    this.limiter = new RedeemLimiter(limits.maxStraightFailures(), limits.lockoutBaseSeconds() * 1000L,
-        limits.maxFailuresPerSiteHour());
+    this.limiter = new RedeemLimiter(new RedeemLimiter.Limits(limits.maxStraightFailures(),
+        limits.lockoutBaseSeconds() * 1000L, limits.lockoutMaxSeconds() * 1000L, limits.maxFailuresPerAgentHour(),
+        limits.maxFailuresPerSiteHour()));
   }
 
   @Override
   public Future<?> start() {
     EventBus eb = vertx.eventBus();
     metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
+    vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
     return vertx.sharedData().<String, JsonObject>getAsyncMap(COBROWSE_MAP)
         .compose(map -> {
           stored = map;
@@ -103,19 +105,20 @@ public final class CobrowseVerticle extends VerticleBase {
     String login = m.body().getString("login");
     List<String> sites = m.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
     String code = m.body().getString("code", "");
-    long now = System.currentTimeMillis();
-    long wait = limiter.retryAfter(login, sites, now);
+    // Reserved before the asynchronous code check: a burst cannot get more attempts evaluated than the limits.
+    RedeemLimiter.Attempt attempt = limiter.tryReserve(login, sites, System.currentTimeMillis());
     String address = m.body().getString("address");
-    if (wait > 0) {
+    if (!attempt.reserved()) {
       metrics.code("locked_out");
       AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "locked out", address);
-      m.fail(429, "rate-limited: too many wrong codes; try again in " + ((wait + 999) / 1000) + " s");
+      m.fail(429, "rate-limited: too many wrong codes; try again in " + ((attempt.retryAfterMillis() + 999) / 1000)
+          + " s");
       return;
     }
     vertx.eventBus().<JsonObject>request(Addresses.SESSION_TAKE_CODE,
             new JsonObject().put("code", code).put("sites", new JsonArray(sites)))
         .onFailure(err -> {
-          limiter.failed(login, sites, System.currentTimeMillis());
+          limiter.failed(attempt, System.currentTimeMillis());
           LOG.info("code redemption refused for agent [{}]", login);
           metrics.code("refused");
           AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "unknown, expired or used code",
@@ -123,7 +126,7 @@ public final class CobrowseVerticle extends VerticleBase {
           m.fail(404, INVALID);
         })
         .onSuccess(reply -> {
-          limiter.succeeded(login);
+          limiter.succeeded(attempt);
           String sid = reply.body().getString("sid");
           String site = reply.body().getString("site");
           boolean consent = config.site(site).map(GatewayConfig.Site::cobrowseConsent).orElse(true);

@@ -53,10 +53,13 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   /** Patterns a page may subscribe to / publish on among the global topics (DESIGN §3.2). */
   public record AclGrants(List<String> subscribe, List<String> publish) {}
 
-  /** Agent accounts and logins. */
+  /**
+   * Agent accounts and logins. Password checks run on {@code loginHashThreads} threads, at most
+   * {@code loginHashesPerAddress} waiting or running per client address, addresses served in turn.
+   */
   public record Agents(long tokenTtlSeconds, int disconnectGraceSeconds, int maxChatsDefault,
                        int passwordIterations, int loginMaxFailures, int loginMaxFailuresPerAddress,
-                       int loginLockoutSeconds) {}
+                       int loginLockoutSeconds, int loginHashThreads, int loginHashesPerAddress) {}
 
   /** Chat limits and transcript retention. */
   public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
@@ -67,8 +70,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
    */
   public record Ops(String metricsToken, int drainSeconds, long auditRetentionSeconds, String auditAddresses) {}
 
-  /** Code-guessing limits (DESIGN §4): straight failures per agent, lockout base, failures per site per hour. */
-  public record Cobrowse(int maxStraightFailures, int lockoutBaseSeconds, int maxFailuresPerSiteHour) {}
+  /**
+   * Code-guessing limits (DESIGN §4): straight failures per agent, lockout base and cap, failures per agent and per
+   * site in any hour (README "Security" explains how they combine).
+   */
+  public record Cobrowse(int maxStraightFailures, int lockoutBaseSeconds, int maxFailuresPerSiteHour,
+                         int lockoutMaxSeconds, int maxFailuresPerAgentHour) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -185,7 +192,8 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
 
   private static Agents agents(ConfigReader r) {
     r.allowOnly("tokenTtlSeconds", "disconnectGraceSeconds", "maxChatsDefault", "passwordIterations",
-        "loginMaxFailures", "loginMaxFailuresPerAddress", "loginLockoutSeconds");
+        "loginMaxFailures", "loginMaxFailuresPerAddress", "loginLockoutSeconds", "loginHashThreads",
+        "loginHashesPerAddress");
     return new Agents(
         r.number("tokenTtlSeconds", 8 * 3600, 1, 30L * 24 * 3600),
         r.integer("disconnectGraceSeconds", 60, 0, 3600),
@@ -194,7 +202,9 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         r.integer("passwordIterations", 210_000, 10_000, 10_000_000),
         r.integer("loginMaxFailures", 5, 1, 1000),
         r.integer("loginMaxFailuresPerAddress", 20, 1, 100_000),
-        r.integer("loginLockoutSeconds", 300, 1, 86_400));
+        r.integer("loginLockoutSeconds", 300, 1, 86_400),
+        r.integer("loginHashThreads", 2, 1, 64),
+        r.integer("loginHashesPerAddress", 2, 1, 1000));
   }
 
   private static Chat chat(ConfigReader r) {
@@ -220,9 +230,15 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Cobrowse cobrowse(ConfigReader r) {
-    r.allowOnly("maxStraightFailures", "lockoutBaseSeconds", "maxFailuresPerSiteHour");
-    return new Cobrowse(r.integer("maxStraightFailures", 5, 1, 1_000_000), r.integer("lockoutBaseSeconds", 30, 1, 86_400),
-        r.integer("maxFailuresPerSiteHour", 100, 1, 1_000_000));
+    r.allowOnly("maxStraightFailures", "lockoutBaseSeconds", "maxFailuresPerSiteHour", "lockoutMaxSeconds",
+        "maxFailuresPerAgentHour");
+    Cobrowse c = new Cobrowse(r.integer("maxStraightFailures", 5, 1, 1_000_000),
+        r.integer("lockoutBaseSeconds", 30, 1, 86_400), r.integer("maxFailuresPerSiteHour", 100, 1, 1_000_000),
+        r.integer("lockoutMaxSeconds", 900, 1, 86_400), r.integer("maxFailuresPerAgentHour", 20, 1, 1_000_000));
+    if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
+      throw new ConfigException(r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");
+    }
+    return c;
   }
 
   private static Data data(ConfigReader r) {

@@ -1,0 +1,53 @@
+package org.siteconnect.gateway.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HashQueueTest {
+
+  @Test
+  @DisplayName("per address at most two checks pending; addresses take turns; a waiting check expires")
+  void fairAndBounded() {
+    HashQueue queue = new HashQueue(1, 2, 4_000);
+    List<Promise<String>> running = new ArrayList<>();
+    List<String> started = new ArrayList<>();
+    List<Future<String>> flood = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      int n = i;
+      flood.add(queue.submit("A", 0, () -> {
+        started.add("A" + n);
+        Promise<String> p = Promise.promise();
+        running.add(p);
+        return p.future();
+      }));
+    }
+    assertEquals(8, flood.stream().filter(f -> f.failed() && f.cause() instanceof HashQueue.Full).count());
+    Future<String> other = queue.submit("B", 0, () -> {
+      started.add("B");
+      return Future.succeededFuture("b");
+    });
+    assertEquals(List.of("A0"), started);
+    running.get(0).complete("a0");
+    Future<String> again = queue.submit("A", 0, () -> {
+      started.add("A again");
+      return Future.succeededFuture("a");
+    });
+    running.get(1).complete("a1");
+    assertEquals(List.of("A0", "A1", "B", "A again"), started, "B waits one check, not for A's flood");
+    assertTrue(other.succeeded());
+    assertTrue(again.succeeded());
+    queue.submit("D", 0, () -> Promise.<String>promise().future()); // runs and never ends
+    Future<String> late = queue.submit("C", 0, () -> Future.succeededFuture("c"));
+    queue.expire(4_000);
+    assertInstanceOf(HashQueue.Expired.class, late.cause());
+  }
+}
