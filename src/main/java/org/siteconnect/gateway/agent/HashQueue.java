@@ -12,9 +12,10 @@ import java.util.function.Supplier;
 
 /**
  * Schedules password checks fairly: at most {@code maxRunning} at once, at most {@code maxPerKey} waiting or
- * running per client address (more are refused at once with {@link Full}), and the addresses with work waiting
- * take turns, one check each. A flood from one address therefore delays another address's login by about one
- * check per busy address, not by the flood's length. A check that waited longer than {@code maxWaitMillis} is
+ * running per client address (more are refused at once with {@link Full}), one address never on every thread
+ * (with two threads, one check per address runs at a time), and the addresses with work waiting take turns, one
+ * check each. A flood from one address therefore leaves a thread to the others, and delays another address's
+ * login by about one check per busy address, not by the flood's length. A check that waited longer than {@code maxWaitMillis} is
  * given up with {@link Expired} (answered before the caller's own deadline). Not thread-safe: call it, and
  * complete the work's futures, on one event loop.
  */
@@ -38,7 +39,9 @@ final class HashQueue {
   private final int maxRunning;
   private final int maxPerKey;
   private final long maxWaitMillis;
+  private final int maxRunningPerKey;
   private final Map<String, Integer> pending = new HashMap<>();
+  private final Map<String, Integer> runningByKey = new HashMap<>();
   /** Waiting jobs per address; the map's order is the order of turns (an address goes last after its turn). */
   private final Map<String, Deque<Job>> waiting = new java.util.LinkedHashMap<>();
   private int running;
@@ -47,6 +50,7 @@ final class HashQueue {
     this.maxRunning = maxRunning;
     this.maxPerKey = maxPerKey;
     this.maxWaitMillis = maxWaitMillis;
+    this.maxRunningPerKey = Math.max(1, maxRunning - 1);
   }
 
   <T> Future<T> submit(String key, long now, Supplier<Future<T>> work) {
@@ -65,6 +69,7 @@ final class HashQueue {
       }
       result.onComplete(ar -> {
         running--;
+        runningByKey.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
         done(key);
         promise.handle(ar);
         next();
@@ -99,15 +104,24 @@ final class HashQueue {
   }
 
   private void next() {
-    while (running < maxRunning && !waiting.isEmpty()) {
-      Iterator<Map.Entry<String, Deque<Job>>> it = waiting.entrySet().iterator();
-      Map.Entry<String, Deque<Job>> turn = it.next();
-      it.remove();
+    while (running < maxRunning) {
+      Map.Entry<String, Deque<Job>> turn = null;
+      for (Map.Entry<String, Deque<Job>> e : waiting.entrySet()) {
+        if (runningByKey.getOrDefault(e.getKey(), 0) < maxRunningPerKey) {
+          turn = e;
+          break;
+        }
+      }
+      if (turn == null) {
+        return;
+      }
+      waiting.remove(turn.getKey());
       Job job = turn.getValue().pollFirst();
       if (!turn.getValue().isEmpty()) {
         waiting.put(turn.getKey(), turn.getValue()); // to the back of the line
       }
       running++;
+      runningByKey.merge(turn.getKey(), 1, Integer::sum);
       job.start().run();
     }
   }

@@ -15,6 +15,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HashQueueTest {
 
   @Test
+  @DisplayName("with two threads one address runs one check at a time: the other thread is free for others")
+  void neverEveryThread() {
+    HashQueue queue = new HashQueue(2, 2, 4_000);
+    List<String> started = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      int n = i;
+      queue.submit("A", 0, () -> {
+        started.add("A" + n);
+        return Promise.<String>promise().future();
+      });
+    }
+    queue.submit("B", 0, () -> {
+      started.add("B");
+      return Promise.<String>promise().future();
+    });
+    assertEquals(List.of("A0", "B"), started);
+  }
+
+  @Test
   @DisplayName("per address at most two checks pending; addresses take turns; a waiting check expires")
   void fairAndBounded() {
     HashQueue queue = new HashQueue(1, 2, 4_000);

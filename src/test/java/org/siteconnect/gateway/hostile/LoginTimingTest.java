@@ -1,0 +1,73 @@
+package org.siteconnect.gateway.hostile;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.support.Http;
+import org.siteconnect.gateway.support.TestGateway;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Issue 15 item 5: an unknown login and a wrong password cost the same, so logins cannot be enumerated. */
+class LoginTimingTest {
+  private static final String PASSWORD = "correct horse battery";
+  private static final int SAMPLES = 15;
+  private Vertx vertx;
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("15 unknown and 15 known-but-wrong logins, interleaved: medians within 1.3x, ranges overlap")
+  void sameCost() throws Exception {
+    vertx = Vertx.vertx();
+    int port = TestGateway.freePort();
+    JsonObject config = TestGateway.config(port);
+    // Enough iterations that the hash, not the noise of a shared machine, is what a login costs.
+    config.getJsonObject("agents").put("passwordIterations", 100_000).put("loginMaxFailures", 1000)
+        .put("loginMaxFailuresPerAddress", 1000);
+    TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
+    Http http = new Http(port);
+    String admin = http.login("admin", PASSWORD);
+    assertEquals(201, http.post("/api/v1/agents", new JsonObject().put("login", "ann")
+        .put("password", "a long password").put("buttons", new JsonArray().add("acme/sales")), admin).status());
+    for (int i = 0; i < 5; i++) { // warm-up: JIT and connection set-up out of the figures
+      http.post("/api/v1/login", new JsonObject().put("login", "nobody").put("password", "x"), null);
+      http.post("/api/v1/login", new JsonObject().put("login", "ann").put("password", "x"), null);
+    }
+    long[] unknown = new long[SAMPLES];
+    long[] known = new long[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+      unknown[i] = timed(http, "nobody-" + i);
+      known[i] = timed(http, "ann");
+    }
+    Arrays.sort(unknown);
+    Arrays.sort(known);
+    double mu = unknown[SAMPLES / 2] / 1e6;
+    double mk = known[SAMPLES / 2] / 1e6;
+    System.out.printf("login medians: unknown %.1f ms [%.1f..%.1f], known wrong %.1f ms [%.1f..%.1f]%n", mu,
+        unknown[0] / 1e6, unknown[SAMPLES - 1] / 1e6, mk, known[0] / 1e6, known[SAMPLES - 1] / 1e6);
+    assertTrue(Math.max(mu, mk) / Math.min(mu, mk) <= 1.3, "medians " + mu + " vs " + mk + " ms");
+    assertTrue(unknown[0] <= known[SAMPLES - 1] && known[0] <= unknown[SAMPLES - 1], "the ranges overlap");
+  }
+
+  private static long timed(Http http, String login) throws Exception {
+    long t0 = System.nanoTime();
+    Http.Response r = http.post("/api/v1/login", new JsonObject().put("login", login)
+        .put("password", "not the password"), null);
+    long took = System.nanoTime() - t0;
+    assertEquals(401, r.status(), r.body());
+    return took;
+  }
+}
