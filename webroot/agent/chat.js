@@ -1,7 +1,7 @@
 /*! SiteConnect agent console: the chat inbox (docs/PROTOCOL.md "Chat", docs/REST.md).
  * window.scChat.mount(container, {token, me, bridge, onUnauthorized?}) → {destroy()}
  *   bridge: {subscribe(filter, fn(payload, topic, info)), publish(topic, payload), onLive?(fn)}
- * The waiting queue and every line come over the bridge ($agents/<site>/chat_queue, …/chats/<id>/…); REST
+ * The waiting queue and every line come over the bridge ($agents/<site>/chat_queue/<button>, …/chats/<button>/<id>/…); REST
  * accepts, sends (a cid per line, resent until stored), reads transcripts and left messages, and fills any gap
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
 (function (w, d) {
@@ -35,10 +35,9 @@
     const me = opts.me || {};
     const login = me.login;
     const mine = new Set((me.buttons || []).map((b) => (typeof b === 'string' ? b : b.site + '/' + b.id)));
-    const sites = new Set(Array.from(mine, (k) => k.split('/')[0]));
     const names = new Map((me.buttons || []).filter((b) => b && typeof b === 'object')
       .map((b) => [b.site + '/' + b.id, b.name || b.id]));
-    const queues = new Map(); // site -> [{id, button, createdAt}] (mine only)
+    const queues = new Map(); // 'site/button' -> [{id, button, createdAt}] (my buttons only)
     const chats = new Map(); // id -> open chat (accepted by me)
     const timers = [];
     let current = null;
@@ -88,7 +87,7 @@
     // ---- the queue ----
     function renderQueue() {
       const all = [];
-      queues.forEach((list, site) => list.forEach((q) => all.push({ site: site, id: q.id, button: q.button, createdAt: q.createdAt })));
+      queues.forEach((list, ref) => list.forEach((q) => all.push({ site: ref.split('/')[0], id: q.id, button: q.button, createdAt: q.createdAt })));
       all.sort((a, b) => a.createdAt - b.createdAt); // oldest first
       const keep = new Map(Array.from(queueList.children, (li) => [li.getAttribute('data-chat'), li]));
       queueList.replaceChildren(...all.map(function (q) {
@@ -410,30 +409,33 @@
     }
 
     // ---- the bridge ----
-    function onQueue(site, payload, info) {
+    function onQueue(ref, payload, info) {
+      const site = ref.split('/')[0];
       const list = payload && Array.isArray(payload.waiting) ? payload.waiting : [];
-      queues.set(site, list.filter((q) => q && mine.has(site + '/' + q.button)));
+      queues.set(ref, list.filter((q) => q && mine.has(site + '/' + q.button)));
       renderQueue();
       if (info && info.retained) chats.forEach(catchUp); // a (re)subscription: fill what we missed meanwhile
     }
     function onChat(site, topic, payload) {
-      const parts = topic.split('/'); // $agents/<site>/chats/<id>/<what>
-      const c = chats.get(parts[3]);
-      if (parts[4] === 'state' && payload && typeof payload === 'object') {
+      const parts = topic.split('/'); // $agents/<site>/chats/<button>/<id>/<what>
+      const c = chats.get(parts[4]);
+      if (parts[5] === 'state' && payload && typeof payload === 'object') {
         if (c) update(c, payload);
         else if (payload.state === 'active' && payload.agent === login) { open(payload); catchUp(chats.get(payload.id)); }
         if (payload.state === 'ended') loadPast();
       } else if (!c) {
         return; // another agent's chat
-      } else if (parts[4] === 'message') {
+      } else if (parts[5] === 'message') {
         render(c, payload);
-      } else if (parts[4] === 'typing') {
+      } else if (parts[5] === 'typing') {
         theirTyping(c, !!(payload && payload.typing));
       }
     }
-    sites.forEach(function (site) {
-      bridge.subscribe('$agents/' + site + '/chat_queue', (p, t, info) => onQueue(site, p, info));
-      bridge.subscribe('$agents/' + site + '/chats/#', (p, t) => onChat(site, t, p));
+    // Per button: the gateway lets an agent read the queue and the chats of the buttons it serves only.
+    mine.forEach(function (ref) {
+      const [site, button] = ref.split('/');
+      bridge.subscribe('$agents/' + site + '/chat_queue/' + button, (p, t, info) => onQueue(ref, p, info));
+      bridge.subscribe('$agents/' + site + '/chats/' + button + '/#', (p, t) => onChat(site, t, p));
     });
     if (typeof bridge.onLive === 'function') bridge.onLive(() => chats.forEach(catchUp));
 
@@ -449,8 +451,8 @@
       });
       if (current == null && chats.size) select(chats.keys().next().value);
       const waiting = (list || []).filter((c) => c.state === 'waiting' && mine.has(c.site + '/' + c.button));
-      sites.forEach(function (site) {
-        if (!queues.has(site)) queues.set(site, waiting.filter((c) => c.site === site));
+      mine.forEach(function (ref) {
+        if (!queues.has(ref)) queues.set(ref, waiting.filter((c) => c.site + '/' + c.button === ref));
       });
       renderQueue();
     });

@@ -221,7 +221,7 @@
       let acks = 0;
       keep();
       setState(state || 'waiting-consent');
-      const filter = '$agents/' + c.site + '/cobrowse/' + c.id + '/#';
+      const filter = '$agents/' + c.site + '/cobrowse/' + c.login + '/' + c.id + '/#'; // only the redeemer may read it
       const mine = cb;
       cb.sub = bridge.subscribe(filter, function (payload, topic) {
         if (cb === mine) onMessage(payload, String(topic || ''));

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 /**
  * Co-browse through the gateway's real path (docs/PROTOCOL.md "Co-browse"): per session a visitor page (hello →
  * code, subscribed to {@code ~pagesession/cobrowsing/start}) and an agent console socket (agent-hello with a REST
- * token, {@code POST /api/v1/cobrowse {code}}, subscribed to {@code $agents/<site>/cobrowse/<id>/#}). The visitor
+ * token, {@code POST /api/v1/cobrowse {code}}, subscribed to {@code $agents/<site>/cobrowse/<login>/<id>/#}). The visitor
  * publishes rrweb-shaped batches on {@code ~pagesession/cobrowsing/events} the way webroot/cobrowse/recorder.js
  * does: a full snapshot (type 2) chunked into {@code {part, parts, data}} publishes under 60,000 bytes, then every
  * 50 ms a batch of DOM mutations (0.5–5 KB) and the mouse positions of the last 50 ms (30 moves a second). Right
@@ -187,7 +187,8 @@ final class CobrowseScenario {
               new JsonObject().put("code", v.code)))
           .compose(redeemed -> {
             String id = redeemed.getString("cobrowse_id");
-            return Future.all(a.subscribe("a0", "$agents/" + PageWire.SITE + "/cobrowse/" + id + "/#"),
+            String login = redeemed.getString("agent");
+            return Future.all(a.subscribe("a0", "$agents/" + PageWire.SITE + "/cobrowse/" + login + "/" + id + "/#"),
                     a.subscribe("a1", "bench/cbchat/" + i), started.future())
                 .map(x -> new Pair(i, v, a, id));
           });

@@ -93,7 +93,8 @@ public final class RestApi {
             .put("login", ctx.pathParam("login")).put("address", address(ctx))).map(ok -> (Object) null)));
     r.post("/publish").handler(this::publish);
     r.get("/chats").handler(ctx -> withAgent(ctx, (agent, token) ->
-        eb.<JsonObject>request(Addresses.CHAT_LIST, new JsonObject().put("sites", sitesOf(agent)))
+        eb.<JsonObject>request(Addresses.CHAT_LIST, new JsonObject().put("sites", sitesOf(agent))
+                .put("buttons", agent.getJsonArray("buttons")))
             .map(m -> m.body().getJsonArray("chats"))));
     r.post("/chats/:id/accept").handler(ctx -> withAgent(ctx, (agent, token) ->
         chatRequest(Addresses.CHAT_ACCEPT, ctx, agent, new JsonObject())));
@@ -129,7 +130,8 @@ public final class RestApi {
         Addresses.COBROWSE_RESYNC, new JsonObject().put("login", agent.getString("login"))
             .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
     r.get("/messages").handler(ctx -> withAgent(ctx, (agent, token) ->
-        eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent)))
+        eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent))
+                .put("buttons", agent.getJsonArray("buttons")))
             .map(m -> m.body().getJsonArray("messages"))));
     r.route().last().handler(ctx -> error(ctx, new ApiException(404, "not-found", "no such API endpoint")));
     r.route().failureHandler(this::failure);
@@ -170,10 +172,18 @@ public final class RestApi {
     RequestBody body = RequestBody.of(ctx, "button_id", "text");
     String button = body.string("button_id", true, 64);
     String text = body.string("text", false, 500);
-    withAgent(ctx, (agent, token) -> eb.request(Addresses.SESSION_PROACTIVE, new JsonObject()
-            .put("handle", ctx.pathParam("handle")).put("sites", sitesOf(agent))
-            .put("button_id", button).put("text", text == null ? "" : text))
-        .map(ok -> new JsonObject().put("sent", true)), 202);
+    withAgent(ctx, (agent, token) -> {
+      // Invites only on a button the agent serves: the sessions service checks the page is on one of these sites.
+      JsonArray sites = new JsonArray(sitesOf(agent).stream()
+          .filter(site -> agent.getJsonArray("buttons").contains(site + "/" + button)).toList());
+      if (sites.isEmpty()) {
+        return Future.failedFuture(new ApiException(403, "forbidden", "you do not serve a button '" + button + "'"));
+      }
+      return eb.request(Addresses.SESSION_PROACTIVE, new JsonObject()
+              .put("handle", ctx.pathParam("handle")).put("sites", sites)
+              .put("button_id", button).put("text", text == null ? "" : text))
+          .map(ok -> new JsonObject().put("sent", true));
+    }, 202);
   }
 
   private void createAgent(RoutingContext ctx) {

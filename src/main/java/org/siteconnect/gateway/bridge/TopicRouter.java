@@ -3,6 +3,7 @@ package org.siteconnect.gateway.bridge;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
@@ -389,10 +390,10 @@ public final class TopicRouter {
     output.toPages(targets, frame);
   }
 
-  /** {@code $agents/<site>/cobrowse/<id>/events}: the recorder's stream on its way to the agent. */
+  /** {@code $agents/<site>/cobrowse/<login>/<id>/events}: the recorder's stream on its way to the agent. */
   private static boolean isCobrowseEvents(TopicName topic) {
-    return topic.depth() == 5 && "$agents".equals(topic.level(0)) && "cobrowse".equals(topic.level(2))
-        && "events".equals(topic.level(4));
+    return topic.depth() == 6 && "$agents".equals(topic.level(0)) && "cobrowse".equals(topic.level(2))
+        && "events".equals(topic.level(5));
   }
 
   private static String pageForm(String serverTopic, PageState page) {
@@ -429,7 +430,8 @@ public final class TopicRouter {
 
   /**
    * Beyond its own session topics, a page may read {@code $sites/<its site>/…}; an agent console may read
-   * {@code $sites/<site>/…} of its sites and {@code agent/<login>/…}; global filters need an ACL grant.
+   * {@code $sites/<site>/…} of its sites, {@code agent/<login>/…} and the {@code $agents} topics of its buttons
+   * and its co-browses ({@link AgentTopics}); global filters need an ACL grant.
    */
   private boolean maySubscribe(PageState page, String serverFilter, TopicFilter filter) {
     if (page.sessionId != null && ScopedTopics.isSessionTopic(serverFilter)) {
@@ -439,8 +441,8 @@ public final class TopicRouter {
       String site = filter.level(1);
       return page.agent == null ? site.equals(page.siteKey) : page.agent.sites().contains(site);
     }
-    if (filter.depth() >= 3 && "$agents".equals(filter.level(0))) {
-      return page.agent != null && page.agent.sites().contains(filter.level(1));
+    if ("$agents".equals(filter.level(0))) {
+      return page.agent != null && AgentTopics.mayRead(page.agent.login(), buttonsOf(page.agent), filter);
     }
     if (page.agent != null && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
       return filter.level(1).equals(page.agent.login());
@@ -451,6 +453,11 @@ public final class TopicRouter {
       return false;
     }
     return acl.maySubscribe(filter);
+  }
+
+  private static List<String> buttonsOf(AgentGrant agent) {
+    JsonArray buttons = agent.profile() == null ? null : agent.profile().getJsonArray("buttons");
+    return buttons == null ? List.of() : buttons.stream().map(String::valueOf).toList();
   }
 
   private static String toServer(String pageTopic, PageState page) throws CommandException {

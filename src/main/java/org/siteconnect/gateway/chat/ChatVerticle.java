@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -138,7 +139,7 @@ public final class ChatVerticle extends VerticleBase {
       store.create(chat).onSuccess(v -> {
         chats.put(chat);
         publishState(chat);
-        publishQueue(site);
+        publishQueue(chat);
         LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
       }).onFailure(err -> LOG.warn("could not store a chat request", err));
     }).onFailure(err -> LOG.debug("trigger from an ended session [{}]", sid));
@@ -238,10 +239,13 @@ public final class ChatVerticle extends VerticleBase {
 
   // ---- agent side (REST adapter → here; the agent is already authenticated) ------------------------------------
 
+  /** The newest chats of the buttons the agent serves (read from a wider window of its sites' chats). */
   private void list(Message<JsonObject> m) {
     List<String> sites = strings(m.body().getJsonArray("sites"));
-    store.chats(sites, 100).onSuccess(all -> m.reply(new JsonObject()
-            .put("chats", new JsonArray(all.stream().map(ChatRecord::toJson).toList()))))
+    List<String> buttons = strings(m.body().getJsonArray("buttons"));
+    store.chats(sites, 1000).onSuccess(all -> m.reply(new JsonObject()
+            .put("chats", new JsonArray(all.stream().filter(c -> buttons.contains(c.site() + "/" + c.button()))
+                .limit(100).map(ChatRecord::toJson).toList()))))
         .onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
   }
 
@@ -263,7 +267,7 @@ public final class ChatVerticle extends VerticleBase {
     chats.put(active); // claimed now, on this event loop: a second accept sees it is no longer waiting
     store.update(active).onSuccess(v -> {
       publishState(active);
-      publishQueue(active.site());
+      publishQueue(active);
       chatLoad(login);
       append(active, "joined-" + login, ChatMessage.SYSTEM, active.agentName(), active.agentName() + " joined the chat");
       metrics.chatWait(java.time.Duration.ofMillis(active.acceptedAt() - active.createdAt()));
@@ -318,10 +322,10 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private void messages(Message<JsonObject> m) {
-    List<String> sites = strings(m.body().getJsonArray("sites"));
+    List<String> buttons = strings(m.body().getJsonArray("buttons"));
     store.chat(m.body().getString("chat_id")).onSuccess(chat -> {
-      if (chat.isEmpty() || !sites.contains(chat.get().site())) {
-        m.fail(404, "not-found: no chat with this id among your sites");
+      if (chat.isEmpty() || !buttons.contains(chat.get().site() + "/" + chat.get().button())) {
+        m.fail(404, "not-found: no chat with this id among your buttons");
         return;
       }
       store.messages(chat.get().id(), m.body().getLong("after", 0L)).onSuccess(list -> m.reply(new JsonObject()
@@ -330,9 +334,16 @@ public final class ChatVerticle extends VerticleBase {
     }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
   }
 
+  /**
+   * Left messages of the buttons the agent serves; one that names no button of its site (the frame knew none) is
+   * shown to every agent of the site, or nobody would read it.
+   */
   private void leftMessages(Message<JsonObject> m) {
-    store.leftMessages(strings(m.body().getJsonArray("sites")), 200).onSuccess(list -> m.reply(new JsonObject()
-        .put("messages", new JsonArray(list.stream().map(LeftMessage::toJson).toList()))));
+    List<String> buttons = strings(m.body().getJsonArray("buttons"));
+    store.leftMessages(strings(m.body().getJsonArray("sites")), 1000).onSuccess(list -> m.reply(new JsonObject()
+        .put("messages", new JsonArray(list.stream().filter(left -> buttons.contains(left.site() + "/" + left.button())
+                || config.site(left.site()).flatMap(s -> s.button(left.button())).isEmpty())
+            .limit(200).map(LeftMessage::toJson).toList()))));
   }
 
   // ---- shared -----------------------------------------------------------------------------------------------------
@@ -342,7 +353,7 @@ public final class ChatVerticle extends VerticleBase {
     chats.put(ended);
     store.update(ended).onComplete(ar -> {
       publishState(ended);
-      publishQueue(ended.site());
+      publishQueue(ended);
       if (ended.agentLogin() != null) {
         chatLoad(ended.agentLogin());
       }
@@ -371,10 +382,13 @@ public final class ChatVerticle extends VerticleBase {
     toAgents(c, "state", c.toJson());
   }
 
-  private void publishQueue(String site) {
-    JsonArray waiting = new JsonArray(chats.waiting(site).stream().map(c -> new JsonObject().put("id", c.id())
-        .put("button", c.button()).put("createdAt", c.createdAt())).map(o -> (Object) o).toList());
-    publish(ServerTopics.agents(site, "chat_queue"), new JsonObject().put("waiting", waiting), true);
+  /** The waiting list of the chat's button, read only by the agents who serve that button. */
+  private void publishQueue(ChatRecord chat) {
+    JsonArray waiting = new JsonArray(chats.waiting(chat.site()).stream()
+        .filter(c -> c.button().equals(chat.button()))
+        .map(c -> new JsonObject().put("id", c.id()).put("button", c.button()).put("createdAt", c.createdAt()))
+        .map(o -> (Object) o).toList());
+    publish(AgentTopics.chatQueue(chat.site(), chat.button()), new JsonObject().put("waiting", waiting), true);
   }
 
   private void toPage(String sid, String rest, JsonObject payload) {
@@ -386,7 +400,7 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private void toAgents(ChatRecord c, String rest, JsonObject payload) {
-    publish(ServerTopics.agents(c.site(), "chats/" + c.id() + "/" + rest), payload, false);
+    publish(AgentTopics.chat(c.site(), c.button(), c.id(), rest), payload, false);
   }
 
   private void publish(String topic, Object payload, boolean retain) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -297,13 +298,13 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
-    publish(ServerTopics.agents(c.site(), "cobrowse/" + c.id() + "/" + rest), payload, false);
+    publish(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), rest), payload, false);
   }
 
   /** The recorder's events, on the router's no-copy path (a batch can be a megabyte of snapshot). */
   private void relayToAgent(Cobrowse c, JsonObject payload) {
     vertx.eventBus().send(Addresses.ROUTER_RELAY,
-        new TopicMessage(ServerTopics.agents(c.site(), "cobrowse/" + c.id() + "/events"), payload, false));
+        new TopicMessage(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), "events"), payload, false));
   }
 
   private void publish(String topic, Object payload, boolean retain) {

@@ -168,14 +168,14 @@ class ClusterFailoverTest {
     Http.Response redeemed = viaB.post("/api/v1/cobrowse", new JsonObject().put("code", visitor.code), token);
     assertEquals(200, redeemed.status(), redeemed.body());
     String cobrowse = redeemed.json().getString("cobrowse_id");
-    agent.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + cobrowse + "/#"));
+    agent.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + cobrowse + "/#"));
     agent.nextBody("suback");
     visitor.await("~pagesession/cobrowsing/consent_request", p -> cobrowse.equals(p.getString("cobrowse_id")));
     visitor.publish("~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", cobrowse).put("allow", true));
     visitor.await("~pagesession/cobrowsing/start", p -> cobrowse.equals(p.getString("cobrowse_id")));
     visitor.publish("~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", cobrowse).put("seq", 0)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2))));
-    payloadOn(agent, "$agents/acme/cobrowse/" + cobrowse + "/events", p -> p.getInteger("seq", -1) == 0);
+    payloadOn(agent, "$agents/acme/cobrowse/admin/" + cobrowse + "/events", p -> p.getInteger("seq", -1) == 0);
 
     // A line sent just before the crash: maybe stored, never acknowledged. The page will send it again.
     visitor.publish("~pagesession/chat/send", new JsonObject().put("cid", "v4").put("text", "visitor 4"));
@@ -208,7 +208,7 @@ class ClusterFailoverTest {
     visitor.await("~pagesession/cobrowsing/resync", p -> true);
     visitor.publish("~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", cobrowse).put("seq", 0)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2).put("data", "fresh"))));
-    JsonObject fresh = payloadOn(agent, "$agents/acme/cobrowse/" + cobrowse + "/events",
+    JsonObject fresh = payloadOn(agent, "$agents/acme/cobrowse/admin/" + cobrowse + "/events",
         p -> p.getJsonArray("events", new JsonArray()).stream().anyMatch(e -> "fresh".equals(((JsonObject) e).getString("data"))));
     assertEquals(0, fresh.getInteger("seq"));
 

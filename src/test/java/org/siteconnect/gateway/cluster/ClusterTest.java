@@ -143,7 +143,8 @@ class ClusterTest {
     Http http = new Http(nodes.port(1));
     String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
     BridgeClient agent = console(1, token);
-    sub(agent, "queue", "$agents/acme/#");
+    sub(agent, "queue", "$agents/acme/chat_queue/sales");
+    sub(agent, "chats", "$agents/acme/chats/sales/#");
     BridgeClient visitor = page(0);
     sub(visitor, "button", "$sites/acme/chat_button/sales");
     sub(visitor, "mine", "~pagesession/#");
@@ -160,7 +161,7 @@ class ClusterTest {
     JsonObject waiting = payloadOn(visitor, "~pagesession/chat/state", p -> "waiting".equals(p.getString("state")));
     String chatId = waiting.getString("chat_id");
     // The agents' queue topic says when all three are stored; then the REST list must hold exactly three.
-    payloadOn(agent, "$agents/acme/chat_queue", p -> p.getJsonArray("waiting", new JsonArray()).size() >= 3);
+    payloadOn(agent, "$agents/acme/chat_queue/sales", p -> p.getJsonArray("waiting", new JsonArray()).size() >= 3);
     JsonArray listed = new JsonArray(new JsonArray(http.get("/api/v1/chats", token).body()).stream()
         .filter(o -> "waiting".equals(((JsonObject) o).getString("state"))).toList());
     assertEquals(3, listed.size(), "three triggers, three chats: " + listed);
@@ -169,7 +170,7 @@ class ClusterTest {
     payloadOn(visitor, "~pagesession/chat/state", p -> "active".equals(p.getString("state")));
     pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v1").put("text", "hello from A"));
     payloadOn(visitor, "~pagesession/chat/ack", p -> "v1".equals(p.getString("cid")));
-    payloadOn(agent, "$agents/acme/chats/" + chatId + "/message", p -> "hello from A".equals(p.getString("text")));
+    payloadOn(agent, "$agents/acme/chats/sales/" + chatId + "/message", p -> "hello from A".equals(p.getString("text")));
     assertEquals(200, http.post("/api/v1/chats/" + chatId + "/messages",
         new JsonObject().put("cid", "a1").put("text", "hello from B"), token).status());
     payloadOn(visitor, "~pagesession/chat/message", p -> "hello from B".equals(p.getString("text")));
@@ -188,14 +189,14 @@ class ClusterTest {
     Http.Response redeemed = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
-    sub(agent, "cb", "$agents/acme/cobrowse/" + id + "/#");
+    sub(agent, "cb", "$agents/acme/cobrowse/admin/" + id + "/#");
     JsonObject ask = payloadOn(visitor, "~pagesession/cobrowsing/consent_request", p -> id.equals(p.getString("cobrowse_id")));
     pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", ask.getString("cobrowse_id"))
         .put("allow", true));
     payloadOn(visitor, "~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")));
     pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("events", new JsonArray().add(
         new JsonObject().put("type", 2).put("data", "snapshot"))));
-    JsonObject events = payloadOn(agent, "$agents/acme/cobrowse/" + id + "/events", p -> p.containsKey("events"));
+    JsonObject events = payloadOn(agent, "$agents/acme/cobrowse/admin/" + id + "/events", p -> p.containsKey("events"));
     assertEquals("snapshot", events.getJsonArray("events").getJsonObject(0).getString("data"));
     assertEquals(404, http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token).status(),
         "the code died on redemption, cluster-wide");

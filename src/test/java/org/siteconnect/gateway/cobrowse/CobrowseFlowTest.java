@@ -79,7 +79,7 @@ class CobrowseFlowTest {
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
     assertEquals("waiting-consent", redeemed.json().getString("state"));
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + id + "/#"));
+    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     assertTrue(console.nextBody("suback").getBoolean("granted"));
 
     assertEquals(id, next(visitor, "~pagesession/cobrowsing/consent_request").getString("cobrowse_id"));
@@ -116,7 +116,7 @@ class CobrowseFlowTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + id + "/#"));
+    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", id).put("allow", false));
     JsonObject state = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
