@@ -91,7 +91,7 @@ class CodeGuessingTest {
   @Test
   @DisplayName("unknown, expired and used codes get the same answer, with medians within 5 ms")
   void sameAnswerSameTime() throws Exception {
-    String admin = start(new JsonObject().put("maxStraightFailures", 1_000_000)
+    String admin = start(new JsonObject().put("maxStraightFailures", 1_000_000).put("maxFailuresPerAgentHour", 1_000_000)
         .put("maxFailuresPerSiteHour", 1_000_000));
     int samples = 60;
     // used: redeem once, then keep asking for it
