@@ -60,6 +60,18 @@ class GatewayConfigTest {
     assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
   }
 
+  @ParameterizedTest(name = "{0} → {1}")
+  @DisplayName("a bad login or code-guessing limit fails with the key named")
+  @CsvSource(delimiter = '|', value = {
+      "{\"cobrowse\":{\"lockoutBaseSeconds\":60,\"lockoutMaxSeconds\":30}} | cobrowse.lockoutMaxSeconds",
+      "{\"cobrowse\":{\"maxFailuresPerAgentHour\":0}}                   | cobrowse.maxFailuresPerAgentHour",
+      "{\"agents\":{\"loginHashThreads\":0}}                            | agents.loginHashThreads",
+      "{\"agents\":{\"loginHashesPerAddress\":0}}                       | agents.loginHashesPerAddress",
+  })
+  void badThrottleNamesKey(String json, String key) {
+    badValueNamesKey(json, key);
+  }
+
   @Test
   @DisplayName("environment variables override single keys")
   void envOverrides() {

@@ -59,7 +59,8 @@ class LoginFloodTest {
       System.out.println("flood of 150 from 127.0.0.2: " + Burst.statuses(answers) + "; login from 127.0.0.3: "
           + legit.status() + " in " + legit.millis() + " ms (alone: " + alone + " ms)");
       assertEquals(200, legit.status(), legit.body());
-      assertTrue(legit.millis() <= 3 * alone + 1_000, "served promptly, not behind the flood: " + legit.millis()
+      // It shares the machine with one running check of the flood; behind the flood it would take 150 checks.
+      assertTrue(legit.millis() <= Math.min(4_500, 4 * alone + 1_500), "served promptly: " + legit.millis()
           + " ms, alone " + alone + " ms");
       assertEquals(0, answers.stream().filter(a -> a.status() != 401 && a.status() != 429).count(),
           "the flood gets 401 or 429, nothing times out: " + Burst.statuses(answers));
