@@ -46,6 +46,9 @@
   var BUTTON = 'data-site-connect-chat-button';
   var recording = null; // the co-browse the recorder should run for ({cobrowse_id, agent_name}), or null
   var loadingRec = null; // the recorder's <script>, once asked for
+  var TAB_MS = 2000; // while co-browsing, the tab reports itself this often (the agent's view: which tab, and alive)
+  var tabTimer = 0;
+  var tabId = null;
 
   // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
   function check(t, filter, fn) {
@@ -161,9 +164,35 @@
     (d.head || d.documentElement).appendChild(loadingRec);
   }
 
+  // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
+  function tabKey() { // one id per tab, kept across the pages of the site in this tab
+    if (tabId) return tabId;
+    try { tabId = w.sessionStorage.getItem('site_connect.tab'); } catch (x) { /* storage off */ }
+    if (!tabId || !/^[A-Za-z0-9_-]{1,32}$/.test(tabId)) {
+      tabId = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+      try { w.sessionStorage.setItem('site_connect.tab', tabId); } catch (x) { /* this page only */ }
+    }
+    return tabId;
+  }
+
+  function tabReport() {
+    clearT(tabTimer);
+    tabTimer = 0;
+    if (!recording || !started) return;
+    try {
+      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: String(d.title || '').slice(0, 120),
+        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus && d.hasFocus()) });
+    } catch (x) { /* not connected yet: the next report goes */ }
+    tabTimer = setT(tabReport, TAB_MS);
+  }
+  ['visibilitychange', 'focus', 'blur'].forEach(function (type) {
+    (type === 'visibilitychange' ? d : w).addEventListener(type, function () { if (recording) tabReport(); });
+  });
+
   function recorder(p) { // start it for co-browse p, or stop it (p = null)
     var r = w.site_connect_recorder;
     recording = p;
+    if (p && !tabTimer) tabReport(); else if (!p) { clearT(tabTimer); tabTimer = 0; }
     if (!r) return;
     if (p) r.start({ publish: api.publish, subscribe: api.subscribe, unsubscribe: api.unsubscribe, gatewayOrigin: ORIGIN }, p);
     else r.stop('stop');

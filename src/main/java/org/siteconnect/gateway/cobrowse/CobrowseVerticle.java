@@ -38,6 +38,8 @@ public final class CobrowseVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
+  /** The last tab report per co-browse id (for GET /cobrowse/{id}); relayed as it comes, never stored. */
+  private final Map<String, JsonObject> tabs = new HashMap<>();
   /** Co-browses by id, written through so that a new leader carries them on (relayed events are never stored). */
   static final String COBROWSE_MAP = "sc.cobrowse";
   private AsyncMap<String, JsonObject> stored;
@@ -63,10 +65,11 @@ public final class CobrowseVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, this::redeem).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, this::agentStop).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, this::resync).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, this::info).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
             eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion()))
-        .compose(v -> Future.all(List.of("consent", "events", "end").stream()
+        .compose(v -> Future.all(List.of("consent", "events", "end", "tab").stream()
             .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
         .onSuccess(v -> takeOver(earlier)));
@@ -139,8 +142,28 @@ public final class CobrowseVerticle extends VerticleBase {
           } else {
             begin(c);
           }
-          m.reply(c.toJson());
+          withChat(c).onComplete(info -> m.reply(info.succeeded() ? info.result() : c.toJson()));
         });
+  }
+
+  /**
+   * The co-browse as the agent sees it, plus {@code chat_id} when the co-browsed page session has an active chat
+   * with this agent (the console shows it beside the mirror) and the last {@code tab} report.
+   */
+  private Future<JsonObject> withChat(Cobrowse c) {
+    JsonObject json = c.toJson();
+    JsonObject tab = tabs.get(c.id());
+    if (tab != null) {
+      json.put("tab", tab.copy());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.CHAT_OF_SESSION,
+            new JsonObject().put("sid", c.sessionId()).put("login", c.agentLogin()))
+        .map(r -> json.put("chat_id", r.body().getString("chat_id")))
+        .recover(err -> Future.succeededFuture(json.put("chat_id", (String) null)));
+  }
+
+  private void info(Message<JsonObject> m) {
+    own(m).ifPresent(c -> withChat(c).onSuccess(m::reply));
   }
 
   // ---- page side ------------------------------------------------------------------------------------------------
@@ -165,6 +188,13 @@ public final class CobrowseVerticle extends VerticleBase {
         }
       }
       case "end" -> stop(c.get(), payload.getValue("reason") instanceof String r && r.length() <= 64 ? r : "visitor");
+      case "tab" -> {
+        JsonObject tab = TabReport.clean(m.body().payload(), System.currentTimeMillis());
+        if (tab != null && Cobrowse.ACTIVE.equals(c.get().state())) {
+          tabs.put(c.get().id(), tab);
+          toAgent(c.get(), "tab", tab);
+        }
+      }
       default -> { }
     }
   }
@@ -280,6 +310,7 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private void forget(Cobrowse c) {
     byId.remove(c.id());
+    tabs.remove(c.id());
     bySession.remove(c.sessionId(), c.id());
     stored.remove(c.id());
   }

@@ -1,0 +1,203 @@
+// The co-browse view (issue 16 item 4, and the single-tab parts of item 3): a customer page on another origin than the
+// gateway, the real agent console at 1280×800. The view fills the console with the chat beside it, the page scaled
+// to fit (also after the visitor resizes), the visitor's window outlined with its scroll position, the visitor's
+// pointer and clicks, the chat widget as a labelled box, which tab it is, and how fresh the mirror is: "N s behind"
+// while the visitor's page is stuck (its main thread paused in the debugger), "Live" again after.
+// SC_VIEW_SHOTS=dir keeps screenshots (1280×800 and 390 px wide) there.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launch, startHost } from './helpers.mjs';
+import { createAgent, setAvailable, startAgentGateway } from './agent-helpers.mjs';
+import { acceptFirst, frameSend, waitConsoleTexts } from './chat-helpers.mjs';
+import { ANN, mirrorWait, openAgent, openVisitor, startCobrowse, visitorPage } from './cobrowse-helpers.mjs';
+
+const T = { timeout: 150_000 };
+const SHOTS = process.env.SC_VIEW_SHOTS || '';
+const LONG = `<button type="button" id="chat-sales" data-site-connect-chat-button="sales">Chat with sales</button>
+<div id="long" style="height:3000px;background:linear-gradient(#fff,#cde)">a long page</div><p id="bottom">the end</p>`;
+const TITLE = (t) => `<script>document.title = ${JSON.stringify(t)};</script>`;
+
+let host, gw, browser;
+
+before(async () => {
+  host = await startHost();
+  gw = await startAgentGateway({ hostOrigin: host.origin });
+  await createAgent(gw, ANN);
+  host.page('/', visitorPage(gw, { body: LONG, after: TITLE('Checkout · Acme') }));
+  host.page('/next', visitorPage(gw, { body: '<p id="next-marker">the next page</p>', after: TITLE('Order placed · Acme') }));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await gw?.stop();
+  await host?.close();
+});
+
+const box = (page, sel) => page.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
+const freshness = (page) => page.$eval('[data-testid="cobrowse-freshness"]', (e) => ({ kind: e.dataset.freshness, text: e.textContent }));
+
+async function waitFreshness(page, kind, timeout = 20_000) {
+  try {
+    await page.waitForSelector(`[data-testid="cobrowse-freshness"][data-freshness="${kind}"]`, { timeout });
+  } catch {
+    throw new Error(`freshness is not ${kind}: ${JSON.stringify(await freshness(page))}`);
+  }
+  return freshness(page);
+}
+
+/** The stage (the visitor's window, scaled) fits inside the free area, and fills it in one direction. */
+async function fits(page, vw, vh) {
+  await page.waitForFunction(([w, h]) => {
+    const stage = document.querySelector('.sc-cbv-area .sc-cb-stage');
+    const area = document.querySelector('.sc-cbv-area');
+    if (!stage || !area) return false;
+    const s = stage.getBoundingClientRect();
+    const a = area.getBoundingClientRect();
+    const ratio = Math.abs(s.width / s.height - w / h) < 0.02;
+    const inside = s.left >= a.left - 1 && s.right <= a.right + 1 && s.top >= a.top - 1 && s.bottom <= a.bottom + 1;
+    const fills = s.width >= (a.width - 60) * 0.9 || s.height >= (a.height - 70) * 0.9;
+    return ratio && inside && fills;
+  }, [vw, vh], { timeout: 15_000 });
+}
+
+describe('co-browse view', () => {
+  test('fills the console with the chat beside it; scaled, outlined, pointer, widget box, tab, freshness', T, async (t) => {
+    const visitor = await openVisitor(browser, host, '/');
+    const agent = await openAgent(browser, gw, ANN);
+    t.after(() => Promise.all([visitor.context.close(), agent.context.close()]));
+    await visitor.page.setViewportSize({ width: 1440, height: 900 });
+
+    // Co-browse first, no chat yet: the note says so.
+    await startCobrowse(visitor, agent);
+    const page = agent.page;
+    await page.waitForSelector('body[data-cobrowse="on"] [data-testid="cobrowse-view"]', { state: 'visible' });
+    await page.waitForSelector('[data-testid="cobrowse-chat-note"][data-kind="none"]', { state: 'visible' });
+    assert.match(await page.textContent('[data-testid="cobrowse-chat-note"]'), /No chat with this visitor/);
+
+    // One screen at 1280×800: the view on the left, the chat panel beside it, nothing below the fold.
+    const view = await box(page, '[data-testid="cobrowse-view"]');
+    const chats = await box(page, '#chats-panel');
+    assert.ok(view.w >= 760, `the view is ${view.w} px wide`);
+    assert.ok(chats.x >= view.x + view.w - 1 && Math.abs(chats.y - view.y) < 2, 'the chat is beside the view');
+    assert.ok(view.y + view.h <= 800 && chats.y + chats.h <= 800, 'both end above the fold');
+    assert.ok(await page.evaluate(() => document.scrollingElement.scrollHeight <= innerHeight + 1), 'no page scroll');
+    await fits(page, 1440, 900);
+
+    // The visitor resizes: the outline follows and the page is scaled again.
+    await visitor.page.setViewportSize({ width: 900, height: 1000 });
+    await page.waitForFunction(() => /Visitor's window 900 × 1000/.test(document.querySelector('[data-testid="cobrowse-outline-label"]').textContent));
+    await fits(page, 900, 1000);
+    // The agent's window changes: scaled again too.
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await fits(page, 900, 1000);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await fits(page, 900, 1000);
+
+    // Scroll followed: the mirror scrolls with the visitor, the gauge and the label say where.
+    await visitor.page.evaluate(() => window.scrollTo(0, 1200));
+    await page.waitForFunction(() => {
+      const g = document.querySelector('[data-testid="cobrowse-scroll"]');
+      return g && !g.hidden && Math.abs(Number(g.dataset.scrollTop) - 1200) <= 2;
+    }, null, { timeout: 10_000 });
+    assert.match(await page.textContent('[data-testid="cobrowse-outline-label"]'), /scrolled 1200 of \d+ px/);
+
+    // The visitor's pointer and a click: rrweb's cursor moves there and ripples.
+    await visitor.page.mouse.move(200, 150);
+    await visitor.page.mouse.move(300, 220, { steps: 5 });
+    await page.waitForFunction(() => {
+      const m = document.querySelector('.sc-cbv-area .replayer-mouse');
+      return m && Math.abs(parseFloat(m.style.left) - 300) <= 2 && Math.abs(parseFloat(m.style.top) - 220) <= 2;
+    }, null, { timeout: 10_000 });
+    await visitor.page.mouse.click(300, 220);
+    await page.waitForSelector('.sc-cbv-area .replayer-mouse.active', { timeout: 10_000 });
+    const cursor = await page.$eval('.sc-cbv-area .replayer-mouse', (m) => {
+      const r = m.getBoundingClientRect();
+      const before = getComputedStyle(m, '::before');
+      return { visible: getComputedStyle(m).display !== 'none', arrow: before.width, x: r.x, y: r.y };
+    });
+    assert.ok(cursor.visible && cursor.arrow === '16px', JSON.stringify(cursor));
+
+    // Which tab, and fresh.
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
+    assert.equal(await page.textContent('[data-testid="cobrowse-tab-count"]'), 'tab 1 of 1');
+    assert.equal((await waitFreshness(page, 'live')).text, 'Live');
+
+    // The visitor opens the chat: the view finds it (GET /cobrowse/{id} → chat_id) and shows it beside the mirror.
+    await setAvailable(page, 'acme/sales', true).catch(async () => {
+      await page.click('[data-testid="cobrowse-dashboard"]'); // the switch is on the dashboard
+      await setAvailable(page, 'acme/sales', true);
+      await page.click('[data-testid="cobrowse-dashboard"]');
+    });
+    await visitor.page.evaluate(() => window.scrollTo(0, 0));
+    await visitor.page.click('#chat-sales');
+    const chatId = await acceptFirst(page);
+    await visitor.frame.waitForSelector('[data-testid="chat-input"]', { state: 'visible' });
+    await frameSend(visitor.frame, 'I cannot find the pay button');
+    await waitConsoleTexts(page, chatId, ['I cannot find the pay button']);
+    await page.waitForSelector(`[data-testid="cobrowse-chat-note"][data-kind="chat"]`, { timeout: 15_000 });
+    await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`);
+    assert.ok(await page.isVisible(`[data-testid="chat-pane"][data-chat="${chatId}"] [data-testid="chat-input"]`));
+    const pane = await box(page, `[data-testid="chat-pane"][data-chat="${chatId}"]`);
+    assert.ok(pane.y + pane.h <= 800, `the chat pane ends at ${pane.y + pane.h}, above the fold`);
+
+    // The visitor's chat widget (cross-origin, blank in a mirror) is a labelled box.
+    const widget = await mirrorWait(agent, (doc) => {
+      const c = doc.getElementById('channelme-siteconnect-container');
+      if (!c || c.getBoundingClientRect().width < 100) return null;
+      return { label: getComputedStyle(c, '::after').content, frame: getComputedStyle(c.querySelector('iframe')).visibility };
+    });
+    assert.equal(widget.label, '"Visitor\'s chat widget"');
+    assert.equal(widget.frame, 'hidden');
+
+    if (SHOTS) {
+      await page.waitForTimeout(300); // the cursor's transition
+      await page.screenshot({ path: `${SHOTS}/cobrowse-view-1280x800.png` });
+    }
+
+    // Freshness: the visitor's page stops (its main thread held in the debugger): "N s behind", then "Live".
+    const cdp = await visitor.context.newCDPSession(visitor.page);
+    await cdp.send('Debugger.enable');
+    await cdp.send('Debugger.pause');
+    const behind = await waitFreshness(page, 'behind', 20_000);
+    assert.match(behind.text, /^\d+ s behind$/);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/cobrowse-view-behind.png` });
+    await cdp.send('Debugger.resume');
+    await cdp.send('Debugger.disable');
+    assert.equal((await waitFreshness(page, 'live', 15_000)).text, 'Live');
+
+    if (SHOTS) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await fits(page, 900, 1000);
+      await page.screenshot({ path: `${SHOTS}/cobrowse-view-390.png`, fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+
+    // Stop from the view: the console is the dashboard again.
+    await page.click('[data-testid="cobrowse-view-stop"]');
+    await page.waitForSelector('body[data-cobrowse="off"]');
+    assert.equal(await page.isVisible('[data-testid="cobrowse-view"]'), false);
+    assert.ok(await page.isVisible('#sessions-panel'));
+  });
+
+  test('the next page in the same tab: the notice shows again, the view names the new page, still tab 1 of 1', T, async (t) => {
+    const visitor = await openVisitor(browser, host, '/');
+    const agent = await openAgent(browser, gw, ANN);
+    t.after(() => Promise.all([visitor.context.close(), agent.context.close()]));
+    await startCobrowse(visitor, agent);
+    const page = agent.page;
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
+    const tabId = await page.getAttribute('[data-testid="cobrowse-tab"]', 'data-tab');
+    await visitor.frame.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible' });
+
+    await visitor.page.goto(host.origin + '/next');
+    await mirrorWait(agent, (doc) => doc.getElementById('next-marker')?.textContent === 'the next page', null, 30_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
+    assert.equal(await page.getAttribute('[data-testid="cobrowse-tab"]', 'data-tab'), tabId, 'the same tab');
+    assert.equal(await page.textContent('[data-testid="cobrowse-tab-count"]'), 'tab 1 of 1');
+    const frame = await (await visitor.page.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    await frame.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible', timeout: 15_000 });
+    assert.match(await frame.textContent('[data-testid="cobrowse-active"]'), /can see this tab/);
+    assert.ok(await frame.isVisible('[data-testid="cobrowse-stop"]'));
+    await waitFreshness(page, 'live');
+  });
+});
