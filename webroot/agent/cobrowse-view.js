@@ -26,8 +26,8 @@
   const WIDGET_RULES = [
     '#channelme-siteconnect-container::after { content: "Visitor\'s chat widget"; position: absolute; inset: 0;'
       + ' z-index: 2147483647; display: flex; align-items: center; justify-content: center; padding: 8px;'
-      + ' box-sizing: border-box; border: 2px dashed #7a8499; border-radius: inherit; background: #f3f5f9;'
-      + ' color: #3b4356; font: 600 14px/1.3 system-ui, sans-serif; text-align: center; }',
+      + ' box-sizing: border-box; border: 3px dashed #7a8499; border-radius: inherit; background: #eef1f6;'
+      + ' color: #3b4356; font: 700 18px/1.3 system-ui, sans-serif; text-align: center; }',
     '#channelme-siteconnect-container > iframe { visibility: hidden !important; }',
   ];
 
@@ -36,17 +36,15 @@
     const side = opts.side;
     const api = w.scUi.rest({ token: opts.token });
 
-    const title = el('h2', { class: 'sc-cbv-title', text: 'Co-browsing' });
+    const title = el('span', { class: 'sc-cbv-title' }); // cobrowse.js's state line, stop button (and size) go here
     const tabLabel = el('span', { class: 'sc-cbv-tab', 'data-testid': 'cobrowse-tab', hidden: true });
     const tabCount = el('span', { class: 'sc-cbv-count badge', 'data-testid': 'cobrowse-tab-count', hidden: true });
     const fresh = el('span', { class: 'sc-cbv-fresh', 'data-testid': 'cobrowse-freshness', 'data-freshness': 'waiting',
       role: 'status', 'aria-live': 'polite', text: 'Waiting' });
     const dash = el('button', { type: 'button', class: 'small', 'data-testid': 'cobrowse-dashboard', text: 'Dashboard',
       'aria-pressed': 'false' });
-    const stop = el('button', { type: 'button', class: 'small sc-cbv-stop', 'data-testid': 'cobrowse-view-stop',
-      text: 'Stop co-browsing' });
     const head = el('div', { class: 'sc-cbv-head' }, title, tabLabel, tabCount, fresh,
-      el('span', { class: 'sc-cbv-grow' }), dash, stop);
+      el('span', { class: 'sc-cbv-grow' }), dash);
     const wait = el('p', { class: 'sc-cbv-wait muted', 'data-testid': 'cobrowse-view-wait' });
     const area = el('div', { class: 'sc-cbv-area', 'data-testid': 'cobrowse-area', hidden: true });
     const gauge = el('div', { class: 'sc-cbv-gauge', 'data-testid': 'cobrowse-scroll', title: 'Where the visitor is on the page' },
@@ -58,6 +56,8 @@
     area.append(label, gauge);
 
     let handle = null;
+    let bar = null; // cobrowse.js's bar (state line, window size, Stop): in our header while the view is on
+    let barHome = null;
     let state = 'idle';
     let id = null;
     let mirror = null;
@@ -85,6 +85,10 @@
       dash.textContent = dashboard ? 'Back to co-browse' : 'Dashboard';
       dash.setAttribute('aria-pressed', String(dashboard));
       chatNote.hidden = !on || dashboard;
+      if (bar) {
+        if (on && bar.parentNode !== title) title.append(bar);
+        else if (!on && barHome && bar.parentNode !== barHome) barHome.append(bar);
+      }
       if (on && chatNote.parentNode !== side) side.prepend(chatNote);
       wait.hidden = !on || !!mirror;
       wait.textContent = state === 'waiting-consent' ? 'Waiting for the visitor to allow co-browsing…'
@@ -93,7 +97,7 @@
     }
 
     function refit() {
-      if (handle && !area.hidden && mirror) handle.refit();
+      if (handle && !area.hidden && mirror) { handle.refit(); scrolled(); }
     }
 
     // ---- freshness ----
@@ -278,14 +282,18 @@
     };
 
     dash.addEventListener('click', () => { dashboard = !dashboard; mode(); });
-    stop.addEventListener('click', () => { if (handle) handle.stop(); });
     w.addEventListener('resize', refit);
     timers.push(setInterval(freshness, 500));
 
     return {
       area: area,
       hooks: hooks,
-      attach(h) { handle = h; mode(); },
+      attach(h, panel) {
+        handle = h;
+        bar = (panel || d).querySelector('.sc-cb-bar');
+        barHome = bar && bar.parentNode;
+        mode();
+      },
       destroy() {
         alive = false;
         timers.forEach(clearInterval);
@@ -294,6 +302,7 @@
         if (ro) ro.disconnect();
         w.removeEventListener('resize', refit);
         chatNote.remove();
+        if (bar && barHome && bar.parentNode !== barHome) barHome.append(bar);
         section.hidden = true;
         d.body.removeAttribute('data-cobrowse');
       },

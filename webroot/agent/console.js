@@ -459,7 +459,7 @@
         publish(topic, payload) { if (bridge) bridge.publish(topic, payload); },
       },
     });
-    cobrowseView.attach(cobrowse);
+    cobrowseView.attach(cobrowse, $('cobrowse-panel'));
   }
 
   // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----

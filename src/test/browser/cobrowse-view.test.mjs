@@ -98,18 +98,32 @@ describe('co-browse view', () => {
     await page.waitForFunction(() => {
       const g = document.querySelector('[data-testid="cobrowse-scroll"]');
       return g && !g.hidden && Math.abs(Number(g.dataset.scrollTop) - 1200) <= 2;
-    }, null, { timeout: 10_000 });
+    }, null, { timeout: 10_000 }).catch(async (e) => {
+      throw new Error(`the scroll gauge: ${await page.evaluate(() => {
+        const g = document.querySelector('[data-testid="cobrowse-scroll"]');
+        const doc = document.querySelector('[data-testid="cobrowse-iframe"]').contentDocument;
+        return JSON.stringify({ hidden: g.hidden, top: g.dataset.scrollTop, se: doc.scrollingElement?.tagName,
+          st: doc.scrollingElement?.scrollTop, sh: doc.scrollingElement?.scrollHeight, label: document.querySelector('[data-testid="cobrowse-outline-label"]').textContent });
+      })}`);
+    });
     assert.match(await page.textContent('[data-testid="cobrowse-outline-label"]'), /scrolled 1200 of \d+ px/);
 
     // The visitor's pointer and a click: rrweb's cursor moves there and ripples.
     await visitor.page.mouse.move(200, 150);
     await visitor.page.mouse.move(300, 220, { steps: 5 });
+    await visitor.page.waitForTimeout(120); // rrweb samples moves every 50 ms and drops the trailing one: move once more
+    await visitor.page.mouse.move(300, 220);
     await page.waitForFunction(() => {
       const m = document.querySelector('.sc-cbv-area .replayer-mouse');
       return m && Math.abs(parseFloat(m.style.left) - 300) <= 2 && Math.abs(parseFloat(m.style.top) - 220) <= 2;
-    }, null, { timeout: 10_000 });
+    }, null, { timeout: 10_000 }).catch(async () => {
+      throw new Error(`the mirror's cursor: ${await page.evaluate(() => document.querySelector('.replayer-mouse')?.outerHTML)}`);
+    });
     await visitor.page.mouse.click(300, 220);
-    await page.waitForSelector('.sc-cbv-area .replayer-mouse.active', { timeout: 10_000 });
+    await page.waitForSelector('.sc-cbv-area .replayer-mouse.active', { timeout: 10_000 }).catch(async () => {
+      const clicks = visitor.traffic.sent.filter((f) => f.includes('\\"source\\":2')).map((f) => f.slice(0, 600));
+      throw new Error(`no click in the mirror: ${await page.evaluate(() => document.querySelector('.replayer-mouse')?.outerHTML)} ${clicks.join('\n')}`);
+    });
     const cursor = await page.$eval('.sc-cbv-area .replayer-mouse', (m) => {
       const r = m.getBoundingClientRect();
       const before = getComputedStyle(m, '::before');
@@ -173,7 +187,7 @@ describe('co-browse view', () => {
     }
 
     // Stop from the view: the console is the dashboard again.
-    await page.click('[data-testid="cobrowse-view-stop"]');
+    await page.click('[data-testid="cobrowse-stop"]');
     await page.waitForSelector('body[data-cobrowse="off"]');
     assert.equal(await page.isVisible('[data-testid="cobrowse-view"]'), false);
     assert.ok(await page.isVisible('#sessions-panel'));
