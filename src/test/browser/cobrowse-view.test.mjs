@@ -214,4 +214,67 @@ describe('co-browse view', () => {
     assert.ok(await frame.isVisible('[data-testid="cobrowse-stop"]'));
     await waitFreshness(page, 'live');
   });
+
+  test('a second tab joins without a second consent; the mirror follows the tab in use; a forged ticket joins nothing', T, async (t) => {
+    const visitor = await openVisitor(browser, host, '/');
+    const agent = await openAgent(browser, gw, ANN);
+    const other = await browser.newContext(); // another browser: the site's page, but never the ticket
+    t.after(() => Promise.all([visitor.context.close(), agent.context.close(), other.close()]));
+    await startCobrowse(visitor, agent);
+    const page = agent.page;
+    const tabA = visitor.page;
+    const entry = await tabA.evaluate(() => JSON.parse(localStorage.getItem('site_connect.cobrowse.acme')));
+    assert.match(entry.ticket, /^[A-Za-z0-9_-]{32}$/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 1');
+
+    // Another browser with a forged ticket (and one in the right format): no co-browse there, still one tab.
+    const forger = await other.newPage();
+    await forger.addInitScript(() => localStorage.setItem('site_connect.cobrowse.acme',
+      JSON.stringify({ ticket: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', active: 'x', at: Date.now() })));
+    await forger.goto(host.origin + '/next');
+    const forgerFrame = await (await forger.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    await forger.waitForFunction(() => window.__events.some((e) => e.topic === '~/site_connect/ready'));
+    await forger.evaluate(() => site_connect.publish('~pagesession/cobrowsing/join', { ticket: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
+
+    // A second tab of the visitor's browser: it joins at once, no consent asked, the notice with Stop shows there.
+    const tabB = await visitor.context.newPage();
+    await tabB.goto(host.origin + '/next');
+    const frameB = await (await tabB.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    await frameB.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible', timeout: 20_000 });
+    assert.match(await frameB.textContent('[data-testid="cobrowse-active"]'), /Ann Agent can see this tab/);
+    assert.ok(await frameB.isVisible('[data-testid="cobrowse-stop"]'));
+    assert.equal(await frameB.isVisible('[data-testid="cobrowse-consent"]'), false, 'no second consent');
+    assert.equal(await tabB.evaluate(() => window.__events.filter((e) => e.topic === '~pagesession/cobrowsing/consent_request').length), 0);
+
+    // The mirror follows the new tab (it is the one in use): its page, its title, "tab 2 of 2".
+    await mirrorWait(agent, (doc) => doc.getElementById('next-marker')?.textContent === 'the next page', null, 20_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 2 of 2');
+    assert.equal(await page.getAttribute('[data-testid="cobrowse-state"]', 'data-state'), 'active');
+
+    // The visitor goes back to the first tab: the mirror follows it; the notice is still in both tabs.
+    await tabA.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await mirrorWait(agent, (doc) => doc.getElementById('title')?.textContent === 'Order 4711' && !doc.getElementById('next-marker'), null, 20_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 2');
+    assert.ok(await visitor.frame.isVisible('[data-testid="cobrowse-active"]'));
+    assert.ok(await frameB.isVisible('[data-testid="cobrowse-active"]'));
+    // The forged ticket joined nothing.
+    assert.equal(await forgerFrame.isVisible('[data-testid="cobrowse-active"]'), false);
+    assert.equal(await forger.evaluate(() => window.__events.filter((e) => e.topic.startsWith('~pagesession/cobrowsing/start')).length), 0);
+
+    // Stop in the second tab: the co-browse ends in both tabs and for the agent; the ticket is gone.
+    await frameB.click('[data-testid="cobrowse-stop"]');
+    await page.waitForSelector('[data-testid="cobrowse-state"][data-state="ended"]', { state: 'attached', timeout: 15_000 });
+    await visitor.frame.waitForSelector('[data-testid="cobrowse-panel"]', { state: 'hidden' });
+    await frameB.waitForSelector('[data-testid="cobrowse-panel"]', { state: 'hidden' });
+    assert.equal(await tabA.evaluate(() => localStorage.getItem('site_connect.cobrowse.acme')), null);
+
+    // The old ticket is dead: a tab opened now (with it put back) joins nothing.
+    await tabA.evaluate((e) => localStorage.setItem('site_connect.cobrowse.acme', JSON.stringify({ ...e, at: Date.now() })), entry);
+    const tabC = await visitor.context.newPage();
+    await tabC.goto(host.origin + '/next');
+    await tabC.waitForFunction(() => window.__events.some((e) => e.topic === '~/site_connect/ready'));
+    await tabC.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
+    assert.equal(await tabC.evaluate(() => window.__events.filter((e) => e.topic === '~pagesession/cobrowsing/start').length), 0);
+  });
 });
