@@ -208,7 +208,7 @@ describe('co-browse view', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
     assert.equal(await page.getAttribute('[data-testid="cobrowse-tab"]', 'data-tab'), tabId, 'the same tab');
     assert.equal(await page.textContent('[data-testid="cobrowse-tab-count"]'), 'tab 1 of 1');
-    const frame = await (await visitor.page.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    const frame = await (await visitor.page.waitForSelector('#channelme-siteconnect-container iframe', { state: 'attached' })).contentFrame();
     await frame.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible', timeout: 15_000 });
     assert.match(await frame.textContent('[data-testid="cobrowse-active"]'), /can see this tab/);
     assert.ok(await frame.isVisible('[data-testid="cobrowse-stop"]'));
@@ -232,14 +232,14 @@ describe('co-browse view', () => {
     await forger.addInitScript(() => localStorage.setItem('site_connect.cobrowse.acme',
       JSON.stringify({ ticket: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', active: 'x', at: Date.now() })));
     await forger.goto(host.origin + '/next');
-    const forgerFrame = await (await forger.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    const forgerFrame = await (await forger.waitForSelector('#channelme-siteconnect-container iframe', { state: 'attached' })).contentFrame();
     await forger.waitForFunction(() => window.__events.some((e) => e.topic === '~/site_connect/ready'));
     await forger.evaluate(() => site_connect.publish('~pagesession/cobrowsing/join', { ticket: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }));
 
     // A second tab of the visitor's browser: it joins at once, no consent asked, the notice with Stop shows there.
     const tabB = await visitor.context.newPage();
     await tabB.goto(host.origin + '/next');
-    const frameB = await (await tabB.waitForSelector('#channelme-siteconnect-container iframe')).contentFrame();
+    const frameB = await (await tabB.waitForSelector('#channelme-siteconnect-container iframe', { state: 'attached' })).contentFrame();
     await frameB.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible', timeout: 20_000 });
     assert.match(await frameB.textContent('[data-testid="cobrowse-active"]'), /Ann Agent can see this tab/);
     assert.ok(await frameB.isVisible('[data-testid="cobrowse-stop"]'));
