@@ -10,8 +10,9 @@
  * Freshness: the page reports its tab (~pagesession/cobrowsing/tab) every 2 s while co-browsing and the recorder
  * sends batches on every change, so silence longer than STALE_MS means the stream is stuck, not that the visitor is
  * idle. Batches carry the visitor's timestamps: a batch that arrives later than the best delivery seen also counts
- * as behind. "Re-syncing" comes from the mirror: if the mirror object has onState(fn) (fn('resyncing' | 'live')) it
- * is used; a resync the console asked for (a gap, an error) shows it too, until the next full snapshot.
+ * as behind. "Re-syncing" comes from the mirror (cobrowse.js): the stage's `data-sync` attribute ('live' |
+ * 'resyncing', set while the mirror is known to be wrong until the fresh snapshot is in), or, if the mirror object
+ * has onState(fn), fn('resyncing' | 'live').
  * The visitor's own chat widget (the site-connect frame, cross-origin, blank in the mirror) gets a labelled box.
  * No inline scripts or handlers; styles only through classes and the CSSOM.
  */
@@ -77,6 +78,8 @@
 
     const ro = typeof ResizeObserver === 'function' ? new ResizeObserver(() => refit()) : null;
     if (ro) ro.observe(area);
+    const mo = new MutationObserver(() => freshness()); // "re-syncing" shows at once
+    mo.observe(area, { attributes: true, attributeFilter: ['data-sync'], subtree: true });
 
     function mode() {
       const on = state === 'active' || state === 'waiting-consent';
@@ -89,7 +92,10 @@
         if (on && bar.parentNode !== title) title.append(bar);
         else if (!on && barHome && bar.parentNode !== barHome) barHome.append(bar);
       }
-      if (on && chatNote.parentNode !== side) side.prepend(chatNote);
+      if (on && chatNote.parentNode !== side) {
+        const heading = side.querySelector('h2');
+        if (heading) heading.after(chatNote); else side.prepend(chatNote);
+      }
       wait.hidden = !on || !!mirror;
       wait.textContent = state === 'waiting-consent' ? 'Waiting for the visitor to allow co-browsing…'
         : 'Waiting for the visitor\'s page…';
@@ -110,7 +116,7 @@
         kind = 'waiting'; text = state === 'waiting-consent' ? 'Waiting for consent' : '';
       } else if (!mirror) {
         kind = 'waiting'; text = 'Waiting for the page';
-      } else if (mirrorState === 'resyncing') {
+      } else if (mirrorState === 'resyncing' || syncAttr() === 'resyncing') {
         kind = 'resyncing'; text = 'Re-syncing…';
       } else if (heartbeats && tab && !tab.visible && silent < STALE_MS) {
         kind = 'away'; text = 'Live · the visitor is in another tab or window';
@@ -127,6 +133,11 @@
       }
       tabsShown(now);
       scrolled();
+    }
+
+    function syncAttr() {
+      const stage = area.querySelector('.sc-cb-stage');
+      return stage ? stage.getAttribute('data-sync') : null;
     }
 
     function heard(p) {
@@ -274,10 +285,10 @@
         freshness();
       },
       mirror: onMirror,
-      resync() { if (mirror) setMirrorState('resyncing'); },
       room() {
         const pad = 12;
-        return { width: Math.max(120, area.clientWidth - 2 * pad - 14), height: Math.max(120, area.clientHeight - 2 * pad - 24) };
+        const above = Math.max(24, label.offsetHeight);
+        return { width: Math.max(120, area.clientWidth - 2 * pad - 14), height: Math.max(120, area.clientHeight - 2 * pad - above) };
       },
     };
 
@@ -300,6 +311,7 @@
         timers = [];
         clearTimeout(infoTimer);
         if (ro) ro.disconnect();
+        mo.disconnect();
         w.removeEventListener('resize', refit);
         chatNote.remove();
         if (bar && barHome && bar.parentNode !== barHome) barHome.append(bar);

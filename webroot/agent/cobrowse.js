@@ -8,8 +8,8 @@
  *     bridge: {subscribe(filter, fn(payload, topic), onAck?(granted)) → id, unsubscribe?(id), publish(topic, payload)}
  *     view:   where the mirror goes (a wide element, shown while co-browsing); default: the container
  *     hooks:  for the co-browse view (cobrowse-view.js), all optional: state(state, reason, id), message(kind,
- *             payload) for every state/events/tab message, mirror(mirror | null), resync(), room() → {width,
- *             height} the mirror may fill
+ *             payload) for every state/events/tab message, mirror(mirror | null), room() → {width, height} the
+ *             mirror may fill
  *   window.scCobrowse.createMirror(root) → {iframe, add(events), destroy()} (after scCobrowse.loadRrweb())
  *
  * Data from the visitor's page only ever reaches this document through textContent, attributes we set ourselves,
@@ -286,7 +286,6 @@
       if (!cb) return;
       const now = Date.now();
       if (!force && now - lastResync < RESYNC_GAP_MS) return;
-      hook('resync');
       lastResync = now;
       const mine = cb;
       try {

@@ -179,6 +179,12 @@ describe('co-browse view', () => {
     await cdp.send('Debugger.disable');
     assert.equal((await waitFreshness(page, 'live', 15_000)).text, 'Live');
 
+    // "Re-syncing" while the mirror says it is out of step (cobrowse.js marks its stage data-sync="resyncing").
+    await page.$eval('.sc-cbv-area .sc-cb-stage', (s) => s.setAttribute('data-sync', 'resyncing'));
+    assert.equal((await waitFreshness(page, 'resyncing', 2_000)).text, 'Re-syncing…');
+    await page.$eval('.sc-cbv-area .sc-cb-stage', (s) => s.setAttribute('data-sync', 'live'));
+    await waitFreshness(page, 'live', 2_000);
+
     if (SHOTS) {
       await page.setViewportSize({ width: 390, height: 844 });
       await fits(page, 900, 1000);
@@ -251,6 +257,10 @@ describe('co-browse view', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
     await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 2 of 2');
     assert.equal(await page.getAttribute('[data-testid="cobrowse-state"]', 'data-state'), 'active');
+    if (SHOTS) {
+      await page.screenshot({ path: `${SHOTS}/cobrowse-view-tab2of2.png` });
+      await tabB.screenshot({ path: `${SHOTS}/visitor-tab2-notice.png` });
+    }
 
     // The visitor goes back to the first tab: the mirror follows it; the notice is still in both tabs.
     await tabA.evaluate(() => window.dispatchEvent(new Event('focus')));
