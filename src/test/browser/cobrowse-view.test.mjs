@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
 import { createAgent, setAvailable, startAgentGateway } from './agent-helpers.mjs';
-import { acceptFirst, frameSend, waitConsoleTexts } from './chat-helpers.mjs';
+import { acceptFirst, frameSend } from './chat-helpers.mjs';
 import { ANN, mirrorWait, openAgent, openVisitor, startCobrowse, visitorPage } from './cobrowse-helpers.mjs';
 
 const T = { timeout: 150_000 };
@@ -33,6 +33,20 @@ after(async () => {
   await host?.close();
 });
 
+/**
+ * Polls fn(arg) in the console until it returns something truthy. Not waitForFunction: the console's CSP allows no
+ * eval, and Playwright compiles a waitForFunction predicate in the page; page.evaluate goes over DevTools.
+ */
+async function until(page, fn, arg = null, { timeout = 15_000 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${fn.toString().slice(0, 160)}`);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
+}
+
 const box = (page, sel) => page.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; });
 const freshness = (page) => page.$eval('[data-testid="cobrowse-freshness"]', (e) => ({ kind: e.dataset.freshness, text: e.textContent }));
 
@@ -47,7 +61,7 @@ async function waitFreshness(page, kind, timeout = 20_000) {
 
 /** The stage (the visitor's window, scaled) fits inside the free area, and fills it in one direction. */
 async function fits(page, vw, vh) {
-  await page.waitForFunction(([w, h]) => {
+  await until(page, ([w, h]) => {
     const stage = document.querySelector('.sc-cbv-area .sc-cb-stage');
     const area = document.querySelector('.sc-cbv-area');
     if (!stage || !area) return false;
@@ -85,7 +99,7 @@ describe('co-browse view', () => {
 
     // The visitor resizes: the outline follows and the page is scaled again.
     await visitor.page.setViewportSize({ width: 900, height: 1000 });
-    await page.waitForFunction(() => /Visitor's window 900 × 1000/.test(document.querySelector('[data-testid="cobrowse-outline-label"]').textContent));
+    await until(page, () => /Visitor's window 900 × 1000/.test(document.querySelector('[data-testid="cobrowse-outline-label"]').textContent));
     await fits(page, 900, 1000);
     // The agent's window changes: scaled again too.
     await page.setViewportSize({ width: 1100, height: 700 });
@@ -95,7 +109,7 @@ describe('co-browse view', () => {
 
     // Scroll followed: the mirror scrolls with the visitor, the gauge and the label say where.
     await visitor.page.evaluate(() => window.scrollTo(0, 1200));
-    await page.waitForFunction(() => {
+    await until(page, () => {
       const g = document.querySelector('[data-testid="cobrowse-scroll"]');
       return g && !g.hidden && Math.abs(Number(g.dataset.scrollTop) - 1200) <= 2;
     }, null, { timeout: 10_000 }).catch(async (e) => {
@@ -114,7 +128,7 @@ describe('co-browse view', () => {
     await visitor.page.mouse.move(300, 220, { steps: 5 });
     await visitor.page.waitForTimeout(120); // rrweb samples moves every 50 ms and drops the trailing one: move once more
     await visitor.page.mouse.move(300, 220);
-    await page.waitForFunction(() => {
+    await until(page, () => {
       const m = document.querySelector('.sc-cbv-area .replayer-mouse');
       return m && Math.abs(parseFloat(m.style.left) - 300) <= 2 && Math.abs(parseFloat(m.style.top) - 220) <= 2;
     }, null, { timeout: 10_000 }).catch(async () => {
@@ -133,7 +147,7 @@ describe('co-browse view', () => {
     assert.ok(cursor.visible && cursor.arrow === '16px', JSON.stringify(cursor));
 
     // Which tab, and fresh.
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
     assert.equal(await page.textContent('[data-testid="cobrowse-tab-count"]'), 'tab 1 of 1');
     assert.equal((await waitFreshness(page, 'live')).text, 'Live');
 
@@ -151,7 +165,8 @@ describe('co-browse view', () => {
     const chatId = await acceptFirst(page);
     await visitor.frame.waitForSelector('[data-testid="chat-input"]', { state: 'visible' });
     await frameSend(visitor.frame, 'I cannot find the pay button');
-    await waitConsoleTexts(page, chatId, ['I cannot find the pay button']);
+    await until(page, (id) => Array.from(document.querySelectorAll(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-text"]`))
+      .some((t) => t.textContent === 'I cannot find the pay button'), chatId);
     await page.waitForSelector(`[data-testid="cobrowse-chat-note"][data-kind="chat"]`, { timeout: 15_000 });
     await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`);
     assert.ok(await page.isVisible(`[data-testid="chat-pane"][data-chat="${chatId}"] [data-testid="chat-input"]`));
@@ -209,13 +224,13 @@ describe('co-browse view', () => {
     t.after(() => Promise.all([visitor.context.close(), agent.context.close()]));
     await startCobrowse(visitor, agent);
     const page = agent.page;
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Checkout · Acme');
     const tabId = await page.getAttribute('[data-testid="cobrowse-tab"]', 'data-tab');
     await visitor.frame.waitForSelector('[data-testid="cobrowse-active"]', { state: 'visible' });
 
     await visitor.page.goto(host.origin + '/next');
     await mirrorWait(agent, (doc) => doc.getElementById('next-marker')?.textContent === 'the next page', null, 30_000);
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
     assert.equal(await page.getAttribute('[data-testid="cobrowse-tab"]', 'data-tab'), tabId, 'the same tab');
     assert.equal(await page.textContent('[data-testid="cobrowse-tab-count"]'), 'tab 1 of 1');
     const frame = await (await visitor.page.waitForSelector('#channelme-siteconnect-container iframe', { state: 'attached' })).contentFrame();
@@ -235,7 +250,7 @@ describe('co-browse view', () => {
     const tabA = visitor.page;
     const entry = await tabA.evaluate(() => JSON.parse(localStorage.getItem('site_connect.cobrowse.acme')));
     assert.match(entry.ticket, /^[A-Za-z0-9_-]{32}$/);
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 1');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 1');
 
     // Another browser with a forged ticket (and one in the right format): no co-browse there, still one tab.
     const forger = await other.newPage();
@@ -258,8 +273,8 @@ describe('co-browse view', () => {
 
     // The mirror follows the new tab (it is the one in use): its page, its title, "tab 2 of 2".
     await mirrorWait(agent, (doc) => doc.getElementById('next-marker')?.textContent === 'the next page', null, 20_000);
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 2 of 2');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab"]')?.textContent === 'Tab: Order placed · Acme');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 2 of 2');
     assert.equal(await page.getAttribute('[data-testid="cobrowse-state"]', 'data-state'), 'active');
     if (SHOTS) {
       await page.screenshot({ path: `${SHOTS}/cobrowse-view-tab2of2.png` });
@@ -269,7 +284,7 @@ describe('co-browse view', () => {
     // The visitor goes back to the first tab: the mirror follows it; the notice is still in both tabs.
     await tabA.evaluate(() => window.dispatchEvent(new Event('focus')));
     await mirrorWait(agent, (doc) => doc.getElementById('title')?.textContent === 'Order 4711' && !doc.getElementById('next-marker'), null, 20_000);
-    await page.waitForFunction(() => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 2');
+    await until(page, () => document.querySelector('[data-testid="cobrowse-tab-count"]')?.textContent === 'tab 1 of 2');
     assert.ok(await visitor.frame.isVisible('[data-testid="cobrowse-active"]'));
     assert.ok(await frameB.isVisible('[data-testid="cobrowse-active"]'));
     // The forged ticket joined nothing.
