@@ -324,7 +324,7 @@ public final class CobrowseVerticle extends VerticleBase {
       m.fail(409, "conflict: the co-browse is not active");
       return;
     }
-    toCurrent(c.get(), "cobrowsing/resync", new JsonObject());
+    toPage(c.get(), "cobrowsing/resync", new JsonObject(), false);
     m.reply(new JsonObject().put("ok", true));
   }
 
@@ -337,7 +337,7 @@ public final class CobrowseVerticle extends VerticleBase {
     Cobrowse c = byId.get(levels[3]);
     if (c != null && Cobrowse.ACTIVE.equals(c.state()) && c.agentLogin().equals(levels[1])
         && m.body().payload() instanceof JsonObject p) {
-      toCurrent(c, "cobrowsing/pointer", p);
+      toPage(c, "cobrowsing/pointer", p, false);
     }
   }
 
@@ -400,15 +400,14 @@ public final class CobrowseVerticle extends VerticleBase {
     return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
   }
 
+  /**
+   * To the visitor's page: a retained message (consent request, start) to the co-browsed session; a passing one
+   * (resync, pointer) to the tab the agent sees now.
+   */
   private void toPage(Cobrowse c, String rest, Object payload, boolean retain) {
-    publish(ServerTopics.session(c.sessionId(), rest), payload, retain);
-  }
-
-  /** To the tab the agent sees now. */
-  private void toCurrent(Cobrowse c, String rest, JsonObject payload) {
-    CobrowseTabs t = tabsOf.get(c.id());
+    CobrowseTabs t = retain ? null : tabsOf.get(c.id());
     String sid = t != null && t.current() != null ? t.current() : c.sessionId();
-    publish(ServerTopics.session(sid, rest), payload, false);
+    publish(ServerTopics.session(sid, rest), payload, retain);
   }
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
