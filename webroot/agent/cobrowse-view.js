@@ -161,27 +161,34 @@
     }
 
     // ---- which tab ----
+    /** Every tab of the visitor reports; the one the mirror shows is `current` (the gateway says which). */
     function onTab(p) {
       if (!p || typeof p.tab !== 'string') return;
-      heartbeats = true;
-      tab = p;
+      const now = Date.now();
       const known = tabs.get(p.tab);
-      tabs.set(p.tab, { title: String(p.title || ''), at: Date.now(), order: known ? known.order : tabs.size + 1 });
-      tabsShown(Date.now());
+      tabs.set(p.tab, { title: String(p.title || ''), at: now, order: known ? known.order : tabs.size + 1 });
+      if (p.current !== false) { // an older gateway does not say: each report is then the tab's
+        heartbeats = true;
+        tab = p;
+        lastHeard = now;
+      }
+      tabsShown(now);
     }
 
     function tabsShown(now) {
       if (!tab) { tabLabel.hidden = tabCount.hidden = true; return; }
       const live = Array.from(tabs.entries()).filter(([k, t]) => k === tab.tab || now - t.at < TAB_GONE_MS)
         .sort((a, b) => a[1].order - b[1].order);
-      const k = live.findIndex(([key]) => key === tab.tab) + 1;
+      const given = Number.isInteger(tab.index) && Number.isInteger(tab.of) && tab.index >= 1 && tab.index <= tab.of;
+      const k = given ? tab.index : live.findIndex(([key]) => key === tab.tab) + 1;
+      const of = given ? tab.of : live.length;
       tabLabel.hidden = false;
       tabLabel.textContent = 'Tab: ' + (tab.title || 'untitled page');
       tabLabel.title = tab.title || '';
       tabLabel.setAttribute('data-tab', tab.tab);
       tabCount.hidden = false;
-      tabCount.textContent = 'tab ' + k + ' of ' + live.length;
-      tabCount.setAttribute('data-of', String(live.length));
+      tabCount.textContent = 'tab ' + k + ' of ' + of;
+      tabCount.setAttribute('data-of', String(of));
     }
 
     // ---- the outline: the visitor's window, and where in the page it is ----
@@ -281,7 +288,7 @@
       },
       message(kind, p) {
         if (kind === 'events') heard(p);
-        else if (kind === 'tab') { lastHeard = Date.now(); onTab(p); }
+        else if (kind === 'tab') onTab(p);
         freshness();
       },
       mirror: onMirror,
