@@ -118,8 +118,11 @@
         kind = 'waiting'; text = 'Waiting for the page';
       } else if (mirrorState === 'resyncing' || syncAttr() === 'resyncing') {
         kind = 'resyncing'; text = 'Re-syncing…';
-      } else if (heartbeats && tab && !tab.visible && silent < STALE_MS) {
-        kind = 'away'; text = 'Live · the visitor is in another tab or window';
+      } else if (heartbeats && tab && !tab.visible) {
+        // A hidden tab's timers are throttled (to once a minute after 5 min): its silence is not a stuck stream.
+        kind = 'away';
+        text = silent < STALE_MS ? 'Live · the visitor is in another tab or window'
+          : 'The visitor is in another tab or window · last heard ' + Math.round(silent / 1000) + ' s ago';
       } else if (heartbeats && silent > STALE_MS) {
         kind = 'behind'; text = Math.round(silent / 1000) + ' s behind';
       } else if (lag > LAG_MS) {

@@ -198,6 +198,16 @@ describe('co-browse view', () => {
     await cdp.send('Debugger.disable');
     assert.equal((await waitFreshness(page, 'live', 15_000)).text, 'Live');
 
+    // The visitor switches to another window (the page reports itself hidden): "in another tab or window", not behind.
+    const visibility = (state) => visitor.page.evaluate((v) => {
+      Object.defineProperty(document, 'visibilityState', { value: v, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+    await visibility('hidden');
+    assert.match((await waitFreshness(page, 'away', 5_000)).text, /the visitor is in another tab or window/);
+    await visibility('visible');
+    await waitFreshness(page, 'live', 5_000);
+
     // "Re-syncing" while the mirror says it is out of step (cobrowse.js marks its stage data-sync="resyncing").
     await page.$eval('.sc-cbv-area .sc-cb-stage', (s) => s.setAttribute('data-sync', 'resyncing'));
     assert.equal((await waitFreshness(page, 'resyncing', 2_000)).text, 'Re-syncing…');
