@@ -46,6 +46,9 @@
   var BUTTON = 'data-site-connect-chat-button';
   var recording = null; // the co-browse the recorder should run for ({cobrowse_id, agent_name}), or null
   var loadingRec = null; // the recorder's <script>, once asked for
+  var TAB_MS = 2000; // while co-browsing, the tab reports itself this often (the agent's view: which tab, and alive)
+  var tabTimer = 0;
+  var tabId = null;
 
   // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
   function check(t, filter, fn) {
@@ -151,7 +154,10 @@
   function cobrowse(verb, p) {
     if (verb === 'stop') return recorder(null);
     if (verb !== 'start' || !p || !p.cobrowse_id) return; // '' = the retained start was cleared
+    if (typeof p.join === 'string') adopt(p.join);
     recording = p;
+    // A tab that joins (or the next page) while the visitor looks at it is the one they use now.
+    if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus && d.hasFocus()) claim();
     if (w.site_connect_recorder) return recorder(p);
     if (loadingRec) return;
     loadingRec = d.createElement('script');
@@ -161,11 +167,88 @@
     (d.head || d.documentElement).appendChild(loadingRec);
   }
 
-  function recorder(p) { // start it for co-browse p, or stop it (p = null)
+  // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
+  function tabKey() { // one id per tab, kept across the pages of the site in this tab
+    if (tabId) return tabId;
+    try { tabId = w.sessionStorage.getItem('site_connect.tab'); } catch (x) { /* storage off */ }
+    if (!tabId || !/^[A-Za-z0-9_-]{1,32}$/.test(tabId)) {
+      tabId = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+      try { w.sessionStorage.setItem('site_connect.tab', tabId); } catch (x) { /* this page only */ }
+    }
+    return tabId;
+  }
+
+  function tabReport() {
+    clearT(tabTimer);
+    tabTimer = 0;
+    if (!recording || !started) return;
+    var s = d.visibilityState === 'visible' && shared();
+    if (s && s.active === tabKey() && Date.now() - (s.at || 0) > TAB_MS) { s.at = Date.now(); share(s); }
+    try {
+      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: String(d.title || '').slice(0, 120),
+        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus && d.hasFocus()) });
+    } catch (x) { /* not connected yet: the next report goes */ }
+    tabTimer = setT(tabReport, TAB_MS);
+  }
+  ['visibilitychange', 'focus', 'blur'].forEach(function (type) {
+    (type === 'visibilitychange' ? d : w).addEventListener(type, function () {
+      if (!recording) return;
+      if (type === 'focus' || (type === 'visibilitychange' && d.visibilityState === 'visible')) claim();
+      tabReport();
+    });
+  });
+
+  // ---- co-browse across the visitor's tabs (docs/PROTOCOL.md "Co-browse across tabs") ----
+  // localStorage (this origin only) holds {ticket, active, at}: the join ticket from the gateway's start message, and
+  // the tab the visitor uses. A new tab of the site finds the ticket and joins the co-browse without a second consent;
+  // only the active tab records, the others pause (the last one that became visible or got the focus wins).
+  var JOIN = 'site_connect.cobrowse.'; // + site key
+  var JOIN_FRESH_MS = 600000; // an older entry (a crashed tab's) is not tried: the gateway would refuse it anyway
+  function shared() {
+    try { var s = parse(w.localStorage.getItem(JOIN + want)); } catch (x) { /* storage off: this tab only */ }
+    return s && typeof s === 'object' && typeof s.ticket === 'string' ? s : null;
+  }
+  function share(s) {
+    try {
+      if (s) w.localStorage.setItem(JOIN + want, json(s)); else w.localStorage.removeItem(JOIN + want);
+    } catch (x) { /* storage off: this tab only */ }
+  }
+  function mine() { // this tab records unless another one took over
+    var s = shared();
+    return !s || !recording || s.ticket !== recording.join || !s.active || s.active === tabKey();
+  }
+  function adopt(ticket) { // a start with a join ticket: the co-browse is shared with this site's other tabs
+    var s = shared();
+    if (s && s.ticket === ticket) return;
+    share({ ticket: ticket, active: tabKey(), at: Date.now() });
+  }
+  function claim() { // the visitor uses this tab now: it records, the others pause
+    var s = shared();
+    if (!recording || !s || s.ticket !== recording.join) return;
+    if (s.active !== tabKey()) { s.active = tabKey(); s.at = Date.now(); share(s); }
+    apply();
+  }
+  function apply() { // start or pause this tab's recorder
     var r = w.site_connect_recorder;
+    if (!r || !recording) return;
+    if (mine()) r.start(recApi, recording); else r.stop('other-tab');
+  }
+  function joinShared() { // a new page of the site: if a co-browse runs in another tab of this browser, join it
+    var s = shared();
+    if (s && typeof s.at === 'number' && Date.now() - s.at < JOIN_FRESH_MS) {
+      api.publish('~pagesession/cobrowsing/join', { ticket: s.ticket });
+    }
+  }
+  w.addEventListener('storage', function (e) { if (e.key === JOIN + want && recording) apply(); });
+
+  function recorder(p) { // start it for co-browse p, or stop it (p = null)
+    var was = recording;
     recording = p;
+    if (p && !tabTimer) tabReport(); else if (!p) { clearT(tabTimer); tabTimer = 0; }
+    if (!p && was && was.join) { var s = shared(); if (s && s.ticket === was.join) share(null); }
+    var r = w.site_connect_recorder;
     if (!r) return;
-    if (p) r.start({ publish: api.publish, subscribe: api.subscribe, unsubscribe: api.unsubscribe, gatewayOrigin: ORIGIN }, p);
+    if (p) apply();
     else r.stop('stop');
   }
 
@@ -298,6 +381,7 @@
     d.body.appendChild(box);
     showCode();
     wire();
+    joinShared();
   }
 
   function stop() {
@@ -326,6 +410,7 @@
     return stop;
   }
 
+  var recApi = null; // what the recorder may use (set below, once api exists)
   var api = {
     subscribe: function (topic, message_func, acknowledge_func) {
       var L = check(topic, 1, 'subscribe');
@@ -376,6 +461,7 @@
     setup: start
   };
   w.site_connect = api;
+  recApi = { publish: api.publish, subscribe: api.subscribe, unsubscribe: api.unsubscribe, gatewayOrigin: ORIGIN };
 
   if (!(me && me.hasAttribute('data-no-init'))) start();
 })(window, document);

@@ -3,10 +3,13 @@
  * sandbox is exactly `allow-same-origin` (no script ever runs in it), fed only through window.scSanitize.
  * The agent's pointer (and click highlight) goes to the visitor's page.
  *
- *   window.scCobrowse.mount(container, {token, bridge, view?}) → {destroy(), forget(), state}
+ *   window.scCobrowse.mount(container, {token, bridge, view?, hooks?}) → {destroy(), forget(), stop(), refit(), state, id}
  *     token:  the agent's bearer token (a string, or a function returning the current one)
  *     bridge: {subscribe(filter, fn(payload, topic), onAck?(granted)) → id, unsubscribe?(id), publish(topic, payload)}
  *     view:   where the mirror goes (a wide element, shown while co-browsing); default: the container
+ *     hooks:  for the co-browse view (cobrowse-view.js), all optional: state(state, reason, id), message(kind,
+ *             payload) for every state/events/tab message, mirror(mirror | null), room() → {width, height} the
+ *             mirror may fill
  *   window.scCobrowse.createMirror(root) → {iframe, add(events), destroy()} (after scCobrowse.loadRrweb())
  *
  * Data from the visitor's page only ever reaches this document through textContent, attributes we set ourselves,
@@ -111,6 +114,8 @@
   // ---- one co-browse box ----
   function mount(container, opts) {
     const bridge = opts.bridge;
+    const hooks = opts.hooks || {};
+    const hook = (name, ...args) => { try { if (hooks[name]) return hooks[name](...args); } catch (e) { console.warn('co-browse view:', e); } return undefined; };
     const token = typeof opts.token === 'function' ? opts.token : () => opts.token;
 
     // The console's own markup (form, input, status line) is used when present; otherwise we make ours.
@@ -167,6 +172,7 @@
       stage.hidden = state !== 'active' || !mirror;
       if (view !== box) view.hidden = stage.hidden;
       if (!stage.hidden) fit();
+      hook('state', state, reason, cb ? cb.id : null);
     }
 
     // ---- REST ----
@@ -200,7 +206,8 @@
       begin({ id: r.cobrowse_id, site: r.site, login: r.agent }, r.state, true);
     }
 
-    stopButton.addEventListener('click', async function () {
+    stopButton.addEventListener('click', stopNow);
+    async function stopNow() {
       if (!cb) return;
       const id = cb.id;
       stopButton.disabled = true;
@@ -213,7 +220,7 @@
       } finally {
         stopButton.disabled = false;
       }
-    });
+    }
 
     /** Follows co-browse `c` ({id, site, login}) from `state` on. */
     function begin(c, state, known) {
@@ -249,6 +256,7 @@
     function onMessage(payload, topic) {
       if (!payload || typeof payload !== 'object') return;
       const kind = topic.slice(topic.lastIndexOf('/') + 1);
+      hook('message', kind, payload);
       if (kind === 'state') {
         const s = String(payload.state || '');
         if (s === 'active') {
@@ -349,13 +357,14 @@
           resync(false);
         });
         mirror.replayer.on('resize', (dim) => { dims = { width: dim.width, height: dim.height }; fit(); });
+        hook('mirror', mirror);
         setState('active');
       }
       mirror.add(list);
     }
 
     function dropMirror() {
-      if (mirror) mirror.destroy();
+      if (mirror) { mirror.destroy(); hook('mirror', null); }
       mirror = null;
       stage.hidden = true;
       if (view !== box) view.hidden = true;
@@ -366,9 +375,10 @@
     // ---- scale the visitor's viewport into the box ----
     function fit() {
       if (!mirror || !dims.width || !dims.height) return;
-      const room = Math.max(200, view.clientWidth - 4);
-      const tall = Math.max(240, Math.round(w.innerHeight * 0.75));
-      scale = Math.min(1, room / dims.width, tall / dims.height);
+      const given = hook('room');
+      const room = given ? given.width : Math.max(200, view.clientWidth - 4);
+      const tall = given ? given.height : Math.max(240, Math.round(w.innerHeight * 0.75));
+      scale = Math.max(0.05, Math.min(1, room / dims.width, tall / dims.height));
       const wrapper = screen.firstElementChild;
       if (wrapper) {
         wrapper.style.transformOrigin = '0 0';
@@ -441,6 +451,10 @@
         try { sessionStorage.removeItem(KEEP); } catch (x) { /* nothing kept */ }
       },
       get state() { return stateLine.getAttribute('data-state'); },
+      get id() { return cb ? cb.id : null; },
+      get scale() { return scale; },
+      stop: stopNow,
+      refit: fit,
     };
   }
 

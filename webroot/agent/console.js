@@ -15,6 +15,7 @@
   let timers = [];
   let ended = true; // no login, or it has ended (logout, 401, unauthorized)
   let cobrowse = null; // the co-browse box (scCobrowse.mount)
+  let cobrowseView = null; // the co-browse view beside the chat (scCobrowseView)
   const buttons = new Map(); // "site/id" -> {site, id, name, available, enabled, pending, li, input, state}
   const fed = new Set(); // sites whose chat-button state arrives over the bridge
   const pages = new Map(); // handle -> {tr, cells}
@@ -147,7 +148,8 @@
     timers.forEach(clearInterval);
     timers = [];
     if (cobrowse) { cobrowse.forget(); cobrowse.destroy(); }
-    cobrowse = null;
+    if (cobrowseView) cobrowseView.destroy();
+    cobrowse = cobrowseView = null;
     if (bridge) bridge.close();
     bridge = null;
     token = null;
@@ -442,9 +444,11 @@
   // ---- co-browse: the code form, its state and the live mirror (webroot/agent/cobrowse.js) ----
   function mountCobrowse() {
     let n = 0;
+    cobrowseView = w.scCobrowseView.create({ section: $('cobrowse-view'), side: $('chats-panel'), token: () => token });
     cobrowse = w.scCobrowse.mount($('cobrowse-panel'), {
       token: () => token,
-      view: $('cobrowse-view'),
+      view: cobrowseView.area,
+      hooks: cobrowseView.hooks,
       bridge: {
         subscribe(filter, fn, onAck) {
           const id = 'cobrowse:' + ++n;
@@ -455,6 +459,7 @@
         publish(topic, payload) { if (bridge) bridge.publish(topic, payload); },
       },
     });
+    cobrowseView.attach(cobrowse, $('cobrowse-panel'));
   }
 
   // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----

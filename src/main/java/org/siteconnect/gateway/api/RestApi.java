@@ -123,6 +123,9 @@ public final class RestApi {
           .put("login", agent.getString("login")).put("name", agent.getString("name"))
           .put("sites", sitesOf(agent)).put("code", code).put("address", address(ctx))).map(m -> m.body()));
     });
+    r.get("/cobrowse/:id").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
+        Addresses.COBROWSE_INFO, new JsonObject().put("login", agent.getString("login"))
+            .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
     r.post("/cobrowse/:id/stop").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
         Addresses.COBROWSE_STOP, new JsonObject().put("login", agent.getString("login"))
             .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));

@@ -50,6 +50,8 @@ public final class Addresses {
   public static final String CHAT_AGENT_END = PREFIX + "chat.agent-end";
   public static final String CHAT_MESSAGES = PREFIX + "chat.messages";
   public static final String CHAT_LEFT_MESSAGES = PREFIX + "chat.left-messages";
+  /** {@code {sid, login}} → {@code {chat_id}} when that page session has an active chat with that agent, else {}. */
+  public static final String CHAT_OF_SESSION = PREFIX + "chat.of-session";
   public static final String BUTTONS_CHATS = PREFIX + "buttons.chats";
   public static final String SESSION_INFO = PREFIX + "session.info";
 
@@ -57,6 +59,7 @@ public final class Addresses {
   public static final String COBROWSE_REDEEM = PREFIX + "cobrowse.redeem";
   public static final String COBROWSE_STOP = PREFIX + "cobrowse.stop";
   public static final String COBROWSE_RESYNC = PREFIX + "cobrowse.resync";
+  public static final String COBROWSE_INFO = PREFIX + "cobrowse.info";
   public static final String COBROWSE_PAGE_EVENTS = PREFIX + "cobrowse.page-events";
   public static final String COBROWSE_AGENT_EVENTS = PREFIX + "cobrowse.agent-events";
   /** Frame sessions: take a code for redemption (it dies), and issue a fresh one. */

@@ -63,7 +63,8 @@ public final class ChatVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, this::agentTyping).completion(),
             eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, this::agentEnd).completion(),
             eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, this::messages).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages).completion()))
+            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, this::chatOfSession).completion()))
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
@@ -247,6 +248,14 @@ public final class ChatVerticle extends VerticleBase {
             .put("chats", new JsonArray(all.stream().filter(c -> buttons.contains(c.site() + "/" + c.button()))
                 .limit(100).map(ChatRecord::toJson).toList()))))
         .onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+  }
+
+  /** The co-browse view shows the chat beside the mirror: only an active chat of this very agent. */
+  private void chatOfSession(Message<JsonObject> m) {
+    String login = m.body().getString("login", "");
+    m.reply(chats.ofSession(m.body().getString("sid", ""))
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state()) && login.equals(c.agentLogin()))
+        .map(c -> new JsonObject().put("chat_id", c.id())).orElseGet(JsonObject::new));
   }
 
   private void accept(Message<JsonObject> m) {

@@ -39,6 +39,11 @@ public final class CobrowseVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
+  /** The last tab report per co-browse id (for GET /cobrowse/{id}); relayed as it comes, never stored. */
+  private final Map<String, JsonObject> tabs = new HashMap<>();
+  /** The visitor's tabs per active co-browse id, and co-browse ids by join ticket (in memory only, see join()). */
+  private final Map<String, CobrowseTabs> tabsOf = new HashMap<>();
+  private final Map<String, String> byTicket = new HashMap<>();
   /** Co-browses by id, written through so that a new leader carries them on (relayed events are never stored). */
   static final String COBROWSE_MAP = "sc.cobrowse";
   private AsyncMap<String, JsonObject> stored;
@@ -66,10 +71,11 @@ public final class CobrowseVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, this::redeem).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, this::agentStop).completion(),
             eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, this::resync).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, this::info).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
             eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion()))
-        .compose(v -> Future.all(List.of("consent", "events", "end").stream()
+        .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
             .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
         .onSuccess(v -> takeOver(earlier)));
@@ -85,6 +91,7 @@ public final class CobrowseVerticle extends VerticleBase {
       byId.put(c.id(), c);
       bySession.put(c.sessionId(), c.id());
       if (Cobrowse.ACTIVE.equals(c.state())) {
+        publishStart(c); // a new join ticket: the old leader's died with it (joined tabs join again on their next page)
         toPage(c, "cobrowsing/resync", new JsonObject(), false);
         toAgent(c, "state", c.toJson());
       }
@@ -143,8 +150,28 @@ public final class CobrowseVerticle extends VerticleBase {
           } else {
             begin(c);
           }
-          m.reply(c.toJson());
+          withChat(c).onComplete(info -> m.reply(info.succeeded() ? info.result() : c.toJson()));
         });
+  }
+
+  /**
+   * The co-browse as the agent sees it, plus {@code chat_id} when the co-browsed page session has an active chat
+   * with this agent (the console shows it beside the mirror) and the last {@code tab} report.
+   */
+  private Future<JsonObject> withChat(Cobrowse c) {
+    JsonObject json = c.toJson();
+    JsonObject tab = tabs.get(c.id());
+    if (tab != null) {
+      json.put("tab", tab.copy());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.CHAT_OF_SESSION,
+            new JsonObject().put("sid", c.sessionId()).put("login", c.agentLogin()))
+        .map(r -> json.put("chat_id", r.body().getString("chat_id")))
+        .recover(err -> Future.succeededFuture(json.put("chat_id", (String) null)));
+  }
+
+  private void info(Message<JsonObject> m) {
+    own(m).ifPresent(c -> withChat(c).onSuccess(m::reply));
   }
 
   // ---- page side ------------------------------------------------------------------------------------------------
@@ -154,21 +181,38 @@ public final class CobrowseVerticle extends VerticleBase {
     if (levels.length != 4) {
       return;
     }
-    Optional<Cobrowse> c = ofSession(levels[1]);
+    String sid = levels[1];
+    Optional<Cobrowse> c = ofSession(sid);
     JsonObject payload = m.body().payload() instanceof JsonObject p ? p : new JsonObject();
+    if ("join".equals(levels[3])) {
+      join(sid, payload, c.isPresent());
+      return;
+    }
     if (c.isEmpty()) {
       return;
     }
+    CobrowseTabs tabsNow = tabsOf.get(c.get().id());
     switch (levels[3]) {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
-        if (Cobrowse.ACTIVE.equals(c.get().state())) {
+        if (Cobrowse.ACTIVE.equals(c.get().state()) && tabsNow != null
+            && tabsNow.relay(sid, Boolean.TRUE.equals(payload.getValue("full")))) {
           // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is handed on as is
           // (the router counts the bytes where it encodes them for the agent).
           relayToAgent(c.get(), payload);
         }
       }
       case "end" -> stop(c.get(), payload.getValue("reason") instanceof String r && r.length() <= 64 ? r : "visitor");
+      case "tab" -> {
+        JsonObject tab = TabReport.clean(m.body().payload(), System.currentTimeMillis());
+        if (tab != null && Cobrowse.ACTIVE.equals(c.get().state()) && tabsNow != null) {
+          tab.put("index", tabsNow.index(sid)).put("of", tabsNow.size()).put("current", sid.equals(tabsNow.current()));
+          if (sid.equals(tabsNow.current())) {
+            tabs.put(c.get().id(), tab);
+          }
+          toAgent(c.get(), "tab", tab);
+        }
+      }
       default -> { }
     }
   }
@@ -197,14 +241,68 @@ public final class CobrowseVerticle extends VerticleBase {
       AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_CONSENT, "cobrowse " + c.id(), c.agentLogin(), null);
     }
     AuditLog.record(vertx.eventBus(), c.agentLogin(), AuditLog.COBROWSE_STARTED, "cobrowse " + c.id(), c.site(), null);
-    // Retained while it lasts, so the next page of the site (session resume) starts recording again.
-    toPage(active, "cobrowsing/start", new JsonObject().put("cobrowse_id", active.id())
-        .put("agent_name", active.agentName()), true);
+    publishStart(active);
     toAgent(active, "state", active.toJson());
   }
 
+  /**
+   * Retained while it lasts, so the next page of the site (session resume) starts recording again. It carries the
+   * join ticket: the page keeps it in its own origin's localStorage, where a new tab of the same site in the same
+   * browser finds it and joins (~pagesession/cobrowsing/join) without being asked again.
+   */
+  private void publishStart(Cobrowse active) {
+    CobrowseTabs old = tabsOf.get(active.id());
+    CobrowseTabs t = old != null ? old : new CobrowseTabs(active.sessionId(), randomId() + randomId());
+    if (old == null) {
+      tabsOf.put(active.id(), t);
+      byTicket.put(t.ticket(), active.id());
+    }
+    JsonObject start = new JsonObject().put("cobrowse_id", active.id()).put("agent_name", active.agentName())
+        .put("join", t.ticket());
+    t.sessions().forEach(sid -> publish(ServerTopics.session(sid, "cobrowsing/start"), start, true));
+  }
+
+  /**
+   * {@code ~pagesession/cobrowsing/join {ticket}} from a new tab: the ticket went only to the co-browsed tab's page
+   * session and from there only into its own origin's storage, so a session that shows it is a tab of the same
+   * browser on the same site (the site's own scripts could read it; another site's cannot). It must be a session
+   * of the co-browse's site and in no co-browse yet. Then it is one of the co-browse's tabs: no second consent.
+   */
+  private void join(String sid, JsonObject payload, boolean inOne) {
+    String id = payload.getValue("ticket") instanceof String t && t.length() <= 64 ? byTicket.get(t) : null;
+    Cobrowse c = id == null ? null : byId.get(id);
+    CobrowseTabs t = id == null ? null : tabsOf.get(id);
+    if (c == null || t == null || inOne || !Cobrowse.ACTIVE.equals(c.state())) {
+      LOG.debug("join refused for session [{}]", sid);
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+        .onSuccess(r -> {
+          Cobrowse now = byId.get(id);
+          if (now == null || !Cobrowse.ACTIVE.equals(now.state()) || bySession.containsKey(sid)
+              || !now.site().equals(r.body().getString("site")) || !t.join(sid)) {
+            LOG.debug("join refused for session [{}]", sid);
+            return;
+          }
+          bySession.put(sid, id);
+          LOG.info("a tab joined co-browse [{}] ({} tabs)", id, t.size());
+          AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_STARTED, "cobrowse " + id,
+              "tab " + t.size() + " joined", null);
+          publish(ServerTopics.session(sid, "cobrowsing/start"), new JsonObject().put("cobrowse_id", id)
+              .put("agent_name", now.agentName()).put("join", t.ticket()), true);
+        })
+        .onFailure(err -> LOG.debug("join from an ended session [{}]", sid));
+  }
+
   private void sessionEnded(Message<JsonObject> m) {
-    ofSession(m.body().getString("sid", "")).ifPresent(c -> {
+    String sid = m.body().getString("sid", "");
+    ofSession(sid).ifPresent(c -> {
+      CobrowseTabs t = tabsOf.get(c.id());
+      if (t != null && t.has(sid) && !t.leave(sid)) { // another of the visitor's tabs is still there: go on
+        bySession.remove(sid, c.id());
+        LOG.info("a tab left co-browse [{}] ({} tabs)", c.id(), t.size());
+        return;
+      }
       Cobrowse ended = c.withState(Cobrowse.ENDED);
       forget(ended);
       toAgent(ended, "state", ended.toJson().put("reason", "visitor-left"));
@@ -260,10 +358,17 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private void stop(Cobrowse c, String reason) {
     Cobrowse ended = c.withState(Cobrowse.ENDED);
+    CobrowseTabs t = tabsOf.get(c.id());
+    List<String> sessions = t != null ? t.sessions() : List.of(c.sessionId());
     forget(ended);
-    toPage(ended, "cobrowsing/start", "", true);
     toPage(ended, "cobrowsing/consent_request", "", true);
-    toPage(ended, "cobrowsing/stop", new JsonObject().put("reason", reason), false);
+    for (String sid : sessions) {
+      publish(ServerTopics.session(sid, "cobrowsing/start"), "", true);
+      publish(ServerTopics.session(sid, "cobrowsing/stop"), new JsonObject().put("reason", reason), false);
+    }
+    if (!sessions.contains(c.sessionId())) {
+      toPage(ended, "cobrowsing/start", "", true);
+    }
     toAgent(ended, "state", ended.toJson().put("reason", reason));
     LOG.info("co-browse [{}] stopped by [{}]", c.id(), reason);
     AuditLog.record(vertx.eventBus(), "agent".equals(reason) ? c.agentLogin() : reason, AuditLog.COBROWSE_STOPPED,
@@ -284,6 +389,12 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private void forget(Cobrowse c) {
     byId.remove(c.id());
+    tabs.remove(c.id());
+    CobrowseTabs t = tabsOf.remove(c.id());
+    if (t != null) {
+      byTicket.remove(t.ticket());
+      t.sessions().forEach(sid -> bySession.remove(sid, c.id()));
+    }
     bySession.remove(c.sessionId(), c.id());
     stored.remove(c.id());
   }
@@ -293,8 +404,14 @@ public final class CobrowseVerticle extends VerticleBase {
     return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
   }
 
+  /**
+   * To the visitor's page: a retained message (consent request, start) to the co-browsed session; a passing one
+   * (resync, pointer) to the tab the agent sees now.
+   */
   private void toPage(Cobrowse c, String rest, Object payload, boolean retain) {
-    publish(ServerTopics.session(c.sessionId(), rest), payload, retain);
+    CobrowseTabs t = retain ? null : tabsOf.get(c.id());
+    String sid = t != null && t.current() != null ? t.current() : c.sessionId();
+    publish(ServerTopics.session(sid, rest), payload, retain);
   }
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
