@@ -1,6 +1,7 @@
 /*! SiteConnect frame: co-browse consent and the "agent can see this tab" notice (docs/PROTOCOL.md "Co-browse"),
- * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here
- * (~pagesession/cobrowsing/consent {cobrowse_id, allow}); while a co-browse is active the widget says so and its
+ * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
+ * the frame's own `consent` command (never a page publish: the host page cannot reach it); while a co-browse is
+ * active the widget says so and its
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
 (function (w, d) {
   'use strict';
@@ -70,13 +71,14 @@
   function answer(yes) {
     if (!request) return;
     var id = request.cobrowse_id;
-    F.publish(T + 'consent', { cobrowse_id: id, allow: yes });
+    F.consent(id, yes); // a frame command, not a publish: the host page cannot say it (DESIGN §11)
     request = null;
     answered = yes ? id : null;
     render();
   }
-  allow.addEventListener('click', function () { answer(true); });
-  decline.addEventListener('click', function () { answer(false); });
+  // Only the visitor's own click counts: a synthetic event (isTrusted false) is ignored.
+  allow.addEventListener('click', function (e) { if (e.isTrusted) answer(true); });
+  decline.addEventListener('click', function (e) { if (e.isTrusted) answer(false); });
   stop.addEventListener('click', function () {
     if (!active) return;
     F.publish(T + 'end', { reason: 'visitor' });
