@@ -266,6 +266,8 @@
     }
     if (t !== token) return; // answers for an earlier login are dropped
     me = r;
+    // The mirror loads resources only from these (webroot/agent/sanitize.js; the console's CSP says the same).
+    if (w.scSanitize) w.scSanitize.allowOrigins(me.siteOrigins || {});
     showAgent(me);
     renderButtons(me.buttons || []);
     mountChat();

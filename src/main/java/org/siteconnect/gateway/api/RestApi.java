@@ -76,7 +76,7 @@ public final class RestApi {
     })));
     r.get("/admin/stats").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).map(v -> stats())));
     r.get("/me").handler(ctx -> withAgent(ctx, (agent, token) -> buttonsOf(agent).map(buttons -> agent.copy()
-        .put("buttons", buttons))));
+        .put("buttons", buttons).put("siteOrigins", siteOrigins(agent)))));
     r.put("/me/buttons/:site/:id").handler(this::setAvailability);
     r.get("/buttons").handler(ctx -> withAgent(ctx, (agent, token) -> siteButtons(agent)));
     r.get("/sessions").handler(ctx -> withAgent(ctx, (agent, token) ->
@@ -343,6 +343,15 @@ public final class RestApi {
           all.forEach(o -> ((JsonObject) o).remove("available"));
           return all;
         });
+  }
+
+  /** {site: [origins]} of the agent's sites: the co-browse mirror loads resources from these only. */
+  private JsonObject siteOrigins(JsonObject agent) {
+    JsonObject out = new JsonObject();
+    JsonArray sites = sitesOf(agent);
+    config.sites().stream().filter(s -> sites.contains(s.key()))
+        .forEach(s -> out.put(s.key(), new JsonArray(s.origins())));
+    return out;
   }
 
   private static JsonArray sitesOf(JsonObject agent) {
