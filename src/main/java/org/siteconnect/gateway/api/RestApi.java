@@ -64,9 +64,11 @@ public final class RestApi {
     });
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     r.post("/login").handler(this::login);
-    r.post("/logout").handler(ctx -> withAgent(ctx, (agent, token) ->
+    // Not through withAgent: an account that must change its password may still log out.
+    r.post("/logout").handler(ctx -> withToken(ctx, token -> reply(ctx, 204,
         eb.request(Addresses.AGENT_LOGOUT, new JsonObject().put("token", token).put("address", address(ctx)))
-            .map(ok -> (Object) null)));
+            .map(ok -> (Object) null))));
+    r.post("/me/password").handler(this::changePassword);
     r.get("/audit").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).compose(v -> {
       JsonObject q = new JsonObject();
       putIfPresent(q, "action", ctx.request().getParam("action"));
@@ -145,6 +147,26 @@ public final class RestApi {
         .put("password", body.string("password", true, 1024))
         .put("address", address(ctx));
     reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_LOGIN, request).map(m -> m.body()));
+  }
+
+  /** The only call an account that must change its password may make (besides logging out). */
+  private void changePassword(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "current", "password");
+    JsonObject request = new JsonObject()
+        .put("current", body.string("current", true, 1024))
+        .put("password", body.string("password", true, 1024))
+        .put("address", address(ctx));
+    withToken(ctx, token -> reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_PASSWORD,
+        request.put("token", token)).map(m -> m.body())));
+  }
+
+  private void withToken(RoutingContext ctx, java.util.function.Consumer<String> call) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      error(ctx, new ApiException(401, "unauthorized", "log in first: send 'Authorization: Bearer <token>'"));
+      return;
+    }
+    call.accept(header.substring("Bearer ".length()).trim());
   }
 
   private void setAvailability(RoutingContext ctx) {

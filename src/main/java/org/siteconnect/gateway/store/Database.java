@@ -26,7 +26,7 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
   static final List<String> MIGRATIONS = List.of("V1__agents.sql", "V2__chats.sql", "V3__audit.sql",
-      "V4__chat_visitor_token.sql");
+      "V4__chat_visitor_token.sql", "V5__agent_must_change_password.sql");
 
   private final Vertx vertx;
   private final Connection connection;
