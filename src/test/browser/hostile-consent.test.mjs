@@ -111,6 +111,45 @@ describe('consent comes only from the visitor', () => {
     await agent.context.close();
   });
 
+  test('clickjacking: while the host page makes the frame see-through or covers it, a real click on Allow does not consent', T, async (t) => {
+    const visitor = await openVisitor(browser, host, '/');
+    const agent = await openAgent(browser, gw, ANN);
+    await enterCode(agent, visitor.code);
+    await agentState(agent, 'waiting-consent');
+    await visitor.frame.waitForSelector('[data-testid="cobrowse-allow"]', { state: 'visible', timeout: 15_000 });
+    const iframe = await visitor.page.$('#channelme-siteconnect-container iframe');
+    for (const trick of ['opacity', 'cover']) {
+      // The host page's script: a see-through frame, or a decoy laid over it that lets clicks through.
+      await visitor.page.evaluate((how) => {
+        const f = document.querySelector('#channelme-siteconnect-container iframe');
+        if (how === 'opacity') { f.style.setProperty('opacity', '0.05', 'important'); return; }
+        const r = f.getBoundingClientRect();
+        const decoy = document.createElement('div');
+        decoy.id = 'decoy';
+        decoy.textContent = 'Click here to win!';
+        Object.assign(decoy.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px', width: r.width + 'px',
+          height: r.height + 'px', background: '#fc0', zIndex: 2147483647, pointerEvents: 'none' });
+        document.body.append(decoy);
+      }, trick);
+      // The visitor clicks (a real, trusted click) where the Allow button is, more than long enough after.
+      await visitor.page.waitForTimeout(1500); // longer than the frame's "seen for 600 ms" rule: absence is the point
+      const box = await (await visitor.frame.$('[data-testid="cobrowse-allow"]')).boundingBox();
+      await visitor.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await assert.rejects(agentState(agent, 'active', undefined, 2_000), /does not show co-browse active/, `${trick}: consented`);
+      t.diagnostic(`${trick}: Allow disabled = ${await visitor.frame.isDisabled('[data-testid="cobrowse-allow"]')}`);
+      await visitor.page.evaluate(() => {
+        document.querySelector('#channelme-siteconnect-container iframe').style.removeProperty('opacity');
+        document.getElementById('decoy')?.remove();
+      });
+    }
+    // Seen plainly again: Allow is enabled after a moment and the visitor's click counts.
+    assert.ok(iframe);
+    await visitor.frame.click('[data-testid="cobrowse-allow"]');
+    await agentState(agent, 'active');
+    await visitor.context.close();
+    await agent.context.close();
+  });
+
   test('a synthetic click inside the frame (isTrusted false) does not consent', T, async () => {
     const visitor = await openVisitor(browser, host, '/');
     const agent = await openAgent(browser, gw, ANN);
