@@ -81,6 +81,7 @@
     d.body.setAttribute('data-view', name);
     $('login-view').hidden = name !== 'login';
     $('console-view').hidden = name !== 'console';
+    $('password-view').hidden = name !== 'password';
   }
 
   function showLogin(notice) {
@@ -105,7 +106,7 @@
       token = r.token;
       try { sessionStorage.setItem(TOKEN_KEY, token); } catch (x) { /* private mode: this tab only */ }
       $('login-password').value = '';
-      begin(r.agent);
+      if (r.mustChangePassword) askPassword(password); else begin(r.agent);
     } catch (x) {
       show($('login-error'), describe(x));
       $('login-password').select();
@@ -126,6 +127,63 @@
       });
     } catch (x) { /* the token expires anyway */ }
   });
+
+  // ---- a required password change: nothing else answers until it is done ----
+  let currentPassword = null; // what the agent just logged in with, so it is not asked twice
+  function askPassword(current) {
+    currentPassword = current;
+    view('password');
+    $('password-current-row').hidden = current != null;
+    $('password-current').required = current == null;
+    show($('password-error'));
+    (current == null ? $('password-current') : $('password-new')).focus();
+  }
+  $('password-form').addEventListener('submit', async function (e) {
+    e.preventDefault();
+    const submit = $('password-submit');
+    if (submit.disabled) return;
+    const wanted = $('password-new').value;
+    if (wanted !== $('password-repeat').value) {
+      show($('password-error'), 'The two new passwords differ.');
+      $('password-repeat').select();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await api('POST', '/me/password', { current: currentPassword ?? $('password-current').value, password: wanted });
+      currentPassword = null;
+      ['password-current', 'password-new', 'password-repeat'].forEach((id) => { $(id).value = ''; });
+      begin(null);
+    } catch (x) {
+      show($('password-error'), describe(x));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  $('password-logout').addEventListener('click', function () {
+    const was = token;
+    token = null;
+    currentPassword = null;
+    try { sessionStorage.removeItem(TOKEN_KEY); } catch (x) { /* nothing kept */ }
+    fetch('/api/v1/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + was }, credentials: 'omit', cache: 'no-store' })
+      .catch(function () { /* the token expires anyway */ });
+    showLogin(null);
+  });
+
+  /** A kept token: the console opens only if the gateway still takes it (and no password change is due). */
+  async function resume() {
+    try {
+      await api('GET', '/me');
+    } catch (x) {
+      if (x.code === 'password-change-required') return askPassword(null);
+      if (x.status === 401) {
+        token = null;
+        try { sessionStorage.removeItem(TOKEN_KEY); } catch (y) { /* nothing kept */ }
+        return showLogin('Your session has ended. Please log in again.');
+      }
+    }
+    begin(null);
+  }
 
   /** Logged in (or the tab kept its token): show the console and start everything. */
   function begin(agent) {
@@ -268,6 +326,8 @@
     }
     if (t !== token) return; // answers for an earlier login are dropped
     me = r;
+    // The mirror loads resources only from these (webroot/agent/sanitize.js; the console's CSP says the same).
+    if (w.scSanitize) w.scSanitize.allowOrigins(me.siteOrigins || {});
     showAgent(me);
     renderButtons(me.buttons || []);
     mountChat();
@@ -464,5 +524,5 @@
 
   // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----
   try { token = sessionStorage.getItem(TOKEN_KEY); } catch (x) { token = null; }
-  if (token) begin(null); else showLogin(null);
+  if (token) resume(); else showLogin(null);
 })(window, document);

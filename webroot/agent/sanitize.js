@@ -15,6 +15,15 @@
  * `expression(` and `url(javascript:…)`, and a sheet that still holds such a thing once comments and CSS escapes
  * are undone is dropped whole. Event kinds the mirror does not need (custom, plugin, canvas, font, log, custom
  * element) are dropped.
+ *
+ * Resources (issue 15 item 9): the agent's browser must fetch nothing from a host the site did not configure — a
+ * request would tell that host the agent's address and when an agent is watching. Every URL in an attribute
+ * (`src`, `srcset` candidates, `href`, `poster`, `data`, `ping`, …, SVG `url(…)` presentation attributes, animation
+ * values) and in CSS (`url(…)`, `@import`, `image-set()` and any other string that is a URL) is resolved as a
+ * browser would; one whose origin is not one of the sites' origins (`scSanitize.allowOrigins`, from GET /api/v1/me)
+ * is dropped (a link's `href` becomes `#`), and CSS that still names one after the rewrite is dropped whole. Relative
+ * URLs resolve to the console's own origin and stay. The console's CSP (img/style/font/media-src = the gateway and
+ * the sites' origins), which the mirror iframe inherits, is the wall behind this one.
  */
 (function (w) {
   'use strict';
@@ -86,8 +95,86 @@
     const out = css.replace(/expression\s*\(/gi, 'invalid(')
       .replace(/url\(\s*(['"]?)\s*(java|vb|live)script\s*:/gi, 'url($1about:invalid#')
       .replace(/(-moz-binding|behaviou?r)\s*:/gi, 'x-$1:'); // old IE/Firefox hooks: legacy sheets keep the rest
-    return BAD_CSS.test(normaliseCss(out)) ? '' : out;
+    return BAD_CSS.test(normaliseCss(out)) ? '' : cleanCssUrls(out);
   }
+
+  // ---- resources: only from the sites' origins ----
+  let allowed = new Set(); // origins the mirror may load from (the agent's sites), set by the console
+  // A base no page can name: what resolves onto it was relative (it loads from the console's own origin).
+  const RELATIVE = 'http://sc-' + Math.random().toString(36).slice(2) + '.invalid';
+  // @namespace names these; they are never fetched.
+  const NAMESPACES = new Set(['http://www.w3.org/1999/xhtml', 'http://www.w3.org/2000/svg', 'http://www.w3.org/1998/Math/MathML']);
+  /** A CSS string that a browser could take for an absolute or protocol-relative URL (image-set, @import …). */
+  function looksLikeUrl(text) {
+    return /^[\u0000-\u0020]*(https?:|ftps?:|wss?:|data:|blob:|[\/\\]{2})/i.test(String(text).replace(/[\t\n\r]/g, ''));
+  }
+
+  /** True when loading `raw` (as a browser resolves it) would not reach a host outside the sites' origins. */
+  function urlAllowed(raw, inCss) {
+    const text = String(raw);
+    if (text.trim() === '' || text.trim().startsWith('#')) return true;
+    let u;
+    try { u = new URL(text, RELATIVE + '/sc/'); } catch (e) { return false; }
+    if (u.protocol === 'about:') return true;
+    if (u.protocol === 'data:') {
+      const v = normalise(text);
+      return SAFE_DATA.test(v) || SVG_DATA.test(v);
+    }
+    if (u.protocol === 'blob:') return !!inCss; // a blob: of the visitor's page means nothing here; never a fetch
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+    return u.origin === RELATIVE || allowed.has(u.origin) || (!!inCss && NAMESPACES.has(u.href.replace(/\/$/, '')));
+  }
+
+  /** srcset / imagesrcset: the candidates whose URL is allowed ('' when none is). */
+  function cleanSrcset(value) {
+    return String(value).split(/,(?=\s)|,$/).map((c) => c.trim()).filter((c) => c && urlAllowed(c.split(/\s+/)[0], false)).join(', ');
+  }
+
+  /** CSS escapes and comments undone (not lower-cased: URLs keep their case for the URL parser). */
+  function unescapeCss(css) {
+    return String(css).replace(/\/\*[\s\S]*?(\*\/|$)/g, '')
+      .replace(/\\([0-9a-f]{1,6})[ \t\r\n\f]?/gi, (m, h) => codePoint(parseInt(h, 16)))
+      .replace(/\\([^\r\n\f0-9a-f])/gi, '$1');
+  }
+
+  // url(…) with its argument quoted or not, then the other strings.
+  const CSS_URL = /url\(\s*(?:"((?:\\[\s\S]|[^"\\\n])*)"|'((?:\\[\s\S]|[^'\\\n])*)'|([^)'"\s]*))\s*\)/gi;
+  const CSS_STRING = /"((?:\\[\s\S]|[^"\\\n])*)"|'((?:\\[\s\S]|[^'\\\n])*)'/g;
+
+  /** The URLs CSS text would load: every url(…) and every string that is a URL (@import "…", image-set). */
+  function cssUrls(css) {
+    const text = unescapeCss(css);
+    const out = [];
+    const rest = text.replace(CSS_URL, (m, a, b, c) => { out.push(a ?? b ?? c ?? ''); return ' '; });
+    rest.replace(CSS_STRING, (m, a, b) => { const v = a ?? b ?? ''; if (looksLikeUrl(v)) out.push(v); return m; });
+    return out;
+  }
+
+  /** CSS with every URL to a host outside the sites replaced by about:invalid; '' when one still hides in it. */
+  function cleanCssUrls(css) {
+    const out = String(css).replace(CSS_URL, (m, a, b, c) => (urlAllowed(unescapeCss(a ?? b ?? c ?? ''), true) ? m : 'url(about:invalid)'))
+      .replace(CSS_STRING, (m, a, b) => {
+        const v = unescapeCss(a ?? b ?? '');
+        return looksLikeUrl(v) && !urlAllowed(v, true) ? '"about:invalid"' : m;
+      });
+    return cssUrls(out).every((u) => urlAllowed(u, true)) ? out : '';
+  }
+
+  /** A URL-bearing attribute: the value to keep, or undefined to drop it. */
+  function resourceAttr(tag, name, value) {
+    if (name === 'srcset' || name === 'imagesrcset') {
+      const kept = cleanSrcset(value);
+      return kept === '' && String(value).trim() !== '' ? undefined : kept;
+    }
+    if (name === 'ping' || name === 'archive') {
+      return String(value).split(/\s+/).every((u) => urlAllowed(u, false)) ? value : undefined;
+    }
+    if (urlAllowed(value, false)) return value;
+    return (tag === 'a' || tag === 'area') && (name === 'href' || name === 'xlink:href') ? '#' : undefined;
+  }
+
+  const ANIMATION_TAGS = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'animatecolor']);
+  const ANIMATION_VALUES = new Set(['to', 'from', 'by', 'values']);
 
   function badUrl(value, tag, name) {
     const v = normalise(value);
@@ -119,7 +206,14 @@
     if (name === 'rr_src') return undefined; // the replayer never loads it; nobody needs it
     if (name === 'rr_dataurl') return SAFE_DATA.test(normalise(value)) && /^data:image\//.test(normalise(value)) ? value : undefined;
     if (name.startsWith('rr_')) return BAD_CSS.test(normaliseCss(value)) || badUrl(value, tag, name) ? undefined : value;
-    return badUrl(value, tag, name) ? undefined : value;
+    if (badUrl(value, tag, name)) return undefined;
+    if (URL_ATTRS.has(name)) return resourceAttr(tag, name, value);
+    if (ANIMATION_TAGS.has(tag) && ANIMATION_VALUES.has(name)) { // <set to="http://…"> animating an href
+      return value.split(';').every((v) => !looksLikeUrl(v) || urlAllowed(v.trim(), false)) ? cleanCssUrls(value) || undefined : undefined;
+    }
+    // SVG presentation attributes take url(…): fill, filter, mask, clip-path, marker-*, cursor, …
+    if (/url\s*\(/i.test(normalise(value))) return cleanCssUrls(value) || undefined;
+    return value;
   }
 
   /** rrweb's style diff: {property: value | [value, priority] | false}. */
@@ -130,7 +224,9 @@
       if (!/^-?-?[a-zA-Z][a-zA-Z0-9-]*$/.test(prop)) continue;
       if (v === false) { out[prop] = false; continue; }
       const text = Array.isArray(v) ? String(v[0]) + ' ' + String(v[1] || '') : String(v);
-      if (!BAD_CSS.test(normaliseCss(prop + ':' + text))) out[prop] = Array.isArray(v) ? [String(v[0]), String(v[1] || '')] : String(v);
+      if (!BAD_CSS.test(normaliseCss(prop + ':' + text)) && cssUrls(text).every((u) => urlAllowed(u, true))) {
+        out[prop] = Array.isArray(v) ? [String(v[0]), String(v[1] || '')] : String(v);
+      }
     }
     return out;
   }
@@ -266,7 +362,8 @@
           } else if (d.source === SRC.SHEET_RULE) {
             if (d.adds != null) d.adds = rules(d.adds);
           } else if (d.source === SRC.DECLARATION) {
-            if (d.set && BAD_CSS.test(normaliseCss(String(d.set.property) + ':' + String(d.set.value)))) delete d.set;
+            if (d.set && (BAD_CSS.test(normaliseCss(String(d.set.property) + ':' + String(d.set.value)))
+                || !cssUrls(String(d.set.value)).every((u) => urlAllowed(u, true)))) delete d.set;
           } else if (d.source === SRC.ADOPTED_SHEET) {
             (Array.isArray(d.styles) ? d.styles : []).forEach((s) => { if (s) s.rules = rules(s.rules); });
           }
@@ -282,5 +379,11 @@
   scSanitize.create = create;
   scSanitize.cleanCss = cleanCss;
   scSanitize.normalise = normalise;
+  /** The origins resources may come from: every origin of the agent's sites ({site: [origins]} or a list). */
+  scSanitize.allowOrigins = function (origins) {
+    const list = Array.isArray(origins) ? origins : Object.values(origins || {}).flat();
+    allowed = new Set(list.filter((o) => typeof o === 'string').map((o) => { try { return new URL(o).origin; } catch (e) { return ''; } }).filter(Boolean));
+  };
+  scSanitize.urlAllowed = urlAllowed;
   w.scSanitize = scSanitize;
 })(window);

@@ -1,6 +1,7 @@
 /*! SiteConnect frame: co-browse consent and the "agent can see this tab" notice (docs/PROTOCOL.md "Co-browse"),
- * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here
- * (~pagesession/cobrowsing/consent {cobrowse_id, allow}); while a co-browse is active the widget says so and its
+ * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
+ * the frame's own `consent` command (never a page publish: the host page cannot reach it); while a co-browse is
+ * active the widget says so and its
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
 (function (w, d) {
   'use strict';
@@ -55,8 +56,32 @@
   var active = null; // {cobrowse_id, agent_name}: the agent sees this tab
   var answered = null; // cobrowse_id allowed just now, until start (or stop) comes
 
+  // Clickjacking: the host page can restyle or cover this iframe and lure a click onto Allow. Allow is enabled only
+  // once the question has been seen for SEEN_MS — unobscured and opaque where the browser can tell
+  // (IntersectionObserver v2 `isVisible`), else merely shown — and is disabled again as soon as it is not.
+  var SEEN_MS = 600;
+  var seenTimer = 0;
+  var visible = false; // the question is on screen (as far as this browser can tell)
+  var CAN_TELL = typeof w.IntersectionObserverEntry === 'function' && 'isVisible' in w.IntersectionObserverEntry.prototype;
+  function seen(now) {
+    clearTimeout(seenTimer);
+    allow.disabled = true;
+    if (now && request) {
+      seenTimer = setTimeout(function () {
+        allow.disabled = !(visible && request);
+        if (!allow.disabled && d.activeElement !== allow) allow.focus();
+      }, SEEN_MS);
+    }
+  }
+  if (CAN_TELL) {
+    new w.IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isVisible !== visible) { visible = e.isVisible; seen(visible); } });
+    }, { trackVisibility: true, delay: 100 }).observe(ask);
+  }
+
   function render() {
     var state = active ? 'active' : request ? 'ask' : answered ? 'wait' : 'none';
+    var asking = state === 'ask' && ask.hidden;
     panel.setAttribute('data-state', state);
     panel.hidden = state === 'none';
     ask.hidden = state !== 'ask';
@@ -65,18 +90,21 @@
     if (request) askAgent.textContent = name(request);
     if (active) liveAgent.textContent = name(active);
     d.body.setAttribute('data-cobrowse', state);
+    if (state !== 'ask') seen(false);
+    else if (asking) seen(CAN_TELL ? visible : (visible = true));
   }
 
   function answer(yes) {
     if (!request) return;
     var id = request.cobrowse_id;
-    F.publish(T + 'consent', { cobrowse_id: id, allow: yes });
+    F.consent(id, yes); // a frame command, not a publish: the host page cannot say it (DESIGN §11)
     request = null;
     answered = yes ? id : null;
     render();
   }
-  allow.addEventListener('click', function () { answer(true); });
-  decline.addEventListener('click', function () { answer(false); });
+  // Only the visitor's own click counts: a synthetic event (isTrusted false) is ignored.
+  allow.addEventListener('click', function (e) { if (e.isTrusted && !allow.disabled) answer(true); });
+  decline.addEventListener('click', function (e) { if (e.isTrusted) answer(false); });
   stop.addEventListener('click', function () {
     if (!active) return;
     F.publish(T + 'end', { reason: 'visitor' });
@@ -90,8 +118,8 @@
       if (active && active.cobrowse_id === p.cobrowse_id) return;
       request = p;
       render();
-      F.show(); // the visitor must see the question
-      allow.focus();
+      F.show(); // the visitor must see the question (Allow is enabled once it has been seen: above)
+      decline.focus();
     } else if (request) { // cleared: answered (maybe in another tab) or withdrawn
       request = null;
       render();

@@ -11,6 +11,9 @@
   // network bunches two windows together. A refusal anyway ('rate-limited') resyncs through a reconnect.
   var RATE = 40;
   var MAX_OUT = 1000; // unacknowledged publishes kept for a resend
+  // Topics only the frame's own UI may speak (DESIGN §11): the host page's publishes never reach them, and the
+  // gateway takes the visitor's consent only as the frame's `consent` command (docs/PROTOCOL.md).
+  var FRAME_ONLY = /^~pagesession\/cobrowsing\/(consent|control)/;
 
   var cfg = null; // GET /frame/config
   var offer = null; // the parent's connect event, until cfg arrives
@@ -111,6 +114,10 @@
         cmd({ op: 'unsub', id: id });
         break;
       case 'pub':
+        if (typeof m.topic === 'string' && FRAME_ONLY.test(m.topic)) {
+          toHost({ type: 'warn', message: 'publish refused: ' + m.topic + ' is answered by the visitor in the frame, not by the page' });
+          return;
+        }
         var c = { op: 'pub', topic: m.topic, payload: m.payload, retain: !!m.retain, mid: 'm' + ++mids };
         out.set(c.mid, c);
         if (out.size > MAX_OUT) out.delete(out.keys().next().value);
@@ -362,6 +369,15 @@
     /** Publishes from the frame (resent until acknowledged); the host page does not see it. */
     publish: function (topic, payload, retain) {
       var c = { op: 'pub', topic: topic, payload: payload === undefined ? null : payload, retain: !!retain, mid: 'm' + ++mids };
+      out.set(c.mid, c);
+      cmd(c);
+    },
+    /**
+     * The visitor's answer to a co-browse consent request: its own wire command, which the host page cannot make
+     * the frame send (consent.js calls it from a trusted click only). Resent until acknowledged, like a publish.
+     */
+    consent: function (cobrowseId, allow) {
+      var c = { op: 'consent', cobrowse_id: String(cobrowseId), allow: allow === true, mid: 'm' + ++mids };
       out.set(c.mid, c);
       cmd(c);
     },

@@ -332,12 +332,19 @@ export async function agentState(agent, state, reason, timeout = 15_000) {
 
 /** Runs fn(doc) on the mirror's document in the console until it returns something truthy. */
 export async function mirrorWait(agent, fn, arg, timeout = 15_000) {
-  const h = await agent.page.waitForFunction(([src, a]) => {
+  // The console's CSP forbids eval in the page, so waitForFunction cannot compile `fn` there; an expression given
+  // to page.evaluate is compiled over the DevTools protocol, which the CSP does not govern. Polled every frame.
+  const expr = `(() => {
     const doc = document.querySelector('[data-testid="cobrowse-iframe"]')?.contentDocument;
-    // eslint-disable-next-line no-new-func
-    return doc && doc.body ? new Function('doc', 'arg', `return (${src})(doc, arg)`)(doc, a) : null;
-  }, [fn.toString(), arg], { timeout, polling: 'raf' });
-  return h.jsonValue();
+    return doc && doc.body ? (${fn.toString()})(doc, ${JSON.stringify(arg ?? null)}) : null;
+  })()`;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await agent.page.evaluate(expr);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`mirrorWait: timeout ${timeout} ms exceeded for ${fn.toString().slice(0, 120)}`);
+    await agent.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  }
 }
 
 /** Code → the visitor allows in the frame → the console shows the page. */

@@ -24,9 +24,12 @@ after(async () => {
   await host?.close();
 });
 
-/** A page on the gateway origin with the console's co-browse scripts and rrweb loaded; counts canary requests. */
-async function mirrorPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/**
+ * A page on the gateway origin with the console's co-browse scripts and rrweb loaded; counts canary requests.
+ * `noCsp`: without the console's Content-Security-Policy (which the mirror inherits), to test the other walls alone.
+ */
+async function mirrorPage({ noCsp = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: noCsp });
   const page = await context.newPage();
   const requests = [];
   await context.route('**/__canary/**', (route) => {
@@ -133,7 +136,7 @@ describe('co-browse sanitiser and sandbox', () => {
   test('control: the same vectors without the sanitiser in a scripts-allowed iframe do execute', T, async (t) => {
     // Tag names the DOM refuses would make the unprotected replayer throw on the whole snapshot: leave them out.
     const { batches } = vectorEvents(vectors(gw.origin).filter((v) => /^[A-Za-z][\w:.-]*$/.test(v.el.tag)));
-    const { context, page, requests } = await mirrorPage();
+    const { context, page, requests } = await mirrorPage({ noCsp: true });
     await replay(page, batches, { unprotected: true });
     await page.waitForFunction(() => window.__scHits.length >= 20, null, { timeout: 30_000 });
     assert.ok(requests.length > 0, 'the request counter sees executed vectors');
@@ -144,7 +147,7 @@ describe('co-browse sanitiser and sandbox', () => {
   test('the sanitiser alone stops every vector, even in an iframe where scripts are allowed', T, async () => {
     const list = vectors(gw.origin);
     const { batches, markers } = vectorEvents(list);
-    const { context, page, requests } = await mirrorPage();
+    const { context, page, requests } = await mirrorPage({ noCsp: true });
     const { sandbox } = await replay(page, batches, { unprotected: true, sanitised: true });
     assert.equal(sandbox, 'allow-same-origin allow-scripts', 'this run has no sandbox wall');
     const seen = await inspect(page, 'control-root', markers);

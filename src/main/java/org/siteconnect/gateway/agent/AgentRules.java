@@ -65,6 +65,14 @@ final class AgentRules {
     return name.strip();
   }
 
+  /** A new password an agent chooses for itself (the same length rule as an admin's). */
+  static String newPassword(String password) throws RuleException {
+    if (password == null) {
+      throw new RuleException("'password' is required");
+    }
+    return password(password);
+  }
+
   private static String password(String password) throws RuleException {
     if (password == null) {
       return null;

@@ -19,4 +19,9 @@ public interface AgentStore {
   Future<Boolean> delete(String login);
 
   Future<Boolean> anyAdmin();
+
+  /** Logins that must choose a new password before anything else (the first admin's generated one). */
+  Future<java.util.Set<String>> mustChangePassword();
+
+  Future<Void> setMustChangePassword(String login, boolean must);
 }

@@ -36,6 +36,8 @@ public final class AgentVerticle extends VerticleBase {
   private final AgentStore store;
   private final String adminPasswordFromEnv;
   private PasswordHasher hasher;
+  /** Logins that must choose a new password first (loaded at start, written through to the store). */
+  private final java.util.Set<String> mustChange = new java.util.HashSet<>();
   private AgentTokens tokens;
   private LoginLimiter limiter;
   private HashQueue hashQueue;
@@ -86,9 +88,15 @@ public final class AgentVerticle extends VerticleBase {
               g.getLong("expiresAt"))));
           return bootstrapAdmin();
         })
+        .compose(v -> store.mustChangePassword())
+        .compose(logins -> {
+          mustChange.addAll(logins);
+          return Future.succeededFuture();
+        })
         .compose(v -> Future.all(List.of(
             eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, this::login).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_AUTH, this::auth).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, this::changePassword).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, this::logout).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m))).completion(),
             eb.<JsonObject>consumer(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m, admin))).completion(),
@@ -117,7 +125,9 @@ public final class AgentVerticle extends VerticleBase {
       return hashing(() -> hasher.hash(password))
           .compose(hash -> store.insert(new Agent("admin", "Administrator", hash,
               new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)), allButtons,
-              config.agents().maxChatsDefault())))
+              config.agents().maxChatsDefault()))
+              // A printed one-time password is in a log somewhere: it must be replaced before anything else.
+              .compose(v -> generated ? store.setMustChangePassword("admin", true) : Future.<Void>succeededFuture()))
           .map(v -> true)
           // Two nodes starting on one empty PostgreSQL database: the other one created it first; fine.
           .recover(err -> err instanceof IllegalStateException ? Future.succeededFuture(false) : Future.failedFuture(err))
@@ -165,7 +175,7 @@ public final class AgentVerticle extends VerticleBase {
               Math.max(1, grant.expiresAt() - now));
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
-          m.reply(new JsonObject().put("token", grant.token())
+          m.reply(new JsonObject().put("token", grant.token()).put("mustChangePassword", mustChange.contains(login))
               .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
               .put("agent", agent.get().toJson()));
         })
@@ -203,6 +213,41 @@ public final class AgentVerticle extends VerticleBase {
     });
   }
 
+  /** {@code {token, current, password}}: the agent's own password change; clears a required change. */
+  private void changePassword(Message<JsonObject> m) {
+    String current = m.body().getString("current", "");
+    String wanted;
+    try {
+      wanted = AgentRules.newPassword(m.body().getString("password"));
+    } catch (AgentRules.RuleException e) {
+      m.fail(400, "bad-request: " + e.getMessage());
+      return;
+    }
+    authenticate(m.body().getString("token"), true)
+        .compose(who -> vertx.executeBlocking(() -> {
+          if (!hasher.verify(who.agent().passwordHash(), current)) {
+            throw new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 403,
+                "wrong-password: the current password is wrong");
+          }
+          if (hasher.verify(who.agent().passwordHash(), wanted)) {
+            throw new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 400,
+                "bad-request: the new password must differ from the current one");
+          }
+          return who.agent().withPasswordHash(hasher.hash(wanted));
+        }))
+        .compose(agent -> store.update(agent)
+            .compose(v -> store.setMustChangePassword(agent.login(), false))
+            .map(agent))
+        .onSuccess(agent -> {
+          mustChange.remove(agent.login());
+          LOG.info("agent changed its password [{}]", agent.login());
+          AuditLog.record(vertx.eventBus(), agent.login(), AuditLog.AGENT_UPDATED, agent.login(), "password",
+              m.body().getString("address"));
+          m.reply(new JsonObject().put("ok", true));
+        })
+        .onFailure(err -> fail(m, err));
+  }
+
   private void logout(Message<JsonObject> m) {
     Optional<AgentTokens.Grant> grant = tokens.revoke(m.body().getString("token"));
     if (grant.isEmpty()) {
@@ -226,10 +271,19 @@ public final class AgentVerticle extends VerticleBase {
   record Authenticated(Agent agent, AgentTokens.Grant grant) {}
 
   private Future<Authenticated> authenticate(String token) {
+    return authenticate(token, false);
+  }
+
+  /** As above; an account that must change its password passes only when {@code passwordChange} is true. */
+  private Future<Authenticated> authenticate(String token, boolean passwordChange) {
     Optional<AgentTokens.Grant> grant = tokens.check(token, System.currentTimeMillis());
     if (grant.isEmpty()) {
       return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 401,
           "unauthorized: log in first (the token is missing, expired or revoked)"));
+    }
+    if (!passwordChange && mustChange.contains(grant.get().login())) {
+      return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 403,
+          "password-change-required: choose a new password first (POST /api/v1/me/password)"));
     }
     return store.find(grant.get().login()).compose(agent -> agent.isPresent()
         ? Future.succeededFuture(new Authenticated(agent.get(), grant.get()))

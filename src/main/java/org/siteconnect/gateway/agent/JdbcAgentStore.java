@@ -92,6 +92,32 @@ public final class JdbcAgentStore implements AgentStore {
     return list().map(all -> all.stream().anyMatch(Agent::isAdmin));
   }
 
+  @Override
+  public Future<java.util.Set<String>> mustChangePassword() {
+    return db.call(c -> {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT login FROM agent WHERE must_change_password");
+           ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> setMustChangePassword(String login, boolean must) {
+    return db.call(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE agent SET must_change_password = ? WHERE login = ?")) {
+        ps.setBoolean(1, must);
+        ps.setString(2, login);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   private static boolean exists(Connection c, String login) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM agent WHERE login = ?")) {
       ps.setString(1, login);

@@ -68,6 +68,21 @@ public final class PgAgentStore implements AgentStore {
         .map(rows -> rows.iterator().next().getBoolean(0));
   }
 
+  @Override
+  public Future<java.util.Set<String>> mustChangePassword() {
+    return pool.query("SELECT login FROM agent WHERE must_change_password").execute().map(rows -> {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> setMustChangePassword(String login, boolean must) {
+    return pool.preparedQuery("UPDATE agent SET must_change_password = $1 WHERE login = $2")
+        .execute(Tuple.of(must, login)).mapEmpty();
+  }
+
   private static Agent read(Row r) {
     return new Agent(r.getString(0), r.getString(1), r.getString(2),
         new LinkedHashSet<>(AgentCsv.split(r.getString(3))), AgentCsv.split(r.getString(4)), r.getInteger(5));

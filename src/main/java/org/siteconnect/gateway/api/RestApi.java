@@ -64,9 +64,11 @@ public final class RestApi {
     });
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     r.post("/login").handler(this::login);
-    r.post("/logout").handler(ctx -> withAgent(ctx, (agent, token) ->
+    // Not through withAgent: an account that must change its password may still log out.
+    r.post("/logout").handler(ctx -> withToken(ctx, token -> reply(ctx, 204,
         eb.request(Addresses.AGENT_LOGOUT, new JsonObject().put("token", token).put("address", address(ctx)))
-            .map(ok -> (Object) null)));
+            .map(ok -> (Object) null))));
+    r.post("/me/password").handler(this::changePassword);
     r.get("/audit").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).compose(v -> {
       JsonObject q = new JsonObject();
       putIfPresent(q, "action", ctx.request().getParam("action"));
@@ -76,7 +78,7 @@ public final class RestApi {
     })));
     r.get("/admin/stats").handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).map(v -> stats())));
     r.get("/me").handler(ctx -> withAgent(ctx, (agent, token) -> buttonsOf(agent).map(buttons -> agent.copy()
-        .put("buttons", buttons))));
+        .put("buttons", buttons).put("siteOrigins", siteOrigins(agent)))));
     r.put("/me/buttons/:site/:id").handler(this::setAvailability);
     r.get("/buttons").handler(ctx -> withAgent(ctx, (agent, token) -> siteButtons(agent)));
     r.get("/sessions").handler(ctx -> withAgent(ctx, (agent, token) ->
@@ -154,6 +156,26 @@ public final class RestApi {
         .put("password", body.string("password", true, 1024))
         .put("address", address(ctx));
     reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_LOGIN, request).map(m -> m.body()));
+  }
+
+  /** The only call an account that must change its password may make (besides logging out). */
+  private void changePassword(RoutingContext ctx) {
+    RequestBody body = RequestBody.of(ctx, "current", "password");
+    JsonObject request = new JsonObject()
+        .put("current", body.string("current", true, 1024))
+        .put("password", body.string("password", true, 1024))
+        .put("address", address(ctx));
+    withToken(ctx, token -> reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_PASSWORD,
+        request.put("token", token)).map(m -> m.body())));
+  }
+
+  private void withToken(RoutingContext ctx, java.util.function.Consumer<String> call) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      error(ctx, new ApiException(401, "unauthorized", "log in first: send 'Authorization: Bearer <token>'"));
+      return;
+    }
+    call.accept(header.substring("Bearer ".length()).trim());
   }
 
   private void setAvailability(RoutingContext ctx) {
@@ -369,6 +391,15 @@ public final class RestApi {
           all.forEach(o -> ((JsonObject) o).remove("available"));
           return all;
         });
+  }
+
+  /** {site: [origins]} of the agent's sites: the co-browse mirror loads resources from these only. */
+  private JsonObject siteOrigins(JsonObject agent) {
+    JsonObject out = new JsonObject();
+    JsonArray sites = sitesOf(agent);
+    config.sites().stream().filter(s -> sites.contains(s.key()))
+        .forEach(s -> out.put(s.key(), new JsonArray(s.origins())));
+    return out;
   }
 
   private static JsonArray sitesOf(JsonObject agent) {

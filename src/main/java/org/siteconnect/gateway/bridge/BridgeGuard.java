@@ -23,6 +23,9 @@ import java.util.Map;
  */
 final class BridgeGuard implements Handler<BridgeEvent> {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeGuard.class);
+  /** Clients cause socket errors at will: one line a minute at most. */
+  private static final LogThrottle SOCKET_ERRORS_LOG = new LogThrottle(60_000);
 
   private final String inboundAddress;
   private final PageConnections connections;
@@ -118,6 +121,31 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     bySocket.put(socket, connection);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
+    // The bridge sets its own exception handler once this event completes; it logs a stack trace at ERROR for
+    // every frame of a message over the transport's limit and keeps the socket open. Ours replaces it next tick.
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    if (context != null) {
+      context.runOnContext(v -> socket.exceptionHandler(err -> socketFailed(socket, err)));
+    }
+  }
+
+  /** A transport error (typically a message over the WebSocket limit): one throttled WARN, the socket closed. */
+  private void socketFailed(SockJSSocket socket, Throwable err) {
+    if (!bySocket.containsKey(socket)) {
+      return; // already closing
+    }
+    metrics.bridgeRejected("socket-error");
+    long suppressed = SOCKET_ERRORS_LOG.occurred(System.currentTimeMillis());
+    if (suppressed >= 0) {
+      LOG.warn("closed a page socket after a transport error [{}: {}] ([{}] more since the last such line)",
+          err.getClass().getSimpleName(), abbreviate(err.getMessage()), suppressed);
+    }
+    closed(socket);
+    socket.close(1009, "message too big or malformed");
+  }
+
+  private static String abbreviate(String s) {
+    return s == null ? "" : s.length() > 160 ? s.substring(0, 160) + "…" : s;
   }
 
   private void closed(SockJSSocket socket) {

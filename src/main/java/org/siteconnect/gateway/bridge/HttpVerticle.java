@@ -59,8 +59,10 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     connections.bind(context);
     Router router = Router.router(vertx);
+    SecurityHeaders headers = new SecurityHeaders(config);
     router.route().handler(ctx -> {
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+      // At the last moment, so answers made further down (static files, SockJS, errors) carry them all.
+      ctx.addHeadersEndHandler(v -> headers.apply(ctx.request().path(), ctx.response().headers()));
       ctx.next();
     });
 
@@ -90,12 +92,6 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/cobrowse/*").handler(StaticHandler.create(WEBROOT + "/cobrowse").setCachingEnabled(false));
     router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
-    router.get("/agent/*").handler(ctx -> {
-      // The console is never framed (clickjacking), and says so twice for old browsers.
-      ctx.response().putHeader("Content-Security-Policy", "frame-ancestors 'none'")
-          .putHeader("X-Frame-Options", "DENY");
-      ctx.next();
-    });
     router.get("/agent/*").handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     // Third-party browser code packed at build time from npm (rrweb), never checked in.
@@ -106,7 +102,23 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
         .setMaxWebSocketMessageSize(transportLimit(config.bridge()));
-    return vertx.createHttpServer(options).requestHandler(router).listen(http.port(), http.host())
+    LogThrottle connectionErrors = new LogThrottle(60_000);
+    return vertx.createHttpServer(options).requestHandler(router)
+        .exceptionHandler(err -> {
+          // Clients cause these at will (bad frames, resets): never a stack trace, one line a minute at most.
+          long suppressed = connectionErrors.occurred(System.currentTimeMillis());
+          if (suppressed >= 0) {
+            LOG.warn("connection error [{}: {}] ([{}] more since the last such line)", err.getClass().getSimpleName(),
+                err.getMessage() == null ? "" : err.getMessage().length() > 160 ? err.getMessage().substring(0, 160)
+                    : err.getMessage(), suppressed);
+          }
+        })
+        .invalidRequestHandler(request -> {
+          // Malformed requests are answered below the router: give those answers the same headers.
+          headers.apply(null, request.response().headers());
+          io.vertx.core.http.HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
+        })
+        .listen(http.port(), http.host())
         .onSuccess(s -> server = s);
   }
 
@@ -196,6 +208,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private static boolean frameTooDeep(String body) {
+    // The body itself first, on the raw text: parsing a body nested 50,000 deep fails inside Jackson (500).
+    if (JsonDepth.exceeds(body, 64)) {
+      return true;
+    }
     try {
       io.vertx.core.json.JsonArray frames = new io.vertx.core.json.JsonArray(body);
       for (Object frame : frames) {

@@ -15,6 +15,7 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.LagProbe;
 import org.siteconnect.gateway.topic.Acl;
+import org.siteconnect.gateway.topic.FrameOnlyTopics;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,9 +120,10 @@ public final class TopicRouterVerticle extends VerticleBase {
         case "sub" -> router.pageSubscribe(connectionId, requireString(body, "id"), requireString(body, "filter"));
         case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
         case "pub" -> publish(connection, body);
+        case "consent" -> consent(connection, body);
         case "bye" -> bye(connectionId);
         default -> throw new TopicRouter.CommandException("bad-request",
-            "unknown op '" + op + "' (expected hello, sub, unsub, pub or bye)");
+            "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent or bye)");
       }
     } catch (TopicRouter.CommandException e) {
       metrics.bridgeRejected(e.code());
@@ -141,7 +143,35 @@ public final class TopicRouterVerticle extends VerticleBase {
     if (mid != null && !(mid instanceof String)) {
       throw new TopicRouter.CommandException("bad-request", "'mid' must be a string");
     }
-    router.pagePublish(connection.id(), requireString(body, "topic"), body.getValue("payload"), Boolean.TRUE.equals(retain));
+    String topic = requireString(body, "topic");
+    if (FrameOnlyTopics.isFrameOnly(topic)) {
+      throw new TopicRouter.CommandException("not-allowed",
+          "only the frame's own consent command may speak on '" + topic + "' (the visitor answers in the frame)");
+    }
+    router.pagePublish(connection.id(), topic, body.getValue("payload"), Boolean.TRUE.equals(retain));
+    puback(connection, mid);
+  }
+
+  /**
+   * The visitor's answer to a co-browse consent request, sent by the frame's own UI (never a page publish:
+   * {@link FrameOnlyTopics}). Published on the session's consent topic, where the co-browse service reads it.
+   */
+  private void consent(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+    String id = requireString(body, "cobrowse_id");
+    if (id.isEmpty() || id.length() > 64 || !(body.getValue("allow") instanceof Boolean allow)) {
+      throw new TopicRouter.CommandException("bad-request",
+          "consent needs 'cobrowse_id' (1 to 64 characters) and 'allow' (true or false)");
+    }
+    Object mid = body.getValue("mid");
+    if (mid != null && !(mid instanceof String)) {
+      throw new TopicRouter.CommandException("bad-request", "'mid' must be a string");
+    }
+    router.pagePublish(connection.id(), FrameOnlyTopics.CONSENT,
+        new JsonObject().put("cobrowse_id", id).put("allow", allow), false);
+    puback(connection, mid);
+  }
+
+  private void puback(PageConnection connection, Object mid) {
     if (mid != null) {
       connections.write(connection, PageFrames.rec(new JsonObject().put("op", "puback").put("mid", mid)));
     }

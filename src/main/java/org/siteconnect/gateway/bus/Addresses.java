@@ -26,6 +26,8 @@ public final class Addresses {
   /** Agent accounts and tokens (request/reply; failure code = HTTP status, message = "code: text"). */
   public static final String AGENT_LOGIN = PREFIX + "agent.login";
   public static final String AGENT_AUTH = PREFIX + "agent.auth";
+  /** An agent chooses a new password: {@code {token, current, password}} (also while one is required). */
+  public static final String AGENT_PASSWORD = PREFIX + "agent.password";
   public static final String AGENT_LOGOUT = PREFIX + "agent.logout";
   public static final String AGENT_LIST = PREFIX + "agent.list";
   public static final String AGENT_CREATE = PREFIX + "agent.create";

@@ -26,7 +26,7 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
   static final List<String> MIGRATIONS = List.of("V1__agents.sql", "V2__chats.sql", "V3__audit.sql",
-      "V4__chat_visitor_token.sql");
+      "V4__chat_visitor_token.sql", "V5__agent_must_change_password.sql");
 
   private final Vertx vertx;
   private final Connection connection;
@@ -48,9 +48,26 @@ public final class Database implements AutoCloseable {
       // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored.
       Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("siteconnect")
           + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+      ownerOnly(dir);
       migrate(c);
       return new Database(vertx, c);
     });
+  }
+
+  /**
+   * Transcripts, audit entries and password hashes live here: the directory 0700 (what H2 creates later inside
+   * it is then out of other users' reach too) and every file in it 0600, also when an older start left them wider.
+   */
+  static void ownerOnly(Path dir) throws IOException {
+    if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    }
   }
 
   public <T> Future<T> call(Work<T> work) {

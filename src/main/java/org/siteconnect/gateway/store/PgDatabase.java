@@ -27,7 +27,7 @@ import java.util.List;
 public final class PgDatabase {
   private static final Logger LOG = LoggerFactory.getLogger(PgDatabase.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
-  static final List<String> MIGRATIONS = List.of("V1__schema.sql");
+  static final List<String> MIGRATIONS = List.of("V1__schema.sql", "V2__agent_must_change_password.sql");
   // Every advisory-lock key the gateway uses is here, so none collide. (The bigint and int-pair spaces are apart.)
   /** Key of the advisory lock taken while migrating (the single-bigint key space). */
   static final long MIGRATION_LOCK = 0x5C_0000_0001L;

@@ -171,7 +171,7 @@ class ClusterFailoverTest {
     agent.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + cobrowse + "/#"));
     agent.nextBody("suback");
     visitor.await("~pagesession/cobrowsing/consent_request", p -> cobrowse.equals(p.getString("cobrowse_id")));
-    visitor.publish("~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", cobrowse).put("allow", true));
+    visitor.socket.command(new JsonObject().put("op", "consent").put("cobrowse_id", cobrowse).put("allow", true));
     visitor.await("~pagesession/cobrowsing/start", p -> cobrowse.equals(p.getString("cobrowse_id")));
     visitor.publish("~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", cobrowse).put("seq", 0)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2))));

@@ -191,7 +191,7 @@ class ClusterTest {
     String id = redeemed.json().getString("cobrowse_id");
     sub(agent, "cb", "$agents/acme/cobrowse/admin/" + id + "/#");
     JsonObject ask = payloadOn(visitor, "~pagesession/cobrowsing/consent_request", p -> id.equals(p.getString("cobrowse_id")));
-    pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", ask.getString("cobrowse_id"))
+    visitor.command(new JsonObject().put("op", "consent").put("cobrowse_id", ask.getString("cobrowse_id"))
         .put("allow", true));
     payloadOn(visitor, "~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")));
     pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("events", new JsonArray().add(

@@ -60,6 +60,11 @@ class CobrowseFlowTest {
     p.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
   }
 
+  /** The visitor's answer as the frame's consent UI sends it (DESIGN §11: never a page publish). */
+  private static void consent(BridgeClient p, String id, boolean allow) {
+    p.command(new JsonObject().put("op", "consent").put("cobrowse_id", id).put("allow", allow));
+  }
+
   private Http.Response redeem(String code, String token) throws Exception {
     return http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
   }
@@ -85,7 +90,7 @@ class CobrowseFlowTest {
     assertEquals(id, next(visitor, "~pagesession/cobrowsing/consent_request").getString("cobrowse_id"));
     // Nothing is relayed before consent.
     pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", id).put("seq", 0));
-    pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", id).put("allow", true));
+    consent(visitor, id, true);
     next(visitor, "~pagesession/cobrowsing/start");
     pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", id).put("seq", 1)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2))));
@@ -118,11 +123,47 @@ class CobrowseFlowTest {
     console.nextBody("agent-session");
     console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
-    pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", id).put("allow", false));
+    consent(visitor, id, false);
     JsonObject state = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
         .getJsonObject("payload");
     assertEquals("declined", state.getString("reason"));
     next(visitor, "~pagesession/new_code");
+  }
+
+  @Test
+  @DisplayName("a page publish cannot consent (plain, retained, faked request, control): refused, still waiting; the frame's consent command works")
+  void pagePublishCannotConsent() throws Exception {
+    JsonObject[] session = new JsonObject[1];
+    BridgeClient visitor = page(session);
+    String id = redeem(session[0].getString("code"), admin).json().getString("cobrowse_id");
+    BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
+    console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
+    console.nextBody("agent-session");
+    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + id + "/#"));
+    console.nextBody("suback");
+    next(visitor, "~pagesession/cobrowsing/consent_request");
+    JsonObject yes = new JsonObject().put("cobrowse_id", id).put("allow", true);
+    String[] topics = {"~pagesession/cobrowsing/consent", "~pagesession/cobrowsing/consent/x",
+        "~pagesession/cobrowsing/consent_request", "~pagesession/cobrowsing/control", "~pagesession/cobrowsing/control_consent"};
+    int n = 0;
+    for (String topic : topics) {
+      for (boolean retain : new boolean[] {false, true}) {
+        String mid = "m" + n++;
+        visitor.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", yes)
+            .put("retain", retain).put("mid", mid));
+        JsonObject err = BridgeClient.body(visitor.next(f -> mid.equals(BridgeClient.body(f).getString("ref"))));
+        assertEquals("not-allowed", err.getString("code"), topic + " retain=" + retain + ": " + err);
+      }
+    }
+    // Malformed consent commands change nothing either.
+    visitor.command(new JsonObject().put("op", "consent").put("cobrowse_id", id).put("allow", "yes").put("mid", "bad"));
+    assertEquals("bad-request", BridgeClient.body(visitor.next(f -> "bad".equals(BridgeClient.body(f).getString("ref")))).getString("code"));
+    console.assertNone(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state"), 300);
+    consent(visitor, id, true);
+    next(visitor, "~pagesession/cobrowsing/start");
+    JsonObject state = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
+        .getJsonObject("payload");
+    assertEquals("active", state.getString("state"));
   }
 
   @Test

@@ -243,6 +243,18 @@ abstract class StoreContract {
   }
 
   @Test
+  @DisplayName("a new agent need not change its password; the flag is set, read by another node and cleared")
+  void mustChangePassword() {
+    await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));
+    await(stores.agents().insert(agent("cy", Set.of(Agent.ROLE_AGENT))));
+    assertEquals(Set.of(), await(otherNode.agents().mustChangePassword()));
+    await(stores.agents().setMustChangePassword("bob", true));
+    assertEquals(Set.of("bob"), await(otherNode.agents().mustChangePassword()));
+    await(otherNode.agents().setMustChangePassword("bob", false));
+    assertEquals(Set.of(), await(stores.agents().mustChangePassword()));
+  }
+
+  @Test
   @DisplayName("inserting an existing login fails with IllegalStateException, also when two nodes race")
   void duplicateLogin() {
     await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));

@@ -49,6 +49,11 @@ public final class XhrClient {
     return post("/xhr_send", new JsonArray().add(frame).encode()).statusCode();
   }
 
+  /** Posts {@code body} to xhr_send exactly as given (a well-formed body is a JSON array of frame strings). */
+  public int sendBody(String body) throws Exception {
+    return post("/xhr_send", body).statusCode();
+  }
+
   /** Waits for the next batch of frames the server has for us. */
   public List<JsonObject> poll() throws Exception {
     HttpResponse<String> r = post("/xhr", null);
