@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 
 import java.security.SecureRandom;
@@ -30,11 +31,17 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final int maxMessagesPerSecond;
   private final int maxFrameBytes;
   private final GatewayMetrics metrics;
+  private final ClientAddresses clientAddresses;
+  private final int socketsPerAddress;
   private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
+  /** Open sockets per client address (its limit key), counted when the socket opens. */
+  private final Map<String, Integer> socketsByAddress = new HashMap<>();
   private volatile boolean draining;
 
   BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
-              GatewayMetrics metrics) {
+              GatewayMetrics metrics, ClientAddresses clientAddresses, int socketsPerAddress) {
+    this.clientAddresses = clientAddresses;
+    this.socketsPerAddress = socketsPerAddress;
     this.inboundAddress = Addresses.inbound(nodeId);
     this.connections = connections;
     this.eventBus = eventBus;
@@ -87,8 +94,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
           metrics.bridgeRejected("draining");
           return false;
         }
-        opened(socket);
-        return true;
+        return opened(socket);
       }
       case SOCKET_CLOSED -> {
         closed(socket);
@@ -110,19 +116,39 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     }
   }
 
-  private void opened(SockJSSocket socket) {
+  private boolean opened(SockJSSocket socket) {
+    String address = clientAddressOf(socket);
+    int open = socketsByAddress.getOrDefault(address, 0);
+    if (open >= socketsPerAddress) {
+      metrics.bridgeRejected("address-limit-sockets");
+      socket.write(PageFrames.error("address-limit",
+          "at most " + socketsPerAddress + " connections from one address", null));
+      return false;
+    }
+    socketsByAddress.put(address, open + 1);
     String id = newConnectionId();
     PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond),
-        transportOf(socket));
+        transportOf(socket), address);
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
+    return true;
+  }
+
+  /** The limit key of the client behind the socket (the forwarded address only from a trusted proxy). */
+  private String clientAddressOf(SockJSSocket socket) {
+    String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+    var headers = socket.headers();
+    String address = headers == null ? clientAddresses.resolve(peer, null, null)
+        : clientAddresses.resolve(peer, headers.getAll("X-Forwarded-For"), headers.getAll("Forwarded"));
+    return ClientAddresses.limitKey(address);
   }
 
   private void closed(SockJSSocket socket) {
     PageConnection connection = bySocket.remove(socket);
     if (connection != null) {
+      socketsByAddress.computeIfPresent(connection.clientAddress(), (a, n) -> n <= 1 ? null : n - 1);
       metrics.sockJsClosed(connection.transport());
       connections.remove(connection.id());
       eventBus.send(Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));

@@ -143,7 +143,9 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(128)
         .addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
-    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics);
+    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics,
+        new org.siteconnect.gateway.net.ClientAddresses(config.http().trustedProxies()),
+        config.limits().socketsPerAddress());
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
   }
 

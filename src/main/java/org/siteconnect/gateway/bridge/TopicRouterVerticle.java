@@ -37,6 +37,11 @@ public final class TopicRouterVerticle extends VerticleBase {
   private TopicRouter router;
   private RouterCluster cluster;
   private ServiceCalls serviceCalls;
+  /**
+   * Connections whose hello (or agent-hello) awaits the services' answer. Reserved when the command arrives, so a
+   * second hello sent before the first is answered is refused instead of starting a second session.
+   */
+  private final java.util.Set<String> helloInFlight = new java.util.HashSet<>();
 
   public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
                              GatewayMetrics metrics) {
@@ -147,17 +152,28 @@ public final class TopicRouterVerticle extends VerticleBase {
     }
   }
 
-  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  /** One hello per connection at a time, and none once it has a session. */
+  private void reserveHello(PageConnection connection) throws TopicRouter.CommandException {
     if (router.hasPage(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection already has a page session");
+      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
     }
+    if (helloInFlight.contains(connection.id())) {
+      throw new TopicRouter.CommandException("bad-request", "this connection's hello is still being answered");
+    }
+    helloInFlight.add(connection.id());
+  }
+
+  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
     String site = requireString(body, "site");
     Object resume = body.getValue("resume");
     if (resume != null && !(resume instanceof String)) {
       throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
     }
-    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id());
+    reserveHello(connection);
+    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id())
+        .put("addr", connection.clientAddress());
     serviceCalls.request(Addresses.SESSION_HELLO, request, connection::isOpen)
+        .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject session = reply.body();
           if (!connection.isOpen()) {
@@ -180,11 +196,10 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private void agentHello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
-    if (router.hasPage(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
-    }
     String token = requireString(body, "token");
+    reserveHello(connection);
     serviceCalls.request(Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
+        .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject agent = reply.body().getJsonObject("agent");
           java.util.Set<String> sites = new java.util.HashSet<>();
