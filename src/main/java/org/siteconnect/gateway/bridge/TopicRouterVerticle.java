@@ -56,8 +56,9 @@ public final class TopicRouterVerticle extends VerticleBase {
     EventBus eb = vertx.eventBus();
     serviceCalls = new ServiceCalls(vertx);
     GatewayConfig.Topics t = config.topics();
-    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()), t.retainedMaxMessages(),
-        t.retainedMaxBytes(), new Acl(config.acl().subscribe(), config.acl().publish()),
+    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()),
+        new TopicRouter.RetainedLimits(t.retainedMaxMessages(), t.retainedMaxBytes(),
+            t.retainedPerSessionMaxMessages(), t.retainedPerSessionMaxBytes()), new Acl(config.acl().subscribe(), config.acl().publish()),
         config.bridge().maxSubscriptionsPerSession(), new Output(eb), metrics);
     metrics.gauge("sc_pages_connected", "page sessions with a live connection on this node", router::pageCount);
     metrics.gauge("sc_agents_connected", "agent consoles connected to this node", router::agentCount);
@@ -65,6 +66,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().wildcardCount(), "kind", "wildcard");
     metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().sharedCount(), "kind", "shared");
     metrics.gauge("sc_retained_messages", "retained messages held", router::retainedCount);
+    metrics.gauge("sc_retained_page_messages", "retained messages held that pages published",
+        router::pageRetainedCount);
     LagProbe.start(vertx, metrics, "router");
     // Components talk to the router of their own node; in a cluster the routers share what they need.
     List<MessageConsumer<?>> consumers = List.of(
@@ -72,6 +75,7 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
+        eb.<JsonObject>consumer(Addresses.SESSION_END, this::onSessionEnd),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish),
@@ -99,6 +103,17 @@ public final class TopicRouterVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent.profile(), conn, true)));
     LOG.info("services up on node [{}]: re-asserted [{}] page connections and [{}] agent consoles",
         message.body().getString("node"), held.size(), router.agents().size());
+  }
+
+  /** Published by the session service when a page session ends; every node's router drops its retained state. */
+  private void onSessionEnd(Message<JsonObject> message) {
+    String sid = message.body() == null ? null : message.body().getString("sid");
+    if (sid != null) {
+      int removed = router.endSession(sid);
+      if (removed > 0) {
+        LOG.debug("session ended [{}]: [{}] retained messages removed", sid, removed);
+      }
+    }
   }
 
   // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
