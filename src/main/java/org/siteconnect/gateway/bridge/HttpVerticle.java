@@ -105,8 +105,13 @@ public final class HttpVerticle extends VerticleBase {
     GatewayConfig.Http http = config.http();
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
-        .setMaxWebSocketMessageSize(transportLimit(config.bridge()));
-    return vertx.createHttpServer(options).requestHandler(router).listen(http.port(), http.host())
+        .setMaxWebSocketMessageSize(transportLimit(config.bridge()))
+        // No browser speaks h2c; with it on, Vert.x sets a connection up only once its first request is complete,
+        // too late for the header timeout (HttpTimeouts) to see a request that never completes.
+        .setHttp2ClearTextEnabled(false);
+    return vertx.createHttpServer(options)
+        .connectionHandler(c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
+        .requestHandler(router).listen(http.port(), http.host())
         .onSuccess(s -> server = s);
   }
 
