@@ -26,6 +26,8 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       Map.entry("SC_PUBLIC_ORIGIN", "http.publicOrigin"),
       Map.entry("SC_TRANSPORT", "http.transport"),
       Map.entry("SC_MAX_SESSIONS", "sessions.maxSessions"),
+      Map.entry("SC_SOCKETS_PER_ADDRESS", "limits.socketsPerAddress"),
+      Map.entry("SC_SESSIONS_PER_ADDRESS", "limits.sessionsPerAddress"),
       Map.entry("SC_METRICS_TOKEN", "ops.metricsToken"),
       Map.entry("SC_DATA_DIR", "data.dir"),
       Map.entry("SC_CLUSTER", "cluster.enabled"),
