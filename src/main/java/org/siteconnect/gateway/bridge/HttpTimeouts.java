@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -117,9 +118,11 @@ final class HttpTimeouts {
     @Override
     public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
       if (state != State.WEBSOCKET) {
-        if (msg instanceof HttpResponse r && r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
-          state = State.WEBSOCKET;
-          cancel();
+        if (msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+          if (r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            state = State.WEBSOCKET;
+            cancel();
+          } // else an interim answer (100 Continue): the request goes on
         } else if (msg instanceof LastHttpContent && open > 0 && --open == 0 && state == State.ANSWERING) {
           state = State.IDLE;
           arm(idleMillis);
