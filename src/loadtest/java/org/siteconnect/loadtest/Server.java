@@ -216,6 +216,9 @@ final class Server implements AutoCloseable {
     // run in the work directory: the gateway keeps its embedded database under ./data
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("SC_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    // Every simulated page comes from 127.0.0.1: lift the per-address limits (gateways without them ignore these).
+    pb.environment().put("SC_SOCKETS_PER_ADDRESS", "10000000");
+    pb.environment().put("SC_SESSIONS_PER_ADDRESS", "10000000");
     pb.environment().putAll(env);
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();

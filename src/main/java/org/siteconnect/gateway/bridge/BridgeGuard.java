@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 
 import java.security.SecureRandom;
@@ -33,11 +34,17 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final int maxMessagesPerSecond;
   private final int maxFrameBytes;
   private final GatewayMetrics metrics;
+  private final ClientAddresses clientAddresses;
+  private final int socketsPerAddress;
   private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
+  /** Open sockets per client address (its limit key), counted when the socket opens. */
+  private final Map<String, Integer> socketsByAddress = new HashMap<>();
   private volatile boolean draining;
 
   BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
-              GatewayMetrics metrics) {
+              GatewayMetrics metrics, ClientAddresses clientAddresses, int socketsPerAddress) {
+    this.clientAddresses = clientAddresses;
+    this.socketsPerAddress = socketsPerAddress;
     this.inboundAddress = Addresses.inbound(nodeId);
     this.connections = connections;
     this.eventBus = eventBus;
@@ -90,8 +97,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
           metrics.bridgeRejected("draining");
           return false;
         }
-        opened(socket);
-        return true;
+        return opened(socket);
       }
       case SOCKET_CLOSED -> {
         closed(socket);
@@ -113,10 +119,19 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     }
   }
 
-  private void opened(SockJSSocket socket) {
+  private boolean opened(SockJSSocket socket) {
+    String address = clientAddressOf(socket);
+    int open = socketsByAddress.getOrDefault(address, 0);
+    if (open >= socketsPerAddress) {
+      metrics.bridgeRejected("address-limit-sockets");
+      socket.write(PageFrames.error("address-limit",
+          "at most " + socketsPerAddress + " connections from one address", null));
+      return false;
+    }
+    socketsByAddress.put(address, open + 1);
     String id = newConnectionId();
     PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond),
-        transportOf(socket));
+        transportOf(socket), address);
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
     connections.add(connection);
@@ -127,6 +142,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     if (context != null) {
       context.runOnContext(v -> socket.exceptionHandler(err -> socketFailed(socket, err)));
     }
+    return true;
   }
 
   /** A transport error (typically a message over the WebSocket limit): one throttled WARN, the socket closed. */
@@ -148,9 +164,19 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     return s == null ? "" : s.length() > 160 ? s.substring(0, 160) + "…" : s;
   }
 
+  /** The limit key of the client behind the socket (the forwarded address only from a trusted proxy). */
+  private String clientAddressOf(SockJSSocket socket) {
+    String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+    var headers = socket.headers();
+    String address = headers == null ? clientAddresses.resolve(peer, null, null)
+        : clientAddresses.resolve(peer, headers.getAll("X-Forwarded-For"), headers.getAll("Forwarded"));
+    return ClientAddresses.limitKey(address);
+  }
+
   private void closed(SockJSSocket socket) {
     PageConnection connection = bySocket.remove(socket);
     if (connection != null) {
+      socketsByAddress.computeIfPresent(connection.clientAddress(), (a, n) -> n <= 1 ? null : n - 1);
       metrics.sockJsClosed(connection.transport());
       connections.remove(connection.id());
       eventBus.send(Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));

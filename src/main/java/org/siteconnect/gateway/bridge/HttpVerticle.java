@@ -101,9 +101,14 @@ public final class HttpVerticle extends VerticleBase {
     GatewayConfig.Http http = config.http();
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
-        .setMaxWebSocketMessageSize(transportLimit(config.bridge()));
+        .setMaxWebSocketMessageSize(transportLimit(config.bridge()))
+        // No browser speaks h2c; with it on, Vert.x sets a connection up only once its first request is complete,
+        // too late for the header timeout (HttpTimeouts) to see a request that never completes.
+        .setHttp2ClearTextEnabled(false);
     LogThrottle connectionErrors = new LogThrottle(60_000);
-    return vertx.createHttpServer(options).requestHandler(router)
+    return vertx.createHttpServer(options)
+        .connectionHandler(c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
+        .requestHandler(router)
         .exceptionHandler(err -> {
           // Clients cause these at will (bad frames, resets): never a stack trace, one line a minute at most.
           long suppressed = connectionErrors.occurred(System.currentTimeMillis());
@@ -155,7 +160,9 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxAddressLength(128)
         .addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
-    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics);
+    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics,
+        new org.siteconnect.gateway.net.ClientAddresses(config.http().trustedProxies()),
+        config.limits().socketsPerAddress());
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
   }
 

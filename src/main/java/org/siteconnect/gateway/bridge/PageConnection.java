@@ -20,12 +20,15 @@ public final class PageConnection {
   private final RateLimiter inboundRate;
   private final String transport;
   private final boolean batching;
+  /** The client address's limit key (see ClientAddresses.limitKey). */
+  private final String clientAddress;
   private volatile boolean open = true;
   /** Frames waiting for this drain's flush, in order; null when idle (most of the time: no memory per page). */
   private Buffer first;
   private List<Buffer> more;
 
-  PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate, String transport) {
+  PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate, String transport, String clientAddress) {
+    this.clientAddress = clientAddress;
     this.id = id;
     this.socket = socket;
     this.inboundRate = inboundRate;
@@ -48,6 +51,10 @@ public final class PageConnection {
       }
     }
     return false;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
   }
 
   String transport() {

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ForwardBatch;
-import org.siteconnect.gateway.bus.TopicMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ final class RouterCluster {
   private final String nodeId;
   private final TopicRouter router;
   private AsyncMap<String, JsonObject> subscriptions;
-  private List<TopicMessage> pending;
+  private List<ForwardBatch.Forwarded> pending;
 
   RouterCluster(Vertx vertx, String nodeId, TopicRouter router) {
     this.vertx = vertx;
@@ -74,12 +73,12 @@ final class RouterCluster {
   }
 
   /** Collected during this turn of the loop; sent as one message at the start of the next (no timer, no delay). */
-  private void forward(String topic, Object payload, boolean retain) {
+  private void forward(String topic, Object payload, boolean retain, String owner) {
     if (pending == null) {
       pending = new ArrayList<>();
       vertx.runOnContext(v -> flush());
     }
-    pending.add(new TopicMessage(topic, payload, retain));
+    pending.add(new ForwardBatch.Forwarded(topic, payload, retain, owner));
   }
 
   private void flush() {
@@ -92,9 +91,9 @@ final class RouterCluster {
     if (nodeId.equals(m.headers().get(ORIGIN))) {
       return;
     }
-    for (TopicMessage forwarded : m.body().messages()) {
+    for (ForwardBatch.Forwarded forwarded : m.body().messages()) {
       try {
-        router.deliverForwarded(forwarded.topic(), forwarded.payload(), forwarded.retained());
+        router.deliverForwarded(forwarded.topic(), forwarded.payload(), forwarded.retain(), forwarded.owner());
       } catch (TopicRouter.CommandException e) {
         LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
       }
@@ -126,7 +125,7 @@ final class RouterCluster {
           for (Object o : all) {
             JsonObject entry = (JsonObject) o;
             try {
-              router.restoreRetained(entry.getString("topic"), entry.getValue("payload"));
+              router.restoreRetained(entry.getString("topic"), entry.getValue("payload"), entry.getString("owner"));
             } catch (TopicRouter.CommandException e) {
               LOG.warn("a retained message from a peer was refused [{}]", e.getMessage());
             }

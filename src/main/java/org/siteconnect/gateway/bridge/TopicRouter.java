@@ -66,7 +66,8 @@ public final class TopicRouter {
 
   /** Hands a publish made here to the routers of the other nodes (cluster mode; nothing on a single node). */
   public interface Forwarder {
-    void forward(String serverTopic, Object payload, boolean retain);
+    /** {@code owner}: whose retained quota a retained publish is charged to; null for the server's own. */
+    void forward(String serverTopic, Object payload, boolean retain, String owner);
   }
 
   /** Page command refused: an error code from docs/PROTOCOL.md and a sentence for the developer. */
@@ -84,19 +85,25 @@ public final class TopicRouter {
   }
 
   private final SubscriptionIndex<Subscriber> index;
-  private final RetainedStore<Object> retained;
+  private final RetainedBudgets retained;
+  private final RetainedLimits retainedLimits;
   private final TopicLimits limits;
   private final Acl acl;
   private final int maxSubscriptionsPerSession;
   private final RouterOutput output;
   private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
-  private Forwarder forwarder = (topic, payload, retain) -> { };
+  private Forwarder forwarder = (topic, payload, retain, owner) -> { };
 
-  public TopicRouter(TopicLimits limits, int retainedMaxMessages, long retainedMaxBytes, Acl acl,
+  /** The retained caps: each budget's total (server, pages) and one page session's share. */
+  public record RetainedLimits(int maxMessages, long maxBytes, int perSessionMessages, long perSessionBytes) {}
+
+  public TopicRouter(TopicLimits limits, RetainedLimits retainedLimits, Acl acl,
                      int maxSubscriptionsPerSession, RouterOutput output, GatewayMetrics metrics) {
     this.index = new SubscriptionIndex<>(limits);
-    this.retained = new RetainedStore<>(retainedMaxMessages, retainedMaxBytes);
+    this.retainedLimits = retainedLimits;
+    this.retained = new RetainedBudgets(retainedLimits.maxMessages(), retainedLimits.maxBytes(),
+        retainedLimits.perSessionMessages(), retainedLimits.perSessionBytes());
     this.limits = limits;
     this.acl = acl;
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
@@ -298,10 +305,11 @@ public final class TopicRouter {
    * it. Server components are not delivered to: every router holds their subscriptions, so the node where the
    * publish was made has delivered to them (and picked one member of each shared group), once.
    */
-  public void deliverForwarded(String serverTopic, Object payload, boolean retain) throws CommandException {
+  public void deliverForwarded(String serverTopic, Object payload, boolean retain, String owner)
+      throws CommandException {
     TopicName topic = parseName(serverTopic);
     if (retain) {
-      retained.put(topic, payload, payloadSize(payload));
+      keepForwarded(topic, payload, owner); // the origin node enforced the quota; the same caps hold here
     }
     List<PageConnection> pageTargets = new ArrayList<>();
     String[] pageTopic = new String[1];
@@ -322,20 +330,38 @@ public final class TopicRouter {
   /** Every retained message as {@code [{topic, payload}]}, for a node that joins the cluster. */
   public JsonArray retainedSnapshot() {
     JsonArray out = new JsonArray();
-    retained.forEach((topic, payload) -> out.add(new JsonObject().put("topic", topic.value()).put("payload", payload)));
+    retained.forEach((topic, payload, owner) -> out.add(new JsonObject().put("topic", topic.value())
+        .put("payload", payload).put("owner", owner)));
     return out;
   }
 
   /** A retained message from a peer's snapshot; a newer one seen here since joining wins. */
-  public void restoreRetained(String serverTopic, Object payload) throws CommandException {
+  public void restoreRetained(String serverTopic, Object payload, String owner) throws CommandException {
     TopicName topic = parseName(serverTopic);
-    if (retained.get(topic).isEmpty()) {
-      retained.put(topic, payload, payloadSize(payload));
+    if (!retained.has(topic)) {
+      keepForwarded(topic, payload, owner);
     }
+  }
+
+  private void keepForwarded(TopicName topic, Object payload, String owner) {
+    if (owner == null) {
+      retained.putServer(topic, payload, payloadSize(payload));
+    } else {
+      retained.putPage(topic, payload, payloadSize(payload), owner);
+    }
+  }
+
+  /** A page session ended (on any node): its retained messages go, here as on every node. */
+  public int endSession(String sessionId) {
+    return retained.endSession(sessionId);
   }
 
   public int retainedCount() {
     return retained.count();
+  }
+
+  public int pageRetainedCount() {
+    return retained.pageCount();
   }
 
   public SubscriptionIndex<?> index() {
@@ -346,11 +372,9 @@ public final class TopicRouter {
 
   private void publish(TopicName topic, Object payload, boolean retain, PageState publisher)
       throws CommandException {
+    String owner = publisher == null ? null : retainedOwner(publisher);
     if (retain) {
-      RetainedStore.Result result = retained.put(topic, payload, payloadSize(payload));
-      if (result == RetainedStore.Result.REJECTED_COUNT || result == RetainedStore.Result.REJECTED_BYTES) {
-        throw new CommandException("retained-full", "the retained-message store is full (" + result + ")");
-      }
+      keepRetained(topic, payload, publisher, owner);
     }
     String scope = GatewayMetrics.scopeOf(topic.value());
     metrics.messageIn(scope);
@@ -375,12 +399,46 @@ public final class TopicRouter {
       }
     });
     metrics.messagesOut(scope, pageTargets.size() + toAddresses[0]);
-    forwarder.forward(topic.value(), payload, retain);
+    forwarder.forward(topic.value(), payload, retain, owner);
     if (!pageTargets.isEmpty()) {
       // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
       // its page form is the same for all of them.
       deliver(topic, pageTargets, PageFrames.message(pageTopic[0], payload, false));
     }
+  }
+
+  /** The quota a connection's retained publishes are charged to: its page session, or the agent's login. */
+  private static String retainedOwner(PageState page) {
+    return page.sessionId != null ? page.sessionId : "agent:" + page.agent.login();
+  }
+
+  private void keepRetained(TopicName topic, Object payload, PageState publisher, String owner)
+      throws CommandException {
+    int size = payloadSize(payload);
+    if (publisher == null) {
+      RetainedStore.Result result = retained.putServer(topic, payload, size);
+      if (result == RetainedStore.Result.REJECTED_COUNT || result == RetainedStore.Result.REJECTED_BYTES) {
+        throw new CommandException("retained-full", "the retained-message store is full (" + result + ")");
+      }
+      return;
+    }
+    if (isServerState(topic)) {
+      throw new CommandException("not-allowed", "the gateway keeps the retained state of ~pagesession/chat and "
+          + "~pagesession/cobrowsing: a page may not retain messages there");
+    }
+    switch (retained.putPage(topic, payload, size, owner)) {
+      case QUOTA -> throw new CommandException("retained-quota", "a page session may keep at most "
+          + retainedLimits.perSessionMessages() + " retained messages of " + retainedLimits.perSessionBytes()
+          + " bytes in all");
+      case FULL -> throw new CommandException("retained-full", "the retained-message store for pages is full");
+      default -> { }
+    }
+  }
+
+  /** {@code pagesession/<sid>/chat/…} and {@code …/cobrowsing/…}: retained state only the server writes. */
+  private static boolean isServerState(TopicName topic) {
+    return topic.depth() >= 3 && "pagesession".equals(topic.level(0))
+        && ("chat".equals(topic.level(2)) || "cobrowsing".equals(topic.level(2)));
   }
 
   private void deliver(TopicName topic, List<PageConnection> targets, Buffer frame) {

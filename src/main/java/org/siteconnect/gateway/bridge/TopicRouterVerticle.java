@@ -38,6 +38,11 @@ public final class TopicRouterVerticle extends VerticleBase {
   private TopicRouter router;
   private RouterCluster cluster;
   private ServiceCalls serviceCalls;
+  /**
+   * Connections whose hello (or agent-hello) awaits the services' answer. Reserved when the command arrives, so a
+   * second hello sent before the first is answered is refused instead of starting a second session.
+   */
+  private final java.util.Set<String> helloInFlight = new java.util.HashSet<>();
 
   public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
                              GatewayMetrics metrics) {
@@ -52,8 +57,9 @@ public final class TopicRouterVerticle extends VerticleBase {
     EventBus eb = vertx.eventBus();
     serviceCalls = new ServiceCalls(vertx);
     GatewayConfig.Topics t = config.topics();
-    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()), t.retainedMaxMessages(),
-        t.retainedMaxBytes(), new Acl(config.acl().subscribe(), config.acl().publish()),
+    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()),
+        new TopicRouter.RetainedLimits(t.retainedMaxMessages(), t.retainedMaxBytes(),
+            t.retainedPerSessionMaxMessages(), t.retainedPerSessionMaxBytes()), new Acl(config.acl().subscribe(), config.acl().publish()),
         config.bridge().maxSubscriptionsPerSession(), new Output(eb), metrics);
     metrics.gauge("sc_pages_connected", "page sessions with a live connection on this node", router::pageCount);
     metrics.gauge("sc_agents_connected", "agent consoles connected to this node", router::agentCount);
@@ -61,6 +67,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().wildcardCount(), "kind", "wildcard");
     metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().sharedCount(), "kind", "shared");
     metrics.gauge("sc_retained_messages", "retained messages held", router::retainedCount);
+    metrics.gauge("sc_retained_page_messages", "retained messages held that pages published",
+        router::pageRetainedCount);
     LagProbe.start(vertx, metrics, "router");
     // Components talk to the router of their own node; in a cluster the routers share what they need.
     List<MessageConsumer<?>> consumers = List.of(
@@ -68,6 +76,7 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
+        eb.<JsonObject>consumer(Addresses.SESSION_END, this::onSessionEnd),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish),
@@ -95,6 +104,17 @@ public final class TopicRouterVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent.profile(), conn, true)));
     LOG.info("services up on node [{}]: re-asserted [{}] page connections and [{}] agent consoles",
         message.body().getString("node"), held.size(), router.agents().size());
+  }
+
+  /** Published by the session service when a page session ends; every node's router drops its retained state. */
+  private void onSessionEnd(Message<JsonObject> message) {
+    String sid = message.body() == null ? null : message.body().getString("sid");
+    if (sid != null) {
+      int removed = router.endSession(sid);
+      if (removed > 0) {
+        LOG.debug("session ended [{}]: [{}] retained messages removed", sid, removed);
+      }
+    }
   }
 
   // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
@@ -177,17 +197,28 @@ public final class TopicRouterVerticle extends VerticleBase {
     }
   }
 
-  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  /** One hello per connection at a time, and none once it has a session. */
+  private void reserveHello(PageConnection connection) throws TopicRouter.CommandException {
     if (router.hasPage(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection already has a page session");
+      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
     }
+    if (helloInFlight.contains(connection.id())) {
+      throw new TopicRouter.CommandException("bad-request", "this connection's hello is still being answered");
+    }
+    helloInFlight.add(connection.id());
+  }
+
+  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
     String site = requireString(body, "site");
     Object resume = body.getValue("resume");
     if (resume != null && !(resume instanceof String)) {
       throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
     }
-    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id());
+    reserveHello(connection);
+    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id())
+        .put("addr", connection.clientAddress());
     serviceCalls.request(Addresses.SESSION_HELLO, request, connection::isOpen)
+        .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject session = reply.body();
           if (!connection.isOpen()) {
@@ -210,11 +241,10 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private void agentHello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
-    if (router.hasPage(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
-    }
     String token = requireString(body, "token");
+    reserveHello(connection);
     serviceCalls.request(Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
+        .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject agent = reply.body().getJsonObject("agent");
           java.util.Set<String> sites = new java.util.HashSet<>();

@@ -14,9 +14,24 @@ import java.util.List;
  * event-bus message. With Hazelcast every clustered send looks its address up in a cluster map, which costs far
  * more than the message itself; one lookup per batch instead of one per publish.
  *
- * @param messages the publishes, in order; {@link TopicMessage#retained()} here means "keep as retained"
+ * @param messages the publishes, in order
  */
-public record ForwardBatch(List<TopicMessage> messages) {
+public record ForwardBatch(List<Forwarded> messages) {
+
+  /**
+   * One publish: {@code retain} means "keep as retained"; {@code owner} is the page session (or agent) whose
+   * retained-message quota it is charged to, null for the server's own publishes.
+   */
+  public record Forwarded(String topic, Object payload, boolean retain, String owner) {
+    JsonObject toJson() {
+      return new JsonObject().put("topic", topic).put("payload", payload).put("retain", retain).put("owner", owner);
+    }
+
+    static Forwarded fromJson(JsonObject json) {
+      return new Forwarded(json.getString("topic"), json.getValue("payload"), json.getBoolean("retain", false),
+          json.getString("owner"));
+    }
+  }
 
   /** Local deliveries share the instance; between nodes the batch travels as a JSON array. */
   public static final class Codec implements MessageCodec<ForwardBatch, ForwardBatch> {
@@ -32,9 +47,9 @@ public record ForwardBatch(List<TopicMessage> messages) {
     public ForwardBatch decodeFromWire(int pos, Buffer buffer) {
       int length = buffer.getInt(pos);
       JsonArray array = new JsonArray(buffer.getBuffer(pos + 4, pos + 4 + length));
-      List<TopicMessage> messages = new ArrayList<>(array.size());
+      List<Forwarded> messages = new ArrayList<>(array.size());
       for (int i = 0; i < array.size(); i++) {
-        messages.add(TopicMessage.fromJson(array.getJsonObject(i)));
+        messages.add(Forwarded.fromJson(array.getJsonObject(i)));
       }
       return new ForwardBatch(messages);
     }

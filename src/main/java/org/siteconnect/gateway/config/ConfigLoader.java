@@ -84,7 +84,7 @@ public final class ConfigLoader {
           throw new ConfigException(key, "environment variable " + var + " must be true or false (got '" + value + "')");
         }
         parent.put(leaf, Boolean.parseBoolean(value));
-      } else if (leaf.equals("port") || leaf.equals("maxSessions")) {
+      } else if (leaf.equals("port") || leaf.equals("maxSessions") || leaf.endsWith("PerAddress")) {
         try {
           parent.put(leaf, Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {

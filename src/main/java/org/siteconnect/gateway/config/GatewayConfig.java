@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
                             AclGrants acl, Agents agents, Chat chat, Cobrowse cobrowse, Data data, Api api, Ops ops,
-                            Cluster cluster, List<Site> sites) {
+                            Cluster cluster, List<Site> sites, Limits limits) {
 
   /** Environment variables that override single keys (documented in the README). */
   public static final Map<String, String> ENV_OVERRIDES = Map.ofEntries(
@@ -26,6 +26,8 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       Map.entry("SC_PUBLIC_ORIGIN", "http.publicOrigin"),
       Map.entry("SC_TRANSPORT", "http.transport"),
       Map.entry("SC_MAX_SESSIONS", "sessions.maxSessions"),
+      Map.entry("SC_SOCKETS_PER_ADDRESS", "limits.socketsPerAddress"),
+      Map.entry("SC_SESSIONS_PER_ADDRESS", "limits.sessionsPerAddress"),
       Map.entry("SC_METRICS_TOKEN", "ops.metricsToken"),
       Map.entry("SC_DATA_DIR", "data.dir"),
       Map.entry("SC_CLUSTER", "cluster.enabled"),
@@ -34,8 +36,17 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       Map.entry("SC_PG_PORT", "data.postgres.port"),
       Map.entry("SC_PG_PASSWORD", "data.postgres.password"));
 
-  /** {@code transport}: the node's socket transport, one of {@link #TRANSPORTS} (HTTP and the cluster bus). */
-  public record Http(String host, int port, String publicOrigin, int maxBodyBytes, String transport) {}
+  /**
+   * {@code transport}: the node's socket transport, one of {@link #TRANSPORTS} (HTTP and the cluster bus).
+   * {@code trustedProxies}: addresses or CIDRs of load balancers whose {@code X-Forwarded-For}/{@code Forwarded}
+   * name the client. {@code headerTimeoutSeconds}: time to send a request's headers; {@code idleTimeoutSeconds}:
+   * an HTTP keep-alive connection with no request open is closed after this (WebSockets: the bridge ping timeout).
+   */
+  public record Http(String host, int port, String publicOrigin, int maxBodyBytes, String transport,
+                     List<String> trustedProxies, int headerTimeoutSeconds, int idleTimeoutSeconds) {}
+
+  /** Per client address (behind {@code http.trustedProxies}, the forwarded one): open sockets, live page sessions. */
+  public record Limits(int socketsPerAddress, int sessionsPerAddress) {}
 
   public static final List<String> TRANSPORTS = List.of("auto", "nio", "epoll");
 
@@ -43,7 +54,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public record Bridge(long pingTimeoutMs, long sessionTimeoutMs, int maxFrameBytes, int maxHandlersPerSocket,
                        int maxMessagesPerSecond, int maxSubscriptionsPerSession) {}
 
-  public record Topics(int maxBytes, int maxLevels, int retainedMaxMessages, long retainedMaxBytes) {}
+  /**
+   * {@code retainedMax*}: the cap of each of the two retained budgets (what pages publish, what the server
+   * publishes); {@code retainedPerSession*}: one page session's share of the page budget.
+   */
+  public record Topics(int maxBytes, int maxLevels, int retainedMaxMessages, long retainedMaxBytes,
+                       int retainedPerSessionMaxMessages, int retainedPerSessionMaxBytes) {}
 
   public record Sessions(int codeLength, int codeTtlSeconds, int maxSessions) {}
 
@@ -116,12 +132,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public static GatewayConfig from(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
     root.allowOnly("http", "bridge", "topics", "sessions", "client", "acl", "agents", "chat", "cobrowse", "data", "api", "ops",
-        "cluster", "sites");
+        "cluster", "sites", "limits");
     GatewayConfig config = new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")),
         topics(root.child("topics")), sessions(root.child("sessions")), client(root.child("client")),
         acl(root.child("acl")), agents(root.child("agents")), chat(root.child("chat")),
         cobrowse(root.child("cobrowse")), data(root.child("data")), api(root), ops(root.child("ops")),
-        cluster(root.child("cluster")), sites(root));
+        cluster(root.child("cluster")), sites(root), limits(root.child("limits")));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException("data.postgres", "is required in cluster mode: clustered nodes keep agents, "
           + "transcripts and the audit log in one PostgreSQL database");
@@ -130,7 +146,8 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Http http(ConfigReader r) {
-    r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes", "transport");
+    r.allowOnly("host", "port", "publicOrigin", "maxBodyBytes", "transport", "trustedProxies", "headerTimeoutSeconds",
+        "idleTimeoutSeconds");
     String host = r.nonBlank("host", "0.0.0.0");
     int port = r.integer("port", 8080, 0, 65_535);
     String publicOrigin = r.string("publicOrigin", port == 80 ? "http://localhost" : "http://localhost:" + port);
@@ -139,8 +156,16 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
     if (!TRANSPORTS.contains(transport)) {
       throw new ConfigException(r.key("transport"), "must be one of " + String.join(", ", TRANSPORTS));
     }
+    List<String> proxies = r.stringsOrCsv("trustedProxies", List.of());
+    for (int i = 0; i < proxies.size(); i++) {
+      try {
+        org.siteconnect.gateway.net.AddressRange.parse(proxies.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(r.key("trustedProxies") + "[" + i + "]", e.getMessage());
+      }
+    }
     return new Http(host, port, publicOrigin, r.integer("maxBodyBytes", 64 * 1024, 1024, 16 * 1024 * 1024),
-        transport);
+        transport, proxies, r.integer("headerTimeoutSeconds", 10, 1, 3600), r.integer("idleTimeoutSeconds", 60, 1, 86_400));
   }
 
   private static Bridge bridge(ConfigReader r) {
@@ -157,12 +182,15 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Topics topics(ConfigReader r) {
-    r.allowOnly("maxBytes", "maxLevels", "retainedMaxMessages", "retainedMaxBytes");
+    r.allowOnly("maxBytes", "maxLevels", "retainedMaxMessages", "retainedMaxBytes", "retainedPerSessionMaxMessages",
+        "retainedPerSessionMaxBytes");
     return new Topics(
         r.integer("maxBytes", 65_535, 1, 65_535),
         r.integer("maxLevels", 32, 1, 1024),
         r.integer("retainedMaxMessages", 100_000, 0, 10_000_000),
-        r.number("retainedMaxBytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
+        r.number("retainedMaxBytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
+        r.integer("retainedPerSessionMaxMessages", 32, 0, 100_000),
+        r.integer("retainedPerSessionMaxBytes", 64 * 1024, 0, 64 * 1024 * 1024));
   }
 
   private static Sessions sessions(ConfigReader r) {
@@ -171,6 +199,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         r.integer("codeLength", 6, 4, 12),
         r.integer("codeTtlSeconds", 20 * 60, 10, 7 * 24 * 3600),
         r.integer("maxSessions", 20_000, 0, 10_000_000));
+  }
+
+  private static Limits limits(ConfigReader r) {
+    r.allowOnly("socketsPerAddress", "sessionsPerAddress");
+    return new Limits(r.integer("socketsPerAddress", 200, 1, 10_000_000),
+        r.integer("sessionsPerAddress", 100, 1, 10_000_000));
   }
 
   private static ClientRetry client(ConfigReader r) {

@@ -45,7 +45,7 @@ public final class FrameSessionVerticle extends VerticleBase {
   public Future<?> start() {
     GatewayConfig.Sessions s = config.sessions();
     long ttl = s.codeTtlSeconds() * 1000L;
-    sessions = new PageSessions(s.maxSessions(), ttl, Math.min(ttl, 30_000));
+    sessions = new PageSessions(s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
     metrics.gauge("sc_page_sessions", "page sessions on this node (connected or waiting to resume)", sessions::size);
     EventBus eb = vertx.eventBus();
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
@@ -84,30 +84,35 @@ public final class FrameSessionVerticle extends VerticleBase {
     }
     String resume = body.getString("resume");
     String connectionId = body.getString("conn", "");
+    String address = body.getString("addr");
     if (resume != null) {
-      var resumed = sessions.resume(resume, siteKey, connectionId);
+      var resumed = sessions.resume(resume, siteKey, connectionId, System.currentTimeMillis());
       if (resumed.isPresent()) {
-        PageSession session = resumed.get();
-        message.reply(answer(session, true));
+        message.reply(answer(resumed.get(), true));
         return;
       }
     }
-    if (sessions.atCapacity()) {
-      message.fail(503, "session-cap");
+    String refused = sessions.admit(address);
+    if (refused != null) {
+      if (PageSessions.ADDRESS_LIMIT.equals(refused)) {
+        metrics.bridgeRejected("address-limit-sessions");
+      }
+      message.fail(503, refused);
       return;
     }
     String sessionId = randomToken();
     codes.claim(sessionId)
         .onSuccess(code -> {
-          PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code,
-              System.currentTimeMillis());
-          sessions.add(session, connectionId);
+          long now = System.currentTimeMillis();
+          PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code, now, address);
+          sessions.add(session, connectionId, now);
           store(session);
           metrics.code("issued");
           LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
           message.reply(answer(session, false));
         })
         .onFailure(err -> {
+          sessions.cancel(address);
           LOG.warn("no contact code for a new session [{}]", err.getMessage());
           message.fail(503, "no-code");
         });
@@ -220,7 +225,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     JsonArray held = message.body().getJsonArray("held", new JsonArray());
     for (Object o : held) {
       if (o instanceof JsonObject h) {
-        sessions.reattach(h.getString("sid", ""), h.getString("conn", ""));
+        sessions.reattach(h.getString("sid", ""), h.getString("conn", ""), System.currentTimeMillis());
       }
     }
   }

@@ -11,30 +11,69 @@ import java.util.Optional;
  * Live page sessions of this node, by id and by resume token. A session lives while a connection holds it;
  * once detached it ends after the idle TTL, or after the short resume grace when the page said {@code bye}
  * (it is unloading; a navigation to the next page of the site resumes within the grace).
+ *
+ * <p>A connection holds at most one session: a new session or a resume for a connection that already holds
+ * another one detaches the other (else a socket that asked twice would orphan a session marked connected
+ * forever). New sessions are counted when they are asked for ({@link #admit}), before the asynchronous code
+ * claim, so concurrent hellos cannot overshoot the node cap or the per-address cap.
  * Not thread-safe: owned by the frame-session verticle.
  */
 final class PageSessions {
+  /** Why {@link #admit} refused: the node is full, or the client address holds its share. */
+  static final String SESSION_CAP = "session-cap";
+  static final String ADDRESS_LIMIT = "address-limit";
+
   private final int maxSessions;
+  private final int maxPerAddress;
   private final long idleTtlMillis;
   private final long resumeGraceMillis;
   private final Map<String, PageSession> byId = new HashMap<>();
   private final Map<String, PageSession> byResumeToken = new HashMap<>();
   private final Map<String, PageSession> byHandle = new HashMap<>();
+  private final Map<String, PageSession> byConnection = new HashMap<>();
+  /** Live sessions plus admitted-but-not-yet-added ones, per client address. */
+  private final Map<String, Integer> perAddress = new HashMap<>();
+  private int admitted;
 
-  PageSessions(int maxSessions, long idleTtlMillis, long resumeGraceMillis) {
+  PageSessions(int maxSessions, int maxPerAddress, long idleTtlMillis, long resumeGraceMillis) {
     this.maxSessions = maxSessions;
+    this.maxPerAddress = maxPerAddress;
     this.idleTtlMillis = idleTtlMillis;
     this.resumeGraceMillis = resumeGraceMillis;
   }
 
   boolean atCapacity() {
-    return byId.size() >= maxSessions;
+    return byId.size() + admitted >= maxSessions;
   }
 
-  /** A new session, held by the connection that asked for it. */
-  void add(PageSession session, String connectionId) {
-    session.connections.add(connectionId);
+  /**
+   * Reserves room for a new session of {@code address} (null: unknown, not counted per address). Returns null when
+   * admitted — then exactly one {@link #add} or {@link #cancel} with the same address must follow — else the
+   * refusal ({@link #SESSION_CAP} or {@link #ADDRESS_LIMIT}).
+   */
+  String admit(String address) {
+    if (atCapacity()) {
+      return SESSION_CAP;
+    }
+    if (address != null && perAddress.getOrDefault(address, 0) >= maxPerAddress) {
+      return ADDRESS_LIMIT;
+    }
+    admitted++;
+    count(address, 1);
+    return null;
+  }
+
+  /** An admitted session that will not be added after all (no code). */
+  void cancel(String address) {
+    admitted--;
+    count(address, -1);
+  }
+
+  /** A new (admitted) session, held by the connection that asked for it. */
+  void add(PageSession session, String connectionId, long now) {
+    admitted--;
     index(session);
+    hold(session, connectionId, now);
   }
 
   /**
@@ -45,15 +84,16 @@ final class PageSessions {
     session.connected = false;
     session.expiresAt = now + idleTtlMillis;
     index(session);
+    count(session.address, 1);
   }
 
   /** A router says this connection holds the session (after a leader change). */
-  boolean reattach(String sessionId, String connectionId) {
+  boolean reattach(String sessionId, String connectionId, long now) {
     PageSession session = byId.get(sessionId);
     if (session == null) {
       return false;
     }
-    hold(session, connectionId);
+    hold(session, connectionId, now);
     return true;
   }
 
@@ -61,6 +101,12 @@ final class PageSessions {
     byId.put(session.id, session);
     byResumeToken.put(session.resumeToken, session);
     byHandle.put(session.handle, session);
+  }
+
+  private void count(String address, int delta) {
+    if (address != null) {
+      perAddress.merge(address, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
   }
 
   Optional<PageSession> byHandle(String handle) {
@@ -74,24 +120,39 @@ final class PageSessions {
   }
 
   /** A reconnecting page of the same site takes its session back; the idle clock stops. */
-  Optional<PageSession> resume(String resumeToken, String siteKey, String connectionId) {
+  Optional<PageSession> resume(String resumeToken, String siteKey, String connectionId, long now) {
     PageSession session = byResumeToken.get(resumeToken);
     if (session == null || !session.siteKey.equals(siteKey)) {
       return Optional.empty();
     }
-    hold(session, connectionId);
+    hold(session, connectionId, now);
     return Optional.of(session);
   }
 
-  private static void hold(PageSession session, String connectionId) {
+  private void hold(PageSession session, String connectionId, long now) {
+    PageSession before = byConnection.put(connectionId, session);
+    if (before != null && before != session) {
+      release(before, connectionId, false, now);
+    }
     session.expiresAt = Long.MAX_VALUE;
     session.connected = true;
     session.connections.add(connectionId);
   }
 
+  /** The connection went away (or said bye): the named session and whatever else it holds are let go. */
   void detached(String sessionId, String connectionId, boolean bye, long now) {
+    PageSession held = byConnection.remove(connectionId);
     PageSession session = byId.get(sessionId);
-    if (session != null && session.connections.remove(connectionId) && session.connections.isEmpty()) {
+    if (session != null) {
+      release(session, connectionId, bye, now);
+    }
+    if (held != null && held != session) {
+      release(held, connectionId, bye, now);
+    }
+  }
+
+  private void release(PageSession session, String connectionId, boolean bye, long now) {
+    if (session.connections.remove(connectionId) && session.connections.isEmpty()) {
       session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
       session.connected = false;
     }
@@ -106,6 +167,8 @@ final class PageSessions {
         it.remove();
         byResumeToken.remove(session.resumeToken);
         byHandle.remove(session.handle);
+        session.connections.forEach(c -> byConnection.remove(c, session));
+        count(session.address, -1);
         ended.add(session);
       }
     }
@@ -118,5 +181,10 @@ final class PageSessions {
 
   int size() {
     return byId.size();
+  }
+
+  /** Live sessions of this client address, plus those admitted and being set up. */
+  int ofAddress(String address) {
+    return perAddress.getOrDefault(address, 0);
   }
 }

@@ -74,7 +74,7 @@ class PageConnectionsTest {
   }
 
   private PageConnection connection(String id, FakeSocket s) {
-    PageConnection c = new PageConnection(id, s.socket, new RateLimiter(100), "websocket");
+    PageConnection c = new PageConnection(id, s.socket, new RateLimiter(100), "websocket", null);
     connections.add(c);
     return c;
   }

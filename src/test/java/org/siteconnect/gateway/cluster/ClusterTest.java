@@ -124,6 +124,34 @@ class ClusterTest {
   }
 
   @Test
+  @DisplayName("a page's retained message, kept by every node, is deleted on every node when its session ends")
+  void pageRetainedEndsWithTheSessionEverywhere() throws Exception {
+    BridgeClient writer = page(0);
+    writer.command(new JsonObject().put("op", "pub").put("topic", "public/left-by-page").put("payload", "mine")
+        .put("retain", true).put("mid", "r"));
+    writer.nextBody("puback");
+    BridgeClient reader = page(1);
+    sub(reader, "first", "public/left-by-page");
+    assertEquals("mine", message(reader, "public/left-by-page").getString("payload"), "node B keeps a copy");
+    writer.command(new JsonObject().put("op", "bye"));
+    writer.close();
+    long deadline = System.currentTimeMillis() + 60_000; // bye: the session ends after the 30 s resume grace
+    int probe = 0;
+    boolean gone = false;
+    while (!gone && System.currentTimeMillis() < deadline) {
+      Thread.sleep(1_000); // the session service's clock: nothing to await from here
+      String id = "probe-" + probe++;
+      sub(reader, id, "public/left-by-page");
+      reader.fence();
+      boolean[] seen = {false};
+      reader.drainMatching(f -> seen[0] |= "public/left-by-page".equals(BridgeClient.body(f).getString("topic")));
+      gone = !seen[0];
+      reader.command(new JsonObject().put("op", "unsub").put("id", id));
+    }
+    assertTrue(gone, "the retained message outlived its session on node B");
+  }
+
+  @Test
   @DisplayName("contact codes are unique across the cluster")
   void codesUniqueClusterWide() throws Exception {
     Set<String> codes = new HashSet<>();

@@ -25,6 +25,11 @@ class GatewayConfigTest {
     assertEquals(1200, c.sessions().codeTtlSeconds());
     assertTrue(c.bridge().pingTimeoutMs() >= 90_000);
     assertEquals("http://localhost:8080", c.http().publicOrigin());
+    assertEquals(200, c.limits().socketsPerAddress());
+    assertEquals(100, c.limits().sessionsPerAddress());
+    assertEquals(32, c.topics().retainedPerSessionMaxMessages());
+    assertEquals(10, c.http().headerTimeoutSeconds());
+    assertEquals(60, c.http().idleTimeoutSeconds());
   }
 
   @Test
@@ -53,6 +58,12 @@ class GatewayConfigTest {
       "{\"sites\":[{\"key\":\"a\"},{\"key\":\"a\"}]}            | sites[1].key",
       "{\"htp\":{}}                                             | htp",
       "{\"acl\":{\"subscribe\":[1]}}                            | acl.subscribe[0]",
+      "{\"http\":{\"trustedProxies\":[\"lb.internal\"]}}        | http.trustedProxies[0]",
+      "{\"http\":{\"trustedProxies\":[\"10.0.0.0/40\"]}}       | http.trustedProxies[0]",
+      "{\"http\":{\"headerTimeoutSeconds\":0}}                | http.headerTimeoutSeconds",
+      "{\"limits\":{\"socketsPerAddress\":0}}                 | limits.socketsPerAddress",
+      "{\"limits\":{\"sessionPerAddress\":5}}                 | limits.sessionPerAddress",
+      "{\"topics\":{\"retainedPerSessionMaxBytes\":-1}}       | topics.retainedPerSessionMaxBytes",
   })
   void badValueNamesKey(String json, String key) {
     ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.from(new JsonObject(json)));

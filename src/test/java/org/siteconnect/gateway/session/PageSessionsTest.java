@@ -4,19 +4,30 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PageSessionsTest {
   private static PageSession session(String id) {
-    return new PageSession(id, "acme", "resume-" + id, "handle-" + id, "123456", 0);
+    return session(id, "10.0.0.1");
+  }
+
+  private static PageSession session(String id, String address) {
+    return new PageSession(id, "acme", "resume-" + id, "handle-" + id, "123456", 0, address);
+  }
+
+  private static void add(PageSessions sessions, PageSession session, String connectionId) {
+    assertNull(sessions.admit(session.address));
+    sessions.add(session, connectionId, 0);
   }
 
   @Test
   @DisplayName("a detached session ends after the idle TTL, a session left with bye after the short grace")
   void expiry() {
-    PageSessions sessions = new PageSessions(10, 60_000, 5_000);
-    sessions.add(session("a"), "c-a");
-    sessions.add(session("b"), "c-b");
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c-a");
+    add(sessions, session("b"), "c-b");
     sessions.detached("a", "c-a", false, 0);
     sessions.detached("b", "c-b", true, 0);
     assertEquals(1, sessions.expire(5_000).size());
@@ -26,9 +37,9 @@ class PageSessionsTest {
   @Test
   @DisplayName("a reconnect seen before the old connection's close keeps the session alive")
   void reconnectBeforeClose() {
-    PageSessions sessions = new PageSessions(10, 60_000, 5_000);
-    sessions.add(session("a"), "c-a");
-    assertTrue(sessions.resume("resume-a", "acme", "c-a2").isPresent());
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c-a");
+    assertTrue(sessions.resume("resume-a", "acme", "c-a2", 0).isPresent());
     sessions.detached("a", "c-a", false, 0); // the old connection's close arrives late
     assertTrue(sessions.expire(Long.MAX_VALUE - 1).isEmpty());
   }
@@ -36,25 +47,75 @@ class PageSessionsTest {
   @Test
   @DisplayName("a session taken over by a new leader lives while a router re-asserts it, else ends after the TTL")
   void takeOver() {
-    PageSessions sessions = new PageSessions(10, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
     sessions.takeOver(session("a"), 0);
     sessions.takeOver(session("b"), 0);
-    assertTrue(sessions.reattach("a", "c-a"));
-    assertTrue(sessions.reattach("a", "c-a")); // re-asserted twice: still one connection
+    assertTrue(sessions.reattach("a", "c-a", 0));
+    assertTrue(sessions.reattach("a", "c-a", 0)); // re-asserted twice: still one connection
     var ended = sessions.expire(60_000);
     assertEquals(1, ended.size());
     assertEquals("b", ended.get(0).id);
     sessions.detached("a", "c-a", false, 60_000);
     assertEquals("a", sessions.expire(120_000).get(0).id);
+    assertEquals(0, sessions.ofAddress("10.0.0.1"));
   }
 
   @Test
-  @DisplayName("resume needs the same site; the cap counts live sessions")
+  @DisplayName("resume needs the same site; the cap counts live sessions and those being set up")
   void resumeAndCap() {
-    PageSessions sessions = new PageSessions(1, 60_000, 5_000);
-    sessions.add(session("a"), "c-a");
+    PageSessions sessions = new PageSessions(2, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c-a");
+    assertNull(sessions.admit("10.0.0.2")); // admitted, its code is still being claimed
     assertTrue(sessions.atCapacity());
-    assertTrue(sessions.resume("resume-a", "other", "c").isEmpty());
-    assertTrue(sessions.resume("nope", "acme", "c").isEmpty());
+    assertEquals(PageSessions.SESSION_CAP, sessions.admit("10.0.0.3"));
+    sessions.cancel("10.0.0.2");
+    assertFalse(sessions.atCapacity());
+    assertTrue(sessions.resume("resume-a", "other", "c", 0).isEmpty());
+    assertTrue(sessions.resume("nope", "acme", "c", 0).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a connection holds one session: a second one for it detaches the first, which then expires")
+  void oneSessionPerConnection() {
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c");
+    add(sessions, session("b"), "c"); // a second hello on the same socket
+    add(sessions, session("x"), "other");
+    assertTrue(sessions.resume("resume-x", "acme", "c", 0).isPresent()); // and a resume of a third
+    sessions.detached("x", "c", false, 0);
+    sessions.detached("x", "other", false, 0);
+    assertEquals(3, sessions.expire(60_000).size(), "every session is detached once the connections are gone");
+    assertEquals(0, sessions.size());
+  }
+
+  @Test
+  @DisplayName("the close of a connection detaches what it holds even when the router named another session")
+  void closeNamesOtherSession() {
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c");
+    add(sessions, session("b"), "c");
+    sessions.detached("a", "c", false, 0); // the router attached the first answer, the services kept the second
+    assertEquals(2, sessions.expire(60_000).size());
+  }
+
+  @Test
+  @DisplayName("sessions per address: admitted up to the limit, counted until they end, not moved by a resume")
+  void perAddress() {
+    PageSessions sessions = new PageSessions(100, 2, 60_000, 5_000);
+    add(sessions, session("a", "1.1.1.1"), "c-a");
+    assertNull(sessions.admit("1.1.1.1"));
+    assertEquals(PageSessions.ADDRESS_LIMIT, sessions.admit("1.1.1.1"));
+    assertNull(sessions.admit("2.2.2.2"));
+    sessions.cancel("2.2.2.2");
+    sessions.add(session("b", "1.1.1.1"), "c-b", 0);
+    assertTrue(sessions.resume("resume-a", "acme", "c-a2", 0).isPresent());
+    assertEquals(2, sessions.ofAddress("1.1.1.1"));
+    sessions.detached("a", "c-a", false, 0);
+    sessions.detached("a", "c-a2", false, 0);
+    assertEquals(2, sessions.ofAddress("1.1.1.1"), "a detached session still counts until it ends");
+    sessions.expire(60_000);
+    assertEquals(1, sessions.ofAddress("1.1.1.1"));
+    assertNull(sessions.admit("1.1.1.1"));
+    assertEquals(0, sessions.ofAddress("2.2.2.2"));
   }
 }
