@@ -12,6 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
@@ -38,6 +39,7 @@ public final class RestApi {
   private final GatewayConfig config;
   private final List<ApiKeyGrant> apiKeys;
   private final GatewayMetrics metrics;
+  private final ClientAddresses clientAddresses;
 
   private record ApiKeyGrant(String name, byte[] sha256, Acl acl) {}
 
@@ -46,6 +48,7 @@ public final class RestApi {
     this.metrics = metrics;
     this.eb = new ServiceBus(vertx.eventBus());
     this.config = config;
+    this.clientAddresses = new ClientAddresses(config.http().trustedProxies());
     this.apiKeys = config.api().keys().stream()
         .map(k -> new ApiKeyGrant(k.name(), HexFormat.of().parseHex(k.sha256()), new Acl(List.of(), k.publish())))
         .toList();
@@ -271,8 +274,11 @@ public final class RestApi {
     return "application/json".equalsIgnoreCase(type);
   }
 
-  private static String address(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
+  /** The client's address for throttles and the audit log: forwarded only by a trusted proxy (http.trustedProxies). */
+  private String address(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return clientAddresses.resolve(peer, ctx.request().headers().getAll("X-Forwarded-For"),
+        ctx.request().headers().getAll("Forwarded"));
   }
 
   private static long longParam(RoutingContext ctx, String name, long def) {
