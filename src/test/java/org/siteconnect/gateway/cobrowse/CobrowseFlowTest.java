@@ -139,7 +139,7 @@ class CobrowseFlowTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + id + "/#"));
+    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     next(visitor, "~pagesession/cobrowsing/consent_request");
     JsonObject yes = new JsonObject().put("cobrowse_id", id).put("allow", true);

@@ -89,10 +89,11 @@ class CobrowseJoinTest {
     String id = redeemed.json().getString("cobrowse_id");
     assertTrue(redeemed.json().containsKey("chat_id"), "the redeem answer says whether there is a chat");
     assertNull(redeemed.json().getString("chat_id"));
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/" + id + "/#"));
+    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     next(tabA, "~pagesession/cobrowsing/consent_request");
-    pub(tabA, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", id).put("allow", true));
+    // The visitor's answer as the frame's consent UI sends it (never a page publish).
+    tabA.command(new JsonObject().put("op", "consent").put("cobrowse_id", id).put("allow", true));
     String ticket = next(tabA, START).getString("join");
     assertTrue(ticket != null && ticket.matches("[A-Za-z0-9_-]{32}"), ticket);
 

@@ -100,8 +100,8 @@ class SiteLeastPrivilegeTest {
     }
     assertTrue(sub(beaConsole, "cb", "$agents/acme/cobrowse/bea/" + id + "/#"), "the redeemer reads its co-browse");
     JsonObject ask = visitor.nextPayload("~pagesession/cobrowsing/consent_request", p -> id.equals(p.getString("cobrowse_id")), 10_000);
-    pub(visitor, "~pagesession/cobrowsing/consent", new JsonObject().put("cobrowse_id", ask.getString("cobrowse_id"))
-        .put("allow", true));
+    visitor.command(new JsonObject().put("op", "consent").put("cobrowse_id", ask.getString("cobrowse_id"))
+        .put("allow", true)); // the frame's consent command (never a page publish)
     visitor.nextPayload("~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")), 10_000);
     pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", id).put("seq", 1)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2).put("data", "secret page"))));
