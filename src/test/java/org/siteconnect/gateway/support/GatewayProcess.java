@@ -46,9 +46,12 @@ public final class GatewayProcess implements AutoCloseable {
     reader.start();
     gp.reader = reader;
     try {
-      up.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
+      up.get(120, TimeUnit.SECONDS); // three cluster JVMs starting at once on two busy cores take a while
+    } catch (java.util.concurrent.TimeoutException e) {
       gp.close(); // it never came up: do not leave it running
+      throw new AssertionError("gateway not up within 120 s; its output:\n" + gp.output(), e);
+    } catch (Exception e) {
+      gp.close();
       throw e;
     }
     return gp;
