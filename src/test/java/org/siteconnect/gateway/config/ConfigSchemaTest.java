@@ -2,6 +2,11 @@ package org.siteconnect.gateway.config;
 
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -213,6 +218,57 @@ class ConfigSchemaTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(var, value)));
     assertEquals(key, e.key());
     assertTrue(e.getMessage().contains(var) && e.getMessage().contains("'" + value + "'"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("every x-env variable is typed by its key's schema type, not by the key's name")
+  void everyEnvVarTypedBySchema() {
+    for (ConfigSchema.Key k : ConfigSchema.keys()) {
+      if (k.env() == null) {
+        continue;
+      }
+      String type = k.schema().getString("type");
+      JsonObject json = new JsonObject();
+      if (type.equals("string")) {
+        ConfigLoader.applyEnv(json, Map.of(k.env(), "8080"));
+        assertEquals("8080", valueAt(json, k.name()), k.env() + " must stay a string");
+      } else if (type.equals("array")) {
+        ConfigLoader.applyEnv(json, Map.of(k.env(), "a,b"));
+        assertEquals(new io.vertx.core.json.JsonArray().add("a").add("b"), valueAt(json, k.name()), k.env());
+      } else {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.applyEnv(json, Map.of(k.env(), "x1")),
+            k.env() + " (" + type + ") must refuse x1");
+        assertEquals(k.name(), e.key());
+        assertTrue(e.getMessage().contains(k.env()), e.getMessage());
+      }
+    }
+  }
+
+  private static Object valueAt(JsonObject json, String key) {
+    Object v = json;
+    for (String part : key.split("\\.")) {
+      v = ((JsonObject) v).getValue(part);
+    }
+    return v;
+  }
+
+  @Test
+  @DisplayName("config.schema.json is itself a valid JSON Schema 2020-12")
+  void schemaIsValidDraft202012() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      JsonSchemaOptions options = new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+          .setBaseUri("https://siteconnect.org/").setOutputFormat(OutputFormat.Basic);
+      SchemaRepository repository = SchemaRepository.create(options).preloadMetaSchema(vertx.fileSystem());
+      JsonObject schema;
+      try (InputStream in = ConfigSchema.class.getResourceAsStream("/config.schema.json")) {
+        schema = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+      OutputUnit result = repository.validator("https://json-schema.org/draft/2020-12/schema").validate(schema);
+      assertTrue(result.getValid(), String.valueOf(result.getErrors()));
+    } finally {
+      vertx.close().await();
+    }
   }
 
   @Test
