@@ -1,6 +1,7 @@
 package org.siteconnect.gateway.config;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -61,14 +63,17 @@ public final class ConfigLoader {
     }
   }
 
-  /** SC_HTTP_PORT=9090 sets http.port; values are JSON-typed from the key's current default shape. */
+  /**
+   * SC_HTTP_PORT=9090 sets http.port: every key with an {@code x-env} in config.schema.json, the value typed by the
+   * key's schema type (an array from a comma-separated list).
+   */
   static void applyEnv(JsonObject json, Map<String, String> env) {
-    GatewayConfig.ENV_OVERRIDES.forEach((var, key) -> {
-      String value = env.get(var);
+    for (ConfigSchema.Key key : ConfigSchema.keys()) {
+      String value = key.env() == null ? null : env.get(key.env());
       if (value == null) {
-        return;
+        continue;
       }
-      String[] parts = key.split("\\.");
+      String[] parts = key.name().split("\\.");
       JsonObject parent = json;
       for (int i = 0; i < parts.length - 1; i++) {
         Object child = parent.getValue(parts[i]);
@@ -78,21 +83,30 @@ public final class ConfigLoader {
         }
         parent = (JsonObject) child;
       }
-      String leaf = parts[parts.length - 1];
-      if (leaf.equals("enabled")) {
+      parent.put(parts[parts.length - 1], typed(key, value));
+    }
+  }
+
+  private static Object typed(ConfigSchema.Key key, String value) {
+    String type = key.schema().getString("type");
+    switch (type) {
+      case "boolean":
         if (!value.equals("true") && !value.equals("false")) {
-          throw new ConfigException(key, "environment variable " + var + " must be true or false (got '" + value + "')");
+          throw new ConfigException(key.name(), "environment variable " + key.env() + " must be true or false (got '"
+              + value + "')");
         }
-        parent.put(leaf, Boolean.parseBoolean(value));
-      } else if (leaf.equals("port") || leaf.equals("maxSessions") || leaf.endsWith("PerAddress")) {
+        return Boolean.parseBoolean(value);
+      case "integer":
         try {
-          parent.put(leaf, Long.parseLong(value.trim()));
+          return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-          throw new ConfigException(key, "environment variable " + var + " must be a whole number (got '" + value + "')");
+          throw new ConfigException(key.name(), "environment variable " + key.env() + " must be a whole number (got '"
+              + value + "')");
         }
-      } else {
-        parent.put(leaf, value);
-      }
-    });
+      case "array":
+        return new JsonArray(Arrays.stream(value.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
+      default:
+        return value;
+    }
   }
 }
