@@ -185,7 +185,10 @@
       return;
     }
     buf.push(e);
-    if (e.type === 2) flush(); // the full snapshot goes without waiting for the batch
+    // The full snapshot goes without waiting for the batch, but never from inside rrweb's emit: a host that changes
+    // its DOM when it sees our publish (the demo page logs every topic) would change it before rrweb observes
+    // mutations (the first snapshot comes before its observer exists), and that node would never be recorded.
+    if (e.type === 2) { clearT(timer); timer = setT(flush, 0); }
     // A change after a quiet spell goes at once (after this task's other mutations); a busy page every 50 ms.
     else if (!timer) timer = setT(flush, Math.max(0, lastSend + BATCH_MS - now()));
   }
