@@ -37,12 +37,14 @@
   var BACKLOG_MAX = 65536; // a backlog this big that the budget cannot send now is dropped (fresh snapshot)
   var RESYNC_MIN_MS = 1000; // at most one requested full snapshot a second
   var POINTER_IDLE_MS = 4000;
+  var CHECK_MS = 400; // after changes, at most this often: is every node of the page in rrweb's mirror?
 
   var MASK_ALL = { input: true, textarea: true, select: true, password: true, text: true, email: true, tel: true,
     number: true, search: true, url: true, date: true, 'datetime-local': true, month: true, week: true, time: true,
     color: true, range: true, hidden: true };
   var BLOCK = '[data-site-connect-block],input[type="password" i],input[data-rr-is-password],' +
     'input[autocomplete*="password" i],.site-connect-cobrowse';
+  var BLOCK_ALL = BLOCK + ',.rr-block'; // rrweb's own block class too
   var MASK_TEXT = '[data-site-connect-mask],textarea:not([data-site-connect-unmask]),' +
     '[contenteditable]:not([contenteditable="false"]):not([data-site-connect-unmask])';
   var IMPORTANT = 'important';
@@ -69,6 +71,10 @@
   var overlay = null;
   var dot = null;
   var idleT = 0;
+  var checkTimer = 0;
+  var lastCheck = 0;
+  var healed = null; // nodes that already cost a fresh snapshot
+  var unrecordable = null; // nodes a fresh snapshot did not take either: never again
 
   // ---- rrweb from the gateway, once ----
   function loadRrweb(origin, done) {
@@ -185,6 +191,7 @@
       return;
     }
     buf.push(e);
+    if (e.type === 3 && e.data && e.data.source === 0) scheduleCheck();
     // The full snapshot goes without waiting for the batch, but never from inside rrweb's emit: a host that changes
     // its DOM when it sees our publish (the demo page logs every topic) would change it before rrweb observes
     // mutations (the first snapshot comes before its observer exists), and that node would never be recorded.
@@ -258,6 +265,50 @@
     if (wait > 0) snapTimer = setT(snapshot, wait); else snapshot();
   }
 
+  // ---- self-check: a node rrweb failed to record is a mirror gone wrong for good ----
+  // rrweb drops an added node it cannot place (and says so only on the console), and every later change around it
+  // goes wrong too. After changes, in a task of its own, every node of the page (open shadow roots and same-origin
+  // frames included, blocked and left-out subtrees not) must be in rrweb's mirror; one that is not costs a fresh
+  // full snapshot, which the agent's replayer rebuilds from.
+  function scheduleCheck() {
+    if (checkTimer || !running) return;
+    checkTimer = setT(check, Math.max(0, lastCheck + CHECK_MS - now()));
+  }
+
+  function check() {
+    checkTimer = 0;
+    lastCheck = now();
+    if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
+    var lost = unrecorded();
+    if (!lost || unrecordable.has(lost)) return;
+    if (healed.has(lost)) { unrecordable.add(lost); return; } // a snapshot did not take it: do not loop
+    healed.add(lost);
+    fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+  }
+
+  function unrecorded() {
+    var m = rr.record.mirror;
+    var stack = [d];
+    while (stack.length) {
+      var n = stack.pop();
+      for (var c = n.firstChild; c; c = c.nextSibling) {
+        var id = m.getId(c);
+        if (id === -1) {
+          if (!unrecordable.has(c)) return c;
+          continue;
+        }
+        if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
+        if (c.localName === 'textarea' || (c.matches && c.matches(BLOCK_ALL))) continue;
+        stack.push(c);
+        if (c.shadowRoot) stack.push(c.shadowRoot);
+        if (c.localName === 'iframe') {
+          try { var doc = c.contentDocument; if (doc && m.getId(doc) > 0) stack.push(doc); } catch (e) { /* cross-origin */ }
+        }
+      }
+    }
+    return null;
+  }
+
   // ---- the agent's pointer, an overlay that never takes a click ----
   function css(el, text) {
     text.split(';').forEach(function (p) {
@@ -312,9 +363,48 @@
     }
   }
 
+  // ---- adopted style sheets set to none ----
+  // rrweb records a host's adopted style sheets only when the new list is not empty: `document.adoptedStyleSheets = []`
+  // would leave the mirror styled as before. The prototypes' setters are wrapped before rrweb takes them over (it
+  // patches each document and shadow root with the setter it finds there), and an empty list is recorded as rrweb would.
+  var adoptedHooks = [];
+
+  function hookAdopted() {
+    [w.Document, w.ShadowRoot].forEach(function (C) {
+      var proto = C && C.prototype;
+      var desc = proto && Object.getOwnPropertyDescriptor(proto, 'adoptedStyleSheets');
+      if (!desc || !desc.set || !desc.configurable) return;
+      var hooked = {
+        configurable: true, enumerable: desc.enumerable, get: desc.get,
+        set: function (sheets) {
+          desc.set.call(this, sheets);
+          if (running && rr && sheets && sheets.length === 0) adoptedNone(this);
+        },
+      };
+      Object.defineProperty(proto, 'adoptedStyleSheets', hooked);
+      adoptedHooks.push([proto, desc, hooked]);
+    });
+  }
+
+  function unhookAdopted() {
+    adoptedHooks.forEach(function (h) {
+      var now = Object.getOwnPropertyDescriptor(h[0], 'adoptedStyleSheets');
+      if (now && now.set === h[2].set) Object.defineProperty(h[0], 'adoptedStyleSheets', h[1]);
+    });
+    adoptedHooks = [];
+  }
+
+  function adoptedNone(host) {
+    var id = rr.record.mirror ? rr.record.mirror.getId(host.nodeType === 11 ? host.host : host) : -1;
+    if (id > 0) onEvent({ type: 3, data: { source: 15, id: id, styleIds: [] }, timestamp: now() });
+  }
+
   // ---- start / stop ----
   function begin(lib) {
     running = true;
+    healed = new WeakSet();
+    unrecordable = new WeakSet();
+    if (!adoptedHooks.length) hookAdopted();
     tokens = BUDGET;
     refilled = lastFull = now();
     var stopFn = lib.record({
@@ -363,9 +453,11 @@
     var s = stopRecord;
     stopRecord = null;
     if (s) try { s(); } catch (e) { /* already stopped */ }
+    unhookAdopted();
     clearT(timer);
     clearT(snapTimer);
-    timer = snapTimer = 0;
+    clearT(checkTimer);
+    timer = snapTimer = checkTimer = 0;
     buf = [];
     bufFull = resnap = false;
     removeOverlay();
