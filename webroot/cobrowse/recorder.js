@@ -286,6 +286,30 @@
     fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
   }
 
+  // rrweb says on the console when it could not record a change ("Couldn't record new node…"): that is the same loss,
+  // known at once. console.warn is wrapped while we record (everything still reaches the host's console).
+  var warnHook = null;
+
+  function hookWarn() {
+    var c = w.console;
+    if (!c || warnHook) return;
+    var orig = c.warn;
+    var hooked = function () {
+      var first = arguments[0];
+      if (running && typeof first === 'string' && /^Couldn't (record|find)|not serialized/.test(first) && !snapTimer) {
+        fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+      }
+      if (typeof orig === 'function') return orig.apply(this, arguments);
+    };
+    c.warn = hooked;
+    warnHook = [orig, hooked];
+  }
+
+  function unhookWarn() {
+    if (warnHook && w.console.warn === warnHook[1]) w.console.warn = warnHook[0];
+    warnHook = null;
+  }
+
   function unrecorded() {
     var m = rr.record.mirror;
     var stack = [d];
@@ -405,6 +429,7 @@
     healed = new WeakSet();
     unrecordable = new WeakSet();
     if (!adoptedHooks.length) hookAdopted();
+    hookWarn();
     tokens = BUDGET;
     refilled = lastFull = now();
     var stopFn = lib.record({
@@ -454,6 +479,7 @@
     stopRecord = null;
     if (s) try { s(); } catch (e) { /* already stopped */ }
     unhookAdopted();
+    unhookWarn();
     clearT(timer);
     clearT(snapTimer);
     clearT(checkTimer);

@@ -161,6 +161,8 @@ export function pageLib() {
     return kindFilter ? out.filter(kindFilter) : out;
   }
   const pick = (list, x) => list[Math.floor(x * list.length)];
+  // Inside an <svg> (below its root) only SVG goes: no page moves SVG parts out of their picture or HTML into one.
+  const inSvg = (n) => { const p = n.nodeType === 1 ? n : n.parentNode; return !!p && p.namespaceURI === 'http://www.w3.org/2000/svg' && p.localName !== 'svg'; };
   const isEl = (n) => n.nodeType === 1;
   // Void elements, and elements whose element children a browser does not render (text only, options only…).
   const isVoid = (n) => /^(input|img|br|hr|meta|link|area|col|embed|source|track|wbr|textarea|select|option|optgroup|script|style|title|noscript|iframe)$/.test(n.localName || '');
@@ -217,7 +219,7 @@ export function pageLib() {
     const all = nodes();
     switch (k) {
       case 'insert': {
-        const target = pick(all, a) || arena();
+        const target = pick(all.filter((n) => !inSvg(n)), a) || arena();
         const doc = target.ownerDocument;
         const f = fragment(s, doc);
         if (doc === d) setup(f);
@@ -226,7 +228,7 @@ export function pageLib() {
         break;
       }
       case 'insertScript': { // a script that runs and puts a node right before itself, the way widgets do
-        const target = pick(all.filter((n) => n.ownerDocument === d), a) || arena();
+        const target = pick(all.filter((n) => n.ownerDocument === d && !inSvg(n)), a) || arena();
         const sc = d.createElement('script');
         if (b < 0.5) sc.src = '/gen/ext.js';
         else sc.textContent = 'var s = document.currentScript; if (s && s.parentNode) { var m = document.createElement("mark"); m.textContent = "inline script was here"; s.parentNode.insertBefore(m, s); }';
@@ -239,8 +241,8 @@ export function pageLib() {
         break;
       }
       case 'move': {
-        const n = pick(all, a);
-        const dest = pick(all.filter((x) => isEl(x) && !isVoid(x) && x.ownerDocument === (n && n.ownerDocument)), b);
+        const n = pick(all.filter((x) => !inSvg(x)), a);
+        const dest = pick(all.filter((x) => isEl(x) && !isVoid(x) && !inSvg(x) && x.ownerDocument === (n && n.ownerDocument)), b);
         if (!n || !dest || n === dest || (n.contains && n.contains(dest))) break;
         try { dest.insertBefore(n, pick(Array.from(dest.childNodes), c) || null); } catch (e) { /* not allowed there */ }
         break;
@@ -322,7 +324,7 @@ export function pageLib() {
         break;
       }
       case 'custom': {
-        const target = pick(all.filter((n) => n.ownerDocument === d), a) || arena();
+        const target = pick(all.filter((n) => n.ownerDocument === d && !inSvg(n)), a) || arena();
         const x = d.createElement('x-card');
         x.textContent = 'custom ' + Math.floor(b * 100);
         place(x, target, c);
