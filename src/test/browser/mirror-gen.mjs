@@ -153,7 +153,7 @@ export function pageLib() {
           if (c.localName === 'iframe') {
             try { const b = c.contentDocument && c.contentDocument.body; if (b && c.contentDocument.URL !== 'about:blank') walk(b); } catch (e) { /* cross-origin */ }
           }
-          if (c.localName !== 'template') walk(c);
+          if (!/^(template|textarea|script|style|title|noscript|select)$/.test(c.localName)) walk(c);
         }
       }
     };
@@ -435,8 +435,9 @@ export function normalise(doc, mode, base) {
       text = null;
     };
     for (let n = parent.firstChild; n; n = n.nextSibling) {
+      if (parent.localName === 'textarea') continue; // the value shows, not the children
       if (n.nodeType === 3) {
-        if (parent.localName === 'style' || parent.localName === 'textarea') continue;
+        if (parent.localName === 'style') continue;
         const t = visitor && inMask ? n.data.replace(/\S/g, '*') : n.data;
         text = (text || '') + t;
         continue;
@@ -470,7 +471,7 @@ export function normalise(doc, mode, base) {
       const mask = inMask || (visitor && n.matches(MASK_TEXT));
       if (n.shadowRoot) {
         lines.push(pad + '  #shadow-root' + (n.shadowRoot.adoptedStyleSheets.length ? ' {adopted=' + JSON.stringify(n.shadowRoot.adoptedStyleSheets.map(rules).join(' ')) + '}' : ''));
-        walk(n.shadowRoot, depth + 2, mask);
+        walk(n.shadowRoot, depth + 2, false); // masking stops at a shadow root (rrweb matches selectors with closest())
       }
       if (tag === 'iframe') {
         let inner = null;
