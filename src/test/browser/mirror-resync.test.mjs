@@ -39,6 +39,7 @@ async function openTamperedAgent() {
         ws.onMessage((m) => server.send(m));
         server.onMessage((m) => {
           const text = String(m);
+          if (process.env.SC_DEBUG_WS && text.includes('dropped')) console.error('WS', text.slice(0, 300));
           if (tamper && text.includes('/events')) {
             const out = tamper(text);
             if (out !== text) { tamper = null; if (out === null) return; ws.send(out); return; }
@@ -118,7 +119,7 @@ describe('co-browse self-healing', () => {
       if (out !== frame) forged = true;
       return out;
     });
-    await visitor.page.evaluate(() => { document.getElementById('title').textContent = 'text for a node the mirror lacks'; });
+    await visitor.page.evaluate(() => { document.getElementById('title').firstChild.data = 'text for a node the mirror lacks'; });
     await agent.page.waitForFunction(() => window.__sync.includes('live'), null, { timeout: 15_000 });
     assert.ok(forged, 'the test forged a text change');
     await mirrorMatches(visitor, agent);
