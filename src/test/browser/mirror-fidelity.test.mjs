@@ -20,6 +20,7 @@ const FIRST_SEED = 1;
 const NAVIGATE_EVERY = 25; // a seed divisible by this loads a new page (a full snapshot) instead of resetting the body
 const SETTLE_MS = 8000; // a mirror that is not equal within this long after the visitor's last change diverged
 const VIEWPORT = { width: 1024, height: 700 };
+const MAX_FAILURES = Number(process.env.SC_MIRROR_MAX_FAILURES || 3); // stop early: each costs SETTLE_MS
 
 let host, gw, browser;
 
@@ -122,7 +123,7 @@ describe('co-browse mirror fidelity', () => {
           failures.push(seed);
           t.diagnostic(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)`);
           console.error(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)\n${problem}`);
-          if (failures.length >= 3) break;
+          if (failures.length >= MAX_FAILURES) break;
         }
       }
       if (process.env.SC_MIRROR_SHOTS) {
