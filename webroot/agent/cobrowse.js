@@ -369,8 +369,13 @@
         c.seq = seq;
         c.snapshot = true;
         clearTimeout(c.timer);
+        clearTimeout(resyncTimer); // whatever we were about to ask for is here
+        resyncTimer = 0;
       } else {
-        if (!c.snapshot || p.rid !== c.rid) { resync(false, c.snapshot ? 'gap' : 'no-snapshot'); return; } // nothing to apply it to yet
+        if (!c.snapshot || p.rid !== c.rid) { // nothing to apply it to yet: ask, unless a fresh snapshot is on its way
+          if (Date.now() - lastResync >= SNAPSHOT_WAIT_MS) resync(false, 'no-snapshot');
+          return;
+        }
         if (seq <= c.seq) return; // a resend after the page's reconnect
         if (seq > c.seq + 1) { c.seq = seq; outOfStep('gap'); return; } // lost some
         c.seq = seq;

@@ -427,8 +427,9 @@ export function normalise(doc, mode, base) {
     return (visitor && el.matches(BLOCK)) || looksBlocked(el);
   }
 
-  // rrweb decides masking with closest(), which stops at a shadow root: text and values in a shadow root under a
-  // masked (or unmasked) region are masked in a full snapshot and not in later changes. Documented; not compared.
+  // rrweb decides masking with closest(), which stops at a shadow root or a frame's document: text and values in a
+  // shadow root or same-origin iframe under a masked (or unmasked) region are masked in a full snapshot and not in
+  // later changes. Documented; not compared.
   const UNDER_MASK = MASK_TEXT + ',[data-site-connect-unmask]';
   let fuzzy = 0;
 
@@ -455,7 +456,7 @@ export function normalise(doc, mode, base) {
       flush();
       if (tag === 'script') { lines.push(pad + '<SCRIPT IN THE MIRROR>'); continue; }
       if (isBlocked(n)) {
-        lines.push(pad + '<' + tag + ' [blocked] class=' + JSON.stringify(n.getAttribute('class') || '') + '>');
+        lines.push(pad + '<' + tag + ' [blocked]>'); // a box as recorded: later changes to it are not sent
         continue;
       }
       let line = pad + '<' + (n.namespaceURI === 'http://www.w3.org/2000/svg' ? 'svg:' : '') + tag;
@@ -486,7 +487,10 @@ export function normalise(doc, mode, base) {
         try { inner = n.contentDocument; } catch (e) { /* cross-origin */ }
         if (inner && inner.body && (!visitor || inner.URL !== 'about:blank')) {
           lines.push(pad + '  #document');
+          const under = !!n.closest(UNDER_MASK);
+          if (under) fuzzy++;
           walk(inner.body, depth + 2, false);
+          if (under) fuzzy--;
         }
         continue;
       }
