@@ -191,7 +191,10 @@
       return;
     }
     buf.push(e);
-    if (e.type === 3 && e.data && e.data.source === 0) scheduleCheck();
+    if (e.type === 3 && e.data && e.data.source === 0) {
+      if (e.data.adds && e.data.adds.length) fieldStates(e.data.adds, e.timestamp);
+      scheduleCheck();
+    }
     // The full snapshot goes without waiting for the batch, but never from inside rrweb's emit: a host that changes
     // its DOM when it sees our publish (the demo page logs every topic) would change it before rrweb observes
     // mutations (the first snapshot comes before its observer exists), and that node would never be recorded.
@@ -263,6 +266,26 @@
     if (!running || snapTimer) return;
     var wait = lastFull + RESYNC_MIN_MS - now();
     if (wait > 0) snapTimer = setT(snapshot, wait); else snapshot();
+  }
+
+  // ---- form fields added or moved: their state as it is now ----
+  // rrweb serialises an added field's value only when it is not empty, and an input event only when the value
+  // changed since the last one it saw: a field emptied and then moved (or re-added) shows its default text again in
+  // the mirror. After every add, each field in it gets an input event with its current (masked) state.
+  var FIELD = { INPUT: 1, TEXTAREA: 1, SELECT: 1 };
+
+  function fieldStates(adds, t) {
+    var m = rr.record.mirror;
+    for (var i = 0; i < adds.length; i++) {
+      var node = adds[i].node;
+      if (!node || node.type !== 2) continue;
+      var el = m.getNode(node.id);
+      if (!el || !FIELD[el.tagName] || (el.closest && el.closest(BLOCK_ALL))) continue;
+      var type = String(el.type || '').toLowerCase();
+      var ev = type === 'checkbox' || type === 'radio' ? { source: 5, id: node.id, text: el.value, isChecked: !!el.checked }
+        : { source: 5, id: node.id, text: maskInput(el.value, el), isChecked: false };
+      buf.push({ type: 3, data: ev, timestamp: t });
+    }
   }
 
   // ---- self-check: a node rrweb failed to record is a mirror gone wrong for good ----
