@@ -85,6 +85,8 @@
     ['applyIncremental', 'rebuildFullSnapshot'].forEach(function (name) {
       const orig = replayer[name];
       replayer[name] = function () {
+        // A rebuild keeps the document, and with it adopted sheets the page no longer has (the snapshot re-adopts).
+        if (name === 'rebuildFullSnapshot') try { iframe.contentDocument.adoptedStyleSheets = []; } catch (e) { /* none */ }
         try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });

@@ -38,6 +38,7 @@
   var RESYNC_MIN_MS = 1000; // at most one requested full snapshot a second
   var POINTER_IDLE_MS = 4000;
   var CHECK_MS = 400; // after changes, at most this often: is every node of the page in rrweb's mirror?
+  var POLL_MS = 1000; // and this often anyway: has a field a value rrweb did not send (a frame's, a shadow root's)?
 
   var MASK_ALL = { input: true, textarea: true, select: true, password: true, text: true, email: true, tel: true,
     number: true, search: true, url: true, date: true, 'datetime-local': true, month: true, week: true, time: true,
@@ -75,6 +76,8 @@
   var lastCheck = 0;
   var healed = null; // nodes that already cost a fresh snapshot
   var unrecordable = null; // nodes a fresh snapshot did not take either: never again
+  var lastField = null; // field → the state last sent for it ("checked|text")
+  var pollTimer = 0;
 
   // ---- rrweb from the gateway, once ----
   function loadRrweb(origin, done) {
@@ -191,6 +194,11 @@
       return;
     }
     buf.push(e);
+    if (e.type === 2) { lastField = new WeakMap(); scheduleCheck(); } // the snapshot left empty values out
+    else if (e.type === 3 && e.data && e.data.source === 5 && rr && rr.record.mirror) {
+      var f = rr.record.mirror.getNode(e.data.id);
+      if (f) lastField.set(f, (e.data.isChecked ? 1 : 0) + '|' + e.data.text);
+    }
     if (e.type === 3 && e.data && e.data.source === 0) {
       if (e.data.adds && e.data.adds.length) fieldStates(e.data.adds, e.timestamp);
       scheduleCheck();
@@ -280,19 +288,27 @@
       var node = adds[i].node;
       if (!node || node.type !== 2) continue;
       var el = m.getNode(node.id);
-      if (!el || !FIELD[el.tagName] || (el.closest && el.closest(BLOCK_ALL))) continue;
-      var type = String(el.type || '').toLowerCase();
-      var ev = type === 'checkbox' || type === 'radio' ? { source: 5, id: node.id, text: el.value, isChecked: !!el.checked }
-        : { source: 5, id: node.id, text: maskInput(el.value, el), isChecked: false };
-      buf.push({ type: 3, data: ev, timestamp: t });
+      if (el && FIELD[el.tagName] && !(el.closest && el.closest(BLOCK_ALL))) sendField(el, node.id, t, true);
     }
+  }
+
+  /** An input event with the field's current state (masked as rrweb would), unless that is what was sent last. */
+  function sendField(el, id, t, always) {
+    var type = String(el.type || '').toLowerCase();
+    var box = type === 'checkbox' || type === 'radio';
+    var text = box ? el.value : maskInput(el.value, el);
+    var key = (box && el.checked ? 1 : 0) + '|' + text;
+    if (!always && lastField.get(el) === key) return;
+    lastField.set(el, key);
+    onEvent({ type: 3, data: { source: 5, id: id, text: text, isChecked: box && !!el.checked }, timestamp: t || now() });
   }
 
   // ---- self-check: a node rrweb failed to record is a mirror gone wrong for good ----
   // rrweb drops an added node it cannot place (and says so only on the console), and every later change around it
   // goes wrong too. After changes, in a task of its own, every node of the page (open shadow roots and same-origin
   // frames included, blocked and left-out subtrees not) must be in rrweb's mirror; one that is not costs a fresh
-  // full snapshot, which the agent's replayer rebuilds from.
+  // full snapshot, which the agent's replayer rebuilds from. The same walk sends any field whose value differs from
+  // what was sent for it last.
   function scheduleCheck() {
     if (checkTimer || !running) return;
     checkTimer = setT(check, Math.max(0, lastCheck + CHECK_MS - now()));
@@ -345,7 +361,9 @@
           continue;
         }
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
-        if (c.localName === 'textarea' || (c.matches && c.matches(BLOCK_ALL))) continue;
+        if (c.matches && c.matches(BLOCK_ALL)) continue;
+        if (FIELD[c.tagName]) sendField(c, id);
+        if (c.localName === 'textarea') continue;
         stack.push(c);
         if (c.shadowRoot) stack.push(c.shadowRoot);
         if (c.localName === 'iframe') {
@@ -451,6 +469,8 @@
     running = true;
     healed = new WeakSet();
     unrecordable = new WeakSet();
+    lastField = new WeakMap();
+    pollTimer = w.setInterval(scheduleCheck, POLL_MS);
     if (!adoptedHooks.length) hookAdopted();
     hookWarn();
     tokens = BUDGET;
@@ -506,7 +526,8 @@
     clearT(timer);
     clearT(snapTimer);
     clearT(checkTimer);
-    timer = snapTimer = checkTimer = 0;
+    w.clearInterval(pollTimer);
+    timer = snapTimer = checkTimer = pollTimer = 0;
     buf = [];
     bufFull = resnap = false;
     removeOverlay();
