@@ -77,6 +77,7 @@
   var healed = null; // nodes that already cost a fresh snapshot
   var unrecordable = null; // nodes a fresh snapshot did not take either: never again
   var lastField = null; // field → the state last sent for it ("checked|text")
+  var lastScroll = null; // element or document → the scroll position last sent for it ("x,y")
   var pollTimer = 0;
 
   // ---- rrweb from the gateway, once ----
@@ -194,10 +195,23 @@
       return;
     }
     buf.push(e);
-    if (e.type === 2) { lastField = new WeakMap(); scheduleCheck(); } // the snapshot left empty values out
-    else if (e.type === 3 && e.data && e.data.source === 5 && rr && rr.record.mirror) {
-      var f = rr.record.mirror.getNode(e.data.id);
-      if (f) lastField.set(f, (e.data.isChecked ? 1 : 0) + '|' + e.data.text);
+    if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
+      lastField = new WeakMap();
+      lastScroll = new WeakMap();
+      scheduleCheck();
+    } else if (e.type === 3 && e.data && rr && rr.record.mirror) {
+      var m = rr.record.mirror;
+      var f = e.data.source === 5 || e.data.source === 3 ? m.getNode(e.data.id) : null;
+      if (f && e.data.source === 5) lastField.set(f, (e.data.isChecked ? 1 : 0) + '|' + e.data.text);
+      if (f && e.data.source === 3) lastScroll.set(f, e.data.x + ',' + e.data.y);
+      if (e.data.source === 0 && e.data.attributes) { // value/checked/selected set as attributes: send the state again
+        for (var i = 0; i < e.data.attributes.length; i++) {
+          var a = e.data.attributes[i];
+          var n = a && a.attributes && m.getNode(a.id);
+          if (n && n.tagName === 'OPTION') n = n.parentNode;
+          if (n && FIELD[n.tagName]) lastField.delete(n);
+        }
+      }
     }
     if (e.type === 3 && e.data && e.data.source === 0) {
       if (e.data.adds && e.data.adds.length) fieldStates(e.data.adds, e.timestamp);
@@ -349,8 +363,18 @@
     warnHook = null;
   }
 
+  /** A scroll event with where `node` (an element, or a document for its window) is scrolled now, if not sent yet. */
+  function sendScroll(node, id, x, y) {
+    var key = x + ',' + y;
+    if ((lastScroll.get(node) || '0,0') === key) return;
+    lastScroll.set(node, key);
+    onEvent({ type: 3, data: { source: 3, id: id, x: x, y: y }, timestamp: now() });
+  }
+
   function unrecorded() {
     var m = rr.record.mirror;
+    var se = d.scrollingElement || d.documentElement;
+    if (se) sendScroll(d, m.getId(d), se.scrollLeft, se.scrollTop);
     var stack = [d];
     while (stack.length) {
       var n = stack.pop();
@@ -363,6 +387,7 @@
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
         if (c.matches && c.matches(BLOCK_ALL)) continue;
         if (FIELD[c.tagName]) sendField(c, id);
+        if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
         if (c.localName === 'textarea') continue;
         stack.push(c);
         if (c.shadowRoot) stack.push(c.shadowRoot);
@@ -470,6 +495,7 @@
     healed = new WeakSet();
     unrecordable = new WeakSet();
     lastField = new WeakMap();
+    lastScroll = new WeakMap();
     pollTimer = w.setInterval(scheduleCheck, POLL_MS);
     if (!adoptedHooks.length) hookAdopted();
     hookWarn();

@@ -119,6 +119,7 @@ describe('co-browse mirror fidelity', () => {
         const expected = await visitorView(visitor.page);
         const problem = await mirrorEquals(agent, expected, visitor.page.url());
         settle.push(Date.now() - t0);
+        if (settle.length % 250 === 0) console.error(`${settle.length} sequences, ${failures.length} divergences, ${((Date.now() - started) / 1000).toFixed(0)} s`);
         if (problem) {
           failures.push(seed);
           t.diagnostic(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)`);
