@@ -417,7 +417,10 @@ export function normalise(doc, mode, base) {
 
   /** The replayer shows a blocked element as an empty box of the same tag: class and size, nothing else. */
   function looksBlocked(el) {
-    if (el.localName === 'iframe' || el.childNodes.length || el.shadowRoot) return false;
+    if (el.localName === 'iframe' || el.shadowRoot) return false;
+    for (let c = el.firstChild; c; c = c.nextSibling) { // what the comparison shows: not comments, scripts, empty text
+      if ((c.nodeType === 3 && c.data) || (c.nodeType === 1 && !/^(script|noscript|sc-removed)$/.test(c.localName))) return false;
+    }
     const names = Array.from(el.attributes).map((a) => a.name).filter((n) => n !== 'class' && n !== 'autocomplete');
     return names.length === 1 && names[0] === 'style' && el.style.length === 2 && !!el.style.width && !!el.style.height;
   }
