@@ -22,7 +22,7 @@
   const KEEP = 'siteconnect.agent.cobrowse'; // sessionStorage: the co-browse in progress survives a reload
   const POINTER_MS = 33; // ~30 pointer messages a second at most
   const SNAPSHOT_WAIT_MS = 2500; // active without a full snapshot for this long: ask for one
-  const RESYNC_GAP_MS = 2000; // at most one resync request this often
+  const RESYNC_GAP_MS = 1000; // at most one resync request this often (the page honours one a second)
   const MAX_PARTS = 256; // a chunked batch larger than this (about 15 MB) is refused
   const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
   const SANDBOX = 'allow-same-origin';
@@ -55,13 +55,24 @@
   /**
    * A live replayer under `root`. Throws when the iframe it made is not sandboxed exactly `allow-same-origin`.
    * add(events) sanitises a batch and re-stamps it so it plays at once (the visitor's clock is not ours).
+   * onError(error, reason) hears of an event that failed ('error') and of every replayer warning — a node an event
+   * names that the mirror does not have ('missing-node'): from then on the mirror is wrong.
    */
   function createMirror(root, onError) {
     const rr = w.rrweb;
     const sanitize = w.scSanitize.create();
+    const report = (e, reason) => { if (onError) onError(e, reason); };
+    const logger = {
+      log() { /* debug output: not wanted */ },
+      warn(prefix, text) {
+        const msg = String(typeof prefix === 'string' && prefix.startsWith('[replayer]') ? text : prefix);
+        if (/destroyed/.test(msg)) return;
+        report(new Error(msg), /not found/.test(msg) ? 'missing-node' : 'error');
+      },
+    };
     const replayer = new rr.Replayer([], {
-      root: root, liveMode: true, mouseTail: false, showWarning: false, showDebug: false, triggerFocus: false,
-      UNSAFE_replayCanvas: false, pauseAnimation: false, skipInactive: false, speed: 1,
+      root: root, liveMode: true, mouseTail: false, showWarning: true, showDebug: false, logger: logger,
+      triggerFocus: false, UNSAFE_replayCanvas: false, pauseAnimation: false, skipInactive: false, speed: 1,
     });
     const iframe = replayer.iframe;
     iframe.setAttribute('sandbox', SANDBOX); // rrweb made it so; say it again and check it
@@ -77,7 +88,9 @@
     ['applyIncremental', 'rebuildFullSnapshot'].forEach(function (name) {
       const orig = replayer[name];
       replayer[name] = function () {
-        try { return orig.apply(replayer, arguments); } catch (e) { if (onError) onError(e); }
+        // A rebuild keeps the document, and with it adopted sheets the page no longer has (the snapshot re-adopts).
+        if (name === 'rebuildFullSnapshot') try { iframe.contentDocument.adoptedStyleSheets = []; } catch (e) { /* none */ }
+        try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });
     const baseline = Date.now();
@@ -139,7 +152,10 @@
     const bar = el('div', { class: 'sc-cb-bar' }, stateLine, viewport, stopButton);
     const screen = el('div', { class: 'sc-cb-screen' }); // rrweb's wrapper goes here, scaled to fit
     const glass = el('div', { class: 'sc-cb-glass', 'data-testid': 'cobrowse-glass', title: 'Move or click to point for the visitor' });
-    const stage = el('div', { class: 'sc-cb-stage', 'data-testid': 'cobrowse-mirror', hidden: true }, screen, glass);
+    // Shown over the mirror while it is known to be wrong, until the fresh snapshot asked for is in.
+    const resyncing = el('div', { class: 'sc-cb-resyncing', 'data-testid': 'cobrowse-resyncing', role: 'status', hidden: true,
+      text: 'Re-syncing: the mirror was out of step with the visitor\'s page; a fresh copy is on its way…' });
+    const stage = el('div', { class: 'sc-cb-stage', 'data-testid': 'cobrowse-mirror', 'data-sync': 'live', hidden: true }, screen, glass, resyncing);
     const box = el('div', { class: 'sc-cb' }, bar);
     container.append(box);
     const view = opts.view || box;
@@ -247,8 +263,11 @@
       const c = cb;
       cb = null;
       clearTimeout(c.timer);
+      clearTimeout(resyncTimer);
+      resyncTimer = 0;
       if (bridge.unsubscribe && c.sub != null) bridge.unsubscribe(c.sub);
       keep();
+      setSync(false);
       dropMirror();
       setState(state, reason);
     }
@@ -279,17 +298,41 @@
       if (!cb || cb.snapshot) return;
       clearTimeout(cb.timer);
       const mine = cb;
-      cb.timer = setTimeout(function () { if (cb === mine && !cb.snapshot) { resync(false); expectSnapshot(); } }, SNAPSHOT_WAIT_MS);
+      cb.timer = setTimeout(function () { if (cb === mine && !cb.snapshot) { resync(false, 'no-snapshot'); expectSnapshot(); } }, SNAPSHOT_WAIT_MS);
     }
 
-    async function resync(force) {
+    /** The mirror is known to be wrong (`reason`): hide it behind "re-syncing", drop batches until a fresh snapshot. */
+    function outOfStep(reason) {
+      if (!cb) return;
+      cb.snapshot = false;
+      setSync(true);
+      resync(false, reason);
+      expectSnapshot();
+    }
+
+    function setSync(behind) {
+      resyncing.hidden = !behind;
+      stage.setAttribute('data-sync', behind ? 'resyncing' : 'live');
+      stateLine.setAttribute('data-sync', behind ? 'resyncing' : 'live');
+    }
+
+    let resyncTimer = 0;
+    /** Asks the page for a fresh full snapshot: at once, or as soon as the page takes one again (one a second). */
+    async function resync(force, reason) {
       if (!cb) return;
       const now = Date.now();
-      if (!force && now - lastResync < RESYNC_GAP_MS) return;
+      if (!force && now - lastResync < RESYNC_GAP_MS) {
+        if (!resyncTimer) {
+          resyncTimer = setTimeout(() => { resyncTimer = 0; resync(false, reason); }, lastResync + RESYNC_GAP_MS - now);
+        }
+        return;
+      }
+      clearTimeout(resyncTimer);
+      resyncTimer = 0;
       lastResync = now;
       const mine = cb;
       try {
-        await api('POST', '/cobrowse/' + encodeURIComponent(mine.id) + '/resync');
+        await api('POST', '/cobrowse/' + encodeURIComponent(mine.id) + '/resync', { reason: reason || 'agent' });
         if (cb === mine && stateLine.getAttribute('data-state') !== 'active') {
           setState('active'); // the state message went by before we listened
           expectSnapshot();
@@ -319,7 +362,7 @@
         if (++a.got < parts) return;
         cb.parts.delete(key);
         let list;
-        try { list = JSON.parse(a.chunks.join('')); } catch (x) { resync(false); return; }
+        try { list = JSON.parse(a.chunks.join('')); } catch (x) { outOfStep('error'); return; }
         batch(p, list);
       } else if (Array.isArray(p.events)) {
         batch(p, p.events);
@@ -336,10 +379,15 @@
         c.seq = seq;
         c.snapshot = true;
         clearTimeout(c.timer);
+        clearTimeout(resyncTimer); // whatever we were about to ask for is here
+        resyncTimer = 0;
       } else {
-        if (!c.snapshot || p.rid !== c.rid) { resync(false); return; } // nothing to apply it to yet
+        if (!c.snapshot || p.rid !== c.rid) { // nothing to apply it to yet: ask, unless a fresh snapshot is on its way
+          if (Date.now() - lastResync >= SNAPSHOT_WAIT_MS) resync(false, 'no-snapshot');
+          return;
+        }
         if (seq <= c.seq) return; // a resend after the page's reconnect
-        if (seq > c.seq + 1) { c.seq = seq; c.snapshot = false; resync(false); expectSnapshot(); return; } // lost some
+        if (seq > c.seq + 1) { c.seq = seq; outOfStep('gap'); return; } // lost some
         c.seq = seq;
       }
       if (stateLine.getAttribute('data-state') !== 'active') setState('active');
@@ -352,15 +400,17 @@
         if (!full) return;
         await loadRrweb();
         if (cb !== c || destroyed) return;
-        mirror = createMirror(screen, function (e) {
-          console.warn('co-browse mirror: an event failed', e && e.message);
-          resync(false);
+        mirror = createMirror(screen, function (e, reason) {
+          if (cb !== c || !c.snapshot) return; // already waiting for a fresh snapshot
+          console.warn('co-browse mirror: out of step (' + reason + ')', e && e.message);
+          outOfStep(reason);
         });
         mirror.replayer.on('resize', (dim) => { dims = { width: dim.width, height: dim.height }; fit(); });
         hook('mirror', mirror);
         setState('active');
       }
       mirror.add(list);
+      if (full && cb === c && c.snapshot) setSync(false);
     }
 
     function dropMirror() {

@@ -37,12 +37,15 @@
   var BACKLOG_MAX = 65536; // a backlog this big that the budget cannot send now is dropped (fresh snapshot)
   var RESYNC_MIN_MS = 1000; // at most one requested full snapshot a second
   var POINTER_IDLE_MS = 4000;
+  var CHECK_MS = 400; // after changes, at most this often: is every node of the page in rrweb's mirror?
+  var POLL_MS = 1000; // and this often anyway: has a field a value rrweb did not send (a frame's, a shadow root's)?
 
   var MASK_ALL = { input: true, textarea: true, select: true, password: true, text: true, email: true, tel: true,
     number: true, search: true, url: true, date: true, 'datetime-local': true, month: true, week: true, time: true,
     color: true, range: true, hidden: true };
   var BLOCK = '[data-site-connect-block],input[type="password" i],input[data-rr-is-password],' +
     'input[autocomplete*="password" i],.site-connect-cobrowse';
+  var BLOCK_ALL = BLOCK + ',.rr-block'; // rrweb's own block class too
   var MASK_TEXT = '[data-site-connect-mask],textarea:not([data-site-connect-unmask]),' +
     '[contenteditable]:not([contenteditable="false"]):not([data-site-connect-unmask])';
   var IMPORTANT = 'important';
@@ -69,6 +72,13 @@
   var overlay = null;
   var dot = null;
   var idleT = 0;
+  var checkTimer = 0;
+  var lastCheck = 0;
+  var healed = null; // nodes that already cost a fresh snapshot
+  var unrecordable = null; // nodes a fresh snapshot did not take either: never again
+  var lastField = null; // field → the state last sent for it ("checked|text")
+  var lastScroll = null; // element or document → the scroll position last sent for it ("x,y")
+  var pollTimer = 0;
 
   // ---- rrweb from the gateway, once ----
   function loadRrweb(origin, done) {
@@ -185,7 +195,32 @@
       return;
     }
     buf.push(e);
-    if (e.type === 2) flush(); // the full snapshot goes without waiting for the batch
+    if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
+      lastField = new WeakMap();
+      lastScroll = new WeakMap();
+      scheduleCheck();
+    } else if (e.type === 3 && e.data && rr && rr.record.mirror) {
+      var m = rr.record.mirror;
+      var f = e.data.source === 5 || e.data.source === 3 ? m.getNode(e.data.id) : null;
+      if (f && e.data.source === 5) lastField.set(f, (e.data.isChecked ? 1 : 0) + '|' + e.data.text);
+      if (f && e.data.source === 3) lastScroll.set(f, e.data.x + ',' + e.data.y);
+      if (e.data.source === 0 && e.data.attributes) { // value/checked/selected set as attributes: send the state again
+        for (var i = 0; i < e.data.attributes.length; i++) {
+          var a = e.data.attributes[i];
+          var n = a && a.attributes && m.getNode(a.id);
+          if (n && n.tagName === 'OPTION') n = n.parentNode;
+          if (n && FIELD[n.tagName]) lastField.delete(n);
+        }
+      }
+    }
+    if (e.type === 3 && e.data && e.data.source === 0) {
+      if (e.data.adds && e.data.adds.length) fieldStates(e.data.adds, e.timestamp);
+      scheduleCheck();
+    }
+    // The full snapshot goes without waiting for the batch, but never from inside rrweb's emit: a host that changes
+    // its DOM when it sees our publish (the demo page logs every topic) would change it before rrweb observes
+    // mutations (the first snapshot comes before its observer exists), and that node would never be recorded.
+    if (e.type === 2) { clearT(timer); timer = setT(flush, 0); }
     // A change after a quiet spell goes at once (after this task's other mutations); a busy page every 50 ms.
     else if (!timer) timer = setT(flush, Math.max(0, lastSend + BATCH_MS - now()));
   }
@@ -255,6 +290,115 @@
     if (wait > 0) snapTimer = setT(snapshot, wait); else snapshot();
   }
 
+  // ---- form fields added or moved: their state as it is now ----
+  // rrweb serialises an added field's value only when it is not empty, and an input event only when the value
+  // changed since the last one it saw: a field emptied and then moved (or re-added) shows its default text again in
+  // the mirror. After every add, each field in it gets an input event with its current (masked) state.
+  var FIELD = { INPUT: 1, TEXTAREA: 1, SELECT: 1 };
+
+  function fieldStates(adds, t) {
+    var m = rr.record.mirror;
+    for (var i = 0; i < adds.length; i++) {
+      var node = adds[i].node;
+      if (!node || node.type !== 2) continue;
+      var el = m.getNode(node.id);
+      if (el && FIELD[el.tagName] && !(el.closest && el.closest(BLOCK_ALL))) sendField(el, node.id, t, true);
+    }
+  }
+
+  /** An input event with the field's current state (masked as rrweb would), unless that is what was sent last. */
+  function sendField(el, id, t, always) {
+    var type = String(el.type || '').toLowerCase();
+    var box = type === 'checkbox' || type === 'radio';
+    var text = box ? el.value : maskInput(el.value, el);
+    var key = (box && el.checked ? 1 : 0) + '|' + text;
+    if (!always && lastField.get(el) === key) return;
+    lastField.set(el, key);
+    onEvent({ type: 3, data: { source: 5, id: id, text: text, isChecked: box && !!el.checked }, timestamp: t || now() });
+  }
+
+  // ---- self-check: a node rrweb failed to record is a mirror gone wrong for good ----
+  // rrweb drops an added node it cannot place (and says so only on the console), and every later change around it
+  // goes wrong too. After changes, in a task of its own, every node of the page (open shadow roots and same-origin
+  // frames included, blocked and left-out subtrees not) must be in rrweb's mirror; one that is not costs a fresh
+  // full snapshot, which the agent's replayer rebuilds from. The same walk sends any field whose value differs from
+  // what was sent for it last.
+  function scheduleCheck() {
+    if (checkTimer || !running) return;
+    checkTimer = setT(check, Math.max(0, lastCheck + CHECK_MS - now()));
+  }
+
+  function check() {
+    checkTimer = 0;
+    lastCheck = now();
+    if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
+    var lost = unrecorded();
+    if (!lost || unrecordable.has(lost)) return;
+    if (healed.has(lost)) { unrecordable.add(lost); return; } // a snapshot did not take it: do not loop
+    healed.add(lost);
+    fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+  }
+
+  // rrweb says on the console when it could not record a change ("Couldn't record new node…"): that is the same loss,
+  // known at once. console.warn is wrapped while we record (everything still reaches the host's console).
+  var warnHook = null;
+
+  function hookWarn() {
+    var c = w.console;
+    if (!c || warnHook) return;
+    var orig = c.warn;
+    var hooked = function () {
+      var first = arguments[0];
+      if (running && typeof first === 'string' && /^Couldn't (record|find)|not serialized/.test(first) && !snapTimer) {
+        fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+      }
+      if (typeof orig === 'function') return orig.apply(this, arguments);
+    };
+    c.warn = hooked;
+    warnHook = [orig, hooked];
+  }
+
+  function unhookWarn() {
+    if (warnHook && w.console.warn === warnHook[1]) w.console.warn = warnHook[0];
+    warnHook = null;
+  }
+
+  /** A scroll event with where `node` (an element, or a document for its window) is scrolled now, if not sent yet. */
+  function sendScroll(node, id, x, y) {
+    var key = x + ',' + y;
+    if ((lastScroll.get(node) || '0,0') === key) return;
+    lastScroll.set(node, key);
+    onEvent({ type: 3, data: { source: 3, id: id, x: x, y: y }, timestamp: now() });
+  }
+
+  function unrecorded() {
+    var m = rr.record.mirror;
+    var se = d.scrollingElement || d.documentElement;
+    if (se) sendScroll(d, m.getId(d), se.scrollLeft, se.scrollTop);
+    var stack = [d];
+    while (stack.length) {
+      var n = stack.pop();
+      for (var c = n.firstChild; c; c = c.nextSibling) {
+        var id = m.getId(c);
+        if (id === -1) {
+          if (!unrecordable.has(c)) return c;
+          continue;
+        }
+        if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
+        if (c.matches && c.matches(BLOCK_ALL)) continue;
+        if (FIELD[c.tagName]) sendField(c, id);
+        if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
+        if (c.localName === 'textarea') continue;
+        stack.push(c);
+        if (c.shadowRoot) stack.push(c.shadowRoot);
+        if (c.localName === 'iframe') {
+          try { var doc = c.contentDocument; if (doc && m.getId(doc) > 0) stack.push(doc); } catch (e) { /* cross-origin */ }
+        }
+      }
+    }
+    return null;
+  }
+
   // ---- the agent's pointer, an overlay that never takes a click ----
   function css(el, text) {
     text.split(';').forEach(function (p) {
@@ -309,9 +453,52 @@
     }
   }
 
+  // ---- adopted style sheets set to none ----
+  // rrweb records a host's adopted style sheets only when the new list is not empty: `document.adoptedStyleSheets = []`
+  // would leave the mirror styled as before. The prototypes' setters are wrapped before rrweb takes them over (it
+  // patches each document and shadow root with the setter it finds there), and an empty list is recorded as rrweb would.
+  var adoptedHooks = [];
+
+  function hookAdopted() {
+    [w.Document, w.ShadowRoot].forEach(function (C) {
+      var proto = C && C.prototype;
+      var desc = proto && Object.getOwnPropertyDescriptor(proto, 'adoptedStyleSheets');
+      if (!desc || !desc.set || !desc.configurable) return;
+      var hooked = {
+        configurable: true, enumerable: desc.enumerable, get: desc.get,
+        set: function (sheets) {
+          desc.set.call(this, sheets);
+          if (running && rr && sheets && sheets.length === 0) adoptedNone(this);
+        },
+      };
+      Object.defineProperty(proto, 'adoptedStyleSheets', hooked);
+      adoptedHooks.push([proto, desc, hooked]);
+    });
+  }
+
+  function unhookAdopted() {
+    adoptedHooks.forEach(function (h) {
+      var now = Object.getOwnPropertyDescriptor(h[0], 'adoptedStyleSheets');
+      if (now && now.set === h[2].set) Object.defineProperty(h[0], 'adoptedStyleSheets', h[1]);
+    });
+    adoptedHooks = [];
+  }
+
+  function adoptedNone(host) {
+    var id = rr.record.mirror ? rr.record.mirror.getId(host.nodeType === 11 ? host.host : host) : -1;
+    if (id > 0) onEvent({ type: 3, data: { source: 15, id: id, styleIds: [] }, timestamp: now() });
+  }
+
   // ---- start / stop ----
   function begin(lib) {
     running = true;
+    healed = new WeakSet();
+    unrecordable = new WeakSet();
+    lastField = new WeakMap();
+    lastScroll = new WeakMap();
+    pollTimer = w.setInterval(scheduleCheck, POLL_MS);
+    if (!adoptedHooks.length) hookAdopted();
+    hookWarn();
     tokens = BUDGET;
     refilled = lastFull = now();
     var stopFn = lib.record({
@@ -360,9 +547,13 @@
     var s = stopRecord;
     stopRecord = null;
     if (s) try { s(); } catch (e) { /* already stopped */ }
+    unhookAdopted();
+    unhookWarn();
     clearT(timer);
     clearT(snapTimer);
-    timer = snapTimer = 0;
+    clearT(checkTimer);
+    w.clearInterval(pollTimer);
+    timer = snapTimer = checkTimer = pollTimer = 0;
     buf = [];
     bufFull = resnap = false;
     removeOverlay();

@@ -134,9 +134,12 @@ public final class RestApi {
     r.post("/cobrowse/:id/stop").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
         Addresses.COBROWSE_STOP, new JsonObject().put("login", agent.getString("login"))
             .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
-    r.post("/cobrowse/:id/resync").handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-        Addresses.COBROWSE_RESYNC, new JsonObject().put("login", agent.getString("login"))
-            .put("cobrowse_id", ctx.pathParam("id"))).map(m -> m.body())));
+    r.post("/cobrowse/:id/resync").handler(ctx -> {
+      String reason = resyncReason(ctx);
+      withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
+          Addresses.COBROWSE_RESYNC, new JsonObject().put("login", agent.getString("login"))
+              .put("cobrowse_id", ctx.pathParam("id")).put("reason", reason)).map(m -> m.body()));
+    });
     r.get("/messages").handler(ctx -> withAgent(ctx, (agent, token) ->
         eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent))
                 .put("buttons", agent.getJsonArray("buttons")))
@@ -147,6 +150,23 @@ public final class RestApi {
   }
 
   // ---- endpoints ------------------------------------------------------------------------------------------------
+
+  /** Why the console asks for a fresh snapshot (counted in /metrics); no body means the agent's own request. */
+  static final java.util.Set<String> RESYNC_REASONS = java.util.Set.of("agent", "gap", "error", "missing-node", "no-snapshot");
+
+  private static String resyncReason(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().length() == 0) {
+      return "agent";
+    }
+    String reason = RequestBody.of(ctx, "reason").string("reason", false, 32);
+    if (reason == null) {
+      return "agent";
+    }
+    if (!RESYNC_REASONS.contains(reason)) {
+      throw ApiException.badRequest("field 'reason' must be one of " + String.join(", ", new java.util.TreeSet<>(RESYNC_REASONS)));
+    }
+    return reason;
+  }
 
   private void login(RoutingContext ctx) {
     // Only JSON: a form or text/plain POST is what another website can make a browser send without CORS asking.

@@ -329,6 +329,7 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     toPage(c.get(), "cobrowsing/resync", new JsonObject(), false);
+    metrics.cobrowseResync(m.body().getString("reason", "agent"));
     m.reply(new JsonObject().put("ok", true));
   }
 

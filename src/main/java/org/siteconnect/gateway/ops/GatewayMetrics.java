@@ -85,6 +85,12 @@ public final class GatewayMetrics {
     counter("sc_cobrowse_relayed_bytes_total", "co-browse event bytes relayed to agents").increment(bytes);
   }
 
+  /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot. */
+  public void cobrowseResync(String reason) {
+    counter("sc_cobrowse_resyncs_total", "fresh co-browse snapshots asked for by agent consoles, by reason", "reason", reason)
+        .increment();
+  }
+
   public void chatWait(Duration wait) {
     timer("sc_chat_wait_seconds", "how long chat requests waited until an agent accepted").record(wait);
   }
