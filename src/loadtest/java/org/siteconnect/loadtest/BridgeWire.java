@@ -12,14 +12,8 @@ import java.util.List;
  */
 final class BridgeWire implements Wire {
   @Override
-  public String name() {
-    return "raw-bridge";
-  }
-
-  @Override
   public WebSocketConnectOptions options(int port) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
-        .addHeader("Origin", "http://127.0.0.1:" + port);
+    return Wire.sameOrigin(port, "/eventbus/websocket");
   }
 
   static String address(String topic) {
@@ -39,14 +33,8 @@ final class BridgeWire implements Wire {
 
   @Override
   public void received(Conn c, Buffer m) {
-    if (c.meter.scan(m, 0, m.length())) {
-      return;
-    }
-    JsonObject frame;
-    try {
-      frame = m.toJsonObject();
-    } catch (RuntimeException e) {
-      c.meter.error("raw bridge: not JSON: " + m);
+    JsonObject frame = Wire.controlFrame(c, m, "raw bridge");
+    if (frame == null) {
       return;
     }
     String address = frame.getString("address", "");
@@ -54,10 +42,7 @@ final class BridgeWire implements Wire {
       c.text("{\"type\":\"unregister\",\"address\":\"" + address + "\"}");
       c.ready.tryComplete();
     } else if ("err".equals(frame.getString("type"))) {
-      String why = "raw bridge err " + frame.encode();
-      if (!c.ready.tryFail(why)) {
-        c.meter.error(why);
-      }
+      c.fail("raw bridge err " + frame.encode());
     }
   }
 
@@ -74,11 +59,6 @@ final class BridgeWire implements Wire {
   @Override
   public void publish(Conn c, String topic, String payloadJson) {
     c.text("{\"type\":\"publish\",\"address\":\"" + address(topic) + "\",\"body\":" + payloadJson + "}");
-  }
-
-  @Override
-  public void ping(Conn c) {
-    c.text("{\"type\":\"ping\"}");
   }
 
   @Override

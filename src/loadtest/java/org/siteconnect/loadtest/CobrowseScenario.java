@@ -1,5 +1,7 @@
 package org.siteconnect.loadtest;
 
+import static org.siteconnect.loadtest.Harness.ms;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -65,6 +67,60 @@ final class CobrowseScenario {
     this.http = http;
     this.meter = meter;
     this.say = say;
+  }
+
+  /**
+   * Phase cobrowse ({@code gateway} or {@code gateway-before}: the peers have no co-browse): {@code n} visitor → agent
+   * streams on a fresh gateway; stores the cb_ metrics and says the summary.
+   */
+  static void measure(Harness h, String g, int n) throws Exception {
+    Options opt = h.opt;
+    Meter meter = h.meter;
+    Results results = h.results;
+    h.say("\n== co-browse, " + n + " sessions, " + g + " ==");
+    Server server = h.startCobrowseGateway(g);
+    HttpClient http = h.vertx.createHttpClient();
+    try {
+      CobrowseScenario scenario = new CobrowseScenario(h.vertx, h.pagesCtx, h.ctlCtx, h.pagesClient, http, meter,
+          h::say);
+      long errors0 = meter.errors.get();
+      double other = Quiet.gate(h, server);
+      Result r = scenario.run(server, n, opt.cobrowseMs, g);
+      results.put(g, n, "cb_p50", ms(r.batches().getValueAtPercentile(50)));
+      results.put(g, n, "cb_p99", ms(r.batches().getValueAtPercentile(99)));
+      results.put(g, n, "cb_max", ms(r.batches().getMaxValue()));
+      results.put(g, n, "cb_snap300_p50", ms(r.snap300().getValueAtPercentile(50)));
+      results.put(g, n, "cb_snap300_max", ms(r.snap300().getMaxValue()));
+      if (r.snap1m().getTotalCount() > 0) {
+        results.put(g, n, "cb_snap1m_p50", ms(r.snap1m().getValueAtPercentile(50)));
+        results.put(g, n, "cb_snap1m_max", ms(r.snap1m().getMaxValue()));
+      }
+      results.put(g, n, "cb_chat_behind_p50", ms(r.chatBehind().getValueAtPercentile(50)));
+      results.put(g, n, "cb_chat_behind_max", ms(r.chatBehind().getMaxValue()));
+      results.put(g, n, "cb_chat_base_p99", ms(r.chatBase().getValueAtPercentile(99)));
+      results.put(g, n, "cb_srv_cpu", r.serverCpu());
+      results.put(g, n, "cb_other", other);
+      long expected = r.batchesSent();
+      results.put(g, n, "cb_har_cpu", r.harnessCpu());
+      h.say(String.format(Locale.ROOT, "  %d batches sent in %.0f s, server CPU %.0f%%, harness CPU %.0f%%, other load"
+          + " before %.0f%%", expected, opt.cobrowseMs / 1000.0, r.serverCpu(), r.harnessCpu(), other));
+      h.say("  " + summary("batches (0.5–5 KB + mouse moves, 20/s per session)", r.batches()));
+      h.say("  " + summary("300 KB snapshot, first part sent → last part at the agent", r.snap300()));
+      h.say("  " + summary("1 MB snapshot, first part sent → last part at the agent", r.snap1m()));
+      h.say("  " + summary("chat message sent right after a snapshot → agent", r.chatBehind()));
+      h.say("  " + summary("chat message at other times → agent", r.chatBase()));
+      if (r.batches().getTotalCount() < expected) {
+        h.say("  !! " + (expected - r.batches().getTotalCount()) + " batches not delivered");
+        results.note("co-browse " + g + " N=" + n + ": " + (expected - r.batches().getTotalCount()) + " batches lost");
+      }
+      if (meter.errors.get() > errors0) {
+        results.note("co-browse N=" + n + ": protocol errors, last: " + meter.lastError);
+      }
+    } finally {
+      http.close();
+      Harness.stop(server);
+      Server.sleep(500);
+    }
   }
 
   /** One client socket speaking the bridge framing; {@code ops} gets every non-sample body. */
@@ -228,12 +284,12 @@ final class CobrowseScenario {
     int kBehind = meter.open();
     int kBase = meter.open();
     long c0 = server.cpuTicks();
-    long h0 = harnessCpuNanos();
+    long h0 = CpuWindow.harnessCpuNanos();
     long t0 = System.nanoTime();
     long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true).batches();
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
-    double harness = 100 * (harnessCpuNanos() - h0) / 1e9 / secs;
+    double harness = 100 * (CpuWindow.harnessCpuNanos() - h0) / 1e9 / secs;
     Server.sleep(2000); // drain
     meter.writeTrace("cobrowse-" + label + "-" + sessions, t0, "batch=" + kBatch + " snapshot300k=" + kSnap300 + " snapshot1m="
         + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
@@ -410,11 +466,6 @@ final class CobrowseScenario {
       }
       return buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
     }));
-  }
-
-  private static long harnessCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static String summary(String label, Histogram h) {

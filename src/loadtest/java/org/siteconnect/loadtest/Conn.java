@@ -47,6 +47,13 @@ final class Conn {
     }
   }
 
+  /** Fails the set-up, or once set up counts a protocol error. */
+  void fail(String why) {
+    if (!ready.tryFail(why)) {
+      meter.error(why);
+    }
+  }
+
   void ackReceived(Object key) {
     Long sent = waiting.remove(key);
     if (sent != null) {

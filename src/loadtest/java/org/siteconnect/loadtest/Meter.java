@@ -102,6 +102,34 @@ final class Meter {
     return maxMicros.get(k);
   }
 
+  /** Waits (at most {@code maxWaitMs}) until step k has counted {@code expected} deliveries. */
+  void awaitCount(int k, long expected, long maxWaitMs) {
+    long until = System.currentTimeMillis() + maxWaitMs;
+    while (count(k) < expected && System.currentTimeMillis() < until) {
+      Server.sleep(10);
+    }
+  }
+
+  /** Waits until step k's count stops moving for a second (a backlog has drained). */
+  void awaitQuiet(int k, long expected, long maxWaitMs) {
+    long until = System.currentTimeMillis() + maxWaitMs;
+    long last = -1;
+    long stableSince = System.currentTimeMillis();
+    while (System.currentTimeMillis() < until) {
+      long c = count(k);
+      if (c >= expected) {
+        return;
+      }
+      if (c != last) {
+        last = c;
+        stableSince = System.currentTimeMillis();
+      } else if (System.currentTimeMillis() - stableSince > 1000) {
+        return;
+      }
+      Server.sleep(50);
+    }
+  }
+
   /** The step's histogram so far (call once, when the step is over); the recorder is dropped. */
   Histogram close(int k) {
     Recorder r = recorders.getAndSet(k, null);

@@ -11,14 +11,8 @@ final class MqttWire implements Wire {
   private final String clientPrefix = "lt" + Long.toString(System.nanoTime() & 0xFFFFFF, 36) + "-";
 
   @Override
-  public String name() {
-    return "mosquitto";
-  }
-
-  @Override
   public WebSocketConnectOptions options(int port) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/mqtt")
-        .addSubProtocol("mqtt");
+    return Wire.loopback(port, "/mqtt").addSubProtocol("mqtt");
   }
 
   @Override

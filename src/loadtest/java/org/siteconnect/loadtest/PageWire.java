@@ -14,14 +14,8 @@ final class PageWire implements Wire {
   static final String SITE = "bench";
 
   @Override
-  public String name() {
-    return "gateway";
-  }
-
-  @Override
   public WebSocketConnectOptions options(int port) {
-    return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket?batch=1")
-        .addHeader("Origin", "http://127.0.0.1:" + port);
+    return Wire.sameOrigin(port, "/eventbus/websocket?batch=1");
   }
 
   @Override
@@ -42,19 +36,13 @@ final class PageWire implements Wire {
       }
       return;
     }
-    if (c.meter.scan(m, 0, m.length())) {
-      return;
-    }
-    JsonObject frame;
-    try {
-      frame = m.toJsonObject();
-    } catch (RuntimeException e) {
-      c.meter.error("gateway: not JSON: " + m);
+    JsonObject frame = Wire.controlFrame(c, m, "gateway");
+    if (frame == null) {
       return;
     }
     JsonObject body = frame.getValue("body") instanceof JsonObject o ? o : new JsonObject();
     if ("err".equals(frame.getString("type"))) {
-      fail(c, "bridge err " + frame.encode());
+      c.fail("bridge err " + frame.encode());
       return;
     }
     String op = body.getString("op", "");
@@ -86,16 +74,10 @@ final class PageWire implements Wire {
         }
       }
       case "unsuback" -> c.ackReceived(body.getString("id", ""));
-      case "busy", "err" -> fail(c, "gateway " + body.encode());
+      case "busy", "err" -> c.fail("gateway " + body.encode());
       default -> {
         // other server pushes (code, retained chat-button state) cost the same JSON parse for every target
       }
-    }
-  }
-
-  private static void fail(Conn c, String why) {
-    if (!c.ready.tryFail(why)) {
-      c.meter.error(why);
     }
   }
 
@@ -122,11 +104,6 @@ final class PageWire implements Wire {
   public void publish(Conn c, String topic, String payloadJson) {
     c.text("{\"type\":\"send\",\"address\":\"" + c.inbound + "\",\"body\":{\"op\":\"pub\",\"topic\":\"" + topic
         + "\",\"payload\":" + payloadJson + "}}");
-  }
-
-  @Override
-  public void ping(Conn c) {
-    c.text("{\"type\":\"ping\"}");
   }
 
   @Override

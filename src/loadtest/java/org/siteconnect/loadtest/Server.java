@@ -68,7 +68,7 @@ final class Server implements AutoCloseable {
    * the options give that target; with {@code cobrowse} its bench site gets a chat button (agents serve sites
    * through buttons) and co-browses start without the visitor's consent click (the harness has no visitor to click).
    */
-  static Server gateway(Main.Options opt, String target, int port, boolean profiling, boolean cobrowse)
+  static Server gateway(Options opt, String target, int port, boolean profiling, boolean cobrowse)
       throws IOException {
     Path jar = "gateway-before".equals(target) ? opt.beforeJar : opt.gatewayJar;
     if (jar == null) {
@@ -97,7 +97,7 @@ final class Server implements AutoCloseable {
    * {@code portB} (Hazelcast on portB + 1). Each node's publicOrigin is its own origin (PageWire sends it).
    * Returns node B with node A as its {@link #peer}.
    */
-  static Server gatewayCluster(Main.Options opt, int portA, int portB) throws IOException {
+  static Server gatewayCluster(Options opt, int portA, int portB) throws IOException {
     String host = env("SC_TEST_PG_HOST");
     String pg = "{\"host\":\"" + host + "\",\"port\":" + env("SC_TEST_PG_PORT") + ",\"database\":\""
         + env("SC_TEST_PG_DB") + "\",\"user\":\"" + env("SC_TEST_PG_USER") + "\",\"password\":\""
@@ -127,7 +127,7 @@ final class Server implements AutoCloseable {
     return v;
   }
 
-  private static Server clusterNode(Main.Options opt, int port, String name, String members, String pg)
+  private static Server clusterNode(Options opt, int port, String name, String members, String pg)
       throws IOException {
     Path conf = opt.workDir.resolve("gateway-cluster-" + port + ".json");
     Path data = opt.workDir.resolve("gateway-cluster-" + port + "-data").toAbsolutePath();
@@ -173,7 +173,7 @@ final class Server implements AutoCloseable {
     return peer == null ? port : peer.port;
   }
 
-  static Server rawBridge(Main.Options opt, int port, boolean profiling) throws IOException {
+  static Server rawBridge(Options opt, int port, boolean profiling) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
     cmd.addAll(jvmOptions(profiling));
     cmd.addAll(List.of("-cp", opt.loadtestJar.toAbsolutePath().toString(), RawBridgeServer.class.getName(),
@@ -182,7 +182,7 @@ final class Server implements AutoCloseable {
   }
 
   /** mosquitto with a websockets listener on {@code port} and the TCP listener it needs on {@code port + 1}. */
-  static Server mosquitto(Main.Options opt, int port) throws IOException {
+  static Server mosquitto(Options opt, int port) throws IOException {
     Path conf = opt.workDir.resolve("mosquitto-" + port + ".conf");
     Files.writeString(conf, String.join("\n",
         "# written by the SiteConnect load harness",
@@ -205,12 +205,12 @@ final class Server implements AutoCloseable {
         false, opt);
   }
 
-  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt)
+  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Options opt)
       throws IOException {
     return start(kind, port, cmd, jvm, opt, Map.of());
   }
 
-  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Main.Options opt,
+  private static Server start(String kind, int port, List<String> cmd, boolean jvm, Options opt,
                               Map<String, String> env) throws IOException {
     Path log = opt.workDir.resolve(kind + "-" + port + ".log");
     // run in the work directory: the gateway keeps its embedded database under ./data

@@ -1,0 +1,175 @@
+package org.siteconnect.loadtest;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Command-line options. */
+final class Options {
+  boolean quick;
+  List<Integer> levels = List.of(1000, 5000, 10000);
+  List<Integer> memLevels = List.of(1000, 5000, 9000);
+  List<String> targets = List.of("gateway", "raw-bridge", "mosquitto");
+  List<String> phases = List.of("fanout", "cobrowse", "memory", "profile");
+  List<Integer> cobrowseLevels = List.of(1, 10, 100);
+  long cobrowseMs = 10_000;
+  Path gatewayJar = Path.of("target/siteconnect-gateway.jar");
+  /** A flat p99 limit for the ramp instead of 100 ms + the target's own single-broadcast p99 (0 = that default). */
+  double rampLimitMs;
+  /** The gateway before this branch's changes (target "gateway-before"; run.sh --before REV builds it). */
+  Path beforeJar;
+  /** Extra environment per gateway target ({@code --gateway-env}, {@code --before-env}: K=V[,K=V]). */
+  Map<String, Map<String, String>> env = new HashMap<>();
+  Path loadtestJar = Path.of("target/loadtest.jar");
+  Path workDir = Path.of("target/loadtest");
+  String serverCpu = "0";
+  String harnessCpu = "1";
+  int basePort = 21000;
+  int rounds = 5;
+  int churnRounds = 3;
+  long stepMs = 3000;
+  long chatMs = 5000;
+  /** Upper bound of the chat warm-up (2 s rounds until the server's CPU stops falling). */
+  long chatWarmupMs = 20_000;
+  long idleMs = 20_000;
+  long profileMs = 30_000;
+  long warmupMs = 3000;
+  double rampFactor = 1.6;
+  double rampStartDeliveries = 20_000;
+  int maxMinutes = 60;
+  /** Wait at most this long before a measurement for the two cores to be free of other processes' load. */
+  long gateMs = 3000;
+  /** Other processes' load (% of a core, on the server or the harness core) that makes a ramp step count as noisy. */
+  double noisyPercent = 25;
+  /** Phase xnode (issue 7): the fixed publish rates, in deliveries per second, of its fan-out throughput steps. */
+  List<Integer> xnodeRates = List.of(20_000, 50_000);
+  /**
+   * Phase xnode: before chat, wait (at most {@link #settleMs}) until the server's own CPU (cluster: both nodes) is
+   * under this share of a core in a 1 s window, or has stopped falling (two windows within 3 points, under 40 %).
+   */
+  double settlePercent = 20;
+  /**
+   * Heap of the single gateway (-Xms/-Xmx), default 512m; --cluster sets 1g = the cluster's two 512m nodes: with
+   * 10k pages + 5k chat partners a 512m single node has ~310 MB live and SerialGC full pauses of 0.5-0.6 s.
+   */
+  String singleHeap;
+  long settleMs = 30_000;
+  boolean levelsSet;
+  boolean cluster;
+  boolean maxMinutesSet;
+  /** At most this many connections in set-up at a time. */
+  int connectWindow = 200;
+
+  static Options parse(String[] args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> {
+          o.quick = true;
+          o.levels = List.of(200);
+          o.memLevels = List.of(100, 200);
+          o.rounds = 3;
+          o.churnRounds = 2;
+          o.stepMs = 1500;
+          o.chatMs = 2000;
+          o.chatWarmupMs = 6000;
+          o.idleMs = 3000;
+          o.profileMs = 5000;
+          o.warmupMs = 1000;
+          o.rampFactor = 2.0;
+          o.maxMinutes = 10;
+          o.gateMs = 1500;
+          o.cobrowseLevels = List.of(1, 10);
+          o.cobrowseMs = 3000;
+        }
+        case "--levels" -> {
+          o.levels = ints(args[++i]);
+          o.levelsSet = true;
+        }
+        case "--cluster" -> {
+          // issue 7: single node vs a 2-node cluster with every delivery crossing nodes, side by side
+          o.targets = List.of("gateway", "gateway-cluster");
+          o.phases = List.of("xnode");
+          o.cluster = true;
+        }
+        case "--xnode-rates" -> o.xnodeRates = ints(args[++i]);
+        case "--mem-levels" -> o.memLevels = ints(args[++i]);
+        case "--cobrowse-levels" -> o.cobrowseLevels = ints(args[++i]);
+        case "--cobrowse-ms" -> o.cobrowseMs = Long.parseLong(args[++i]);
+        case "--chat-ms" -> o.chatMs = Long.parseLong(args[++i]);
+        case "--server-gc" -> Server.gc = args[++i];
+        case "--chat-warmup-ms" -> o.chatWarmupMs = Long.parseLong(args[++i]);
+        case "--targets" -> o.targets = List.of(args[++i].split(","));
+        case "--phases" -> o.phases = List.of(args[++i].split(","));
+        case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]);
+        case "--before-jar" -> o.beforeJar = Path.of(args[++i]);
+        case "--gateway-env" -> o.env.put("gateway", keyValues(args[++i]));
+        case "--before-env" -> o.env.put("gateway-before", keyValues(args[++i]));
+        case "--ramp-limit-ms" -> o.rampLimitMs = Double.parseDouble(args[++i]);
+        case "--loadtest-jar" -> o.loadtestJar = Path.of(args[++i]);
+        case "--work-dir" -> o.workDir = Path.of(args[++i]);
+        case "--server-cpu" -> o.serverCpu = args[++i];
+        case "--harness-cpu" -> o.harnessCpu = args[++i];
+        case "--base-port" -> o.basePort = Integer.parseInt(args[++i]);
+        case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
+        case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
+        case "--max-minutes" -> {
+          o.maxMinutes = Integer.parseInt(args[++i]);
+          o.maxMinutesSet = true;
+        }
+        case "--gate-ms" -> o.gateMs = Long.parseLong(args[++i]);
+        case "--noisy-percent" -> o.noisyPercent = Double.parseDouble(args[++i]);
+        case "--settle-percent" -> o.settlePercent = Double.parseDouble(args[++i]);
+        case "--settle-ms" -> o.settleMs = Long.parseLong(args[++i]);
+        case "--single-heap" -> o.singleHeap = args[++i];
+        case "--connect-window" -> o.connectWindow = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
+            + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
+      }
+    }
+    if (o.cluster) {
+      if (!o.levelsSet) {
+        o.levels = o.quick ? List.of(1000) : List.of(1000, 5000, 10000);
+      }
+      if (!o.maxMinutesSet) {
+        o.maxMinutes = o.quick ? 5 : 12;
+      }
+      if (o.singleHeap == null) {
+        o.singleHeap = "1g";
+      }
+    }
+    if (o.beforeJar != null && !o.targets.contains("gateway-before")) {
+      List<String> t = new ArrayList<>(o.targets);
+      t.add(t.contains("gateway") ? t.indexOf("gateway") + 1 : 0, "gateway-before");
+      o.targets = List.copyOf(t);
+    }
+    return o;
+  }
+
+  private static List<Integer> ints(String s) {
+    return Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
+  }
+
+  private static Map<String, String> keyValues(String s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String kv : s.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected K=V[,K=V], got '" + s + "'");
+      }
+      out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return out;
+  }
+
+  Map<String, String> envOf(String target) {
+    return env.getOrDefault(target, Map.of());
+  }
+}

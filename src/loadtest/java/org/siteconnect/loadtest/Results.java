@@ -1,0 +1,162 @@
+package org.siteconnect.loadtest;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Every number the run produced, by target, N and metric, and the table of ratios. */
+final class Results {
+  private final Map<String, Double> values = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
+
+  synchronized void put(String target, int n, String metric, double v) {
+    values.put(target + "|" + n + "|" + metric, v);
+  }
+
+  synchronized double get(String target, int n, String metric) {
+    Double v = values.get(target + "|" + n + "|" + metric);
+    return v == null ? Double.NaN : v;
+  }
+
+  synchronized Double find(String target, int n, String metric) {
+    return values.get(target + "|" + n + "|" + metric);
+  }
+
+  synchronized void note(String s) {
+    notes.add(s);
+  }
+
+  synchronized String table(Options opt) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("| scenario | N | gateway | raw bridge | mosquitto | gateway/raw | gateway/mosq | gateway before |"
+        + " after/before | issue target |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (int n : opt.levels) {
+      row(sb, "fan-out (ii): max delivered msg/s (no loss, p99 ≤ limit below)", n, "ramp_best", "%.0f",
+          "≥ 1.5× raw, ≥ 2× mosquitto (10k, one core)");
+      row(sb, "  p99 limit of the ramp, ms (100 + one broadcast's p99)", n, "ramp_limit", "%.0f", "");
+      row(sb, "  deliveries per second of server CPU at that rate", n, "ramp_best_per_cpu", "%.0f", "");
+      row(sb, "  server CPU % at that rate", n, "ramp_best_srv", "%.0f", "");
+      row(sb, "  of which kernel (system) CPU %", n, "ramp_best_sys", "%.0f", "");
+      row(sb, "  harness CPU % at that rate", n, "ramp_best_har", "%.0f", "");
+      row(sb, "  other processes on the server core, % (noise)", n, "ramp_best_other", "%.0f", "");
+      row(sb, "  ramp ended on a noisy failure (1 = best is a lower bound)", n, "ramp_inconclusive", "%.0f", "");
+      row(sb, "  first failing rate, msg/s", n, "ramp_fail", "%.0f", "");
+      row(sb, "  server CPU % at the failing rate", n, "ramp_fail_srv", "%.0f", "");
+      row(sb, "  harness CPU % at the failing rate", n, "ramp_fail_har", "%.0f", "");
+      row(sb, "  other processes on the server core at the failing rate, %", n, "ramp_fail_other", "%.0f", "");
+      row(sb, "fan-out (i): broadcast 1/s, p50 ms", n, "b_p50", "%.2f", "");
+      row(sb, "fan-out (i): broadcast 1/s, p99 ms", n, "b_p99", "%.2f", "p99 ≤ 120 ms at 10k");
+      row(sb, "fan-out (i): time to last page, median ms", n, "b_last_med", "%.1f", "");
+      row(sb, "  other processes' load during (i), % of a core", n, "b_other", "%.0f", "");
+      row(sb, "fan-out (i) with churn: p99 ms", n, "bc_p99", "%.2f", "no latency collapse");
+      row(sb, "fan-out (i) with churn: time to last page, max ms", n, "bc_last_max", "%.1f", "");
+      row(sb, "chat 1:1 (N/2 pairs, 1 msg/s): p50 ms", n, "chat_p50", "%.2f", "≤ 1 ms");
+      row(sb, "chat 1:1: p99 ms", n, "chat_p99", "%.2f", "≤ 5 ms");
+      row(sb, "  other processes' load during chat, % of a core", n, "chat_other", "%.0f", "");
+      row(sb, "churn achieved, sub+unsub pairs/s", n, "churn_rate", "%.0f", "1000/s");
+      row(sb, "churn sub→ack p99 ms", n, "churn_ack_p99", "%.2f", "");
+      row(sb, "connection set-up, pages/s", n, "setup_per_s", "%.0f", "");
+      row(sb, "idle CPU, % of a core", n, "idle_cpu", "%.2f", "< 5% at 10k");
+    }
+    for (int n : opt.cobrowseLevels) {
+      row(sb, "co-browse: batches visitor → agent, p50 ms (sessions = N)", n, "cb_p50", "%.1f", "");
+      row(sb, "co-browse: batches p99 ms", n, "cb_p99", "%.1f", "≤ 50 ms at 100");
+      row(sb, "co-browse: 300 KB snapshot delivered, p50 / max ms", n, "cb_snap300_p50", "%.0f", "");
+      row(sb, "  max ms", n, "cb_snap300_max", "%.0f", "");
+      row(sb, "co-browse: 1 MB snapshot delivered, p50 ms", n, "cb_snap1m_p50", "%.0f", "≤ 250 ms");
+      row(sb, "  max ms", n, "cb_snap1m_max", "%.0f", "");
+      row(sb, "co-browse: chat right after a snapshot, p50 ms", n, "cb_chat_behind_p50", "%.1f", "");
+      row(sb, "  max ms", n, "cb_chat_behind_max", "%.1f", "≤ 50 ms behind");
+      row(sb, "  chat at other times, p99 ms", n, "cb_chat_base_p99", "%.1f", "");
+      row(sb, "  server CPU %", n, "cb_srv_cpu", "%.0f", "");
+      row(sb, "  harness CPU %", n, "cb_har_cpu", "%.0f", "");
+      row(sb, "  other processes' load before, % of a core", n, "cb_other", "%.0f", "");
+    }
+    for (int n : opt.memLevels) {
+      row(sb, "idle heap per session, KB (after full GC)", n, "mem_heap_per", "%.2f", "≤ 12 KB");
+      row(sb, "idle RSS per session, KB", n, "mem_rss_per", "%.2f", "");
+    }
+    if (!notes.isEmpty()) {
+      sb.append("\nNotes:\n");
+      notes.forEach(s -> sb.append("- ").append(s).append('\n'));
+    }
+    return sb.toString();
+  }
+
+  /** Issue 7: the single gateway and the 2-node cluster (every delivery crossing nodes), and their ratio. */
+  synchronized String xnodeTable(Options opt) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Cluster comparison (issue 7): single node vs 2-node cluster, publisher on node A, all pages on node B"
+        + " (chat: one side of each pair on each node)\n\n");
+    sb.append("| scenario | N | single node | cluster (cross-node) | cluster ÷ single |\n");
+    sb.append("|---|---:|---:|---:|---:|\n");
+    for (int n : opt.levels) {
+      xrow(sb, "one broadcast a second: p50 ms", n, "x_b_p50", "%.2f");
+      xrow(sb, "one broadcast a second: p99 ms", n, "x_b_p99", "%.2f");
+      xrow(sb, "one broadcast a second: time to last page, median ms", n, "x_b_last_med", "%.1f");
+      xrow(sb, "  lost", false, n, "x_b_lost", "%.0f");
+      xrow(sb, "  other processes' load, % of a core", false, n, "x_b_other", "%.0f");
+      for (int r : opt.xnodeRates) {
+        String p = "x_r" + r + "_";
+        xrow(sb, "fan-out at " + r + " deliveries/s offered: delivered msg/s", n, p + "delivered", "%.0f");
+        xrow(sb, "  p50 ms", n, p + "p50", "%.2f");
+        xrow(sb, "  p99 ms", n, p + "p99", "%.2f");
+        xrow(sb, "  lost/late", false, n, p + "lost", "%.0f");
+        xrow(sb, "  server CPU % (cluster: both nodes, same core)", n, p + "srv", "%.0f");
+        xrow(sb, "  other processes' load, % of a core", false, n, p + "other", "%.0f");
+      }
+      xrow(sb, "chat 1:1 (N/2 pairs, 1 msg/s): p50 ms", n, "x_chat_p50", "%.2f");
+      xrow(sb, "chat 1:1: p99 ms", n, "x_chat_p99", "%.2f");
+      xrow(sb, "chat 1:1: max ms", n, "x_chat_max", "%.1f");
+      xrow(sb, "  lost", false, n, "x_chat_lost", "%.0f");
+      xrow(sb, "  other processes' load, % of a core", false, n, "x_chat_other", "%.0f");
+      xrow(sb, "  server CPU during chat, % of a core (cluster: both nodes)", n, "x_chat_srv", "%.0f");
+      xrow(sb, "    of it JIT compiler threads, %", false, n, "x_chat_jit", "%.0f");
+      xrow(sb, "  server CPU just before chat (settle gate), %", false, n, "x_chat_settle_cpu", "%.0f");
+      xrow(sb, "idle server CPU with N pages + N/2 partners, % of a core (cluster: both nodes)", n, "x_idle_cpu",
+          "%.1f");
+      xrow(sb, "  seconds until the server CPU settled after set-up", false, n, "x_settle_s", "%.1f");
+      xrow(sb, "connection set-up, pages/s", n, "x_setup_per_s", "%.0f");
+    }
+    return sb.toString();
+  }
+
+  private void xrow(StringBuilder sb, String label, int n, String metric, String fmt) {
+    xrow(sb, label, true, n, metric, fmt);
+  }
+
+  private void xrow(StringBuilder sb, String label, boolean withRatio, int n, String metric, String fmt) {
+    double g = get("gateway", n, metric);
+    double c = get("gateway-cluster", n, metric);
+    if (Double.isNaN(g) && Double.isNaN(c)) {
+      return;
+    }
+    sb.append("| ").append(label).append(" | ").append(n).append(" | ").append(f(fmt, g)).append(" | ")
+        .append(f(fmt, c)).append(" | ").append(withRatio ? ratio(c, g) : "").append(" |\n");
+  }
+
+  private void row(StringBuilder sb, String label, int n, String metric, String fmt, String target) {
+    double g = get("gateway", n, metric);
+    double r = get("raw-bridge", n, metric);
+    double m = get("mosquitto", n, metric);
+    double b = get("gateway-before", n, metric);
+    if (Double.isNaN(g) && Double.isNaN(r) && Double.isNaN(m) && Double.isNaN(b)) {
+      return;
+    }
+    sb.append("| ").append(label).append(" | ").append(n).append(" | ").append(f(fmt, g)).append(" | ")
+        .append(f(fmt, r)).append(" | ").append(f(fmt, m)).append(" | ").append(ratio(g, r)).append(" | ")
+        .append(ratio(g, m)).append(" | ").append(f(fmt, b)).append(" | ").append(ratio(g, b)).append(" | ")
+        .append(target).append(" |\n");
+  }
+
+  private static String f(String fmt, double v) {
+    return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, fmt, v);
+  }
+
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
+  }
+}
