@@ -1,16 +1,18 @@
--- The embedded database's V1..V4 in one step, with PostgreSQL types. Column sizes match, so a value too long
--- for one store is too long for the other.
-CREATE TABLE agent (
+-- The schema, run by the embedded H2 (PostgreSQL mode) and by PostgreSQL alike. Idempotent on purpose: databases
+-- from before this single history (H2's schema_version 1..5, PostgreSQL's 1..2) already hold some or all of it,
+-- and this brings any of them to the same schema without touching their rows.
+CREATE TABLE IF NOT EXISTS agent (
   login          VARCHAR(64) PRIMARY KEY,
   name           VARCHAR(200) NOT NULL,
   password_hash  VARCHAR(512) NOT NULL,
   roles          VARCHAR(200) NOT NULL,
   buttons        VARCHAR(4000) NOT NULL,
   max_chats      INTEGER NOT NULL,
-  created_at     TIMESTAMPTZ DEFAULT now()
+  created_at     TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP
 );
+ALTER TABLE agent ADD COLUMN IF NOT EXISTS must_change_password BOOLEAN DEFAULT FALSE NOT NULL;
 
-CREATE TABLE chat (
+CREATE TABLE IF NOT EXISTS chat (
   id             VARCHAR(64) PRIMARY KEY,
   site           VARCHAR(64) NOT NULL,
   button         VARCHAR(64) NOT NULL,
@@ -22,13 +24,12 @@ CREATE TABLE chat (
   accepted_at    BIGINT,
   ended_at       BIGINT,
   ended_by       VARCHAR(16),
-  rating         INTEGER,
-  visitor_token  VARCHAR(64)
+  rating         INTEGER
 );
-CREATE INDEX chat_created ON chat (created_at);
-CREATE INDEX chat_live ON chat (state) WHERE state IN ('waiting', 'active');
+ALTER TABLE chat ADD COLUMN IF NOT EXISTS visitor_token VARCHAR(64);
+CREATE INDEX IF NOT EXISTS chat_created ON chat (created_at);
 
-CREATE TABLE chat_message (
+CREATE TABLE IF NOT EXISTS chat_message (
   chat_id    VARCHAR(64) NOT NULL,
   seq        BIGINT NOT NULL,
   cid        VARCHAR(64) NOT NULL,
@@ -40,7 +41,7 @@ CREATE TABLE chat_message (
   CONSTRAINT chat_message_cid UNIQUE (chat_id, sender, cid)
 );
 
-CREATE TABLE left_message (
+CREATE TABLE IF NOT EXISTS left_message (
   id         VARCHAR(64) PRIMARY KEY,
   site       VARCHAR(64) NOT NULL,
   button     VARCHAR(64) NOT NULL,
@@ -49,9 +50,9 @@ CREATE TABLE left_message (
   text       VARCHAR(16384) NOT NULL,
   at         BIGINT NOT NULL
 );
-CREATE INDEX left_message_at ON left_message (at);
+CREATE INDEX IF NOT EXISTS left_message_at ON left_message (at);
 
-CREATE TABLE audit (
+CREATE TABLE IF NOT EXISTS audit (
   id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   at       BIGINT NOT NULL,
   actor    VARCHAR(64) NOT NULL,
@@ -60,4 +61,4 @@ CREATE TABLE audit (
   detail   VARCHAR(1000),
   address  VARCHAR(64)
 );
-CREATE INDEX audit_at ON audit (at);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);

@@ -1,1 +1,0 @@
-ALTER TABLE chat ADD COLUMN visitor_token VARCHAR(64);

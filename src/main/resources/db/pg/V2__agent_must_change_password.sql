@@ -1,1 +1,0 @@
-ALTER TABLE agent ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
