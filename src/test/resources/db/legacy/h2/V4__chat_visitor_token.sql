@@ -1,0 +1,1 @@
+ALTER TABLE chat ADD COLUMN visitor_token VARCHAR(64);

@@ -1,0 +1,1 @@
+ALTER TABLE agent ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
