@@ -108,7 +108,7 @@ public final class Database {
 
   /** One statement on {@code client}: the pool, or the connection of a transaction. */
   public Future<RowSet<Row>> run(SqlClient client, String sql, Object... args) {
-    return client.preparedQuery(dialect.placeholders(sql)).execute(Tuple.from(args));
+    return client.preparedQuery(sql).execute(Tuple.from(args));
   }
 
   public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {

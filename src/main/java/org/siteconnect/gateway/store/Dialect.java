@@ -4,11 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.regex.Pattern;
-
 /**
- * Where the SQL differs between the embedded H2 (run in PostgreSQL mode) and PostgreSQL: the stores write one
- * query each, with PostgreSQL's {@code $1} placeholders, and lock through here.
+ * Where the SQL differs between the embedded H2 and PostgreSQL: locks. Everything else the stores write once, with
+ * PostgreSQL's {@code $1} placeholders, which H2 in PostgreSQL mode takes too (JDBCPool passes SQL through as is).
  */
 public enum Dialect {
   H2,
@@ -19,13 +17,6 @@ public enum Dialect {
   static final long MIGRATION_LOCK = 0x5C_0000_0001L;
   /** First key of the two-int advisory locks that serialize appends to one chat. */
   public static final int CHAT_APPEND_LOCKS = 0x5C_0002;
-
-  private static final Pattern NUMBERED = Pattern.compile("\\$(\\d+)");
-
-  /** JDBC knows only {@code ?}; H2 takes {@code ?1} as the first parameter, wherever and however often it stands. */
-  String placeholders(String sql) {
-    return this == H2 ? NUMBERED.matcher(sql).replaceAll("?$1") : sql;
-  }
 
   /**
    * Holds the lock on {@code (space, key)} until the transaction on {@code conn} ends. On PostgreSQL an advisory
