@@ -12,7 +12,6 @@ import org.siteconnect.gateway.chat.ChatButtonVerticle;
 import org.siteconnect.gateway.chat.ChatVerticle;
 import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
 import org.siteconnect.gateway.store.DatabaseVerticle;
-import org.siteconnect.gateway.store.Stores;
 import org.siteconnect.gateway.ops.AuditVerticle;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -108,7 +107,7 @@ public final class Gateway {
     DatabaseVerticle store = new DatabaseVerticle(config.data());
     return vertx.deployVerticle(store)
         .compose(id -> {
-          gateway.stores = store.stores();
+          gateway.stores = Stores.over(store.database());
           return gateway.deployAll();
         })
         .map(gateway);

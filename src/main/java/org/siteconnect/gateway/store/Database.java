@@ -2,56 +2,79 @@ package org.siteconnect.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.jdbcclient.JDBCConnectOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * The embedded single-node database (H2 in file mode under {@code data.dir}). JDBC is blocking, so every call
- * runs on a worker through {@link #call}, one at a time (H2 embedded with one connection is plenty here).
- * Schema migrations are SQL files in {@code db/h2/} on the classpath, applied in order on open.
+ * A node's durable database (DESIGN §9) as one {@link Pool}: PostgreSQL when {@code data.postgres} is configured
+ * (clustered nodes share it), else the embedded H2 under {@code data.dir}, in PostgreSQL mode so that the stores
+ * write their SQL once. Migrated (see {@link Migrations}) before it is returned.
  */
-public final class Database implements AutoCloseable {
+public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-  /** Applied in this order; never edit one that has shipped, add the next. */
-  static final List<String> MIGRATIONS = List.of("V1__agents.sql", "V2__chats.sql", "V3__audit.sql",
-      "V4__chat_visitor_token.sql", "V5__agent_must_change_password.sql");
+  /** PostgreSQL's, and H2's, code for a unique or primary key violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
-  private final Vertx vertx;
-  private final Connection connection;
+  private final Pool pool;
+  private final Dialect dialect;
 
-  private Database(Vertx vertx, Connection connection) {
-    this.vertx = vertx;
-    this.connection = connection;
+  private Database(Pool pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
   }
 
-  /** Work done with the connection, on a worker thread. */
-  public interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  public static Future<Database> open(Vertx vertx, String dataDir) {
-    return vertx.executeBlocking(() -> {
-      Path dir = Path.of(dataDir).toAbsolutePath();
-      Files.createDirectories(dir);
-      // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored.
-      Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("siteconnect")
-          + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+  public static Future<Database> open(Vertx vertx, GatewayConfig.Data data) {
+    GatewayConfig.Postgres pg = data.postgres();
+    if (pg != null) {
+      LOG.info("durable data on PostgreSQL [{}:{}/{}]", pg.host(), pg.port(), pg.database());
+      PgConnectOptions connect = new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
+          .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password());
+      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(pg.poolSize())).connectingTo(connect)
+          .using(vertx).build();
+      return migrated(vertx, new Database(pool, Dialect.POSTGRES));
+    }
+    LOG.info("durable data in the embedded database [{}]", data.dir());
+    Path dir = Path.of(data.dir()).toAbsolutePath();
+    return vertx.executeBlocking(() -> Files.createDirectories(dir)).compose(created -> {
+      // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored. No DATABASE_TO_LOWER: H2 cannot
+      // open files made without it (every release before this one), and the stores' names are all unquoted.
+      // One connection: JDBC blocks a worker per call, and one at a time is what makes appends exactly-once here.
+      JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl("jdbc:h2:file:" + dir.resolve("siteconnect")
+          + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH");
+      Pool pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(1));
+      return migrated(vertx, new Database(pool, Dialect.H2));
+    }).compose(db -> vertx.executeBlocking(() -> {
       ownerOnly(dir);
-      migrate(c);
-      return new Database(vertx, c);
-    });
+      return db;
+    }).onFailure(err -> db.close()));
+  }
+
+  private static Future<Database> migrated(Vertx vertx, Database db) {
+    return Migrations.apply(vertx, db).map(db).onFailure(err -> db.close());
   }
 
   /**
@@ -62,71 +85,54 @@ public final class Database implements AutoCloseable {
     if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return;
     }
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     try (var files = Files.list(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
       }
     }
   }
 
-  public <T> Future<T> call(Work<T> work) {
-    return vertx.executeBlocking(() -> {
-      synchronized (connection) {
-        return work.run(connection);
-      }
-    }, true);
+  public Pool pool() {
+    return pool;
   }
 
-  private static void migrate(Connection c) throws SQLException, IOException {
-    try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-          + "applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)");
-      int current;
-      try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-        rs.next();
-        current = rs.getInt(1);
-      }
-      for (int i = current; i < MIGRATIONS.size(); i++) {
-        String name = MIGRATIONS.get(i);
-        String sql = resource("/db/h2/" + name);
-        c.setAutoCommit(false);
-        try {
-          for (String statement : sql.split(";\\s*\\n")) {
-            if (!statement.isBlank()) {
-              st.execute(statement);
-            }
-          }
-          st.execute("INSERT INTO schema_version (version, name) VALUES (" + (i + 1) + ", '" + name + "')");
-          c.commit();
-          LOG.info("database migration applied [{}]", name);
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
-      }
-    }
+  public Dialect dialect() {
+    return dialect;
   }
 
-  private static String resource(String path) throws IOException {
-    try (InputStream in = Database.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IOException("missing migration " + path);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  /** One statement on the pool; {@code sql} has PostgreSQL's {@code $1} placeholders. */
+  public Future<RowSet<Row>> run(String sql, Object... args) {
+    return run(pool, sql, args);
   }
 
-  @Override
-  public void close() {
-    try {
-      synchronized (connection) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      LOG.warn("closing the database failed [{}]", e.getMessage());
-    }
+  /** One statement on {@code client}: the pool, or the connection of a transaction. */
+  public Future<RowSet<Row>> run(SqlClient client, String sql, Object... args) {
+    return client.preparedQuery(sql).execute(Tuple.from(args));
+  }
+
+  public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
+  }
+
+  /** {@code "$from, $from+1, …"}: {@code count} placeholders for an IN list. */
+  public static String placeholders(int from, int count) {
+    return IntStream.range(from, from + count).mapToObj(i -> "$" + i).collect(Collectors.joining(", "));
+  }
+
+  public static <T> List<T> rows(RowSet<Row> rows, Function<Row, T> read) {
+    List<T> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(read.apply(r)));
+    return out;
+  }
+
+  /** Whether {@code err} is the database refusing a second row with the same key. */
+  public static boolean isUniqueViolation(Throwable err) {
+    return err instanceof DatabaseException e && UNIQUE_VIOLATION.equals(e.getSqlState())
+        || err instanceof SQLException s && UNIQUE_VIOLATION.equals(s.getSQLState());
+  }
+
+  public Future<Void> close() {
+    return pool.close();
   }
 }

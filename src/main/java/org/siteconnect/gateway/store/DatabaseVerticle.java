@@ -4,10 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.siteconnect.gateway.config.GatewayConfig;
 
-/** Owns the durable stores' lifetime: opened (and migrated) on deploy, closed on undeploy. */
+/** Owns the database's lifetime: opened (and migrated) on deploy, closed on undeploy. */
 public final class DatabaseVerticle extends VerticleBase {
   private final GatewayConfig.Data data;
-  private volatile Stores stores;
+  private volatile Database database;
 
   public DatabaseVerticle(GatewayConfig.Data data) {
     this.data = data;
@@ -15,16 +15,16 @@ public final class DatabaseVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Stores.open(vertx, data).onSuccess(s -> stores = s);
+    return Database.open(vertx, data).onSuccess(db -> database = db);
   }
 
   @Override
   public Future<?> stop() {
-    Stores s = stores;
-    return s == null ? Future.succeededFuture() : s.close();
+    Database db = database;
+    return db == null ? Future.succeededFuture() : db.close();
   }
 
-  public Stores stores() {
-    return stores;
+  public Database database() {
+    return database;
   }
 }

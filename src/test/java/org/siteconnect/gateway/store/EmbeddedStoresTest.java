@@ -2,6 +2,7 @@ package org.siteconnect.gateway.store;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
+import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.config.GatewayConfig;
 
 import java.nio.file.Path;

@@ -39,21 +39,22 @@ class PostgresMigrationTest {
   @Test
   @DisplayName("nodes starting together on an empty database apply each migration once, and all start")
   void concurrentMigrations() throws Exception {
-    List<Future<PgDatabase>> nodes = new ArrayList<>();
+    GatewayConfig.Data data = new GatewayConfig.Data("unused", db);
+    List<Future<Database>> nodes = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      nodes.add(PgDatabase.open(vertx, db));
+      nodes.add(Database.open(vertx, data));
     }
     Future.all(nodes).await(60, TimeUnit.SECONDS);
-    PgDatabase later = PgDatabase.open(vertx, db).await(30, TimeUnit.SECONDS);
+    Database later = Database.open(vertx, data).await(30, TimeUnit.SECONDS);
 
     List<String> applied = new ArrayList<>();
-    for (Row row : later.pool().query("SELECT version, name FROM schema_version ORDER BY version").execute()
+    for (Row row : later.pool().query("SELECT version, name FROM schema_history ORDER BY version").execute()
         .await(30, TimeUnit.SECONDS)) {
       applied.add(row.getInteger(0) + ":" + row.getString(1));
     }
     List<String> expected = new ArrayList<>();
-    for (int i = 0; i < PgDatabase.MIGRATIONS.size(); i++) {
-      expected.add((i + 1) + ":" + PgDatabase.MIGRATIONS.get(i));
+    for (int i = 0; i < Migrations.FILES.size(); i++) {
+      expected.add((i + 1) + ":" + Migrations.FILES.get(i));
     }
     assertEquals(expected, applied);
     nodes.forEach(n -> n.result().close());

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.TestPostgres;
 

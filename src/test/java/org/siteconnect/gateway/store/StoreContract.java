@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.agent.Agent;
 import org.siteconnect.gateway.chat.ChatMessage;
 import org.siteconnect.gateway.chat.ChatRecord;
