@@ -6,10 +6,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
@@ -77,9 +78,9 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
         eb.<JsonObject>consumer(Addresses.SESSION_END, this::onSessionEnd),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, ServiceHandlers.guard(this::onSubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, ServiceHandlers.guard(this::onUnsubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, ServiceHandlers.guard(this::onPublish)),
         eb.<TopicMessage>localConsumer(Addresses.ROUTER_RELAY, this::onRelay));
     Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!vertx.isClustered()) {
@@ -232,11 +233,10 @@ public final class TopicRouterVerticle extends VerticleBase {
               .put("resumed", session.getBoolean("resumed", false))));
         })
         .onFailure(err -> {
-          String code = err instanceof ReplyException r && r.failureCode() == 503 ? "busy" : "err";
-          Buffer frame = "busy".equals(code)
-              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", err.getMessage()))
-              : PageFrames.error(err.getMessage(), describeHelloFailure(err.getMessage()), null);
-          connections.write(connection, frame);
+          ServiceError error = ServiceError.from(err);
+          connections.write(connection, error.status() == 503
+              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", error.code()))
+              : PageFrames.error(error.code(), error.getMessage(), null));
         });
   }
 
@@ -281,14 +281,6 @@ public final class TopicRouterVerticle extends VerticleBase {
         unauthorized(connection, "you have been logged out");
       }
     }
-  }
-
-  private static String describeHelloFailure(String code) {
-    return switch (code == null ? "" : code) {
-      case "unknown-site" -> "no site with this key is configured on the gateway";
-      case "unknown-resume" -> "the session to resume has ended";
-      default -> "the page session could not be started";
-    };
   }
 
   private void bye(String connectionId) {
@@ -339,9 +331,12 @@ public final class TopicRouterVerticle extends VerticleBase {
       command.run();
       cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
           .onSuccess(v -> message.reply(new JsonObject().put("ok", true)))
-          .onFailure(err -> message.fail(503, "unavailable: " + err.getMessage()));
+          .onFailure(err -> {
+            LOG.warn("a subscription was not shared with the other routers [{}]", err.getMessage());
+            message.reply(ServiceError.unavailable("unavailable", "the subscription could not be shared; try again"));
+          });
     } catch (TopicRouter.CommandException e) {
-      message.fail(400, e.code() + ": " + e.getMessage());
+      message.reply(ServiceError.of(400, e.code(), e.getMessage()));
     }
   }
 
@@ -371,9 +366,9 @@ public final class TopicRouterVerticle extends VerticleBase {
       command.run();
       message.reply(new JsonObject().put("ok", true));
     } catch (TopicRouter.CommandException e) {
-      message.fail(400, e.code() + ": " + e.getMessage());
+      message.reply(ServiceError.of(400, e.code(), e.getMessage()));
     } catch (ClassCastException e) {
-      message.fail(400, "bad-request: a field has the wrong type");
+      message.reply(ServiceError.badRequest("a field has the wrong type"));
     }
   }
 

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +60,12 @@ public final class ChatButtonVerticle extends VerticleBase {
       }
     });
     Future<?> consumers = restored.compose(v -> Future.all(
-        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
-            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion()));
+        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, ServiceHandlers.guard(this::setAvailable)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, ServiceHandlers.guard(this::presence)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, ServiceHandlers.guard(this::loggedOut)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, ServiceHandlers.guard(this::query)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, ServiceHandlers.guard(m -> changed(buttons.chatsChanged(
+            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis())))).completion()));
     // Every button's state, retained, so pages learn it before any agent shows up: disabled on a fresh start,
     // as the previous leader left it after a take-over.
     return consumers.compose(v -> Future.all(refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));
@@ -74,7 +76,7 @@ public final class ChatButtonVerticle extends VerticleBase {
     String login = b.getString("login");
     String button = b.getString("button");
     if (!buttons.isKnown(button)) {
-      m.fail(404, "not-found: no such chat button");
+      m.reply(ServiceError.notFound("no such chat button"));
       return;
     }
     long now = System.currentTimeMillis();
