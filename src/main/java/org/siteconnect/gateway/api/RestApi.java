@@ -17,8 +17,6 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.TopicName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +30,6 @@ import java.util.function.Function;
  * validated strictly here; the verticles apply the business rules.
  */
 public final class RestApi {
-  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
   private final Vertx vertx;
   private final ServiceBus eb;
@@ -459,7 +456,6 @@ public final class RestApi {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
     }
     ctx.response().setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()))
-            .encode());
+        .end(e.body().encode());
   }
 }

@@ -87,6 +87,11 @@ public final class ServiceError extends ReplyException {
     return retryAfterSeconds;
   }
 
+  /** The REST body: {@code {"error":{"code","message"}}}. */
+  public JsonObject body() {
+    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", getMessage()));
+  }
+
   /**
    * Any failure as a ServiceError. Nobody answering (no handler, the reply deadline passed) is {@code 503
    * unavailable}; a refusal from a peer without this codec keeps its status; anything else is logged here with

@@ -173,7 +173,7 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void info(Message<JsonObject> m) {
-    own(m).ifPresent(c -> withChat(c).onSuccess(m::reply));
+    own(m).ifPresent(c -> ServiceHandlers.reply(m, withChat(c)));
   }
 
   // ---- page side ------------------------------------------------------------------------------------------------
