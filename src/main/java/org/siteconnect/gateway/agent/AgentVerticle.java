@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Agent accounts, logins and tokens on the event bus (request/reply; a failure's code is the HTTP status and its
  * message {@code "code: sentence"}). On first start with no admin it creates {@code admin} with the password from
@@ -95,14 +97,17 @@ public final class AgentVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .compose(v -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, ServiceHandlers.guard(this::login)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, ServiceHandlers.guard(this::auth)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, ServiceHandlers.guard(this::changePassword)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, ServiceHandlers.guard(this::logout)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LIST, ServiceHandlers.guard(m -> asAdmin(m, admin -> list(m)))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, ServiceHandlers.guard(m -> asAdmin(m, admin -> create(m, admin)))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, ServiceHandlers.guard(m -> asAdmin(m, admin -> update(m, admin)))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, ServiceHandlers.guard(m -> asAdmin(m, admin -> delete(m, admin)))).completion())));
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, guard(this::login)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, guard(this::auth)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, guard(this::changePassword)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, guard(this::logout)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LIST, guard(m -> asAdmin(m, admin -> list(m)))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, guard(m -> asAdmin(m, admin -> create(m, admin))))
+                .completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, guard(m -> asAdmin(m, admin -> update(m, admin))))
+                .completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, guard(m -> asAdmin(m, admin -> delete(m, admin))))
+                .completion())));
   }
 
   @Override

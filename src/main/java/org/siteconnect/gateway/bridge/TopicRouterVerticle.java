@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceError;
-import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
@@ -22,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Wires the {@link TopicRouter} onto the event bus: the page commands arriving through the bridge on this
@@ -78,9 +79,9 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
         eb.<JsonObject>consumer(Addresses.SESSION_END, this::onSessionEnd),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, ServiceHandlers.guard(this::onSubscribe)),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, ServiceHandlers.guard(this::onUnsubscribe)),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, ServiceHandlers.guard(this::onPublish)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, guard(this::onSubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, guard(this::onUnsubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, guard(this::onPublish)),
         eb.<TopicMessage>localConsumer(Addresses.ROUTER_RELAY, this::onRelay));
     Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!vertx.isClustered()) {

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Chats (docs/PROTOCOL.md "Chat"): triggers from pages (a shared subscription, so each is handled once),
  * the waiting queue per site, accept by exactly one agent, messages stored before they are acknowledged and
@@ -58,15 +60,15 @@ public final class ChatVerticle extends VerticleBase {
     return Future.all(List.of(
             eb.<TopicMessage>consumer(Addresses.CHAT_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.CHAT_BUTTON_STATES, this::buttonState).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, ServiceHandlers.guard(this::sessionEnded)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LIST, ServiceHandlers.guard(this::list)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, ServiceHandlers.guard(this::accept)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, ServiceHandlers.guard(this::agentSend)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, ServiceHandlers.guard(this::agentTyping)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, ServiceHandlers.guard(this::agentEnd)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, ServiceHandlers.guard(this::messages)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, ServiceHandlers.guard(this::leftMessages)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, ServiceHandlers.guard(this::chatOfSession)).completion()))
+            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LIST, guard(this::list)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, guard(this::accept)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, guard(this::agentSend)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, guard(this::agentTyping)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, guard(this::agentEnd)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, guard(this::messages)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, guard(this::leftMessages)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, guard(this::chatOfSession)).completion()))
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))

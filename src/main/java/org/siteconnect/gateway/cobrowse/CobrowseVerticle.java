@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Co-browse (DESIGN §4, §6): code redemption by logged-in agents (throttled, one answer for every bad code,
  * one winner per code), the visitor's consent, relaying the recorder's events to the agent (never stored),
@@ -70,13 +72,13 @@ public final class CobrowseVerticle extends VerticleBase {
           return map.values();
         })
         .compose(earlier -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, ServiceHandlers.guard(this::redeem)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, ServiceHandlers.guard(this::agentStop)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, ServiceHandlers.guard(this::resync)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, ServiceHandlers.guard(this::info)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, guard(this::redeem)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, guard(this::agentStop)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, guard(this::resync)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, guard(this::info)).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, ServiceHandlers.guard(this::sessionEnded)).completion()))
+            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion()))
         .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
             .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))

@@ -11,6 +11,8 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /** Stores audit entries, answers admins' queries, and deletes entries past the retention period. */
 public final class AuditVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AuditVerticle.class);
@@ -28,8 +30,8 @@ public final class AuditVerticle extends VerticleBase {
     long period = Math.max(1_000, Math.min(ops.auditRetentionSeconds() * 1000 / 4, 3_600_000));
     vertx.setPeriodic(period, id -> purge());
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_RECORD, ServiceHandlers.guard(this::record)).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, ServiceHandlers.guard(this::query)).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_RECORD, guard(this::record)).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, guard(this::query)).completion());
   }
 
   private void record(Message<JsonObject> m) {

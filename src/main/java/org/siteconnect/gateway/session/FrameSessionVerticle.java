@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
  * resume tokens for reconnects; the session cap; idle expiry.
@@ -28,7 +30,8 @@ import java.util.List;
 public final class FrameSessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FrameSessionVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final ServiceError NO_CODE = ServiceError.unavailable("no-code", "no contact code is free; try again shortly");
+  private static final ServiceError NO_CODE =
+      ServiceError.unavailable("no-code", "no contact code is free; try again shortly");
   static final String CODES_MAP = "sc.contact-codes";
   /** Sessions by id, written through so that a new leader can take them over (cluster-wide when clustered). */
   static final String SESSIONS_MAP = "sc.page-sessions";
@@ -67,14 +70,14 @@ public final class FrameSessionVerticle extends VerticleBase {
       }
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
       return Future.all(List.of(
-          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, ServiceHandlers.guard(this::reattach)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, ServiceHandlers.guard(this::hello)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, ServiceHandlers.guard(this::detached)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_LIST, ServiceHandlers.guard(this::list)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_INFO, ServiceHandlers.guard(this::info)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, ServiceHandlers.guard(this::takeCode)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, ServiceHandlers.guard(this::newCode)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, ServiceHandlers.guard(this::proactive)).completion()));
+          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, guard(this::reattach)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, guard(this::hello)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, guard(this::detached)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_LIST, guard(this::list)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_INFO, guard(this::info)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, guard(this::takeCode)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, guard(this::newCode)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, guard(this::proactive)).completion()));
     });
   }
 
