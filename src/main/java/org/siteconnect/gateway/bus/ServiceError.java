@@ -94,8 +94,8 @@ public final class ServiceError extends ReplyException {
 
   /**
    * Any failure as a ServiceError. Nobody answering (no handler, the reply deadline passed) is {@code 503
-   * unavailable}; a refusal from a peer without this codec keeps its status; anything else is logged here with
-   * its stack under a fresh reference and becomes {@code 500 internal}.
+   * unavailable}; a refusal (4xx, 503) from a peer without this codec keeps its status; anything else is logged
+   * here with its stack under a fresh reference and becomes {@code 500 internal}.
    */
   public static ServiceError from(Throwable err) {
     if (err instanceof ServiceError e) {
@@ -104,7 +104,7 @@ public final class ServiceError extends ReplyException {
     if (err instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       return unavailable("unavailable", "the service did not answer in time; try again shortly");
     }
-    if (err instanceof ReplyException r && r.failureCode() >= 400 && r.failureCode() < 500) {
+    if (err instanceof ReplyException r && (r.failureCode() / 100 == 4 || r.failureCode() == 503)) {
       return of(r.failureCode(), codeOf(r.failureCode()), r.getMessage() == null ? "" : r.getMessage());
     }
     String reference = HexFormat.of().formatHex(randomBytes());
@@ -125,6 +125,7 @@ public final class ServiceError extends ReplyException {
       case 404 -> "not-found";
       case 409 -> "conflict";
       case 429 -> "rate-limited";
+      case 503 -> "unavailable";
       default -> "bad-request";
     };
   }

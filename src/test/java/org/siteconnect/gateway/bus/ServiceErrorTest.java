@@ -42,6 +42,7 @@ class ServiceErrorTest {
         Arguments.of(new ReplyException(ReplyFailure.TIMEOUT, "Timed out after waiting 5000(ms)"), 503, "unavailable", 0L),
         // A refusal from a node without the codec keeps its status; the code follows from it.
         Arguments.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 404, "gone"), 404, "not-found", 0L),
+        Arguments.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, "try later"), 503, "unavailable", 0L),
         Arguments.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "internal: " + SQL_TEXT), 500, "internal", 0L),
         Arguments.of(new SQLException(SQL_TEXT), 500, "internal", 0L),
         Arguments.of(new NullPointerException("Cannot invoke \"String.length()\" because \"login\" is null"), 500,
