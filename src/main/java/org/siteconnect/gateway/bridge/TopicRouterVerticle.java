@@ -259,7 +259,14 @@ public final class TopicRouterVerticle extends VerticleBase {
           connections.write(connection, PageFrames.rec(new JsonObject().put("op", "agent-session")
               .put("agent", agent)));
         })
-        .onFailure(err -> unauthorized(connection, "log in first (the token is missing, expired or revoked)"));
+        .onFailure(err -> {
+          ServiceError error = ServiceError.from(err);
+          if (error.status() == 401 || error.status() == 403) {
+            unauthorized(connection, "log in first (the token is missing, expired or revoked)");
+          } else { // the console tries again later instead of logging the agent out
+            connections.write(connection, PageFrames.error(error.code(), error.getMessage(), null));
+          }
+        });
   }
 
   private static JsonObject presence(JsonObject agent, String connectionId, boolean connected) {
