@@ -24,6 +24,7 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.cluster.HazelcastSetup;
 import org.siteconnect.gateway.cluster.Leadership;
 import org.siteconnect.gateway.bus.ForwardBatch;
+import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.bridge.TopicRouterVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -104,6 +105,7 @@ public final class Gateway {
         () -> leadership.isLeader() ? 1 : 0);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     vertx.eventBus().registerDefaultCodec(ForwardBatch.class, new ForwardBatch.Codec());
+    ServiceError.registerCodec(vertx.eventBus());
     DatabaseVerticle store = new DatabaseVerticle(config.data());
     return vertx.deployVerticle(store)
         .compose(id -> {

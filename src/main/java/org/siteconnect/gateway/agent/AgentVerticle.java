@@ -5,12 +5,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
@@ -22,6 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Agent accounts, logins and tokens on the event bus (request/reply; a failure's code is the HTTP status and its
@@ -94,14 +97,17 @@ public final class AgentVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .compose(v -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, this::login).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, this::auth).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, this::changePassword).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, this::logout).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m, admin))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m, admin))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m, admin))).completion())));
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, guard(this::login)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, guard(this::auth)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, guard(this::changePassword)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, guard(this::logout)).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_LIST, guard(m -> asAdmin(m, admin -> list(m)))).completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, guard(m -> asAdmin(m, admin -> create(m, admin))))
+                .completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, guard(m -> asAdmin(m, admin -> update(m, admin))))
+                .completion(),
+            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, guard(m -> asAdmin(m, admin -> delete(m, admin))))
+                .completion())));
   }
 
   @Override
@@ -154,8 +160,8 @@ public final class AgentVerticle extends VerticleBase {
     // Reserved before the check: a burst of logins gets no more password checks than the limits allow.
     LoginLimiter.Attempt attempt = limiter.tryReserve(login, address, System.currentTimeMillis());
     if (!attempt.reserved()) {
-      m.fail(429, "rate-limited: too many failed logins; try again in " + ((attempt.retryAfterMillis() + 999) / 1000)
-          + " s");
+      long seconds = (attempt.retryAfterMillis() + 999) / 1000;
+      m.reply(ServiceError.rateLimited("too many failed logins; try again in " + seconds + " s", seconds));
       return;
     }
     hashQueue.submit(address, System.currentTimeMillis(), () -> check(login, password))
@@ -166,7 +172,7 @@ public final class AgentVerticle extends VerticleBase {
             LOG.info("failed login from [{}]", address);
             AuditLog.record(vertx.eventBus(), login.length() > 64 ? login.substring(0, 64) : login,
                 AuditLog.LOGIN_FAILED, null, null, address);
-            m.fail(401, "bad-credentials: the login or the password is wrong");
+            m.reply(ServiceError.of(401, "bad-credentials", "the login or the password is wrong"));
             return;
           }
           limiter.succeeded(attempt, now);
@@ -182,11 +188,11 @@ public final class AgentVerticle extends VerticleBase {
         .onFailure(err -> {
           limiter.cancelled(attempt, System.currentTimeMillis());
           if (err instanceof HashQueue.Full) {
-            m.fail(429, "rate-limited: too many logins in progress from your address; try again in 1 s");
+            m.reply(ServiceError.rateLimited("too many logins in progress from your address; try again in 1 s", 1));
           } else if (err instanceof HashQueue.Expired) {
-            m.fail(503, "busy: too many logins in progress; try again shortly");
+            m.reply(ServiceError.unavailable("busy", "too many logins in progress; try again shortly"));
           } else {
-            internal(m, err);
+            fail(m, err);
           }
         });
   }
@@ -220,18 +226,16 @@ public final class AgentVerticle extends VerticleBase {
     try {
       wanted = AgentRules.newPassword(m.body().getString("password"));
     } catch (AgentRules.RuleException e) {
-      m.fail(400, "bad-request: " + e.getMessage());
+      m.reply(ServiceError.badRequest(e.getMessage()));
       return;
     }
     authenticate(m.body().getString("token"), true)
         .compose(who -> vertx.executeBlocking(() -> {
           if (!hasher.verify(who.agent().passwordHash(), current)) {
-            throw new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 403,
-                "wrong-password: the current password is wrong");
+            throw ServiceError.of(403, "wrong-password", "the current password is wrong");
           }
           if (hasher.verify(who.agent().passwordHash(), wanted)) {
-            throw new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 400,
-                "bad-request: the new password must differ from the current one");
+            throw ServiceError.badRequest("the new password must differ from the current one");
           }
           return who.agent().withPasswordHash(hasher.hash(wanted));
         }))
@@ -251,7 +255,7 @@ public final class AgentVerticle extends VerticleBase {
   private void logout(Message<JsonObject> m) {
     Optional<AgentTokens.Grant> grant = tokens.revoke(m.body().getString("token"));
     if (grant.isEmpty()) {
-      m.fail(401, "unauthorized: not logged in");
+      m.reply(ServiceError.unauthorized("not logged in"));
       return;
     }
     String login = grant.get().login();
@@ -278,17 +282,16 @@ public final class AgentVerticle extends VerticleBase {
   private Future<Authenticated> authenticate(String token, boolean passwordChange) {
     Optional<AgentTokens.Grant> grant = tokens.check(token, System.currentTimeMillis());
     if (grant.isEmpty()) {
-      return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 401,
-          "unauthorized: log in first (the token is missing, expired or revoked)"));
+      return Future.failedFuture(ServiceError.unauthorized(
+          "log in first (the token is missing, expired or revoked)"));
     }
     if (!passwordChange && mustChange.contains(grant.get().login())) {
-      return Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 403,
-          "password-change-required: choose a new password first (POST /api/v1/me/password)"));
+      return Future.failedFuture(ServiceError.of(403, "password-change-required",
+          "choose a new password first (POST /api/v1/me/password)"));
     }
     return store.find(grant.get().login()).compose(agent -> agent.isPresent()
         ? Future.succeededFuture(new Authenticated(agent.get(), grant.get()))
-        : Future.failedFuture(new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, 401,
-            "unauthorized: this account no longer exists")));
+        : Future.failedFuture(ServiceError.unauthorized("this account no longer exists")));
   }
 
   // ---- admin ------------------------------------------------------------------------------------------------
@@ -302,7 +305,7 @@ public final class AgentVerticle extends VerticleBase {
       if (ar.failed()) {
         fail(m, ar.cause());
       } else if (!ar.result().agent().isAdmin()) {
-        m.fail(403, "forbidden: admins only");
+        m.reply(ServiceError.forbidden("admins only"));
       } else {
         action.run(ar.result().agent());
       }
@@ -312,7 +315,7 @@ public final class AgentVerticle extends VerticleBase {
   private void list(Message<JsonObject> m) {
     store.list().onSuccess(all -> m.reply(new JsonObject()
             .put("agents", new JsonArray(all.stream().map(Agent::toJson).toList()))))
-        .onFailure(err -> internal(m, err));
+        .onFailure(err -> fail(m, err));
   }
 
   private void create(Message<JsonObject> m, Agent admin) {
@@ -321,7 +324,7 @@ public final class AgentVerticle extends VerticleBase {
     try {
       draft = rules.draftForCreate(in);
     } catch (AgentRules.RuleException e) {
-      m.fail(400, "bad-request: " + e.getMessage());
+      m.reply(ServiceError.badRequest(e.getMessage()));
       return;
     }
     hashing(() -> hasher.hash(draft.password()))
@@ -337,9 +340,9 @@ public final class AgentVerticle extends VerticleBase {
         })
         .onFailure(err -> {
           if (err instanceof IllegalStateException) {
-            m.fail(409, "conflict: " + err.getMessage());
+            m.reply(ServiceError.conflict("an agent with login '" + draft.agent().login() + "' exists"));
           } else {
-            internal(m, err);
+            fail(m, err);
           }
         });
   }
@@ -349,14 +352,14 @@ public final class AgentVerticle extends VerticleBase {
     JsonObject changes = m.body().getJsonObject("agent");
     store.find(login).onSuccess(existing -> {
       if (existing.isEmpty()) {
-        m.fail(404, "not-found: no agent '" + login + "'");
+        m.reply(ServiceError.notFound("no agent '" + login + "'"));
         return;
       }
       AgentRules.Draft draft;
       try {
         draft = rules.draftForUpdate(existing.get(), changes);
       } catch (AgentRules.RuleException e) {
-        m.fail(400, "bad-request: " + e.getMessage());
+        m.reply(ServiceError.badRequest(e.getMessage()));
         return;
       }
       Future<String> hash = draft.password() == null
@@ -376,15 +379,15 @@ public final class AgentVerticle extends VerticleBase {
                 "changed " + String.join(",", changes.fieldNames()), m.body().getString("address"));
             m.reply(updated.toJson());
           })
-          .onFailure(err -> internal(m, err));
-    }).onFailure(err -> internal(m, err));
+          .onFailure(err -> fail(m, err));
+    }).onFailure(err -> fail(m, err));
   }
 
   private void delete(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
     store.delete(login).onSuccess(deleted -> {
       if (!deleted) {
-        m.fail(404, "not-found: no agent '" + login + "'");
+        m.reply(ServiceError.notFound("no agent '" + login + "'"));
         return;
       }
       revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
@@ -392,22 +395,13 @@ public final class AgentVerticle extends VerticleBase {
       AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_DELETED, login, null,
           m.body().getString("address"));
       m.reply(new JsonObject().put("ok", true));
-    }).onFailure(err -> internal(m, err));
+    }).onFailure(err -> fail(m, err));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   private static void fail(Message<?> m, Throwable err) {
-    if (err instanceof ReplyException r) {
-      m.fail(r.failureCode(), r.getMessage());
-    } else {
-      internal(m, err);
-    }
-  }
-
-  private static void internal(Message<?> m, Throwable err) {
-    LOG.warn("agent request failed", err);
-    m.fail(500, "internal: the request could not be completed");
+    ServiceHandlers.fail(m, err);
   }
 
   static String randomPassword() {

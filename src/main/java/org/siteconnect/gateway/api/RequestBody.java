@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import org.siteconnect.gateway.bus.ServiceError;
+
 import java.util.Set;
 
 /** Strict reading of a JSON request body: unknown fields and wrong types are refused with the field named. */
@@ -20,20 +22,20 @@ final class RequestBody {
     try {
       String text = ctx.body() == null ? null : ctx.body().asString();
       if (text == null || text.isBlank()) {
-        throw ApiException.badRequest("a JSON object body is required");
+        throw ServiceError.badRequest("a JSON object body is required");
       }
       Object parsed = io.vertx.core.json.Json.decodeValue(text);
       if (!(parsed instanceof JsonObject o)) {
-        throw ApiException.badRequest("the body must be a JSON object");
+        throw ServiceError.badRequest("the body must be a JSON object");
       }
       json = o;
     } catch (DecodeException e) {
-      throw ApiException.badRequest("the body is not valid JSON");
+      throw ServiceError.badRequest("the body is not valid JSON");
     }
     Set<String> allow = Set.of(allowed);
     for (String field : json.fieldNames()) {
       if (!allow.contains(field)) {
-        throw ApiException.badRequest("unknown field '" + field + "' (allowed: " + String.join(", ", allowed) + ")");
+        throw ServiceError.badRequest("unknown field '" + field + "' (allowed: " + String.join(", ", allowed) + ")");
       }
     }
     return new RequestBody(json);
@@ -47,15 +49,15 @@ final class RequestBody {
     Object v = json.getValue(field);
     if (v == null) {
       if (required) {
-        throw ApiException.badRequest("field '" + field + "' is required");
+        throw ServiceError.badRequest("field '" + field + "' is required");
       }
       return null;
     }
     if (!(v instanceof String s)) {
-      throw ApiException.badRequest("field '" + field + "' must be a string");
+      throw ServiceError.badRequest("field '" + field + "' must be a string");
     }
     if (s.length() > maxLength) {
-      throw ApiException.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
+      throw ServiceError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
     }
     return s;
   }
@@ -64,12 +66,12 @@ final class RequestBody {
     Object v = json.getValue(field);
     if (v == null) {
       if (required) {
-        throw ApiException.badRequest("field '" + field + "' is required");
+        throw ServiceError.badRequest("field '" + field + "' is required");
       }
       return null;
     }
     if (!(v instanceof Boolean b)) {
-      throw ApiException.badRequest("field '" + field + "' must be true or false");
+      throw ServiceError.badRequest("field '" + field + "' must be true or false");
     }
     return b;
   }
@@ -80,7 +82,7 @@ final class RequestBody {
       return null;
     }
     if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw ApiException.badRequest("field '" + field + "' must be a whole number");
+      throw ServiceError.badRequest("field '" + field + "' must be a whole number");
     }
     return n.intValue();
   }
@@ -91,7 +93,7 @@ final class RequestBody {
       return null;
     }
     if (!(v instanceof JsonArray a) || !a.stream().allMatch(x -> x instanceof String)) {
-      throw ApiException.badRequest("field '" + field + "' must be an array of strings");
+      throw ServiceError.badRequest("field '" + field + "' must be an array of strings");
     }
     return a;
   }

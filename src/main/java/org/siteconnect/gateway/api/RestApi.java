@@ -2,7 +2,6 @@ package org.siteconnect.gateway.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,14 +10,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.TopicName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +30,6 @@ import java.util.function.Function;
  * validated strictly here; the verticles apply the business rules.
  */
 public final class RestApi {
-  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
 
   private final Vertx vertx;
   private final ServiceBus eb;
@@ -117,7 +114,7 @@ public final class RestApi {
       try {
         after = Long.parseLong(ctx.request().getParam("after", "0"));
       } catch (NumberFormatException e) {
-        throw ApiException.badRequest("'after' must be a whole number");
+        throw ServiceError.badRequest("'after' must be a whole number");
       }
       withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_MESSAGES, ctx, agent,
           new JsonObject().put("after", after)));
@@ -144,7 +141,7 @@ public final class RestApi {
         eb.<JsonObject>request(Addresses.CHAT_LEFT_MESSAGES, new JsonObject().put("sites", sitesOf(agent))
                 .put("buttons", agent.getJsonArray("buttons")))
             .map(m -> m.body().getJsonArray("messages"))));
-    r.route().last().handler(ctx -> error(ctx, new ApiException(404, "not-found", "no such API endpoint")));
+    r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
     r.route().failureHandler(this::failure);
     return r;
   }
@@ -171,7 +168,7 @@ public final class RestApi {
   private void login(RoutingContext ctx) {
     // Only JSON: a form or text/plain POST is what another website can make a browser send without CORS asking.
     if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-      throw new ApiException(415, "unsupported-media-type", "send the login as Content-Type: application/json");
+      throw ServiceError.of(415, "unsupported-media-type", "send the login as Content-Type: application/json");
     }
     RequestBody body = RequestBody.of(ctx, "login", "password");
     JsonObject request = new JsonObject()
@@ -195,7 +192,7 @@ public final class RestApi {
   private void withToken(RoutingContext ctx, java.util.function.Consumer<String> call) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.startsWith("Bearer ")) {
-      error(ctx, new ApiException(401, "unauthorized", "log in first: send 'Authorization: Bearer <token>'"));
+      error(ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
       return;
     }
     call.accept(header.substring("Bearer ".length()).trim());
@@ -207,7 +204,7 @@ public final class RestApi {
     String ref = ctx.pathParam("site") + "/" + ctx.pathParam("id");
     withAgent(ctx, (agent, token) -> {
       if (!agent.getJsonArray("buttons").contains(ref)) {
-        return Future.failedFuture(new ApiException(403, "forbidden", "you do not serve the button '" + ref + "'"));
+        return Future.failedFuture(ServiceError.forbidden("you do not serve the button '" + ref + "'"));
       }
       JsonObject request = new JsonObject().put("login", agent.getString("login")).put("button", ref)
           .put("available", available).put("buttons", agent.getJsonArray("buttons"))
@@ -225,7 +222,7 @@ public final class RestApi {
       JsonArray sites = new JsonArray(sitesOf(agent).stream()
           .filter(site -> agent.getJsonArray("buttons").contains(site + "/" + button)).toList());
       if (sites.isEmpty()) {
-        return Future.failedFuture(new ApiException(403, "forbidden", "you do not serve a button '" + button + "'"));
+        return Future.failedFuture(ServiceError.forbidden("you do not serve a button '" + button + "'"));
       }
       return eb.request(Addresses.SESSION_PROACTIVE, new JsonObject()
               .put("handle", ctx.pathParam("handle")).put("sites", sites)
@@ -270,7 +267,7 @@ public final class RestApi {
     RequestBody body = RequestBody.of(ctx, "cid", "text");
     String cid = body.string("cid", true, 64);
     if (cid.isEmpty()) {
-      throw ApiException.badRequest("field 'cid' must not be empty");
+      throw ServiceError.badRequest("field 'cid' must not be empty");
     }
     Object text = body.value("text");
     withAgent(ctx, (agent, token) -> chatRequest(Addresses.CHAT_AGENT_SEND, ctx, agent,
@@ -309,13 +306,13 @@ public final class RestApi {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("'" + name + "' must be a whole number");
+      throw ServiceError.badRequest("'" + name + "' must be a whole number");
     }
   }
 
   private static Future<Void> requireAdmin(JsonObject agent) {
     return agent.getJsonArray("roles", new JsonArray()).contains("admin") ? Future.succeededFuture()
-        : Future.failedFuture(new ApiException(403, "forbidden", "admins only"));
+        : Future.failedFuture(ServiceError.forbidden("admins only"));
   }
 
   /** Live figures for the admin view, read from this node's metrics. */
@@ -338,7 +335,7 @@ public final class RestApi {
     String key = ctx.request().getHeader("X-Api-Key");
     ApiKeyGrant grant = key == null ? null : apiKey(key);
     if (grant == null) {
-      error(ctx, new ApiException(401, "unauthorized", "a valid X-Api-Key header is required"));
+      error(ctx, ServiceError.unauthorized("a valid X-Api-Key header is required"));
       return;
     }
     RequestBody body = RequestBody.of(ctx, "topic", "payload", "retain");
@@ -349,11 +346,11 @@ public final class RestApi {
       name = TopicName.parse(topic, new org.siteconnect.gateway.topic.TopicLimits(config.topics().maxBytes(),
           config.topics().maxLevels()));
     } catch (InvalidTopicException e) {
-      error(ctx, new ApiException(400, "invalid-topic", e.getMessage()));
+      error(ctx, ServiceError.of(400, "invalid-topic", e.getMessage()));
       return;
     }
     if (name.isReserved() || topic.startsWith("pagesession/") || !grant.acl().mayPublish(name)) {
-      error(ctx, new ApiException(403, "not-allowed", "this API key may not publish on '" + topic + "'"));
+      error(ctx, ServiceError.of(403, "not-allowed", "this API key may not publish on '" + topic + "'"));
       return;
     }
     reply(ctx, 202, eb.request(Addresses.ROUTER_PUBLISH, new JsonObject().put("topic", topic)
@@ -393,7 +390,7 @@ public final class RestApi {
   private void withAgent(RoutingContext ctx, AgentCall call, int status) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.startsWith("Bearer ")) {
-      error(ctx, new ApiException(401, "unauthorized", "log in first: send 'Authorization: Bearer <token>'"));
+      error(ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
       return;
     }
     String token = header.substring("Bearer ".length()).trim();
@@ -447,7 +444,7 @@ public final class RestApi {
         return;
       }
       if (ar.failed()) {
-        error(ctx, toApiException(ar.cause()));
+        error(ctx, ServiceError.from(ar.cause()));
         return;
       }
       Object value = ar.result();
@@ -461,47 +458,24 @@ public final class RestApi {
     });
   }
 
-  private static ApiException toApiException(Throwable err) {
-    if (err instanceof ApiException e) {
-      return e;
-    }
-    if (err instanceof ReplyException r && r.failureCode() >= 400 && r.failureCode() < 600) {
-      String msg = r.getMessage() == null ? "" : r.getMessage();
-      int colon = msg.indexOf(": ");
-      String code = colon > 0 ? msg.substring(0, colon) : "error";
-      String text = colon > 0 ? msg.substring(colon + 2) : msg;
-      return new ApiException(r.failureCode(), code, text);
-    }
-    if (err instanceof ReplyException r && r.failureType() != io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE) {
-      // Nobody answered: in a cluster the services are moving to a new leader, which takes seconds.
-      return new ApiException(503, "unavailable", "the gateway is taking over after a node failure; try again shortly");
-    }
-    LOG.warn("REST call failed", err);
-    return new ApiException(500, "internal", "the request could not be completed");
-  }
-
   private void failure(RoutingContext ctx) {
     Throwable f = ctx.failure();
-    ApiException e = f instanceof ApiException a ? a
-        : ctx.statusCode() == 413 ? new ApiException(413, "too-large", "the request body is larger than "
+    ServiceError e = f instanceof ServiceError a ? a
+        : ctx.statusCode() == 413 ? ServiceError.of(413, "too-large", "the request body is larger than "
             + config.http().maxBodyBytes() + " bytes")
-        : ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ApiException.badRequest("bad request")
-        : toApiException(f);
+        : ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ServiceError.badRequest("bad request")
+        : ServiceError.from(f);
     error(ctx, e);
   }
 
-  static void error(RoutingContext ctx, ApiException e) {
+  static void error(RoutingContext ctx, ServiceError e) {
     if (ctx.response().ended()) {
       return;
     }
-    if (e.status() == 429 && e.getMessage() != null) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("in (\\d+) s").matcher(e.getMessage());
-      if (m.find()) {
-        ctx.response().putHeader("Retry-After", m.group(1));
-      }
+    if (e.retryAfterSeconds() > 0) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
     }
     ctx.response().setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()))
-            .encode());
+        .end(e.body().encode());
   }
 }

@@ -6,10 +6,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Wires the {@link TopicRouter} onto the event bus: the page commands arriving through the bridge on this
@@ -77,9 +79,9 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>consumer(Addresses.AGENT_REVOKED, this::onTokensRevoked),
         eb.<JsonObject>consumer(Addresses.SERVICES_UP, this::onServicesUp),
         eb.<JsonObject>consumer(Addresses.SESSION_END, this::onSessionEnd),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, this::onSubscribe),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, this::onUnsubscribe),
-        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, this::onPublish),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_SUBSCRIBE, guard(this::onSubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, guard(this::onUnsubscribe)),
+        eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, guard(this::onPublish)),
         eb.<TopicMessage>localConsumer(Addresses.ROUTER_RELAY, this::onRelay));
     Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!vertx.isClustered()) {
@@ -232,11 +234,10 @@ public final class TopicRouterVerticle extends VerticleBase {
               .put("resumed", session.getBoolean("resumed", false))));
         })
         .onFailure(err -> {
-          String code = err instanceof ReplyException r && r.failureCode() == 503 ? "busy" : "err";
-          Buffer frame = "busy".equals(code)
-              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", err.getMessage()))
-              : PageFrames.error(err.getMessage(), describeHelloFailure(err.getMessage()), null);
-          connections.write(connection, frame);
+          ServiceError error = ServiceError.from(err);
+          connections.write(connection, error.status() == 503
+              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", error.code()))
+              : PageFrames.error(error.code(), error.getMessage(), null));
         });
   }
 
@@ -258,7 +259,14 @@ public final class TopicRouterVerticle extends VerticleBase {
           connections.write(connection, PageFrames.rec(new JsonObject().put("op", "agent-session")
               .put("agent", agent)));
         })
-        .onFailure(err -> unauthorized(connection, "log in first (the token is missing, expired or revoked)"));
+        .onFailure(err -> {
+          ServiceError error = ServiceError.from(err);
+          if (error.status() == 401 || error.status() == 403) {
+            unauthorized(connection, "log in first (the token is missing, expired or revoked)");
+          } else { // the console tries again later instead of logging the agent out
+            connections.write(connection, PageFrames.error(error.code(), error.getMessage(), null));
+          }
+        });
   }
 
   private static JsonObject presence(JsonObject agent, String connectionId, boolean connected) {
@@ -281,14 +289,6 @@ public final class TopicRouterVerticle extends VerticleBase {
         unauthorized(connection, "you have been logged out");
       }
     }
-  }
-
-  private static String describeHelloFailure(String code) {
-    return switch (code == null ? "" : code) {
-      case "unknown-site" -> "no site with this key is configured on the gateway";
-      case "unknown-resume" -> "the session to resume has ended";
-      default -> "the page session could not be started";
-    };
   }
 
   private void bye(String connectionId) {
@@ -339,9 +339,12 @@ public final class TopicRouterVerticle extends VerticleBase {
       command.run();
       cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
           .onSuccess(v -> message.reply(new JsonObject().put("ok", true)))
-          .onFailure(err -> message.fail(503, "unavailable: " + err.getMessage()));
+          .onFailure(err -> {
+            LOG.warn("a subscription was not shared with the other routers [{}]", err.getMessage());
+            message.reply(ServiceError.unavailable("unavailable", "the subscription could not be shared; try again"));
+          });
     } catch (TopicRouter.CommandException e) {
-      message.fail(400, e.code() + ": " + e.getMessage());
+      message.reply(ServiceError.of(400, e.code(), e.getMessage()));
     }
   }
 
@@ -371,9 +374,9 @@ public final class TopicRouterVerticle extends VerticleBase {
       command.run();
       message.reply(new JsonObject().put("ok", true));
     } catch (TopicRouter.CommandException e) {
-      message.fail(400, e.code() + ": " + e.getMessage());
+      message.reply(ServiceError.of(400, e.code(), e.getMessage()));
     } catch (ClassCastException e) {
-      message.fail(400, "bad-request: a field has the wrong type");
+      message.reply(ServiceError.badRequest("a field has the wrong type"));
     }
   }
 

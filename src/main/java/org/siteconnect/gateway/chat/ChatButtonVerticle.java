@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Publishes every configured chat button's state as a retained topic and keeps it in step with agents'
@@ -58,12 +61,13 @@ public final class ChatButtonVerticle extends VerticleBase {
       }
     });
     Future<?> consumers = restored.compose(v -> Future.all(
-        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, this::presence).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, this::query).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
-            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))).completion()));
+        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, guard(this::setAvailable)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, guard(this::presence)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, guard(this::loggedOut)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, guard(this::query)).completion(),
+        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, guard(m -> changed(buttons.chatsChanged(
+            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))))
+        .completion()));
     // Every button's state, retained, so pages learn it before any agent shows up: disabled on a fresh start,
     // as the previous leader left it after a take-over.
     return consumers.compose(v -> Future.all(refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));
@@ -74,7 +78,7 @@ public final class ChatButtonVerticle extends VerticleBase {
     String login = b.getString("login");
     String button = b.getString("button");
     if (!buttons.isKnown(button)) {
-      m.fail(404, "not-found: no such chat button");
+      m.reply(ServiceError.notFound("no such chat button"));
       return;
     }
     long now = System.currentTimeMillis();

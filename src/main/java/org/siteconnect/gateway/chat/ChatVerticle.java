@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
@@ -21,6 +23,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Chats (docs/PROTOCOL.md "Chat"): triggers from pages (a shared subscription, so each is handled once),
@@ -56,15 +60,15 @@ public final class ChatVerticle extends VerticleBase {
     return Future.all(List.of(
             eb.<TopicMessage>consumer(Addresses.CHAT_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.CHAT_BUTTON_STATES, this::buttonState).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LIST, this::list).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, this::accept).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, this::agentSend).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, this::agentTyping).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, this::agentEnd).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, this::messages).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, this::chatOfSession).completion()))
+            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LIST, guard(this::list)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, guard(this::accept)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, guard(this::agentSend)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, guard(this::agentTyping)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, guard(this::agentEnd)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, guard(this::messages)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, guard(this::leftMessages)).completion(),
+            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, guard(this::chatOfSession)).completion()))
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
@@ -229,7 +233,10 @@ public final class ChatVerticle extends VerticleBase {
     sessionSite(sid).compose(site -> store.leave(new LeftMessage(randomId(), site, button, name, contact,
             payload.getString("text"), System.currentTimeMillis())))
         .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
-        .onFailure(err -> toPage(sid, "chat/error", error(null, "internal", "the message could not be stored")));
+        .onFailure(err -> {
+          ServiceError e = ServiceError.from(err); // logged with its reference
+          toPage(sid, "chat/error", error(null, e.code(), e.getMessage()));
+        });
   }
 
   private void sessionEnded(Message<JsonObject> m) {
@@ -244,10 +251,9 @@ public final class ChatVerticle extends VerticleBase {
   private void list(Message<JsonObject> m) {
     List<String> sites = strings(m.body().getJsonArray("sites"));
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
-    store.chats(sites, 1000).onSuccess(all -> m.reply(new JsonObject()
-            .put("chats", new JsonArray(all.stream().filter(c -> buttons.contains(c.site() + "/" + c.button()))
-                .limit(100).map(ChatRecord::toJson).toList()))))
-        .onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+    ServiceHandlers.reply(m, store.chats(sites, 1000).map(all -> new JsonObject()
+        .put("chats", new JsonArray(all.stream().filter(c -> buttons.contains(c.site() + "/" + c.button()))
+            .limit(100).map(ChatRecord::toJson).toList()))));
   }
 
   /** The co-browse view shows the chat beside the mirror: only an active chat of this very agent. */
@@ -263,11 +269,11 @@ public final class ChatVerticle extends VerticleBase {
     var chat = chats.get(b.getString("chat_id")).filter(c -> strings(b.getJsonArray("buttons"))
         .contains(c.site() + "/" + c.button()));
     if (chat.isEmpty()) {
-      m.fail(404, "not-found: no waiting chat with this id for your buttons");
+      m.reply(ServiceError.notFound("no waiting chat with this id for your buttons"));
       return;
     }
     if (!ChatRecord.WAITING.equals(chat.get().state())) {
-      m.fail(409, "conflict: another agent has already accepted this chat");
+      m.reply(ServiceError.conflict("another agent has already accepted this chat"));
       return;
     }
     ChatRecord c = chat.get();
@@ -284,7 +290,7 @@ public final class ChatVerticle extends VerticleBase {
           b.getString("address"));
       LOG.info("chat accepted [{}] by [{}]", c.id(), login);
       m.reply(active.toJson());
-    }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+    }).onFailure(err -> ServiceHandlers.fail(m, err));
   }
 
   private void agentSend(Message<JsonObject> m) {
@@ -295,12 +301,12 @@ public final class ChatVerticle extends VerticleBase {
     }
     Conversations.Refusal refusal = chats.check(b.getValue("text"));
     if (refusal != null) {
-      m.fail(400, refusal.code() + ": " + refusal.message());
+      m.reply(ServiceError.of(400, refusal.code(), refusal.message()));
       return;
     }
     append(chat, b.getString("cid"), ChatMessage.AGENT, chat.agentName(), b.getString("text"))
         .onSuccess(msg -> m.reply(new JsonObject().put("seq", msg.seq()).put("cid", msg.cid())))
-        .onFailure(err -> m.fail(500, "internal: the message could not be stored"));
+        .onFailure(err -> ServiceHandlers.fail(m, err));
   }
 
   private void agentTyping(Message<JsonObject> m) {
@@ -324,7 +330,7 @@ public final class ChatVerticle extends VerticleBase {
     var chat = chats.get(m.body().getString("chat_id"))
         .filter(c -> ChatRecord.ACTIVE.equals(c.state()) && m.body().getString("login").equals(c.agentLogin()));
     if (chat.isEmpty()) {
-      m.fail(404, "not-found: you have no ongoing chat with this id");
+      m.reply(ServiceError.notFound("you have no ongoing chat with this id"));
       return null;
     }
     return chat.get();
@@ -332,15 +338,14 @@ public final class ChatVerticle extends VerticleBase {
 
   private void messages(Message<JsonObject> m) {
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
-    store.chat(m.body().getString("chat_id")).onSuccess(chat -> {
+    ServiceHandlers.reply(m, store.chat(m.body().getString("chat_id")).compose(chat -> {
       if (chat.isEmpty() || !buttons.contains(chat.get().site() + "/" + chat.get().button())) {
-        m.fail(404, "not-found: no chat with this id among your buttons");
-        return;
+        return Future.failedFuture(ServiceError.notFound("no chat with this id among your buttons"));
       }
-      store.messages(chat.get().id(), m.body().getLong("after", 0L)).onSuccess(list -> m.reply(new JsonObject()
+      return store.messages(chat.get().id(), m.body().getLong("after", 0L)).map(list -> new JsonObject()
           .put("chat", chat.get().toJson())
-          .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList()))));
-    }).onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+          .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList())));
+    }));
   }
 
   /**
@@ -349,8 +354,9 @@ public final class ChatVerticle extends VerticleBase {
    */
   private void leftMessages(Message<JsonObject> m) {
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
-    store.leftMessages(strings(m.body().getJsonArray("sites")), 1000).onSuccess(list -> m.reply(new JsonObject()
-        .put("messages", new JsonArray(list.stream().filter(left -> buttons.contains(left.site() + "/" + left.button())
+    ServiceHandlers.reply(m, store.leftMessages(strings(m.body().getJsonArray("sites")), 1000).map(list ->
+        new JsonObject().put("messages", new JsonArray(list.stream()
+            .filter(left -> buttons.contains(left.site() + "/" + left.button())
                 || config.site(left.site()).flatMap(s -> s.button(left.button())).isEmpty())
             .limit(200).map(LeftMessage::toJson).toList()))));
   }

@@ -10,6 +10,8 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
@@ -24,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Co-browse (DESIGN §4, §6): code redemption by logged-in agents (throttled, one answer for every bad code,
  * one winner per code), the visitor's consent, relaying the recorder's events to the agent (never stored),
@@ -32,7 +36,7 @@ import java.util.Optional;
 public final class CobrowseVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CobrowseVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String INVALID = "invalid-code: this code is not valid";
+  private static final ServiceError INVALID = ServiceError.notFound("invalid-code", "this code is not valid");
 
   private final GatewayConfig config;
   private final RedeemLimiter limiter;
@@ -68,13 +72,13 @@ public final class CobrowseVerticle extends VerticleBase {
           return map.values();
         })
         .compose(earlier -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, this::redeem).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, this::agentStop).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, this::resync).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, this::info).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, guard(this::redeem)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, guard(this::agentStop)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, guard(this::resync)).completion(),
+            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, guard(this::info)).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent).completion(),
             eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, this::sessionEnded).completion()))
+            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion()))
         .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
             .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
         .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
@@ -119,8 +123,8 @@ public final class CobrowseVerticle extends VerticleBase {
     if (!attempt.reserved()) {
       metrics.code("locked_out");
       AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "locked out", address);
-      m.fail(429, "rate-limited: too many wrong codes; try again in " + ((attempt.retryAfterMillis() + 999) / 1000)
-          + " s");
+      long seconds = (attempt.retryAfterMillis() + 999) / 1000;
+      m.reply(ServiceError.rateLimited("too many wrong codes; try again in " + seconds + " s", seconds));
       return;
     }
     vertx.eventBus().<JsonObject>request(Addresses.SESSION_TAKE_CODE,
@@ -131,7 +135,7 @@ public final class CobrowseVerticle extends VerticleBase {
           metrics.code("refused");
           AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "unknown, expired or used code",
               address);
-          m.fail(404, INVALID);
+          m.reply(INVALID);
         })
         .onSuccess(reply -> {
           limiter.succeeded(attempt);
@@ -171,7 +175,7 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void info(Message<JsonObject> m) {
-    own(m).ifPresent(c -> withChat(c).onSuccess(m::reply));
+    own(m).ifPresent(c -> ServiceHandlers.reply(m, withChat(c)));
   }
 
   // ---- page side ------------------------------------------------------------------------------------------------
@@ -325,7 +329,7 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     if (!Cobrowse.ACTIVE.equals(c.get().state())) {
-      m.fail(409, "conflict: the co-browse is not active");
+      m.reply(ServiceError.conflict("the co-browse is not active"));
       return;
     }
     toPage(c.get(), "cobrowsing/resync", new JsonObject(), false);
@@ -350,7 +354,7 @@ public final class CobrowseVerticle extends VerticleBase {
     Optional<Cobrowse> c = Optional.ofNullable(byId.get(m.body().getString("cobrowse_id", "")))
         .filter(x -> x.agentLogin().equals(m.body().getString("login")));
     if (c.isEmpty()) {
-      m.fail(404, "not-found: you have no co-browse with this id");
+      m.reply(ServiceError.notFound("you have no co-browse with this id"));
     }
     return c;
   }

@@ -6,9 +6,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /** Stores audit entries, answers admins' queries, and deletes entries past the retention period. */
 public final class AuditVerticle extends VerticleBase {
@@ -27,8 +30,8 @@ public final class AuditVerticle extends VerticleBase {
     long period = Math.max(1_000, Math.min(ops.auditRetentionSeconds() * 1000 / 4, 3_600_000));
     vertx.setPeriodic(period, id -> purge());
     return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_RECORD, this::record).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, this::query).completion());
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_RECORD, guard(this::record)).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, guard(this::query)).completion());
   }
 
   private void record(Message<JsonObject> m) {
@@ -43,10 +46,8 @@ public final class AuditVerticle extends VerticleBase {
   private void query(Message<JsonObject> m) {
     JsonObject q = m.body();
     int limit = Math.max(1, Math.min(1000, q.getInteger("limit", 200)));
-    store.query(q.getString("action"), q.getString("actor"), q.getLong("since", 0L), limit)
-        .onSuccess(list -> m.reply(new JsonObject().put("entries",
-            new JsonArray(list.stream().map(AuditEntry::toJson).toList()))))
-        .onFailure(err -> m.fail(500, "internal: " + err.getMessage()));
+    ServiceHandlers.reply(m, store.query(q.getString("action"), q.getString("actor"), q.getLong("since", 0L), limit)
+        .map(list -> new JsonObject().put("entries", new JsonArray(list.stream().map(AuditEntry::toJson).toList()))));
   }
 
   private void purge() {

@@ -7,8 +7,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
@@ -19,6 +21,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 /**
  * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
  * resume tokens for reconnects; the session cap; idle expiry.
@@ -26,6 +30,8 @@ import java.util.List;
 public final class FrameSessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FrameSessionVerticle.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final ServiceError NO_CODE =
+      ServiceError.unavailable("no-code", "no contact code is free; try again shortly");
   static final String CODES_MAP = "sc.contact-codes";
   /** Sessions by id, written through so that a new leader can take them over (cluster-wide when clustered). */
   static final String SESSIONS_MAP = "sc.page-sessions";
@@ -64,14 +70,14 @@ public final class FrameSessionVerticle extends VerticleBase {
       }
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
       return Future.all(List.of(
-          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, this::reattach).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, this::hello).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, this::detached).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_LIST, this::list).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_INFO, this::info).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, this::takeCode).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, this::newCode).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, this::proactive).completion()));
+          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, guard(this::reattach)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, guard(this::hello)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, guard(this::detached)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_LIST, guard(this::list)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_INFO, guard(this::info)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, guard(this::takeCode)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, guard(this::newCode)).completion(),
+          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, guard(this::proactive)).completion()));
     });
   }
 
@@ -79,7 +85,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     JsonObject body = message.body();
     String siteKey = body.getString("site");
     if (siteKey == null || config.site(siteKey).isEmpty()) {
-      message.fail(404, "unknown-site");
+      message.reply(ServiceError.notFound("unknown-site", "no site with this key is configured on the gateway"));
       return;
     }
     String resume = body.getString("resume");
@@ -97,7 +103,7 @@ public final class FrameSessionVerticle extends VerticleBase {
       if (PageSessions.ADDRESS_LIMIT.equals(refused)) {
         metrics.bridgeRejected("address-limit-sessions");
       }
-      message.fail(503, refused);
+      message.reply(ServiceError.unavailable(refused, "the gateway has too many page sessions; try again later"));
       return;
     }
     String sessionId = randomToken();
@@ -114,7 +120,7 @@ public final class FrameSessionVerticle extends VerticleBase {
         .onFailure(err -> {
           sessions.cancel(address);
           LOG.warn("no contact code for a new session [{}]", err.getMessage());
-          message.fail(503, "no-code");
+          message.reply(NO_CODE);
         });
   }
 
@@ -138,7 +144,7 @@ public final class FrameSessionVerticle extends VerticleBase {
   private void info(Message<JsonObject> message) {
     var session = sessions.get(message.body().getString("sid", ""));
     if (session.isEmpty()) {
-      message.fail(404, "not-found: no live session");
+      message.reply(ServiceError.notFound("no live session"));
     } else {
       message.reply(new JsonObject().put("site", session.get().siteKey));
     }
@@ -161,7 +167,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     }).onComplete(ar -> {
       PageSession session = ar.succeeded() ? ar.result() : null;
       if (session == null || !code.equals(session.code)) {
-        message.fail(404, "invalid-code: this code is not valid");
+        message.reply(ServiceError.notFound("invalid-code", "this code is not valid"));
         return;
       }
       session.code = null;
@@ -175,7 +181,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     String sid = message.body().getString("sid", "");
     var session = sessions.get(sid);
     if (session.isEmpty()) {
-      message.fail(404, "not-found: no live session");
+      message.reply(ServiceError.notFound("no live session"));
       return;
     }
     String old = session.get().code;
@@ -187,7 +193,10 @@ public final class FrameSessionVerticle extends VerticleBase {
       vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject()
           .put("topic", ServerTopics.session(sid, "new_code")).put("payload", new JsonObject().put("code", code)));
       message.reply(new JsonObject().put("code", code));
-    }).onFailure(err -> message.fail(503, "no-code: " + err.getMessage()));
+    }).onFailure(err -> {
+      LOG.warn("no new contact code [{}]", err.getMessage());
+      message.reply(NO_CODE);
+    });
   }
 
   /** An agent invites a page: {@code ~pagesession/proactive/trigger {button_id, text}} on that page. */
@@ -196,12 +205,12 @@ public final class FrameSessionVerticle extends VerticleBase {
     List<String> sites = body.getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
     var session = sessions.byHandle(body.getString("handle", "")).filter(s -> sites.contains(s.siteKey));
     if (session.isEmpty()) {
-      message.fail(404, "not-found: no live page session with this handle among your sites");
+      message.reply(ServiceError.notFound("no live page session with this handle among your sites"));
       return;
     }
     String button = body.getString("button_id");
     if (config.site(session.get().siteKey).flatMap(site -> site.button(button)).isEmpty()) {
-      message.fail(400, "bad-request: the site has no chat button '" + button + "'");
+      message.reply(ServiceError.badRequest("the site has no chat button '" + button + "'"));
       return;
     }
     JsonObject publish = new JsonObject()
@@ -209,7 +218,7 @@ public final class FrameSessionVerticle extends VerticleBase {
         .put("payload", new JsonObject().put("button_id", button).put("text", body.getString("text", "")));
     vertx.eventBus().request(Addresses.ROUTER_PUBLISH, publish)
         .onSuccess(ok -> message.reply(new JsonObject().put("ok", true)))
-        .onFailure(err -> message.fail(500, "internal: " + err.getMessage()));
+        .onFailure(err -> ServiceHandlers.fail(message, err));
   }
 
   private void detached(Message<JsonObject> message) {

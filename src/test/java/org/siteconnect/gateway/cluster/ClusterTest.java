@@ -226,7 +226,9 @@ class ClusterTest {
         new JsonObject().put("type", 2).put("data", "snapshot"))));
     JsonObject events = payloadOn(agent, "$agents/acme/cobrowse/admin/" + id + "/events", p -> p.containsKey("events"));
     assertEquals("snapshot", events.getJsonArray("events").getJsonObject(0).getString("data"));
-    assertEquals(404, http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token).status(),
-        "the code died on redemption, cluster-wide");
+    Http.Response again = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
+    assertEquals(404, again.status(), "the code died on redemption, cluster-wide");
+    // The refusal crossed from the leader with its code (the ServiceError codec), not only its status.
+    assertEquals("invalid-code", again.json().getJsonObject("error").getString("code"), again.body());
   }
 }
