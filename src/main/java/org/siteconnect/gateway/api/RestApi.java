@@ -160,7 +160,7 @@ public final class RestApi {
       return "agent";
     }
     if (!RESYNC_REASONS.contains(reason)) {
-      throw ApiException.badRequest("field 'reason' must be one of " + String.join(", ", new java.util.TreeSet<>(RESYNC_REASONS)));
+      throw ServiceError.badRequest("field 'reason' must be one of " + String.join(", ", new java.util.TreeSet<>(RESYNC_REASONS)));
     }
     return reason;
   }
