@@ -152,7 +152,7 @@ public final class RestApi {
   static final java.util.Set<String> RESYNC_REASONS = java.util.Set.of("agent", "gap", "error", "missing-node", "no-snapshot");
 
   private static String resyncReason(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().length() <= 0) { // -1: no body at all
       return "agent";
     }
     String reason = RequestBody.of(ctx, "reason").string("reason", false, 32);

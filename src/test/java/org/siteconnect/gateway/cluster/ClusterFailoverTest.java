@@ -204,7 +204,8 @@ class ClusterFailoverTest {
         && "$sites/acme/chat_button/sales".equals(BridgeClient.body(f).getString("topic")), 200);
 
     // The co-browse carries on: the console asks for a fresh snapshot (as it does on a gap) and gets it.
-    assertEquals(200, retried(viaB, "POST", "/api/v1/cobrowse/" + cobrowse + "/resync", null, token).status());
+    Http.Response resynced = retried(viaB, "POST", "/api/v1/cobrowse/" + cobrowse + "/resync", null, token);
+    assertEquals(200, resynced.status(), resynced.body());
     visitor.await("~pagesession/cobrowsing/resync", p -> true);
     visitor.publish("~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", cobrowse).put("seq", 0)
         .put("events", new JsonArray().add(new JsonObject().put("type", 2).put("data", "fresh"))));
