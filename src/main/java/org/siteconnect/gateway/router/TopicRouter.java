@@ -1,8 +1,11 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bridge.JsonSize;
+import org.siteconnect.gateway.bridge.PageConnection;
+import org.siteconnect.gateway.bridge.PageFrames;
 import org.siteconnect.gateway.bus.AgentTopics;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.ops.GatewayMetrics;
