@@ -9,9 +9,8 @@ import org.siteconnect.gateway.bridge.PageFrames;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
-import org.siteconnect.gateway.topic.Principal;
-import org.siteconnect.gateway.topic.TopicPolicy;
 import org.siteconnect.gateway.topic.InvalidTopicException;
+import org.siteconnect.gateway.topic.Principal;
 import org.siteconnect.gateway.topic.RetainedStore;
 import org.siteconnect.gateway.topic.ScopedTopics;
 import org.siteconnect.gateway.topic.SharedFilter;
@@ -19,6 +18,7 @@ import org.siteconnect.gateway.topic.SubscriptionIndex;
 import org.siteconnect.gateway.topic.TopicFilter;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.siteconnect.gateway.topic.TopicName;
+import org.siteconnect.gateway.topic.TopicPolicy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
