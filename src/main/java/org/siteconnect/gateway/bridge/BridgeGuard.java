@@ -10,6 +10,7 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.ops.LogThrottle;
 
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -22,7 +23,9 @@ import java.util.Map;
  * connection id is stamped on every inbound message; inbound messages are rate-limited per socket.
  * Runs on the HTTP verticle's event loop.
  */
-final class BridgeGuard implements Handler<BridgeEvent> {
+public final class BridgeGuard implements Handler<BridgeEvent> {
+  /** Header the guard stamps on every inbound page command (client headers are stripped). */
+  public static final String CONNECTION_HEADER = "sc-conn";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeGuard.class);
   /** Clients cause socket errors at will: one line a minute at most. */
@@ -41,7 +44,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   private final Map<String, Integer> socketsByAddress = new HashMap<>();
   private volatile boolean draining;
 
-  BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
+  public BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
               GatewayMetrics metrics, ClientAddresses clientAddresses, int socketsPerAddress) {
     this.clientAddresses = clientAddresses;
     this.socketsPerAddress = socketsPerAddress;
@@ -54,7 +57,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
   }
 
   /** From now on new sockets are refused (the node is shutting down). */
-  void drain() {
+  public void drain() {
     draining = true;
   }
 
@@ -199,7 +202,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
       connection.write(PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
       return false;
     }
-    // The transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
+    // The HTTP transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
     if (JsonSize.exceeds(raw, maxFrameBytes)) {
       metrics.bridgeRejected("too-large");
       connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes",
@@ -208,7 +211,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     }
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.
     raw.remove("replyAddress");
-    raw.put("headers", new JsonObject().put(TopicRouterVerticle.CONNECTION_HEADER, connection.id()));
+    raw.put("headers", new JsonObject().put(CONNECTION_HEADER, connection.id()));
     return true;
   }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * one. Values the bridge never produces from a parsed frame (buffers, instants, enums) are measured by encoding
  * them.
  */
-final class JsonSize {
+public final class JsonSize {
   private JsonSize() {}
 
   /** True if {@code value} encodes to more than {@code limit} bytes. */
@@ -24,7 +24,7 @@ final class JsonSize {
   }
 
   /** The encoded length, exactly (tests compare it with the encoder). */
-  static long of(Object value) {
+  public static long of(Object value) {
     return new Counter(Long.MAX_VALUE).add(value).total;
   }
 

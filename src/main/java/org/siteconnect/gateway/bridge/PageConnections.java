@@ -49,7 +49,7 @@ public final class PageConnections {
 
   private record Deliver(List<PageConnection> targets, PageConnection target, Buffer frame) {}
 
-  void bind(Context httpContext) {
+  public void bind(Context httpContext) {
     this.socketContext = httpContext;
   }
 
@@ -85,7 +85,7 @@ public final class PageConnections {
   }
 
   /** Writes a last frame to every connection and closes it (the node is shutting down). */
-  void drainAll(Buffer lastFrame) {
+  public void drainAll(Buffer lastFrame) {
     submit((Runnable) () -> byId.values().forEach(c -> {
       c.write(lastFrame);
       c.close();

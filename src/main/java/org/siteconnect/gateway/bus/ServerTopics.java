@@ -14,7 +14,7 @@ public final class ServerTopics {
     return "$sites/" + siteKey + "/";
   }
 
-  /** Agent-only topics of a site (pages never read {@code $agents}); the shapes agents read: {@link AgentTopics}. */
+  /** Agent-only topics of a site (pages never read {@code $agents}); the shapes agents read: {@link org.siteconnect.gateway.topic.AgentTopics}. */
   public static String agents(String siteKey, String rest) {
     return "$agents/" + siteKey + "/" + rest;
   }

@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

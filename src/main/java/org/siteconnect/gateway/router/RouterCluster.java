@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

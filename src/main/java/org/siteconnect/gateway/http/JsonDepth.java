@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.http;
 
 /**
  * A cheap scan for JSON nested deeper than a limit, run on SockJS xhr_send bodies before the bridge parses them:

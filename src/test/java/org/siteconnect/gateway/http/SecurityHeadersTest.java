@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.http;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.ops.LogThrottle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,7 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import io.vertx.core.buffer.Buffer;
+import org.siteconnect.gateway.bridge.PageConnection;
 import org.siteconnect.gateway.bus.TopicMessage;
 
 import java.util.List;

@@ -1,13 +1,16 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.siteconnect.gateway.bus.AgentTopics;
+import org.siteconnect.gateway.bridge.JsonSize;
+import org.siteconnect.gateway.bridge.PageConnection;
+import org.siteconnect.gateway.bridge.PageFrames;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
+import org.siteconnect.gateway.topic.Principal;
 import org.siteconnect.gateway.topic.RetainedStore;
 import org.siteconnect.gateway.topic.ScopedTopics;
 import org.siteconnect.gateway.topic.SharedFilter;
@@ -15,6 +18,7 @@ import org.siteconnect.gateway.topic.SubscriptionIndex;
 import org.siteconnect.gateway.topic.TopicFilter;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.siteconnect.gateway.topic.TopicName;
+import org.siteconnect.gateway.topic.TopicPolicy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,7 +92,7 @@ public final class TopicRouter {
   private final RetainedBudgets retained;
   private final RetainedLimits retainedLimits;
   private final TopicLimits limits;
-  private final Acl acl;
+  private final TopicPolicy policy;
   private final int maxSubscriptionsPerSession;
   private final RouterOutput output;
   private final GatewayMetrics metrics;
@@ -105,7 +109,7 @@ public final class TopicRouter {
     this.retained = new RetainedBudgets(retainedLimits.maxMessages(), retainedLimits.maxBytes(),
         retainedLimits.perSessionMessages(), retainedLimits.perSessionBytes());
     this.limits = limits;
-    this.acl = acl;
+    this.policy = new TopicPolicy(acl);
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
     this.output = output;
     this.metrics = metrics;
@@ -207,7 +211,7 @@ public final class TopicRouter {
     }
     String serverFilter = toServer(pageFilter, page);
     TopicFilter filter = parseFilter(serverFilter);
-    if (!maySubscribe(page, serverFilter, filter)) {
+    if (!policy.maySubscribe(principalOf(page), filter)) {
       output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
           .put("granted", false).put("reason", "not-allowed")));
       return;
@@ -246,10 +250,7 @@ public final class TopicRouter {
     PageState page = requirePage(connectionId);
     String serverTopic = toServer(pageTopic, page);
     TopicName topic = parseName(serverTopic);
-    boolean own = page.sessionId != null && ScopedTopics.isSessionTopic(serverTopic)
-        || page.agent != null && topic.depth() >= 3 && "agent".equals(topic.level(0))
-            && page.agent.login().equals(topic.level(1));
-    if (!own && (page.agent != null || topic.isReserved() || !acl.mayPublish(topic))) {
+    if (!policy.mayPublish(principalOf(page), topic)) {
       throw new CommandException("not-allowed", "this page may not publish on '" + pageTopic + "'");
     }
     publish(topic, payload, retain, page);
@@ -486,31 +487,10 @@ public final class TopicRouter {
     }
   }
 
-  /**
-   * Beyond its own session topics, a page may read {@code $sites/<its site>/…}; an agent console may read
-   * {@code $sites/<site>/…} of its sites, {@code agent/<login>/…} and the {@code $agents} topics of its buttons
-   * and its co-browses ({@link AgentTopics}); global filters need an ACL grant.
-   */
-  private boolean maySubscribe(PageState page, String serverFilter, TopicFilter filter) {
-    if (page.sessionId != null && ScopedTopics.isSessionTopic(serverFilter)) {
-      return true;
-    }
-    if (filter.depth() >= 3 && "$sites".equals(filter.level(0))) {
-      String site = filter.level(1);
-      return page.agent == null ? site.equals(page.siteKey) : page.agent.sites().contains(site);
-    }
-    if ("$agents".equals(filter.level(0))) {
-      return page.agent != null && AgentTopics.mayRead(page.agent.login(), buttonsOf(page.agent), filter);
-    }
-    if (page.agent != null && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
-      return filter.level(1).equals(page.agent.login());
-    }
-    // A first-level wildcard would also match other sessions' pagesession/<sid>/… topics, whatever the ACL says.
-    String first = filter.level(0);
-    if ("+".equals(first) || "#".equals(first)) {
-      return false;
-    }
-    return acl.maySubscribe(filter);
+  /** Built per check: an agent's buttons are read from its profile as it is now. */
+  private static Principal principalOf(PageState page) {
+    return page.agent == null ? new Principal.Page(page.sessionId, page.siteKey)
+        : new Principal.AgentConsole(page.agent.login(), page.agent.sites(), buttonsOf(page.agent));
   }
 
   private static List<String> buttonsOf(AgentGrant agent) {

@@ -1,4 +1,4 @@
-package org.siteconnect.gateway;
+package org.siteconnect.gateway.ops;
 
 import io.vertx.core.json.JsonObject;
 

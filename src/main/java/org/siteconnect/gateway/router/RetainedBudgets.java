@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import org.siteconnect.gateway.topic.RetainedStore;
 import org.siteconnect.gateway.topic.TopicFilter;

@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.router;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,6 +8,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.siteconnect.gateway.bridge.BridgeGuard;
+import org.siteconnect.gateway.bridge.PageConnection;
+import org.siteconnect.gateway.bridge.PageConnections;
+import org.siteconnect.gateway.bridge.PageFrames;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.TopicMessage;
@@ -30,8 +34,6 @@ import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
  */
 public final class TopicRouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TopicRouterVerticle.class);
-  /** Header the bridge guard stamps on every inbound page command (client headers are stripped). */
-  public static final String CONNECTION_HEADER = "sc-conn";
 
   private final GatewayConfig config;
   private final String nodeId;
@@ -122,7 +124,7 @@ public final class TopicRouterVerticle extends VerticleBase {
   // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
 
   private void onPageCommand(Message<JsonObject> message) {
-    String connectionId = message.headers().get(CONNECTION_HEADER);
+    String connectionId = message.headers().get(BridgeGuard.CONNECTION_HEADER);
     PageConnection connection = connectionId == null ? null : connections.get(connectionId);
     if (connection == null || !connection.isOpen()) {
       return; // closed meanwhile, or not from the bridge: nobody to answer

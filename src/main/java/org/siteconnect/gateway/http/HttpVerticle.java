@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,12 +18,16 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import org.siteconnect.gateway.Readiness;
 import org.siteconnect.gateway.api.RestApi;
+import org.siteconnect.gateway.bridge.BridgeGuard;
+import org.siteconnect.gateway.bridge.PageConnections;
+import org.siteconnect.gateway.bridge.PageFrames;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.LagProbe;
+import org.siteconnect.gateway.ops.LogThrottle;
+import org.siteconnect.gateway.ops.Readiness;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

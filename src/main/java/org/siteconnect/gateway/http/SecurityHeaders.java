@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.bridge;
+package org.siteconnect.gateway.http;
 
 import io.vertx.core.MultiMap;
 import org.siteconnect.gateway.config.GatewayConfig;
