@@ -24,8 +24,9 @@
     var sc = window.site_connect;
     ['~/#', '~pagesession/#', 'public/#', '$sites/' + key + '/#'].forEach(function (filter) {
       sc.subscribe(filter, function (msg, info) {
-        // The co-browse recorder's own stream: logging it would record the log line, publish that, log it again…
-        if (info.topic === '~pagesession/cobrowsing/events') return;
+        // The co-browse recorder's own stream and tab heartbeat: logging them would record the log line, publish
+        // that, log it again… (and grow the list every 2 s while an agent watches).
+        if (info.topic === '~pagesession/cobrowsing/events' || info.topic === '~pagesession/cobrowsing/tab') return;
         line(info.topic + '  ' + JSON.stringify(msg) + (info.retained ? '  (retained)' : ''));
       }, function (ack) {
         line('subscribed ' + ack.topic + ': ' + (ack.granted ? 'granted' : 'denied ' + (ack.reason || '')), 'ack');

@@ -163,16 +163,20 @@ describe('co-browse mirror fidelity', () => {
       await page.evaluate((n) => site_connect.publish('~pagesession/demo/tick', { n }), i);
       if (i % 7 === 0) await page.waitForTimeout(15); // some in one task, some spread over batches
     }
-    const visitorLines = await page.evaluate(() => Array.from(document.querySelectorAll('#demo-log li')).map((li) => li.textContent));
-    assert.ok(visitorLines.length >= 80, `the visitor's list has ${visitorLines.length} lines`);
-    const mirrored = await agent.page.waitForFunction((n) => {
-      const doc = document.querySelector('[data-testid="cobrowse-iframe"]')?.contentDocument;
-      const lines = doc ? Array.from(doc.querySelectorAll('#demo-log li')).map((li) => li.textContent) : [];
-      return lines.length === n ? lines : null;
-    }, visitorLines.length, { timeout: 15_000 }).then((h) => h.jsonValue()).catch(async () => agent.page.evaluate(() => {
+    // Poll both sides (the console's CSP allows no eval, which waitForFunction needs) until the mirror has settled.
+    const readVisitor = () => page.evaluate(() => Array.from(document.querySelectorAll('#demo-log li')).map((li) => li.textContent));
+    const readMirror = () => agent.page.evaluate(() => {
       const doc = document.querySelector('[data-testid="cobrowse-iframe"]')?.contentDocument;
       return doc ? Array.from(doc.querySelectorAll('#demo-log li')).map((li) => li.textContent) : [];
-    }));
+    });
+    let visitorLines = await readVisitor();
+    let mirrored = await readMirror();
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && JSON.stringify(mirrored) !== JSON.stringify(visitorLines);) {
+      await new Promise((r) => setTimeout(r, 100));
+      visitorLines = await readVisitor();
+      mirrored = await readMirror();
+    }
+    assert.ok(visitorLines.length >= 80, `the visitor's list has ${visitorLines.length} lines`);
     assert.equal(mirrored.length, visitorLines.length, `the mirror shows ${mirrored.length} of ${visitorLines.length} lines`);
     assert.deepEqual(mirrored, visitorLines);
     assert.deepEqual(warnings.filter((w) => /Couldn't/.test(w)), []);
