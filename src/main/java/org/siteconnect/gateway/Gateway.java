@@ -7,6 +7,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.transport.Transport;
 import org.siteconnect.gateway.agent.AgentStore;
 import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.chat.ChatButtonVerticle;
 import org.siteconnect.gateway.chat.ChatVerticle;
 import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
@@ -33,7 +34,6 @@ import org.siteconnect.gateway.session.FrameSessionVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,12 +208,6 @@ public final class Gateway {
   }
 
   private static String randomNodeId() {
-    byte[] bytes = new byte[6];
-    new SecureRandom().nextBytes(bytes);
-    StringBuilder sb = new StringBuilder();
-    for (byte b : bytes) {
-      sb.append(String.format("%02x", b));
-    }
-    return sb.toString();
+    return RandomIds.hex(6);
   }
 }

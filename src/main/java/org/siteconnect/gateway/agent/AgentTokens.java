@@ -1,8 +1,8 @@
 package org.siteconnect.gateway.agent;
 
-import java.security.SecureRandom;
+import org.siteconnect.gateway.bus.RandomIds;
+
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -16,7 +16,6 @@ import java.util.Optional;
 final class AgentTokens {
   record Grant(String token, String login, long expiresAt) {}
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final long ttlMillis;
   private final Map<String, Grant> byToken = new HashMap<>();
 
@@ -25,9 +24,7 @@ final class AgentTokens {
   }
 
   Grant issue(String login, long now) {
-    byte[] bytes = new byte[32];
-    RANDOM.nextBytes(bytes);
-    Grant grant = new Grant(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), login, now + ttlMillis);
+    Grant grant = new Grant(RandomIds.urlSafe(32), login, now + ttlMillis);
     byToken.put(grant.token(), grant);
     return grant;
   }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
@@ -17,7 +18,6 @@ import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -405,13 +405,7 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   static String randomPassword() {
-    String alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 20; i++) {
-      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return sb.toString();
+    return RandomIds.drawn("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
   }
 
 }

@@ -2,7 +2,8 @@ package org.siteconnect.gateway.agent;
 
 import io.vertx.ext.auth.hashing.HashingStrategy;
 
-import java.security.SecureRandom;
+import org.siteconnect.gateway.bus.RandomIds;
+
 import java.util.Base64;
 import java.util.Map;
 
@@ -12,7 +13,6 @@ import java.util.Map;
  * Slow on purpose: call it on a worker.
  */
 final class PasswordHasher {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final HashingStrategy strategy = HashingStrategy.load();
   private final int iterations;
 
@@ -21,10 +21,8 @@ final class PasswordHasher {
   }
 
   String hash(String password) {
-    byte[] salt = new byte[16];
-    RANDOM.nextBytes(salt);
     return strategy.hash("pbkdf2", Map.of("it", Integer.toString(iterations)),
-        Base64.getEncoder().withoutPadding().encodeToString(salt), password);
+        Base64.getEncoder().withoutPadding().encodeToString(RandomIds.bytes(16)), password);
   }
 
   boolean verify(String hash, String password) {

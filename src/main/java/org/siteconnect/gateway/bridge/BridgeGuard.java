@@ -7,13 +7,12 @@ import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.LogThrottle;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,7 +25,6 @@ import java.util.Map;
 public final class BridgeGuard implements Handler<BridgeEvent> {
   /** Header the guard stamps on every inbound page command (client headers are stripped). */
   public static final String CONNECTION_HEADER = "sc-conn";
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeGuard.class);
   /** Clients cause socket errors at will: one line a minute at most. */
   private static final LogThrottle SOCKET_ERRORS_LOG = new LogThrottle(60_000);
@@ -222,8 +220,6 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   }
 
   private static String newConnectionId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(16);
   }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The one way a request fails: an HTTP status, a stable code, a sentence written for the client and, for 429 and
@@ -22,7 +20,6 @@ import java.util.HexFormat;
  */
 public final class ServiceError extends ReplyException {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceError.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String code;
   private final long retryAfterSeconds;
@@ -107,16 +104,11 @@ public final class ServiceError extends ReplyException {
     if (err instanceof ReplyException r && (r.failureCode() / 100 == 4 || r.failureCode() == 503)) {
       return of(r.failureCode(), codeOf(r.failureCode()), r.getMessage() == null ? "" : r.getMessage());
     }
-    String reference = HexFormat.of().formatHex(randomBytes());
+    String reference = RandomIds.hex(6);
     LOG.error("internal error [{}]", reference, err);
     return internal(reference);
   }
 
-  private static byte[] randomBytes() {
-    byte[] bytes = new byte[6];
-    RANDOM.nextBytes(bytes);
-    return bytes;
-  }
 
   private static String codeOf(int status) {
     return switch (status) {

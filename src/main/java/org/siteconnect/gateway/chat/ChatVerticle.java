@@ -7,6 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -18,8 +19,6 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,6 @@ import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
  */
 public final class ChatVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChatVerticle.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final GatewayConfig config;
   private final ChatStore store;
@@ -450,8 +448,6 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private static String randomId() {
-    byte[] bytes = new byte[12];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(12);
   }
 }

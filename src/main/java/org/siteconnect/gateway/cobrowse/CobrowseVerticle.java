@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -19,8 +20,6 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
  */
 public final class CobrowseVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CobrowseVerticle.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ServiceError INVALID = ServiceError.notFound("invalid-code", "this code is not valid");
 
   private final GatewayConfig config;
@@ -435,8 +433,6 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private static String randomId() {
-    byte[] bytes = new byte[12];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(12);
   }
 }

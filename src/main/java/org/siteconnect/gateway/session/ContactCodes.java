@@ -2,8 +2,7 @@ package org.siteconnect.gateway.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.shareddata.AsyncMap;
-
-import java.security.SecureRandom;
+import org.siteconnect.gateway.bus.RandomIds;
 
 /**
  * Contact codes (DESIGN §4): random digits, unique among live sessions. Uniqueness is claimed with
@@ -11,7 +10,6 @@ import java.security.SecureRandom;
  */
 final class ContactCodes {
   static final int MAX_ATTEMPTS = 32;
-  private final SecureRandom random = new SecureRandom();
   private final AsyncMap<String, String> owners;
   private final int length;
 
@@ -21,11 +19,7 @@ final class ContactCodes {
   }
 
   String randomCode() {
-    StringBuilder sb = new StringBuilder(length);
-    for (int i = 0; i < length; i++) {
-      sb.append((char) ('0' + random.nextInt(10)));
-    }
-    return sb.toString();
+    return RandomIds.drawn("0123456789", length);
   }
 
   /** Claims a fresh code for the session; fails only when {@value #MAX_ATTEMPTS} random draws were all taken. */

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
@@ -16,9 +17,7 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
@@ -29,7 +28,6 @@ import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
  */
 public final class FrameSessionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FrameSessionVerticle.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ServiceError NO_CODE =
       ServiceError.unavailable("no-code", "no contact code is free; try again shortly");
   static final String CODES_MAP = "sc.contact-codes";
@@ -262,8 +260,6 @@ public final class FrameSessionVerticle extends VerticleBase {
 
   /** 128 random bits, URL-safe. */
   static String randomToken() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return RandomIds.urlSafe(16);
   }
 }
