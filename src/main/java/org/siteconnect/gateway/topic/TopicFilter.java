@@ -8,16 +8,13 @@ package org.siteconnect.gateway.topic;
  * any number of sub-levels and must be last (MQTT-4.7.1-2). So {@code a+}, {@code #a} and {@code a/#/b} are
  * invalid. Immutable; equality is on {@link #value()}.
  */
-public final class TopicFilter {
+public final class TopicFilter extends TopicString {
 
-  private final String value;
-  private final String[] levels;
   private final boolean hasWildcard;
   private final boolean startsWithWildcard;
 
   private TopicFilter(String value, String[] levels) {
-    this.value = value;
-    this.levels = levels;
+    super(value, levels);
     this.hasWildcard = value.indexOf('+') >= 0 || value.indexOf('#') >= 0;
     this.startsWithWildcard = TopicSyntax.isWildcard(levels[0]);
   }
@@ -35,21 +32,6 @@ public final class TopicFilter {
    */
   public static TopicFilter parse(String filter, TopicLimits limits) {
     return new TopicFilter(filter, TopicSyntax.parseLevels(filter, limits, true));
-  }
-
-  /** The filter exactly as given. */
-  public String value() {
-    return value;
-  }
-
-  /** The number of levels, wildcards included ({@code "a/#"} → 2). */
-  public int depth() {
-    return levels.length;
-  }
-
-  /** Level {@code i}, from 0: a literal (maybe empty), {@code "+"} or {@code "#"}. */
-  public String level(int i) {
-    return levels[i];
   }
 
   /** True if any level is {@code +} or {@code #}. */
@@ -73,8 +55,8 @@ public final class TopicFilter {
       return false; // MQTT-4.7.2-1
     }
     int topicDepth = topic.depth();
-    for (int i = 0; i < levels.length; i++) {
-      String level = levels[i];
+    for (int i = 0; i < depth(); i++) {
+      String level = level(i);
       if (level.equals(TopicSyntax.MULTI_LEVEL)) {
         return true; // '#' also matches the parent level (MQTT 3.1.1 §4.7.1.2)
       }
@@ -85,21 +67,6 @@ public final class TopicFilter {
         return false;
       }
     }
-    return levels.length == topicDepth;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof TopicFilter filter && filter.value.equals(value);
-  }
-
-  @Override
-  public int hashCode() {
-    return value.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return value;
+    return depth() == topicDepth;
   }
 }

@@ -8,14 +8,10 @@ package org.siteconnect.gateway.topic;
  * Nothing is normalised: names that differ in any UTF-16 unit (NFC vs NFD) are different topics (MQTT-4.7.3-4).
  * Immutable; equality is on {@link #value()}.
  */
-public final class TopicName {
-
-  private final String value;
-  private final String[] levels;
+public final class TopicName extends TopicString {
 
   private TopicName(String value, String[] levels) {
-    this.value = value;
-    this.levels = levels;
+    super(value, levels);
   }
 
   /** Parses with {@link TopicLimits#DEFAULT}. */
@@ -33,41 +29,11 @@ public final class TopicName {
     return new TopicName(topic, TopicSyntax.parseLevels(topic, limits, false));
   }
 
-  /** The topic exactly as given. */
-  public String value() {
-    return value;
-  }
-
-  /** The number of levels ({@code "a/b"} → 2, {@code "/"} → 2). */
-  public int depth() {
-    return levels.length;
-  }
-
-  /** Level {@code i}, from 0; may be empty. */
-  public String level(int i) {
-    return levels[i];
-  }
-
   /**
    * True if the first level starts with {@code $} (system topics) or {@code ~} (page scopes): filters whose first
    * level is a wildcard never match these (MQTT-4.7.2-1, extended to {@code ~} by DESIGN §3.1).
    */
   public boolean isReserved() {
-    return TopicSyntax.isReservedFirstLevel(value);
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof TopicName name && name.value.equals(value);
-  }
-
-  @Override
-  public int hashCode() {
-    return value.hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return value;
+    return TopicSyntax.isReservedFirstLevel(value());
   }
 }
