@@ -1,8 +1,6 @@
 package org.siteconnect.gateway.bus;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -34,39 +32,24 @@ public record ForwardBatch(List<Forwarded> messages) {
   }
 
   /** Local deliveries share the instance; between nodes the batch travels as a JSON array. */
-  public static final class Codec implements MessageCodec<ForwardBatch, ForwardBatch> {
-    @Override
-    public void encodeToWire(Buffer buffer, ForwardBatch batch) {
-      JsonArray array = new JsonArray(new ArrayList<>(batch.messages().size()));
-      batch.messages().forEach(m -> array.add(m.toJson()));
-      Buffer json = Json.encodeToBuffer(array);
-      buffer.appendInt(json.length()).appendBuffer(json);
+  public static final class Codec extends SharedJsonCodec<ForwardBatch> {
+    public Codec() {
+      super("sc.forward-batch", ForwardBatch::toJson, ForwardBatch::fromJson);
     }
+  }
 
-    @Override
-    public ForwardBatch decodeFromWire(int pos, Buffer buffer) {
-      int length = buffer.getInt(pos);
-      JsonArray array = new JsonArray(buffer.getBuffer(pos + 4, pos + 4 + length));
-      List<Forwarded> messages = new ArrayList<>(array.size());
-      for (int i = 0; i < array.size(); i++) {
-        messages.add(Forwarded.fromJson(array.getJsonObject(i)));
-      }
-      return new ForwardBatch(messages);
-    }
+  private static Buffer toJson(ForwardBatch batch) {
+    JsonArray array = new JsonArray(new ArrayList<>(batch.messages().size()));
+    batch.messages().forEach(m -> array.add(m.toJson()));
+    return array.toBuffer();
+  }
 
-    @Override
-    public ForwardBatch transform(ForwardBatch batch) {
-      return batch;
+  private static ForwardBatch fromJson(Buffer json) {
+    JsonArray array = new JsonArray(json);
+    List<Forwarded> messages = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      messages.add(Forwarded.fromJson(array.getJsonObject(i)));
     }
-
-    @Override
-    public String name() {
-      return "sc.forward-batch";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
+    return new ForwardBatch(messages);
   }
 }

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -133,35 +132,20 @@ public final class ServiceError extends ReplyException {
   }
 
   /** Status, code, message and retry-after as one length-prefixed JSON object. */
-  public static final class Codec implements MessageCodec<ServiceError, ServiceError> {
-    @Override
-    public void encodeToWire(Buffer buffer, ServiceError error) {
-      Buffer json = new JsonObject().put("status", error.status()).put("code", error.code)
-          .put("message", error.getMessage()).put("retryAfter", error.retryAfterSeconds).toBuffer();
-      buffer.appendInt(json.length()).appendBuffer(json);
+  public static final class Codec extends SharedJsonCodec<ServiceError> {
+    public Codec() {
+      super("siteconnect-service-error", ServiceError::toJson, ServiceError::fromJson);
     }
+  }
 
-    @Override
-    public ServiceError decodeFromWire(int pos, Buffer buffer) {
-      int length = buffer.getInt(pos);
-      JsonObject json = new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length));
-      return new ServiceError(json.getInteger("status"), json.getString("code"), json.getString("message"),
-          json.getLong("retryAfter", 0L));
-    }
+  private static Buffer toJson(ServiceError error) {
+    return new JsonObject().put("status", error.status()).put("code", error.code)
+        .put("message", error.getMessage()).put("retryAfter", error.retryAfterSeconds).toBuffer();
+  }
 
-    @Override
-    public ServiceError transform(ServiceError error) {
-      return error;
-    }
-
-    @Override
-    public String name() {
-      return "siteconnect-service-error";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
+  private static ServiceError fromJson(Buffer buffer) {
+    JsonObject json = new JsonObject(buffer);
+    return new ServiceError(json.getInteger("status"), json.getString("code"), json.getString("message"),
+        json.getLong("retryAfter", 0L));
   }
 }

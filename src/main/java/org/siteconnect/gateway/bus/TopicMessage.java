@@ -1,8 +1,5 @@
 package org.siteconnect.gateway.bus;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,34 +22,11 @@ public record TopicMessage(String topic, Object payload, boolean retained) {
   }
 
   /** Local deliveries share the instance; clustered ones travel as JSON. */
-  public static final class Codec implements MessageCodec<TopicMessage, TopicMessage> {
+  public static final class Codec extends SharedJsonCodec<TopicMessage> {
     public static final String NAME = "sc.topic-message";
 
-    @Override
-    public void encodeToWire(Buffer buffer, TopicMessage message) {
-      Buffer json = Json.encodeToBuffer(message.toJson());
-      buffer.appendInt(json.length()).appendBuffer(json);
-    }
-
-    @Override
-    public TopicMessage decodeFromWire(int pos, Buffer buffer) {
-      int length = buffer.getInt(pos);
-      return fromJson(new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length)));
-    }
-
-    @Override
-    public TopicMessage transform(TopicMessage message) {
-      return message;
-    }
-
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
+    public Codec() {
+      super(NAME, message -> message.toJson().toBuffer(), json -> fromJson(new JsonObject(json)));
     }
   }
 }
