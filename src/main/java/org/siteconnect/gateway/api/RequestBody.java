@@ -46,23 +46,18 @@ final class RequestBody {
   }
 
   String string(String field, boolean required, int maxLength) {
-    Object v = json.getValue(field);
-    if (v == null) {
-      if (required) {
-        throw ServiceError.badRequest("field '" + field + "' is required");
-      }
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      throw ServiceError.badRequest("field '" + field + "' must be a string");
-    }
-    if (s.length() > maxLength) {
+    String s = typed(field, required, String.class, "a string");
+    if (s != null && s.length() > maxLength) {
       throw ServiceError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
     }
     return s;
   }
 
   Boolean bool(String field, boolean required) {
+    return typed(field, required, Boolean.class, "true or false");
+  }
+
+  private <T> T typed(String field, boolean required, Class<T> type, String what) {
     Object v = json.getValue(field);
     if (v == null) {
       if (required) {
@@ -70,10 +65,10 @@ final class RequestBody {
       }
       return null;
     }
-    if (!(v instanceof Boolean b)) {
-      throw ServiceError.badRequest("field '" + field + "' must be true or false");
+    if (!type.isInstance(v)) {
+      throw ServiceError.badRequest("field '" + field + "' must be " + what);
     }
-    return b;
+    return type.cast(v);
   }
 
   Integer integer(String field) {

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -29,6 +30,7 @@ public final class ChatButtonVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private ButtonAvailability buttons;
+  private RouterRequests router;
   private long graceMillis;
   /** Which buttons each agent marked available, written through so that a new leader keeps them. */
   static final String AVAILABILITY_MAP = "sc.agent-availability";
@@ -40,6 +42,7 @@ public final class ChatButtonVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    router = new RouterRequests(vertx.eventBus());
     List<String> refs = config.sites().stream()
         .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id())).toList();
     buttons = new ButtonAvailability(refs);
@@ -160,10 +163,7 @@ public final class ChatButtonVerticle extends VerticleBase {
 
   private Future<?> publishState(String ref, boolean on) {
     int slash = ref.indexOf('/');
-    JsonObject publish = new JsonObject()
-        .put("topic", ServerTopics.chatButton(ref.substring(0, slash), ref.substring(slash + 1)))
-        .put("payload", new JsonObject().put("state", on ? "enabled" : "disabled"))
-        .put("retain", true);
-    return vertx.eventBus().request(Addresses.ROUTER_PUBLISH, publish);
+    return router.publish(ServerTopics.chatButton(ref.substring(0, slash), ref.substring(slash + 1)),
+        new JsonObject().put("state", on ? "enabled" : "disabled"), true);
   }
 }

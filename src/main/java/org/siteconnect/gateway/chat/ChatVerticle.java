@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
+import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -36,6 +37,7 @@ public final class ChatVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final ChatStore store;
   private final GatewayMetrics metrics;
+  private RouterRequests router;
   private Conversations chats;
   private final Map<String, Boolean> buttonEnabled = new HashMap<>();
   /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
@@ -50,6 +52,7 @@ public final class ChatVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    router = new RouterRequests(vertx.eventBus());
     chats = new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
     metrics.gauge("sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
@@ -68,8 +71,9 @@ public final class ChatVerticle extends VerticleBase {
             eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, guard(this::leftMessages)).completion(),
             eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, guard(this::chatOfSession)).completion()))
         .compose(v -> Future.all(PAGE_VERBS.stream()
-            .map(verb -> subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS)).toList()))
-        .compose(v -> subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
+            .map(verb -> router.subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS))
+            .toList()))
+        .compose(v -> router.subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
         .compose(v -> store.live()).onSuccess(this::takeOver)
         .compose(v -> purge());
   }
@@ -82,11 +86,6 @@ public final class ChatVerticle extends VerticleBase {
     live.forEach(chats::put);
     live.forEach(c -> toPage(c.sessionId(), "chat/resync", new JsonObject()));
     live.stream().map(ChatRecord::agentLogin).filter(java.util.Objects::nonNull).distinct().forEach(this::chatLoad);
-  }
-
-  private Future<Void> subscribe(String filter, String address) {
-    return vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE,
-        new JsonObject().put("filter", filter).put("address", address)).mapEmpty();
   }
 
   private void buttonState(Message<TopicMessage> m) {
@@ -401,7 +400,8 @@ public final class ChatVerticle extends VerticleBase {
         .filter(c -> c.button().equals(chat.button()))
         .map(c -> new JsonObject().put("id", c.id()).put("button", c.button()).put("createdAt", c.createdAt()))
         .map(o -> (Object) o).toList());
-    publish(AgentTopics.chatQueue(chat.site(), chat.button()), new JsonObject().put("waiting", waiting), true);
+    router.publishQuietly(AgentTopics.chatQueue(chat.site(), chat.button()), new JsonObject().put("waiting", waiting),
+        true);
   }
 
   private void toPage(String sid, String rest, JsonObject payload) {
@@ -409,16 +409,11 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private void toPage(String sid, String rest, JsonObject payload, boolean retain) {
-    publish(ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
+    router.publishQuietly(ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
   }
 
   private void toAgents(ChatRecord c, String rest, JsonObject payload) {
-    publish(AgentTopics.chat(c.site(), c.button(), c.id(), rest), payload, false);
-  }
-
-  private void publish(String topic, Object payload, boolean retain) {
-    vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject().put("topic", topic).put("payload", payload)
-        .put("retain", retain)).onFailure(err -> LOG.warn("publish failed [{}]: {}", topic, err.getMessage()));
+    router.publishQuietly(AgentTopics.chat(c.site(), c.button(), c.id(), rest), payload, false);
   }
 
   private Future<String> sessionSite(String sid) {

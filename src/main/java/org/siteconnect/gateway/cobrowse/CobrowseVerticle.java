@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
+import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -39,6 +40,7 @@ public final class CobrowseVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final RedeemLimiter limiter;
   private final GatewayMetrics metrics;
+  private RouterRequests router;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
   /** The last tab report per co-browse id (for GET /cobrowse/{id}); relayed as it comes, never stored. */
@@ -61,6 +63,7 @@ public final class CobrowseVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    router = new RouterRequests(vertx.eventBus());
     EventBus eb = vertx.eventBus();
     metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
@@ -78,8 +81,8 @@ public final class CobrowseVerticle extends VerticleBase {
             eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
             eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion()))
         .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
-            .map(verb -> subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
-        .compose(v -> subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
+            .map(verb -> router.subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
+        .compose(v -> router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
         .onSuccess(v -> takeOver(earlier)));
   }
 
@@ -101,11 +104,6 @@ public final class CobrowseVerticle extends VerticleBase {
     if (!earlier.isEmpty()) {
       LOG.info("took over [{}] co-browse sessions", earlier.size());
     }
-  }
-
-  private Future<Void> subscribe(String filter, String address) {
-    return vertx.eventBus().request(Addresses.ROUTER_SUBSCRIBE,
-        new JsonObject().put("filter", filter).put("address", address)).mapEmpty();
   }
 
   // ---- redeem -----------------------------------------------------------------------------------------------------
@@ -261,7 +259,7 @@ public final class CobrowseVerticle extends VerticleBase {
     }
     JsonObject start = new JsonObject().put("cobrowse_id", active.id()).put("agent_name", active.agentName())
         .put("join", t.ticket());
-    t.sessions().forEach(sid -> publish(ServerTopics.session(sid, "cobrowsing/start"), start, true));
+    t.sessions().forEach(sid -> router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), start, true));
   }
 
   /**
@@ -290,7 +288,7 @@ public final class CobrowseVerticle extends VerticleBase {
           LOG.info("a tab joined co-browse [{}] ({} tabs)", id, t.size());
           AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_STARTED, "cobrowse " + id,
               "tab " + t.size() + " joined", null);
-          publish(ServerTopics.session(sid, "cobrowsing/start"), new JsonObject().put("cobrowse_id", id)
+          router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), new JsonObject().put("cobrowse_id", id)
               .put("agent_name", now.agentName()).put("join", t.ticket()), true);
         })
         .onFailure(err -> LOG.debug("join from an ended session [{}]", sid));
@@ -366,8 +364,9 @@ public final class CobrowseVerticle extends VerticleBase {
     forget(ended);
     toPage(ended, "cobrowsing/consent_request", "", true);
     for (String sid : sessions) {
-      publish(ServerTopics.session(sid, "cobrowsing/start"), "", true);
-      publish(ServerTopics.session(sid, "cobrowsing/stop"), new JsonObject().put("reason", reason), false);
+      router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), "", true);
+      router.publishQuietly(ServerTopics.session(sid, "cobrowsing/stop"), new JsonObject().put("reason", reason),
+          false);
     }
     if (!sessions.contains(c.sessionId())) {
       toPage(ended, "cobrowsing/start", "", true);
@@ -414,22 +413,17 @@ public final class CobrowseVerticle extends VerticleBase {
   private void toPage(Cobrowse c, String rest, Object payload, boolean retain) {
     CobrowseTabs t = retain ? null : tabsOf.get(c.id());
     String sid = t != null && t.current() != null ? t.current() : c.sessionId();
-    publish(ServerTopics.session(sid, rest), payload, retain);
+    router.publishQuietly(ServerTopics.session(sid, rest), payload, retain);
   }
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
-    publish(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), rest), payload, false);
+    router.publishQuietly(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), rest), payload, false);
   }
 
   /** The recorder's events, on the router's no-copy path (a batch can be a megabyte of snapshot). */
   private void relayToAgent(Cobrowse c, JsonObject payload) {
     vertx.eventBus().send(Addresses.ROUTER_RELAY,
         new TopicMessage(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), "events"), payload, false));
-  }
-
-  private void publish(String topic, Object payload, boolean retain) {
-    vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject().put("topic", topic).put("payload", payload)
-        .put("retain", retain)).onFailure(err -> LOG.warn("publish failed [{}]: {}", topic, err.getMessage()));
   }
 
   private static String randomId() {

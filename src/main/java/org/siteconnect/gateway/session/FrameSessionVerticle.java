@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
+import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
@@ -38,6 +39,7 @@ public final class FrameSessionVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private PageSessions sessions;
   private ContactCodes codes;
+  private RouterRequests router;
   private AsyncMap<String, JsonObject> stored;
 
   public FrameSessionVerticle(GatewayConfig config, GatewayMetrics metrics) {
@@ -47,6 +49,7 @@ public final class FrameSessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    router = new RouterRequests(vertx.eventBus());
     GatewayConfig.Sessions s = config.sessions();
     long ttl = s.codeTtlSeconds() * 1000L;
     sessions = new PageSessions(s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
@@ -188,8 +191,7 @@ public final class FrameSessionVerticle extends VerticleBase {
       session.get().code = code;
       store(session.get());
       metrics.code("issued");
-      vertx.eventBus().request(Addresses.ROUTER_PUBLISH, new JsonObject()
-          .put("topic", ServerTopics.session(sid, "new_code")).put("payload", new JsonObject().put("code", code)));
+      router.publish(ServerTopics.session(sid, "new_code"), new JsonObject().put("code", code), false);
       message.reply(new JsonObject().put("code", code));
     }).onFailure(err -> {
       LOG.warn("no new contact code [{}]", err.getMessage());
@@ -211,10 +213,8 @@ public final class FrameSessionVerticle extends VerticleBase {
       message.reply(ServiceError.badRequest("the site has no chat button '" + button + "'"));
       return;
     }
-    JsonObject publish = new JsonObject()
-        .put("topic", ServerTopics.session(session.get().id, "proactive/trigger"))
-        .put("payload", new JsonObject().put("button_id", button).put("text", body.getString("text", "")));
-    vertx.eventBus().request(Addresses.ROUTER_PUBLISH, publish)
+    JsonObject trigger = new JsonObject().put("button_id", button).put("text", body.getString("text", ""));
+    router.publish(ServerTopics.session(session.get().id, "proactive/trigger"), trigger, false)
         .onSuccess(ok -> message.reply(new JsonObject().put("ok", true)))
         .onFailure(err -> ServiceHandlers.fail(message, err));
   }
