@@ -3,7 +3,6 @@ package org.siteconnect.gateway.agent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +10,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -23,8 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Agent accounts, logins and tokens on the event bus (request/reply; a failure's code is the HTTP status and its
@@ -75,7 +73,6 @@ public final class AgentVerticle extends VerticleBase {
       limiter.forget(now);
     });
     vertx.setPeriodic(250, id -> hashQueue.expire(System.currentTimeMillis()));
-    EventBus eb = vertx.eventBus();
     return hashing(() -> hasher.hash(randomPassword()))
         .compose(decoy -> {
           decoyHash = decoy;
@@ -96,18 +93,16 @@ public final class AgentVerticle extends VerticleBase {
           mustChange.addAll(logins);
           return Future.succeededFuture();
         })
-        .compose(v -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGIN, guard(this::login)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_AUTH, guard(this::auth)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_PASSWORD, guard(this::changePassword)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LOGOUT, guard(this::logout)).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_LIST, guard(m -> asAdmin(m, admin -> list(m)))).completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_CREATE, guard(m -> asAdmin(m, admin -> create(m, admin))))
-                .completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_UPDATE, guard(m -> asAdmin(m, admin -> update(m, admin))))
-                .completion(),
-            eb.<JsonObject>consumer(Addresses.AGENT_DELETE, guard(m -> asAdmin(m, admin -> delete(m, admin))))
-                .completion())));
+        .compose(v -> new ServiceConsumers(vertx.eventBus())
+            .request(Addresses.AGENT_LOGIN, this::login)
+            .request(Addresses.AGENT_AUTH, this::auth)
+            .request(Addresses.AGENT_PASSWORD, this::changePassword)
+            .request(Addresses.AGENT_LOGOUT, this::logout)
+            .request(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m)))
+            .request(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m, admin)))
+            .request(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m, admin)))
+            .request(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m, admin)))
+            .registered());
   }
 
   @Override

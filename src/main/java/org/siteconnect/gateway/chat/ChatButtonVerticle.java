@@ -2,7 +2,6 @@ package org.siteconnect.gateway.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +9,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Publishes every configured chat button's state as a retained topic and keeps it in step with agents'
@@ -47,7 +45,6 @@ public final class ChatButtonVerticle extends VerticleBase {
         .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id())).toList();
     buttons = new ButtonAvailability(refs);
     graceMillis = config.agents().disconnectGraceSeconds() * 1000L;
-    EventBus eb = vertx.eventBus();
     Future<?> restored = vertx.sharedData().<String, JsonObject>getAsyncMap(AVAILABILITY_MAP).compose(map -> {
       stored = map;
       return map.entries();
@@ -63,14 +60,14 @@ public final class ChatButtonVerticle extends VerticleBase {
         vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
       }
     });
-    Future<?> consumers = restored.compose(v -> Future.all(
-        eb.<JsonObject>consumer(Addresses.BUTTONS_SET_AVAILABLE, guard(this::setAvailable)).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_PRESENCE, guard(this::presence)).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_LOGGED_OUT, guard(this::loggedOut)).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_QUERY, guard(this::query)).completion(),
-        eb.<JsonObject>consumer(Addresses.BUTTONS_CHATS, guard(m -> changed(buttons.chatsChanged(
-            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis()))))
-        .completion()));
+    Future<?> consumers = restored.compose(v -> new ServiceConsumers(vertx.eventBus())
+        .request(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable)
+        .request(Addresses.BUTTONS_PRESENCE, this::presence)
+        .request(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut)
+        .request(Addresses.BUTTONS_QUERY, this::query)
+        .request(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
+            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis())))
+        .registered());
     // Every button's state, retained, so pages learn it before any agent shows up: disabled on a fresh start,
     // as the previous leader left it after a take-over.
     return consumers.compose(v -> Future.all(refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));

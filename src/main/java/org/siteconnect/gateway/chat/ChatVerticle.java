@@ -2,13 +2,13 @@ package org.siteconnect.gateway.chat;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Chats (docs/PROTOCOL.md "Chat"): triggers from pages (a shared subscription, so each is handled once),
@@ -56,20 +54,20 @@ public final class ChatVerticle extends VerticleBase {
     chats = new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
     metrics.gauge("sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
-    EventBus eb = vertx.eventBus();
     vertx.setPeriodic(3_600_000, id -> purge());
-    return Future.all(List.of(
-            eb.<TopicMessage>consumer(Addresses.CHAT_PAGE_EVENTS, this::pageEvent).completion(),
-            eb.<TopicMessage>consumer(Addresses.CHAT_BUTTON_STATES, this::buttonState).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LIST, guard(this::list)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_ACCEPT, guard(this::accept)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_SEND, guard(this::agentSend)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_TYPING, guard(this::agentTyping)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_AGENT_END, guard(this::agentEnd)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_MESSAGES, guard(this::messages)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_LEFT_MESSAGES, guard(this::leftMessages)).completion(),
-            eb.<JsonObject>consumer(Addresses.CHAT_OF_SESSION, guard(this::chatOfSession)).completion()))
+    return new ServiceConsumers(vertx.eventBus())
+        .topic(Addresses.CHAT_PAGE_EVENTS, this::pageEvent)
+        .topic(Addresses.CHAT_BUTTON_STATES, this::buttonState)
+        .request(Addresses.SESSION_END, this::sessionEnded)
+        .request(Addresses.CHAT_LIST, this::list)
+        .request(Addresses.CHAT_ACCEPT, this::accept)
+        .request(Addresses.CHAT_AGENT_SEND, this::agentSend)
+        .request(Addresses.CHAT_AGENT_TYPING, this::agentTyping)
+        .request(Addresses.CHAT_AGENT_END, this::agentEnd)
+        .request(Addresses.CHAT_MESSAGES, this::messages)
+        .request(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages)
+        .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
+        .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS))
             .toList()))

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.cobrowse;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +9,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServerTopics;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -25,8 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Co-browse (DESIGN §4, §6): code redemption by logged-in agents (throttled, one answer for every bad code,
@@ -64,7 +62,6 @@ public final class CobrowseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
-    EventBus eb = vertx.eventBus();
     metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
     return vertx.sharedData().<String, JsonObject>getAsyncMap(COBROWSE_MAP)
@@ -72,18 +69,20 @@ public final class CobrowseVerticle extends VerticleBase {
           stored = map;
           return map.values();
         })
-        .compose(earlier -> Future.all(List.of(
-            eb.<JsonObject>consumer(Addresses.COBROWSE_REDEEM, guard(this::redeem)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_STOP, guard(this::agentStop)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_RESYNC, guard(this::resync)).completion(),
-            eb.<JsonObject>consumer(Addresses.COBROWSE_INFO, guard(this::info)).completion(),
-            eb.<TopicMessage>consumer(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent).completion(),
-            eb.<TopicMessage>consumer(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent).completion(),
-            eb.<JsonObject>consumer(Addresses.SESSION_END, guard(this::sessionEnded)).completion()))
-        .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
-            .map(verb -> router.subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS)).toList()))
-        .compose(v -> router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
-        .onSuccess(v -> takeOver(earlier)));
+        .compose(earlier -> new ServiceConsumers(vertx.eventBus())
+            .request(Addresses.COBROWSE_REDEEM, this::redeem)
+            .request(Addresses.COBROWSE_STOP, this::agentStop)
+            .request(Addresses.COBROWSE_RESYNC, this::resync)
+            .request(Addresses.COBROWSE_INFO, this::info)
+            .topic(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent)
+            .topic(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent)
+            .request(Addresses.SESSION_END, this::sessionEnded)
+            .registered()
+            .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
+                .map(verb -> router.subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS))
+                .toList()))
+            .compose(v -> router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
+            .onSuccess(v -> takeOver(earlier)));
   }
 
   /**

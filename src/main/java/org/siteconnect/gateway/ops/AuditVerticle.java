@@ -6,12 +6,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /** Stores audit entries, answers admins' queries, and deletes entries past the retention period. */
 public final class AuditVerticle extends VerticleBase {
@@ -29,9 +28,10 @@ public final class AuditVerticle extends VerticleBase {
   public Future<?> start() {
     long period = Math.max(1_000, Math.min(ops.auditRetentionSeconds() * 1000 / 4, 3_600_000));
     vertx.setPeriodic(period, id -> purge());
-    return Future.all(
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_RECORD, guard(this::record)).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.AUDIT_QUERY, guard(this::query)).completion());
+    return new ServiceConsumers(vertx.eventBus())
+        .request(Addresses.AUDIT_RECORD, this::record)
+        .request(Addresses.AUDIT_QUERY, this::query)
+        .registered();
   }
 
   private void record(Message<JsonObject> m) {

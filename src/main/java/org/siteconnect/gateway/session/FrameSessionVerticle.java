@@ -2,7 +2,6 @@ package org.siteconnect.gateway.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +10,7 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServerTopics;
+import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
@@ -54,7 +52,6 @@ public final class FrameSessionVerticle extends VerticleBase {
     long ttl = s.codeTtlSeconds() * 1000L;
     sessions = new PageSessions(s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
     metrics.gauge("sc_page_sessions", "page sessions on this node (connected or waiting to resume)", sessions::size);
-    EventBus eb = vertx.eventBus();
     return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
       codes = new ContactCodes(map, s.codeLength());
       // A single node has nobody to hand its sessions to: only a cluster writes them through.
@@ -70,15 +67,16 @@ public final class FrameSessionVerticle extends VerticleBase {
         LOG.info("took over [{}] page sessions", earlier.size());
       }
       vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
-      return Future.all(List.of(
-          eb.<JsonObject>consumer(Addresses.SESSION_REATTACH, guard(this::reattach)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_HELLO, guard(this::hello)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_DETACHED, guard(this::detached)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_LIST, guard(this::list)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_INFO, guard(this::info)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_TAKE_CODE, guard(this::takeCode)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_NEW_CODE, guard(this::newCode)).completion(),
-          eb.<JsonObject>consumer(Addresses.SESSION_PROACTIVE, guard(this::proactive)).completion()));
+      return new ServiceConsumers(vertx.eventBus())
+          .request(Addresses.SESSION_REATTACH, this::reattach)
+          .request(Addresses.SESSION_HELLO, this::hello)
+          .request(Addresses.SESSION_DETACHED, this::detached)
+          .request(Addresses.SESSION_LIST, this::list)
+          .request(Addresses.SESSION_INFO, this::info)
+          .request(Addresses.SESSION_TAKE_CODE, this::takeCode)
+          .request(Addresses.SESSION_NEW_CODE, this::newCode)
+          .request(Addresses.SESSION_PROACTIVE, this::proactive)
+          .registered();
     });
   }
 
