@@ -34,6 +34,8 @@ import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
  */
 public final class TopicRouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TopicRouterVerticle.class);
+  /** The answer to a command that was applied (the event bus hands each receiver its own copy). */
+  private static final JsonObject OK = new JsonObject().put("ok", true);
 
   private final GatewayConfig config;
   private final String nodeId;
@@ -145,7 +147,7 @@ public final class TopicRouterVerticle extends VerticleBase {
         case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
         case "pub" -> publish(connection, body);
         case "consent" -> consent(connection, body);
-        case "bye" -> bye(connectionId);
+        case "bye" -> detach(connectionId, true);
         default -> throw new TopicRouter.CommandException("bad-request",
             "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent or bye)");
       }
@@ -293,12 +295,13 @@ public final class TopicRouterVerticle extends VerticleBase {
     }
   }
 
-  private void bye(String connectionId) {
+  /** Detaches the connection's page session here and tells the session service ({@code bye}: the page left). */
+  private void detach(String connectionId, boolean bye) {
     String sid = router.sessionOf(connectionId);
     router.detachPage(connectionId);
     if (sid != null) {
-      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("bye", true)
-          .put("conn", connectionId));
+      vertx.eventBus().send(Addresses.SESSION_DETACHED,
+          new JsonObject().put("sid", sid).put("bye", bye).put("conn", connectionId));
     }
   }
 
@@ -309,11 +312,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       vertx.eventBus().send(Addresses.BUTTONS_PRESENCE,
           new JsonObject().put("login", agent.login()).put("connected", false).put("conn", connectionId));
     }
-    String sid = router.sessionOf(connectionId);
-    router.detachPage(connectionId);
-    if (sid != null) {
-      vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", sid).put("conn", connectionId));
-    }
+    detach(connectionId, false);
   }
 
   // ---- router API for server components ----------------------------------------------------------------------
@@ -330,24 +329,19 @@ public final class TopicRouterVerticle extends VerticleBase {
 
   /** Applied here first (so errors reach the component); in a cluster, answered once every router will know. */
   private void shareThenAnswer(Message<JsonObject> message, boolean add, Command command) {
-    if (cluster == null) {
-      answer(message, command);
+    if (!applied(message, command)) {
       return;
     }
-    try {
-      if (message.body() == null) {
-        throw new TopicRouter.CommandException("bad-request", "a JSON object body is required");
-      }
-      command.run();
-      cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
-          .onSuccess(v -> message.reply(new JsonObject().put("ok", true)))
-          .onFailure(err -> {
-            LOG.warn("a subscription was not shared with the other routers [{}]", err.getMessage());
-            message.reply(ServiceError.unavailable("unavailable", "the subscription could not be shared; try again"));
-          });
-    } catch (TopicRouter.CommandException e) {
-      message.reply(ServiceError.of(400, e.code(), e.getMessage()));
+    if (cluster == null) {
+      message.reply(OK);
+      return;
     }
+    cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
+        .onSuccess(v -> message.reply(OK))
+        .onFailure(err -> {
+          LOG.warn("a subscription was not shared with the other routers [{}]", err.getMessage());
+          message.reply(ServiceError.unavailable("unavailable", "the subscription could not be shared; try again"));
+        });
   }
 
   private void onPublish(Message<JsonObject> message) {
@@ -369,17 +363,25 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private static void answer(Message<JsonObject> message, Command command) {
+    if (applied(message, command)) {
+      message.reply(OK);
+    }
+  }
+
+  /** Runs the command; if it is refused, answers with the error and returns false. */
+  private static boolean applied(Message<JsonObject> message, Command command) {
     try {
       if (message.body() == null) {
         throw new TopicRouter.CommandException("bad-request", "a JSON object body is required");
       }
       command.run();
-      message.reply(new JsonObject().put("ok", true));
+      return true;
     } catch (TopicRouter.CommandException e) {
       message.reply(ServiceError.of(400, e.code(), e.getMessage()));
     } catch (ClassCastException e) {
       message.reply(ServiceError.badRequest("a field has the wrong type"));
     }
+    return false;
   }
 
   private static String requireString(JsonObject body, String field) throws TopicRouter.CommandException {
