@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The topic-translation layer on one node: page commands (sub/unsub/pub in page form) and server components'
@@ -174,21 +175,20 @@ public final class TopicRouter {
 
   /** Page session id per connection held here (re-asserted to a new services leader). */
   public Map<String, String> heldSessions() {
-    Map<String, String> held = new HashMap<>();
-    pages.forEach((connectionId, page) -> {
-      if (page.sessionId != null) {
-        held.put(connectionId, page.sessionId);
-      }
-    });
-    return held;
+    return byConnection(page -> page.sessionId);
   }
 
   /** The agent consoles connected here, by connection id. */
   public Map<String, AgentGrant> agents() {
-    Map<String, AgentGrant> out = new HashMap<>();
+    return byConnection(page -> page.agent);
+  }
+
+  private <T> Map<String, T> byConnection(Function<PageState, T> value) {
+    Map<String, T> out = new HashMap<>();
     pages.forEach((connectionId, page) -> {
-      if (page.agent != null) {
-        out.put(connectionId, page.agent);
+      T v = value.apply(page);
+      if (v != null) {
+        out.put(connectionId, v);
       }
     });
     return out;
