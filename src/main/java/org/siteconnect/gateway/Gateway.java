@@ -182,10 +182,6 @@ public final class Gateway {
     return nodeId;
   }
 
-  public Readiness readiness() {
-    return readiness;
-  }
-
   /**
    * The first half of a SIGTERM: not ready any more, refuse new sockets, tell connected frames to reconnect
    * (elsewhere when clustered, or here after the restart) and close them. Chat messages are stored before they

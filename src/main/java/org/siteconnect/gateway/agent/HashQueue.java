@@ -95,10 +95,6 @@ final class HashQueue {
     }
   }
 
-  int running() {
-    return running;
-  }
-
   int waitingCount() {
     return waiting.values().stream().mapToInt(Deque::size).sum();
   }

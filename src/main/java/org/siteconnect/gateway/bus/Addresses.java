@@ -71,8 +71,6 @@ public final class Addresses {
   /** Audit log: record (fire-and-forget) and query (admins, via REST). */
   public static final String AUDIT_RECORD = PREFIX + "audit.record";
   public static final String AUDIT_QUERY = PREFIX + "audit.query";
-  /** Live figures for the admin view. */
-  public static final String STATS = PREFIX + "stats";
 
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";

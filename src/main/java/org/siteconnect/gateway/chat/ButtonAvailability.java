@@ -41,10 +41,6 @@ public final class ButtonAvailability {
     return enabled.containsKey(button);
   }
 
-  public Map<String, Boolean> states() {
-    return Map.copyOf(enabled);
-  }
-
   public boolean isAvailable(String login, String button) {
     AgentState a = agents.get(login);
     return a != null && a.available.contains(button);

@@ -34,10 +34,6 @@ public record ChatRecord(String id, String site, String button, String sessionId
         endedAt, endedBy, rating, visitorToken);
   }
 
-  boolean isLive() {
-    return WAITING.equals(state) || ACTIVE.equals(state);
-  }
-
   /** The view agents get: never the page session id or the visitor token. */
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("site", site).put("button", button).put("agent", agentLogin)
