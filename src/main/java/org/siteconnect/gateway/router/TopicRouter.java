@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -210,7 +211,7 @@ public final class TopicRouter {
       throw new CommandException("duplicate-id", "subscription id '" + id + "' is already in use");
     }
     String serverFilter = toServer(pageFilter, page);
-    TopicFilter filter = parseFilter(serverFilter);
+    TopicFilter filter = parse(serverFilter, TopicFilter::parse);
     if (!policy.maySubscribe(principalOf(page), filter)) {
       output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
           .put("granted", false).put("reason", "not-allowed")));
@@ -249,7 +250,7 @@ public final class TopicRouter {
       throws CommandException {
     PageState page = requirePage(connectionId);
     String serverTopic = toServer(pageTopic, page);
-    TopicName topic = parseName(serverTopic);
+    TopicName topic = parse(serverTopic, TopicName::parse);
     if (!policy.mayPublish(principalOf(page), topic)) {
       throw new CommandException("not-allowed", "this page may not publish on '" + pageTopic + "'");
     }
@@ -298,7 +299,7 @@ public final class TopicRouter {
 
   /** A publish from a server component (or REST): any server-form topic. */
   public void publish(String serverTopic, Object payload, boolean retain) throws CommandException {
-    publish(parseName(serverTopic), payload, retain, null);
+    publish(parse(serverTopic, TopicName::parse), payload, retain, null);
   }
 
   /**
@@ -308,7 +309,7 @@ public final class TopicRouter {
    */
   public void deliverForwarded(String serverTopic, Object payload, boolean retain, String owner)
       throws CommandException {
-    TopicName topic = parseName(serverTopic);
+    TopicName topic = parse(serverTopic, TopicName::parse);
     if (retain) {
       keepForwarded(topic, payload, owner); // the origin node enforced the quota; the same caps hold here
     }
@@ -338,7 +339,7 @@ public final class TopicRouter {
 
   /** A retained message from a peer's snapshot; a newer one seen here since joining wins. */
   public void restoreRetained(String serverTopic, Object payload, String owner) throws CommandException {
-    TopicName topic = parseName(serverTopic);
+    TopicName topic = parse(serverTopic, TopicName::parse);
     if (!retained.has(topic)) {
       keepForwarded(topic, payload, owner);
     }
@@ -512,17 +513,10 @@ public final class TopicRouter {
     }
   }
 
-  private TopicFilter parseFilter(String serverFilter) throws CommandException {
+  /** {@code TopicName::parse} or {@code TopicFilter::parse} with this router's limits; invalid is a refused command. */
+  private <T> T parse(String serverTopic, BiFunction<String, TopicLimits, T> parser) throws CommandException {
     try {
-      return TopicFilter.parse(serverFilter, limits);
-    } catch (InvalidTopicException e) {
-      throw new CommandException("invalid-topic", e.getMessage());
-    }
-  }
-
-  private TopicName parseName(String serverTopic) throws CommandException {
-    try {
-      return TopicName.parse(serverTopic, limits);
+      return parser.apply(serverTopic, limits);
     } catch (InvalidTopicException e) {
       throw new CommandException("invalid-topic", e.getMessage());
     }
