@@ -13,6 +13,11 @@ import io.vertx.core.json.JsonObject;
  */
 public record TopicMessage(String topic, Object payload, boolean retained) {
 
+  /** The payload if it is a JSON object, else an empty one. */
+  public JsonObject jsonPayload() {
+    return payload instanceof JsonObject json ? json : new JsonObject();
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("topic", topic).put("payload", payload).put("retained", retained);
   }

@@ -97,14 +97,13 @@ public final class ChatVerticle extends VerticleBase {
 
   /** {@code pagesession/<sid>/chat/<verb>} from a page. */
   private void pageEvent(Message<TopicMessage> m) {
-    String[] levels = m.body().topic().split("/");
-    if (levels.length != 4) {
+    ServerTopics.PageEvent event = ServerTopics.PageEvent.of(m.body().topic());
+    if (event == null) {
       return;
     }
-    String sid = levels[1];
-    String verb = levels[3];
-    JsonObject payload = m.body().payload() instanceof JsonObject p ? p : new JsonObject();
-    switch (verb) {
+    String sid = event.sessionId();
+    JsonObject payload = m.body().jsonPayload();
+    switch (event.verb()) {
       case "trigger" -> trigger(sid, payload);
       case "send" -> visitorSend(sid, payload);
       case "typing" -> chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state())).ifPresent(c ->

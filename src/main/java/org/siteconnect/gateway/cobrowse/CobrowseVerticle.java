@@ -176,14 +176,14 @@ public final class CobrowseVerticle extends VerticleBase {
   // ---- page side ------------------------------------------------------------------------------------------------
 
   private void pageEvent(Message<TopicMessage> m) {
-    String[] levels = m.body().topic().split("/");
-    if (levels.length != 4) {
+    ServerTopics.PageEvent event = ServerTopics.PageEvent.of(m.body().topic());
+    if (event == null) {
       return;
     }
-    String sid = levels[1];
+    String sid = event.sessionId();
     Optional<Cobrowse> c = ofSession(sid);
-    JsonObject payload = m.body().payload() instanceof JsonObject p ? p : new JsonObject();
-    if ("join".equals(levels[3])) {
+    JsonObject payload = m.body().jsonPayload();
+    if ("join".equals(event.verb())) {
       join(sid, payload, c.isPresent());
       return;
     }
@@ -191,7 +191,7 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     CobrowseTabs tabsNow = tabsOf.get(c.get().id());
-    switch (levels[3]) {
+    switch (event.verb()) {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
         if (Cobrowse.ACTIVE.equals(c.get().state()) && tabsNow != null

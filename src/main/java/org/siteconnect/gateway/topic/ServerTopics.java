@@ -13,4 +13,13 @@ public final class ServerTopics {
   public static String session(String sessionId, String rest) {
     return ScopedTopics.SERVER_SESSION_SCOPE + "/" + sessionId + "/" + rest;
   }
+
+  /** What a page published on {@code pagesession/<sid>/<feature>/<verb>}. */
+  public record PageEvent(String sessionId, String verb) {
+    /** Taken apart from a server-form topic; null for any other shape. */
+    public static PageEvent of(String topic) {
+      String[] levels = topic.split("/");
+      return levels.length == 4 ? new PageEvent(levels[1], levels[3]) : null;
+    }
+  }
 }
