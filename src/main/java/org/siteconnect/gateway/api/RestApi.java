@@ -388,14 +388,9 @@ public final class RestApi {
   }
 
   private void withAgent(RoutingContext ctx, AgentCall call, int status) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.startsWith("Bearer ")) {
-      error(ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
-      return;
-    }
-    String token = header.substring("Bearer ".length()).trim();
-    reply(ctx, status, eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
-        .compose(m -> call.run(m.body().getJsonObject("agent"), token)));
+    withToken(ctx, token -> reply(ctx, status,
+        eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+            .compose(m -> call.run(m.body().getJsonObject("agent"), token))));
   }
 
   private Future<JsonArray> buttonsOf(JsonObject agent) {

@@ -243,15 +243,19 @@ public final class HttpVerticle extends VerticleBase {
         .sendFile(WEBROOT + "/site_connect.js");
   }
 
-  private Optional<GatewayConfig.Site> site(RoutingContext ctx) {
+  /** The site named by the {@code site} parameter; if there is none, the request has been answered 404. */
+  private Optional<GatewayConfig.Site> siteOr404(RoutingContext ctx) {
     String key = ctx.request().getParam("site");
-    return key == null ? Optional.empty() : config.site(key);
+    Optional<GatewayConfig.Site> site = key == null ? Optional.empty() : config.site(key);
+    if (site.isEmpty()) {
+      sendError(ctx, 404, "unknown-site", "no site with this key is configured on the gateway");
+    }
+    return site;
   }
 
   private void frameConfig(RoutingContext ctx) {
-    Optional<GatewayConfig.Site> site = site(ctx);
+    Optional<GatewayConfig.Site> site = siteOr404(ctx);
     if (site.isEmpty()) {
-      sendError(ctx, 404, "unknown-site", "no site with this key is configured on the gateway");
       return;
     }
     GatewayConfig.ClientRetry retry = config.client();
@@ -267,9 +271,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** The frame may only be embedded by its site's own origins (DESIGN §7). */
   private void frameSecurityHeaders(RoutingContext ctx) {
-    Optional<GatewayConfig.Site> site = site(ctx);
+    Optional<GatewayConfig.Site> site = siteOr404(ctx);
     if (site.isEmpty()) {
-      sendError(ctx, 404, "unknown-site", "no site with this key is configured on the gateway");
       return;
     }
     String ancestors = site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());

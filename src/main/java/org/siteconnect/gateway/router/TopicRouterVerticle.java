@@ -165,10 +165,7 @@ public final class TopicRouterVerticle extends VerticleBase {
     if (retain != null && !(retain instanceof Boolean)) {
       throw new TopicRouter.CommandException("bad-request", "'retain' must be true or false");
     }
-    Object mid = body.getValue("mid");
-    if (mid != null && !(mid instanceof String)) {
-      throw new TopicRouter.CommandException("bad-request", "'mid' must be a string");
-    }
+    String mid = optionalString(body, "mid");
     String topic = requireString(body, "topic");
     if (FrameOnlyTopics.isFrameOnly(topic)) {
       throw new TopicRouter.CommandException("not-allowed",
@@ -188,10 +185,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request",
           "consent needs 'cobrowse_id' (1 to 64 characters) and 'allow' (true or false)");
     }
-    Object mid = body.getValue("mid");
-    if (mid != null && !(mid instanceof String)) {
-      throw new TopicRouter.CommandException("bad-request", "'mid' must be a string");
-    }
+    String mid = optionalString(body, "mid");
     router.pagePublish(connection.id(), FrameOnlyTopics.CONSENT,
         new JsonObject().put("cobrowse_id", id).put("allow", allow), false);
     puback(connection, mid);
@@ -390,6 +384,10 @@ public final class TopicRouterVerticle extends VerticleBase {
       throw new TopicRouter.CommandException("bad-request", "'" + field + "' must be a string");
     }
     return s;
+  }
+
+  private static String optionalString(JsonObject body, String field) throws TopicRouter.CommandException {
+    return body.getValue(field) == null ? null : requireString(body, field);
   }
 
   /** Deliveries: page sockets through {@link PageConnections}, components by event-bus send. */
