@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * {@code /api/v1/*} (docs/REST.md): a thin adapter from HTTP to the verticles' event-bus APIs. Bodies are

@@ -210,10 +210,7 @@ public final class TopicRouterVerticle extends VerticleBase {
 
   private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
     String site = requireString(body, "site");
-    Object resume = body.getValue("resume");
-    if (resume != null && !(resume instanceof String)) {
-      throw new TopicRouter.CommandException("bad-request", "'resume' must be a string");
-    }
+    String resume = optionalString(body, "resume");
     reserveHello(connection);
     JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id())
         .put("addr", connection.clientAddress());
