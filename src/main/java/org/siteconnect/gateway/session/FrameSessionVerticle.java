@@ -189,7 +189,7 @@ public final class FrameSessionVerticle extends VerticleBase {
       session.get().code = code;
       store(session.get());
       metrics.code("issued");
-      router.publish(ServerTopics.session(sid, "new_code"), new JsonObject().put("code", code), false);
+      router.publishQuietly(ServerTopics.session(sid, "new_code"), new JsonObject().put("code", code), false);
       message.reply(new JsonObject().put("code", code));
     }).onFailure(err -> {
       LOG.warn("no new contact code [{}]", err.getMessage());
