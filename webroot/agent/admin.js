@@ -1,9 +1,11 @@
 /*! SiteConnect agent console: the admin view (docs/REST.md; README "Operations").
- * window.scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
+ * scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
  * Live figures (GET /api/v1/admin/stats every 2 s), the audit log with filters (GET /api/v1/audit) and agent
  * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
-(function (w, d) {
-  'use strict';
+// @ts-check
+import { scUi } from './ui.js';
+
+export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
   const AUDIT_MS = 5000;
   const STATS = [
@@ -15,7 +17,7 @@
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted'];
 
-  const { el, show, cap } = w.scUi;
+  const { el, show, cap } = scUi;
   function when(ms) {
     const t = new Date(ms);
     return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
@@ -28,7 +30,7 @@
     const timers = [];
     let alive = true;
 
-    const api = w.scUi.rest({ token: () => token, message: cap,
+    const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
 
     // ---- live figures ----
@@ -287,5 +289,5 @@
     };
   }
 
-  w.scAdmin = { mount: mount };
+  return { mount: mount };
 })(window, document);

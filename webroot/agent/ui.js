@@ -1,6 +1,8 @@
 /*! SiteConnect agent console: what every console module shares — text-only DOM building and the REST call. */
-(function (w, d) {
-  'use strict';
+// @ts-check
+
+/** el, show, cap, rest; also window.scUi for the console's classic scripts (cobrowse.js). */
+export const scUi = (function (w, d) {
 
   /** el('p', {class, text, 'data-testid'…}, ...children): attributes and text only, never HTML. */
   function el(tag, attrs, ...children) {
@@ -53,5 +55,7 @@
     };
   }
 
-  w.scUi = Object.freeze({ el, show, cap, rest });
+  const ui = Object.freeze({ el, show, cap, rest });
+  w.scUi = ui;
+  return ui;
 })(window, document);

@@ -1,12 +1,13 @@
 /*! SiteConnect frame: co-browse consent and the "agent can see this tab" notice (docs/PROTOCOL.md "Co-browse"),
- * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
+ * built on scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
  * the frame's own `consent` command (never a page publish: the host page cannot reach it); while a co-browse is
  * active the widget says so and its
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
+// @ts-check
+import { scFrame } from './frame.js';
+
 (function (w, d) {
-  'use strict';
-  var F = w.scFrame;
-  if (!F) return;
+  var F = scFrame;
   var T = '~pagesession/cobrowsing/';
 
   function el(tag, attrs, kids) {
