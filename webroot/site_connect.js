@@ -15,7 +15,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var warn = console.warn.bind(console);
 
   // Our own tag (its src gives the gateway origin); a loader that hides currentScript gets found by name.
-  var me = d.currentScript || d.querySelector('script[src*="/site_connect.js"],script[src*="/siteconnect.js"]');
+  var me = /** @type {HTMLScriptElement | null} */ (d.currentScript ||
+    d.querySelector('script[src*="/site_connect.js"],script[src*="/siteconnect.js"]'));
   var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
   var HOST = '~/site_connect/';
   var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
@@ -114,7 +115,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     Array.from(d.querySelectorAll('[' + BUTTON + ']')).forEach(function (el) {
       var on = buttons.get(el.getAttribute(BUTTON));
       if (on == null) return;
-      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') el.disabled = !on;
+      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') /** @type {HTMLButtonElement} */ (el).disabled = !on;
       el.setAttribute('aria-disabled', String(!on));
       el.classList.toggle('site-connect-chat-button-enabled', on);
       el.classList.toggle('site-connect-chat-button-disabled', !on);
@@ -122,7 +123,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   }
 
   d.addEventListener('click', function (e) { // wired elements: a click on an enabled one asks for a chat
-    var el = e.target && e.target.closest ? e.target.closest('[' + BUTTON + ']') : null;
+    var t = /** @type {Element} */ (e.target);
+    var el = t && t.closest ? t.closest('[' + BUTTON + ']') : null;
     var id = el && el.getAttribute(BUTTON);
     if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
   });
@@ -423,7 +425,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         try {
           data = msg === undefined ? null : parse(json(msg));
         } catch (e) {
-          throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')');
+          throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')', { cause: e });
         }
       }
       local(topic, msg, retain); // delivered here once; the server does not echo it (no local)

@@ -20,7 +20,7 @@ export const scAdmin = (function (w, d) {
   const { el, show, cap } = scUi;
   function when(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
   }
   const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const seg = encodeURIComponent;

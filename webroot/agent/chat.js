@@ -19,11 +19,11 @@ export const scChat = (function (w, d) {
   const { el, show, cap } = scUi;
   function time(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function when(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
   }
   function cid() {
     const b = new Uint8Array(12);

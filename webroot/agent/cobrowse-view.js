@@ -201,7 +201,7 @@ export const scCobrowseView = (function (w, d) {
       const iframe = mirror && mirror.iframe;
       const stage = area.querySelector('.sc-cb-stage');
       if (!iframe || !stage) return;
-      let doc = null;
+      let doc;
       try { doc = iframe.contentDocument; } catch (x) { doc = null; }
       const root = doc && (doc.scrollingElement || doc.documentElement);
       const vh = iframe.clientHeight || 1;
@@ -226,7 +226,7 @@ export const scCobrowseView = (function (w, d) {
       mirror = m;
       if (!m) { mirrorState = 'live'; mode(); return; }
       const inject = () => {
-        let doc = null;
+        let doc;
         try { doc = m.iframe.contentDocument; } catch (x) { return; }
         if (!doc || !doc.documentElement || doc.querySelector('style[data-sc-view]')) return;
         const style = doc.createElement('style');

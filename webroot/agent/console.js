@@ -13,7 +13,8 @@ import { scCobrowseView } from './cobrowse-view.js';
   const SESSIONS_MS = 5000; // live pages have no topic yet: poll
   const BUTTONS_MS = 5000; // chat-button state by REST, only while the bridge does not deliver it
 
-  const $ = (id) => d.getElementById(id);
+  /** An element of index.html by id: each use knows which kind it is (form, input, dialog, …). */
+  const $ = (/** @type {string} */ id) => /** @type {any} */ (d.getElementById(id));
   const bridges = scAgentBridge;
 
   let token = null;
@@ -33,7 +34,7 @@ import { scCobrowseView } from './cobrowse-view.js';
   const { el, show } = scUi;
   function time(iso) {
     const t = new Date(iso);
-    return isNaN(t) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function every(ms, fn) {
     timers.push(setInterval(fn, ms));
@@ -71,7 +72,7 @@ import { scCobrowseView } from './cobrowse-view.js';
       throw new ApiError(0, 'network', 'The gateway cannot be reached.');
     }
     const text = await r.text();
-    let data = null;
+    let data;
     try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
     if (r.ok) return data;
     const err = (data && data.error) || {};

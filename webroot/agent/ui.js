@@ -45,7 +45,7 @@ export const scUi = (function (w, d) {
         throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
       }
       const text = await r.text();
-      let data = null;
+      let data;
       try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
       if (r.ok) return data;
       const err = (data && data.error) || {};

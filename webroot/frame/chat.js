@@ -171,7 +171,7 @@ import { Transcript } from '../shared/transcript.js';
   // ---- lines ----
   function time(at) {
     var t = new Date(at);
-    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function lineEl(from, name, text, at) {
     var li = el('li', { class: 'sc-msg', 'data-from': from }, [
