@@ -18,6 +18,8 @@ export const scAdmin = (function (w, d) {
     'agent-updated', 'agent-deleted'];
 
   const { el, show, cap } = scUi;
+  /** A form's input by name. @param {HTMLFormElement} form @param {string} name */
+  const input = (form, name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
   function when(ms) {
     const t = new Date(ms);
     return isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
@@ -152,10 +154,10 @@ export const scAdmin = (function (w, d) {
 
     addForm.addEventListener('submit', async function (e) {
       e.preventDefault();
-      const submit = addForm.querySelector('#agent-submit');
+      const submit = /** @type {HTMLButtonElement} */ (addForm.querySelector('#agent-submit'));
       const result = addForm.querySelector('#agent-form-result');
       if (submit.disabled) return;
-      const body = Object.assign({ login: addForm.elements.login.value.trim() }, fields(addForm));
+      const body = Object.assign({ login: input(addForm, 'login').value.trim() }, fields(addForm));
       submit.disabled = true;
       show(result);
       try {
@@ -163,7 +165,7 @@ export const scAdmin = (function (w, d) {
         addForm.reset();
         show(result, 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
         loadAgents();
-        addForm.elements.login.focus();
+        input(addForm, 'login').focus();
       } catch (x) {
         show(result, x.message, 'error');
       } finally {
@@ -238,7 +240,7 @@ export const scAdmin = (function (w, d) {
       cancel.addEventListener('click', () => row.remove());
       form.addEventListener('submit', async function (e) {
         e.preventDefault();
-        const save = form.querySelector('[data-testid="agent-save"]');
+        const save = /** @type {HTMLButtonElement} */ (form.querySelector('[data-testid="agent-save"]'));
         save.disabled = true;
         show(result);
         try {
@@ -250,7 +252,7 @@ export const scAdmin = (function (w, d) {
           save.disabled = false;
         }
       });
-      form.elements.name.focus();
+      input(form, 'name').focus();
     }
 
     container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' },

@@ -199,7 +199,7 @@ export const scCobrowseView = (function (w, d) {
     // ---- the outline: the visitor's window, and where in the page it is ----
     function scrolled() {
       const iframe = mirror && mirror.iframe;
-      const stage = area.querySelector('.sc-cb-stage');
+      const stage = /** @type {HTMLElement | null} */ (area.querySelector('.sc-cb-stage'));
       if (!iframe || !stage) return;
       let doc;
       try { doc = iframe.contentDocument; } catch (x) { doc = null; }
@@ -207,7 +207,7 @@ export const scCobrowseView = (function (w, d) {
       const vh = iframe.clientHeight || 1;
       const total = Math.max(vh, root ? root.scrollHeight : vh);
       const top = root ? root.scrollTop : 0;
-      const thumb = gauge.firstChild;
+      const thumb = /** @type {HTMLElement} */ (gauge.firstChild);
       gauge.style.height = stage.style.height;
       thumb.style.top = (100 * top / total).toFixed(2) + '%';
       thumb.style.height = Math.max(4, 100 * vh / total).toFixed(2) + '%';

@@ -1,23 +1,9 @@
 /*! SiteConnect agent console: what every console module shares — text-only DOM building and the REST call. */
 // @ts-check
+import { el } from '../shared/dom.js';
 
 /** el, show, cap, rest; also window.scUi for the console's classic scripts (cobrowse.js). */
-export const scUi = (function (w, d) {
-
-  /** el('p', {class, text, 'data-testid'…}, ...children): attributes and text only, never HTML. */
-  function el(tag, attrs, ...children) {
-    const e = d.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c != null) e.append(c); // strings become text nodes
-    return e;
-  }
-
+export const scUi = (function (w) {
   /** Shows text in a notice element (hidden when empty), with an optional kind for styling. */
   function show(node, text, kind) {
     node.textContent = text || '';
@@ -58,4 +44,4 @@ export const scUi = (function (w, d) {
   const ui = Object.freeze({ el, show, cap, rest });
   w.scUi = ui;
   return ui;
-})(window, document);
+})(window);

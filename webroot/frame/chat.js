@@ -6,6 +6,7 @@
 // @ts-check
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
+import { el } from '../shared/dom.js';
 
 (function (w, d) {
   var F = scFrame;
@@ -49,16 +50,6 @@ import { Transcript } from '../shared/transcript.js';
   function save() { F.keep('chat', kept); }
 
   // ---- the DOM (text only: textContent, never innerHTML) ----
-  function el(tag, attrs, kids) {
-    var e = d.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k === 'class') e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (c) { e.appendChild(c); });
-    return e;
-  }
   function btn(text, cls, testid) {
     return el('button', { type: 'button', class: cls || '', 'data-testid': testid, text: text });
   }
@@ -180,7 +171,7 @@ import { Transcript } from '../shared/transcript.js';
     return li;
   }
   function pendingLi(cid) {
-    return log.querySelector('li[data-cid="' + (w.CSS ? CSS.escape(cid) : cid) + '"][data-state]');
+    return /** @type {HTMLElement | null} */ (log.querySelector('li[data-cid="' + (w.CSS ? CSS.escape(cid) : cid) + '"][data-state]'));
   }
   function shown(seq, li) { // in seq order, before any line that waits for its seq
     if (lines.add(seq, li)) gap();

@@ -5,21 +5,12 @@
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
 // @ts-check
 import { scFrame } from './frame.js';
+import { el } from '../shared/dom.js';
 
 (function (w, d) {
   var F = scFrame;
   var T = '~pagesession/cobrowsing/';
 
-  function el(tag, attrs, kids) {
-    var e = d.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k === 'class') e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (c) { e.appendChild(c); });
-    return e;
-  }
   function btn(text, cls, testid) {
     return el('button', { type: 'button', class: cls, 'data-testid': testid, text: text });
   }
