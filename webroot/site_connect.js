@@ -1,19 +1,22 @@
 /*! SiteConnect site_connect.js: the page API (docs/PROTOCOL.md, shared DESIGN §2-§3) */
+// @ts-check
+// Bundled by src/build/bundle.mjs into one classic script (IIFE): the host page loads it with a plain <script>.
+import { levels, matchLevels as matches, pageTopicError } from './shared/topics.js';
+
 (function (w, d) {
-  'use strict';
   if (w.site_connect) return; // loaded twice: the first copy keeps the page
 
   // Natives captured at load: a host that patches them later does not change us.
   var setT = w.setTimeout.bind(w);
   var clearT = w.clearTimeout.bind(w);
   var MC = w.MessageChannel;
-  var enc = new w.TextEncoder();
   var json = JSON.stringify;
   var parse = JSON.parse;
   var warn = console.warn.bind(console);
 
   // Our own tag (its src gives the gateway origin); a loader that hides currentScript gets found by name.
-  var me = d.currentScript || d.querySelector('script[src*="/site_connect.js"],script[src*="/siteconnect.js"]');
+  var me = /** @type {HTMLScriptElement | null} */ (d.currentScript ||
+    d.querySelector('script[src*="/site_connect.js"],script[src*="/siteconnect.js"]'));
   var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
   var HOST = '~/site_connect/';
   var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
@@ -50,37 +53,12 @@
   var tabTimer = 0;
   var tabId = null;
 
-  // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2) ----
+  // ---- topics: MQTT 3.1.1 §4.7 plus our scopes (DESIGN §3.1-§3.2), shared/topics.js ----
   function check(t, filter, fn) {
     if (typeof t !== 'string') throw new TypeError('site_connect.' + fn + ': topic must be a string');
-    var L = t.split('/');
-    var why = t === '' ? 'must not be empty'
-      : t.indexOf('\0') >= 0 ? 'must not contain U+0000'
-      : enc.encode(t).length > 65535 ? 'is longer than 65535 bytes'
-      : L.length > 32 ? 'has more than 32 levels' : '';
-    for (var i = 0; i < L.length && !why; i++) {
-      var l = L[i];
-      if (/[+#]/.test(l)) {
-        why = !filter ? "a published topic must not contain '+' or '#'"
-          : l.length > 1 ? "wildcards must fill a whole level ('" + l + "')"
-          : l === '#' && i < L.length - 1 ? "'#' must be the last level" : '';
-      }
-    }
-    var s = L[0];
-    if (!why && s.charAt(0) === '~' && s !== '~' && s !== '~pagesession') why = "unknown scope '" + s + "'";
-    if (!why && !filter && s.charAt(0) === '$') why = "'$' topics are read-only to pages";
+    var why = pageTopicError(t, !!filter);
     if (why) throw new Error('site_connect.' + fn + ": invalid topic '" + t + "': " + why);
-    return L;
-  }
-
-  function matches(F, T) { // filter levels, topic levels
-    var c = T[0].charAt(0);
-    if ((c === '$' || c === '~') && (F[0] === '+' || F[0] === '#')) return false; // MQTT-4.7.2-1, extended to '~'
-    for (var i = 0; i < F.length; i++) {
-      if (F[i] === '#') return true; // '#' also matches the parent level
-      if (i >= T.length || (F[i] !== '+' && F[i] !== T[i])) return false;
-    }
-    return F.length === T.length;
+    return levels(t);
   }
 
   function call(fn, a, b) {
@@ -95,7 +73,7 @@
 
   // Deliver to this page's subscribers. fromServer: only live remote subscriptions; sub: only that one.
   function deliver(topic, payload, fromServer, ret, sub) {
-    var T = topic.split('/');
+    var T = levels(topic);
     if (T[0] === '~pagesession' && T.length === 2 && DISPLAY[T[1]]) setDisplay(DISPLAY[T[1]]);
     if (fromServer && T.length === 4 && T[0] === '$sites' && T[1] === want && T[2] === 'chat_button' && payload) {
       chatButton(T[3], payload.state === 'enabled');
@@ -137,7 +115,7 @@
     Array.from(d.querySelectorAll('[' + BUTTON + ']')).forEach(function (el) {
       var on = buttons.get(el.getAttribute(BUTTON));
       if (on == null) return;
-      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') el.disabled = !on;
+      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') /** @type {HTMLButtonElement} */ (el).disabled = !on;
       el.setAttribute('aria-disabled', String(!on));
       el.classList.toggle('site-connect-chat-button-enabled', on);
       el.classList.toggle('site-connect-chat-button-disabled', !on);
@@ -145,7 +123,8 @@
   }
 
   d.addEventListener('click', function (e) { // wired elements: a click on an enabled one asks for a chat
-    var el = e.target && e.target.closest ? e.target.closest('[' + BUTTON + ']') : null;
+    var t = /** @type {Element} */ (e.target);
+    var el = t && t.closest ? t.closest('[' + BUTTON + ']') : null;
     var id = el && el.getAttribute(BUTTON);
     if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
   });
@@ -426,7 +405,7 @@
         setT(function () { // local: live on the next tick, then the retained messages
           if (subs.get(s.id) !== s) return;
           acked(s, true);
-          retained.forEach(function (p, t) { if (subs.get(s.id) === s && matches(L, t.split('/'))) give(s, p, t, 1); });
+          retained.forEach(function (p, t) { if (subs.get(s.id) === s && matches(L, levels(t))) give(s, p, t, 1); });
         });
       }
       return s.id;
@@ -446,7 +425,7 @@
         try {
           data = msg === undefined ? null : parse(json(msg));
         } catch (e) {
-          throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')');
+          throw new TypeError('site_connect.publish: msg must be JSON-serialisable (' + e.message + ')', { cause: e });
         }
       }
       local(topic, msg, retain); // delivered here once; the server does not echo it (no local)

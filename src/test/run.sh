@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh machine: installs what the tests need when it is missing
 # (Debian's chromium and postgresql, the pinned npm packages), then runs the Java tests (unit + integration,
 # which also build the fat jar; the store tests against a throwaway PostgreSQL) and the browser tests in headless
-# Chromium against that jar.
+# Chromium against that jar. The browser code is type-checked and linted first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +17,11 @@ fi
 
 log "npm packages (pinned in package-lock.json)"
 npm ci --no-audit --no-fund --loglevel=error
+
+log "browser code: type check (tsc --noEmit, jsconfig.json), lint (ESLint, eslint.config.js), unit tests"
+npx tsc --noEmit -p jsconfig.json
+npx eslint
+node --test src/test/js/
 
 log "PostgreSQL for the store tests (throwaway cluster on a local port)"
 trap 'bash src/test/pg.sh stop' EXIT

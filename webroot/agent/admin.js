@@ -1,9 +1,11 @@
 /*! SiteConnect agent console: the admin view (docs/REST.md; README "Operations").
- * window.scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
+ * scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
  * Live figures (GET /api/v1/admin/stats every 2 s), the audit log with filters (GET /api/v1/audit) and agent
  * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
-(function (w, d) {
-  'use strict';
+// @ts-check
+import { scUi } from './ui.js';
+
+export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
   const AUDIT_MS = 5000;
   const STATS = [
@@ -15,10 +17,12 @@
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted'];
 
-  const { el, show, cap } = w.scUi;
+  const { el, show, cap } = scUi;
+  /** A form's input by name. @param {HTMLFormElement} form @param {string} name */
+  const input = (form, name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
   function when(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'medium' });
   }
   const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
   const seg = encodeURIComponent;
@@ -28,7 +32,7 @@
     const timers = [];
     let alive = true;
 
-    const api = w.scUi.rest({ token: () => token, message: cap,
+    const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
 
     // ---- live figures ----
@@ -150,10 +154,10 @@
 
     addForm.addEventListener('submit', async function (e) {
       e.preventDefault();
-      const submit = addForm.querySelector('#agent-submit');
+      const submit = /** @type {HTMLButtonElement} */ (addForm.querySelector('#agent-submit'));
       const result = addForm.querySelector('#agent-form-result');
       if (submit.disabled) return;
-      const body = Object.assign({ login: addForm.elements.login.value.trim() }, fields(addForm));
+      const body = Object.assign({ login: input(addForm, 'login').value.trim() }, fields(addForm));
       submit.disabled = true;
       show(result);
       try {
@@ -161,7 +165,7 @@
         addForm.reset();
         show(result, 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
         loadAgents();
-        addForm.elements.login.focus();
+        input(addForm, 'login').focus();
       } catch (x) {
         show(result, x.message, 'error');
       } finally {
@@ -236,7 +240,7 @@
       cancel.addEventListener('click', () => row.remove());
       form.addEventListener('submit', async function (e) {
         e.preventDefault();
-        const save = form.querySelector('[data-testid="agent-save"]');
+        const save = /** @type {HTMLButtonElement} */ (form.querySelector('[data-testid="agent-save"]'));
         save.disabled = true;
         show(result);
         try {
@@ -248,7 +252,7 @@
           save.disabled = false;
         }
       });
-      form.elements.name.focus();
+      input(form, 'name').focus();
     }
 
     container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' },
@@ -287,5 +291,5 @@
     };
   }
 
-  w.scAdmin = { mount: mount };
+  return { mount: mount };
 })(window, document);

@@ -1,24 +1,10 @@
-/*! SiteConnect agent console: the bridge client (docs/PROTOCOL.md, "Frame ⇄ gateway" framing and
- * "Agent console ⇄ gateway"). The SockJS/Vert.x bridge framing, the ping and the equal-jitter backoff are the
- * small parts of webroot/frame/frame.js the console needs, copied here (our own code) so the two pages can change
- * independently. */
-(function (w) {
-  'use strict';
-  const PING_MS = 20000;
+/*! SiteConnect agent console: the agent's session on the bridge (docs/PROTOCOL.md "Agent console ⇄ gateway"),
+ * over the bridge client the frame uses too (shared/bridge.js). */
+// @ts-check
+import { matches } from '../shared/topics.js';
+import { openBridge, backoff } from '../shared/bridge.js';
 
-  /** MQTT 3.1.1 §4.7 filter matching: '+' is one level, '#' (last) the rest; '$…' topics never match a leading wildcard. */
-  function matches(filter, topic) {
-    if (topic.charAt(0) === '$' && (filter.charAt(0) === '+' || filter.charAt(0) === '#')) return false; // MQTT-4.7.2-1
-    const f = filter.split('/');
-    const t = topic.split('/');
-    for (let i = 0; i < f.length; i++) {
-      if (f[i] === '#') return true; // MQTT-4.7.1-2: also matches the parent level
-      if (i >= t.length) return false;
-      if (f[i] !== '+' && f[i] !== t[i]) return false;
-    }
-    return f.length === t.length;
-  }
-
+export const scAgentBridge = (function (w) {
   /**
    * Opens the agent's bridge connection and keeps it open until close(): welcome → agent-hello with the token →
    * agent-session, then the subscriptions (sent again after every reconnect). Reconnects with exponential backoff
@@ -32,68 +18,39 @@
     const baseMs = opts.baseMs || 1000;
     const maxMs = opts.maxMs || 30000;
     const subs = new Map(); // id -> {filter, onMessage, onAck}
-    let sock = null;
-    let inbound = null; // the one address this socket sends commands to (from the welcome)
+    let conn = null; // the bridge connection (shared/bridge.js)
     let live = false; // agent-session received on this socket
     let halted = false;
     let attempt = 0;
     let timer = 0;
-    let ping = 0;
     let lastAck = null; // the retained messages right after a suback belong to that subscription
     let lastError = null;
 
     function state(s, detail) {
       if (opts.onState) opts.onState(s, detail || {});
     }
-    function raw(frame) {
-      if (sock && sock.readyState === 1) sock.send(JSON.stringify(frame));
-    }
     function send(body) {
-      if (inbound) raw({ type: 'send', address: inbound, body: body });
-    }
-    function backoff(n) { // min(maxMs, baseMs·2^(n-1)), half fixed and half random
-      const cap = Math.min(maxMs, baseMs * Math.pow(2, n - 1));
-      return Math.round(cap / 2 + Math.random() * cap / 2);
+      if (conn) conn.send(body);
     }
 
     function connect() {
       clearTimeout(timer);
       lastAck = null;
-      const s = sock = new w.SockJS(url, null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
+      const c = conn = openBridge(url, {
+        who: 'agent console',
+        onWelcome: function () { send({ op: 'agent-hello', token: opts.token }); },
+        onBody: function (b) { if (c === conn) onServer(b); },
+        onClose: function (reason) { if (c === conn) lost(reason ? 'closed: ' + reason : null); },
+      });
       state('connecting', { attempt: attempt });
-      s.onopen = function () {
-        clearInterval(ping);
-        ping = setInterval(function () { raw({ type: 'ping' }); }, PING_MS);
-      };
-      s.onmessage = function (e) {
-        let f;
-        try { f = JSON.parse(e.data); } catch (x) { return; }
-        if (s !== sock || !f) return;
-        if (f.type === 'rec' && f.body) { // read by the body's op, never by the frame's address
-          if (f.body.op === 'welcome') {
-            inbound = f.body.send;
-            send({ op: 'agent-hello', token: opts.token });
-          } else {
-            onServer(f.body);
-          }
-        } else if (f.type === 'err') {
-          console.warn('agent console: bridge error', f.body);
-        }
-      };
-      s.onclose = function (e) {
-        if (s !== sock) return;
-        lost(e && e.reason ? 'closed: ' + e.reason : null);
-      };
     }
 
     function drop() {
       live = false;
-      inbound = null;
-      clearInterval(ping);
       clearTimeout(timer);
-      const s = sock;
-      sock = null;
-      if (s) { s.onclose = s.onmessage = s.onopen = null; s.close(); }
+      const c = conn;
+      conn = null;
+      if (c) c.close();
     }
 
     function lost(reason) {
@@ -101,7 +58,7 @@
       if (halted) return;
       if (reason) lastError = reason;
       attempt++;
-      const ms = backoff(attempt);
+      const ms = backoff(attempt, baseMs, maxMs);
       state('reconnecting', { attempt: attempt, retryInMs: ms, error: lastError });
       timer = setTimeout(connect, ms);
     }
@@ -170,7 +127,7 @@
     }
 
     function online() { // the network is back: do not wait out a long backoff
-      if (!halted && !sock) connect();
+      if (!halted && !conn) connect();
     }
     w.addEventListener('online', online);
 
@@ -209,5 +166,5 @@
     };
   }
 
-  w.scAgentBridge = { connect: connectBridge, matches: matches };
+  return { connect: connectBridge, matches: matches };
 })(window);

@@ -1,11 +1,14 @@
 /*! SiteConnect agent console: the chat inbox (docs/PROTOCOL.md "Chat", docs/REST.md).
- * window.scChat.mount(container, {token, me, bridge, onUnauthorized?}) → {destroy()}
+ * scChat.mount(container, {token, me, bridge, onUnauthorized?}) → {destroy()}
  *   bridge: {subscribe(filter, fn(payload, topic, info)), publish(topic, payload), onLive?(fn)}
  * The waiting queue and every line come over the bridge ($agents/<site>/chat_queue/<button>, …/chats/<button>/<id>/…); REST
  * accepts, sends (a cid per line, resent until stored), reads transcripts and left messages, and fills any gap
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
-(function (w, d) {
-  'use strict';
+// @ts-check
+import { scUi } from './ui.js';
+import { Transcript } from '../shared/transcript.js';
+
+export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
   const QUIET_MS = 3000; // typing:false after this long without a keystroke
   const REPEAT_MS = 2500; // typing:true at most this often
@@ -13,14 +16,14 @@
   const LEFT_MS = 30000; // left messages have no topic: poll
   const enc = new TextEncoder();
 
-  const { el, show, cap } = w.scUi;
+  const { el, show, cap } = scUi;
   function time(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function when(ms) {
     const t = new Date(ms);
-    return isNaN(t) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
   }
   function cid() {
     const b = new Uint8Array(12);
@@ -44,7 +47,7 @@
     let alive = true;
 
     // ---- REST ----
-    const api = w.scUi.rest({ token: () => token, message: cap,
+    const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
 
     // ---- the skeleton ----
@@ -140,7 +143,7 @@
     function open(rec) {
       let c = chats.get(rec.id);
       if (c) { update(c, rec); return c; }
-      c = { id: rec.id, site: rec.site, button: rec.button, seqs: new Map(), lastSeq: 0, pending: new Map(),
+      c = { id: rec.id, site: rec.site, button: rec.button, pending: new Map(),
         typingOut: 0, quietT: 0, theirsT: 0, gapT: 0, unread: 0 };
       const label = (names.get(rec.site + '/' + rec.button) || rec.button) + ' · ' + time(rec.createdAt);
       c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id },
@@ -150,6 +153,7 @@
       c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat' });
       c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: 'Close', hidden: true });
       c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+      c.lines = new Transcript(c.log);
       c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
       c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message; Enter sends',
         'data-testid': 'chat-input' });
@@ -229,25 +233,14 @@
         el('span', { class: 'scc-meta', text: who + (m.at ? ' · ' + time(m.at) : '') }),
         el('span', { class: 'scc-text', 'data-testid': 'chat-text', text: m.text }));
     }
-    function place(log, li, seq) { // by seq; lines still waiting for theirs stay last
-      let next = null;
-      for (let x = log.firstElementChild; x; x = x.nextElementSibling) {
-        const s = x.getAttribute('data-seq');
-        if (s == null || Number(s) > seq) { next = x; break; }
-      }
-      log.insertBefore(li, next);
-    }
     function render(c, m) {
-      if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string' || c.seqs.has(m.seq)) return;
+      if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string' || c.lines.has(m.seq)) return;
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
-      place(c.log, li, m.seq);
-      c.seqs.set(m.seq, li);
-      while (c.seqs.has(c.lastSeq + 1)) c.lastSeq++;
-      if (m.seq > c.lastSeq) { // a line is missing: fetch what follows the last one we have, once things settle
+      if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
-        c.gapT = setTimeout(() => { if (Math.max(...c.seqs.keys()) > c.lastSeq) catchUp(c); }, 1000);
+        c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);
       }
       if (m.from === 'visitor') {
         theirTyping(c, false);
@@ -266,7 +259,7 @@
     async function catchUp(c) {
       if (!c || !alive) return;
       try {
-        const r = await api('GET', '/chats/' + seg(c.id) + '/messages?after=' + c.lastSeq);
+        const r = await api('GET', '/chats/' + seg(c.id) + '/messages?after=' + c.lines.lastSeq);
         if (!alive || chats.get(c.id) !== c) return;
         (r.messages || []).forEach((m) => render(c, m));
         if (r.chat) update(c, r.chat);
@@ -297,7 +290,7 @@
         const r = await api('POST', '/chats/' + seg(c.id) + '/messages', { cid: p.cid, text: p.text });
         if (!c.pending.has(p.cid)) return; // its line came over the bridge first
         settled(c, p.cid);
-        if (r && typeof r.seq === 'number' && !c.seqs.has(r.seq)) {
+        if (r && typeof r.seq === 'number' && !c.lines.has(r.seq)) {
           render(c, { seq: r.seq, cid: p.cid, from: 'agent', name: me.name, text: p.text, at: Date.now() });
         }
       } catch (e) {
@@ -472,5 +465,5 @@
     };
   }
 
-  w.scChat = { mount: mount };
+  return { mount: mount };
 })(window, document);

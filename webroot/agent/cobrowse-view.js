@@ -2,7 +2,7 @@
  * workspace: the visitor's page scaled to fit the free area with their viewport outlined, the chat with that visitor
  * beside it, which of the visitor's tabs it is, and how fresh the mirror is ("Live" / "N s behind" / "Re-syncing").
  *
- *   const v = window.scCobrowseView.create({section, side, token})
+ *   const v = scCobrowseView.create({section, side, token})
  *     section: the view's element (#cobrowse-view); side: the chat panel shown beside the mirror (#chats-panel)
  *     token:   () => the agent's bearer token
  *   scCobrowse.mount(panel, {view: v.area, hooks: v.hooks, …}); v.attach(handle); … v.destroy()
@@ -16,9 +16,11 @@
  * The visitor's own chat widget (the site-connect frame, cross-origin, blank in the mirror) gets a labelled box.
  * No inline scripts or handlers; styles only through classes and the CSSOM.
  */
-(function (w, d) {
-  'use strict';
-  const el = w.scUi.el;
+// @ts-check
+import { scUi } from './ui.js';
+
+export const scCobrowseView = (function (w, d) {
+  const el = scUi.el;
   const STALE_MS = 4500; // two missed tab reports (every 2 s) plus slack
   const LAG_MS = 2500; // a batch this much later than the best delivery seen: behind
   const INFO_MS = 5000; // GET /cobrowse/{id} (chat_id) this often while the view is open
@@ -35,7 +37,7 @@
   function create(opts) {
     const section = opts.section;
     const side = opts.side;
-    const api = w.scUi.rest({ token: opts.token });
+    const api = scUi.rest({ token: opts.token });
 
     const title = el('span', { class: 'sc-cbv-title' }); // cobrowse.js's state line, stop button (and size) go here
     const tabLabel = el('span', { class: 'sc-cbv-tab', 'data-testid': 'cobrowse-tab', hidden: true });
@@ -197,15 +199,15 @@
     // ---- the outline: the visitor's window, and where in the page it is ----
     function scrolled() {
       const iframe = mirror && mirror.iframe;
-      const stage = area.querySelector('.sc-cb-stage');
+      const stage = /** @type {HTMLElement | null} */ (area.querySelector('.sc-cb-stage'));
       if (!iframe || !stage) return;
-      let doc = null;
+      let doc;
       try { doc = iframe.contentDocument; } catch (x) { doc = null; }
       const root = doc && (doc.scrollingElement || doc.documentElement);
       const vh = iframe.clientHeight || 1;
       const total = Math.max(vh, root ? root.scrollHeight : vh);
       const top = root ? root.scrollTop : 0;
-      const thumb = gauge.firstChild;
+      const thumb = /** @type {HTMLElement} */ (gauge.firstChild);
       gauge.style.height = stage.style.height;
       thumb.style.top = (100 * top / total).toFixed(2) + '%';
       thumb.style.height = Math.max(4, 100 * vh / total).toFixed(2) + '%';
@@ -224,7 +226,7 @@
       mirror = m;
       if (!m) { mirrorState = 'live'; mode(); return; }
       const inject = () => {
-        let doc = null;
+        let doc;
         try { doc = m.iframe.contentDocument; } catch (x) { return; }
         if (!doc || !doc.documentElement || doc.querySelector('style[data-sc-view]')) return;
         const style = doc.createElement('style');
@@ -331,5 +333,5 @@
     };
   }
 
-  w.scCobrowseView = { create: create };
+  return { create: create };
 })(window, document);

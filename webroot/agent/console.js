@@ -1,13 +1,21 @@
 /*! SiteConnect agent console: REST (docs/REST.md) and the bridge (docs/PROTOCOL.md, "Agent console ⇄ gateway").
  * No framework; every piece of data goes into the page through textContent or attributes, never innerHTML. */
+// @ts-check
+import { scUi } from './ui.js';
+import { scAgentBridge } from './bridge.js';
+import { scChat } from './chat.js';
+import { scAdmin } from './admin.js';
+import { scCobrowseView } from './cobrowse-view.js';
+
+// sanitize.js and cobrowse.js stay classic scripts (window.scSanitize, window.scCobrowse), loaded before this one.
 (function (w, d) {
-  'use strict';
   const TOKEN_KEY = 'siteconnect.agent.token';
   const SESSIONS_MS = 5000; // live pages have no topic yet: poll
   const BUTTONS_MS = 5000; // chat-button state by REST, only while the bridge does not deliver it
 
-  const $ = (id) => d.getElementById(id);
-  const bridges = w.scAgentBridge;
+  /** An element of index.html by id: each use knows which kind it is (form, input, dialog, …). */
+  const $ = (/** @type {string} */ id) => /** @type {any} */ (d.getElementById(id));
+  const bridges = scAgentBridge;
 
   let token = null;
   let me = null; // GET /api/v1/me
@@ -23,10 +31,10 @@
   let admin = null; // the admin view (webroot/agent/admin.js), for admins
 
   // ---- small DOM helpers (text only) ----
-  const { el, show } = w.scUi;
+  const { el, show } = scUi;
   function time(iso) {
     const t = new Date(iso);
-    return isNaN(t) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? String(iso == null ? '' : iso) : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function every(ms, fn) {
     timers.push(setInterval(fn, ms));
@@ -64,7 +72,7 @@
       throw new ApiError(0, 'network', 'The gateway cannot be reached.');
     }
     const text = await r.text();
-    let data = null;
+    let data;
     try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
     if (r.ok) return data;
     const err = (data && data.error) || {};
@@ -234,7 +242,7 @@
     const isAdmin = (a.roles || []).indexOf('admin') >= 0;
     $('admin-panel').hidden = !isAdmin;
     if (isAdmin && !admin && token) {
-      admin = w.scAdmin.mount($('admin-body'), { token: token, onUnauthorized: expired });
+      admin = scAdmin.mount($('admin-body'), { token: token, onUnauthorized: expired });
     } else if (!isAdmin && admin) {
       admin.destroy();
       admin = null;
@@ -246,7 +254,7 @@
   /** The chat inbox needs to know who we are and which buttons we serve (GET /me). */
   function mountChat() {
     if (chat || !me || !token) return;
-    chat = w.scChat.mount($('chat-inbox'), {
+    chat = scChat.mount($('chat-inbox'), {
       token: token,
       me: me,
       bridge: { // the queue and the lines come over the bridge; agents send through REST
@@ -504,7 +512,7 @@
   // ---- co-browse: the code form, its state and the live mirror (webroot/agent/cobrowse.js) ----
   function mountCobrowse() {
     let n = 0;
-    cobrowseView = w.scCobrowseView.create({ section: $('cobrowse-view'), side: $('chats-panel'), token: () => token });
+    cobrowseView = scCobrowseView.create({ section: $('cobrowse-view'), side: $('chats-panel'), token: () => token });
     cobrowse = w.scCobrowse.mount($('cobrowse-panel'), {
       token: () => token,
       view: cobrowseView.area,

@@ -1,21 +1,9 @@
 /*! SiteConnect agent console: what every console module shares — text-only DOM building and the REST call. */
-(function (w, d) {
-  'use strict';
+// @ts-check
+import { el } from '../shared/dom.js';
 
-  /** el('p', {class, text, 'data-testid'…}, ...children): attributes and text only, never HTML. */
-  function el(tag, attrs, ...children) {
-    const e = d.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
-      else if (k === 'class') e.className = v;
-      else e.setAttribute(k, v === true ? '' : String(v));
-    }
-    for (const c of children) if (c != null) e.append(c); // strings become text nodes
-    return e;
-  }
-
+/** el, show, cap, rest; also window.scUi for the console's classic scripts (cobrowse.js). */
+export const scUi = (function (w) {
   /** Shows text in a notice element (hidden when empty), with an optional kind for styling. */
   function show(node, text, kind) {
     node.textContent = text || '';
@@ -43,7 +31,7 @@
         throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
       }
       const text = await r.text();
-      let data = null;
+      let data;
       try { data = text ? JSON.parse(text) : null; } catch (x) { data = null; }
       if (r.ok) return data;
       const err = (data && data.error) || {};
@@ -53,5 +41,7 @@
     };
   }
 
-  w.scUi = Object.freeze({ el, show, cap, rest });
-})(window, document);
+  const ui = Object.freeze({ el, show, cap, rest });
+  w.scUi = ui;
+  return ui;
+})(window);

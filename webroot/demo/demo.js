@@ -1,5 +1,6 @@
 // Demo host page: loads site_connect.js from this gateway (data-no-init + start, the single-page-app form),
 // logs every topic it receives and publishes the seed topics.
+// @ts-check (a classic script: the demo page and the mirror-fidelity test load it as it is)
 (function () {
   'use strict';
   var key = new URLSearchParams(location.search).get('site') || 'demo';
@@ -52,7 +53,7 @@
     document.getElementById('demo-stop').addEventListener('click', function () { sc.stop_session(); });
     document.getElementById('demo-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var f = e.target;
+      var f = /** @type {any} */ (e.target); // the publish form: f.topic, f.payload, f.retain
       var out = document.getElementById('demo-error');
       out.textContent = '';
       try {

@@ -1,12 +1,15 @@
-/*! SiteConnect frame: the visitor's chat (docs/PROTOCOL.md "Chat"), built on window.scFrame from frame.js.
+/*! SiteConnect frame: the visitor's chat (docs/PROTOCOL.md "Chat"), built on scFrame from frame.js.
  * No line is lost: each has a random cid and is kept (scFrame.keep: the host page's sessionStorage, as the frame's
  * own storage is third-party and often denied) until the gateway acknowledges it with its
  * seq; after every (re)connect the frame asks for everything after the last seq it shows and resends what is
  * unacknowledged (the gateway drops a cid it already stored). Lines are shown by seq, never twice. Text only. */
+// @ts-check
+import { scFrame } from './frame.js';
+import { Transcript } from '../shared/transcript.js';
+import { el } from '../shared/dom.js';
+
 (function (w, d) {
-  'use strict';
-  var F = w.scFrame;
-  if (!F) return;
+  var F = scFrame;
   var T = '~pagesession/chat/';
   var MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
   var QUIET_MS = 3000; // typing:false after this long without a keystroke
@@ -21,8 +24,7 @@
   var chatId = null;
   var button = null;
   var agent = '';
-  var seqs = new Map(); // seq -> <li>, every line shown
-  var lastSeq = 0; // every seq up to this one is shown
+  var lines = null; // the Transcript in the chat log (below)
   var invite = null; // {button_id, text, display (before the invitation)}
   var gapT = 0;
   var typingOut = 0; // when we last said typing:true (0: we are not typing)
@@ -48,16 +50,6 @@
   function save() { F.keep('chat', kept); }
 
   // ---- the DOM (text only: textContent, never innerHTML) ----
-  function el(tag, attrs, kids) {
-    var e = d.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k === 'class') e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (c) { e.appendChild(c); });
-    return e;
-  }
   function btn(text, cls, testid) {
     return el('button', { type: 'button', class: cls || '', 'data-testid': testid, text: text });
   }
@@ -101,6 +93,7 @@
   // the conversation
   var withLine = el('p', { class: 'sc-chat-with', 'data-testid': 'chat-with' });
   var log = el('ol', { class: 'sc-chat-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+  lines = new Transcript(log);
   var typing = el('p', { class: 'sc-chat-typing', 'aria-live': 'polite', 'data-testid': 'chat-typing', hidden: '' });
   var offline = el('p', { class: 'sc-chat-offline', text: 'Connection lost. Your messages will be sent when it is back.' });
   var input = el('textarea', { id: 'sc-chat-input', rows: '2', 'aria-label': 'Your message', placeholder: 'Type your message…',
@@ -169,7 +162,7 @@
   // ---- lines ----
   function time(at) {
     var t = new Date(at);
-    return isNaN(t) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   }
   function lineEl(from, name, text, at) {
     var li = el('li', { class: 'sc-msg', 'data-from': from }, [
@@ -178,21 +171,10 @@
     return li;
   }
   function pendingLi(cid) {
-    return log.querySelector('li[data-cid="' + (w.CSS ? CSS.escape(cid) : cid) + '"][data-state]');
+    return /** @type {HTMLElement | null} */ (log.querySelector('li[data-cid="' + (w.CSS ? CSS.escape(cid) : cid) + '"][data-state]'));
   }
-  function place(li, seq) { // by seq, before any line that waits for its seq
-    var next = null;
-    for (var c = log.firstElementChild; c; c = c.nextElementSibling) {
-      var s = c.getAttribute('data-seq');
-      if (s == null || Number(s) > seq) { next = c; break; }
-    }
-    log.insertBefore(li, next);
-  }
-  function shown(seq, li) {
-    li.setAttribute('data-seq', String(seq));
-    seqs.set(seq, li);
-    while (seqs.has(lastSeq + 1)) lastSeq++;
-    if (seq > lastSeq) gap();
+  function shown(seq, li) { // in seq order, before any line that waits for its seq
+    if (lines.add(seq, li)) gap();
   }
   function scroll() { log.scrollTop = log.scrollHeight; }
 
@@ -200,7 +182,7 @@
   function render(m) {
     if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string') return;
     if (m.chat_id && chatId && m.chat_id !== chatId) return; // an earlier chat's
-    if (seqs.has(m.seq)) return;
+    if (lines.has(m.seq)) return;
     if (m.from === 'visitor' && typeof m.cid === 'string') { // our own line, stored: it stands for the pending one
       acked(m.cid);
       var was = pendingLi(m.cid);
@@ -208,7 +190,6 @@
     }
     var li = lineEl(m.from, m.name, m.text, m.at);
     li.setAttribute('data-cid', m.cid || '');
-    place(li, m.seq);
     shown(m.seq, li);
     if (m.from === 'agent') theirTyping(false);
     if (m.from !== 'visitor' && F.display() !== 'shown') { unread++; bar(); }
@@ -221,10 +202,9 @@
     var line = acked(a.cid);
     var was = pendingLi(a.cid);
     if (was) was.remove();
-    if (seqs.has(a.seq) || !(line || was)) return; // shown already (its chat/message came first)
+    if (lines.has(a.seq) || !(line || was)) return; // shown already (its chat/message came first)
     var li = lineEl('visitor', '', line ? line.text : was.querySelector('.sc-msg-text').textContent, Date.now());
     li.setAttribute('data-cid', a.cid);
-    place(li, a.seq);
     shown(a.seq, li);
     scroll();
   }
@@ -264,13 +244,11 @@
   function gap() { // a seq is missing: ask for what came after the last one we have, once things settle
     clearTimeout(gapT);
     gapT = setTimeout(function () {
-      var max = 0;
-      seqs.forEach(function (li, s) { if (s > max) max = s; });
-      if (max > lastSeq) sync();
+      if (lines.hasGap()) sync();
     }, 1000);
   }
   function sync() {
-    var p = { after: lastSeq };
+    var p = { after: lines.lastSeq };
     if (kept.chat_id && kept.token) { p.chat_id = kept.chat_id; p.token = kept.token; }
     F.publish(T + 'sync', p);
   }
@@ -280,9 +258,7 @@
     chatId = id;
     kept.chat_id = id;
     agent = '';
-    seqs.clear();
-    lastSeq = 0;
-    log.textContent = '';
+    lines.clear();
     unread = 0;
   }
 
@@ -292,9 +268,7 @@
     agent = '';
     kept = { pending: [], closed: kept.closed };
     save();
-    seqs.clear();
-    lastSeq = 0;
-    log.textContent = '';
+    lines.clear();
     unread = 0;
     theirTyping(false);
     view('none');

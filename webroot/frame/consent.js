@@ -1,24 +1,16 @@
 /*! SiteConnect frame: co-browse consent and the "agent can see this tab" notice (docs/PROTOCOL.md "Co-browse"),
- * built on window.scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
+ * built on scFrame from frame.js. The visitor answers ~pagesession/cobrowsing/consent_request here, with
  * the frame's own `consent` command (never a page publish: the host page cannot reach it); while a co-browse is
  * active the widget says so and its
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
+// @ts-check
+import { scFrame } from './frame.js';
+import { el } from '../shared/dom.js';
+
 (function (w, d) {
-  'use strict';
-  var F = w.scFrame;
-  if (!F) return;
+  var F = scFrame;
   var T = '~pagesession/cobrowsing/';
 
-  function el(tag, attrs, kids) {
-    var e = d.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') e.textContent = attrs[k];
-      else if (k === 'class') e.className = attrs[k];
-      else e.setAttribute(k, attrs[k]);
-    });
-    (kids || []).forEach(function (c) { e.appendChild(c); });
-    return e;
-  }
   function btn(text, cls, testid) {
     return el('button', { type: 'button', class: cls, 'data-testid': testid, text: text });
   }

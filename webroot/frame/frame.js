@@ -1,12 +1,15 @@
 /*! SiteConnect frame: the page session over SockJS (docs/PROTOCOL.md) */
-(function (w, d) {
-  'use strict';
+// @ts-check
+import { levels, matchLevels } from '../shared/topics.js';
+import { openBridge, backoff as jitter } from '../shared/bridge.js';
+
+/** What the frame's own modules (chat.js, consent.js) build on; also window.scFrame. */
+export const scFrame = (function (w, d) {
   var ORIGIN = location.origin;
   var SITE = new URLSearchParams(location.search).get('site') || '';
   // The frame's own subscriptions: the display topics and the site's chat-button states (PROTOCOL.md).
   var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame',
     '~pagesession/new_code', '$sites/' + SITE + '/chat_button/+'];
-  var PING_MS = 20000;
   // Commands per one-second window: well under the gateway's per-socket limit (100 by default) even when the
   // network bunches two windows together. A refusal anyway ('rate-limited') resyncs through a reconnect.
   var RATE = 40;
@@ -18,15 +21,13 @@
   var cfg = null; // GET /frame/config
   var offer = null; // the parent's connect event, until cfg arrives
   var port = null; // to the host page
-  var sock = null;
-  var inbound = null; // the address this socket sends commands to (from the welcome)
+  var conn = null; // the bridge connection (shared/bridge.js)
   var live = false; // page session established on this socket
   var token = null; // resume token
   var code = null;
   var attempt = 0; // reconnects since the last session
   var busy = 0; // busy answers since the last session
   var timer = 0;
-  var ping = 0;
   var halted = false; // gave up, or the page is going away
   var subs = new Map(); // wire id -> {hid (host id, 0 = ours), filter}
   var acked = new Set(); // wire ids already acknowledged once (later subacks are resubscriptions)
@@ -87,7 +88,7 @@
     toHost({ type: 'hello' });
     if (code) toHost({ type: 'session', code: code });
     if (widget) toHost(widget);
-    if (!sock && !halted) connect();
+    if (!conn && !halted) connect();
   }
 
   function toHost(m) {
@@ -134,22 +135,20 @@
     }
   }
 
-  // ---- frame ⇄ gateway: Vert.x bridge framing over SockJS ----
-  function raw(f) {
-    if (sock && sock.readyState === 1) sock.send(JSON.stringify(f));
-  }
+  // ---- frame ⇄ gateway: the bridge (shared/bridge.js), commands paced by the rate window ----
+  function ready() { return !!conn && conn.ready; }
   function send(body) {
-    if (!inbound) return;
+    if (!ready()) return;
     wq.push(body);
     if (wq.length === 1) pump();
   }
   function pump() {
-    while (wq.length && inbound) {
+    while (wq.length && ready()) {
       var now = Date.now();
       if (now - win >= 1000) { win = now; used = 0; }
       if (used >= RATE) { pumpT = setTimeout(pump, 1000 - (now - win) + 10); return; }
       used++;
-      raw({ type: 'send', address: inbound, body: wq.shift() });
+      conn.send(wq.shift());
     }
   }
   function cmd(body) {
@@ -162,47 +161,20 @@
 
   function backoff(n) { // exponential, capped, "equal jitter"
     var r = cfg.retry || {};
-    var cap = Math.min(r.maxMs || 30000, (r.baseMs || 1000) * Math.pow(2, n - 1));
-    return Math.round(cap / 2 + Math.random() * cap / 2);
+    return jitter(n, r.baseMs || 1000, r.maxMs || 30000);
   }
   function tries() { return (cfg.retry && cfg.retry.max) || 5; }
 
   function connect() {
     clearTimeout(timer);
     if (!w.SockJS) return fail('unavailable'); // the self-hosted sockjs-client did not load
-    var s = sock = new w.SockJS(ORIGIN + '/eventbus?batch=1', null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
+    var c = conn = openBridge(ORIGIN + '/eventbus?batch=1', {
+      who: 'site-connect frame',
+      onWelcome: hello,
+      onBody: function (b) { if (c === conn) onServer(b); },
+      onClose: function () { if (c === conn) lost(); }
+    });
     status('connecting');
-    s.onopen = function () {
-      clearInterval(ping);
-      ping = setInterval(function () { raw({ type: 'ping' }); }, PING_MS);
-    };
-    s.onmessage = function (e) {
-      var f, i;
-      try { f = JSON.parse(e.data); } catch (x) { return; }
-      if (s !== sock || !f) return;
-      if (Array.isArray(f)) { // a batch: several bridge frames in one message, in order (?batch=1)
-        for (i = 0; i < f.length && s === sock; i++) frame(f[i]);
-      } else {
-        frame(f);
-      }
-    };
-    s.onclose = function () {
-      if (s !== sock) return;
-      lost();
-    };
-  }
-
-  function frame(f) {
-    if (f && f.type === 'rec' && f.body) { // read by the body's op; the server writes straight to the socket
-      if (f.body.op === 'welcome') {
-        inbound = f.body.send;
-        hello();
-      } else {
-        onServer(f.body);
-      }
-    } else if (f && f.type === 'err') {
-      console.warn('site-connect frame: bridge error', f.body);
-    }
   }
 
   function lost() { // the connection is gone (or must be redone): reconnect with backoff, then resume
@@ -218,14 +190,12 @@
 
   function drop() {
     live = false;
-    inbound = null;
     wq = []; // what matters is replayed after the reconnect: hello, every subscription, unacked publishes
     clearTimeout(pumpT);
-    clearInterval(ping);
     clearTimeout(timer);
-    var s = sock;
-    sock = null;
-    if (s) { s.onclose = s.onmessage = null; s.close(); }
+    var c = conn;
+    conn = null;
+    if (c) c.close();
   }
 
   function fail(reason) {
@@ -292,9 +262,9 @@
           seen.set(b.topic, j);
         }
         if (b.topic === '~pagesession/new_code' && b.payload) newCode(b.payload.code); // the old code is dead
-        var T = String(b.topic).split('/');
+        var T = levels(String(b.topic));
         subs.forEach(function (z, zid) { // the frame's own modules (scFrame.subscribe)
-          if (z.fn && (sid == null ? matches(z.L, T) : zid === sid)) call(z.fn, b.payload, b.topic, { retained: !!b.retained });
+          if (z.fn && (sid == null ? matchLevels(z.L, T) : zid === sid)) call(z.fn, b.payload, b.topic, { retained: !!b.retained });
         });
         toHost({ type: 'msg', topic: b.topic, payload: b.payload, retained: !!b.retained,
           sub: sid == null ? null : y ? y.hid : 0 });
@@ -334,7 +304,7 @@
   }
 
   w.addEventListener('pagehide', function () { // the host page is leaving: the session ends unless the next page resumes it
-    if (live) raw({ type: 'send', address: inbound, body: { op: 'bye' } });
+    if (live && conn) conn.send({ op: 'bye' });
     token = null;
     halted = true;
     drop();
@@ -344,15 +314,6 @@
   });
 
   // ---- what the frame's own modules (chat.js, …) build on ----
-  function matches(F, T) { // MQTT 3.1.1 §4.7, '$'/'~' first levels not matched by a leading wildcard
-    var c = T[0].charAt(0);
-    if ((c === '$' || c === '~') && (F[0] === '+' || F[0] === '#')) return false;
-    for (var i = 0; i < F.length; i++) {
-      if (F[i] === '#') return true;
-      if (i >= T.length || (F[i] !== '+' && F[i] !== T[i])) return false;
-    }
-    return F.length === T.length;
-  }
   function call(fn, a, b, c) {
     try { fn(a, b, c); } catch (e) { setTimeout(function () { throw e; }); }
   }
@@ -362,7 +323,7 @@
     /** Subscribes inside the frame (kept across reconnects); fn(payload, topic, {retained}). */
     subscribe: function (filter, fn) {
       var id = 'f' + owns++;
-      subs.set(id, { hid: 0, filter: filter, L: filter.split('/'), fn: fn });
+      subs.set(id, { hid: 0, filter: filter, L: levels(filter), fn: fn });
       cmd({ op: 'sub', id: id, filter: filter });
       return id;
     },
@@ -420,4 +381,5 @@
     .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)); })
     .then(function (c) { cfg = c; accept(); })
     .catch(function (e) { status('unavailable'); console.warn('site-connect frame: no config for site', SITE, e.message); });
+  return w.scFrame;
 })(window, document);

@@ -51,7 +51,8 @@ export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl
   conf.data ??= { dir: join(dir, 'data') };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(conf, null, 2));
-  // cwd = the repo: Vert.x resolves webroot/ on the file system before the jar, so edits to webroot/ need no rebuild.
+  // The browser code is served from the jar (siteconnect/webroot/, bundled by src/build/bundle.mjs): rebuild it after
+  // editing webroot/.
   const proc = spawn('java', ['-jar', JAR, '-conf', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';

@@ -1,19 +1,19 @@
 // Size budget (STYLE.md "Size is a feature"): site_connect.js ≤ 8 KB min+gzip, the frame transport
-// (frame.js + sockjs-client) ≤ 25 KB min+gzip. Prints the sizes; exits 1 when over budget.
+// (frame.js with what it imports, + sockjs-client) ≤ 25 KB min+gzip. Both are built here exactly as
+// src/build/bundle.mjs builds them for the jar (esbuild, minified). Prints the sizes; exits 1 when over budget.
 // Run: node src/test/browser/size.mjs
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { homedir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { minify } from 'terser';
+import * as esbuild from 'esbuild';
+import { pageScript, frameTransport } from '../../build/bundle.mjs';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
-const minGz = async (file) => {
-  const src = readFileSync(root + file, 'utf8');
-  const out = await minify(src, { compress: { passes: 2 }, mangle: true, format: { comments: false } });
-  return { raw: Buffer.byteLength(src), min: Buffer.byteLength(out.code), gz: gz(out.code) };
+const minGz = async (options) => {
+  const out = await esbuild.build({ ...options, write: false });
+  const code = out.outputFiles[0].contents;
+  return { min: code.length, gz: gz(code) };
 };
 
 let failed = false;
@@ -23,11 +23,11 @@ const report = (name, size, budget) => {
   console.log(`${name}: ${size} bytes min+gzip (budget ${budget})${over ? '  OVER BUDGET' : ''}`);
 };
 
-const sc = await minGz('webroot/site_connect.js');
-console.log(`site_connect.js: ${sc.raw} bytes source, ${sc.min} bytes minified`);
+const sc = await minGz(pageScript);
+console.log(`site_connect.js: ${sc.min} bytes minified (esbuild)`);
 report('site_connect.js', sc.gz, 8192);
 
-const frame = await minGz('webroot/frame/frame.js');
+const frame = await minGz(frameTransport);
 const jar = `${homedir()}/.m2/repository/org/webjars/npm/sockjs-client/1.6.1/sockjs-client-1.6.1.jar`;
 let sockjs = null;
 if (existsSync(jar)) {

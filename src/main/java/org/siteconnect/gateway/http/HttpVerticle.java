@@ -40,7 +40,9 @@ import java.util.Optional;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final String WEBROOT = "webroot";
+  // The built browser code (src/build/bundle.mjs) and assets, from the jar. Not "webroot": Vert.x looks on the file
+  // system first, and a run from the repository would serve webroot/'s ES module sources instead of the bundles.
+  private static final String WEBROOT = "siteconnect/webroot";
 
   private final GatewayConfig config;
   private final String nodeId;
