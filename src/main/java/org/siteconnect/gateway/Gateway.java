@@ -1,43 +1,42 @@
 package org.siteconnect.gateway;
 
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.Deployable;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.transport.Transport;
-import org.siteconnect.gateway.agent.AgentStore;
-import org.siteconnect.gateway.agent.AgentVerticle;
-import org.siteconnect.gateway.bus.RandomIds;
-import org.siteconnect.gateway.chat.ChatButtonVerticle;
-import org.siteconnect.gateway.chat.ChatVerticle;
-import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
-import org.siteconnect.gateway.http.HttpVerticle;
-import org.siteconnect.gateway.ops.AuditVerticle;
-import org.siteconnect.gateway.ops.GatewayMetrics;
-import org.siteconnect.gateway.store.DatabaseVerticle;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.siteconnect.gateway.bridge.PageConnections;
-import org.siteconnect.gateway.bus.Addresses;
-import org.siteconnect.gateway.bus.ForwardBatch;
-import org.siteconnect.gateway.bus.ServiceError;
-import org.siteconnect.gateway.bus.TopicMessage;
-import org.siteconnect.gateway.cluster.HazelcastSetup;
-import org.siteconnect.gateway.cluster.Leadership;
-import org.siteconnect.gateway.config.GatewayConfig;
-import org.siteconnect.gateway.ops.Readiness;
-import org.siteconnect.gateway.router.TopicRouterVerticle;
-import org.siteconnect.gateway.session.FrameSessionVerticle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.siteconnect.gateway.agent.AgentStore;
+import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.bridge.PageConnections;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ForwardBatch;
+import org.siteconnect.gateway.bus.RandomIds;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.chat.ChatButtonVerticle;
+import org.siteconnect.gateway.chat.ChatVerticle;
+import org.siteconnect.gateway.cluster.HazelcastSetup;
+import org.siteconnect.gateway.cluster.Leadership;
+import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.http.HttpVerticle;
+import org.siteconnect.gateway.ops.AuditVerticle;
+import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.ops.Readiness;
+import org.siteconnect.gateway.router.TopicRouterVerticle;
+import org.siteconnect.gateway.session.FrameSessionVerticle;
+import org.siteconnect.gateway.store.DatabaseVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gateway node: a Vert.x instance and its verticles, deployed in dependency order. {@link #start} completes
@@ -58,8 +57,12 @@ public final class Gateway {
   private final Leadership leadership;
   private Stores stores;
 
-  private Gateway(Vertx vertx, GatewayConfig config, Map<String, String> env, GatewayMetrics metrics,
-                  Leadership leadership) {
+  private Gateway(
+      Vertx vertx,
+      GatewayConfig config,
+      Map<String, String> env,
+      GatewayMetrics metrics,
+      Leadership leadership) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.config = config;
@@ -75,20 +78,33 @@ public final class Gateway {
    */
   public static Future<Gateway> start(GatewayConfig config, Map<String, String> env) {
     GatewayMetrics metrics = new GatewayMetrics();
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setEnabled(true).setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     Transport transport = NodeTransport.choose(config.http().transport());
-    LOG.info("network transport: {} (http.transport = {})", transport.name(), config.http().transport());
+    LOG.info(
+        "network transport: {} (http.transport = {})",
+        transport.name(),
+        config.http().transport());
     if (!config.cluster().enabled()) {
-      Vertx vertx = Vertx.builder().with(options).withTransport(transport)
-          .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+      Vertx vertx = Vertx.builder()
+          .with(options)
+          .withTransport(transport)
+          .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+          .build();
       return start(vertx, config, env, metrics, Leadership.single());
     }
     options.setEventBusOptions(HazelcastSetup.eventBus(config.cluster()));
     HazelcastClusterManager manager = HazelcastSetup.clusterManager(config.cluster());
-    return Vertx.builder().with(options).withTransport(transport).withClusterManager(manager)
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).buildClustered()
-        .compose(vertx -> start(vertx, config, env, metrics, Leadership.of(manager.getHazelcastInstance())));
+    return Vertx.builder()
+        .with(options)
+        .withTransport(transport)
+        .withClusterManager(manager)
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .buildClustered()
+        .compose(vertx ->
+            start(vertx, config, env, metrics, Leadership.of(manager.getHazelcastInstance())));
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
@@ -99,16 +115,23 @@ public final class Gateway {
     return start(vertx, config, env, new GatewayMetrics(), Leadership.single());
   }
 
-  private static Future<Gateway> start(Vertx vertx, GatewayConfig config, Map<String, String> env,
-                                       GatewayMetrics metrics, Leadership leadership) {
+  private static Future<Gateway> start(
+      Vertx vertx,
+      GatewayConfig config,
+      Map<String, String> env,
+      GatewayMetrics metrics,
+      Leadership leadership) {
     Gateway gateway = new Gateway(vertx, config, env, metrics, leadership);
-    metrics.gauge("sc_cluster_leader", "1 when this node hosts the services (always on a single node)",
+    metrics.gauge(
+        "sc_cluster_leader",
+        "1 when this node hosts the services (always on a single node)",
         () -> leadership.isLeader() ? 1 : 0);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     vertx.eventBus().registerDefaultCodec(ForwardBatch.class, new ForwardBatch.Codec());
     ServiceError.registerCodec(vertx.eventBus());
     DatabaseVerticle store = new DatabaseVerticle(config.data());
-    return vertx.deployVerticle(store)
+    return vertx
+        .deployVerticle(store)
         .compose(id -> {
           gateway.stores = Stores.over(store.database());
           return gateway.deployAll();
@@ -123,16 +146,18 @@ public final class Gateway {
    */
   private Future<Void> deployAll() {
     Future<Void> chain = deploy("audit", () -> new AuditVerticle(config.ops(), stores.audit()))
-        .compose(v -> deploy("topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics)));
+        .compose(v -> deploy(
+            "topic-router", () -> new TopicRouterVerticle(config, nodeId, connections, metrics)));
     if (leadership.isLeader()) {
       chain = chain.compose(v -> deployServices());
     } else {
       readiness.markUp("services"); // hosted by the leader
       LOG.info("gateway node [{}] joined the cluster; the services run on the leader", nodeId);
     }
-    leadership.onElected(() -> vertx.runOnContext(v -> deployServices()
-        .onFailure(err -> LOG.error("taking over the services failed", err))));
-    return chain.compose(v -> deploy("http", () -> http = new HttpVerticle(config, nodeId, readiness, connections, metrics)));
+    leadership.onElected(() -> vertx.runOnContext(
+        v -> deployServices().onFailure(err -> LOG.error("taking over the services failed", err))));
+    return chain.compose(v -> deploy(
+        "http", () -> http = new HttpVerticle(config, nodeId, readiness, connections, metrics)));
   }
 
   /** The stateful services, then the announcement that makes every router re-assert what it holds. */
@@ -140,25 +165,35 @@ public final class Gateway {
     readiness.markDown("services");
     AgentStore agents = stores.agents();
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
-    plan.put("agents", () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
+    plan.put(
+        "agents",
+        () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
     plan.put("chats", () -> new ChatVerticle(config, stores.chats(), metrics));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Supplier<Deployable>> part : plan.entrySet()) {
-      chain = chain.compose(v -> vertx.deployVerticle(part.getValue().get())
-          .onFailure(err -> LOG.error("service [{}] did not start", part.getKey(), err)).mapEmpty());
+      chain = chain.compose(v -> vertx
+          .deployVerticle(part.getValue().get())
+          .onFailure(err -> LOG.error("service [{}] did not start", part.getKey(), err))
+          .mapEmpty());
     }
     return chain.onSuccess(v -> {
       readiness.markUp("services");
       vertx.eventBus().publish(Addresses.SERVICES_UP, new JsonObject().put("node", nodeId));
-      LOG.info("gateway node [{}] hosts the services{}", nodeId, leadership.clustered() ? " (cluster leader)" : "");
+      LOG.info(
+          "gateway node [{}] hosts the services{}",
+          nodeId,
+          leadership.clustered() ? " (cluster leader)" : "");
     });
   }
 
   private Future<Void> deploy(String name, Supplier<Deployable> verticle) {
-    return vertx.deployVerticle(verticle.get()).onSuccess(id -> readiness.markUp(name)).mapEmpty();
+    return vertx
+        .deployVerticle(verticle.get())
+        .onSuccess(id -> readiness.markUp(name))
+        .mapEmpty();
   }
 
   public boolean isLeader() {

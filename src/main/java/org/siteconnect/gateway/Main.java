@@ -1,14 +1,13 @@
 package org.siteconnect.gateway;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.siteconnect.gateway.config.ConfigException;
 import org.siteconnect.gateway.config.ConfigLoader;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar siteconnect-gateway.jar [-conf FILE] [-cluster]}: loads the configuration, deploys every verticle and
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private static final String USAGE = "usage: java -jar siteconnect-gateway.jar [-conf FILE] [-cluster]";
+  private static final String USAGE =
+      "usage: java -jar siteconnect-gateway.jar [-conf FILE] [-cluster]";
 
   private Main() {}
 
@@ -56,17 +56,24 @@ public final class Main {
       fail("start-up failed: " + why);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        long budget = config.ops().drainSeconds();
-        gateway.drain().eventually(gateway::close).await(budget, TimeUnit.SECONDS);
-        LOG.info("gateway stopped");
-      } catch (Exception e) {
-        LOG.warn("shutdown did not finish cleanly [{}]", e.toString());
-      }
-    }, "siteconnect-shutdown"));
-    LOG.info("SiteConnect gateway up on {}:{} (public origin {}), node [{}]",
-        config.http().host(), gateway.httpPort(), config.http().publicOrigin(), gateway.nodeId());
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> {
+              try {
+                long budget = config.ops().drainSeconds();
+                gateway.drain().eventually(gateway::close).await(budget, TimeUnit.SECONDS);
+                LOG.info("gateway stopped");
+              } catch (Exception e) {
+                LOG.warn("shutdown did not finish cleanly [{}]", e.toString());
+              }
+            },
+            "siteconnect-shutdown"));
+    LOG.info(
+        "SiteConnect gateway up on {}:{} (public origin {}), node [{}]",
+        config.http().host(),
+        gateway.httpPort(),
+        config.http().publicOrigin(),
+        gateway.nodeId());
   }
 
   private static void fail(String message) {

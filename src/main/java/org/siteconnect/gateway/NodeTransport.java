@@ -11,8 +11,7 @@ import org.siteconnect.gateway.config.ConfigException;
  */
 final class NodeTransport {
 
-  private NodeTransport() {
-  }
+  private NodeTransport() {}
 
   static Transport choose(String name) {
     return switch (name) {
@@ -26,8 +25,10 @@ final class NodeTransport {
   static Transport required(Transport transport) {
     if (!transport.available()) {
       Throwable cause = transport.unavailabilityCause();
-      throw new ConfigException("http.transport", transport.name() + " cannot load on this machine"
-          + (cause == null ? "" : ": " + cause.getMessage()));
+      throw new ConfigException(
+          "http.transport",
+          transport.name() + " cannot load on this machine"
+              + (cause == null ? "" : ": " + cause.getMessage()));
     }
     return transport;
   }

@@ -1,7 +1,7 @@
 package org.siteconnect.gateway;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,9 +18,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packages form a layered graph: no package may depend, directly or through others, on a package that
@@ -30,8 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PackageCyclesTest {
   private static final String ROOT = "org.siteconnect.gateway";
   /** A reference into the project: a sub-package chain followed by a type (or '*' for a wildcard import). */
-  private static final Pattern REFERENCE = Pattern.compile("\\borg\\.siteconnect\\.gateway((?:\\.[a-z]\\w*)*)\\.(?:[A-Z]|\\*)");
-  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+  private static final Pattern REFERENCE =
+      Pattern.compile("\\borg\\.siteconnect\\.gateway((?:\\.[a-z]\\w*)*)\\.(?:[A-Z]|\\*)");
+
+  private static final Pattern PACKAGE =
+      Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   @Test
   void mainSourcesHaveNoPackageCycle() {
@@ -43,17 +45,30 @@ class PackageCyclesTest {
 
   @Test
   void detectsACycleThroughAFullyQualifiedName(@TempDir Path dir) throws IOException {
-    write(dir, "a/A.java", "package org.siteconnect.gateway.a;\nimport org.siteconnect.gateway.b.B;\nclass A {}\n");
-    write(dir, "b/B.java", "package org.siteconnect.gateway.b;\n"
-        + "class B { Object c = new org.siteconnect.gateway.c.C(); String s = \"org.siteconnect.gateway.x.X\"; }\n");
-    write(dir, "c/C.java", "package org.siteconnect.gateway.c;\n/* org.siteconnect.gateway.d.D */\n"
-        + "import static org.siteconnect.gateway.a.A.helper;\nclass C {}\n");
-    write(dir, "d/D.java", "package org.siteconnect.gateway.d;\nimport org.siteconnect.gateway.a.*;\nclass D {}\n");
+    write(
+        dir,
+        "a/A.java",
+        "package org.siteconnect.gateway.a;\nimport org.siteconnect.gateway.b.B;\nclass A {}\n");
+    write(
+        dir,
+        "b/B.java",
+        "package org.siteconnect.gateway.b;\n"
+            + "class B { Object c = new org.siteconnect.gateway.c.C(); String s = \"org.siteconnect.gateway.x.X\"; }\n");
+    write(
+        dir,
+        "c/C.java",
+        "package org.siteconnect.gateway.c;\n/* org.siteconnect.gateway.d.D */\n"
+            + "import static org.siteconnect.gateway.a.A.helper;\nclass C {}\n");
+    write(
+        dir,
+        "d/D.java",
+        "package org.siteconnect.gateway.d;\nimport org.siteconnect.gateway.a.*;\nclass D {}\n");
 
     List<String> cycles = Graph.of(dir).cycles();
     assertEquals(1, cycles.size(), cycles::toString);
     // d imports a, but nothing reaches d: the comment in C and the string in B are not references
-    assertEquals("a -> b (A.java) -> c (B.java) -> a (C.java)   [all packages in this cycle: [a, b, c]]",
+    assertEquals(
+        "a -> b (A.java) -> c (B.java) -> a (C.java)   [all packages in this cycle: [a, b, c]]",
         cycles.get(0));
   }
 
@@ -100,7 +115,9 @@ class PackageCyclesTest {
     }
 
     private static String shortName(String pkg) {
-      return pkg.equals(ROOT) ? "(root)" : pkg.startsWith(ROOT + ".") ? pkg.substring(ROOT.length() + 1) : pkg;
+      return pkg.equals(ROOT)
+          ? "(root)"
+          : pkg.startsWith(ROOT + ".") ? pkg.substring(ROOT.length() + 1) : pkg;
     }
 
     /** One line per strongly connected component of more than one package, naming a cycle inside it. */
@@ -129,8 +146,13 @@ class PackageCyclesTest {
       return result;
     }
 
-    private void strongConnect(String v, Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
-                               Set<String> onStack, List<Set<String>> result) {
+    private void strongConnect(
+        String v,
+        Map<String, Integer> index,
+        Map<String, Integer> low,
+        Deque<String> stack,
+        Set<String> onStack,
+        List<Set<String>> result) {
       index.put(v, index.size());
       low.put(v, index.get(v));
       stack.push(v);
@@ -188,10 +210,16 @@ class PackageCyclesTest {
       path.add(start);
       StringBuilder text = new StringBuilder(start);
       for (int i = 1; i < path.size(); i++) {
-        text.append(" -> ").append(path.get(i))
-            .append(" (").append(edges.get(path.get(i - 1)).get(path.get(i))).append(')');
+        text.append(" -> ")
+            .append(path.get(i))
+            .append(" (")
+            .append(edges.get(path.get(i - 1)).get(path.get(i)))
+            .append(')');
       }
-      return text.append("   [all packages in this cycle: ").append(component).append(']').toString();
+      return text.append("   [all packages in this cycle: ")
+          .append(component)
+          .append(']')
+          .toString();
     }
   }
 

@@ -17,14 +17,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Thread)
 public class FanOutBenchmark {
 
   static final int FAN_OUT = 10_000;
 
   private final SubscriptionIndex<Integer> index = new SubscriptionIndex<>();
-  private final SubscriptionIndexBenchmark.CountingSink sink = new SubscriptionIndexBenchmark.CountingSink();
+  private final SubscriptionIndexBenchmark.CountingSink sink =
+      new SubscriptionIndexBenchmark.CountingSink();
   private final TopicName topic = TopicName.parse("site/42/broadcast");
 
   @Setup

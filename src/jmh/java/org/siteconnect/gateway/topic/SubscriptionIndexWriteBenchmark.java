@@ -17,7 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Changing subscriptions: subscribe throughput into a growing index (string filters, parsed by the index, as the
  * router calls it), and subscribe+unsubscribe churn on an index that already holds 100,000 subscriptions.
  */
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class SubscriptionIndexWriteBenchmark {

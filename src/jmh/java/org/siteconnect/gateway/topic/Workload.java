@@ -47,8 +47,9 @@ final class Workload {
       lookups[i + 1] = miss(index, random);
       recipients += index.match(lookups[i]).size();
     }
-    System.err.printf("[workload] %,d subscriptions, %.2f recipients per hit%n", filters.length,
-        recipients / (LOOKUPS / 2.0));
+    System.err.printf(
+        "[workload] %,d subscriptions, %.2f recipients per hit%n",
+        filters.length, recipients / (LOOKUPS / 2.0));
     return lookups;
   }
 
@@ -58,7 +59,8 @@ final class Workload {
       if (filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0) {
         continue;
       }
-      TopicName candidate = TopicName.parse(filter.substring(0, filter.lastIndexOf('/') + 1) + "zz");
+      TopicName candidate =
+          TopicName.parse(filter.substring(0, filter.lastIndexOf('/') + 1) + "zz");
       if (index.match(candidate).isEmpty()) {
         return candidate;
       }
@@ -76,7 +78,8 @@ final class Workload {
     if (kind >= 95) {
       levels[depth - 1] = "#";
     } else if (kind >= 80) {
-      levels[2 + random.nextInt(depth - 2)] = "+"; // inside one id's subtree, like a page's own filters
+      levels[2 + random.nextInt(depth - 2)] =
+          "+"; // inside one id's subtree, like a page's own filters
     }
     return String.join("/", levels);
   }

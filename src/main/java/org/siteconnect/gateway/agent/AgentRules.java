@@ -2,12 +2,11 @@ package org.siteconnect.gateway.agent;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.siteconnect.gateway.config.GatewayConfig;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.siteconnect.gateway.config.GatewayConfig;
 
 /** What makes an agent account valid: login shape, password length, known roles and configured buttons. */
 final class AgentRules {
@@ -31,7 +30,9 @@ final class AgentRules {
   }
 
   List<String> allButtons() {
-    return config.sites().stream().flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id())).toList();
+    return config.sites().stream()
+        .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id()))
+        .toList();
   }
 
   Draft draftForCreate(JsonObject in) throws RuleException {
@@ -43,13 +44,19 @@ final class AgentRules {
     if (password == null) {
       throw new RuleException("'password' is required");
     }
-    Agent agent = new Agent(login, name(in.getString("name", login)), "", roles(in.getJsonArray("roles")),
-        buttons(in.getJsonArray("buttons")), maxChats(in.getInteger("maxChats")));
+    Agent agent = new Agent(
+        login,
+        name(in.getString("name", login)),
+        "",
+        roles(in.getJsonArray("roles")),
+        buttons(in.getJsonArray("buttons")),
+        maxChats(in.getInteger("maxChats")));
     return new Draft(agent, password);
   }
 
   Draft draftForUpdate(Agent existing, JsonObject in) throws RuleException {
-    Agent agent = new Agent(existing.login(),
+    Agent agent = new Agent(
+        existing.login(),
         in.containsKey("name") ? name(in.getString("name")) : existing.name(),
         existing.passwordHash(),
         in.containsKey("roles") ? roles(in.getJsonArray("roles")) : existing.roles(),
@@ -78,7 +85,8 @@ final class AgentRules {
       return null;
     }
     if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-      throw new RuleException("'password' must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+      throw new RuleException(
+          "'password' must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
     }
     return password;
   }
@@ -105,7 +113,8 @@ final class AgentRules {
     List<String> known = allButtons();
     for (Object b : buttons) {
       if (!(b instanceof String s) || !known.contains(s)) {
-        throw new RuleException("'buttons' entries must be configured buttons as \"site/button\" (unknown: " + b + ")");
+        throw new RuleException(
+            "'buttons' entries must be configured buttons as \"site/button\" (unknown: " + b + ")");
       }
       if (!out.contains(s)) {
         out.add(s);

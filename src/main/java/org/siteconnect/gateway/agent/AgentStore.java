@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.agent;
 
 import io.vertx.core.Future;
-
 import java.util.List;
 import java.util.Optional;
 

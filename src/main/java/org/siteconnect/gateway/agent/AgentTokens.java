@@ -1,13 +1,12 @@
 package org.siteconnect.gateway.agent;
 
-import org.siteconnect.gateway.bus.RandomIds;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.siteconnect.gateway.bus.RandomIds;
 
 /**
  * Opaque bearer tokens (256 random bits) kept server-side, so logout and account deletion revoke at once.

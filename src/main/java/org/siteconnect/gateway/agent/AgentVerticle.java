@@ -7,6 +7,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServiceBus;
@@ -17,12 +21,6 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Agent accounts, logins and tokens on the event bus (request/reply; a failure's code is the HTTP status and its
@@ -39,16 +37,19 @@ public final class AgentVerticle extends VerticleBase {
   private PasswordHasher hasher;
   /** Logins that must choose a new password first (loaded at start, written through to the store). */
   private final java.util.Set<String> mustChange = new java.util.HashSet<>();
+
   private AgentTokens tokens;
   private LoginLimiter limiter;
   private HashQueue hashQueue;
   /** Password hashing threads, apart from Vert.x's shared worker pool (a login flood must not starve it). */
   private WorkerExecutor hashPool;
+
   private AgentRules rules;
   /** Verified against when the login is unknown, so both failures cost the same time. */
   private String decoyHash;
   /** Grants by token, written through so that a new leader keeps everyone logged in (TTL = the grant's). */
   static final String TOKENS_MAP = "sc.agent-tokens";
+
   private AsyncMap<String, JsonObject> storedTokens;
 
   public AgentVerticle(GatewayConfig config, AgentStore store, String adminPasswordFromEnv) {
@@ -62,10 +63,13 @@ public final class AgentVerticle extends VerticleBase {
     GatewayConfig.Agents a = config.agents();
     hasher = new PasswordHasher(a.passwordIterations());
     tokens = new AgentTokens(a.tokenTtlSeconds() * 1000);
-    limiter = new LoginLimiter(a.loginMaxFailures(), a.loginMaxFailuresPerAddress(), a.loginLockoutSeconds() * 1000L);
+    limiter = new LoginLimiter(
+        a.loginMaxFailures(), a.loginMaxFailuresPerAddress(), a.loginLockoutSeconds() * 1000L);
     hashPool = vertx.createSharedWorkerExecutor("sc-password-hashing", a.loginHashThreads());
-    // A check still waiting a second before the REST deadline is answered "busy" rather than timing out.
-    hashQueue = new HashQueue(a.loginHashThreads(), a.loginHashesPerAddress(), ServiceBus.REPLY_TIMEOUT_MS - 1_000);
+    // A check still waiting a second before the REST deadline is answered "busy" rather than timing
+    // out.
+    hashQueue = new HashQueue(
+        a.loginHashThreads(), a.loginHashesPerAddress(), ServiceBus.REPLY_TIMEOUT_MS - 1_000);
     rules = new AgentRules(config);
     vertx.setPeriodic(60_000, id -> {
       long now = System.currentTimeMillis();
@@ -83,9 +87,10 @@ public final class AgentVerticle extends VerticleBase {
           return map.entries();
         })
         .compose(earlier -> {
-          // Logins survive a change of leader: the grants were written through to the (cluster) map.
-          earlier.forEach((token, g) -> tokens.restore(new AgentTokens.Grant(token, g.getString("login"),
-              g.getLong("expiresAt"))));
+          // Logins survive a change of leader: the grants were written through to the (cluster)
+          // map.
+          earlier.forEach((token, g) -> tokens.restore(
+              new AgentTokens.Grant(token, g.getString("login"), g.getLong("expiresAt"))));
           return bootstrapAdmin();
         })
         .compose(v -> store.mustChangePassword())
@@ -124,68 +129,97 @@ public final class AgentVerticle extends VerticleBase {
       String password = generated ? randomPassword() : adminPasswordFromEnv;
       List<String> allButtons = rules.allButtons();
       return hashing(() -> hasher.hash(password))
-          .compose(hash -> store.insert(new Agent("admin", "Administrator", hash,
-              new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)), allButtons,
-              config.agents().maxChatsDefault()))
-              // A printed one-time password is in a log somewhere: it must be replaced before anything else.
-              .compose(v -> generated ? store.setMustChangePassword("admin", true) : Future.<Void>succeededFuture()))
+          .compose(hash -> store
+              .insert(new Agent(
+                  "admin",
+                  "Administrator",
+                  hash,
+                  new LinkedHashSet<>(List.of(Agent.ROLE_ADMIN, Agent.ROLE_AGENT)),
+                  allButtons,
+                  config.agents().maxChatsDefault()))
+              // A printed one-time password is in a log somewhere: it must be replaced before
+              // anything else.
+              .compose(v -> generated
+                  ? store.setMustChangePassword("admin", true)
+                  : Future.<Void>succeededFuture()))
           .map(v -> true)
-          // Two nodes starting on one empty PostgreSQL database: the other one created it first; fine.
-          .recover(err -> err instanceof IllegalStateException ? Future.succeededFuture(false) : Future.failedFuture(err))
+          // Two nodes starting on one empty PostgreSQL database: the other one created it first;
+          // fine.
+          .recover(err -> err instanceof IllegalStateException
+              ? Future.succeededFuture(false)
+              : Future.failedFuture(err))
           .onSuccess(created -> {
             if (!created) {
               LOG.info("agent 'admin' was created by another node meanwhile");
             } else if (generated) {
               // Printed once, to the console only; it is not stored anywhere in clear.
-              System.out.println("\n*** SiteConnect: created agent 'admin' with the one-time password: " + password
-                  + "\n*** Log in at /agent/ and change it. (Set " + ADMIN_PASSWORD_ENV + " to choose it.)\n");
+              System.out.println(
+                  "\n*** SiteConnect: created agent 'admin' with the one-time password: " + password
+                      + "\n*** Log in at /agent/ and change it. (Set " + ADMIN_PASSWORD_ENV
+                      + " to choose it.)\n");
             } else {
               LOG.info("created agent 'admin' with the password from {}", ADMIN_PASSWORD_ENV);
             }
-          }).mapEmpty();
+          })
+          .mapEmpty();
     });
   }
 
-  // ---- login / auth / logout --------------------------------------------------------------------------------
+  // ---- login / auth / logout
+  // --------------------------------------------------------------------------------
 
   private void login(Message<JsonObject> m) {
     String login = m.body().getString("login", "");
     String password = m.body().getString("password", "");
     String address = m.body().getString("address", "?");
-    // Reserved before the check: a burst of logins gets no more password checks than the limits allow.
+    // Reserved before the check: a burst of logins gets no more password checks than the limits
+    // allow.
     LoginLimiter.Attempt attempt = limiter.tryReserve(login, address, System.currentTimeMillis());
     if (!attempt.reserved()) {
       long seconds = (attempt.retryAfterMillis() + 999) / 1000;
-      m.reply(ServiceError.rateLimited("too many failed logins; try again in " + seconds + " s", seconds));
+      m.reply(ServiceError.rateLimited(
+          "too many failed logins; try again in " + seconds + " s", seconds));
       return;
     }
-    hashQueue.submit(address, System.currentTimeMillis(), () -> check(login, password))
+    hashQueue
+        .submit(address, System.currentTimeMillis(), () -> check(login, password))
         .onSuccess(agent -> {
           long now = System.currentTimeMillis();
           if (agent.isEmpty()) {
             limiter.failed(attempt, now);
             LOG.info("failed login from [{}]", address);
-            AuditLog.record(vertx.eventBus(), login.length() > 64 ? login.substring(0, 64) : login,
-                AuditLog.LOGIN_FAILED, null, null, address);
+            AuditLog.record(
+                vertx.eventBus(),
+                login.length() > 64 ? login.substring(0, 64) : login,
+                AuditLog.LOGIN_FAILED,
+                null,
+                null,
+                address);
             m.reply(ServiceError.of(401, "bad-credentials", "the login or the password is wrong"));
             return;
           }
           limiter.succeeded(attempt, now);
           AgentTokens.Grant grant = tokens.issue(login, now);
-          storedTokens.put(grant.token(), new JsonObject().put("login", login).put("expiresAt", grant.expiresAt()),
+          storedTokens.put(
+              grant.token(),
+              new JsonObject().put("login", login).put("expiresAt", grant.expiresAt()),
               Math.max(1, grant.expiresAt() - now));
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
-          m.reply(new JsonObject().put("token", grant.token()).put("mustChangePassword", mustChange.contains(login))
+          m.reply(new JsonObject()
+              .put("token", grant.token())
+              .put("mustChangePassword", mustChange.contains(login))
               .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
               .put("agent", agent.get().toJson()));
         })
         .onFailure(err -> {
           limiter.cancelled(attempt, System.currentTimeMillis());
           if (err instanceof HashQueue.Full) {
-            m.reply(ServiceError.rateLimited("too many logins in progress from your address; try again in 1 s", 1));
+            m.reply(ServiceError.rateLimited(
+                "too many logins in progress from your address; try again in 1 s", 1));
           } else if (err instanceof HashQueue.Expired) {
-            m.reply(ServiceError.unavailable("busy", "too many logins in progress; try again shortly"));
+            m.reply(
+                ServiceError.unavailable("busy", "too many logins in progress; try again shortly"));
           } else {
             fail(m, err);
           }
@@ -206,7 +240,8 @@ public final class AgentVerticle extends VerticleBase {
   private void auth(Message<JsonObject> m) {
     authenticate(m.body().getString("token")).onComplete(ar -> {
       if (ar.succeeded()) {
-        m.reply(new JsonObject().put("agent", ar.result().agent().toJson())
+        m.reply(new JsonObject()
+            .put("agent", ar.result().agent().toJson())
             .put("expiresAt", ar.result().grant().expiresAt()));
       } else {
         fail(m, ar.cause());
@@ -234,13 +269,19 @@ public final class AgentVerticle extends VerticleBase {
           }
           return who.agent().withPasswordHash(hasher.hash(wanted));
         }))
-        .compose(agent -> store.update(agent)
+        .compose(agent -> store
+            .update(agent)
             .compose(v -> store.setMustChangePassword(agent.login(), false))
             .map(agent))
         .onSuccess(agent -> {
           mustChange.remove(agent.login());
           LOG.info("agent changed its password [{}]", agent.login());
-          AuditLog.record(vertx.eventBus(), agent.login(), AuditLog.AGENT_UPDATED, agent.login(), "password",
+          AuditLog.record(
+              vertx.eventBus(),
+              agent.login(),
+              AuditLog.AGENT_UPDATED,
+              agent.login(),
+              "password",
               m.body().getString("address"));
           m.reply(new JsonObject().put("ok", true));
         })
@@ -256,14 +297,18 @@ public final class AgentVerticle extends VerticleBase {
     String login = grant.get().login();
     revoked(login, List.of(grant.get().token()));
     LOG.info("agent logged out [{}]", login);
-    AuditLog.record(vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
+    AuditLog.record(
+        vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
     m.reply(new JsonObject().put("ok", true));
   }
 
   private void revoked(String login, List<String> revokedTokens) {
     revokedTokens.forEach(storedTokens::remove);
-    vertx.eventBus().publish(Addresses.AGENT_REVOKED,
-        new JsonObject().put("login", login).put("tokens", new JsonArray(revokedTokens)));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.AGENT_REVOKED,
+            new JsonObject().put("login", login).put("tokens", new JsonArray(revokedTokens)));
     vertx.eventBus().send(Addresses.BUTTONS_LOGGED_OUT, new JsonObject().put("login", login));
   }
 
@@ -277,19 +322,24 @@ public final class AgentVerticle extends VerticleBase {
   private Future<Authenticated> authenticate(String token, boolean passwordChange) {
     Optional<AgentTokens.Grant> grant = tokens.check(token, System.currentTimeMillis());
     if (grant.isEmpty()) {
-      return Future.failedFuture(ServiceError.unauthorized(
-          "log in first (the token is missing, expired or revoked)"));
+      return Future.failedFuture(
+          ServiceError.unauthorized("log in first (the token is missing, expired or revoked)"));
     }
     if (!passwordChange && mustChange.contains(grant.get().login())) {
-      return Future.failedFuture(ServiceError.of(403, "password-change-required",
+      return Future.failedFuture(ServiceError.of(
+          403,
+          "password-change-required",
           "choose a new password first (POST /api/v1/me/password)"));
     }
-    return store.find(grant.get().login()).compose(agent -> agent.isPresent()
-        ? Future.succeededFuture(new Authenticated(agent.get(), grant.get()))
-        : Future.failedFuture(ServiceError.unauthorized("this account no longer exists")));
+    return store
+        .find(grant.get().login())
+        .compose(agent -> agent.isPresent()
+            ? Future.succeededFuture(new Authenticated(agent.get(), grant.get()))
+            : Future.failedFuture(ServiceError.unauthorized("this account no longer exists")));
   }
 
-  // ---- admin ------------------------------------------------------------------------------------------------
+  // ---- admin
+  // ------------------------------------------------------------------------------------------------
 
   private interface AdminAction {
     void run(Agent admin);
@@ -308,7 +358,9 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void list(Message<JsonObject> m) {
-    store.list().onSuccess(all -> m.reply(new JsonObject()
+    store
+        .list()
+        .onSuccess(all -> m.reply(new JsonObject()
             .put("agents", new JsonArray(all.stream().map(Agent::toJson).toList()))))
         .onFailure(err -> fail(m, err));
   }
@@ -329,13 +381,19 @@ public final class AgentVerticle extends VerticleBase {
         })
         .onSuccess(agent -> {
           LOG.info("agent created [{}]", agent.login());
-          AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_CREATED, agent.login(),
-              "roles " + agent.roles() + ", buttons " + agent.buttons(), m.body().getString("address"));
+          AuditLog.record(
+              vertx.eventBus(),
+              admin.login(),
+              AuditLog.AGENT_CREATED,
+              agent.login(),
+              "roles " + agent.roles() + ", buttons " + agent.buttons(),
+              m.body().getString("address"));
           m.reply(agent.toJson());
         })
         .onFailure(err -> {
           if (err instanceof IllegalStateException) {
-            m.reply(ServiceError.conflict("an agent with login '" + draft.agent().login() + "' exists"));
+            m.reply(ServiceError.conflict(
+                "an agent with login '" + draft.agent().login() + "' exists"));
           } else {
             fail(m, err);
           }
@@ -345,55 +403,79 @@ public final class AgentVerticle extends VerticleBase {
   private void update(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
     JsonObject changes = m.body().getJsonObject("agent");
-    store.find(login).onSuccess(existing -> {
-      if (existing.isEmpty()) {
-        m.reply(ServiceError.notFound("no agent '" + login + "'"));
-        return;
-      }
-      AgentRules.Draft draft;
-      try {
-        draft = rules.draftForUpdate(existing.get(), changes);
-      } catch (AgentRules.RuleException e) {
-        m.reply(ServiceError.badRequest(e.getMessage()));
-        return;
-      }
-      Future<String> hash = draft.password() == null
-          ? Future.succeededFuture(existing.get().passwordHash())
-          : hashing(() -> hasher.hash(draft.password()));
-      hash.compose(h -> {
-            Agent updated = draft.agent().withPasswordHash(h);
-            return store.update(updated).map(updated);
-          })
-          .onSuccess(updated -> {
-            if (draft.password() != null || !updated.buttons().equals(existing.get().buttons())
-                || !updated.roles().equals(existing.get().roles())) {
-              revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
-            }
-            LOG.info("agent updated [{}]", login);
-            AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_UPDATED, login,
-                "changed " + String.join(",", changes.fieldNames()), m.body().getString("address"));
-            m.reply(updated.toJson());
-          })
-          .onFailure(err -> fail(m, err));
-    }).onFailure(err -> fail(m, err));
+    store
+        .find(login)
+        .onSuccess(existing -> {
+          if (existing.isEmpty()) {
+            m.reply(ServiceError.notFound("no agent '" + login + "'"));
+            return;
+          }
+          AgentRules.Draft draft;
+          try {
+            draft = rules.draftForUpdate(existing.get(), changes);
+          } catch (AgentRules.RuleException e) {
+            m.reply(ServiceError.badRequest(e.getMessage()));
+            return;
+          }
+          Future<String> hash = draft.password() == null
+              ? Future.succeededFuture(existing.get().passwordHash())
+              : hashing(() -> hasher.hash(draft.password()));
+          hash.compose(h -> {
+                Agent updated = draft.agent().withPasswordHash(h);
+                return store.update(updated).map(updated);
+              })
+              .onSuccess(updated -> {
+                if (draft.password() != null
+                    || !updated.buttons().equals(existing.get().buttons())
+                    || !updated.roles().equals(existing.get().roles())) {
+                  revoked(
+                      login,
+                      tokens.revokeAll(login).stream()
+                          .map(AgentTokens.Grant::token)
+                          .toList());
+                }
+                LOG.info("agent updated [{}]", login);
+                AuditLog.record(
+                    vertx.eventBus(),
+                    admin.login(),
+                    AuditLog.AGENT_UPDATED,
+                    login,
+                    "changed " + String.join(",", changes.fieldNames()),
+                    m.body().getString("address"));
+                m.reply(updated.toJson());
+              })
+              .onFailure(err -> fail(m, err));
+        })
+        .onFailure(err -> fail(m, err));
   }
 
   private void delete(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
-    store.delete(login).onSuccess(deleted -> {
-      if (!deleted) {
-        m.reply(ServiceError.notFound("no agent '" + login + "'"));
-        return;
-      }
-      revoked(login, tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
-      LOG.info("agent deleted [{}]", login);
-      AuditLog.record(vertx.eventBus(), admin.login(), AuditLog.AGENT_DELETED, login, null,
-          m.body().getString("address"));
-      m.reply(new JsonObject().put("ok", true));
-    }).onFailure(err -> fail(m, err));
+    store
+        .delete(login)
+        .onSuccess(deleted -> {
+          if (!deleted) {
+            m.reply(ServiceError.notFound("no agent '" + login + "'"));
+            return;
+          }
+          revoked(
+              login,
+              tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
+          LOG.info("agent deleted [{}]", login);
+          AuditLog.record(
+              vertx.eventBus(),
+              admin.login(),
+              AuditLog.AGENT_DELETED,
+              login,
+              null,
+              m.body().getString("address"));
+          m.reply(new JsonObject().put("ok", true));
+        })
+        .onFailure(err -> fail(m, err));
   }
 
-  // ---- helpers ----------------------------------------------------------------------------------------------
+  // ---- helpers
+  // ----------------------------------------------------------------------------------------------
 
   private static void fail(Message<?> m, Throwable err) {
     ServiceHandlers.fail(m, err);
@@ -402,5 +484,4 @@ public final class AgentVerticle extends VerticleBase {
   static String randomPassword() {
     return RandomIds.drawn("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
   }
-
 }

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.agent;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -44,6 +43,7 @@ final class HashQueue {
   private final Map<String, Integer> runningByKey = new HashMap<>();
   /** Waiting jobs per address; the map's order is the order of turns (an address goes last after its turn). */
   private final Map<String, Deque<Job>> waiting = new java.util.LinkedHashMap<>();
+
   private int running;
 
   HashQueue(int maxRunning, int maxPerKey, long maxWaitMillis) {
@@ -82,9 +82,11 @@ final class HashQueue {
 
   /** Gives up checks that have waited longer than the limit; call it every few hundred millis. */
   void expire(long now) {
-    for (Iterator<Map.Entry<String, Deque<Job>>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, Deque<Job>>> it = waiting.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, Deque<Job>> e = it.next();
-      while (!e.getValue().isEmpty() && e.getValue().peekFirst().enqueuedAt() + maxWaitMillis <= now) {
+      while (!e.getValue().isEmpty()
+          && e.getValue().peekFirst().enqueuedAt() + maxWaitMillis <= now) {
         Job job = e.getValue().pollFirst();
         done(e.getKey());
         job.promise().fail(new Expired());

@@ -108,6 +108,8 @@ final class LoginLimiter {
   }
 
   private boolean idle(Window w, long now) {
-    return w.inFlight == 0 && w.lockedUntil <= now && (w.lockedUntil > 0 || w.lastSeen + lockoutMillis <= now);
+    return w.inFlight == 0
+        && w.lockedUntil <= now
+        && (w.lockedUntil > 0 || w.lastSeen + lockoutMillis <= now);
   }
 }

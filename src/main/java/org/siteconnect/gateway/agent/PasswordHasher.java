@@ -1,11 +1,9 @@
 package org.siteconnect.gateway.agent;
 
 import io.vertx.ext.auth.hashing.HashingStrategy;
-
-import org.siteconnect.gateway.bus.RandomIds;
-
 import java.util.Base64;
 import java.util.Map;
+import org.siteconnect.gateway.bus.RandomIds;
 
 /**
  * PBKDF2-HMAC-SHA512 through vertx-auth-common's hashing, stored as a PHC string
@@ -21,8 +19,11 @@ final class PasswordHasher {
   }
 
   String hash(String password) {
-    return strategy.hash("pbkdf2", Map.of("it", Integer.toString(iterations)),
-        Base64.getEncoder().withoutPadding().encodeToString(RandomIds.bytes(16)), password);
+    return strategy.hash(
+        "pbkdf2",
+        Map.of("it", Integer.toString(iterations)),
+        Base64.getEncoder().withoutPadding().encodeToString(RandomIds.bytes(16)),
+        password);
   }
 
   boolean verify(String hash, String password) {

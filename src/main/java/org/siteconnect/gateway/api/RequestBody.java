@@ -4,10 +4,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-
-import org.siteconnect.gateway.bus.ServiceError;
-
 import java.util.Set;
+import org.siteconnect.gateway.bus.ServiceError;
 
 /** Strict reading of a JSON request body: unknown fields and wrong types are refused with the field named. */
 final class RequestBody {
@@ -35,7 +33,8 @@ final class RequestBody {
     Set<String> allow = Set.of(allowed);
     for (String field : json.fieldNames()) {
       if (!allow.contains(field)) {
-        throw ServiceError.badRequest("unknown field '" + field + "' (allowed: " + String.join(", ", allowed) + ")");
+        throw ServiceError.badRequest(
+            "unknown field '" + field + "' (allowed: " + String.join(", ", allowed) + ")");
       }
     }
     return new RequestBody(json);
@@ -48,7 +47,8 @@ final class RequestBody {
   String string(String field, boolean required, int maxLength) {
     String s = typed(field, required, String.class, "a string");
     if (s != null && s.length() > maxLength) {
-      throw ServiceError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
+      throw ServiceError.badRequest(
+          "field '" + field + "' is longer than " + maxLength + " characters");
     }
     return s;
   }

@@ -6,15 +6,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.Map;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.LogThrottle;
-
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The bridge policy (DESIGN §5): a socket gets a server-made connection id and may send only to this node's
@@ -25,6 +24,7 @@ import java.util.Map;
 public final class BridgeGuard implements Handler<BridgeEvent> {
   /** Header the guard stamps on every inbound page command (client headers are stripped). */
   public static final String CONNECTION_HEADER = "sc-conn";
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeGuard.class);
   /** Clients cause socket errors at will: one line a minute at most. */
   private static final LogThrottle SOCKET_ERRORS_LOG = new LogThrottle(60_000);
@@ -40,10 +40,17 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private final Map<SockJSSocket, PageConnection> bySocket = new HashMap<>();
   /** Open sockets per client address (its limit key), counted when the socket opens. */
   private final Map<String, Integer> socketsByAddress = new HashMap<>();
+
   private volatile boolean draining;
 
-  public BridgeGuard(String nodeId, PageConnections connections, EventBus eventBus, GatewayConfig.Bridge limits,
-              GatewayMetrics metrics, ClientAddresses clientAddresses, int socketsPerAddress) {
+  public BridgeGuard(
+      String nodeId,
+      PageConnections connections,
+      EventBus eventBus,
+      GatewayConfig.Bridge limits,
+      GatewayMetrics metrics,
+      ClientAddresses clientAddresses,
+      int socketsPerAddress) {
     this.clientAddresses = clientAddresses;
     this.socketsPerAddress = socketsPerAddress;
     this.inboundAddress = Addresses.inbound(nodeId);
@@ -63,12 +70,13 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   public void handle(BridgeEvent event) {
     boolean ok = admit(event);
     if (!ok && event.type() != BridgeEventType.SOCKET_CREATED) {
-      metrics.bridgeRejected(switch (event.type()) {
-        case SEND -> "send-denied";
-        case REGISTER -> "register-denied";
-        case PUBLISH -> "publish-denied";
-        default -> "denied";
-      });
+      metrics.bridgeRejected(
+          switch (event.type()) {
+            case SEND -> "send-denied";
+            case REGISTER -> "register-denied";
+            case PUBLISH -> "publish-denied";
+            default -> "denied";
+          });
     }
     event.complete(ok);
   }
@@ -109,7 +117,8 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
       }
       case REGISTER -> {
         PageConnection c = bySocket.get(socket);
-        return c != null && Addresses.pageInbox(c.id()).equals(event.getRawMessage().getString("address"));
+        return c != null
+            && Addresses.pageInbox(c.id()).equals(event.getRawMessage().getString("address"));
       }
       case UNREGISTER, RECEIVE, SOCKET_PING, SOCKET_IDLE -> {
         return true;
@@ -125,20 +134,22 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     int open = socketsByAddress.getOrDefault(address, 0);
     if (open >= socketsPerAddress) {
       metrics.bridgeRejected("address-limit-sockets");
-      socket.write(PageFrames.error("address-limit",
-          "at most " + socketsPerAddress + " connections from one address", null));
+      socket.write(PageFrames.error(
+          "address-limit", "at most " + socketsPerAddress + " connections from one address", null));
       return false;
     }
     socketsByAddress.put(address, open + 1);
     String id = newConnectionId();
-    PageConnection connection = new PageConnection(id, socket, new RateLimiter(maxMessagesPerSecond),
-        transportOf(socket), address);
+    PageConnection connection = new PageConnection(
+        id, socket, new RateLimiter(maxMessagesPerSecond), transportOf(socket), address);
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
-    // The bridge sets its own exception handler once this event completes; it logs a stack trace at ERROR for
-    // every frame of a message over the transport's limit and keeps the socket open. Ours replaces it next tick.
+    // The bridge sets its own exception handler once this event completes; it logs a stack trace at
+    // ERROR for
+    // every frame of a message over the transport's limit and keeps the socket open. Ours replaces
+    // it next tick.
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     if (context != null) {
       context.runOnContext(v -> socket.exceptionHandler(err -> socketFailed(socket, err)));
@@ -154,8 +165,11 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     metrics.bridgeRejected("socket-error");
     long suppressed = SOCKET_ERRORS_LOG.occurred(System.currentTimeMillis());
     if (suppressed >= 0) {
-      LOG.warn("closed a page socket after a transport error [{}: {}] ([{}] more since the last such line)",
-          err.getClass().getSimpleName(), abbreviate(err.getMessage()), suppressed);
+      LOG.warn(
+          "closed a page socket after a transport error [{}: {}] ([{}] more since the last such line)",
+          err.getClass().getSimpleName(),
+          abbreviate(err.getMessage()),
+          suppressed);
     }
     closed(socket);
     socket.close(1009, "message too big or malformed");
@@ -169,18 +183,22 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private String clientAddressOf(SockJSSocket socket) {
     String peer = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
     var headers = socket.headers();
-    String address = headers == null ? clientAddresses.resolve(peer, null, null)
-        : clientAddresses.resolve(peer, headers.getAll("X-Forwarded-For"), headers.getAll("Forwarded"));
+    String address = headers == null
+        ? clientAddresses.resolve(peer, null, null)
+        : clientAddresses.resolve(
+            peer, headers.getAll("X-Forwarded-For"), headers.getAll("Forwarded"));
     return ClientAddresses.limitKey(address);
   }
 
   private void closed(SockJSSocket socket) {
     PageConnection connection = bySocket.remove(socket);
     if (connection != null) {
-      socketsByAddress.computeIfPresent(connection.clientAddress(), (a, n) -> n <= 1 ? null : n - 1);
+      socketsByAddress.computeIfPresent(
+          connection.clientAddress(), (a, n) -> n <= 1 ? null : n - 1);
       metrics.sockJsClosed(connection.transport());
       connections.remove(connection.id());
-      eventBus.send(Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));
+      eventBus.send(
+          Addresses.ROUTER_CONNECTION_CLOSED, new JsonObject().put("conn", connection.id()));
     }
   }
 
@@ -191,20 +209,24 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     }
     if (!connection.inboundRate().tryAcquire(System.currentTimeMillis())) {
       metrics.bridgeRejected("rate-limited");
-      connection.write(PageFrames.error("rate-limited",
-          "more than " + maxMessagesPerSecond + " messages per second from this connection", null));
+      connection.write(PageFrames.error(
+          "rate-limited",
+          "more than " + maxMessagesPerSecond + " messages per second from this connection",
+          null));
       return false;
     }
     if (!(raw.getValue("body") instanceof JsonObject body)) {
       metrics.bridgeRejected("bad-request");
-      connection.write(PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
+      connection.write(
+          PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
       return false;
     }
-    // The HTTP transport admits up to HttpVerticle.transportLimit(); the contract is bridge.maxFrameBytes.
+    // The HTTP transport admits up to HttpVerticle.transportLimit(); the contract is
+    // bridge.maxFrameBytes.
     if (JsonSize.exceeds(raw, maxFrameBytes)) {
       metrics.bridgeRejected("too-large");
-      connection.write(PageFrames.error("too-large", "a message may be at most " + maxFrameBytes + " bytes",
-          refOf(body)));
+      connection.write(PageFrames.error(
+          "too-large", "a message may be at most " + maxFrameBytes + " bytes", refOf(body)));
       return false;
     }
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.

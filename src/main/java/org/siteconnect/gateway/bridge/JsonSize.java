@@ -2,7 +2,6 @@ package org.siteconnect.gateway.bridge;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.Map;
 
@@ -46,9 +45,14 @@ public final class JsonSize {
         string(s);
       } else if (value instanceof Boolean b) {
         total += b ? 4 : 5;
-      } else if (value instanceof Integer || value instanceof Long || value instanceof Double
-          || value instanceof Float || value instanceof Short || value instanceof Byte
-          || value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+      } else if (value instanceof Integer
+          || value instanceof Long
+          || value instanceof Double
+          || value instanceof Float
+          || value instanceof Short
+          || value instanceof Byte
+          || value instanceof java.math.BigInteger
+          || value instanceof java.math.BigDecimal) {
         total += value.toString().length();
       } else if (value instanceof JsonObject o) {
         object(o.getMap());

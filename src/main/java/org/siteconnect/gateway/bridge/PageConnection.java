@@ -2,7 +2,6 @@ package org.siteconnect.gateway.bridge;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +21,19 @@ public final class PageConnection {
   private final boolean batching;
   /** The client address's limit key (see ClientAddresses.limitKey). */
   private final String clientAddress;
+
   private volatile boolean open = true;
   /** Frames waiting for this drain's flush, in order; null when idle (most of the time: no memory per page). */
   private Buffer first;
+
   private List<Buffer> more;
 
-  PageConnection(String id, SockJSSocket socket, RateLimiter inboundRate, String transport, String clientAddress) {
+  PageConnection(
+      String id,
+      SockJSSocket socket,
+      RateLimiter inboundRate,
+      String transport,
+      String clientAddress) {
     this.clientAddress = clientAddress;
     this.id = id;
     this.socket = socket;

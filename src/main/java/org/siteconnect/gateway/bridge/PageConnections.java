@@ -4,9 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The page connections of this node, by connection id. Sockets belong to the HTTP verticle's event loop; other
@@ -43,6 +42,7 @@ public final class PageConnections {
   private final ArrayDeque<PageConnection> pending = new ArrayDeque<>();
   /** Connections with a frame for them alone pending: written first. May repeat entries of {@link #pending}. */
   private final ArrayDeque<PageConnection> direct = new ArrayDeque<>();
+
   private final BatchCache batches = new BatchCache();
   private volatile Context socketContext;
   private boolean draining;
@@ -167,7 +167,8 @@ public final class PageConnections {
         if (job instanceof Deliver) {
           run(job, false);
         } else {
-          flush(Integer.MAX_VALUE); // a close or shutdown goes after everything handed over before it
+          flush(
+              Integer.MAX_VALUE); // a close or shutdown goes after everything handed over before it
           run(job, false);
         }
       }
@@ -190,7 +191,8 @@ public final class PageConnections {
    */
   private void continueAfterIo() {
     Context ctx = socketContext;
-    ((ContextInternal) ctx).nettyEventLoop()
+    ((ContextInternal) ctx)
+        .nettyEventLoop()
         .schedule(() -> ctx.runOnContext(v -> drain()), 0, TimeUnit.NANOSECONDS);
   }
 

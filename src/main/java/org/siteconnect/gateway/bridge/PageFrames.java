@@ -12,13 +12,24 @@ public final class PageFrames {
   private PageFrames() {}
 
   public static Buffer rec(JsonObject body) {
-    return new JsonObject().put("type", "rec").put("address", PAGE_ADDRESS).put("body", body).toBuffer();
+    return new JsonObject()
+        .put("type", "rec")
+        .put("address", PAGE_ADDRESS)
+        .put("body", body)
+        .toBuffer();
   }
 
   static Buffer welcome(String connectionId, String inbound) {
-    JsonObject body = new JsonObject().put("op", "welcome").put("v", 1)
-        .put("inbox", Addresses.pageInbox(connectionId)).put("send", inbound);
-    return new JsonObject().put("type", "rec").put("address", Addresses.WELCOME).put("body", body).toBuffer();
+    JsonObject body = new JsonObject()
+        .put("op", "welcome")
+        .put("v", 1)
+        .put("inbox", Addresses.pageInbox(connectionId))
+        .put("send", inbound);
+    return new JsonObject()
+        .put("type", "rec")
+        .put("address", Addresses.WELCOME)
+        .put("body", body)
+        .toBuffer();
   }
 
   public static Buffer error(String code, String message, String ref) {
@@ -30,7 +41,8 @@ public final class PageFrames {
   }
 
   public static Buffer message(String pageTopic, Object payload, boolean retained) {
-    JsonObject body = new JsonObject().put("op", "msg").put("topic", pageTopic).put("payload", payload);
+    JsonObject body =
+        new JsonObject().put("op", "msg").put("topic", pageTopic).put("payload", payload);
     if (retained) {
       body.put("retained", true);
     }

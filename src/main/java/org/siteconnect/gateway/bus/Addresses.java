@@ -8,6 +8,7 @@ public final class Addresses {
 
   /** Router API for server components (request/reply, server-internal only; never permitted on the bridge). */
   public static final String ROUTER_SUBSCRIBE = PREFIX + "router.subscribe";
+
   public static final String ROUTER_UNSUBSCRIBE = PREFIX + "router.unsubscribe";
   public static final String ROUTER_PUBLISH = PREFIX + "router.publish";
   /**
@@ -20,14 +21,17 @@ public final class Addresses {
 
   /** Frame session API (server-internal). */
   public static final String SESSION_HELLO = PREFIX + "session.hello";
+
   public static final String SESSION_END = PREFIX + "session.end";
   public static final String SESSION_DETACHED = PREFIX + "session.detached";
 
   /** Agent accounts and tokens (request/reply; failure code = HTTP status, message = "code: text"). */
   public static final String AGENT_LOGIN = PREFIX + "agent.login";
+
   public static final String AGENT_AUTH = PREFIX + "agent.auth";
   /** An agent chooses a new password: {@code {token, current, password}} (also while one is required). */
   public static final String AGENT_PASSWORD = PREFIX + "agent.password";
+
   public static final String AGENT_LOGOUT = PREFIX + "agent.logout";
   public static final String AGENT_LIST = PREFIX + "agent.list";
   public static final String AGENT_CREATE = PREFIX + "agent.create";
@@ -38,12 +42,14 @@ public final class Addresses {
 
   /** Chat-button availability. */
   public static final String BUTTONS_SET_AVAILABLE = PREFIX + "buttons.set-available";
+
   public static final String BUTTONS_PRESENCE = PREFIX + "buttons.presence";
   public static final String BUTTONS_QUERY = PREFIX + "buttons.query";
   public static final String BUTTONS_LOGGED_OUT = PREFIX + "buttons.logged-out";
 
   /** Chats: the router delivers page chat topics here; agents act through the REST adapter. */
   public static final String CHAT_PAGE_EVENTS = PREFIX + "chat.page-events";
+
   public static final String CHAT_BUTTON_STATES = PREFIX + "chat.button-states";
   public static final String CHAT_LIST = PREFIX + "chat.list";
   public static final String CHAT_ACCEPT = PREFIX + "chat.accept";
@@ -54,11 +60,13 @@ public final class Addresses {
   public static final String CHAT_LEFT_MESSAGES = PREFIX + "chat.left-messages";
   /** {@code {sid, login}} → {@code {chat_id}} when that page session has an active chat with that agent, else {}. */
   public static final String CHAT_OF_SESSION = PREFIX + "chat.of-session";
+
   public static final String BUTTONS_CHATS = PREFIX + "buttons.chats";
   public static final String SESSION_INFO = PREFIX + "session.info";
 
   /** Co-browse: code redemption and control (agents via REST), page events via the router. */
   public static final String COBROWSE_REDEEM = PREFIX + "cobrowse.redeem";
+
   public static final String COBROWSE_STOP = PREFIX + "cobrowse.stop";
   public static final String COBROWSE_RESYNC = PREFIX + "cobrowse.resync";
   public static final String COBROWSE_INFO = PREFIX + "cobrowse.info";
@@ -66,14 +74,17 @@ public final class Addresses {
   public static final String COBROWSE_AGENT_EVENTS = PREFIX + "cobrowse.agent-events";
   /** Frame sessions: take a code for redemption (it dies), and issue a fresh one. */
   public static final String SESSION_TAKE_CODE = PREFIX + "session.take-code";
+
   public static final String SESSION_NEW_CODE = PREFIX + "session.new-code";
 
   /** Audit log: record (fire-and-forget) and query (admins, via REST). */
   public static final String AUDIT_RECORD = PREFIX + "audit.record";
+
   public static final String AUDIT_QUERY = PREFIX + "audit.query";
 
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
+
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";
 
   /**
@@ -97,9 +108,11 @@ public final class Addresses {
   private static final String PAGE_INBOX = PREFIX + "page.";
 
   /** The only inbound addresses a bridge socket may send to: one per node. */
-  public static final Pattern INBOUND_PATTERN = Pattern.compile(Pattern.quote(INBOUND) + "[A-Za-z0-9_-]{1,64}");
+  public static final Pattern INBOUND_PATTERN =
+      Pattern.compile(Pattern.quote(INBOUND) + "[A-Za-z0-9_-]{1,64}");
   /** Page inboxes: one per socket, the only address a socket may register. */
-  public static final Pattern PAGE_INBOX_PATTERN = Pattern.compile(Pattern.quote(PAGE_INBOX) + "[A-Za-z0-9_-]{1,64}");
+  public static final Pattern PAGE_INBOX_PATTERN =
+      Pattern.compile(Pattern.quote(PAGE_INBOX) + "[A-Za-z0-9_-]{1,64}");
 
   private Addresses() {}
 

@@ -3,7 +3,6 @@ package org.siteconnect.gateway.bus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,11 +21,18 @@ public record ForwardBatch(List<Forwarded> messages) {
    */
   public record Forwarded(String topic, Object payload, boolean retain, String owner) {
     JsonObject toJson() {
-      return new JsonObject().put("topic", topic).put("payload", payload).put("retain", retain).put("owner", owner);
+      return new JsonObject()
+          .put("topic", topic)
+          .put("payload", payload)
+          .put("retain", retain)
+          .put("owner", owner);
     }
 
     static Forwarded fromJson(JsonObject json) {
-      return new Forwarded(json.getString("topic"), json.getValue("payload"), json.getBoolean("retain", false),
+      return new Forwarded(
+          json.getString("topic"),
+          json.getValue("payload"),
+          json.getBoolean("retain", false),
           json.getString("owner"));
     }
   }

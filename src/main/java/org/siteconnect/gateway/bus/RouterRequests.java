@@ -17,18 +17,25 @@ public final class RouterRequests {
 
   /** Messages on topics matching {@code filter} go to {@code address} as {@link TopicMessage}s. */
   public Future<Void> subscribe(String filter, String address) {
-    return eventBus.request(Addresses.ROUTER_SUBSCRIBE, new JsonObject().put("filter", filter).put("address", address))
+    return eventBus
+        .request(
+            Addresses.ROUTER_SUBSCRIBE,
+            new JsonObject().put("filter", filter).put("address", address))
         .mapEmpty();
   }
 
   /** Publishes as the server; fails when the router refuses. */
   public Future<Void> publish(String topic, Object payload, boolean retain) {
-    return eventBus.request(Addresses.ROUTER_PUBLISH,
-        new JsonObject().put("topic", topic).put("payload", payload).put("retain", retain)).mapEmpty();
+    return eventBus
+        .request(
+            Addresses.ROUTER_PUBLISH,
+            new JsonObject().put("topic", topic).put("payload", payload).put("retain", retain))
+        .mapEmpty();
   }
 
   /** Publishes as the server where nobody waits for the outcome: a refusal is only logged. */
   public void publishQuietly(String topic, Object payload, boolean retain) {
-    publish(topic, payload, retain).onFailure(err -> LOG.warn("publish failed [{}]: {}", topic, err.getMessage()));
+    publish(topic, payload, retain)
+        .onFailure(err -> LOG.warn("publish failed [{}]: {}", topic, err.getMessage()));
   }
 }

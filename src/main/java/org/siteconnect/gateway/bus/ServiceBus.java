@@ -13,7 +13,8 @@ import io.vertx.core.eventbus.Message;
  */
 public final class ServiceBus {
   public static final long REPLY_TIMEOUT_MS = 5_000;
-  private static final DeliveryOptions OPTIONS = new DeliveryOptions().setSendTimeout(REPLY_TIMEOUT_MS);
+  private static final DeliveryOptions OPTIONS =
+      new DeliveryOptions().setSendTimeout(REPLY_TIMEOUT_MS);
 
   private final EventBus eventBus;
 

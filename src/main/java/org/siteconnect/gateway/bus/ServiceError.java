@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * The one way a request fails: an HTTP status, a stable code, a sentence written for the client and, for 429 and
  * 503, how many seconds to wait. Services answer with it ({@link ServiceHandlers}); REST and the wire render it
@@ -85,7 +84,8 @@ public final class ServiceError extends ReplyException {
 
   /** The REST body: {@code {"error":{"code","message"}}}. */
   public JsonObject body() {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", getMessage()));
+    return new JsonObject()
+        .put("error", new JsonObject().put("code", code).put("message", getMessage()));
   }
 
   /**
@@ -101,13 +101,13 @@ public final class ServiceError extends ReplyException {
       return unavailable("unavailable", "the service did not answer in time; try again shortly");
     }
     if (err instanceof ReplyException r && (r.failureCode() / 100 == 4 || r.failureCode() == 503)) {
-      return of(r.failureCode(), codeOf(r.failureCode()), r.getMessage() == null ? "" : r.getMessage());
+      return of(
+          r.failureCode(), codeOf(r.failureCode()), r.getMessage() == null ? "" : r.getMessage());
     }
     String reference = RandomIds.hex(6);
     LOG.error("internal error [{}]", reference, err);
     return internal(reference);
   }
-
 
   private static String codeOf(int status) {
     return switch (status) {
@@ -139,13 +139,20 @@ public final class ServiceError extends ReplyException {
   }
 
   private static Buffer toJson(ServiceError error) {
-    return new JsonObject().put("status", error.status()).put("code", error.code)
-        .put("message", error.getMessage()).put("retryAfter", error.retryAfterSeconds).toBuffer();
+    return new JsonObject()
+        .put("status", error.status())
+        .put("code", error.code)
+        .put("message", error.getMessage())
+        .put("retryAfter", error.retryAfterSeconds)
+        .toBuffer();
   }
 
   private static ServiceError fromJson(Buffer buffer) {
     JsonObject json = new JsonObject(buffer);
-    return new ServiceError(json.getInteger("status"), json.getString("code"), json.getString("message"),
+    return new ServiceError(
+        json.getInteger("status"),
+        json.getString("code"),
+        json.getString("message"),
         json.getLong("retryAfter", 0L));
   }
 }

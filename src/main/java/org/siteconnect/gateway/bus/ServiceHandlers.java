@@ -10,8 +10,7 @@ import io.vertx.core.eventbus.Message;
  * the caller waiting for its reply deadline and then blaming a node failure.
  */
 public final class ServiceHandlers {
-  private ServiceHandlers() {
-  }
+  private ServiceHandlers() {}
 
   /** A consumer that answers an exception thrown inside {@code handler} as a failure instead of not at all. */
   public static <T> Handler<Message<T>> guard(Handler<Message<T>> handler) {

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.bus;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
-
 import java.util.function.Function;
 
 /**

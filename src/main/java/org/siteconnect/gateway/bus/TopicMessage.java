@@ -23,7 +23,8 @@ public record TopicMessage(String topic, Object payload, boolean retained) {
   }
 
   public static TopicMessage fromJson(JsonObject json) {
-    return new TopicMessage(json.getString("topic"), json.getValue("payload"), json.getBoolean("retained", false));
+    return new TopicMessage(
+        json.getString("topic"), json.getValue("payload"), json.getBoolean("retained", false));
   }
 
   /** Local deliveries share the instance; clustered ones travel as JSON. */

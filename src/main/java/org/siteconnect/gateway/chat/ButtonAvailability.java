@@ -21,6 +21,7 @@ public final class ButtonAvailability {
     final Set<String> available = new HashSet<>();
     /** Console connections by id: re-asserting one after a leader change does not count it twice. */
     final Set<String> connections = new HashSet<>(2);
+
     long graceUntil;
     int activeChats;
     int maxChats = 1;
@@ -92,7 +93,8 @@ public final class ButtonAvailability {
     return recompute(now);
   }
 
-  public List<String> consoleDisconnected(String login, String connectionId, long graceMillis, long now) {
+  public List<String> consoleDisconnected(
+      String login, String connectionId, long graceMillis, long now) {
     AgentState a = agents.get(login);
     if (a != null && a.connections.remove(connectionId) && a.connections.isEmpty()) {
       a.graceUntil = now + graceMillis;

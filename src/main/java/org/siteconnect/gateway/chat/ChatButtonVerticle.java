@@ -6,6 +6,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServiceConsumers;
@@ -14,10 +17,6 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Publishes every configured chat button's state as a retained topic and keeps it in step with agents'
@@ -32,6 +31,7 @@ public final class ChatButtonVerticle extends VerticleBase {
   private long graceMillis;
   /** Which buttons each agent marked available, written through so that a new leader keeps them. */
   static final String AVAILABILITY_MAP = "sc.agent-availability";
+
   private AsyncMap<String, JsonObject> stored;
 
   public ChatButtonVerticle(GatewayConfig config) {
@@ -42,35 +42,51 @@ public final class ChatButtonVerticle extends VerticleBase {
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
     List<String> refs = config.sites().stream()
-        .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id())).toList();
+        .flatMap(s -> s.buttons().stream().map(b -> s.key() + "/" + b.id()))
+        .toList();
     buttons = new ButtonAvailability(refs);
     graceMillis = config.agents().disconnectGraceSeconds() * 1000L;
-    Future<?> restored = vertx.sharedData().<String, JsonObject>getAsyncMap(AVAILABILITY_MAP).compose(map -> {
-      stored = map;
-      return map.entries();
-    }).onSuccess(earlier -> {
-      // Taken over from a leader that died: its agents count as within the disconnect grace until their consoles
-      // are re-asserted or reconnect, so the buttons do not blink off meanwhile.
-      long graceUntil = System.currentTimeMillis() + graceMillis;
-      earlier.forEach((login, state) -> buttons.restoreAvailable(login,
-          new HashSet<>(state.getJsonArray("available", new JsonArray()).stream().map(String::valueOf).toList()),
-          Math.min(graceUntil, state.getLong("connectedUntil", 0L))));
-      buttons.tick(System.currentTimeMillis());
-      if (!earlier.isEmpty() && graceMillis > 0) {
-        vertx.setTimer(graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
-      }
-    });
+    Future<?> restored = vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(AVAILABILITY_MAP)
+        .compose(map -> {
+          stored = map;
+          return map.entries();
+        })
+        .onSuccess(earlier -> {
+          // Taken over from a leader that died: its agents count as within the disconnect grace
+          // until their consoles
+          // are re-asserted or reconnect, so the buttons do not blink off meanwhile.
+          long graceUntil = System.currentTimeMillis() + graceMillis;
+          earlier.forEach((login, state) -> buttons.restoreAvailable(
+              login,
+              new HashSet<>(state.getJsonArray("available", new JsonArray()).stream()
+                  .map(String::valueOf)
+                  .toList()),
+              Math.min(graceUntil, state.getLong("connectedUntil", 0L))));
+          buttons.tick(System.currentTimeMillis());
+          if (!earlier.isEmpty() && graceMillis > 0) {
+            vertx.setTimer(
+                graceMillis + 1, id -> changed(buttons.tick(System.currentTimeMillis())));
+          }
+        });
     Future<?> consumers = restored.compose(v -> new ServiceConsumers(vertx.eventBus())
         .request(Addresses.BUTTONS_SET_AVAILABLE, this::setAvailable)
         .request(Addresses.BUTTONS_PRESENCE, this::presence)
         .request(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut)
         .request(Addresses.BUTTONS_QUERY, this::query)
-        .request(Addresses.BUTTONS_CHATS, m -> changed(buttons.chatsChanged(
-            m.body().getString("login"), m.body().getInteger("active", 0), System.currentTimeMillis())))
+        .request(
+            Addresses.BUTTONS_CHATS,
+            m -> changed(buttons.chatsChanged(
+                m.body().getString("login"),
+                m.body().getInteger("active", 0),
+                System.currentTimeMillis())))
         .registered());
-    // Every button's state, retained, so pages learn it before any agent shows up: disabled on a fresh start,
+    // Every button's state, retained, so pages learn it before any agent shows up: disabled on a
+    // fresh start,
     // as the previous leader left it after a take-over.
-    return consumers.compose(v -> Future.all(refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));
+    return consumers.compose(v -> Future.all(
+        refs.stream().map(ref -> publishState(ref, buttons.isEnabled(ref))).toList()));
   }
 
   private void setAvailable(Message<JsonObject> m) {
@@ -114,9 +130,13 @@ public final class ChatButtonVerticle extends VerticleBase {
   /** {@code {available:[refs], connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
   private void storeAvailability(String login) {
     Set<String> available = buttons.availableOf(login);
-    Future<?> written = available.isEmpty() ? stored.remove(login)
-        : stored.put(login, new JsonObject().put("available", new JsonArray(List.copyOf(available)))
-            .put("connectedUntil", buttons.connectedUntil(login)));
+    Future<?> written = available.isEmpty()
+        ? stored.remove(login)
+        : stored.put(
+            login,
+            new JsonObject()
+                .put("available", new JsonArray(List.copyOf(available)))
+                .put("connectedUntil", buttons.connectedUntil(login)));
     written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
   }
 
@@ -145,22 +165,33 @@ public final class ChatButtonVerticle extends VerticleBase {
     int slash = ref.indexOf('/');
     String site = ref.substring(0, slash);
     String id = ref.substring(slash + 1);
-    String name = config.site(site).flatMap(s -> s.button(id)).map(GatewayConfig.Button::name).orElse(id);
-    return new JsonObject().put("site", site).put("id", id).put("name", name)
-        .put("enabled", buttons.isEnabled(ref)).put("available", login != null && buttons.isAvailable(login, ref));
+    String name = config
+        .site(site)
+        .flatMap(s -> s.button(id))
+        .map(GatewayConfig.Button::name)
+        .orElse(id);
+    return new JsonObject()
+        .put("site", site)
+        .put("id", id)
+        .put("name", name)
+        .put("enabled", buttons.isEnabled(ref))
+        .put("available", login != null && buttons.isAvailable(login, ref));
   }
 
   private void changed(List<String> flipped) {
     for (String ref : flipped) {
       boolean on = buttons.isEnabled(ref);
       LOG.info("chat button [{}] {}", ref, on ? "enabled" : "disabled");
-      publishState(ref, on).onFailure(err -> LOG.warn("could not publish button state [{}]", err.getMessage()));
+      publishState(ref, on)
+          .onFailure(err -> LOG.warn("could not publish button state [{}]", err.getMessage()));
     }
   }
 
   private Future<?> publishState(String ref, boolean on) {
     int slash = ref.indexOf('/');
-    return router.publish(ServerTopics.chatButton(ref.substring(0, slash), ref.substring(slash + 1)),
-        new JsonObject().put("state", on ? "enabled" : "disabled"), true);
+    return router.publish(
+        ServerTopics.chatButton(ref.substring(0, slash), ref.substring(slash + 1)),
+        new JsonObject().put("state", on ? "enabled" : "disabled"),
+        true);
   }
 }

@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.chat;
 
 import io.vertx.core.Future;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +26,8 @@ public interface ChatStore {
    * Stores a message with the next sequence number, unless the same sender already stored this {@code cid}:
    * then the stored one is returned and nothing changes (duplicates from resends are dropped).
    */
-  Future<Appended> append(String chatId, String cid, String sender, String name, String text, long at);
+  Future<Appended> append(
+      String chatId, String cid, String sender, String name, String text, long at);
 
   /** The stored message, and whether this call stored it (false: a duplicate of an earlier one). */
   record Appended(ChatMessage message, boolean fresh) {}

@@ -5,24 +5,23 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServiceConsumers;
-import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Chats (docs/PROTOCOL.md "Chat"): triggers from pages (a shared subscription, so each is handled once),
@@ -51,8 +50,10 @@ public final class ChatVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
-    chats = new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
-    metrics.gauge("sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
+    chats =
+        new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
+    metrics.gauge(
+        "sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
     vertx.setPeriodic(3_600_000, id -> purge());
     return new ServiceConsumers(vertx.eventBus())
@@ -69,10 +70,12 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
-            .map(verb -> router.subscribe("$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS))
+            .map(verb -> router.subscribe(
+                "$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS))
             .toList()))
         .compose(v -> router.subscribe("$sites/+/chat_button/+", Addresses.CHAT_BUTTON_STATES))
-        .compose(v -> store.live()).onSuccess(this::takeOver)
+        .compose(v -> store.live())
+        .onSuccess(this::takeOver)
         .compose(v -> purge());
   }
 
@@ -83,7 +86,11 @@ public final class ChatVerticle extends VerticleBase {
   private void takeOver(List<ChatRecord> live) {
     live.forEach(chats::put);
     live.forEach(c -> toPage(c.sessionId(), "chat/resync", new JsonObject()));
-    live.stream().map(ChatRecord::agentLogin).filter(java.util.Objects::nonNull).distinct().forEach(this::chatLoad);
+    live.stream()
+        .map(ChatRecord::agentLogin)
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .forEach(this::chatLoad);
   }
 
   private void buttonState(Message<TopicMessage> m) {
@@ -93,7 +100,8 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
-  // ---- page side ------------------------------------------------------------------------------------------------
+  // ---- page side
+  // ------------------------------------------------------------------------------------------------
 
   /** {@code pagesession/<sid>/chat/<verb>} from a page. */
   private void pageEvent(Message<TopicMessage> m) {
@@ -106,13 +114,20 @@ public final class ChatVerticle extends VerticleBase {
     switch (event.verb()) {
       case "trigger" -> trigger(sid, payload);
       case "send" -> visitorSend(sid, payload);
-      case "typing" -> chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state())).ifPresent(c ->
-          toAgents(c, "typing", new JsonObject().put("typing", payload.getBoolean("typing", false) == Boolean.TRUE)));
+      case "typing" ->
+        chats
+            .ofSession(sid)
+            .filter(c -> ChatRecord.ACTIVE.equals(c.state()))
+            .ifPresent(c -> toAgents(
+                c,
+                "typing",
+                new JsonObject()
+                    .put("typing", payload.getBoolean("typing", false) == Boolean.TRUE)));
       case "end" -> chats.ofSession(sid).ifPresent(c -> end(c, "visitor"));
       case "sync" -> sync(sid, payload);
       case "rate" -> rate(sid, payload);
       case "leave_message" -> leaveMessage(sid, payload);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -123,32 +138,60 @@ public final class ChatVerticle extends VerticleBase {
       publishState(chats.ofSession(sid).get());
       return;
     }
-    sessionSite(sid).onSuccess(site -> {
-      if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
-        toPage(sid, "chat/error", error(null, "unknown-button", "this site has no chat button '" + button + "'"));
-        return;
-      }
-      toPage(sid, "show_frame", new JsonObject());
-      if (!buttonEnabled.getOrDefault(site + "/" + button, false)) {
-        toPage(sid, "chat/state", new JsonObject().put("state", "unavailable").put("button_id", button), true);
-        return;
-      }
-      ChatRecord chat = new ChatRecord(randomId(), site, button, sid, null, null, ChatRecord.WAITING,
-          System.currentTimeMillis(), null, null, null, null, randomId() + randomId());
-      store.create(chat).onSuccess(v -> {
-        chats.put(chat);
-        publishState(chat);
-        publishQueue(chat);
-        LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
-      }).onFailure(err -> LOG.warn("could not store a chat request", err));
-    }).onFailure(err -> LOG.debug("trigger from an ended session [{}]", sid));
+    sessionSite(sid)
+        .onSuccess(site -> {
+          if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
+            toPage(
+                sid,
+                "chat/error",
+                error(null, "unknown-button", "this site has no chat button '" + button + "'"));
+            return;
+          }
+          toPage(sid, "show_frame", new JsonObject());
+          if (!buttonEnabled.getOrDefault(site + "/" + button, false)) {
+            toPage(
+                sid,
+                "chat/state",
+                new JsonObject().put("state", "unavailable").put("button_id", button),
+                true);
+            return;
+          }
+          ChatRecord chat = new ChatRecord(
+              randomId(),
+              site,
+              button,
+              sid,
+              null,
+              null,
+              ChatRecord.WAITING,
+              System.currentTimeMillis(),
+              null,
+              null,
+              null,
+              null,
+              randomId() + randomId());
+          store
+              .create(chat)
+              .onSuccess(v -> {
+                chats.put(chat);
+                publishState(chat);
+                publishQueue(chat);
+                LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
+              })
+              .onFailure(err -> LOG.warn("could not store a chat request", err));
+        })
+        .onFailure(err -> LOG.debug("trigger from an ended session [{}]", sid));
   }
 
   private void visitorSend(String sid, JsonObject payload) {
-    String cid = payload.getValue("cid") instanceof String s && !s.isEmpty() && s.length() <= 64 ? s : null;
+    String cid =
+        payload.getValue("cid") instanceof String s && !s.isEmpty() && s.length() <= 64 ? s : null;
     var chat = chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state()));
     if (cid == null) {
-      toPage(sid, "chat/error", error(null, "bad-request", "'cid' must be a string of 1 to 64 characters"));
+      toPage(
+          sid,
+          "chat/error",
+          error(null, "bad-request", "'cid' must be a string of 1 to 64 characters"));
       return;
     }
     if (chat.isEmpty()) {
@@ -164,12 +207,15 @@ public final class ChatVerticle extends VerticleBase {
       return;
     }
     append(chat.get(), cid, ChatMessage.VISITOR, "Visitor", payload.getString("text"))
-        .onSuccess(msg -> toPage(sid, "chat/ack", new JsonObject().put("cid", cid).put("seq", msg.seq())));
+        .onSuccess(
+            msg -> toPage(sid, "chat/ack", new JsonObject().put("cid", cid).put("seq", msg.seq())));
   }
 
   /** Stores first; delivers only what was newly stored (a resend of a stored cid is just re-acknowledged). */
-  private Future<ChatMessage> append(ChatRecord chat, String cid, String sender, String name, String text) {
-    return store.append(chat.id(), cid, sender, name, text, System.currentTimeMillis())
+  private Future<ChatMessage> append(
+      ChatRecord chat, String cid, String sender, String name, String text) {
+    return store
+        .append(chat.id(), cid, sender, name, text, System.currentTimeMillis())
         .onSuccess(appended -> {
           if (appended.fresh()) {
             toPage(chat.sessionId(), "chat/message", appended.message().toJson());
@@ -182,9 +228,11 @@ public final class ChatVerticle extends VerticleBase {
 
   private void sync(String sid, JsonObject payload) {
     long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
-    if (chats.ofSession(sid).isEmpty() && payload.getValue("chat_id") instanceof String id
+    if (chats.ofSession(sid).isEmpty()
+        && payload.getValue("chat_id") instanceof String id
         && payload.getValue("token") instanceof String token) {
-      // The page's session is new (e.g. the gateway restarted) but it still holds its chat: take it back.
+      // The page's session is new (e.g. the gateway restarted) but it still holds its chat: take it
+      // back.
       chats.get(id).filter(c -> token.equals(c.visitorToken())).ifPresent(c -> {
         ChatRecord rebound = c.rebound(sid);
         chats.put(rebound);
@@ -193,19 +241,32 @@ public final class ChatVerticle extends VerticleBase {
     }
     var chat = chats.ofSession(sid);
     if (chat.isEmpty()) {
-      toPage(sid, "chat/history", new JsonObject().put("state", "none").put("messages", new JsonArray()));
+      toPage(
+          sid,
+          "chat/history",
+          new JsonObject().put("state", "none").put("messages", new JsonArray()));
       return;
     }
-    store.messages(chat.get().id(), after).onSuccess(list -> toPage(sid, "chat/history", stateJson(chat.get())
-        .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList()))));
+    store
+        .messages(chat.get().id(), after)
+        .onSuccess(list -> toPage(
+            sid,
+            "chat/history",
+            stateJson(chat.get())
+                .put(
+                    "messages",
+                    new JsonArray(list.stream().map(ChatMessage::toJson).toList()))));
   }
 
   private void rate(String sid, JsonObject payload) {
-    Integer rating = payload.getValue("rating") instanceof Number n && n.intValue() >= 1 && n.intValue() <= 5
-        ? n.intValue() : null;
+    Integer rating =
+        payload.getValue("rating") instanceof Number n && n.intValue() >= 1 && n.intValue() <= 5
+            ? n.intValue()
+            : null;
     String chatId = payload.getValue("chat_id") instanceof String s ? s : null;
     if (chatId != null && rating != null) {
-      store.chat(chatId).onSuccess(c -> c.filter(x -> x.sessionId().equals(sid) && x.rating() == null)
+      store.chat(chatId).onSuccess(c -> c.filter(
+              x -> x.sessionId().equals(sid) && x.rating() == null)
           .ifPresent(x -> store.update(x.rated(rating))));
     }
     toPage(sid, "chat/state", new JsonObject().put("state", "none"), true);
@@ -217,15 +278,23 @@ public final class ChatVerticle extends VerticleBase {
     String name = payload.getValue("name") instanceof String s ? s.strip() : "";
     String contact = payload.getValue("contact") instanceof String s ? s.strip() : "";
     if (refusal == null && (name.length() > 200 || contact.length() > 200)) {
-      refusal = new Conversations.Refusal("too-long", "name and contact may be at most 200 characters");
+      refusal =
+          new Conversations.Refusal("too-long", "name and contact may be at most 200 characters");
     }
     if (refusal != null) {
       toPage(sid, "chat/error", error(null, refusal.code(), refusal.message()));
       return;
     }
     String button = payload.getValue("button_id") instanceof String b ? b : "";
-    sessionSite(sid).compose(site -> store.leave(new LeftMessage(randomId(), site, button, name, contact,
-            payload.getString("text"), System.currentTimeMillis())))
+    sessionSite(sid)
+        .compose(site -> store.leave(new LeftMessage(
+            randomId(),
+            site,
+            button,
+            name,
+            contact,
+            payload.getString("text"),
+            System.currentTimeMillis())))
         .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
         .onFailure(err -> {
           ServiceError e = ServiceError.from(err); // logged with its reference
@@ -239,23 +308,31 @@ public final class ChatVerticle extends VerticleBase {
     toPage(sid, "chat/state", new JsonObject(), true); // clear the retained state
   }
 
-  // ---- agent side (REST adapter → here; the agent is already authenticated) ------------------------------------
+  // ---- agent side (REST adapter → here; the agent is already authenticated)
+  // ------------------------------------
 
   /** The newest chats of the buttons the agent serves (read from a wider window of its sites' chats). */
   private void list(Message<JsonObject> m) {
     List<String> sites = strings(m.body().getJsonArray("sites"));
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
     ServiceHandlers.reply(m, store.chats(sites, 1000).map(all -> new JsonObject()
-        .put("chats", new JsonArray(all.stream().filter(c -> buttons.contains(c.site() + "/" + c.button()))
-            .limit(100).map(ChatRecord::toJson).toList()))));
+        .put(
+            "chats",
+            new JsonArray(all.stream()
+                .filter(c -> buttons.contains(c.site() + "/" + c.button()))
+                .limit(100)
+                .map(ChatRecord::toJson)
+                .toList()))));
   }
 
   /** The co-browse view shows the chat beside the mirror: only an active chat of this very agent. */
   private void chatOfSession(Message<JsonObject> m) {
     String login = m.body().getString("login", "");
-    m.reply(chats.ofSession(m.body().getString("sid", ""))
+    m.reply(chats
+        .ofSession(m.body().getString("sid", ""))
         .filter(c -> ChatRecord.ACTIVE.equals(c.state()) && login.equals(c.agentLogin()))
-        .map(c -> new JsonObject().put("chat_id", c.id())).orElseGet(JsonObject::new));
+        .map(c -> new JsonObject().put("chat_id", c.id()))
+        .orElseGet(JsonObject::new));
   }
 
   private void accept(Message<JsonObject> m) {
@@ -273,18 +350,32 @@ public final class ChatVerticle extends VerticleBase {
     ChatRecord c = chat.get();
     String login = b.getString("login");
     ChatRecord active = c.accepted(login, b.getString("name"), System.currentTimeMillis());
-    chats.put(active); // claimed now, on this event loop: a second accept sees it is no longer waiting
-    store.update(active).onSuccess(v -> {
-      publishState(active);
-      publishQueue(active);
-      chatLoad(login);
-      append(active, "joined-" + login, ChatMessage.SYSTEM, active.agentName(), active.agentName() + " joined the chat");
-      metrics.chatWait(java.time.Duration.ofMillis(active.acceptedAt() - active.createdAt()));
-      AuditLog.record(vertx.eventBus(), login, AuditLog.CHAT_ACCEPTED, "chat " + c.id(), c.site() + "/" + c.button(),
-          b.getString("address"));
-      LOG.info("chat accepted [{}] by [{}]", c.id(), login);
-      m.reply(active.toJson());
-    }).onFailure(err -> ServiceHandlers.fail(m, err));
+    chats.put(
+        active); // claimed now, on this event loop: a second accept sees it is no longer waiting
+    store
+        .update(active)
+        .onSuccess(v -> {
+          publishState(active);
+          publishQueue(active);
+          chatLoad(login);
+          append(
+              active,
+              "joined-" + login,
+              ChatMessage.SYSTEM,
+              active.agentName(),
+              active.agentName() + " joined the chat");
+          metrics.chatWait(java.time.Duration.ofMillis(active.acceptedAt() - active.createdAt()));
+          AuditLog.record(
+              vertx.eventBus(),
+              login,
+              AuditLog.CHAT_ACCEPTED,
+              "chat " + c.id(),
+              c.site() + "/" + c.button(),
+              b.getString("address"));
+          LOG.info("chat accepted [{}] by [{}]", c.id(), login);
+          m.reply(active.toJson());
+        })
+        .onFailure(err -> ServiceHandlers.fail(m, err));
   }
 
   private void agentSend(Message<JsonObject> m) {
@@ -306,8 +397,12 @@ public final class ChatVerticle extends VerticleBase {
   private void agentTyping(Message<JsonObject> m) {
     ChatRecord chat = ownActive(m);
     if (chat != null) {
-      toPage(chat.sessionId(), "chat/typing", new JsonObject().put("typing", m.body().getBoolean("typing", false))
-          .put("name", chat.agentName()));
+      toPage(
+          chat.sessionId(),
+          "chat/typing",
+          new JsonObject()
+              .put("typing", m.body().getBoolean("typing", false))
+              .put("name", chat.agentName()));
       m.reply(new JsonObject().put("ok", true));
     }
   }
@@ -321,8 +416,10 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private ChatRecord ownActive(Message<JsonObject> m) {
-    var chat = chats.get(m.body().getString("chat_id"))
-        .filter(c -> ChatRecord.ACTIVE.equals(c.state()) && m.body().getString("login").equals(c.agentLogin()));
+    var chat = chats
+        .get(m.body().getString("chat_id"))
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state())
+            && m.body().getString("login").equals(c.agentLogin()));
     if (chat.isEmpty()) {
       m.reply(ServiceError.notFound("you have no ongoing chat with this id"));
       return null;
@@ -333,12 +430,18 @@ public final class ChatVerticle extends VerticleBase {
   private void messages(Message<JsonObject> m) {
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
     ServiceHandlers.reply(m, store.chat(m.body().getString("chat_id")).compose(chat -> {
-      if (chat.isEmpty() || !buttons.contains(chat.get().site() + "/" + chat.get().button())) {
-        return Future.failedFuture(ServiceError.notFound("no chat with this id among your buttons"));
+      if (chat.isEmpty()
+          || !buttons.contains(chat.get().site() + "/" + chat.get().button())) {
+        return Future.failedFuture(
+            ServiceError.notFound("no chat with this id among your buttons"));
       }
-      return store.messages(chat.get().id(), m.body().getLong("after", 0L)).map(list -> new JsonObject()
-          .put("chat", chat.get().toJson())
-          .put("messages", new JsonArray(list.stream().map(ChatMessage::toJson).toList())));
+      return store
+          .messages(chat.get().id(), m.body().getLong("after", 0L))
+          .map(list -> new JsonObject()
+              .put("chat", chat.get().toJson())
+              .put(
+                  "messages",
+                  new JsonArray(list.stream().map(ChatMessage::toJson).toList())));
     }));
   }
 
@@ -348,14 +451,26 @@ public final class ChatVerticle extends VerticleBase {
    */
   private void leftMessages(Message<JsonObject> m) {
     List<String> buttons = strings(m.body().getJsonArray("buttons"));
-    ServiceHandlers.reply(m, store.leftMessages(strings(m.body().getJsonArray("sites")), 1000).map(list ->
-        new JsonObject().put("messages", new JsonArray(list.stream()
-            .filter(left -> buttons.contains(left.site() + "/" + left.button())
-                || config.site(left.site()).flatMap(s -> s.button(left.button())).isEmpty())
-            .limit(200).map(LeftMessage::toJson).toList()))));
+    ServiceHandlers.reply(
+        m,
+        store
+            .leftMessages(strings(m.body().getJsonArray("sites")), 1000)
+            .map(list -> new JsonObject()
+                .put(
+                    "messages",
+                    new JsonArray(list.stream()
+                        .filter(left -> buttons.contains(left.site() + "/" + left.button())
+                            || config
+                                .site(left.site())
+                                .flatMap(s -> s.button(left.button()))
+                                .isEmpty())
+                        .limit(200)
+                        .map(LeftMessage::toJson)
+                        .toList()))));
   }
 
-  // ---- shared -----------------------------------------------------------------------------------------------------
+  // ---- shared
+  // -----------------------------------------------------------------------------------------------------
 
   private void end(ChatRecord c, String by) {
     ChatRecord ended = c.ended(by, System.currentTimeMillis());
@@ -367,18 +482,29 @@ public final class ChatVerticle extends VerticleBase {
         chatLoad(ended.agentLogin());
       }
       LOG.info("chat ended [{}] by [{}]", c.id(), by);
-      AuditLog.record(vertx.eventBus(), "agent".equals(by) ? ended.agentLogin() : by, AuditLog.CHAT_ENDED,
-          "chat " + c.id(), "ended by " + by, null);
+      AuditLog.record(
+          vertx.eventBus(),
+          "agent".equals(by) ? ended.agentLogin() : by,
+          AuditLog.CHAT_ENDED,
+          "chat " + c.id(),
+          "ended by " + by,
+          null);
     });
   }
 
   private void chatLoad(String login) {
-    vertx.eventBus().send(Addresses.BUTTONS_CHATS, new JsonObject().put("login", login)
-        .put("active", chats.activeChatsOf(login)));
+    vertx
+        .eventBus()
+        .send(
+            Addresses.BUTTONS_CHATS,
+            new JsonObject().put("login", login).put("active", chats.activeChatsOf(login)));
   }
 
   private JsonObject stateJson(ChatRecord c) {
-    JsonObject s = new JsonObject().put("state", c.state()).put("chat_id", c.id()).put("button_id", c.button())
+    JsonObject s = new JsonObject()
+        .put("state", c.state())
+        .put("chat_id", c.id())
+        .put("button_id", c.button())
         .put("token", c.visitorToken());
     if (c.agentName() != null) {
       s.put("agent_name", c.agentName());
@@ -395,9 +521,15 @@ public final class ChatVerticle extends VerticleBase {
   private void publishQueue(ChatRecord chat) {
     JsonArray waiting = new JsonArray(chats.waiting(chat.site()).stream()
         .filter(c -> c.button().equals(chat.button()))
-        .map(c -> new JsonObject().put("id", c.id()).put("button", c.button()).put("createdAt", c.createdAt()))
-        .map(o -> (Object) o).toList());
-    router.publishQuietly(AgentTopics.chatQueue(chat.site(), chat.button()), new JsonObject().put("waiting", waiting),
+        .map(c -> new JsonObject()
+            .put("id", c.id())
+            .put("button", c.button())
+            .put("createdAt", c.createdAt()))
+        .map(o -> (Object) o)
+        .toList());
+    router.publishQuietly(
+        AgentTopics.chatQueue(chat.site(), chat.button()),
+        new JsonObject().put("waiting", waiting),
         true);
   }
 
@@ -406,7 +538,8 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private void toPage(String sid, String rest, JsonObject payload, boolean retain) {
-    router.publishQuietly(ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
+    router.publishQuietly(
+        ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
   }
 
   private void toAgents(ChatRecord c, String rest, JsonObject payload) {
@@ -414,17 +547,22 @@ public final class ChatVerticle extends VerticleBase {
   }
 
   private Future<String> sessionSite(String sid) {
-    return vertx.eventBus().<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
         .map(r -> r.body().getString("site"));
   }
 
   private Future<Void> purge() {
     long cutoff = System.currentTimeMillis() - config.chat().retentionDays() * 86_400_000L;
-    return store.purgeBefore(cutoff).onSuccess(n -> {
-      if (n > 0) {
-        LOG.info("transcript retention removed [{}] rows", n);
-      }
-    }).mapEmpty();
+    return store
+        .purgeBefore(cutoff)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("transcript retention removed [{}] rows", n);
+          }
+        })
+        .mapEmpty();
   }
 
   private static JsonObject error(String cid, String code, String message) {

@@ -65,11 +65,13 @@ final class Conversations {
   }
 
   int waitingCount() {
-    return (int) live.values().stream().filter(c -> ChatRecord.WAITING.equals(c.state())).count();
+    return (int)
+        live.values().stream().filter(c -> ChatRecord.WAITING.equals(c.state())).count();
   }
 
   int activeCount() {
-    return (int) live.values().stream().filter(c -> ChatRecord.ACTIVE.equals(c.state())).count();
+    return (int)
+        live.values().stream().filter(c -> ChatRecord.ACTIVE.equals(c.state())).count();
   }
 
   int activeChatsOf(String login) {

@@ -6,12 +6,11 @@ import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.siteconnect.gateway.config.GatewayConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.siteconnect.gateway.config.GatewayConfig;
 
 /**
  * Hazelcast for one gateway node (DESIGN §10): the Vert.x defaults, then our cluster name, one interface, TCP
@@ -28,10 +27,13 @@ public final class HazelcastSetup {
     hz.setClusterName(cluster.name());
     hz.setProperty("hazelcast.logging.type", "slf4j");
     hz.setProperty("hazelcast.wait.seconds.before.join", "0");
-    hz.setProperty("hazelcast.heartbeat.interval.seconds", Integer.toString(cluster.heartbeatSeconds()));
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.maxNoHeartbeatSeconds()));
+    hz.setProperty(
+        "hazelcast.heartbeat.interval.seconds", Integer.toString(cluster.heartbeatSeconds()));
+    hz.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.maxNoHeartbeatSeconds()));
     hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.setProperty("hazelcast.shutdownhook.enabled", "false"); // our SIGTERM hook drains first, then leaves
+    hz.setProperty(
+        "hazelcast.shutdownhook.enabled", "false"); // our SIGTERM hook drains first, then leaves
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
     network.getInterfaces().setEnabled(true).addInterface(cluster.host());
@@ -63,7 +65,9 @@ public final class HazelcastSetup {
 
   /** The event bus between nodes listens on the cluster interface too. */
   public static EventBusOptions eventBus(GatewayConfig.Cluster cluster) {
-    return new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort())
+    return new EventBusOptions()
+        .setHost(cluster.host())
+        .setPort(cluster.eventBusPort())
         .setClusterPublicHost(cluster.host());
   }
 }

@@ -4,11 +4,10 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which node hosts the stateful services (sessions, agents, chats, co-browse, chat buttons): the oldest member
@@ -21,7 +20,7 @@ public final class Leadership {
 
   private final HazelcastInstance hazelcast;
   private final AtomicBoolean leader = new AtomicBoolean();
-  private volatile Runnable onElected = () -> { };
+  private volatile Runnable onElected = () -> {};
 
   private Leadership(HazelcastInstance hazelcast) {
     this.hazelcast = hazelcast;
@@ -65,7 +64,9 @@ public final class Leadership {
 
   private void recheck(Member gone) {
     if (oldestIsMe() && leader.compareAndSet(false, true)) {
-      LOG.info("node {} left the cluster; this node is now the leader and takes over the services", gone.getUuid());
+      LOG.info(
+          "node {} left the cluster; this node is now the leader and takes over the services",
+          gone.getUuid());
       onElected.run();
     }
   }

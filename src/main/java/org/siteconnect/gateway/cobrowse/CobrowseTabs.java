@@ -60,7 +60,9 @@ final class CobrowseTabs {
 
   /** The session the agent sees (its pointer and resync requests go there); the owner's until another recorded. */
   String current() {
-    return current != null ? current : sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
+    return current != null
+        ? current
+        : sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
   }
 
   /** 1-based position of the session among the tabs, 0 when it is not one. */

@@ -6,25 +6,24 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
 import org.siteconnect.gateway.bus.ServiceConsumers;
-import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.bus.TopicMessage;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.topic.AgentTopics;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Co-browse (DESIGN §4, §6): code redemption by logged-in agents (throttled, one answer for every bad code,
@@ -33,7 +32,8 @@ import java.util.Optional;
  */
 public final class CobrowseVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CobrowseVerticle.class);
-  private static final ServiceError INVALID = ServiceError.notFound("invalid-code", "this code is not valid");
+  private static final ServiceError INVALID =
+      ServiceError.notFound("invalid-code", "this code is not valid");
 
   private final GatewayConfig config;
   private final RedeemLimiter limiter;
@@ -45,26 +45,34 @@ public final class CobrowseVerticle extends VerticleBase {
   private final Map<String, JsonObject> tabs = new HashMap<>();
   /** The visitor's tabs per active co-browse id, and co-browse ids by join ticket (in memory only, see join()). */
   private final Map<String, CobrowseTabs> tabsOf = new HashMap<>();
+
   private final Map<String, String> byTicket = new HashMap<>();
   /** Co-browses by id, written through so that a new leader carries them on (relayed events are never stored). */
   static final String COBROWSE_MAP = "sc.cobrowse";
+
   private AsyncMap<String, JsonObject> stored;
 
   public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
     GatewayConfig.Cobrowse limits = config.cobrowse();
-    this.limiter = new RedeemLimiter(new RedeemLimiter.Limits(limits.maxStraightFailures(),
-        limits.lockoutBaseSeconds() * 1000L, limits.lockoutMaxSeconds() * 1000L, limits.maxFailuresPerAgentHour(),
+    this.limiter = new RedeemLimiter(new RedeemLimiter.Limits(
+        limits.maxStraightFailures(),
+        limits.lockoutBaseSeconds() * 1000L,
+        limits.lockoutMaxSeconds() * 1000L,
+        limits.maxFailuresPerAgentHour(),
         limits.maxFailuresPerSiteHour()));
   }
 
   @Override
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
-    metrics.gauge("sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
+    metrics.gauge(
+        "sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(COBROWSE_MAP)
+    return vertx
+        .sharedData()
+        .<String, JsonObject>getAsyncMap(COBROWSE_MAP)
         .compose(map -> {
           stored = map;
           return map.values();
@@ -79,9 +87,11 @@ public final class CobrowseVerticle extends VerticleBase {
             .request(Addresses.SESSION_END, this::sessionEnded)
             .registered()
             .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
-                .map(verb -> router.subscribe("pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS))
+                .map(verb -> router.subscribe(
+                    "pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS))
                 .toList()))
-            .compose(v -> router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
+            .compose(v ->
+                router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
             .onSuccess(v -> takeOver(earlier)));
   }
 
@@ -95,7 +105,9 @@ public final class CobrowseVerticle extends VerticleBase {
       byId.put(c.id(), c);
       bySession.put(c.sessionId(), c.id());
       if (Cobrowse.ACTIVE.equals(c.state())) {
-        publishStart(c); // a new join ticket: the old leader's died with it (joined tabs join again on their next page)
+        publishStart(
+            c); // a new join ticket: the old leader's died with it (joined tabs join again on their
+        // next page)
         toPage(c, "cobrowsing/resync", new JsonObject(), false);
         toAgent(c, "state", c.toJson());
       }
@@ -105,30 +117,43 @@ public final class CobrowseVerticle extends VerticleBase {
     }
   }
 
-  // ---- redeem -----------------------------------------------------------------------------------------------------
+  // ---- redeem
+  // -----------------------------------------------------------------------------------------------------
 
   /** {@code {login, name, sites, code}} from the REST adapter (the agent is authenticated). */
   private void redeem(Message<JsonObject> m) {
     String login = m.body().getString("login");
-    List<String> sites = m.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    List<String> sites = m.body().getJsonArray("sites", new JsonArray()).stream()
+        .map(String::valueOf)
+        .toList();
     String code = m.body().getString("code", "");
-    // Reserved before the asynchronous code check: a burst cannot get more attempts evaluated than the limits.
+    // Reserved before the asynchronous code check: a burst cannot get more attempts evaluated than
+    // the limits.
     RedeemLimiter.Attempt attempt = limiter.tryReserve(login, sites, System.currentTimeMillis());
     String address = m.body().getString("address");
     if (!attempt.reserved()) {
       metrics.code("locked_out");
       AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "locked out", address);
       long seconds = (attempt.retryAfterMillis() + 999) / 1000;
-      m.reply(ServiceError.rateLimited("too many wrong codes; try again in " + seconds + " s", seconds));
+      m.reply(ServiceError.rateLimited(
+          "too many wrong codes; try again in " + seconds + " s", seconds));
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.SESSION_TAKE_CODE,
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.SESSION_TAKE_CODE,
             new JsonObject().put("code", code).put("sites", new JsonArray(sites)))
         .onFailure(err -> {
           limiter.failed(attempt, System.currentTimeMillis());
           LOG.info("code redemption refused for agent [{}]", login);
           metrics.code("refused");
-          AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REFUSED, null, "unknown, expired or used code",
+          AuditLog.record(
+              vertx.eventBus(),
+              login,
+              AuditLog.CODE_REFUSED,
+              null,
+              "unknown, expired or used code",
               address);
           m.reply(INVALID);
         })
@@ -136,16 +161,27 @@ public final class CobrowseVerticle extends VerticleBase {
           limiter.succeeded(attempt);
           String sid = reply.body().getString("sid");
           String site = reply.body().getString("site");
-          boolean consent = config.site(site).map(GatewayConfig.Site::cobrowseConsent).orElse(true);
-          Cobrowse c = new Cobrowse(randomId(), sid, site, login, m.body().getString("name"),
-              consent ? Cobrowse.CONSENT : Cobrowse.ACTIVE, System.currentTimeMillis());
+          boolean consent =
+              config.site(site).map(GatewayConfig.Site::cobrowseConsent).orElse(true);
+          Cobrowse c = new Cobrowse(
+              randomId(),
+              sid,
+              site,
+              login,
+              m.body().getString("name"),
+              consent ? Cobrowse.CONSENT : Cobrowse.ACTIVE,
+              System.currentTimeMillis());
           put(c);
           LOG.info("code redeemed by agent [{}], co-browse [{}]", login, c.id());
           metrics.code("redeemed");
-          AuditLog.record(vertx.eventBus(), login, AuditLog.CODE_REDEEMED, "cobrowse " + c.id(), site, address);
+          AuditLog.record(
+              vertx.eventBus(), login, AuditLog.CODE_REDEEMED, "cobrowse " + c.id(), site, address);
           if (consent) {
-            toPage(c, "cobrowsing/consent_request", new JsonObject().put("cobrowse_id", c.id())
-                .put("agent_name", c.agentName()), true);
+            toPage(
+                c,
+                "cobrowsing/consent_request",
+                new JsonObject().put("cobrowse_id", c.id()).put("agent_name", c.agentName()),
+                true);
           } else {
             begin(c);
           }
@@ -163,7 +199,10 @@ public final class CobrowseVerticle extends VerticleBase {
     if (tab != null) {
       json.put("tab", tab.copy());
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.CHAT_OF_SESSION,
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.CHAT_OF_SESSION,
             new JsonObject().put("sid", c.sessionId()).put("login", c.agentLogin()))
         .map(r -> json.put("chat_id", r.body().getString("chat_id")))
         .recover(err -> Future.succeededFuture(json.put("chat_id", (String) null)));
@@ -173,7 +212,8 @@ public final class CobrowseVerticle extends VerticleBase {
     own(m).ifPresent(c -> ServiceHandlers.reply(m, withChat(c)));
   }
 
-  // ---- page side ------------------------------------------------------------------------------------------------
+  // ---- page side
+  // ------------------------------------------------------------------------------------------------
 
   private void pageEvent(Message<TopicMessage> m) {
     ServerTopics.PageEvent event = ServerTopics.PageEvent.of(m.body().topic());
@@ -194,25 +234,32 @@ public final class CobrowseVerticle extends VerticleBase {
     switch (event.verb()) {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
-        if (Cobrowse.ACTIVE.equals(c.get().state()) && tabsNow != null
+        if (Cobrowse.ACTIVE.equals(c.get().state())
+            && tabsNow != null
             && tabsNow.relay(sid, Boolean.TRUE.equals(payload.getValue("full")))) {
-          // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is handed on as is
+          // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is
+          // handed on as is
           // (the router counts the bytes where it encodes them for the agent).
           relayToAgent(c.get(), payload);
         }
       }
-      case "end" -> stop(c.get(), payload.getValue("reason") instanceof String r && r.length() <= 64 ? r : "visitor");
+      case "end" ->
+        stop(
+            c.get(),
+            payload.getValue("reason") instanceof String r && r.length() <= 64 ? r : "visitor");
       case "tab" -> {
         JsonObject tab = TabReport.clean(m.body().payload(), System.currentTimeMillis());
         if (tab != null && Cobrowse.ACTIVE.equals(c.get().state()) && tabsNow != null) {
-          tab.put("index", tabsNow.index(sid)).put("of", tabsNow.size()).put("current", sid.equals(tabsNow.current()));
+          tab.put("index", tabsNow.index(sid))
+              .put("of", tabsNow.size())
+              .put("current", sid.equals(tabsNow.current()));
           if (sid.equals(tabsNow.current())) {
             tabs.put(c.get().id(), tab);
           }
           toAgent(c.get(), "tab", tab);
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -228,7 +275,13 @@ public final class CobrowseVerticle extends VerticleBase {
       forget(declined);
       toAgent(declined, "state", declined.toJson().put("reason", "declined"));
       LOG.info("co-browse [{}] declined by the visitor", c.id());
-      AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_DECLINED, "cobrowse " + c.id(), c.agentLogin(), null);
+      AuditLog.record(
+          vertx.eventBus(),
+          "visitor",
+          AuditLog.COBROWSE_DECLINED,
+          "cobrowse " + c.id(),
+          c.agentLogin(),
+          null);
       newCode(c.sessionId());
     }
   }
@@ -237,9 +290,21 @@ public final class CobrowseVerticle extends VerticleBase {
     Cobrowse active = c.withState(Cobrowse.ACTIVE);
     put(active);
     if (Cobrowse.CONSENT.equals(c.state())) {
-      AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_CONSENT, "cobrowse " + c.id(), c.agentLogin(), null);
+      AuditLog.record(
+          vertx.eventBus(),
+          "visitor",
+          AuditLog.COBROWSE_CONSENT,
+          "cobrowse " + c.id(),
+          c.agentLogin(),
+          null);
     }
-    AuditLog.record(vertx.eventBus(), c.agentLogin(), AuditLog.COBROWSE_STARTED, "cobrowse " + c.id(), c.site(), null);
+    AuditLog.record(
+        vertx.eventBus(),
+        c.agentLogin(),
+        AuditLog.COBROWSE_STARTED,
+        "cobrowse " + c.id(),
+        c.site(),
+        null);
     publishStart(active);
     toAgent(active, "state", active.toJson());
   }
@@ -251,14 +316,19 @@ public final class CobrowseVerticle extends VerticleBase {
    */
   private void publishStart(Cobrowse active) {
     CobrowseTabs old = tabsOf.get(active.id());
-    CobrowseTabs t = old != null ? old : new CobrowseTabs(active.sessionId(), randomId() + randomId());
+    CobrowseTabs t =
+        old != null ? old : new CobrowseTabs(active.sessionId(), randomId() + randomId());
     if (old == null) {
       tabsOf.put(active.id(), t);
       byTicket.put(t.ticket(), active.id());
     }
-    JsonObject start = new JsonObject().put("cobrowse_id", active.id()).put("agent_name", active.agentName())
+    JsonObject start = new JsonObject()
+        .put("cobrowse_id", active.id())
+        .put("agent_name", active.agentName())
         .put("join", t.ticket());
-    t.sessions().forEach(sid -> router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), start, true));
+    t.sessions()
+        .forEach(sid ->
+            router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), start, true));
   }
 
   /**
@@ -268,27 +338,43 @@ public final class CobrowseVerticle extends VerticleBase {
    * of the co-browse's site and in no co-browse yet. Then it is one of the co-browse's tabs: no second consent.
    */
   private void join(String sid, JsonObject payload, boolean inOne) {
-    String id = payload.getValue("ticket") instanceof String t && t.length() <= 64 ? byTicket.get(t) : null;
+    String id =
+        payload.getValue("ticket") instanceof String t && t.length() <= 64 ? byTicket.get(t) : null;
     Cobrowse c = id == null ? null : byId.get(id);
     CobrowseTabs t = id == null ? null : tabsOf.get(id);
     if (c == null || t == null || inOne || !Cobrowse.ACTIVE.equals(c.state())) {
       LOG.debug("join refused for session [{}]", sid);
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
         .onSuccess(r -> {
           Cobrowse now = byId.get(id);
-          if (now == null || !Cobrowse.ACTIVE.equals(now.state()) || bySession.containsKey(sid)
-              || !now.site().equals(r.body().getString("site")) || !t.join(sid)) {
+          if (now == null
+              || !Cobrowse.ACTIVE.equals(now.state())
+              || bySession.containsKey(sid)
+              || !now.site().equals(r.body().getString("site"))
+              || !t.join(sid)) {
             LOG.debug("join refused for session [{}]", sid);
             return;
           }
           bySession.put(sid, id);
           LOG.info("a tab joined co-browse [{}] ({} tabs)", id, t.size());
-          AuditLog.record(vertx.eventBus(), "visitor", AuditLog.COBROWSE_STARTED, "cobrowse " + id,
-              "tab " + t.size() + " joined", null);
-          router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), new JsonObject().put("cobrowse_id", id)
-              .put("agent_name", now.agentName()).put("join", t.ticket()), true);
+          AuditLog.record(
+              vertx.eventBus(),
+              "visitor",
+              AuditLog.COBROWSE_STARTED,
+              "cobrowse " + id,
+              "tab " + t.size() + " joined",
+              null);
+          router.publishQuietly(
+              ServerTopics.session(sid, "cobrowsing/start"),
+              new JsonObject()
+                  .put("cobrowse_id", id)
+                  .put("agent_name", now.agentName())
+                  .put("join", t.ticket()),
+              true);
         })
         .onFailure(err -> LOG.debug("join from an ended session [{}]", sid));
   }
@@ -297,7 +383,9 @@ public final class CobrowseVerticle extends VerticleBase {
     String sid = m.body().getString("sid", "");
     ofSession(sid).ifPresent(c -> {
       CobrowseTabs t = tabsOf.get(c.id());
-      if (t != null && t.has(sid) && !t.leave(sid)) { // another of the visitor's tabs is still there: go on
+      if (t != null
+          && t.has(sid)
+          && !t.leave(sid)) { // another of the visitor's tabs is still there: go on
         bySession.remove(sid, c.id());
         LOG.info("a tab left co-browse [{}] ({} tabs)", c.id(), t.size());
         return;
@@ -308,7 +396,8 @@ public final class CobrowseVerticle extends VerticleBase {
     });
   }
 
-  // ---- agent side -----------------------------------------------------------------------------------------------
+  // ---- agent side
+  // -----------------------------------------------------------------------------------------------
 
   private void agentStop(Message<JsonObject> m) {
     Optional<Cobrowse> c = own(m);
@@ -339,7 +428,9 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     Cobrowse c = byId.get(levels[3]);
-    if (c != null && Cobrowse.ACTIVE.equals(c.state()) && c.agentLogin().equals(levels[1])
+    if (c != null
+        && Cobrowse.ACTIVE.equals(c.state())
+        && c.agentLogin().equals(levels[1])
         && m.body().payload() instanceof JsonObject p) {
       toPage(c, "cobrowsing/pointer", p, false);
     }
@@ -354,7 +445,8 @@ public final class CobrowseVerticle extends VerticleBase {
     return c;
   }
 
-  // ---- shared -------------------------------------------------------------------------------------------------
+  // ---- shared
+  // -------------------------------------------------------------------------------------------------
 
   private void stop(Cobrowse c, String reason) {
     Cobrowse ended = c.withState(Cobrowse.ENDED);
@@ -364,7 +456,9 @@ public final class CobrowseVerticle extends VerticleBase {
     toPage(ended, "cobrowsing/consent_request", "", true);
     for (String sid : sessions) {
       router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), "", true);
-      router.publishQuietly(ServerTopics.session(sid, "cobrowsing/stop"), new JsonObject().put("reason", reason),
+      router.publishQuietly(
+          ServerTopics.session(sid, "cobrowsing/stop"),
+          new JsonObject().put("reason", reason),
           false);
     }
     if (!sessions.contains(c.sessionId())) {
@@ -372,20 +466,29 @@ public final class CobrowseVerticle extends VerticleBase {
     }
     toAgent(ended, "state", ended.toJson().put("reason", reason));
     LOG.info("co-browse [{}] stopped by [{}]", c.id(), reason);
-    AuditLog.record(vertx.eventBus(), "agent".equals(reason) ? c.agentLogin() : reason, AuditLog.COBROWSE_STOPPED,
-        "cobrowse " + c.id(), "stopped by " + reason, null);
+    AuditLog.record(
+        vertx.eventBus(),
+        "agent".equals(reason) ? c.agentLogin() : reason,
+        AuditLog.COBROWSE_STOPPED,
+        "cobrowse " + c.id(),
+        "stopped by " + reason,
+        null);
     newCode(c.sessionId());
   }
 
   private void newCode(String sid) {
-    vertx.eventBus().request(Addresses.SESSION_NEW_CODE, new JsonObject().put("sid", sid))
+    vertx
+        .eventBus()
+        .request(Addresses.SESSION_NEW_CODE, new JsonObject().put("sid", sid))
         .onFailure(err -> LOG.warn("no new code after a co-browse [{}]", err.getMessage()));
   }
 
   private void put(Cobrowse c) {
     byId.put(c.id(), c);
     bySession.put(c.sessionId(), c.id());
-    stored.put(c.id(), c.toStored()).onFailure(err -> LOG.warn("co-browse not written through [{}]", err.getMessage()));
+    stored
+        .put(c.id(), c.toStored())
+        .onFailure(err -> LOG.warn("co-browse not written through [{}]", err.getMessage()));
   }
 
   private void forget(Cobrowse c) {
@@ -416,13 +519,18 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void toAgent(Cobrowse c, String rest, JsonObject payload) {
-    router.publishQuietly(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), rest), payload, false);
+    router.publishQuietly(
+        AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), rest), payload, false);
   }
 
   /** The recorder's events, on the router's no-copy path (a batch can be a megabyte of snapshot). */
   private void relayToAgent(Cobrowse c, JsonObject payload) {
-    vertx.eventBus().send(Addresses.ROUTER_RELAY,
-        new TopicMessage(AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), "events"), payload, false));
+    vertx
+        .eventBus()
+        .send(
+            Addresses.ROUTER_RELAY,
+            new TopicMessage(
+                AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), "events"), payload, false));
   }
 
   private static String randomId() {

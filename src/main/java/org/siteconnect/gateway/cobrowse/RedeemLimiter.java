@@ -22,7 +22,12 @@ final class RedeemLimiter {
   /** Retry hint when the limit is held by attempts still in flight: they answer within milliseconds. */
   static final long IN_FLIGHT_RETRY_MILLIS = 1_000;
 
-  record Limits(int maxStraight, long baseLockMillis, long maxLockMillis, int maxPerAgentHour, int maxPerSiteHour) {}
+  record Limits(
+      int maxStraight,
+      long baseLockMillis,
+      long maxLockMillis,
+      int maxPerAgentHour,
+      int maxPerSiteHour) {}
 
   /**
    * The answer to an arrival: reserved ({@code retryAfterMillis == 0}; resolve it exactly once with
@@ -71,7 +76,8 @@ final class RedeemLimiter {
     if (a.lockedUntil > now) {
       return a.lockedUntil - now;
     }
-    boolean probation = a.straight >= limits.maxStraight(); // a lockout has passed: one attempt at a time
+    boolean probation =
+        a.straight >= limits.maxStraight(); // a lockout has passed: one attempt at a time
     if (probation ? a.inFlight > 0 : a.straight + a.inFlight >= limits.maxStraight()) {
       return IN_FLIGHT_RETRY_MILLIS;
     }

@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.cobrowse;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.regex.Pattern;
 
 /**
@@ -13,12 +12,12 @@ final class TabReport {
   static final int MAX_TITLE = 120;
   private static final Pattern TAB_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
-  private TabReport() {
-  }
+  private TabReport() {}
 
   /** The report to relay, or null when the payload is not one. */
   static JsonObject clean(Object payload, long receivedAt) {
-    if (!(payload instanceof JsonObject p) || !(p.getValue("tab") instanceof String tab)
+    if (!(payload instanceof JsonObject p)
+        || !(p.getValue("tab") instanceof String tab)
         || !TAB_ID.matcher(tab).matches()) {
       return null;
     }
@@ -26,7 +25,9 @@ final class TabReport {
     if (title.length() > MAX_TITLE) {
       title = title.substring(0, MAX_TITLE - 1) + "…";
     }
-    return new JsonObject().put("tab", tab).put("title", title)
+    return new JsonObject()
+        .put("tab", tab)
+        .put("title", title)
         .put("visible", Boolean.TRUE.equals(p.getValue("visible")))
         .put("focused", Boolean.TRUE.equals(p.getValue("focused")))
         .put("at", receivedAt);

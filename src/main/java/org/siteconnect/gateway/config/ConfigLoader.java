@@ -3,7 +3,6 @@ package org.siteconnect.gateway.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +36,9 @@ public final class ConfigLoader {
       return parse(local.toString(), readFile(local));
     }
     try (InputStream in = ConfigLoader.class.getResourceAsStream(EMBEDDED)) {
-      return in == null ? new JsonObject() : parse("embedded " + EMBEDDED,
-          new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return in == null
+          ? new JsonObject()
+          : parse("embedded " + EMBEDDED, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new ConfigException("-conf", "cannot read the embedded defaults: " + e.getMessage());
     }
@@ -58,7 +58,8 @@ public final class ConfigLoader {
     try {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      String why =
+          e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
       throw new ConfigException("-conf", source + " is not a JSON object: " + why);
     }
   }
@@ -92,19 +93,25 @@ public final class ConfigLoader {
     switch (type) {
       case "boolean":
         if (!value.equals("true") && !value.equals("false")) {
-          throw new ConfigException(key.name(), "environment variable " + key.env() + " must be true or false (got '"
-              + value + "')");
+          throw new ConfigException(
+              key.name(),
+              "environment variable " + key.env() + " must be true or false (got '" + value + "')");
         }
         return Boolean.parseBoolean(value);
       case "integer":
         try {
           return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-          throw new ConfigException(key.name(), "environment variable " + key.env() + " must be a whole number (got '"
-              + value + "')");
+          throw new ConfigException(
+              key.name(),
+              "environment variable " + key.env() + " must be a whole number (got '" + value
+                  + "')");
         }
       case "array":
-        return new JsonArray(Arrays.stream(value.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList());
+        return new JsonArray(Arrays.stream(value.split(","))
+            .map(String::strip)
+            .filter(x -> !x.isEmpty())
+            .toList());
       default:
         return value;
     }

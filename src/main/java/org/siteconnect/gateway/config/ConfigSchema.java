@@ -8,7 +8,6 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,11 +26,16 @@ import java.util.regex.Pattern;
 final class ConfigSchema {
   private static final JsonObject SCHEMA = load();
   // the validator annotates the tree it is given, so it gets a copy of ours
-  private static final Validator VALIDATOR = Validator.create(JsonSchema.of(SCHEMA.copy()), new JsonSchemaOptions()
-      .setDraft(Draft.DRAFT202012).setBaseUri("https://siteconnect.org/").setOutputFormat(OutputFormat.Basic));
+  private static final Validator VALIDATOR = Validator.create(
+      JsonSchema.of(SCHEMA.copy()),
+      new JsonSchemaOptions()
+          .setDraft(Draft.DRAFT202012)
+          .setBaseUri("https://siteconnect.org/")
+          .setOutputFormat(OutputFormat.Basic));
   /** Keywords that only say "something inside me failed"; the error after them says what. */
-  private static final Set<String> WRAPPERS = Set.of("properties", "items", "prefixItems", "$ref", "allOf", "anyOf",
-      "oneOf");
+  private static final Set<String> WRAPPERS =
+      Set.of("properties", "items", "prefixItems", "$ref", "allOf", "anyOf", "oneOf");
+
   private static final Pattern REQUIRED = Pattern.compile("required property \"(.*)\"");
 
   /** A configuration key ({@code http.port}); {@code optional}: it or an enclosing object is {@code x-optional}. */
@@ -58,7 +62,8 @@ final class ConfigSchema {
     return keys;
   }
 
-  private static void collect(JsonObject objectSchema, String prefix, boolean optional, List<Key> into) {
+  private static void collect(
+      JsonObject objectSchema, String prefix, boolean optional, List<Key> into) {
     JsonObject props = objectSchema.getJsonObject("properties");
     for (String name : props.fieldNames()) {
       JsonObject prop = props.getJsonObject(name);
@@ -78,7 +83,10 @@ final class ConfigSchema {
       return;
     }
     List<OutputUnit> errors = result.getErrors();
-    OutputUnit error = errors.stream().filter(e -> !WRAPPERS.contains(keyword(e))).findFirst().orElse(errors.get(0));
+    OutputUnit error = errors.stream()
+        .filter(e -> !WRAPPERS.contains(keyword(e)))
+        .findFirst()
+        .orElse(errors.get(0));
     String keyword = keyword(error);
     JsonObject node = schemaAt(error.getKeywordLocation());
     List<String> path = segments(error.getInstanceLocation());
@@ -103,20 +111,29 @@ final class ConfigSchema {
 
   private static String problem(String keyword, JsonObject node, Object value, String libraryText) {
     return switch (keyword) {
-      case "type" -> switch (node.getString("type")) {
-        case "integer" -> "must be a whole number";
-        case "boolean" -> "must be true or false";
-        case "object" -> "must be an object";
-        case "array" -> "object".equals(node.getJsonObject("items", new JsonObject()).getString("type"))
-            ? "must be an array of objects" : "must be an array of strings";
-        default -> "must be a " + node.getString("type");
-      };
-      case "minimum", "maximum" -> node.containsKey("maximum")
-          ? "must be between " + node.getValue("minimum") + " and " + node.getValue("maximum") + " (got " + value + ")"
-          : "must be at least " + node.getValue("minimum") + " (got " + value + ")";
-      case "enum" -> "must be one of " + String.join(", ", node.getJsonArray("enum").stream().map(String::valueOf).toList());
-      case "additionalProperties" -> "unknown key (allowed here: "
-          + String.join(", ", node.getJsonObject("properties").fieldNames()) + ")";
+      case "type" ->
+        switch (node.getString("type")) {
+          case "integer" -> "must be a whole number";
+          case "boolean" -> "must be true or false";
+          case "object" -> "must be an object";
+          case "array" ->
+            "object".equals(node.getJsonObject("items", new JsonObject()).getString("type"))
+                ? "must be an array of objects"
+                : "must be an array of strings";
+          default -> "must be a " + node.getString("type");
+        };
+      case "minimum", "maximum" ->
+        node.containsKey("maximum")
+            ? "must be between " + node.getValue("minimum") + " and " + node.getValue("maximum")
+                + " (got " + value + ")"
+            : "must be at least " + node.getValue("minimum") + " (got " + value + ")";
+      case "enum" ->
+        "must be one of "
+            + String.join(
+                ", ", node.getJsonArray("enum").stream().map(String::valueOf).toList());
+      case "additionalProperties" ->
+        "unknown key (allowed here: "
+            + String.join(", ", node.getJsonObject("properties").fieldNames()) + ")";
       default -> node.getString("x-error", "is not valid: " + libraryText);
     };
   }
@@ -161,9 +178,12 @@ final class ConfigSchema {
       JsonObject prop = props.getJsonObject(name);
       Object value = object.getValue(name);
       if (value == null && prop.containsKey("default")) {
-        value = prop.getValue("default") instanceof JsonArray a ? a.copy() : prop.getValue("default");
+        value =
+            prop.getValue("default") instanceof JsonArray a ? a.copy() : prop.getValue("default");
         object.put(name, value);
-      } else if (value == null && prop.containsKey("properties") && !prop.getBoolean("x-optional", false)) {
+      } else if (value == null
+          && prop.containsKey("properties")
+          && !prop.getBoolean("x-optional", false)) {
         value = new JsonObject();
         object.put(name, value);
       }

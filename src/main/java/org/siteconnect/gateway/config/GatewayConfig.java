@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
@@ -14,9 +13,22 @@ import java.util.Set;
  * environment overrides applied. {@code config.schema.json} describes every key: its type, range and default (one
  * that starts a working single node); a bad value fails with a {@link ConfigException} naming the key.
  */
-public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions sessions, ClientRetry client,
-                            AclGrants acl, Agents agents, Chat chat, Cobrowse cobrowse, Data data, Api api, Ops ops,
-                            Cluster cluster, List<Site> sites, Limits limits) {
+public record GatewayConfig(
+    Http http,
+    Bridge bridge,
+    Topics topics,
+    Sessions sessions,
+    ClientRetry client,
+    AclGrants acl,
+    Agents agents,
+    Chat chat,
+    Cobrowse cobrowse,
+    Data data,
+    Api api,
+    Ops ops,
+    Cluster cluster,
+    List<Site> sites,
+    Limits limits) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -24,22 +36,39 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
    * name the client. {@code headerTimeoutSeconds}: time to send a request's headers; {@code idleTimeoutSeconds}:
    * an HTTP keep-alive connection with no request open is closed after this (WebSockets: the bridge ping timeout).
    */
-  public record Http(String host, int port, String publicOrigin, int maxBodyBytes, String transport,
-                     List<String> trustedProxies, int headerTimeoutSeconds, int idleTimeoutSeconds) {}
+  public record Http(
+      String host,
+      int port,
+      String publicOrigin,
+      int maxBodyBytes,
+      String transport,
+      List<String> trustedProxies,
+      int headerTimeoutSeconds,
+      int idleTimeoutSeconds) {}
 
   /** Per client address (behind {@code http.trustedProxies}, the forwarded one): open sockets, live page sessions. */
   public record Limits(int socketsPerAddress, int sessionsPerAddress) {}
 
   /** Limits on what one SockJS connection may push at us. */
-  public record Bridge(long pingTimeoutMs, long sessionTimeoutMs, int maxFrameBytes, int maxHandlersPerSocket,
-                       int maxMessagesPerSecond, int maxSubscriptionsPerSession) {}
+  public record Bridge(
+      long pingTimeoutMs,
+      long sessionTimeoutMs,
+      int maxFrameBytes,
+      int maxHandlersPerSocket,
+      int maxMessagesPerSecond,
+      int maxSubscriptionsPerSession) {}
 
   /**
    * {@code retainedMax*}: the cap of each of the two retained budgets (what pages publish, what the server
    * publishes); {@code retainedPerSession*}: one page session's share of the page budget.
    */
-  public record Topics(int maxBytes, int maxLevels, int retainedMaxMessages, long retainedMaxBytes,
-                       int retainedPerSessionMaxMessages, int retainedPerSessionMaxBytes) {}
+  public record Topics(
+      int maxBytes,
+      int maxLevels,
+      int retainedMaxMessages,
+      long retainedMaxBytes,
+      int retainedPerSessionMaxMessages,
+      int retainedPerSessionMaxBytes) {}
 
   public record Sessions(int codeLength, int codeTtlSeconds, int maxSessions) {}
 
@@ -53,9 +82,16 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
    * Agent accounts and logins. Password checks run on {@code loginHashThreads} threads, at most
    * {@code loginHashesPerAddress} waiting or running per client address, addresses served in turn.
    */
-  public record Agents(long tokenTtlSeconds, int disconnectGraceSeconds, int maxChatsDefault,
-                       int passwordIterations, int loginMaxFailures, int loginMaxFailuresPerAddress,
-                       int loginLockoutSeconds, int loginHashThreads, int loginHashesPerAddress) {}
+  public record Agents(
+      long tokenTtlSeconds,
+      int disconnectGraceSeconds,
+      int maxChatsDefault,
+      int passwordIterations,
+      int loginMaxFailures,
+      int loginMaxFailuresPerAddress,
+      int loginLockoutSeconds,
+      int loginHashThreads,
+      int loginHashesPerAddress) {}
 
   /** Chat limits and transcript retention. */
   public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
@@ -64,14 +100,19 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
    * take, audit retention and how much of a client address the audit log keeps (full, truncated or none).
    */
-  public record Ops(String metricsToken, int drainSeconds, long auditRetentionSeconds, String auditAddresses) {}
+  public record Ops(
+      String metricsToken, int drainSeconds, long auditRetentionSeconds, String auditAddresses) {}
 
   /**
    * Code-guessing limits (DESIGN §4): straight failures per agent, lockout base and cap, failures per agent and per
    * site in any hour (README "Security" explains how they combine).
    */
-  public record Cobrowse(int maxStraightFailures, int lockoutBaseSeconds, int maxFailuresPerSiteHour,
-                         int lockoutMaxSeconds, int maxFailuresPerAgentHour) {}
+  public record Cobrowse(
+      int maxStraightFailures,
+      int lockoutBaseSeconds,
+      int maxFailuresPerSiteHour,
+      int lockoutMaxSeconds,
+      int maxFailuresPerAgentHour) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -80,14 +121,22 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public record Data(String dir, Postgres postgres) {}
 
   /** A PostgreSQL server for clustered nodes; the password usually comes from {@code SC_PG_PASSWORD}. */
-  public record Postgres(String host, int port, String database, String user, String password, int poolSize) {}
+  public record Postgres(
+      String host, int port, String database, String user, String password, int poolSize) {}
 
   /**
    * Cluster mode (DESIGN §9): Hazelcast on {@code host}:{@code port} finding its peers among {@code members}
    * (host or host:port, TCP only, no multicast); heartbeats tuned so a dead node is noticed in seconds.
    */
-  public record Cluster(boolean enabled, String name, String host, int port, List<String> members,
-                        int eventBusPort, int heartbeatSeconds, int maxNoHeartbeatSeconds) {}
+  public record Cluster(
+      boolean enabled,
+      String name,
+      String host,
+      int port,
+      List<String> members,
+      int eventBusPort,
+      int heartbeatSeconds,
+      int maxNoHeartbeatSeconds) {}
 
   /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
   public record Api(List<ApiKey> keys) {}
@@ -98,7 +147,12 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public record Button(String id, String name) {}
 
   /** A customer site: its key (the {@code data-code} in the page), the exact origins its pages live on, its buttons. */
-  public record Site(String key, String name, List<String> origins, List<Button> buttons, boolean cobrowseConsent) {
+  public record Site(
+      String key,
+      String name,
+      List<String> origins,
+      List<Button> buttons,
+      boolean cobrowseConsent) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -115,14 +169,27 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   public static GatewayConfig from(JsonObject json) {
     ConfigSchema.validate(json);
     ConfigReader root = new ConfigReader(ConfigSchema.withDefaults(json), "");
-    GatewayConfig config = new GatewayConfig(http(root.child("http")), bridge(root.child("bridge")),
-        topics(root.child("topics")), sessions(root.child("sessions")), client(root.child("client")),
-        acl(root.child("acl")), agents(root.child("agents")), chat(root.child("chat")),
-        cobrowse(root.child("cobrowse")), data(root.child("data")), api(root.child("api")), ops(root.child("ops")),
-        cluster(root.child("cluster")), sites(root), limits(root.child("limits")));
+    GatewayConfig config = new GatewayConfig(
+        http(root.child("http")),
+        bridge(root.child("bridge")),
+        topics(root.child("topics")),
+        sessions(root.child("sessions")),
+        client(root.child("client")),
+        acl(root.child("acl")),
+        agents(root.child("agents")),
+        chat(root.child("chat")),
+        cobrowse(root.child("cobrowse")),
+        data(root.child("data")),
+        api(root.child("api")),
+        ops(root.child("ops")),
+        cluster(root.child("cluster")),
+        sites(root),
+        limits(root.child("limits")));
     if (config.cluster().enabled() && config.data().postgres() == null) {
-      throw new ConfigException("data.postgres", "is required in cluster mode: clustered nodes keep agents, "
-          + "transcripts and the audit log in one PostgreSQL database");
+      throw new ConfigException(
+          "data.postgres",
+          "is required in cluster mode: clustered nodes keep agents, "
+              + "transcripts and the audit log in one PostgreSQL database");
     }
     return config;
   }
@@ -142,24 +209,42 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
         throw new ConfigException(r.key("trustedProxies") + "[" + i + "]", e.getMessage());
       }
     }
-    return new Http(r.string("host"), port, publicOrigin, r.integer("maxBodyBytes"), r.string("transport"), proxies,
-        r.integer("headerTimeoutSeconds"), r.integer("idleTimeoutSeconds"));
+    return new Http(
+        r.string("host"),
+        port,
+        publicOrigin,
+        r.integer("maxBodyBytes"),
+        r.string("transport"),
+        proxies,
+        r.integer("headerTimeoutSeconds"),
+        r.integer("idleTimeoutSeconds"));
   }
 
   private static Bridge bridge(ConfigReader r) {
-    // Hidden tabs throttle timers in cross-origin frames to one a minute: 90 s is the schema's floor (DESIGN §5).
-    return new Bridge(r.number("pingTimeoutMs"), r.number("sessionTimeoutMs"), r.integer("maxFrameBytes"),
-        r.integer("maxHandlersPerSocket"), r.integer("maxMessagesPerSecond"), r.integer("maxSubscriptionsPerSession"));
+    // Hidden tabs throttle timers in cross-origin frames to one a minute: 90 s is the schema's
+    // floor (DESIGN §5).
+    return new Bridge(
+        r.number("pingTimeoutMs"),
+        r.number("sessionTimeoutMs"),
+        r.integer("maxFrameBytes"),
+        r.integer("maxHandlersPerSocket"),
+        r.integer("maxMessagesPerSecond"),
+        r.integer("maxSubscriptionsPerSession"));
   }
 
   private static Topics topics(ConfigReader r) {
-    return new Topics(r.integer("maxBytes"), r.integer("maxLevels"), r.integer("retainedMaxMessages"),
-        r.number("retainedMaxBytes"), r.integer("retainedPerSessionMaxMessages"),
+    return new Topics(
+        r.integer("maxBytes"),
+        r.integer("maxLevels"),
+        r.integer("retainedMaxMessages"),
+        r.number("retainedMaxBytes"),
+        r.integer("retainedPerSessionMaxMessages"),
         r.integer("retainedPerSessionMaxBytes"));
   }
 
   private static Sessions sessions(ConfigReader r) {
-    return new Sessions(r.integer("codeLength"), r.integer("codeTtlSeconds"), r.integer("maxSessions"));
+    return new Sessions(
+        r.integer("codeLength"), r.integer("codeTtlSeconds"), r.integer("maxSessions"));
   }
 
   private static Limits limits(ConfigReader r) {
@@ -167,7 +252,8 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static ClientRetry client(ConfigReader r) {
-    ClientRetry c = new ClientRetry(r.integer("retryMax"), r.number("retryBaseMs"), r.number("retryMaxMs"));
+    ClientRetry c =
+        new ClientRetry(r.integer("retryMax"), r.number("retryBaseMs"), r.number("retryMaxMs"));
     if (c.retryMaxMs() < c.retryBaseMs()) {
       throw new ConfigException(r.key("retryMaxMs"), "must not be smaller than retryBaseMs");
     }
@@ -179,76 +265,118 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
   }
 
   private static Agents agents(ConfigReader r) {
-    // passwordIterations: OWASP's 2023 figure for PBKDF2-HMAC-SHA512; tests may lower it, never below 10,000.
-    return new Agents(r.number("tokenTtlSeconds"), r.integer("disconnectGraceSeconds"), r.integer("maxChatsDefault"),
-        r.integer("passwordIterations"), r.integer("loginMaxFailures"), r.integer("loginMaxFailuresPerAddress"),
-        r.integer("loginLockoutSeconds"), r.integer("loginHashThreads"), r.integer("loginHashesPerAddress"));
+    // passwordIterations: OWASP's 2023 figure for PBKDF2-HMAC-SHA512; tests may lower it, never
+    // below 10,000.
+    return new Agents(
+        r.number("tokenTtlSeconds"),
+        r.integer("disconnectGraceSeconds"),
+        r.integer("maxChatsDefault"),
+        r.integer("passwordIterations"),
+        r.integer("loginMaxFailures"),
+        r.integer("loginMaxFailuresPerAddress"),
+        r.integer("loginLockoutSeconds"),
+        r.integer("loginHashThreads"),
+        r.integer("loginHashesPerAddress"));
   }
 
   private static Chat chat(ConfigReader r) {
-    return new Chat(r.integer("maxMessageBytes"), r.integer("maxMessagesPerMinute"), r.integer("retentionDays"));
+    return new Chat(
+        r.integer("maxMessageBytes"),
+        r.integer("maxMessagesPerMinute"),
+        r.integer("retentionDays"));
   }
 
   private static Ops ops(ConfigReader r) {
-    return new Ops(r.string("metricsToken"), r.integer("drainSeconds"), r.number("auditRetentionSeconds"),
+    return new Ops(
+        r.string("metricsToken"),
+        r.integer("drainSeconds"),
+        r.number("auditRetentionSeconds"),
         r.string("auditAddresses"));
   }
 
   private static Cobrowse cobrowse(ConfigReader r) {
-    Cobrowse c = new Cobrowse(r.integer("maxStraightFailures"), r.integer("lockoutBaseSeconds"),
-        r.integer("maxFailuresPerSiteHour"), r.integer("lockoutMaxSeconds"), r.integer("maxFailuresPerAgentHour"));
+    Cobrowse c = new Cobrowse(
+        r.integer("maxStraightFailures"),
+        r.integer("lockoutBaseSeconds"),
+        r.integer("maxFailuresPerSiteHour"),
+        r.integer("lockoutMaxSeconds"),
+        r.integer("maxFailuresPerAgentHour"));
     if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
-      throw new ConfigException(r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");
+      throw new ConfigException(
+          r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");
     }
     return c;
   }
 
   private static Data data(ConfigReader r) {
     ConfigReader pg = r.child("postgres");
-    Postgres postgres = pg == null ? null : new Postgres(pg.string("host"), pg.integer("port"), pg.string("database"),
-        pg.string("user"), pg.string("password"), pg.integer("poolSize"));
+    Postgres postgres = pg == null
+        ? null
+        : new Postgres(
+            pg.string("host"),
+            pg.integer("port"),
+            pg.string("database"),
+            pg.string("user"),
+            pg.string("password"),
+            pg.integer("poolSize"));
     return new Data(r.string("dir"), postgres);
   }
 
   private static Cluster cluster(ConfigReader r) {
     String host = r.string("host");
     List<String> members = r.strings("members");
-    Cluster c = new Cluster(r.bool("enabled"), r.string("name"), host, r.integer("port"),
-        members == null ? List.of(host + ":5701-5703") : members, r.integer("eventBusPort"),
-        r.integer("heartbeatSeconds"), r.integer("maxNoHeartbeatSeconds"));
+    Cluster c = new Cluster(
+        r.bool("enabled"),
+        r.string("name"),
+        host,
+        r.integer("port"),
+        members == null ? List.of(host + ":5701-5703") : members,
+        r.integer("eventBusPort"),
+        r.integer("heartbeatSeconds"),
+        r.integer("maxNoHeartbeatSeconds"));
     if (c.maxNoHeartbeatSeconds() <= c.heartbeatSeconds()) {
-      throw new ConfigException(r.key("maxNoHeartbeatSeconds"), "must be larger than heartbeatSeconds");
+      throw new ConfigException(
+          r.key("maxNoHeartbeatSeconds"), "must be larger than heartbeatSeconds");
     }
     return c;
   }
 
   private static Api api(ConfigReader r) {
     return new Api(r.objects("keys").stream()
-        .map(k -> new ApiKey(k.string("name"), k.string("sha256"), k.strings("publish"))).toList());
+        .map(k -> new ApiKey(k.string("name"), k.string("sha256"), k.strings("publish")))
+        .toList());
   }
 
   private static List<Site> sites(ConfigReader root) {
     Set<String> keys = new HashSet<>();
-    return root.objects("sites").stream().map(r -> {
-      String key = r.string("key");
-      if (!keys.add(key)) {
-        throw new ConfigException(r.key("key"), "duplicate site key '" + key + "'");
-      }
-      List<String> origins = r.strings("origins");
-      for (int i = 0; i < origins.size(); i++) {
-        requireOrigin(r.key("origins") + "[" + i + "]", origins.get(i));
-      }
-      Set<String> buttonIds = new HashSet<>();
-      List<Button> buttons = r.objects("buttons").stream().map(b -> {
-        String id = b.string("id");
-        if (!buttonIds.add(id)) {
-          throw new ConfigException(b.key("id"), "duplicate button id '" + id + "'");
-        }
-        return new Button(id, b.string("name") == null ? id : b.string("name"));
-      }).toList();
-      return new Site(key, r.string("name") == null ? key : r.string("name"), origins, buttons,
-          r.bool("cobrowseConsent"));
-    }).toList();
+    return root.objects("sites").stream()
+        .map(r -> {
+          String key = r.string("key");
+          if (!keys.add(key)) {
+            throw new ConfigException(r.key("key"), "duplicate site key '" + key + "'");
+          }
+          List<String> origins = r.strings("origins");
+          for (int i = 0; i < origins.size(); i++) {
+            requireOrigin(r.key("origins") + "[" + i + "]", origins.get(i));
+          }
+          Set<String> buttonIds = new HashSet<>();
+          List<Button> buttons = r.objects("buttons").stream()
+              .map(b -> {
+                String id = b.string("id");
+                if (!buttonIds.add(id)) {
+                  throw new ConfigException(b.key("id"), "duplicate button id '" + id + "'");
+                }
+                return new Button(id, b.string("name") == null ? id : b.string("name"));
+              })
+              .toList();
+          return new Site(
+              key,
+              r.string("name") == null ? key : r.string("name"),
+              origins,
+              buttons,
+              r.bool("cobrowseConsent"));
+        })
+        .toList();
   }
 
   /**
@@ -261,17 +389,23 @@ public record GatewayConfig(Http http, Bridge bridge, Topics topics, Sessions se
       URI uri = new URI(origin);
       int defaultPort = "https".equals(uri.getScheme()) ? 443 : 80;
       boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          && uri.getHost() != null && uri.getRawPath().isEmpty() && uri.getRawQuery() == null
-          && uri.getRawFragment() == null && uri.getRawUserInfo() == null
+          && uri.getHost() != null
+          && uri.getRawPath().isEmpty()
+          && uri.getRawQuery() == null
+          && uri.getRawFragment() == null
+          && uri.getRawUserInfo() == null
           && origin.equals(uri.getScheme() + "://" + uri.getRawAuthority())
-          && origin.equals(origin.toLowerCase(Locale.ROOT)) && uri.getPort() != defaultPort;
+          && origin.equals(origin.toLowerCase(Locale.ROOT))
+          && uri.getPort() != defaultPort;
       if (ok) {
         return;
       }
     } catch (Exception ignored) {
       // reported below
     }
-    throw new ConfigException(key, "must be an exact origin as a browser writes it, like https://shop.example "
-        + "(lower case, no path or trailing slash, no default port; got '" + origin + "')");
+    throw new ConfigException(
+        key,
+        "must be an exact origin as a browser writes it, like https://shop.example "
+            + "(lower case, no path or trailing slash, no default port; got '" + origin + "')");
   }
 }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
-
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +30,12 @@ import java.util.concurrent.TimeUnit;
  * Everything runs on the connection's event loop.
  */
 final class HttpTimeouts {
-  private enum State { HEADERS, ANSWERING, IDLE, WEBSOCKET }
+  private enum State {
+    HEADERS,
+    ANSWERING,
+    IDLE,
+    WEBSOCKET
+  }
 
   private final long headerMillis;
   private final long idleMillis;
@@ -61,10 +65,14 @@ final class HttpTimeouts {
 
   private void arm(long millis) {
     cancel();
-    timer = ctx.executor().schedule(() -> {
-      timer = null;
-      ctx.close();
-    }, millis, TimeUnit.MILLISECONDS);
+    timer = ctx.executor()
+        .schedule(
+            () -> {
+              timer = null;
+              ctx.close();
+            },
+            millis,
+            TimeUnit.MILLISECONDS);
   }
 
   private void cancel() {
@@ -118,12 +126,16 @@ final class HttpTimeouts {
     @Override
     public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
       if (state != State.WEBSOCKET) {
-        if (msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        if (msg instanceof HttpResponse r
+            && r.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
           if (r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             state = State.WEBSOCKET;
             cancel();
           } // else an interim answer (100 Continue): the request goes on
-        } else if (msg instanceof LastHttpContent && open > 0 && --open == 0 && state == State.ANSWERING) {
+        } else if (msg instanceof LastHttpContent
+            && open > 0
+            && --open == 0
+            && state == State.ANSWERING) {
           state = State.IDLE;
           arm(idleMillis);
         }

@@ -18,6 +18,8 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Optional;
 import org.siteconnect.gateway.api.RestApi;
 import org.siteconnect.gateway.bridge.BridgeGuard;
 import org.siteconnect.gateway.bridge.PageConnections;
@@ -28,11 +30,8 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.LagProbe;
 import org.siteconnect.gateway.ops.LogThrottle;
 import org.siteconnect.gateway.ops.Readiness;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Optional;
 
 /**
  * The gateway's HTTP face: the SockJS event-bus bridge at {@code /eventbus/*}, the page script, the
@@ -40,8 +39,10 @@ import java.util.Optional;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  // The built browser code (src/build/bundle.mjs) and assets, from the jar. Not "webroot": Vert.x looks on the file
-  // system first, and a run from the repository would serve webroot/'s ES module sources instead of the bundles.
+  // The built browser code (src/build/bundle.mjs) and assets, from the jar. Not "webroot": Vert.x
+  // looks on the file
+  // system first, and a run from the repository would serve webroot/'s ES module sources instead of
+  // the bundles.
   private static final String WEBROOT = "siteconnect/webroot";
 
   private final GatewayConfig config;
@@ -52,8 +53,12 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private BridgeGuard guard;
 
-  public HttpVerticle(GatewayConfig config, String nodeId, Readiness readiness, PageConnections connections,
-                      GatewayMetrics metrics) {
+  public HttpVerticle(
+      GatewayConfig config,
+      String nodeId,
+      Readiness readiness,
+      PageConnections connections,
+      GatewayMetrics metrics) {
     this.config = config;
     this.nodeId = nodeId;
     this.readiness = readiness;
@@ -67,20 +72,29 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     SecurityHeaders headers = new SecurityHeaders(config);
     router.route().handler(ctx -> {
-      // At the last moment, so answers made further down (static files, SockJS, errors) carry them all.
-      ctx.addHeadersEndHandler(v -> headers.apply(ctx.request().path(), ctx.response().headers()));
+      // At the last moment, so answers made further down (static files, SockJS, errors) carry them
+      // all.
+      ctx.addHeadersEndHandler(
+          v -> headers.apply(ctx.request().path(), ctx.response().headers()));
       ctx.next();
     });
 
     HealthCheckHandler health = HealthCheckHandler.create(vertx);
-    health.register("verticles", promise -> promise.complete(
-        readiness.allUp() ? Status.OK(readiness.describe()) : Status.KO(readiness.describe())));
+    health.register(
+        "verticles",
+        promise -> promise.complete(
+            readiness.allUp() ? Status.OK(readiness.describe()) : Status.KO(readiness.describe())));
     router.get("/health").handler(health);
-    router.get("/health/live").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+    router.get("/health/live").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "UP").encode()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx);
-    ready.register("ready", promise -> promise.complete(readiness.ready()
-        ? Status.OK(readiness.describe()) : Status.KO(readiness.describe().put("draining", readiness.isDraining()))));
+    ready.register(
+        "ready",
+        promise -> promise.complete(
+            readiness.ready()
+                ? Status.OK(readiness.describe())
+                : Status.KO(readiness.describe().put("draining", readiness.isDraining()))));
     router.get("/health/ready").handler(ready);
     mountMetrics(router);
     LagProbe.start(vertx, metrics, "http");
@@ -92,13 +106,20 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/frame/config").handler(this::frameConfig);
     router.get("/frame/").handler(this::frameSecurityHeaders);
     router.get("/frame/index.html").handler(this::frameSecurityHeaders);
-    router.get("/frame/*").handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
+    router
+        .get("/frame/*")
+        .handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
     router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
-    // The co-browse recorder: site_connect.js loads it from the host page only when a co-browse starts.
-    router.get("/cobrowse/*").handler(StaticHandler.create(WEBROOT + "/cobrowse").setCachingEnabled(false));
+    // The co-browse recorder: site_connect.js loads it from the host page only when a co-browse
+    // starts.
+    router
+        .get("/cobrowse/*")
+        .handler(StaticHandler.create(WEBROOT + "/cobrowse").setCachingEnabled(false));
     router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
-    router.get("/agent/*").handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
+    router
+        .get("/agent/*")
+        .handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     // Third-party browser code packed at build time from npm (rrweb), never checked in.
     router.get("/vendor/*").handler(StaticHandler.create(WEBROOT + "/vendor"));
@@ -108,20 +129,30 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
         .setMaxWebSocketMessageSize(transportLimit(config.bridge()))
-        // No browser speaks h2c; with it on, Vert.x sets a connection up only once its first request is complete,
+        // No browser speaks h2c; with it on, Vert.x sets a connection up only once its first
+        // request is complete,
         // too late for the header timeout (HttpTimeouts) to see a request that never completes.
         .setHttp2ClearTextEnabled(false);
     LogThrottle connectionErrors = new LogThrottle(60_000);
-    return vertx.createHttpServer(options)
-        .connectionHandler(c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
+    return vertx
+        .createHttpServer(options)
+        .connectionHandler(
+            c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
         .requestHandler(router)
         .exceptionHandler(err -> {
-          // Clients cause these at will (bad frames, resets): never a stack trace, one line a minute at most.
+          // Clients cause these at will (bad frames, resets): never a stack trace, one line a
+          // minute at most.
           long suppressed = connectionErrors.occurred(System.currentTimeMillis());
           if (suppressed >= 0) {
-            LOG.warn("connection error [{}: {}] ([{}] more since the last such line)", err.getClass().getSimpleName(),
-                err.getMessage() == null ? "" : err.getMessage().length() > 160 ? err.getMessage().substring(0, 160)
-                    : err.getMessage(), suppressed);
+            LOG.warn(
+                "connection error [{}: {}] ([{}] more since the last such line)",
+                err.getClass().getSimpleName(),
+                err.getMessage() == null
+                    ? ""
+                    : err.getMessage().length() > 160
+                        ? err.getMessage().substring(0, 160)
+                        : err.getMessage(),
+                suppressed);
           }
         })
         .invalidRequestHandler(request -> {
@@ -148,10 +179,15 @@ public final class HttpVerticle extends VerticleBase {
 
   private void mountBridge(Router router) {
     GatewayConfig.Bridge limits = config.bridge();
-    // SockJS's HTTP transports reflect any Origin unless an allowlist runs first. The frame is the only client
+    // SockJS's HTTP transports reflect any Origin unless an allowlist runs first. The frame is the
+    // only client
     // and it lives on the gateway's own origin.
-    router.route("/eventbus/*").handler(CorsHandler.create().addOrigin(config.http().publicOrigin()));
-    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(transportLimit(limits)));
+    router
+        .route("/eventbus/*")
+        .handler(CorsHandler.create().addOrigin(config.http().publicOrigin()));
+    router
+        .post("/eventbus/*")
+        .handler(BodyHandler.create(false).setBodyLimit(transportLimit(limits)));
     router.post("/eventbus/*").handler(this::checkXhrFrames);
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setInsertJSESSIONID(false)
@@ -164,25 +200,37 @@ public final class HttpVerticle extends VerticleBase {
         .setPingTimeout(limits.pingTimeoutMs())
         .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
         .setMaxAddressLength(128)
-        .addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
-    guard = new BridgeGuard(nodeId, connections, vertx.eventBus(), limits, metrics,
+        .addInboundPermitted(
+            new PermittedOptions().setAddressRegex(Addresses.INBOUND_PATTERN.pattern()))
+        .addOutboundPermitted(
+            new PermittedOptions().setAddressRegex(Addresses.PAGE_INBOX_PATTERN.pattern()));
+    guard = new BridgeGuard(
+        nodeId,
+        connections,
+        vertx.eventBus(),
+        limits,
+        metrics,
         new org.siteconnect.gateway.net.ClientAddresses(config.http().trustedProxies()),
         config.limits().socketsPerAddress());
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
+    router
+        .route("/eventbus/*")
+        .subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
   }
 
   /** {@code /metrics} for Prometheus, only with {@code Authorization: Bearer <ops.metricsToken>}. */
   private void mountMetrics(Router router) {
     String token = config.ops().metricsToken();
-    io.vertx.core.Handler<RoutingContext> scrape = PrometheusScrapingHandler.create(metrics.registry());
+    io.vertx.core.Handler<RoutingContext> scrape =
+        PrometheusScrapingHandler.create(metrics.registry());
     router.get("/metrics").handler(ctx -> {
       if (token == null) {
-        sendError(ctx, 404, "not-found", "metrics are off: set ops.metricsToken (or SC_METRICS_TOKEN)");
+        sendError(
+            ctx, 404, "not-found", "metrics are off: set ops.metricsToken (or SC_METRICS_TOKEN)");
         return;
       }
       String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-      byte[] given = (header == null ? "" : header).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] given =
+          (header == null ? "" : header).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       byte[] wanted = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       if (!java.security.MessageDigest.isEqual(given, wanted)) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -198,7 +246,8 @@ public final class HttpVerticle extends VerticleBase {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
       guard.drain();
-      connections.drainAll(PageFrames.rec(new JsonObject().put("op", "reconnect").put("reason", "drain")));
+      connections.drainAll(
+          PageFrames.rec(new JsonObject().put("op", "reconnect").put("reason", "drain")));
       done.complete();
     });
     return done.future();
@@ -209,7 +258,9 @@ public final class HttpVerticle extends VerticleBase {
    * needs are answered with an error here, because the bridge's parser failure would drop the connection.
    */
   private void checkXhrFrames(RoutingContext ctx) {
-    if (ctx.request().path().endsWith("/xhr_send") && ctx.body() != null && ctx.body().buffer() != null) {
+    if (ctx.request().path().endsWith("/xhr_send")
+        && ctx.body() != null
+        && ctx.body().buffer() != null) {
       String text = ctx.body().asString();
       if (text != null && frameTooDeep(text)) {
         metrics.bridgeRejected("too-deep");
@@ -221,7 +272,8 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private static boolean frameTooDeep(String body) {
-    // The body itself first, on the raw text: parsing a body nested 50,000 deep fails inside Jackson (500).
+    // The body itself first, on the raw text: parsing a body nested 50,000 deep fails inside
+    // Jackson (500).
     if (JsonDepth.exceeds(body, 64)) {
       return true;
     }
@@ -264,9 +316,14 @@ public final class HttpVerticle extends VerticleBase {
     JsonObject body = new JsonObject()
         .put("site", site.get().key())
         .put("origins", site.get().origins())
-        .put("retry", new JsonObject().put("max", retry.retryMax()).put("baseMs", retry.retryBaseMs())
-            .put("maxMs", retry.retryMaxMs()));
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .put(
+            "retry",
+            new JsonObject()
+                .put("max", retry.retryMax())
+                .put("baseMs", retry.retryBaseMs())
+                .put("maxMs", retry.retryMaxMs()));
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .end(body.encode());
   }
@@ -277,7 +334,8 @@ public final class HttpVerticle extends VerticleBase {
     if (site.isEmpty()) {
       return;
     }
-    String ancestors = site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());
+    String ancestors =
+        site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());
     ctx.response()
         .putHeader("Content-Security-Policy", "frame-ancestors " + ancestors)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
@@ -288,16 +346,26 @@ public final class HttpVerticle extends VerticleBase {
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     if (status >= 500) {
-      LOG.warn("request failed [{} {}]", ctx.request().method(), ctx.request().path(), ctx.failure());
+      LOG.warn(
+          "request failed [{} {}]", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
     if (!ctx.response().ended() && !ctx.response().headWritten()) {
-      sendError(ctx, status, status == 413 ? "too-large" : status >= 500 ? "internal" : "bad-request",
-          status == 413 ? "the request body is too large" : status >= 500 ? "internal error" : "bad request");
+      sendError(
+          ctx,
+          status,
+          status == 413 ? "too-large" : status >= 500 ? "internal" : "bad-request",
+          status == 413
+              ? "the request body is too large"
+              : status >= 500 ? "internal error" : "bad request");
     }
   }
 
   static void sendError(RoutingContext ctx, int status, String code, String message) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject()
+            .put("error", new JsonObject().put("code", code).put("message", message))
+            .encode());
   }
 }

@@ -1,10 +1,9 @@
 package org.siteconnect.gateway.http;
 
 import io.vertx.core.MultiMap;
-import org.siteconnect.gateway.config.GatewayConfig;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.siteconnect.gateway.config.GatewayConfig;
 
 /**
  * The response headers every answer of the gateway carries, by path (issue 15 items 9 and 10). Plain: tests
@@ -40,9 +39,11 @@ public final class SecurityHeaders {
    */
   static String consolePolicy(Set<String> siteOrigins) {
     String sites = siteOrigins.isEmpty() ? "" : " " + String.join(" ", siteOrigins);
-    return "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:" + sites
+    return "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data: blob:"
+        + sites
         + "; style-src 'self' 'unsafe-inline'" + sites + "; font-src 'self' data:" + sites
-        + "; media-src 'self' blob:" + sites + "; frame-src 'self'; worker-src 'self'; manifest-src 'self'"
+        + "; media-src 'self' blob:" + sites
+        + "; frame-src 'self'; worker-src 'self'; manifest-src 'self'"
         + "; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   }
 

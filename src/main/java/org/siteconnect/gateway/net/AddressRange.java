@@ -15,7 +15,8 @@ public record AddressRange(byte[] network, int prefixBits) {
     int slash = s.indexOf('/');
     InetAddress address = literal(slash < 0 ? s : s.substring(0, slash));
     if (address == null) {
-      throw new IllegalArgumentException("must be an IP address or a CIDR block like 10.0.0.0/8 (got '" + text + "')");
+      throw new IllegalArgumentException(
+          "must be an IP address or a CIDR block like 10.0.0.0/8 (got '" + text + "')");
     }
     int max = address.getAddress().length * 8;
     int bits = max;
@@ -26,7 +27,8 @@ public record AddressRange(byte[] network, int prefixBits) {
         bits = -1;
       }
       if (bits < 0 || bits > max) {
-        throw new IllegalArgumentException("the prefix length must be 0 to " + max + " (got '" + text + "')");
+        throw new IllegalArgumentException(
+            "the prefix length must be 0 to " + max + " (got '" + text + "')");
       }
     }
     return new AddressRange(address.getAddress(), bits);

@@ -27,7 +27,9 @@ public final class ClientAddresses {
   public String resolve(String peer, List<String> xForwardedFor, List<String> forwarded) {
     InetAddress peerAddress = AddressRange.literal(stripPort(peer));
     if (peerAddress == null) {
-      return peer == null ? "unknown" : peer; // not an IP (e.g. a unix socket): keep what the socket says
+      return peer == null
+          ? "unknown"
+          : peer; // not an IP (e.g. a unix socket): keep what the socket says
     }
     if (!isTrusted(peerAddress)) {
       return peerAddress.getHostAddress();
@@ -96,7 +98,9 @@ public final class ClientAddresses {
   }
 
   private static String unquote(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
+        ? s.substring(1, s.length() - 1)
+        : s;
   }
 
   /** {@code [::1]:80} → {@code ::1}; {@code 1.2.3.4:80} → {@code 1.2.3.4}; bare IPv6 stays as it is. */

@@ -26,8 +26,15 @@ public final class AuditLog {
 
   private AuditLog() {}
 
-  public static void record(EventBus eb, String actor, String action, String target, String detail, String address) {
-    eb.send(Addresses.AUDIT_RECORD, new JsonObject().put("actor", actor == null ? "-" : actor).put("action", action)
-        .put("target", target).put("detail", detail).put("address", address));
+  public static void record(
+      EventBus eb, String actor, String action, String target, String detail, String address) {
+    eb.send(
+        Addresses.AUDIT_RECORD,
+        new JsonObject()
+            .put("actor", actor == null ? "-" : actor)
+            .put("action", action)
+            .put("target", target)
+            .put("detail", detail)
+            .put("address", address));
   }
 }

@@ -37,8 +37,14 @@ public final class AuditVerticle extends VerticleBase {
   private void record(Message<JsonObject> m) {
     JsonObject b = m.body();
     String address = AddressPolicy.apply(ops.auditAddresses(), b.getString("address"));
-    store.record(System.currentTimeMillis(), cut(b.getString("actor", "-"), 64), cut(b.getString("action", "?"), 64),
-            cut(b.getString("target"), 200), cut(b.getString("detail"), 1000), address)
+    store
+        .record(
+            System.currentTimeMillis(),
+            cut(b.getString("actor", "-"), 64),
+            cut(b.getString("action", "?"), 64),
+            cut(b.getString("target"), 200),
+            cut(b.getString("detail"), 1000),
+            address)
         .onFailure(err -> LOG.warn("audit entry not stored [{}]", err.getMessage()));
   }
 
@@ -46,8 +52,14 @@ public final class AuditVerticle extends VerticleBase {
   private void query(Message<JsonObject> m) {
     JsonObject q = m.body();
     int limit = Math.max(1, Math.min(1000, q.getInteger("limit", 200)));
-    ServiceHandlers.reply(m, store.query(q.getString("action"), q.getString("actor"), q.getLong("since", 0L), limit)
-        .map(list -> new JsonObject().put("entries", new JsonArray(list.stream().map(AuditEntry::toJson).toList()))));
+    ServiceHandlers.reply(
+        m,
+        store
+            .query(q.getString("action"), q.getString("actor"), q.getLong("since", 0L), limit)
+            .map(list -> new JsonObject()
+                .put(
+                    "entries",
+                    new JsonArray(list.stream().map(AuditEntry::toJson).toList()))));
   }
 
   private void purge() {

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,14 +46,17 @@ public final class GatewayMetrics {
     return Timer.builder(name).description(help).publishPercentiles(0.5, 0.99).register(registry);
   }
 
-  // ---- the named ones, so every caller uses the same name and tags -------------------------------------------
+  // ---- the named ones, so every caller uses the same name and tags
+  // -------------------------------------------
 
   public void sockJsOpened(String transport) {
-    sockJsSessions.computeIfAbsent(transport, t -> {
-      AtomicInteger n = new AtomicInteger();
-      gauge("sc_sockjs_sessions", "open SockJS sessions by transport", n::get, "transport", t);
-      return n;
-    }).incrementAndGet();
+    sockJsSessions
+        .computeIfAbsent(transport, t -> {
+          AtomicInteger n = new AtomicInteger();
+          gauge("sc_sockjs_sessions", "open SockJS sessions by transport", n::get, "transport", t);
+          return n;
+        })
+        .incrementAndGet();
   }
 
   public void sockJsClosed(String transport) {
@@ -65,44 +67,67 @@ public final class GatewayMetrics {
   }
 
   public void bridgeRejected(String reason) {
-    counter("sc_bridge_rejections_total", "bridge frames or commands refused, by reason", "reason", reason)
+    counter(
+            "sc_bridge_rejections_total",
+            "bridge frames or commands refused, by reason",
+            "reason",
+            reason)
         .increment();
   }
 
   public void messageIn(String scope) {
-    counter("sc_messages_in_total", "publishes received, by topic scope", "scope", scope).increment();
+    counter("sc_messages_in_total", "publishes received, by topic scope", "scope", scope)
+        .increment();
   }
 
   public void messagesOut(String scope, int recipients) {
-    counter("sc_messages_out_total", "deliveries made, by topic scope", "scope", scope).increment(recipients);
+    counter("sc_messages_out_total", "deliveries made, by topic scope", "scope", scope)
+        .increment(recipients);
   }
 
   public void code(String result) {
-    counter("sc_codes_total", "contact codes issued, redeemed, refused or locked out", "result", result).increment();
+    counter(
+            "sc_codes_total",
+            "contact codes issued, redeemed, refused or locked out",
+            "result",
+            result)
+        .increment();
   }
 
   public void cobrowseBytes(long bytes) {
-    counter("sc_cobrowse_relayed_bytes_total", "co-browse event bytes relayed to agents").increment(bytes);
+    counter("sc_cobrowse_relayed_bytes_total", "co-browse event bytes relayed to agents")
+        .increment(bytes);
   }
 
   /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot. */
   public void cobrowseResync(String reason) {
-    counter("sc_cobrowse_resyncs_total", "fresh co-browse snapshots asked for by agent consoles, by reason", "reason", reason)
+    counter(
+            "sc_cobrowse_resyncs_total",
+            "fresh co-browse snapshots asked for by agent consoles, by reason",
+            "reason",
+            reason)
         .increment();
   }
 
   public void chatWait(Duration wait) {
-    timer("sc_chat_wait_seconds", "how long chat requests waited until an agent accepted").record(wait);
+    timer("sc_chat_wait_seconds", "how long chat requests waited until an agent accepted")
+        .record(wait);
   }
 
   /** Event-loop lag: how late a periodic timer on that loop fired, the worst of the last interval. */
   public void eventLoopLag(String loop, long nanos) {
-    lagNanos.computeIfAbsent(loop, l -> {
-      AtomicLong v = new AtomicLong();
-      gauge("sc_event_loop_lag_seconds", "how late a 100 ms timer fired on this event loop", () -> v.get() / 1e9,
-          "loop", l);
-      return v;
-    }).set(nanos);
+    lagNanos
+        .computeIfAbsent(loop, l -> {
+          AtomicLong v = new AtomicLong();
+          gauge(
+              "sc_event_loop_lag_seconds",
+              "how late a 100 ms timer fired on this event loop",
+              () -> v.get() / 1e9,
+              "loop",
+              l);
+          return v;
+        })
+        .set(nanos);
   }
 
   /** Topic scope for metrics: session, system or global. */

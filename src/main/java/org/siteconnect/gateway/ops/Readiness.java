@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.ops;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,14 +1,13 @@
 package org.siteconnect.gateway.router;
 
-import org.siteconnect.gateway.topic.RetainedStore;
-import org.siteconnect.gateway.topic.TopicFilter;
-import org.siteconnect.gateway.topic.TopicName;
-
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.siteconnect.gateway.topic.RetainedStore;
+import org.siteconnect.gateway.topic.TopicFilter;
+import org.siteconnect.gateway.topic.TopicName;
 
 /**
  * The router's retained messages in two budgets (DESIGN §11 "quotas everywhere a client can store"): what the
@@ -23,7 +22,12 @@ import java.util.function.BiConsumer;
 final class RetainedBudgets {
 
   /** What a page's retained publish did. */
-  enum PageResult { STORED, CLEARED, QUOTA, FULL }
+  enum PageResult {
+    STORED,
+    CLEARED,
+    QUOTA,
+    FULL
+  }
 
   private record Owned(String owner, int sizeBytes) {}
 
@@ -57,7 +61,9 @@ final class RetainedBudgets {
       String session = sessionOf(topic);
       if (session != null) {
         if (result == RetainedStore.Result.STORED) {
-          serverSessionTopics.computeIfAbsent(session, s -> new LinkedHashSet<>()).add(topic);
+          serverSessionTopics
+              .computeIfAbsent(session, s -> new LinkedHashSet<>())
+              .add(topic);
         } else {
           Set<TopicName> held = serverSessionTopics.get(session);
           if (held != null && held.remove(topic) && held.isEmpty()) {
@@ -79,7 +85,8 @@ final class RetainedBudgets {
     boolean replacesOwn = before != null && before.owner().equals(owner);
     Usage mine = usage.get(owner);
     int count = (mine == null ? 0 : mine.topics.size()) + (replacesOwn ? 0 : 1);
-    long bytes = (mine == null ? 0 : mine.bytes) + sizeBytes - (replacesOwn ? before.sizeBytes() : 0);
+    long bytes =
+        (mine == null ? 0 : mine.bytes) + sizeBytes - (replacesOwn ? before.sizeBytes() : 0);
     if (count > perOwnerMessages || bytes > perOwnerBytes) {
       return PageResult.QUOTA;
     }

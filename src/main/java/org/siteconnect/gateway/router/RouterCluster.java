@@ -10,13 +10,12 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.ArrayList;
+import java.util.List;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ForwardBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The router's part in a cluster (DESIGN §9). Each router keeps the subscriptions of the pages connected to
@@ -49,7 +48,8 @@ final class RouterCluster {
     router.forwardTo(this::forward);
     return Future.all(
             eb.<ForwardBatch>consumer(Addresses.ROUTER_FORWARD, this::onForward).completion(),
-            eb.<JsonObject>consumer(Addresses.ROUTER_ADDRESS_SUBS, this::onSubscriptionChange).completion())
+            eb.<JsonObject>consumer(Addresses.ROUTER_ADDRESS_SUBS, this::onSubscriptionChange)
+                .completion())
         .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap(ADDRESS_SUBSCRIPTIONS_MAP))
         .compose(map -> {
           subscriptions = map;
@@ -59,17 +59,24 @@ final class RouterCluster {
           all.forEach(this::apply);
           return loadRetained();
         })
-        .compose(v -> eb.<JsonObject>consumer(Addresses.ROUTER_RETAINED_SNAPSHOT,
-            m -> m.reply(new JsonObject().put("retained", router.retainedSnapshot()))).completion());
+        .compose(v -> eb.<JsonObject>consumer(
+                Addresses.ROUTER_RETAINED_SNAPSHOT,
+                m -> m.reply(new JsonObject().put("retained", router.retainedSnapshot())))
+            .completion());
   }
 
   /** A component on this node subscribed (or unsubscribed): recorded for routers to come, told to those here. */
   Future<Void> share(String filter, String address, boolean add) {
-    JsonObject change = new JsonObject().put("filter", filter).put("address", address).put("add", add)
+    JsonObject change = new JsonObject()
+        .put("filter", filter)
+        .put("address", address)
+        .put("add", add)
         .put("node", nodeId);
     String key = filter + "\n" + address;
     Future<?> stored = add ? subscriptions.put(key, change) : subscriptions.remove(key);
-    return stored.onSuccess(v -> vertx.eventBus().publish(Addresses.ROUTER_ADDRESS_SUBS, change)).mapEmpty();
+    return stored
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.ROUTER_ADDRESS_SUBS, change))
+        .mapEmpty();
   }
 
   /** Collected during this turn of the loop; sent as one message at the start of the next (no timer, no delay). */
@@ -84,7 +91,9 @@ final class RouterCluster {
   private void flush() {
     ForwardBatch batch = new ForwardBatch(pending);
     pending = null;
-    vertx.eventBus().publish(Addresses.ROUTER_FORWARD, batch, new DeliveryOptions().addHeader(ORIGIN, nodeId));
+    vertx
+        .eventBus()
+        .publish(Addresses.ROUTER_FORWARD, batch, new DeliveryOptions().addHeader(ORIGIN, nodeId));
   }
 
   private void onForward(Message<ForwardBatch> m) {
@@ -93,7 +102,8 @@ final class RouterCluster {
     }
     for (ForwardBatch.Forwarded forwarded : m.body().messages()) {
       try {
-        router.deliverForwarded(forwarded.topic(), forwarded.payload(), forwarded.retain(), forwarded.owner());
+        router.deliverForwarded(
+            forwarded.topic(), forwarded.payload(), forwarded.retain(), forwarded.owner());
       } catch (TopicRouter.CommandException e) {
         LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
       }
@@ -119,13 +129,16 @@ final class RouterCluster {
   }
 
   private Future<Void> loadRetained() {
-    return vertx.eventBus().<JsonObject>request(Addresses.ROUTER_RETAINED_SNAPSHOT, new JsonObject())
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.ROUTER_RETAINED_SNAPSHOT, new JsonObject())
         .map(reply -> {
           JsonArray all = reply.body().getJsonArray("retained", new JsonArray());
           for (Object o : all) {
             JsonObject entry = (JsonObject) o;
             try {
-              router.restoreRetained(entry.getString("topic"), entry.getValue("payload"), entry.getString("owner"));
+              router.restoreRetained(
+                  entry.getString("topic"), entry.getValue("payload"), entry.getString("owner"));
             } catch (TopicRouter.CommandException e) {
               LOG.warn("a retained message from a peer was refused [{}]", e.getMessage());
             }

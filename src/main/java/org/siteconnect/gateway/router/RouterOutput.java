@@ -1,10 +1,9 @@
 package org.siteconnect.gateway.router;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import org.siteconnect.gateway.bridge.PageConnection;
 import org.siteconnect.gateway.bus.TopicMessage;
-
-import java.util.List;
 
 /** Where the router's deliveries go: page sockets on this node, or event-bus addresses. */
 public interface RouterOutput {

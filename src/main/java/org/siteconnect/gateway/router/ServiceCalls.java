@@ -8,13 +8,12 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import org.siteconnect.gateway.bus.ServiceBus;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.siteconnect.gateway.bus.ServiceBus;
 
 /**
  * Requests from a router to the services, which live on the leader node. While a new leader takes over (a
@@ -70,8 +69,10 @@ final class ServiceCalls {
       }
       waiting.add(this);
       int attempt = ++attempts;
-      vertx.eventBus().<JsonObject>request(address, body,
-              new DeliveryOptions().setSendTimeout(ServiceBus.REPLY_TIMEOUT_MS))
+      vertx
+          .eventBus()
+          .<JsonObject>request(
+              address, body, new DeliveryOptions().setSendTimeout(ServiceBus.REPLY_TIMEOUT_MS))
           .onSuccess(this::answered)
           .onFailure(err -> {
             if (attempt == attempts) { // an attempt overtaken by a re-send has nothing more to say
@@ -82,16 +83,21 @@ final class ServiceCalls {
 
     private void answered(Message<JsonObject> reply) {
       waiting.remove(this);
-      result.tryComplete(reply); // an earlier attempt may answer after a re-send: the first answer wins
+      result.tryComplete(
+          reply); // an earlier attempt may answer after a re-send: the first answer wins
     }
 
     private void failed(Throwable err) {
       if (result.future().isComplete()) {
         return;
       }
-      // An answer (even a refusal) ends it; no answer (no handler yet, a dead node, a timeout) is retried.
-      boolean nobodyThere = err instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
-      if (!nobodyThere || !wanted.getAsBoolean() || System.currentTimeMillis() + backoff > deadline) {
+      // An answer (even a refusal) ends it; no answer (no handler yet, a dead node, a timeout) is
+      // retried.
+      boolean nobodyThere =
+          err instanceof ReplyException r && r.failureType() != ReplyFailure.RECIPIENT_FAILURE;
+      if (!nobodyThere
+          || !wanted.getAsBoolean()
+          || System.currentTimeMillis() + backoff > deadline) {
         waiting.remove(this);
         result.tryFail(err);
         return;

@@ -3,6 +3,13 @@ package org.siteconnect.gateway.router;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.siteconnect.gateway.bridge.JsonSize;
 import org.siteconnect.gateway.bridge.PageConnection;
 import org.siteconnect.gateway.bridge.PageFrames;
@@ -19,14 +26,6 @@ import org.siteconnect.gateway.topic.TopicFilter;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.siteconnect.gateway.topic.TopicName;
 import org.siteconnect.gateway.topic.TopicPolicy;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * The topic-translation layer on one node: page commands (sub/unsub/pub in page form) and server components'
@@ -67,8 +66,12 @@ public final class TopicRouter {
    * An agent console's identity on a connection; the token is re-checked on every command. {@code profile} is
    * the account as the agents service described it (buttons, chat limit), re-announced after a leader change.
    */
-  public record AgentGrant(String login, String token, long expiresAt, java.util.Set<String> sites,
-                           JsonObject profile) {}
+  public record AgentGrant(
+      String login,
+      String token,
+      long expiresAt,
+      java.util.Set<String> sites,
+      JsonObject profile) {}
 
   /** Hands a publish made here to the routers of the other nodes (cluster mode; nothing on a single node). */
   public interface Forwarder {
@@ -99,17 +102,26 @@ public final class TopicRouter {
   private final RouterOutput output;
   private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
-  private Forwarder forwarder = (topic, payload, retain, owner) -> { };
+  private Forwarder forwarder = (topic, payload, retain, owner) -> {};
 
   /** The retained caps: each budget's total (server, pages) and one page session's share. */
-  public record RetainedLimits(int maxMessages, long maxBytes, int perSessionMessages, long perSessionBytes) {}
+  public record RetainedLimits(
+      int maxMessages, long maxBytes, int perSessionMessages, long perSessionBytes) {}
 
-  public TopicRouter(TopicLimits limits, RetainedLimits retainedLimits, Acl acl,
-                     int maxSubscriptionsPerSession, RouterOutput output, GatewayMetrics metrics) {
+  public TopicRouter(
+      TopicLimits limits,
+      RetainedLimits retainedLimits,
+      Acl acl,
+      int maxSubscriptionsPerSession,
+      RouterOutput output,
+      GatewayMetrics metrics) {
     this.index = new SubscriptionIndex<>(limits);
     this.retainedLimits = retainedLimits;
-    this.retained = new RetainedBudgets(retainedLimits.maxMessages(), retainedLimits.maxBytes(),
-        retainedLimits.perSessionMessages(), retainedLimits.perSessionBytes());
+    this.retained = new RetainedBudgets(
+        retainedLimits.maxMessages(),
+        retainedLimits.maxBytes(),
+        retainedLimits.perSessionMessages(),
+        retainedLimits.perSessionBytes());
     this.limits = limits;
     this.policy = new TopicPolicy(acl);
     this.maxSubscriptionsPerSession = maxSubscriptionsPerSession;
@@ -121,7 +133,8 @@ public final class TopicRouter {
     this.forwarder = forwarder;
   }
 
-  // ---- pages ----------------------------------------------------------------------------------------------
+  // ---- pages
+  // ----------------------------------------------------------------------------------------------
 
   /** A page connection got its session; from now on it may subscribe and publish. */
   public void attachPage(PageConnection connection, String sessionId, String siteKey) {
@@ -204,7 +217,8 @@ public final class TopicRouter {
   }
 
   /** {@code sub {id, filter}}: answers suback (granted or not), then the retained messages that match. */
-  public void pageSubscribe(String connectionId, String id, String pageFilter) throws CommandException {
+  public void pageSubscribe(String connectionId, String id, String pageFilter)
+      throws CommandException {
     PageState page = requirePage(connectionId);
     requireId(id);
     if (page.subscriptions.containsKey(id)) {
@@ -213,21 +227,30 @@ public final class TopicRouter {
     String serverFilter = toServer(pageFilter, page);
     TopicFilter filter = parse(serverFilter, TopicFilter::parse);
     if (!policy.maySubscribe(principalOf(page), filter)) {
-      output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
-          .put("granted", false).put("reason", "not-allowed")));
+      output.toPage(
+          page.connection,
+          PageFrames.rec(new JsonObject()
+              .put("op", "suback")
+              .put("id", id)
+              .put("granted", false)
+              .put("reason", "not-allowed")));
       return;
     }
     if (page.subscriptions.size() >= maxSubscriptionsPerSession) {
-      throw new CommandException("too-many-subscriptions",
+      throw new CommandException(
+          "too-many-subscriptions",
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
     }
     page.subscriptions.put(id, serverFilter);
     page.filterUse.merge(serverFilter, 1, Integer::sum);
     index.subscribe(filter, page);
-    output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "suback").put("id", id)
-        .put("granted", true)));
-    retained.match(filter, (topic, payload) -> output.toPage(page.connection,
-        PageFrames.message(pageForm(topic.value(), page), payload, true)));
+    output.toPage(
+        page.connection,
+        PageFrames.rec(new JsonObject().put("op", "suback").put("id", id).put("granted", true)));
+    retained.match(
+        filter,
+        (topic, payload) -> output.toPage(
+            page.connection, PageFrames.message(pageForm(topic.value(), page), payload, true)));
   }
 
   public void pageUnsubscribe(String connectionId, String id) throws CommandException {
@@ -242,7 +265,8 @@ public final class TopicRouter {
       page.filterUse.remove(serverFilter);
       index.unsubscribe(serverFilter, page);
     }
-    output.toPage(page.connection, PageFrames.rec(new JsonObject().put("op", "unsuback").put("id", id)));
+    output.toPage(
+        page.connection, PageFrames.rec(new JsonObject().put("op", "unsuback").put("id", id)));
   }
 
   /** {@code pub {topic, payload, retain}} from a page: its own session scope, or a granted global topic. */
@@ -257,7 +281,8 @@ public final class TopicRouter {
     publish(topic, payload, retain, page);
   }
 
-  // ---- server components -------------------------------------------------------------------------------------
+  // ---- server components
+  // -------------------------------------------------------------------------------------
 
   /** Subscribes an event-bus address (plain or {@code $share/group/filter}); retained matches follow. */
   public void subscribeAddress(String filter, String address) throws CommandException {
@@ -268,7 +293,8 @@ public final class TopicRouter {
    * As above; {@code replayRetained} is false when another node's router took the subscription (that router
    * replays the retained messages, once).
    */
-  public void subscribeAddress(String filter, String address, boolean replayRetained) throws CommandException {
+  public void subscribeAddress(String filter, String address, boolean replayRetained)
+      throws CommandException {
     AddressSubscriber subscriber = new AddressSubscriber(address);
     TopicFilter matchFilter;
     try {
@@ -284,8 +310,10 @@ public final class TopicRouter {
       throw new CommandException("invalid-topic", e.getMessage());
     }
     if (replayRetained) {
-      retained.match(matchFilter, (topic, payload) ->
-          output.toAddress(address, new TopicMessage(topic.value(), payload, true)));
+      retained.match(
+          matchFilter,
+          (topic, payload) ->
+              output.toAddress(address, new TopicMessage(topic.value(), payload, true)));
     }
   }
 
@@ -311,7 +339,8 @@ public final class TopicRouter {
       throws CommandException {
     TopicName topic = parse(serverTopic, TopicName::parse);
     if (retain) {
-      keepForwarded(topic, payload, owner); // the origin node enforced the quota; the same caps hold here
+      keepForwarded(
+          topic, payload, owner); // the origin node enforced the quota; the same caps hold here
     }
     List<PageConnection> pageTargets = new ArrayList<>();
     String[] pageTopic = new String[1];
@@ -332,13 +361,14 @@ public final class TopicRouter {
   /** Every retained message as {@code [{topic, payload}]}, for a node that joins the cluster. */
   public JsonArray retainedSnapshot() {
     JsonArray out = new JsonArray();
-    retained.forEach((topic, payload, owner) -> out.add(new JsonObject().put("topic", topic.value())
-        .put("payload", payload).put("owner", owner)));
+    retained.forEach((topic, payload, owner) -> out.add(
+        new JsonObject().put("topic", topic.value()).put("payload", payload).put("owner", owner)));
     return out;
   }
 
   /** A retained message from a peer's snapshot; a newer one seen here since joining wins. */
-  public void restoreRetained(String serverTopic, Object payload, String owner) throws CommandException {
+  public void restoreRetained(String serverTopic, Object payload, String owner)
+      throws CommandException {
     TopicName topic = parse(serverTopic, TopicName::parse);
     if (!retained.has(topic)) {
       keepForwarded(topic, payload, owner);
@@ -370,7 +400,8 @@ public final class TopicRouter {
     return index;
   }
 
-  // ---- the hot path ---------------------------------------------------------------------------------------------
+  // ---- the hot path
+  // ---------------------------------------------------------------------------------------------
 
   private void publish(TopicName topic, Object payload, boolean retain, PageState publisher)
       throws CommandException {
@@ -403,7 +434,8 @@ public final class TopicRouter {
     metrics.messagesOut(scope, pageTargets.size() + toAddresses[0]);
     forwarder.forward(topic.value(), payload, retain, owner);
     if (!pageTargets.isEmpty()) {
-      // Encoded once for every page recipient. A session topic has subscribers of that one session only, so
+      // Encoded once for every page recipient. A session topic has subscribers of that one session
+      // only, so
       // its page form is the same for all of them.
       deliver(topic, pageTargets, PageFrames.message(pageTopic[0], payload, false));
     }
@@ -419,40 +451,53 @@ public final class TopicRouter {
     int size = payloadSize(payload);
     if (publisher == null) {
       RetainedStore.Result result = retained.putServer(topic, payload, size);
-      if (result == RetainedStore.Result.REJECTED_COUNT || result == RetainedStore.Result.REJECTED_BYTES) {
-        throw new CommandException("retained-full", "the retained-message store is full (" + result + ")");
+      if (result == RetainedStore.Result.REJECTED_COUNT
+          || result == RetainedStore.Result.REJECTED_BYTES) {
+        throw new CommandException(
+            "retained-full", "the retained-message store is full (" + result + ")");
       }
       return;
     }
     if (isServerState(topic)) {
-      throw new CommandException("not-allowed", "the gateway keeps the retained state of ~pagesession/chat and "
-          + "~pagesession/cobrowsing: a page may not retain messages there");
+      throw new CommandException(
+          "not-allowed",
+          "the gateway keeps the retained state of ~pagesession/chat and "
+              + "~pagesession/cobrowsing: a page may not retain messages there");
     }
     switch (retained.putPage(topic, payload, size, owner)) {
-      case QUOTA -> throw new CommandException("retained-quota", "a page session may keep at most "
-          + retainedLimits.perSessionMessages() + " retained messages of " + retainedLimits.perSessionBytes()
-          + " bytes in all");
-      case FULL -> throw new CommandException("retained-full", "the retained-message store for pages is full");
-      default -> { }
+      case QUOTA ->
+        throw new CommandException(
+            "retained-quota",
+            "a page session may keep at most "
+                + retainedLimits.perSessionMessages() + " retained messages of "
+                + retainedLimits.perSessionBytes()
+                + " bytes in all");
+      case FULL ->
+        throw new CommandException("retained-full", "the retained-message store for pages is full");
+      default -> {}
     }
   }
 
   /** {@code pagesession/<sid>/chat/…} and {@code …/cobrowsing/…}: retained state only the server writes. */
   private static boolean isServerState(TopicName topic) {
-    return topic.depth() >= 3 && "pagesession".equals(topic.level(0))
+    return topic.depth() >= 3
+        && "pagesession".equals(topic.level(0))
         && ("chat".equals(topic.level(2)) || "cobrowsing".equals(topic.level(2)));
   }
 
   private void deliver(TopicName topic, List<PageConnection> targets, Buffer frame) {
     if (isCobrowseEvents(topic)) {
-      metrics.cobrowseBytes((long) frame.length() * targets.size()); // the encoded size comes for free here
+      metrics.cobrowseBytes(
+          (long) frame.length() * targets.size()); // the encoded size comes for free here
     }
     output.toPages(targets, frame);
   }
 
   /** {@code $agents/<site>/cobrowse/<login>/<id>/events}: the recorder's stream on its way to the agent. */
   private static boolean isCobrowseEvents(TopicName topic) {
-    return topic.depth() == 6 && "$agents".equals(topic.level(0)) && "cobrowse".equals(topic.level(2))
+    return topic.depth() == 6
+        && "$agents".equals(topic.level(0))
+        && "cobrowse".equals(topic.level(2))
         && "events".equals(topic.level(5));
   }
 
@@ -477,7 +522,8 @@ public final class TopicRouter {
   private PageState requirePage(String connectionId) throws CommandException {
     PageState page = pages.get(connectionId);
     if (page == null) {
-      throw new CommandException("no-session", "say hello first: this connection has no page session");
+      throw new CommandException(
+          "no-session", "say hello first: this connection has no page session");
     }
     return page;
   }
@@ -490,7 +536,8 @@ public final class TopicRouter {
 
   /** Built per check: an agent's buttons are read from its profile as it is now. */
   private static Principal principalOf(PageState page) {
-    return page.agent == null ? new Principal.Page(page.sessionId, page.siteKey)
+    return page.agent == null
+        ? new Principal.Page(page.sessionId, page.siteKey)
         : new Principal.AgentConsole(page.agent.login(), page.agent.sites(), buttonsOf(page.agent));
   }
 
@@ -504,7 +551,8 @@ public final class TopicRouter {
       throw new CommandException("bad-request", "the topic must be a string");
     }
     if (page.sessionId == null && pageTopic.startsWith("~pagesession")) {
-      throw new CommandException("invalid-topic", "an agent console has no page session: '~pagesession' is for pages");
+      throw new CommandException(
+          "invalid-topic", "an agent console has no page session: '~pagesession' is for pages");
     }
     try {
       return ScopedTopics.toServer(pageTopic, page.sessionId == null ? "-" : page.sessionId);
@@ -514,7 +562,8 @@ public final class TopicRouter {
   }
 
   /** {@code TopicName::parse} or {@code TopicFilter::parse} with this router's limits; invalid is a refused command. */
-  private <T> T parse(String serverTopic, BiFunction<String, TopicLimits, T> parser) throws CommandException {
+  private <T> T parse(String serverTopic, BiFunction<String, TopicLimits, T> parser)
+      throws CommandException {
     try {
       return parser.apply(serverTopic, limits);
     } catch (InvalidTopicException e) {

@@ -1,5 +1,7 @@
 package org.siteconnect.gateway.router;
 
+import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +10,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.siteconnect.gateway.bridge.BridgeGuard;
 import org.siteconnect.gateway.bridge.PageConnection;
 import org.siteconnect.gateway.bridge.PageConnections;
@@ -23,10 +26,6 @@ import org.siteconnect.gateway.topic.FrameOnlyTopics;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
-
-import static org.siteconnect.gateway.bus.ServiceHandlers.guard;
 
 /**
  * Wires the {@link TopicRouter} onto the event bus: the page commands arriving through the bridge on this
@@ -50,8 +49,8 @@ public final class TopicRouterVerticle extends VerticleBase {
    */
   private final java.util.Set<String> helloInFlight = new java.util.HashSet<>();
 
-  public TopicRouterVerticle(GatewayConfig config, String nodeId, PageConnections connections,
-                             GatewayMetrics metrics) {
+  public TopicRouterVerticle(
+      GatewayConfig config, String nodeId, PageConnections connections, GatewayMetrics metrics) {
     this.config = config;
     this.nodeId = nodeId;
     this.connections = connections;
@@ -63,20 +62,49 @@ public final class TopicRouterVerticle extends VerticleBase {
     EventBus eb = vertx.eventBus();
     serviceCalls = new ServiceCalls(vertx);
     GatewayConfig.Topics t = config.topics();
-    router = new TopicRouter(new TopicLimits(t.maxBytes(), t.maxLevels()),
-        new TopicRouter.RetainedLimits(t.retainedMaxMessages(), t.retainedMaxBytes(),
-            t.retainedPerSessionMaxMessages(), t.retainedPerSessionMaxBytes()), new Acl(config.acl().subscribe(), config.acl().publish()),
-        config.bridge().maxSubscriptionsPerSession(), new Output(eb), metrics);
-    metrics.gauge("sc_pages_connected", "page sessions with a live connection on this node", router::pageCount);
-    metrics.gauge("sc_agents_connected", "agent consoles connected to this node", router::agentCount);
-    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().exactCount(), "kind", "exact");
-    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().wildcardCount(), "kind", "wildcard");
-    metrics.gauge("sc_subscriptions", "subscriptions by kind", () -> router.index().sharedCount(), "kind", "shared");
+    router = new TopicRouter(
+        new TopicLimits(t.maxBytes(), t.maxLevels()),
+        new TopicRouter.RetainedLimits(
+            t.retainedMaxMessages(),
+            t.retainedMaxBytes(),
+            t.retainedPerSessionMaxMessages(),
+            t.retainedPerSessionMaxBytes()),
+        new Acl(config.acl().subscribe(), config.acl().publish()),
+        config.bridge().maxSubscriptionsPerSession(),
+        new Output(eb),
+        metrics);
+    metrics.gauge(
+        "sc_pages_connected",
+        "page sessions with a live connection on this node",
+        router::pageCount);
+    metrics.gauge(
+        "sc_agents_connected", "agent consoles connected to this node", router::agentCount);
+    metrics.gauge(
+        "sc_subscriptions",
+        "subscriptions by kind",
+        () -> router.index().exactCount(),
+        "kind",
+        "exact");
+    metrics.gauge(
+        "sc_subscriptions",
+        "subscriptions by kind",
+        () -> router.index().wildcardCount(),
+        "kind",
+        "wildcard");
+    metrics.gauge(
+        "sc_subscriptions",
+        "subscriptions by kind",
+        () -> router.index().sharedCount(),
+        "kind",
+        "shared");
     metrics.gauge("sc_retained_messages", "retained messages held", router::retainedCount);
-    metrics.gauge("sc_retained_page_messages", "retained messages held that pages published",
+    metrics.gauge(
+        "sc_retained_page_messages",
+        "retained messages held that pages published",
         router::pageRetainedCount);
     LagProbe.start(vertx, metrics, "router");
-    // Components talk to the router of their own node; in a cluster the routers share what they need.
+    // Components talk to the router of their own node; in a cluster the routers share what they
+    // need.
     List<MessageConsumer<?>> consumers = List.of(
         eb.<JsonObject>consumer(Addresses.inbound(nodeId), this::onPageCommand),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_CONNECTION_CLOSED, this::onConnectionClosed),
@@ -87,7 +115,8 @@ public final class TopicRouterVerticle extends VerticleBase {
         eb.<JsonObject>localConsumer(Addresses.ROUTER_UNSUBSCRIBE, guard(this::onUnsubscribe)),
         eb.<JsonObject>localConsumer(Addresses.ROUTER_PUBLISH, guard(this::onPublish)),
         eb.<TopicMessage>localConsumer(Addresses.ROUTER_RELAY, this::onRelay));
-    Future<?> local = Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    Future<?> local =
+        Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     if (!vertx.isClustered()) {
       return local;
     }
@@ -102,14 +131,20 @@ public final class TopicRouterVerticle extends VerticleBase {
   private void onServicesUp(Message<JsonObject> message) {
     serviceCalls.servicesUp();
     JsonArray held = new JsonArray();
-    router.heldSessions().forEach((conn, sid) -> held.add(new JsonObject().put("sid", sid).put("conn", conn)));
+    router
+        .heldSessions()
+        .forEach((conn, sid) -> held.add(new JsonObject().put("sid", sid).put("conn", conn)));
     if (!held.isEmpty()) {
       vertx.eventBus().send(Addresses.SESSION_REATTACH, new JsonObject().put("held", held));
     }
-    router.agents().forEach((conn, agent) ->
-        vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent.profile(), conn, true)));
-    LOG.info("services up on node [{}]: re-asserted [{}] page connections and [{}] agent consoles",
-        message.body().getString("node"), held.size(), router.agents().size());
+    router.agents().forEach((conn, agent) -> vertx
+        .eventBus()
+        .send(Addresses.BUTTONS_PRESENCE, presence(agent.profile(), conn, true)));
+    LOG.info(
+        "services up on node [{}]: re-asserted [{}] page connections and [{}] agent consoles",
+        message.body().getString("node"),
+        held.size(),
+        router.agents().size());
   }
 
   /** Published by the session service when a page session ends; every node's router drops its retained state. */
@@ -123,7 +158,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     }
   }
 
-  // ---- page commands (already admitted by BridgeGuard) ------------------------------------------------------
+  // ---- page commands (already admitted by BridgeGuard)
+  // ------------------------------------------------------
 
   private void onPageCommand(Message<JsonObject> message) {
     String connectionId = message.headers().get(BridgeGuard.CONNECTION_HEADER);
@@ -133,7 +169,9 @@ public final class TopicRouterVerticle extends VerticleBase {
     }
     JsonObject body = message.body();
     String op = body.getValue("op") instanceof String s ? s : null;
-    String ref = body.getValue("id") instanceof String s ? s : body.getValue("mid") instanceof String m ? m : null;
+    String ref = body.getValue("id") instanceof String s
+        ? s
+        : body.getValue("mid") instanceof String m ? m : null;
     try {
       TopicRouter.AgentGrant agent = router.agentOf(connectionId);
       if (agent != null && agent.expiresAt() <= System.currentTimeMillis()) {
@@ -143,24 +181,31 @@ public final class TopicRouterVerticle extends VerticleBase {
       switch (op == null ? "" : op) {
         case "hello" -> hello(connection, body);
         case "agent-hello" -> agentHello(connection, body);
-        case "sub" -> router.pageSubscribe(connectionId, requireString(body, "id"), requireString(body, "filter"));
+        case "sub" ->
+          router.pageSubscribe(
+              connectionId, requireString(body, "id"), requireString(body, "filter"));
         case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
         case "pub" -> publish(connection, body);
         case "consent" -> consent(connection, body);
         case "bye" -> detach(connectionId, true);
-        default -> throw new TopicRouter.CommandException("bad-request",
-            "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent or bye)");
+        default ->
+          throw new TopicRouter.CommandException(
+              "bad-request",
+              "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent or bye)");
       }
     } catch (TopicRouter.CommandException e) {
       metrics.bridgeRejected(e.code());
       connections.write(connection, PageFrames.error(e.code(), e.getMessage(), ref));
     } catch (RuntimeException e) {
       LOG.warn("page command failed [{}]", connectionId, e);
-      connections.write(connection, PageFrames.error("internal", "the gateway could not handle this command", ref));
+      connections.write(
+          connection,
+          PageFrames.error("internal", "the gateway could not handle this command", ref));
     }
   }
 
-  private void publish(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  private void publish(PageConnection connection, JsonObject body)
+      throws TopicRouter.CommandException {
     Object retain = body.getValue("retain");
     if (retain != null && !(retain instanceof Boolean)) {
       throw new TopicRouter.CommandException("bad-request", "'retain' must be true or false");
@@ -168,10 +213,13 @@ public final class TopicRouterVerticle extends VerticleBase {
     String mid = optionalString(body, "mid");
     String topic = requireString(body, "topic");
     if (FrameOnlyTopics.isFrameOnly(topic)) {
-      throw new TopicRouter.CommandException("not-allowed",
-          "only the frame's own consent command may speak on '" + topic + "' (the visitor answers in the frame)");
+      throw new TopicRouter.CommandException(
+          "not-allowed",
+          "only the frame's own consent command may speak on '" + topic
+              + "' (the visitor answers in the frame)");
     }
-    router.pagePublish(connection.id(), topic, body.getValue("payload"), Boolean.TRUE.equals(retain));
+    router.pagePublish(
+        connection.id(), topic, body.getValue("payload"), Boolean.TRUE.equals(retain));
     puback(connection, mid);
   }
 
@@ -179,67 +227,93 @@ public final class TopicRouterVerticle extends VerticleBase {
    * The visitor's answer to a co-browse consent request, sent by the frame's own UI (never a page publish:
    * {@link FrameOnlyTopics}). Published on the session's consent topic, where the co-browse service reads it.
    */
-  private void consent(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  private void consent(PageConnection connection, JsonObject body)
+      throws TopicRouter.CommandException {
     String id = requireString(body, "cobrowse_id");
     if (id.isEmpty() || id.length() > 64 || !(body.getValue("allow") instanceof Boolean allow)) {
-      throw new TopicRouter.CommandException("bad-request",
+      throw new TopicRouter.CommandException(
+          "bad-request",
           "consent needs 'cobrowse_id' (1 to 64 characters) and 'allow' (true or false)");
     }
     String mid = optionalString(body, "mid");
-    router.pagePublish(connection.id(), FrameOnlyTopics.CONSENT,
-        new JsonObject().put("cobrowse_id", id).put("allow", allow), false);
+    router.pagePublish(
+        connection.id(),
+        FrameOnlyTopics.CONSENT,
+        new JsonObject().put("cobrowse_id", id).put("allow", allow),
+        false);
     puback(connection, mid);
   }
 
   private void puback(PageConnection connection, Object mid) {
     if (mid != null) {
-      connections.write(connection, PageFrames.rec(new JsonObject().put("op", "puback").put("mid", mid)));
+      connections.write(
+          connection, PageFrames.rec(new JsonObject().put("op", "puback").put("mid", mid)));
     }
   }
 
   /** One hello per connection at a time, and none once it has a session. */
   private void reserveHello(PageConnection connection) throws TopicRouter.CommandException {
     if (router.hasPage(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection already has a session");
+      throw new TopicRouter.CommandException(
+          "bad-request", "this connection already has a session");
     }
     if (helloInFlight.contains(connection.id())) {
-      throw new TopicRouter.CommandException("bad-request", "this connection's hello is still being answered");
+      throw new TopicRouter.CommandException(
+          "bad-request", "this connection's hello is still being answered");
     }
     helloInFlight.add(connection.id());
   }
 
-  private void hello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  private void hello(PageConnection connection, JsonObject body)
+      throws TopicRouter.CommandException {
     String site = requireString(body, "site");
     String resume = optionalString(body, "resume");
     reserveHello(connection);
-    JsonObject request = new JsonObject().put("site", site).put("resume", resume).put("conn", connection.id())
+    JsonObject request = new JsonObject()
+        .put("site", site)
+        .put("resume", resume)
+        .put("conn", connection.id())
         .put("addr", connection.clientAddress());
-    serviceCalls.request(Addresses.SESSION_HELLO, request, connection::isOpen)
+    serviceCalls
+        .request(Addresses.SESSION_HELLO, request, connection::isOpen)
         .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject session = reply.body();
           if (!connection.isOpen()) {
-            vertx.eventBus().send(Addresses.SESSION_DETACHED, new JsonObject().put("sid", session.getString("sid"))
-                .put("conn", connection.id()));
+            vertx
+                .eventBus()
+                .send(
+                    Addresses.SESSION_DETACHED,
+                    new JsonObject()
+                        .put("sid", session.getString("sid"))
+                        .put("conn", connection.id()));
             return;
           }
           router.attachPage(connection, session.getString("sid"), session.getString("site"));
-          connections.write(connection, PageFrames.rec(new JsonObject().put("op", "session")
-              .put("code", session.getString("code")).put("resume", session.getString("resume"))
-              .put("resumed", session.getBoolean("resumed", false))));
+          connections.write(
+              connection,
+              PageFrames.rec(new JsonObject()
+                  .put("op", "session")
+                  .put("code", session.getString("code"))
+                  .put("resume", session.getString("resume"))
+                  .put("resumed", session.getBoolean("resumed", false))));
         })
         .onFailure(err -> {
           ServiceError error = ServiceError.from(err);
-          connections.write(connection, error.status() == 503
-              ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", error.code()))
-              : PageFrames.error(error.code(), error.getMessage(), null));
+          connections.write(
+              connection,
+              error.status() == 503
+                  ? PageFrames.rec(new JsonObject().put("op", "busy").put("reason", error.code()))
+                  : PageFrames.error(error.code(), error.getMessage(), null));
         });
   }
 
-  private void agentHello(PageConnection connection, JsonObject body) throws TopicRouter.CommandException {
+  private void agentHello(PageConnection connection, JsonObject body)
+      throws TopicRouter.CommandException {
     String token = requireString(body, "token");
     reserveHello(connection);
-    serviceCalls.request(Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
+    serviceCalls
+        .request(Addresses.AGENT_AUTH, new JsonObject().put("token", token), connection::isOpen)
         .onComplete(ar -> helloInFlight.remove(connection.id()))
         .onSuccess(reply -> {
           JsonObject agent = reply.body().getJsonObject("agent");
@@ -248,11 +322,18 @@ public final class TopicRouterVerticle extends VerticleBase {
           if (!connection.isOpen()) {
             return;
           }
-          router.attachAgent(connection, new TopicRouter.AgentGrant(agent.getString("login"), token,
-              reply.body().getLong("expiresAt"), sites, agent));
+          router.attachAgent(
+              connection,
+              new TopicRouter.AgentGrant(
+                  agent.getString("login"),
+                  token,
+                  reply.body().getLong("expiresAt"),
+                  sites,
+                  agent));
           vertx.eventBus().send(Addresses.BUTTONS_PRESENCE, presence(agent, connection.id(), true));
-          connections.write(connection, PageFrames.rec(new JsonObject().put("op", "agent-session")
-              .put("agent", agent)));
+          connections.write(
+              connection,
+              PageFrames.rec(new JsonObject().put("op", "agent-session").put("agent", agent)));
         })
         .onFailure(err -> {
           ServiceError error = ServiceError.from(err);
@@ -265,8 +346,12 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private static JsonObject presence(JsonObject agent, String connectionId, boolean connected) {
-    return new JsonObject().put("login", agent.getString("login")).put("connected", connected).put("conn", connectionId)
-        .put("buttons", agent.getJsonArray("buttons")).put("maxChats", agent.getInteger("maxChats"));
+    return new JsonObject()
+        .put("login", agent.getString("login"))
+        .put("connected", connected)
+        .put("conn", connectionId)
+        .put("buttons", agent.getJsonArray("buttons"))
+        .put("maxChats", agent.getInteger("maxChats"));
   }
 
   /** Tell the console why, then close its socket. */
@@ -276,8 +361,10 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private void onTokensRevoked(Message<JsonObject> message) {
-    List<String> tokens = message.body().getJsonArray("tokens", new io.vertx.core.json.JsonArray()).stream()
-        .map(String::valueOf).toList();
+    List<String> tokens =
+        message.body().getJsonArray("tokens", new io.vertx.core.json.JsonArray()).stream()
+            .map(String::valueOf)
+            .toList();
     for (String connectionId : router.connectionsWithTokens(tokens)) {
       PageConnection connection = connections.get(connectionId);
       if (connection != null) {
@@ -291,8 +378,11 @@ public final class TopicRouterVerticle extends VerticleBase {
     String sid = router.sessionOf(connectionId);
     router.detachPage(connectionId);
     if (sid != null) {
-      vertx.eventBus().send(Addresses.SESSION_DETACHED,
-          new JsonObject().put("sid", sid).put("bye", bye).put("conn", connectionId));
+      vertx
+          .eventBus()
+          .send(
+              Addresses.SESSION_DETACHED,
+              new JsonObject().put("sid", sid).put("bye", bye).put("conn", connectionId));
     }
   }
 
@@ -300,22 +390,35 @@ public final class TopicRouterVerticle extends VerticleBase {
     String connectionId = message.body().getString("conn");
     TopicRouter.AgentGrant agent = router.agentOf(connectionId);
     if (agent != null) {
-      vertx.eventBus().send(Addresses.BUTTONS_PRESENCE,
-          new JsonObject().put("login", agent.login()).put("connected", false).put("conn", connectionId));
+      vertx
+          .eventBus()
+          .send(
+              Addresses.BUTTONS_PRESENCE,
+              new JsonObject()
+                  .put("login", agent.login())
+                  .put("connected", false)
+                  .put("conn", connectionId));
     }
     detach(connectionId, false);
   }
 
-  // ---- router API for server components ----------------------------------------------------------------------
+  // ---- router API for server components
+  // ----------------------------------------------------------------------
 
   private void onSubscribe(Message<JsonObject> message) {
-    shareThenAnswer(message, true, () -> router.subscribeAddress(requireString(message.body(), "filter"),
-        requireString(message.body(), "address")));
+    shareThenAnswer(
+        message,
+        true,
+        () -> router.subscribeAddress(
+            requireString(message.body(), "filter"), requireString(message.body(), "address")));
   }
 
   private void onUnsubscribe(Message<JsonObject> message) {
-    shareThenAnswer(message, false, () -> router.unsubscribeAddress(requireString(message.body(), "filter"),
-        requireString(message.body(), "address")));
+    shareThenAnswer(
+        message,
+        false,
+        () -> router.unsubscribeAddress(
+            requireString(message.body(), "filter"), requireString(message.body(), "address")));
   }
 
   /** Applied here first (so errors reach the component); in a cluster, answered once every router will know. */
@@ -327,18 +430,24 @@ public final class TopicRouterVerticle extends VerticleBase {
       message.reply(OK);
       return;
     }
-    cluster.share(message.body().getString("filter"), message.body().getString("address"), add)
+    cluster
+        .share(message.body().getString("filter"), message.body().getString("address"), add)
         .onSuccess(v -> message.reply(OK))
         .onFailure(err -> {
           LOG.warn("a subscription was not shared with the other routers [{}]", err.getMessage());
-          message.reply(ServiceError.unavailable("unavailable", "the subscription could not be shared; try again"));
+          message.reply(ServiceError.unavailable(
+              "unavailable", "the subscription could not be shared; try again"));
         });
   }
 
   private void onPublish(Message<JsonObject> message) {
     JsonObject body = message.body();
-    answer(message, () -> router.publish(requireString(body, "topic"), body.getValue("payload"),
-        body.getBoolean("retain", false)));
+    answer(
+        message,
+        () -> router.publish(
+            requireString(body, "topic"),
+            body.getValue("payload"),
+            body.getBoolean("retain", false)));
   }
 
   private void onRelay(Message<TopicMessage> message) {
@@ -375,7 +484,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     return false;
   }
 
-  private static String requireString(JsonObject body, String field) throws TopicRouter.CommandException {
+  private static String requireString(JsonObject body, String field)
+      throws TopicRouter.CommandException {
     Object v = body.getValue(field);
     if (!(v instanceof String s)) {
       throw new TopicRouter.CommandException("bad-request", "'" + field + "' must be a string");
@@ -383,7 +493,8 @@ public final class TopicRouterVerticle extends VerticleBase {
     return s;
   }
 
-  private static String optionalString(JsonObject body, String field) throws TopicRouter.CommandException {
+  private static String optionalString(JsonObject body, String field)
+      throws TopicRouter.CommandException {
     return body.getValue(field) == null ? null : requireString(body, field);
   }
 

@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.time.Instant;
+import java.util.List;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.RouterRequests;
@@ -17,9 +19,6 @@ import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Instant;
-import java.util.List;
 
 /**
  * Page sessions and contact codes (DESIGN §4): hello → session id (128 random bits, never shown) + code;
@@ -50,41 +49,54 @@ public final class FrameSessionVerticle extends VerticleBase {
     router = new RouterRequests(vertx.eventBus());
     GatewayConfig.Sessions s = config.sessions();
     long ttl = s.codeTtlSeconds() * 1000L;
-    sessions = new PageSessions(s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
-    metrics.gauge("sc_page_sessions", "page sessions on this node (connected or waiting to resume)", sessions::size);
-    return vertx.sharedData().<String, String>getAsyncMap(CODES_MAP).compose(map -> {
-      codes = new ContactCodes(map, s.codeLength());
-      // A single node has nobody to hand its sessions to: only a cluster writes them through.
-      return vertx.isClustered() ? vertx.sharedData().<String, JsonObject>getAsyncMap(SESSIONS_MAP)
-          : Future.<AsyncMap<String, JsonObject>>succeededFuture(null);
-    }).compose(map -> {
-      stored = map;
-      return map == null ? Future.succeededFuture(java.util.Map.<String, JsonObject>of()) : map.entries();
-    }).compose(earlier -> {
-      long now = System.currentTimeMillis();
-      earlier.values().forEach(json -> sessions.takeOver(PageSession.fromJson(json), now));
-      if (!earlier.isEmpty()) {
-        LOG.info("took over [{}] page sessions", earlier.size());
-      }
-      vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
-      return new ServiceConsumers(vertx.eventBus())
-          .request(Addresses.SESSION_REATTACH, this::reattach)
-          .request(Addresses.SESSION_HELLO, this::hello)
-          .request(Addresses.SESSION_DETACHED, this::detached)
-          .request(Addresses.SESSION_LIST, this::list)
-          .request(Addresses.SESSION_INFO, this::info)
-          .request(Addresses.SESSION_TAKE_CODE, this::takeCode)
-          .request(Addresses.SESSION_NEW_CODE, this::newCode)
-          .request(Addresses.SESSION_PROACTIVE, this::proactive)
-          .registered();
-    });
+    sessions = new PageSessions(
+        s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
+    metrics.gauge(
+        "sc_page_sessions",
+        "page sessions on this node (connected or waiting to resume)",
+        sessions::size);
+    return vertx
+        .sharedData()
+        .<String, String>getAsyncMap(CODES_MAP)
+        .compose(map -> {
+          codes = new ContactCodes(map, s.codeLength());
+          // A single node has nobody to hand its sessions to: only a cluster writes them through.
+          return vertx.isClustered()
+              ? vertx.sharedData().<String, JsonObject>getAsyncMap(SESSIONS_MAP)
+              : Future.<AsyncMap<String, JsonObject>>succeededFuture(null);
+        })
+        .compose(map -> {
+          stored = map;
+          return map == null
+              ? Future.succeededFuture(java.util.Map.<String, JsonObject>of())
+              : map.entries();
+        })
+        .compose(earlier -> {
+          long now = System.currentTimeMillis();
+          earlier.values().forEach(json -> sessions.takeOver(PageSession.fromJson(json), now));
+          if (!earlier.isEmpty()) {
+            LOG.info("took over [{}] page sessions", earlier.size());
+          }
+          vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
+          return new ServiceConsumers(vertx.eventBus())
+              .request(Addresses.SESSION_REATTACH, this::reattach)
+              .request(Addresses.SESSION_HELLO, this::hello)
+              .request(Addresses.SESSION_DETACHED, this::detached)
+              .request(Addresses.SESSION_LIST, this::list)
+              .request(Addresses.SESSION_INFO, this::info)
+              .request(Addresses.SESSION_TAKE_CODE, this::takeCode)
+              .request(Addresses.SESSION_NEW_CODE, this::newCode)
+              .request(Addresses.SESSION_PROACTIVE, this::proactive)
+              .registered();
+        });
   }
 
   private void hello(Message<JsonObject> message) {
     JsonObject body = message.body();
     String siteKey = body.getString("site");
     if (siteKey == null || config.site(siteKey).isEmpty()) {
-      message.reply(ServiceError.notFound("unknown-site", "no site with this key is configured on the gateway"));
+      message.reply(ServiceError.notFound(
+          "unknown-site", "no site with this key is configured on the gateway"));
       return;
     }
     String resume = body.getString("resume");
@@ -102,14 +114,17 @@ public final class FrameSessionVerticle extends VerticleBase {
       if (PageSessions.ADDRESS_LIMIT.equals(refused)) {
         metrics.bridgeRejected("address-limit-sessions");
       }
-      message.reply(ServiceError.unavailable(refused, "the gateway has too many page sessions; try again later"));
+      message.reply(ServiceError.unavailable(
+          refused, "the gateway has too many page sessions; try again later"));
       return;
     }
     String sessionId = randomToken();
-    codes.claim(sessionId)
+    codes
+        .claim(sessionId)
         .onSuccess(code -> {
           long now = System.currentTimeMillis();
-          PageSession session = new PageSession(sessionId, siteKey, randomToken(), randomToken(), code, now, address);
+          PageSession session =
+              new PageSession(sessionId, siteKey, randomToken(), randomToken(), code, now, address);
           sessions.add(session, connectionId, now);
           store(session);
           metrics.code("issued");
@@ -124,16 +139,25 @@ public final class FrameSessionVerticle extends VerticleBase {
   }
 
   private static JsonObject answer(PageSession session, boolean resumed) {
-    return new JsonObject().put("sid", session.id).put("site", session.siteKey).put("code", session.code)
-        .put("resume", session.resumeToken).put("resumed", resumed);
+    return new JsonObject()
+        .put("sid", session.id)
+        .put("site", session.siteKey)
+        .put("code", session.code)
+        .put("resume", session.resumeToken)
+        .put("resumed", resumed);
   }
 
   /** {@code {sites:[…]}} → the live sessions of those sites as agents may see them (no id, no code). */
   private void list(Message<JsonObject> message) {
-    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream()
+        .map(String::valueOf)
+        .toList();
     JsonArray out = new JsonArray();
     for (PageSession s : sessions.ofSites(sites)) {
-      out.add(new JsonObject().put("handle", s.handle).put("site", s.siteKey).put("connected", s.connected)
+      out.add(new JsonObject()
+          .put("handle", s.handle)
+          .put("site", s.siteKey)
+          .put("connected", s.connected)
           .put("startedAt", Instant.ofEpochMilli(s.startedAt).toString()));
     }
     message.reply(new JsonObject().put("sessions", out));
@@ -155,24 +179,30 @@ public final class FrameSessionVerticle extends VerticleBase {
    */
   private void takeCode(Message<JsonObject> message) {
     String code = message.body().getString("code", "");
-    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
-    codes.owner(code).compose(sid -> {
-      var session = sid == null ? java.util.Optional.<PageSession>empty()
-          : sessions.get(sid).filter(s -> code.equals(s.code) && sites.contains(s.siteKey));
-      if (session.isEmpty()) {
-        return Future.succeededFuture((PageSession) null);
-      }
-      return codes.release(code, sid).map(won -> won ? session.get() : null);
-    }).onComplete(ar -> {
-      PageSession session = ar.succeeded() ? ar.result() : null;
-      if (session == null || !code.equals(session.code)) {
-        message.reply(ServiceError.notFound("invalid-code", "this code is not valid"));
-        return;
-      }
-      session.code = null;
-      store(session);
-      message.reply(new JsonObject().put("sid", session.id).put("site", session.siteKey));
-    });
+    List<String> sites = message.body().getJsonArray("sites", new JsonArray()).stream()
+        .map(String::valueOf)
+        .toList();
+    codes
+        .owner(code)
+        .compose(sid -> {
+          var session = sid == null
+              ? java.util.Optional.<PageSession>empty()
+              : sessions.get(sid).filter(s -> code.equals(s.code) && sites.contains(s.siteKey));
+          if (session.isEmpty()) {
+            return Future.succeededFuture((PageSession) null);
+          }
+          return codes.release(code, sid).map(won -> won ? session.get() : null);
+        })
+        .onComplete(ar -> {
+          PageSession session = ar.succeeded() ? ar.result() : null;
+          if (session == null || !code.equals(session.code)) {
+            message.reply(ServiceError.notFound("invalid-code", "this code is not valid"));
+            return;
+          }
+          session.code = null;
+          store(session);
+          message.reply(new JsonObject().put("sid", session.id).put("site", session.siteKey));
+        });
   }
 
   /** {@code {sid}} → a fresh code for the session, told to the page as {@code ~pagesession/new_code}. */
@@ -185,25 +215,33 @@ public final class FrameSessionVerticle extends VerticleBase {
     }
     String old = session.get().code;
     Future<?> released = old == null ? Future.succeededFuture() : codes.release(old, sid);
-    released.compose(v -> codes.claim(sid)).onSuccess(code -> {
-      session.get().code = code;
-      store(session.get());
-      metrics.code("issued");
-      router.publishQuietly(ServerTopics.session(sid, "new_code"), new JsonObject().put("code", code), false);
-      message.reply(new JsonObject().put("code", code));
-    }).onFailure(err -> {
-      LOG.warn("no new contact code [{}]", err.getMessage());
-      message.reply(NO_CODE);
-    });
+    released
+        .compose(v -> codes.claim(sid))
+        .onSuccess(code -> {
+          session.get().code = code;
+          store(session.get());
+          metrics.code("issued");
+          router.publishQuietly(
+              ServerTopics.session(sid, "new_code"), new JsonObject().put("code", code), false);
+          message.reply(new JsonObject().put("code", code));
+        })
+        .onFailure(err -> {
+          LOG.warn("no new contact code [{}]", err.getMessage());
+          message.reply(NO_CODE);
+        });
   }
 
   /** An agent invites a page: {@code ~pagesession/proactive/trigger {button_id, text}} on that page. */
   private void proactive(Message<JsonObject> message) {
     JsonObject body = message.body();
-    List<String> sites = body.getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
-    var session = sessions.byHandle(body.getString("handle", "")).filter(s -> sites.contains(s.siteKey));
+    List<String> sites = body.getJsonArray("sites", new JsonArray()).stream()
+        .map(String::valueOf)
+        .toList();
+    var session =
+        sessions.byHandle(body.getString("handle", "")).filter(s -> sites.contains(s.siteKey));
     if (session.isEmpty()) {
-      message.reply(ServiceError.notFound("no live page session with this handle among your sites"));
+      message.reply(
+          ServiceError.notFound("no live page session with this handle among your sites"));
       return;
     }
     String button = body.getString("button_id");
@@ -211,8 +249,10 @@ public final class FrameSessionVerticle extends VerticleBase {
       message.reply(ServiceError.badRequest("the site has no chat button '" + button + "'"));
       return;
     }
-    JsonObject trigger = new JsonObject().put("button_id", button).put("text", body.getString("text", ""));
-    router.publish(ServerTopics.session(session.get().id, "proactive/trigger"), trigger, false)
+    JsonObject trigger =
+        new JsonObject().put("button_id", button).put("text", body.getString("text", ""));
+    router
+        .publish(ServerTopics.session(session.get().id, "proactive/trigger"), trigger, false)
         .onSuccess(ok -> message.reply(new JsonObject().put("ok", true)))
         .onFailure(err -> ServiceHandlers.fail(message, err));
   }
@@ -220,7 +260,10 @@ public final class FrameSessionVerticle extends VerticleBase {
   private void detached(Message<JsonObject> message) {
     String sid = message.body().getString("sid");
     if (sid != null) {
-      sessions.detached(sid, message.body().getString("conn", ""), message.body().getBoolean("bye", false),
+      sessions.detached(
+          sid,
+          message.body().getString("conn", ""),
+          message.body().getBoolean("bye", false),
           System.currentTimeMillis());
     }
   }
@@ -230,7 +273,8 @@ public final class FrameSessionVerticle extends VerticleBase {
     JsonArray held = message.body().getJsonArray("held", new JsonArray());
     for (Object o : held) {
       if (o instanceof JsonObject h) {
-        sessions.reattach(h.getString("sid", ""), h.getString("conn", ""), System.currentTimeMillis());
+        sessions.reattach(
+            h.getString("sid", ""), h.getString("conn", ""), System.currentTimeMillis());
       }
     }
   }
@@ -239,7 +283,8 @@ public final class FrameSessionVerticle extends VerticleBase {
     if (stored == null) {
       return;
     }
-    stored.put(session.id, session.toJson())
+    stored
+        .put(session.id, session.toJson())
         .onFailure(err -> LOG.warn("session not written through [{}]", err.getMessage()));
   }
 

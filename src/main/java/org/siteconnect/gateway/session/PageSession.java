@@ -7,9 +7,11 @@ final class PageSession {
   final String resumeToken;
   /** What agents see instead of the id: random, unrelated to the id, the code or the resume token. */
   final String handle;
+
   final long startedAt;
   /** The client address that started it (null if unknown): counted against {@code limits.sessionsPerAddress}. */
   final String address;
+
   String code;
   boolean connected = true;
   /**
@@ -20,8 +22,14 @@ final class PageSession {
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
 
-  PageSession(String id, String siteKey, String resumeToken, String handle, String code, long startedAt,
-              String address) {
+  PageSession(
+      String id,
+      String siteKey,
+      String resumeToken,
+      String handle,
+      String code,
+      long startedAt,
+      String address) {
     this.id = id;
     this.address = address;
     this.siteKey = siteKey;
@@ -33,12 +41,24 @@ final class PageSession {
 
   /** What a new leader needs to take the session over (the cluster map's value). */
   io.vertx.core.json.JsonObject toJson() {
-    return new io.vertx.core.json.JsonObject().put("id", id).put("site", siteKey).put("resume", resumeToken)
-        .put("handle", handle).put("code", code).put("startedAt", startedAt).put("addr", address);
+    return new io.vertx.core.json.JsonObject()
+        .put("id", id)
+        .put("site", siteKey)
+        .put("resume", resumeToken)
+        .put("handle", handle)
+        .put("code", code)
+        .put("startedAt", startedAt)
+        .put("addr", address);
   }
 
   static PageSession fromJson(io.vertx.core.json.JsonObject json) {
-    return new PageSession(json.getString("id"), json.getString("site"), json.getString("resume"),
-        json.getString("handle"), json.getString("code"), json.getLong("startedAt", 0L), json.getString("addr"));
+    return new PageSession(
+        json.getString("id"),
+        json.getString("site"),
+        json.getString("resume"),
+        json.getString("handle"),
+        json.getString("code"),
+        json.getLong("startedAt", 0L),
+        json.getString("addr"));
   }
 }

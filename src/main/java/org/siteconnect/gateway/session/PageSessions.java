@@ -21,6 +21,7 @@ import java.util.Optional;
 final class PageSessions {
   /** Why {@link #admit} refused: the node is full, or the client address holds its share. */
   static final String SESSION_CAP = "session-cap";
+
   static final String ADDRESS_LIMIT = "address-limit";
 
   private final int maxSessions;
@@ -33,6 +34,7 @@ final class PageSessions {
   private final Map<String, PageSession> byConnection = new HashMap<>();
   /** Live sessions plus admitted-but-not-yet-added ones, per client address. */
   private final Map<String, Integer> perAddress = new HashMap<>();
+
   private int admitted;
 
   PageSessions(int maxSessions, int maxPerAddress, long idleTtlMillis, long resumeGraceMillis) {
@@ -115,8 +117,10 @@ final class PageSessions {
 
   /** Live sessions of the given sites, oldest first. */
   List<PageSession> ofSites(java.util.Collection<String> siteKeys) {
-    return byId.values().stream().filter(s -> siteKeys.contains(s.siteKey))
-        .sorted(java.util.Comparator.comparingLong(s -> s.startedAt)).toList();
+    return byId.values().stream()
+        .filter(s -> siteKeys.contains(s.siteKey))
+        .sorted(java.util.Comparator.comparingLong(s -> s.startedAt))
+        .toList();
   }
 
   /** A reconnecting page of the same site takes its session back; the idle clock stops. */

@@ -14,10 +14,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import org.siteconnect.gateway.config.GatewayConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +24,9 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's durable database (DESIGN §9) as one {@link Pool}: PostgreSQL when {@code data.postgres} is configured
@@ -51,26 +50,43 @@ public final class Database {
     GatewayConfig.Postgres pg = data.postgres();
     if (pg != null) {
       LOG.info("durable data on PostgreSQL [{}:{}/{}]", pg.host(), pg.port(), pg.database());
-      PgConnectOptions connect = new PgConnectOptions().setHost(pg.host()).setPort(pg.port())
-          .setDatabase(pg.database()).setUser(pg.user()).setPassword(pg.password());
-      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(pg.poolSize())).connectingTo(connect)
-          .using(vertx).build();
+      PgConnectOptions connect = new PgConnectOptions()
+          .setHost(pg.host())
+          .setPort(pg.port())
+          .setDatabase(pg.database())
+          .setUser(pg.user())
+          .setPassword(pg.password());
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(pg.poolSize()))
+          .connectingTo(connect)
+          .using(vertx)
+          .build();
       return migrated(vertx, new Database(pool, Dialect.POSTGRES));
     }
     LOG.info("durable data in the embedded database [{}]", data.dir());
     Path dir = Path.of(data.dir()).toAbsolutePath();
-    return vertx.executeBlocking(() -> Files.createDirectories(dir)).compose(created -> {
-      // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored. No DATABASE_TO_LOWER: H2 cannot
-      // open files made without it (every release before this one), and the stores' names are all unquoted.
-      // One connection: JDBC blocks a worker per call, and one at a time is what makes appends exactly-once here.
-      JDBCConnectOptions connect = new JDBCConnectOptions().setJdbcUrl("jdbc:h2:file:" + dir.resolve("siteconnect")
-          + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH");
-      Pool pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(1));
-      return migrated(vertx, new Database(pool, Dialect.H2));
-    }).compose(db -> vertx.executeBlocking(() -> {
-      ownerOnly(dir);
-      return db;
-    }).onFailure(err -> db.close()));
+    return vertx
+        .executeBlocking(() -> Files.createDirectories(dir))
+        .compose(created -> {
+          // WRITE_DELAY=0: a commit is on disk before we acknowledge what it stored. No
+          // DATABASE_TO_LOWER: H2 cannot
+          // open files made without it (every release before this one), and the stores' names are
+          // all unquoted.
+          // One connection: JDBC blocks a worker per call, and one at a time is what makes appends
+          // exactly-once here.
+          JDBCConnectOptions connect = new JDBCConnectOptions()
+              .setJdbcUrl(
+                  "jdbc:h2:file:" + dir.resolve("siteconnect")
+                      + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH");
+          Pool pool = JDBCPool.pool(vertx, connect, new PoolOptions().setMaxSize(1));
+          return migrated(vertx, new Database(pool, Dialect.H2));
+        })
+        .compose(db -> vertx
+            .executeBlocking(() -> {
+              ownerOnly(dir);
+              return db;
+            })
+            .onFailure(err -> db.close()));
   }
 
   private static Future<Database> migrated(Vertx vertx, Database db) {
@@ -117,7 +133,9 @@ public final class Database {
 
   /** {@code "$from, $from+1, …"}: {@code count} placeholders for an IN list. */
   public static String placeholders(int from, int count) {
-    return IntStream.range(from, from + count).mapToObj(i -> "$" + i).collect(Collectors.joining(", "));
+    return IntStream.range(from, from + count)
+        .mapToObj(i -> "$" + i)
+        .collect(Collectors.joining(", "));
   }
 
   public static <T> List<T> rows(RowSet<Row> rows, Function<Row, T> read) {

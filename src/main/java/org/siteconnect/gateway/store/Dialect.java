@@ -12,7 +12,8 @@ public enum Dialect {
   H2,
   POSTGRES;
 
-  // Every advisory-lock key the gateway uses is here, so none collide. (The bigint and int-pair spaces are apart.)
+  // Every advisory-lock key the gateway uses is here, so none collide. (The bigint and int-pair
+  // spaces are apart.)
   /** Key of the advisory lock taken while migrating (the single-bigint key space). */
   static final long MIGRATION_LOCK = 0x5C_0000_0001L;
   /** First key of the two-int advisory locks that serialize appends to one chat. */
@@ -24,14 +25,19 @@ public enum Dialect {
    * connection (see {@link Database}), so its transactions already run one at a time: nothing to take.
    */
   public Future<Void> lockUntilCommit(SqlConnection conn, int space, String key) {
-    return this == H2 ? Future.succeededFuture()
-        : conn.preparedQuery("SELECT pg_advisory_xact_lock($1, hashtext($2))").execute(Tuple.of(space, key))
+    return this == H2
+        ? Future.succeededFuture()
+        : conn.preparedQuery("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .execute(Tuple.of(space, key))
             .mapEmpty();
   }
 
   /** Nodes may start together: the first to lock migrates, the others then find the schema current. */
   Future<Void> lockMigrations(SqlConnection conn) {
-    return this == H2 ? Future.succeededFuture()
-        : conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MIGRATION_LOCK)).mapEmpty();
+    return this == H2
+        ? Future.succeededFuture()
+        : conn.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+            .execute(Tuple.of(MIGRATION_LOCK))
+            .mapEmpty();
   }
 }

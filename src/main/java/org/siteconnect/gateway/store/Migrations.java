@@ -3,15 +3,14 @@ package org.siteconnect.gateway.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The schema's one history: SQL files in {@code db/sql/} on the classpath, the same for H2 and PostgreSQL, applied
@@ -24,20 +23,26 @@ public final class Migrations {
   /** Applied in this order; never edit one that has shipped, add the next. */
   public static final List<String> FILES = List.of("V1__schema.sql");
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
   static Future<Void> apply(Vertx vertx, Database db) {
-    return vertx.executeBlocking(Migrations::read)
+    return vertx
+        .executeBlocking(Migrations::read)
         .compose(scripts -> db.inTransaction(conn -> applyMissing(db, conn, scripts)))
-        .onSuccess(applied -> applied.forEach(name -> LOG.info("database migration applied [{}]", name)))
+        .onSuccess(
+            applied -> applied.forEach(name -> LOG.info("database migration applied [{}]", name)))
         .mapEmpty();
   }
 
-  private static Future<List<String>> applyMissing(Database db, SqlConnection conn, List<List<String>> scripts) {
-    return db.dialect().lockMigrations(conn)
-        .compose(locked -> db.run(conn, "CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, "
-            + "name VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)"))
+  private static Future<List<String>> applyMissing(
+      Database db, SqlConnection conn, List<List<String>> scripts) {
+    return db.dialect()
+        .lockMigrations(conn)
+        .compose(
+            locked -> db.run(
+                conn,
+                "CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, "
+                    + "name VARCHAR(200) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)"))
         .compose(created -> db.run(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_history"))
         .compose(rows -> {
           int current = rows.iterator().next().getInteger(0);
@@ -49,8 +54,13 @@ public final class Migrations {
             for (String statement : scripts.get(i)) {
               chain = chain.compose(v -> conn.query(statement).execute().mapEmpty());
             }
-            chain = chain.compose(v -> db.run(conn, "INSERT INTO schema_history (version, name) VALUES ($1, $2)",
-                version, name)).map(inserted -> {
+            chain = chain
+                .compose(v -> db.run(
+                    conn,
+                    "INSERT INTO schema_history (version, name) VALUES ($1, $2)",
+                    version,
+                    name))
+                .map(inserted -> {
                   applied.add(name);
                   return null;
                 });
@@ -67,8 +77,12 @@ public final class Migrations {
         if (in == null) {
           throw new IOException("missing migration /db/sql/" + name);
         }
-        String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "");
-        scripts.add(Arrays.stream(sql.split(";\\s*\\n")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+        String sql =
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^\\s*--.*$", "");
+        scripts.add(Arrays.stream(sql.split(";\\s*\\n"))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList());
       }
     }
     return scripts;

@@ -59,7 +59,8 @@ public final class Acl {
    * {@code $sys/x}.
    */
   public static boolean contains(TopicFilter pattern, TopicFilter filter) {
-    if (pattern.startsWithWildcard() && !filter.startsWithWildcard()
+    if (pattern.startsWithWildcard()
+        && !filter.startsWithWildcard()
         && TopicSyntax.isReservedFirstLevel(filter.level(0))) {
       return false; // MQTT-4.7.2-1
     }

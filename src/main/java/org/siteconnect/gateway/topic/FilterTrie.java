@@ -70,8 +70,8 @@ final class FilterTrie<S> {
     collect(root, topic, 0, topic.isReserved(), out);
   }
 
-  private static <S> void collect(Node<S> node, TopicName topic, int level, boolean reservedTopic,
-      MatchedEntries<S> out) {
+  private static <S> void collect(
+      Node<S> node, TopicName topic, int level, boolean reservedTopic, MatchedEntries<S> out) {
     // MQTT-4.7.2-1: a filter starting with a wildcard never matches a '$' (or, here, '~') topic
     boolean wildcardsAllowed = level > 0 || !reservedTopic;
     if (node.hashEntry != null && wildcardsAllowed) {

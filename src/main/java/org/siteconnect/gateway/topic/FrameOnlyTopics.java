@@ -10,14 +10,13 @@ package org.siteconnect.gateway.topic;
  */
 public final class FrameOnlyTopics {
   private static final String[] PREFIXES = {
-      ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/consent",
-      ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/control",
+    ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/consent",
+    ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/control",
   };
   /** Where the frame's {@code consent} command is published (page form). */
   public static final String CONSENT = ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/consent";
 
-  private FrameOnlyTopics() {
-  }
+  private FrameOnlyTopics() {}
 
   /** True if a page publish on {@code pageTopic} must be refused: only the frame's own commands reach it. */
   public static boolean isFrameOnly(String pageTopic) {

@@ -43,7 +43,8 @@ public final class RetainedStore<P> {
    */
   public RetainedStore(int maxMessages, long maxBytes) {
     if (maxMessages < 0 || maxBytes < 0) {
-      throw new IllegalArgumentException("retained caps must not be negative: " + maxMessages + ", " + maxBytes);
+      throw new IllegalArgumentException(
+          "retained caps must not be negative: " + maxMessages + ", " + maxBytes);
     }
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
@@ -117,7 +118,8 @@ public final class RetainedStore<P> {
     return root.isEmpty();
   }
 
-  private static <P> void match(Node<P> node, TopicFilter filter, int level, BiConsumer<TopicName, P> sink) {
+  private static <P> void match(
+      Node<P> node, TopicFilter filter, int level, BiConsumer<TopicName, P> sink) {
     if (level == filter.depth()) {
       node.emit(sink);
       return;

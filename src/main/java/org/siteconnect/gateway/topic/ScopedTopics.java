@@ -23,10 +23,10 @@ public final class ScopedTopics {
   public static final String PAGE_SESSION_SCOPE = "~pagesession";
   /** The server-side first level of the page-session scope, followed by the session id. */
   public static final String SERVER_SESSION_SCOPE = "pagesession";
+
   private static final String LOCAL_SCOPE = "~";
 
-  private ScopedTopics() {
-  }
+  private ScopedTopics() {}
 
   /**
    * The server form of a topic or filter sent by the page of session {@code sessionId}.
@@ -38,28 +38,37 @@ public final class ScopedTopics {
   public static String toServer(String pageTopic, String sessionId) {
     checkSessionId(sessionId);
     if (pageTopic == null || pageTopic.isEmpty()) {
-      throw new InvalidTopicException("empty", "a topic must be at least one character long (MQTT-4.7.3-1)",
-          pageTopic);
+      throw new InvalidTopicException(
+          "empty", "a topic must be at least one character long (MQTT-4.7.3-1)", pageTopic);
     }
     if (SharedFilter.isShared(pageTopic)) {
-      throw new InvalidTopicException("reserved-scope",
-          "pages may not use shared subscriptions ('$share/…' is for server components, DESIGN §3.3)", pageTopic);
+      throw new InvalidTopicException(
+          "reserved-scope",
+          "pages may not use shared subscriptions ('$share/…' is for server components, DESIGN §3.3)",
+          pageTopic);
     }
     String scope = firstLevel(pageTopic);
     if (scope.equals(PAGE_SESSION_SCOPE)) {
       return SERVER_SESSION_SCOPE + '/' + sessionId + pageTopic.substring(scope.length());
     }
     if (scope.equals(LOCAL_SCOPE)) {
-      throw new InvalidTopicException("local-topic",
-          "'~/' topics stay in the page and are never accepted by the server (DESIGN §3.2)", pageTopic);
+      throw new InvalidTopicException(
+          "local-topic",
+          "'~/' topics stay in the page and are never accepted by the server (DESIGN §3.2)",
+          pageTopic);
     }
     if (scope.startsWith(LOCAL_SCOPE)) {
-      throw new InvalidTopicException("unknown-scope",
-          "unknown scope '" + abbreviate(scope) + "': only '~/' and '~pagesession/' exist (DESIGN §3.2)", pageTopic);
+      throw new InvalidTopicException(
+          "unknown-scope",
+          "unknown scope '" + abbreviate(scope)
+              + "': only '~/' and '~pagesession/' exist (DESIGN §3.2)",
+          pageTopic);
     }
     if (scope.equals(SERVER_SESSION_SCOPE)) {
-      throw new InvalidTopicException("reserved-scope",
-          "'pagesession/…' is reserved for the server; pages use '~pagesession/…' (DESIGN §3.2)", pageTopic);
+      throw new InvalidTopicException(
+          "reserved-scope",
+          "'pagesession/…' is reserved for the server; pages use '~pagesession/…' (DESIGN §3.2)",
+          pageTopic);
     }
     return pageTopic;
   }
@@ -105,7 +114,10 @@ public final class ScopedTopics {
     }
     for (int i = 0; i < sessionId.length(); i++) {
       char c = sessionId.charAt(i);
-      boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+      boolean allowed = (c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
           || c == '-';
       if (!allowed) {
         throw new IllegalArgumentException("a session id is made of [A-Za-z0-9_-] only");

@@ -36,13 +36,15 @@ public record SharedFilter(String group, TopicFilter filter) {
     }
     int groupEnd = raw.indexOf('/', PREFIX.length());
     if (groupEnd < 0) {
-      throw badShare("a shared subscription needs a filter after the group: '$share/<group>/<filter>'", raw);
+      throw badShare(
+          "a shared subscription needs a filter after the group: '$share/<group>/<filter>'", raw);
     }
     String group = raw.substring(PREFIX.length(), groupEnd);
     checkGroup(group, raw);
     String filter = raw.substring(groupEnd + 1);
     if (filter.isEmpty()) {
-      throw badShare("a shared subscription needs a filter after the group: '$share/<group>/<filter>'", raw);
+      throw badShare(
+          "a shared subscription needs a filter after the group: '$share/<group>/<filter>'", raw);
     }
     return new SharedFilter(group, TopicFilter.parse(filter, limits));
   }
@@ -65,13 +67,17 @@ public record SharedFilter(String group, TopicFilter filter) {
     for (int i = 0; i < group.length(); i++) {
       char c = group.charAt(i);
       if (c == '/' || c == '+' || c == '#' || c == 0) {
-        throw badShare("a shared subscription's group must not contain '/', '+', '#' or U+0000 (MQTT 5 §4.8.2)",
+        throw badShare(
+            "a shared subscription's group must not contain '/', '+', '#' or U+0000 (MQTT 5 §4.8.2)",
             input);
       }
-      if (Character.isHighSurrogate(c) && i + 1 < group.length() && Character.isLowSurrogate(group.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < group.length()
+          && Character.isLowSurrogate(group.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw badShare("a shared subscription's group must be well-formed UTF-16 (MQTT-1.5.3-1)", input);
+        throw badShare(
+            "a shared subscription's group must be well-formed UTF-16 (MQTT-1.5.3-1)", input);
       }
     }
   }

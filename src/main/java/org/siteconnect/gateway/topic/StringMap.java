@@ -18,6 +18,7 @@ class StringMap<V> {
 
   /** Key at {@code 2 * slot}, value at {@code 2 * slot + 1}; {@link #NO_TABLE} while empty. */
   private Object[] table = NO_TABLE;
+
   private int size;
 
   final int size() {
@@ -116,7 +117,8 @@ class StringMap<V> {
       }
       int home = spread(key.hashCode()) & mask;
       // move the entry at 'slot' into 'hole' unless its home lies cyclically in (hole, slot]
-      boolean homeBetween = hole <= slot ? (hole < home && home <= slot) : (hole < home || home <= slot);
+      boolean homeBetween =
+          hole <= slot ? (hole < home && home <= slot) : (hole < home || home <= slot);
       if (!homeBetween) {
         table[hole << 1] = key;
         table[(hole << 1) + 1] = table[(slot << 1) + 1];

@@ -45,8 +45,7 @@ public final class SubscriptionIndex<S> {
   private int sharedCount;
 
   /** One subscription of one subscriber; {@code group} is null for a plain (non-shared) subscription. */
-  private record Subscription(String group, TopicFilter filter) {
-  }
+  private record Subscription(String group, TopicFilter filter) {}
 
   /** An index that parses string filters with {@link TopicLimits#DEFAULT}. */
   public SubscriptionIndex() {
@@ -190,7 +189,8 @@ public final class SubscriptionIndex<S> {
     Objects.requireNonNull(subscriber, "subscriber");
     checkNotMatching();
     TopicFilter filter = subscription.filter();
-    FilterEntry<S> entry = filter.hasWildcard() ? wildcards.getOrCreate(filter) : exactEntry(filter.value());
+    FilterEntry<S> entry =
+        filter.hasWildcard() ? wildcards.getOrCreate(filter) : exactEntry(filter.value());
     boolean added = subscription.group() == null
         ? entry.add(subscriber)
         : entry.addShared(subscription.group(), subscriber);
@@ -218,10 +218,12 @@ public final class SubscriptionIndex<S> {
   /** Removes the subscriber from the filter's entry and prunes the entry (and trie path) if now empty. */
   private void removeFromFilter(Subscription subscription, S subscriber) {
     TopicFilter filter = subscription.filter();
-    FilterEntry<S> entry = filter.hasWildcard() ? wildcards.find(filter) : exact.get(filter.value());
-    boolean removed = entry != null && (subscription.group() == null
-        ? entry.remove(subscriber)
-        : entry.removeShared(subscription.group(), subscriber));
+    FilterEntry<S> entry =
+        filter.hasWildcard() ? wildcards.find(filter) : exact.get(filter.value());
+    boolean removed = entry != null
+        && (subscription.group() == null
+            ? entry.remove(subscriber)
+            : entry.removeShared(subscription.group(), subscriber));
     assert removed : "per-subscriber index out of step for " + subscription;
     if (!removed) {
       return;
@@ -257,7 +259,8 @@ public final class SubscriptionIndex<S> {
 
   private void checkNotMatching() {
     if (matchDepth > 0) {
-      throw new IllegalStateException("subscriptions must not change while match() is delivering; defer the change");
+      throw new IllegalStateException(
+          "subscriptions must not change while match() is delivering; defer the change");
     }
   }
 
@@ -281,7 +284,8 @@ public final class SubscriptionIndex<S> {
   }
 
   /** Delivers a member of list j only if no earlier list has it: no allocation, O(members × lists). */
-  private static <S> void deliverDedupedPairwise(MatchedEntries<S> matched, Consumer<? super S> sink) {
+  private static <S> void deliverDedupedPairwise(
+      MatchedEntries<S> matched, Consumer<? super S> sink) {
     for (int j = 0; j < matched.size(); j++) {
       SubscriberList<S> list = matched.get(j);
       for (int m = 0; m < list.size(); m++) {
@@ -302,7 +306,8 @@ public final class SubscriptionIndex<S> {
     return false;
   }
 
-  private static <S> void deliverDedupedWithSet(MatchedEntries<S> matched, Consumer<? super S> sink) {
+  private static <S> void deliverDedupedWithSet(
+      MatchedEntries<S> matched, Consumer<? super S> sink) {
     HashSet<S> seen = new HashSet<>();
     for (int j = 0; j < matched.size(); j++) {
       SubscriberList<S> list = matched.get(j);

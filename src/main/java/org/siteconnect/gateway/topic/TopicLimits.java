@@ -13,7 +13,8 @@ public record TopicLimits(int maxBytes, int maxLevels) {
 
   public TopicLimits {
     if (maxBytes < 1 || maxLevels < 1) {
-      throw new IllegalArgumentException("topic limits must be positive: " + maxBytes + " bytes, " + maxLevels + " levels");
+      throw new IllegalArgumentException(
+          "topic limits must be positive: " + maxBytes + " bytes, " + maxLevels + " levels");
     }
   }
 }

@@ -24,16 +24,21 @@ public final class TopicPolicy {
     }
     if (filter.depth() >= 3 && "$sites".equals(filter.level(0))) {
       String site = filter.level(1);
-      return who instanceof Principal.AgentConsole agent ? agent.sites().contains(site)
+      return who instanceof Principal.AgentConsole agent
+          ? agent.sites().contains(site)
           : site.equals(((Principal.Page) who).siteKey());
     }
     if ("$agents".equals(filter.level(0))) {
-      return who instanceof Principal.AgentConsole agent && mayReadAgentTopic(agent.login(), agent.buttons(), filter);
+      return who instanceof Principal.AgentConsole agent
+          && mayReadAgentTopic(agent.login(), agent.buttons(), filter);
     }
-    if (who instanceof Principal.AgentConsole agent && filter.depth() >= 2 && "agent".equals(filter.level(0))) {
+    if (who instanceof Principal.AgentConsole agent
+        && filter.depth() >= 2
+        && "agent".equals(filter.level(0))) {
       return filter.level(1).equals(agent.login());
     }
-    // A first-level wildcard would also match other sessions' pagesession/<sid>/… topics, whatever the ACL says.
+    // A first-level wildcard would also match other sessions' pagesession/<sid>/… topics, whatever
+    // the ACL says.
     String first = filter.level(0);
     if ("+".equals(first) || "#".equals(first)) {
       return false;
@@ -47,7 +52,9 @@ public final class TopicPolicy {
    */
   public boolean mayPublish(Principal who, TopicName topic) {
     if (who instanceof Principal.AgentConsole agent) {
-      return topic.depth() >= 3 && "agent".equals(topic.level(0)) && agent.login().equals(topic.level(1));
+      return topic.depth() >= 3
+          && "agent".equals(topic.level(0))
+          && agent.login().equals(topic.level(1));
     }
     Principal.Page page = (Principal.Page) who;
     return ownSession(page, topic.depth(), topic::level)
@@ -60,7 +67,9 @@ public final class TopicPolicy {
    * reach other buttons' chats or other agents' co-browses.
    */
   static boolean mayReadAgentTopic(String login, Collection<String> buttons, TopicFilter filter) {
-    if (filter.depth() < 4 || !"$agents".equals(filter.level(0)) || wildcard(filter.level(1))
+    if (filter.depth() < 4
+        || !"$agents".equals(filter.level(0))
+        || wildcard(filter.level(1))
         || wildcard(filter.level(3))) {
       return false;
     }
@@ -69,14 +78,16 @@ public final class TopicPolicy {
     return switch (filter.level(2)) {
       case "chat_queue" -> filter.depth() == 4 && buttons.contains(site + "/" + owner);
       case "chats" -> buttons.contains(site + "/" + owner);
-      case "cobrowse" -> owner.equals(login) && buttons.stream().anyMatch(b -> b.startsWith(site + "/"));
+      case "cobrowse" ->
+        owner.equals(login) && buttons.stream().anyMatch(b -> b.startsWith(site + "/"));
       default -> false;
     };
   }
 
   /** {@code pagesession/<this page's session id>/…}; the ids of other sessions are never the page's. */
   private static boolean ownSession(Principal.Page page, int depth, IntFunction<String> level) {
-    return depth >= 2 && ScopedTopics.SERVER_SESSION_SCOPE.equals(level.apply(0))
+    return depth >= 2
+        && ScopedTopics.SERVER_SESSION_SCOPE.equals(level.apply(0))
         && level.apply(1).equals(page.sessionId());
   }
 

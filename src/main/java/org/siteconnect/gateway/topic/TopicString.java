@@ -30,7 +30,9 @@ public abstract sealed class TopicString permits TopicName, TopicFilter {
 
   @Override
   public final boolean equals(Object other) {
-    return other != null && other.getClass() == getClass() && ((TopicString) other).value.equals(value);
+    return other != null
+        && other.getClass() == getClass()
+        && ((TopicString) other).value.equals(value);
   }
 
   @Override

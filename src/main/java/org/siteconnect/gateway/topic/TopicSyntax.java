@@ -12,8 +12,7 @@ final class TopicSyntax {
   static final String SINGLE_LEVEL = "+";
   static final String MULTI_LEVEL = "#";
 
-  private TopicSyntax() {
-  }
+  private TopicSyntax() {}
 
   /**
    * Checks {@code topic} and returns its levels.
@@ -27,10 +26,12 @@ final class TopicSyntax {
     }
     int length = topic.length();
     if (length == 0) {
-      throw new InvalidTopicException("empty", "a topic must be at least one character long (MQTT-4.7.3-1)", topic);
+      throw new InvalidTopicException(
+          "empty", "a topic must be at least one character long (MQTT-4.7.3-1)", topic);
     }
     if (length > limits.maxBytes()) {
-      // every UTF-16 char encodes to at least one UTF-8 byte, so this is too long whatever it contains
+      // every UTF-16 char encodes to at least one UTF-8 byte, so this is too long whatever it
+      // contains
       throw tooLong(topic, limits);
     }
     long utf8Bytes = 0;
@@ -45,16 +46,20 @@ final class TopicSyntax {
           checkWildcard(topic, i, c, filter);
         } else if (c == 0) {
           // MQTT-4.7.3-2, MQTT-1.5.3-2
-          throw new InvalidTopicException("null-char", "a topic must not contain U+0000 (MQTT-4.7.3-2)", topic);
+          throw new InvalidTopicException(
+              "null-char", "a topic must not contain U+0000 (MQTT-4.7.3-2)", topic);
         }
       } else if (c < 0x800) {
         utf8Bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(topic.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < length
+          && Character.isLowSurrogate(topic.charAt(i + 1))) {
         utf8Bytes += 4;
         i++;
       } else if (Character.isSurrogate(c)) {
         // a lone surrogate has no UTF-8 encoding (MQTT-1.5.3-1)
-        throw new InvalidTopicException("invalid-utf16",
+        throw new InvalidTopicException(
+            "invalid-utf16",
             "a topic must be well-formed UTF-16 without lone surrogates, as it cannot be UTF-8 encoded (MQTT-1.5.3-1)",
             topic);
       } else {
@@ -65,8 +70,11 @@ final class TopicSyntax {
       throw tooLong(topic, limits);
     }
     if (levelCount > limits.maxLevels()) {
-      throw new InvalidTopicException("too-deep",
-          "a topic must have at most " + limits.maxLevels() + " levels but has " + levelCount + " (DESIGN §3.1)", topic);
+      throw new InvalidTopicException(
+          "too-deep",
+          "a topic must have at most " + limits.maxLevels() + " levels but has " + levelCount
+              + " (DESIGN §3.1)",
+          topic);
     }
     return split(topic, levelCount);
   }
@@ -87,28 +95,33 @@ final class TopicSyntax {
   private static void checkWildcard(String topic, int i, char wildcard, boolean filter) {
     if (!filter) {
       // MQTT-4.7.1-1
-      throw new InvalidTopicException("wildcard-in-name",
-          "a topic name must not contain '+' or '#' (MQTT-4.7.1-1)", topic);
+      throw new InvalidTopicException(
+          "wildcard-in-name", "a topic name must not contain '+' or '#' (MQTT-4.7.1-1)", topic);
     }
     boolean startsLevel = i == 0 || topic.charAt(i - 1) == SEPARATOR;
     boolean isLastChar = i == topic.length() - 1;
     boolean endsLevel = isLastChar || topic.charAt(i + 1) == SEPARATOR;
     if (!startsLevel || !endsLevel) {
       // MQTT-4.7.1-3 for '+', MQTT-4.7.1-2 for '#'
-      throw new InvalidTopicException("wildcard-not-whole-level",
-          "'" + wildcard + "' must fill a whole level (" + (wildcard == '+' ? "MQTT-4.7.1-3" : "MQTT-4.7.1-2") + ")",
+      throw new InvalidTopicException(
+          "wildcard-not-whole-level",
+          "'" + wildcard + "' must fill a whole level ("
+              + (wildcard == '+' ? "MQTT-4.7.1-3" : "MQTT-4.7.1-2") + ")",
           topic);
     }
     if (wildcard == '#' && !isLastChar) {
       // MQTT-4.7.1-2
-      throw new InvalidTopicException("hash-not-last", "'#' must be the last level (MQTT-4.7.1-2)", topic);
+      throw new InvalidTopicException(
+          "hash-not-last", "'#' must be the last level (MQTT-4.7.1-2)", topic);
     }
   }
 
   private static InvalidTopicException tooLong(String topic, TopicLimits limits) {
     // MQTT-4.7.3-3
-    return new InvalidTopicException("too-long",
-        "a topic must encode to at most " + limits.maxBytes() + " UTF-8 bytes (MQTT-4.7.3-3)", topic);
+    return new InvalidTopicException(
+        "too-long",
+        "a topic must encode to at most " + limits.maxBytes() + " UTF-8 bytes (MQTT-4.7.3-3)",
+        topic);
   }
 
   /** Splits on '/', keeping empty levels ({@code "/"} is two empty levels). */

@@ -1,21 +1,21 @@
 package org.siteconnect.gateway.agent;
 
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 class HashQueueTest {
 
   @Test
-  @DisplayName("with two threads one address runs one check at a time: the other thread is free for others")
+  @DisplayName(
+      "with two threads one address runs one check at a time: the other thread is free for others")
   void neverEveryThread() {
     HashQueue queue = new HashQueue(2, 2, 4_000);
     List<String> started = new ArrayList<>();
@@ -34,7 +34,8 @@ class HashQueueTest {
   }
 
   @Test
-  @DisplayName("per address at most two checks pending; addresses take turns; a waiting check expires")
+  @DisplayName(
+      "per address at most two checks pending; addresses take turns; a waiting check expires")
   void fairAndBounded() {
     HashQueue queue = new HashQueue(1, 2, 4_000);
     List<Promise<String>> running = new ArrayList<>();
@@ -49,7 +50,11 @@ class HashQueueTest {
         return p.future();
       }));
     }
-    assertEquals(8, flood.stream().filter(f -> f.failed() && f.cause() instanceof HashQueue.Full).count());
+    assertEquals(
+        8,
+        flood.stream()
+            .filter(f -> f.failed() && f.cause() instanceof HashQueue.Full)
+            .count());
     Future<String> other = queue.submit("B", 0, () -> {
       started.add("B");
       return Future.succeededFuture("b");
@@ -61,7 +66,8 @@ class HashQueueTest {
       return Future.succeededFuture("a");
     });
     running.get(1).complete("a1");
-    assertEquals(List.of("A0", "A1", "B", "A again"), started, "B waits one check, not for A's flood");
+    assertEquals(
+        List.of("A0", "A1", "B", "A again"), started, "B waits one check, not for A's flood");
     assertTrue(other.succeeded());
     assertTrue(again.succeeded());
     queue.submit("D", 0, () -> Promise.<String>promise().future()); // runs and never ends

@@ -1,14 +1,13 @@
 package org.siteconnect.gateway.agent;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 class LoginLimiterTest {
 
@@ -19,7 +18,8 @@ class LoginLimiterTest {
   }
 
   @Test
-  @DisplayName("five straight failures lock the login for the lockout period; success resets the count")
+  @DisplayName(
+      "five straight failures lock the login for the lockout period; success resets the count")
   void perLogin() {
     LoginLimiter limiter = new LoginLimiter(5, 100, 300_000);
     for (int i = 0; i < 4; i++) {
@@ -50,7 +50,9 @@ class LoginLimiterTest {
     assertEquals(5, reserved.size());
     assertEquals(9, refused);
     reserved.forEach(a -> limiter.failed(a, 1));
-    assertFalse(limiter.tryReserve("ann", "1.1.1.1", 2).reserved(), "locked: even the right password is not checked");
+    assertFalse(
+        limiter.tryReserve("ann", "1.1.1.1", 2).reserved(),
+        "locked: even the right password is not checked");
   }
 
   @Test

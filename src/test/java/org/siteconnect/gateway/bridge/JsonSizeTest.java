@@ -1,30 +1,47 @@
 package org.siteconnect.gateway.bridge;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class JsonSizeTest {
 
   @Test
   void countsWhatTheEncoderWritesForEveryKindOfValue() {
     JsonObject o = new JsonObject()
-        .put("s", "plain").put("quote", "say \"hi\" \\ back").put("controls", "a\nb\tc\rd\be\ff\u0001g\u001f")
-        .put("latin", "café ünï").put("cjk", "漢字かな").put("emoji", "ok 😀 👍🏽").put("del", "\u007f")
-        .put("i", 42).put("neg", -7L).put("big", new BigInteger("123456789012345678901234567890"))
-        .put("d", 3.25).put("exp", 1.0e-12).put("f", 2.5f).put("dec", new BigDecimal("1.500"))
-        .put("t", true).put("fa", false).putNull("n")
-        .put("empty", new JsonObject()).put("none", new JsonArray())
-        .put("nested", new JsonArray().add(1).add("x").add(new JsonObject().put("k\"ey", new JsonArray().add(null))))
+        .put("s", "plain")
+        .put("quote", "say \"hi\" \\ back")
+        .put("controls", "a\nb\tc\rd\be\ff\u0001g\u001f")
+        .put("latin", "café ünï")
+        .put("cjk", "漢字かな")
+        .put("emoji", "ok 😀 👍🏽")
+        .put("del", "\u007f")
+        .put("i", 42)
+        .put("neg", -7L)
+        .put("big", new BigInteger("123456789012345678901234567890"))
+        .put("d", 3.25)
+        .put("exp", 1.0e-12)
+        .put("f", 2.5f)
+        .put("dec", new BigDecimal("1.500"))
+        .put("t", true)
+        .put("fa", false)
+        .putNull("n")
+        .put("empty", new JsonObject())
+        .put("none", new JsonArray())
+        .put(
+            "nested",
+            new JsonArray()
+                .add(1)
+                .add("x")
+                .add(new JsonObject().put("k\"ey", new JsonArray().add(null))))
         .put("bytes", new byte[] {1, 2, 3, 4, 5});
     assertEquals(o.toBuffer().length(), JsonSize.of(o));
   }
@@ -33,7 +50,9 @@ class JsonSizeTest {
   void countsParsedFramesExactly() {
     Random random = new Random(3);
     for (int round = 0; round < 500; round++) {
-      JsonObject frame = new JsonObject().put("type", "send").put("address", "sc.in")
+      JsonObject frame = new JsonObject()
+          .put("type", "send")
+          .put("address", "sc.in")
           .put("body", randomObject(random, 3));
       // the bridge measures what it parsed from the socket, so measure a parsed copy too
       JsonObject parsed = new JsonObject(Buffer.buffer(frame.encode()));
@@ -48,7 +67,8 @@ class JsonSizeTest {
     int size = o.toBuffer().length();
     assertFalse(JsonSize.exceeds(o, size));
     assertTrue(JsonSize.exceeds(o, size - 1));
-    assertTrue(JsonSize.exceeds(new JsonObject().put("a", new JsonArray().add("y".repeat(70_000)).add(1)), 65_536));
+    assertTrue(JsonSize.exceeds(
+        new JsonObject().put("a", new JsonArray().add("y".repeat(70_000)).add(1)), 65_536));
   }
 
   private static JsonObject randomObject(Random random, int depth) {

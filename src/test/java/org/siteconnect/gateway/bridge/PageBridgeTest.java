@@ -1,7 +1,16 @@
 package org.siteconnect.gateway.bridge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -9,16 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.Gateway;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The page protocol over the raw {@code /eventbus/websocket} endpoint of a real gateway (docs/PROTOCOL.md). */
 class PageBridgeTest {
@@ -98,7 +97,8 @@ class PageBridgeTest {
   }
 
   @Test
-  @DisplayName("subscribe is acknowledged and a wildcard subscriber gets another page's publish, the publisher no echo")
+  @DisplayName(
+      "subscribe is acknowledged and a wildcard subscriber gets another page's publish, the publisher no echo")
   void wildcardDeliveryWithoutEcho() throws Exception {
     BridgeClient reader = page();
     BridgeClient writer = page();
@@ -127,7 +127,8 @@ class PageBridgeTest {
     a.command(sub("all", "~pagesession/#"));
     a.nextBody("suback");
     // a's own publish is not echoed; b must not see a's session topic.
-    a.command(pub("~pagesession/chat/trigger", new JsonObject().put("button_id", "sales")).put("mid", "x"));
+    a.command(pub("~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"))
+        .put("mid", "x"));
     a.nextBody("puback");
     b.fence();
     b.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
@@ -153,8 +154,12 @@ class PageBridgeTest {
     vertx.close().await(10, TimeUnit.SECONDS);
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    JsonObject conf = TestGateway.config(port).put("acl", new JsonObject()
-        .put("subscribe", new io.vertx.core.json.JsonArray().add("#")).put("publish", new io.vertx.core.json.JsonArray()));
+    JsonObject conf = TestGateway.config(port)
+        .put(
+            "acl",
+            new JsonObject()
+                .put("subscribe", new io.vertx.core.json.JsonArray().add("#"))
+                .put("publish", new io.vertx.core.json.JsonArray()));
     gateway = TestGateway.start(vertx, conf);
     BridgeClient spy = page();
     BridgeClient victim = page();
@@ -162,14 +167,16 @@ class PageBridgeTest {
       spy.command(sub("s" + f.hashCode(), f));
       assertFalse(spy.nextBody("suback").getBoolean("granted"), f);
     }
-    victim.command(pub("~pagesession/chat/send", new JsonObject().put("text", "secret")).put("mid", "m"));
+    victim.command(
+        pub("~pagesession/chat/send", new JsonObject().put("text", "secret")).put("mid", "m"));
     victim.nextBody("puback");
     spy.fence();
     spy.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
   }
 
   @Test
-  @DisplayName("retained messages reach a subscriber that comes later; an empty payload clears them")
+  @DisplayName(
+      "retained messages reach a subscriber that comes later; an empty payload clears them")
   void retained() throws Exception {
     BridgeClient writer = page();
     writer.command(pub("public/state", "on").put("retain", true).put("mid", "r1"));
@@ -205,7 +212,8 @@ class PageBridgeTest {
   }
 
   @Test
-  @DisplayName("bad topics are answered with an error naming the rule, and the connection keeps working")
+  @DisplayName(
+      "bad topics are answered with an error naming the rule, and the connection keeps working")
   void badTopics() throws Exception {
     BridgeClient c = page();
     c.command(sub("a", "a/#/b"));
@@ -242,7 +250,8 @@ class PageBridgeTest {
   }
 
   @Test
-  @DisplayName("a socket may register only its own inbox and send only to its node's inbound address")
+  @DisplayName(
+      "a socket may register only its own inbox and send only to its node's inbound address")
   void addressesAreGuarded() throws Exception {
     BridgeClient a = page();
     BridgeClient b = page();
@@ -250,10 +259,14 @@ class PageBridgeTest {
     assertEquals("err", a.next(f -> "err".equals(f.getString("type"))).getString("type"));
     a.sendFrame(new JsonObject().put("type", "register").put("address", "__vertx.reply.1"));
     a.next(f -> "err".equals(f.getString("type")));
-    a.sendFrame(new JsonObject().put("type", "send").put("address", "sc.router.publish")
+    a.sendFrame(new JsonObject()
+        .put("type", "send")
+        .put("address", "sc.router.publish")
         .put("body", new JsonObject().put("topic", "public/x").put("payload", "forged")));
     a.next(f -> "err".equals(f.getString("type")));
-    a.sendFrame(new JsonObject().put("type", "publish").put("address", a.inbound())
+    a.sendFrame(new JsonObject()
+        .put("type", "publish")
+        .put("address", a.inbound())
         .put("body", pub("public/x", "p")));
     a.next(f -> "err".equals(f.getString("type")));
     b.command(sub("s", "public/#"));
@@ -271,7 +284,9 @@ class PageBridgeTest {
     BridgeClient victim = page();
     BridgeClient attacker = connect(); // no session of its own
     String victimConnection = victim.inbox().substring("sc.page.".length());
-    attacker.sendFrame(new JsonObject().put("type", "send").put("address", attacker.inbound())
+    attacker.sendFrame(new JsonObject()
+        .put("type", "send")
+        .put("address", attacker.inbound())
         .put("headers", new JsonObject().put("sc-conn", victimConnection))
         .put("body", sub("evil", "~pagesession/#")));
     assertEquals("no-session", attacker.nextBody("err").getString("code"));
@@ -293,8 +308,8 @@ class PageBridgeTest {
   @Test
   @DisplayName("a foreign origin cannot open the bridge")
   void foreignOriginRefused() {
-    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-        () -> BridgeClient.connect(vertx, port, "https://evil.example"));
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+        Exception.class, () -> BridgeClient.connect(vertx, port, "https://evil.example"));
     assertNotNull(e);
   }
 
@@ -304,7 +319,8 @@ class PageBridgeTest {
     vertx.close().await(10, TimeUnit.SECONDS);
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    JsonObject conf = TestGateway.config(port).put("sessions", new JsonObject().put("maxSessions", 1));
+    JsonObject conf =
+        TestGateway.config(port).put("sessions", new JsonObject().put("maxSessions", 1));
     gateway = TestGateway.start(vertx, conf);
     page();
     BridgeClient second = connect();

@@ -1,5 +1,9 @@
 package org.siteconnect.gateway.bridge;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,20 +11,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /** Write coalescing in {@link PageConnections}: what each socket gets when deliveries pile up. */
 class PageConnectionsTest {
@@ -42,7 +41,8 @@ class PageConnectionsTest {
   }
 
   /** Counts writes over every socket of a test: which socket was written when. */
-  private final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger writes =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** A socket that records what is written to it (and whether it was closed). */
   private final class FakeSocket {
@@ -52,8 +52,10 @@ class PageConnectionsTest {
     final SockJSSocket socket;
 
     FakeSocket(String uri) {
-      socket = (SockJSSocket) Proxy.newProxyInstance(SockJSSocket.class.getClassLoader(),
-          new Class<?>[] {SockJSSocket.class}, (proxy, method, args) -> switch (method.getName()) {
+      socket = (SockJSSocket) Proxy.newProxyInstance(
+          SockJSSocket.class.getClassLoader(),
+          new Class<?>[] {SockJSSocket.class},
+          (proxy, method, args) -> switch (method.getName()) {
             case "write" -> {
               String s = args[0].toString();
               written.add(s);
@@ -92,8 +94,10 @@ class PageConnectionsTest {
 
   /** The topics of the messages in a batch frame, in order. */
   private static List<String> topics(String batchFrame) {
-    return new JsonArray(batchFrame).stream()
-        .map(f -> ((JsonObject) f).getJsonObject("body").getString("topic")).toList();
+    return new JsonArray(batchFrame)
+        .stream()
+            .map(f -> ((JsonObject) f).getJsonObject("body").getString("topic"))
+            .toList();
   }
 
   private static Buffer msg(int i) {
@@ -123,7 +127,8 @@ class PageConnectionsTest {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     boolean idle = false;
     while (!idle && System.nanoTime() < until) {
-      java.util.concurrent.CompletableFuture<Boolean> check = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Boolean> check =
+          new java.util.concurrent.CompletableFuture<>();
       loop.runOnContext(v -> check.complete(connections.idle()));
       idle = check.get(10, TimeUnit.SECONDS);
     }
@@ -131,7 +136,8 @@ class PageConnectionsTest {
   }
 
   @Test
-  @DisplayName("deliveries that pile up for a batch-reading page go out as one batch frame, in order")
+  @DisplayName(
+      "deliveries that pile up for a batch-reading page go out as one batch frame, in order")
   void coalescesIntoOneBatch() throws Exception {
     FakeSocket a = new FakeSocket("/eventbus/websocket?batch=1");
     FakeSocket b = new FakeSocket("/eventbus/123/abc/websocket?x=1&batch=1");
@@ -161,7 +167,9 @@ class PageConnectionsTest {
     });
     assertEquals(3, a.written.size());
     for (int i = 0; i < 3; i++) {
-      assertEquals("t/" + (i + 1), new JsonObject(a.written.get(i)).getJsonObject("body").getString("topic"));
+      assertEquals(
+          "t/" + (i + 1),
+          new JsonObject(a.written.get(i)).getJsonObject("body").getString("topic"));
     }
   }
 
@@ -207,7 +215,8 @@ class PageConnectionsTest {
   }
 
   @Test
-  @DisplayName("a command's answer is written before the pages that only wait for a large broadcast")
+  @DisplayName(
+      "a command's answer is written before the pages that only wait for a large broadcast")
   void directFramesGoFirst() throws Exception {
     int n = PageConnections.WRITES_PER_TURN * 2 + 7;
     List<FakeSocket> sockets = new ArrayList<>();
@@ -218,12 +227,15 @@ class PageConnectionsTest {
     whileLoopBusy(() -> {
       connections.writeAll(targets, msg(1));
       connections.write(askerConnection, msg(2)); // e.g. a suback
-      connections.write(lastTarget, msg(3)); // a chat line for a page that also waits for the broadcast
+      connections.write(
+          lastTarget, msg(3)); // a chat line for a page that also waits for the broadcast
     });
     assertEquals(1, asker.written.size());
-    assertTrue(asker.lastWrite <= 2, "the answer went out first, not after " + n + " broadcast writes");
+    assertTrue(
+        asker.lastWrite <= 2, "the answer went out first, not after " + n + " broadcast writes");
     FakeSocket last = sockets.get(n - 1);
-    assertEquals(1, last.written.size(), "written once, early, with the broadcast frame before its own");
+    assertEquals(
+        1, last.written.size(), "written once, early, with the broadcast frame before its own");
     assertTrue(last.lastWrite <= 2);
     assertEquals(List.of("t/1", "t/3"), topics(last.written.get(0)));
     for (FakeSocket s : sockets) {

@@ -1,15 +1,14 @@
 package org.siteconnect.gateway.chat;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 class ButtonAvailabilityTest {
   private static final String SALES = "acme/sales";
@@ -48,7 +47,10 @@ class ButtonAvailabilityTest {
     assertTrue(buttons.isEnabled(SALES));
     assertEquals(List.of(), buttons.tick(60_999));
     assertEquals(List.of(SALES), buttons.tick(61_000));
-    assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-ann", 62_000), "reconnecting counts again");
+    assertEquals(
+        List.of(SALES),
+        buttons.consoleConnected("ann", "c-ann", 62_000),
+        "reconnecting counts again");
   }
 
   @Test
@@ -75,19 +77,23 @@ class ButtonAvailabilityTest {
   }
 
   @Test
-  @DisplayName("a console re-asserted after a leader change counts once; availability restored by the new leader holds")
+  @DisplayName(
+      "a console re-asserted after a leader change counts once; availability restored by the new leader holds")
   void reassertedConsoleCountsOnce() {
     ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
     buttons.restoreAvailable("ann", java.util.Set.of(SALES), 0);
     buttons.describe("ann", java.util.Set.of(SALES), 2, 0);
     assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-1", 0));
     buttons.consoleConnected("ann", "c-1", 0); // the router re-asserts the same connection
-    assertEquals(List.of(), buttons.consoleDisconnected("ann", "c-1", 1_000, 0), "within the grace");
-    assertEquals(List.of(SALES), buttons.tick(1_000), "one close ends it: the connection was counted once");
+    assertEquals(
+        List.of(), buttons.consoleDisconnected("ann", "c-1", 1_000, 0), "within the grace");
+    assertEquals(
+        List.of(SALES), buttons.tick(1_000), "one close ends it: the connection was counted once");
   }
 
   @Test
-  @DisplayName("a new leader keeps a restored agent's buttons on through the grace, off after it if no console came back")
+  @DisplayName(
+      "a new leader keeps a restored agent's buttons on through the grace, off after it if no console came back")
   void takeOverKeepsButtonsThroughTheGrace() {
     ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
     buttons.restoreAvailable("ann", java.util.Set.of(SALES), 60_000);

@@ -1,8 +1,15 @@
 package org.siteconnect.gateway.chat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -11,14 +18,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The chat flow over the real page protocol and REST: trigger, accept, messages, resend, end, transcript. */
 class ChatFlowTest {
@@ -32,8 +31,10 @@ class ChatFlowTest {
   @BeforeEach
   void start() throws Exception {
     port = TestGateway.freePort();
-    config = TestGateway.config(port).put("agents", new JsonObject().put("passwordIterations", 10_000)
-        .put("disconnectGraceSeconds", 0));
+    config = TestGateway.config(port)
+        .put(
+            "agents",
+            new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
     boot();
   }
 
@@ -61,7 +62,14 @@ class ChatFlowTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    assertEquals(200, http.send("PUT", "/api/v1/me/buttons/acme/sales", new JsonObject().put("available", true), admin).status());
+    assertEquals(
+        200,
+        http.send(
+                "PUT",
+                "/api/v1/me/buttons/acme/sales",
+                new JsonObject().put("available", true),
+                admin)
+            .status());
   }
 
   private static void pub(BridgeClient p, String topic, JsonObject payload) {
@@ -70,18 +78,22 @@ class ChatFlowTest {
 
   private static JsonObject next(BridgeClient p, String topic) throws InterruptedException {
     return BridgeClient.body(p.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic")))).getJsonObject("payload");
+            && topic.equals(BridgeClient.body(f).getString("topic"))))
+        .getJsonObject("payload");
   }
 
   private static JsonObject nextState(BridgeClient p, String state) throws InterruptedException {
     return BridgeClient.body(p.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && "~pagesession/chat/state".equals(BridgeClient.body(f).getString("topic"))
-        && state.equals(BridgeClient.body(f).getJsonObject("payload", new JsonObject()).getString("state"))))
+            && "~pagesession/chat/state".equals(BridgeClient.body(f).getString("topic"))
+            && state.equals(BridgeClient.body(f)
+                .getJsonObject("payload", new JsonObject())
+                .getString("state"))))
         .getJsonObject("payload");
   }
 
   @Test
-  @DisplayName("trigger → accept → three messages each way in order → a resend is dropped → end → rating hides the frame")
+  @DisplayName(
+      "trigger → accept → three messages each way in order → a resend is dropped → end → rating hides the frame")
   void wholeChat() throws Exception {
     agentAvailable();
     BridgeClient visitor = page();
@@ -91,18 +103,27 @@ class ChatFlowTest {
 
     JsonArray chats = new JsonArray(http.get("/api/v1/chats", admin).body());
     assertEquals("waiting", chats.getJsonObject(0).getString("state"));
-    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/accept", null, admin).status());
-    assertEquals(409, http.post("/api/v1/chats/" + chatId + "/accept", null, admin).status(), "accepted once");
+    assertEquals(
+        200, http.post("/api/v1/chats/" + chatId + "/accept", null, admin).status());
+    assertEquals(
+        409,
+        http.post("/api/v1/chats/" + chatId + "/accept", null, admin).status(),
+        "accepted once");
     assertEquals("Administrator", nextState(visitor, "active").getString("agent_name"));
     assertTrue(next(visitor, "~pagesession/chat/message").getString("text").contains("joined"));
 
     List<Long> seqs = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
-      pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v" + i).put("text", "visitor " + i));
+      pub(
+          visitor,
+          "~pagesession/chat/send",
+          new JsonObject().put("cid", "v" + i).put("text", "visitor " + i));
       JsonObject ack = next(visitor, "~pagesession/chat/ack");
       assertEquals("v" + i, ack.getString("cid"));
-      Http.Response sent = http.post("/api/v1/chats/" + chatId + "/messages",
-          new JsonObject().put("cid", "a" + i).put("text", "<b>agent</b> " + i), admin);
+      Http.Response sent = http.post(
+          "/api/v1/chats/" + chatId + "/messages",
+          new JsonObject().put("cid", "a" + i).put("text", "<b>agent</b> " + i),
+          admin);
       assertEquals(200, sent.status(), sent.body());
       seqs.add(ack.getLong("seq"));
       seqs.add(sent.json().getLong("seq"));
@@ -111,15 +132,34 @@ class ChatFlowTest {
       assertTrue(seqs.get(i) > seqs.get(i - 1), "sequence numbers grow: " + seqs);
     }
     // A resend of a stored message is re-acknowledged with the same seq and not stored twice.
-    pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v2").put("text", "visitor 2"));
+    pub(
+        visitor,
+        "~pagesession/chat/send",
+        new JsonObject().put("cid", "v2").put("text", "visitor 2"));
     assertEquals(seqs.get(2), next(visitor, "~pagesession/chat/ack").getLong("seq"));
-    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/messages",
-        new JsonObject().put("cid", "a2").put("text", "<b>agent</b> 2"), admin).status());
+    assertEquals(
+        200,
+        http.post(
+                "/api/v1/chats/" + chatId + "/messages",
+                new JsonObject().put("cid", "a2").put("text", "<b>agent</b> 2"),
+                admin)
+            .status());
 
-    JsonArray transcript = http.get("/api/v1/chats/" + chatId + "/messages", admin).json().getJsonArray("messages");
-    List<String> texts = transcript.stream().map(o -> ((JsonObject) o).getString("text")).toList();
-    assertEquals(List.of("Administrator joined the chat", "visitor 1", "<b>agent</b> 1", "visitor 2",
-        "<b>agent</b> 2", "visitor 3", "<b>agent</b> 3"), texts, "in order, HTML kept as text, no duplicates");
+    JsonArray transcript =
+        http.get("/api/v1/chats/" + chatId + "/messages", admin).json().getJsonArray("messages");
+    List<String> texts =
+        transcript.stream().map(o -> ((JsonObject) o).getString("text")).toList();
+    assertEquals(
+        List.of(
+            "Administrator joined the chat",
+            "visitor 1",
+            "<b>agent</b> 1",
+            "visitor 2",
+            "<b>agent</b> 2",
+            "visitor 3",
+            "<b>agent</b> 3"),
+        texts,
+        "in order, HTML kept as text, no duplicates");
 
     // A client that reconnects asks for everything after its last seq.
     pub(visitor, "~pagesession/chat/sync", new JsonObject().put("after", seqs.get(3)));
@@ -128,7 +168,10 @@ class ChatFlowTest {
 
     assertEquals(200, http.post("/api/v1/chats/" + chatId + "/end", null, admin).status());
     assertEquals("ended", nextState(visitor, "ended").getString("state"));
-    pub(visitor, "~pagesession/chat/rate", new JsonObject().put("chat_id", chatId).put("rating", 5));
+    pub(
+        visitor,
+        "~pagesession/chat/rate",
+        new JsonObject().put("chat_id", chatId).put("rating", 5));
     next(visitor, "~pagesession/hide_frame");
   }
 
@@ -143,22 +186,37 @@ class ChatFlowTest {
     nextState(visitor, "active");
     pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "e").put("text", "   "));
     assertEquals("empty", next(visitor, "~pagesession/chat/error").getString("code"));
-    pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "l").put("text", "x".repeat(4097)));
+    pub(
+        visitor,
+        "~pagesession/chat/send",
+        new JsonObject().put("cid", "l").put("text", "x".repeat(4097)));
     assertEquals("too-long", next(visitor, "~pagesession/chat/error").getString("code"));
     pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "n").put("text", 42));
     assertEquals("not-text", next(visitor, "~pagesession/chat/error").getString("code"));
-    assertEquals(400, http.post("/api/v1/chats/" + chatId + "/messages",
-        new JsonObject().put("cid", "x").put("text", ""), admin).status());
+    assertEquals(
+        400,
+        http.post(
+                "/api/v1/chats/" + chatId + "/messages",
+                new JsonObject().put("cid", "x").put("text", ""),
+                admin)
+            .status());
   }
 
   @Test
-  @DisplayName("with nobody available the visitor is told so and may leave a message that agents can read")
+  @DisplayName(
+      "with nobody available the visitor is told so and may leave a message that agents can read")
   void unavailableLeavesMessage() throws Exception {
     BridgeClient visitor = page();
     pub(visitor, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     nextState(visitor, "unavailable");
-    pub(visitor, "~pagesession/chat/leave_message", new JsonObject().put("button_id", "sales")
-        .put("name", "Vi").put("contact", "vi@example.org").put("text", "please call back"));
+    pub(
+        visitor,
+        "~pagesession/chat/leave_message",
+        new JsonObject()
+            .put("button_id", "sales")
+            .put("name", "Vi")
+            .put("contact", "vi@example.org")
+            .put("text", "please call back"));
     next(visitor, "~pagesession/chat/left");
     JsonArray left = new JsonArray(http.get("/api/v1/messages", admin).body());
     assertEquals("please call back", left.getJsonObject(0).getString("text"));
@@ -172,11 +230,16 @@ class ChatFlowTest {
     pub(visitor, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     String chatId = nextState(visitor, "waiting").getString("chat_id");
     http.post("/api/v1/chats/" + chatId + "/accept", null, admin);
-    pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v1").put("text", "remember me"));
+    pub(
+        visitor,
+        "~pagesession/chat/send",
+        new JsonObject().put("cid", "v1").put("text", "remember me"));
     next(visitor, "~pagesession/chat/ack");
     vertx.close().await(10, TimeUnit.SECONDS);
     boot();
-    JsonArray transcript = http.get("/api/v1/chats/" + chatId + "/messages", admin).json().getJsonArray("messages");
-    assertTrue(transcript.stream().anyMatch(o -> "remember me".equals(((JsonObject) o).getString("text"))));
+    JsonArray transcript =
+        http.get("/api/v1/chats/" + chatId + "/messages", admin).json().getJsonArray("messages");
+    assertTrue(transcript.stream()
+        .anyMatch(o -> "remember me".equals(((JsonObject) o).getString("text"))));
   }
 }

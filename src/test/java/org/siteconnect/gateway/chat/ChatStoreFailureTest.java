@@ -1,10 +1,19 @@
 package org.siteconnect.gateway.chat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.reflect.Proxy;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,16 +24,6 @@ import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.lang.reflect.Proxy;
-import java.sql.SQLException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A broken store under the chat service: every agent request is answered at once with {@code 500 internal} and
@@ -40,9 +39,14 @@ class ChatStoreFailureTest {
     vertx = Vertx.vertx();
     ServiceError.registerCodec(vertx.eventBus());
     // The topic router's side of the chat service's start-up subscriptions.
-    vertx.eventBus().<JsonObject>consumer(Addresses.ROUTER_SUBSCRIBE, m -> m.reply(new JsonObject().put("ok", true)));
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            Addresses.ROUTER_SUBSCRIBE, m -> m.reply(new JsonObject().put("ok", true)));
     GatewayConfig config = GatewayConfig.from(TestGateway.config(TestGateway.freePort()));
-    vertx.deployVerticle(new ChatVerticle(config, brokenStore(), new GatewayMetrics())).await(10, TimeUnit.SECONDS);
+    vertx
+        .deployVerticle(new ChatVerticle(config, brokenStore(), new GatewayMetrics()))
+        .await(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -52,7 +56,9 @@ class ChatStoreFailureTest {
 
   /** Starts (no live chats, nothing to purge); every query after that fails as a lost table would. */
   private static ChatStore brokenStore() {
-    return (ChatStore) Proxy.newProxyInstance(ChatStore.class.getClassLoader(), new Class<?>[] {ChatStore.class},
+    return (ChatStore) Proxy.newProxyInstance(
+        ChatStore.class.getClassLoader(),
+        new Class<?>[] {ChatStore.class},
         (proxy, method, args) -> switch (method.getName()) {
           case "live" -> Future.succeededFuture(List.of());
           case "purgeBefore" -> Future.succeededFuture(0);
@@ -61,21 +67,31 @@ class ChatStoreFailureTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {Addresses.CHAT_LEFT_MESSAGES, Addresses.CHAT_LIST, Addresses.CHAT_MESSAGES})
+  @ValueSource(
+      strings = {Addresses.CHAT_LEFT_MESSAGES, Addresses.CHAT_LIST, Addresses.CHAT_MESSAGES})
   void aStoreFailureIsAnsweredAtOnceAsInternal(String address) throws Exception {
-    JsonObject request = new JsonObject().put("login", "ann").put("sites", new JsonArray().add(TestGateway.SITE))
-        .put("buttons", new JsonArray().add(TestGateway.SITE + "/sales")).put("chat_id", "c1");
+    JsonObject request = new JsonObject()
+        .put("login", "ann")
+        .put("sites", new JsonArray().add(TestGateway.SITE))
+        .put("buttons", new JsonArray().add(TestGateway.SITE + "/sales"))
+        .put("chat_id", "c1");
     long started = System.nanoTime();
-    Throwable failure = new ServiceBus(vertx.eventBus()).request(address, request)
-        .map(reply -> (Throwable) null).otherwise(err -> err).await(10, TimeUnit.SECONDS);
+    Throwable failure = new ServiceBus(vertx.eventBus())
+        .request(address, request)
+        .map(reply -> (Throwable) null)
+        .otherwise(err -> err)
+        .await(10, TimeUnit.SECONDS);
     long tookMs = (System.nanoTime() - started) / 1_000_000;
     assertInstanceOf(ReplyException.class, failure, "the request must fail, not succeed");
-    assertTrue(tookMs < 1_000, address + " answered after " + tookMs + " ms (the reply deadline is "
-        + ServiceBus.REPLY_TIMEOUT_MS + " ms)");
+    assertTrue(
+        tookMs < 1_000,
+        address + " answered after " + tookMs + " ms (the reply deadline is "
+            + ServiceBus.REPLY_TIMEOUT_MS + " ms)");
     ServiceError error = ServiceError.from(failure);
     assertEquals(500, error.status(), failure.toString());
     assertEquals("internal", error.code());
-    assertFalse(error.getMessage().contains("left_messages") || error.getMessage().contains("relation"),
+    assertFalse(
+        error.getMessage().contains("left_messages") || error.getMessage().contains("relation"),
         error.getMessage());
   }
 }

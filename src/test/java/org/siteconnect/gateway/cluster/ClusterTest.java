@@ -1,8 +1,19 @@
 package org.siteconnect.gateway.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -12,18 +23,6 @@ import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.ClusterNodes;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three gateway JVMs in one cluster: what a page on one node, an agent on another and a backend on a third
@@ -52,14 +51,16 @@ class ClusterTest {
   }
 
   private BridgeClient page(int node) throws Exception {
-    BridgeClient p = BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
+    BridgeClient p =
+        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
     clients.add(p);
     assertEquals("session", p.hello(TestGateway.SITE).getString("op"));
     return p;
   }
 
   private BridgeClient console(int node, String token) throws Exception {
-    BridgeClient c = BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
+    BridgeClient c =
+        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
     clients.add(c);
     c.command(new JsonObject().put("op", "agent-hello").put("token", token));
     c.nextBody("agent-session");
@@ -78,8 +79,10 @@ class ClusterTest {
   }
 
   private static JsonObject message(BridgeClient c, String topic) throws InterruptedException {
-    return BridgeClient.body(c.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic")), 15_000));
+    return BridgeClient.body(c.next(
+        f -> "msg".equals(BridgeClient.body(f).getString("op"))
+            && topic.equals(BridgeClient.body(f).getString("topic")),
+        15_000));
   }
 
   private static JsonObject payloadOn(BridgeClient c, String topic, Predicate<JsonObject> wanted)
@@ -87,17 +90,24 @@ class ClusterTest {
     return c.nextPayload(topic, wanted, 15_000);
   }
 
-
   @Test
-  @DisplayName("a backend publishing on node C reaches pages on A and B, through exact and wildcard filters, once")
+  @DisplayName(
+      "a backend publishing on node C reaches pages on A and B, through exact and wildcard filters, once")
   void backendPublishReachesEveryNode() throws Exception {
     BridgeClient a = page(0);
     BridgeClient b = page(1);
     sub(a, "exact", "public/news/today");
     sub(b, "wild", "public/+/today");
     Http c = new Http(nodes.port(2));
-    Http.Response r = c.send("POST", "/api/v1/publish", new JsonObject().put("topic", "public/news/today")
-        .put("payload", new JsonObject().put("n", 1)), null, "X-Api-Key", ClusterNodes.API_KEY);
+    Http.Response r = c.send(
+        "POST",
+        "/api/v1/publish",
+        new JsonObject()
+            .put("topic", "public/news/today")
+            .put("payload", new JsonObject().put("n", 1)),
+        null,
+        "X-Api-Key",
+        ClusterNodes.API_KEY);
     assertEquals(202, r.status(), r.body());
     assertEquals(1, message(a, "public/news/today").getJsonObject("payload").getInteger("n"));
     assertEquals(1, message(b, "public/news/today").getJsonObject("payload").getInteger("n"));
@@ -106,13 +116,28 @@ class ClusterTest {
   }
 
   @Test
-  @DisplayName("a retained message published on one node is what a page subscribing on another node gets")
+  @DisplayName(
+      "a retained message published on one node is what a page subscribing on another node gets")
   void retainedIsTheSameEverywhere() throws Exception {
     Http a = new Http(nodes.port(0));
-    assertEquals(202, a.send("POST", "/api/v1/publish", new JsonObject().put("topic", "public/motd")
-        .put("payload", "hello from A").put("retain", true), null, "X-Api-Key", ClusterNodes.API_KEY).status());
+    assertEquals(
+        202,
+        a.send(
+                "POST",
+                "/api/v1/publish",
+                new JsonObject()
+                    .put("topic", "public/motd")
+                    .put("payload", "hello from A")
+                    .put("retain", true),
+                null,
+                "X-Api-Key",
+                ClusterNodes.API_KEY)
+            .status());
     BridgeClient onA = page(0);
-    sub(onA, "motd", "public/motd"); // once A has it retained, the forward to B and C went out before
+    sub(
+        onA,
+        "motd",
+        "public/motd"); // once A has it retained, the forward to B and C went out before
     assertEquals("hello from A", message(onA, "public/motd").getString("payload"));
     for (int node : new int[] {1, 2}) {
       BridgeClient p = page(node);
@@ -124,18 +149,25 @@ class ClusterTest {
   }
 
   @Test
-  @DisplayName("a page's retained message, kept by every node, is deleted on every node when its session ends")
+  @DisplayName(
+      "a page's retained message, kept by every node, is deleted on every node when its session ends")
   void pageRetainedEndsWithTheSessionEverywhere() throws Exception {
     BridgeClient writer = page(0);
-    writer.command(new JsonObject().put("op", "pub").put("topic", "public/left-by-page").put("payload", "mine")
-        .put("retain", true).put("mid", "r"));
+    writer.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "public/left-by-page")
+        .put("payload", "mine")
+        .put("retain", true)
+        .put("mid", "r"));
     writer.nextBody("puback");
     BridgeClient reader = page(1);
     sub(reader, "first", "public/left-by-page");
-    assertEquals("mine", message(reader, "public/left-by-page").getString("payload"), "node B keeps a copy");
+    assertEquals(
+        "mine", message(reader, "public/left-by-page").getString("payload"), "node B keeps a copy");
     writer.command(new JsonObject().put("op", "bye"));
     writer.close();
-    long deadline = System.currentTimeMillis() + 60_000; // bye: the session ends after the 30 s resume grace
+    long deadline =
+        System.currentTimeMillis() + 60_000; // bye: the session ends after the 30 s resume grace
     int probe = 0;
     boolean gone = false;
     while (!gone && System.currentTimeMillis() < deadline) {
@@ -144,7 +176,8 @@ class ClusterTest {
       sub(reader, id, "public/left-by-page");
       reader.fence();
       boolean[] seen = {false};
-      reader.drainMatching(f -> seen[0] |= "public/left-by-page".equals(BridgeClient.body(f).getString("topic")));
+      reader.drainMatching(
+          f -> seen[0] |= "public/left-by-page".equals(BridgeClient.body(f).getString("topic")));
       gone = !seen[0];
       reader.command(new JsonObject().put("op", "unsub").put("id", id));
     }
@@ -157,7 +190,8 @@ class ClusterTest {
     Set<String> codes = new HashSet<>();
     int sessions = 0;
     for (int i = 0; i < 30; i++) {
-      BridgeClient p = BridgeClient.connect(vertx, nodes.port(i % 3), TestGateway.origin(nodes.port(i % 3)));
+      BridgeClient p =
+          BridgeClient.connect(vertx, nodes.port(i % 3), TestGateway.origin(nodes.port(i % 3)));
       clients.add(p);
       codes.add(p.hello(TestGateway.SITE).getString("code"));
       sessions++;
@@ -166,7 +200,8 @@ class ClusterTest {
   }
 
   @Test
-  @DisplayName("page on A, agent on B: the button turns on, one chat per trigger, messages both ways")
+  @DisplayName(
+      "page on A, agent on B: the button turns on, one chat per trigger, messages both ways")
   void chatAcrossNodes() throws Exception {
     Http http = new Http(nodes.port(1));
     String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
@@ -176,32 +211,60 @@ class ClusterTest {
     BridgeClient visitor = page(0);
     sub(visitor, "button", "$sites/acme/chat_button/sales");
     sub(visitor, "mine", "~pagesession/#");
-    assertEquals(200, new Http(nodes.port(2)).send("PUT", "/api/v1/me/buttons/acme/sales",
-        new JsonObject().put("available", true), token).status());
-    payloadOn(visitor, "$sites/acme/chat_button/sales", p -> "enabled".equals(p.getString("state")));
+    assertEquals(
+        200,
+        new Http(nodes.port(2))
+            .send(
+                "PUT",
+                "/api/v1/me/buttons/acme/sales",
+                new JsonObject().put("available", true),
+                token)
+            .status());
+    payloadOn(
+        visitor, "$sites/acme/chat_button/sales", p -> "enabled".equals(p.getString("state")));
 
-    // Trigger from pages on all three nodes: the shared subscription hands each to one chat service, once.
+    // Trigger from pages on all three nodes: the shared subscription hands each to one chat
+    // service, once.
     List<BridgeClient> others = List.of(page(1), page(2));
     pub(visitor, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     for (BridgeClient o : others) {
       pub(o, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     }
-    JsonObject waiting = payloadOn(visitor, "~pagesession/chat/state", p -> "waiting".equals(p.getString("state")));
+    JsonObject waiting =
+        payloadOn(visitor, "~pagesession/chat/state", p -> "waiting".equals(p.getString("state")));
     String chatId = waiting.getString("chat_id");
-    // The agents' queue topic says when all three are stored; then the REST list must hold exactly three.
-    payloadOn(agent, "$agents/acme/chat_queue/sales", p -> p.getJsonArray("waiting", new JsonArray()).size() >= 3);
-    JsonArray listed = new JsonArray(new JsonArray(http.get("/api/v1/chats", token).body()).stream()
-        .filter(o -> "waiting".equals(((JsonObject) o).getString("state"))).toList());
+    // The agents' queue topic says when all three are stored; then the REST list must hold exactly
+    // three.
+    payloadOn(
+        agent,
+        "$agents/acme/chat_queue/sales",
+        p -> p.getJsonArray("waiting", new JsonArray()).size() >= 3);
+    JsonArray listed =
+        new JsonArray(new JsonArray(http.get("/api/v1/chats", token).body())
+            .stream()
+                .filter(o -> "waiting".equals(((JsonObject) o).getString("state")))
+                .toList());
     assertEquals(3, listed.size(), "three triggers, three chats: " + listed);
 
-    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/accept", null, token).status());
+    assertEquals(
+        200, http.post("/api/v1/chats/" + chatId + "/accept", null, token).status());
     payloadOn(visitor, "~pagesession/chat/state", p -> "active".equals(p.getString("state")));
-    pub(visitor, "~pagesession/chat/send", new JsonObject().put("cid", "v1").put("text", "hello from A"));
+    pub(
+        visitor,
+        "~pagesession/chat/send",
+        new JsonObject().put("cid", "v1").put("text", "hello from A"));
     payloadOn(visitor, "~pagesession/chat/ack", p -> "v1".equals(p.getString("cid")));
-    payloadOn(agent, "$agents/acme/chats/sales/" + chatId + "/message", p -> "hello from A".equals(p.getString("text")));
-    assertEquals(200, http.post("/api/v1/chats/" + chatId + "/messages",
-        new JsonObject().put("cid", "a1").put("text", "hello from B"), token).status());
-    payloadOn(visitor, "~pagesession/chat/message", p -> "hello from B".equals(p.getString("text")));
+    payloadOn(agent, "$agents/acme/chats/sales/" + chatId + "/message", p -> "hello from A"
+        .equals(p.getString("text")));
+    assertEquals(
+        200,
+        http.post(
+                "/api/v1/chats/" + chatId + "/messages",
+                new JsonObject().put("cid", "a1").put("text", "hello from B"),
+                token)
+            .status());
+    payloadOn(
+        visitor, "~pagesession/chat/message", p -> "hello from B".equals(p.getString("text")));
   }
 
   @Test
@@ -210,25 +273,40 @@ class ClusterTest {
     Http http = new Http(nodes.port(2));
     String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
     BridgeClient agent = console(2, token);
-    BridgeClient visitor = BridgeClient.connect(vertx, nodes.port(0), TestGateway.origin(nodes.port(0)));
+    BridgeClient visitor =
+        BridgeClient.connect(vertx, nodes.port(0), TestGateway.origin(nodes.port(0)));
     clients.add(visitor);
     String code = visitor.hello(TestGateway.SITE).getString("code");
     sub(visitor, "mine", "~pagesession/#");
-    Http.Response redeemed = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
+    Http.Response redeemed =
+        http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
     sub(agent, "cb", "$agents/acme/cobrowse/admin/" + id + "/#");
-    JsonObject ask = payloadOn(visitor, "~pagesession/cobrowsing/consent_request", p -> id.equals(p.getString("cobrowse_id")));
-    visitor.command(new JsonObject().put("op", "consent").put("cobrowse_id", ask.getString("cobrowse_id"))
+    JsonObject ask = payloadOn(
+        visitor,
+        "~pagesession/cobrowsing/consent_request",
+        p -> id.equals(p.getString("cobrowse_id")));
+    visitor.command(new JsonObject()
+        .put("op", "consent")
+        .put("cobrowse_id", ask.getString("cobrowse_id"))
         .put("allow", true));
     payloadOn(visitor, "~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")));
-    pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("events", new JsonArray().add(
-        new JsonObject().put("type", 2).put("data", "snapshot"))));
-    JsonObject events = payloadOn(agent, "$agents/acme/cobrowse/admin/" + id + "/events", p -> p.containsKey("events"));
+    pub(
+        visitor,
+        "~pagesession/cobrowsing/events",
+        new JsonObject()
+            .put(
+                "events",
+                new JsonArray().add(new JsonObject().put("type", 2).put("data", "snapshot"))));
+    JsonObject events = payloadOn(
+        agent, "$agents/acme/cobrowse/admin/" + id + "/events", p -> p.containsKey("events"));
     assertEquals("snapshot", events.getJsonArray("events").getJsonObject(0).getString("data"));
     Http.Response again = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
     assertEquals(404, again.status(), "the code died on redemption, cluster-wide");
-    // The refusal crossed from the leader with its code (the ServiceError codec), not only its status.
-    assertEquals("invalid-code", again.json().getJsonObject("error").getString("code"), again.body());
+    // The refusal crossed from the leader with its code (the ServiceError codec), not only its
+    // status.
+    assertEquals(
+        "invalid-code", again.json().getJsonObject("error").getString("code"), again.body());
   }
 }

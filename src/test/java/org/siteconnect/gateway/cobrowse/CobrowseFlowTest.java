@@ -1,8 +1,16 @@
 package org.siteconnect.gateway.cobrowse;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -11,15 +19,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Code → consent → relayed stream → stop → new code, over the real page protocol and REST. */
 class CobrowseFlowTest {
@@ -33,7 +32,8 @@ class CobrowseFlowTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    TestGateway.start(vertx, TestGateway.config(port), Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
+    TestGateway.start(
+        vertx, TestGateway.config(port), Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);
   }
@@ -53,7 +53,8 @@ class CobrowseFlowTest {
 
   private static JsonObject next(BridgeClient p, String topic) throws InterruptedException {
     return BridgeClient.body(p.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic")))).getJsonObject("payload");
+            && topic.equals(BridgeClient.body(f).getString("topic"))))
+        .getJsonObject("payload");
   }
 
   private static void pub(BridgeClient p, String topic, JsonObject payload) {
@@ -70,7 +71,8 @@ class CobrowseFlowTest {
   }
 
   @Test
-  @DisplayName("code → consent → events reach the agent → pointer reaches the page → agent stop → new code, old one dead")
+  @DisplayName(
+      "code → consent → events reach the agent → pointer reaches the page → agent stop → new code, old one dead")
   void wholeCobrowse() throws Exception {
     JsonObject[] session = new JsonObject[1];
     BridgeClient visitor = page(session);
@@ -84,21 +86,36 @@ class CobrowseFlowTest {
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
     assertEquals("waiting-consent", redeemed.json().getString("state"));
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
+    console.command(new JsonObject()
+        .put("op", "sub")
+        .put("id", "cb")
+        .put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     assertTrue(console.nextBody("suback").getBoolean("granted"));
 
-    assertEquals(id, next(visitor, "~pagesession/cobrowsing/consent_request").getString("cobrowse_id"));
+    assertEquals(
+        id, next(visitor, "~pagesession/cobrowsing/consent_request").getString("cobrowse_id"));
     // Nothing is relayed before consent.
-    pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", id).put("seq", 0));
+    pub(
+        visitor,
+        "~pagesession/cobrowsing/events",
+        new JsonObject().put("cobrowse_id", id).put("seq", 0));
     consent(visitor, id, true);
     next(visitor, "~pagesession/cobrowsing/start");
-    pub(visitor, "~pagesession/cobrowsing/events", new JsonObject().put("cobrowse_id", id).put("seq", 1)
-        .put("events", new JsonArray().add(new JsonObject().put("type", 2))));
-    JsonObject relayed = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events")))
+    pub(
+        visitor,
+        "~pagesession/cobrowsing/events",
+        new JsonObject()
+            .put("cobrowse_id", id)
+            .put("seq", 1)
+            .put("events", new JsonArray().add(new JsonObject().put("type", 2))));
+    JsonObject relayed = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events")))
         .getJsonObject("payload");
     assertEquals(1, relayed.getInteger("seq"), "the pre-consent batch (seq 0) was dropped");
 
-    console.command(new JsonObject().put("op", "pub").put("topic", "agent/admin/cobrowse/" + id + "/pointer")
+    console.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "agent/admin/cobrowse/" + id + "/pointer")
         .put("payload", new JsonObject().put("x", 10).put("y", 20)));
     assertEquals(10, next(visitor, "~pagesession/cobrowsing/pointer").getInteger("x"));
 
@@ -121,17 +138,22 @@ class CobrowseFlowTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
+    console.command(new JsonObject()
+        .put("op", "sub")
+        .put("id", "cb")
+        .put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     consent(visitor, id, false);
-    JsonObject state = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
+    JsonObject state = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
         .getJsonObject("payload");
     assertEquals("declined", state.getString("reason"));
     next(visitor, "~pagesession/new_code");
   }
 
   @Test
-  @DisplayName("a page publish cannot consent (plain, retained, faked request, control): refused, still waiting; the frame's consent command works")
+  @DisplayName(
+      "a page publish cannot consent (plain, retained, faked request, control): refused, still waiting; the frame's consent command works")
   void pagePublishCannotConsent() throws Exception {
     JsonObject[] session = new JsonObject[1];
     BridgeClient visitor = page(session);
@@ -139,35 +161,58 @@ class CobrowseFlowTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
+    console.command(new JsonObject()
+        .put("op", "sub")
+        .put("id", "cb")
+        .put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     next(visitor, "~pagesession/cobrowsing/consent_request");
     JsonObject yes = new JsonObject().put("cobrowse_id", id).put("allow", true);
-    String[] topics = {"~pagesession/cobrowsing/consent", "~pagesession/cobrowsing/consent/x",
-        "~pagesession/cobrowsing/consent_request", "~pagesession/cobrowsing/control", "~pagesession/cobrowsing/control_consent"};
+    String[] topics = {
+      "~pagesession/cobrowsing/consent",
+      "~pagesession/cobrowsing/consent/x",
+      "~pagesession/cobrowsing/consent_request",
+      "~pagesession/cobrowsing/control",
+      "~pagesession/cobrowsing/control_consent"
+    };
     int n = 0;
     for (String topic : topics) {
       for (boolean retain : new boolean[] {false, true}) {
         String mid = "m" + n++;
-        visitor.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", yes)
-            .put("retain", retain).put("mid", mid));
-        JsonObject err = BridgeClient.body(visitor.next(f -> mid.equals(BridgeClient.body(f).getString("ref"))));
-        assertEquals("not-allowed", err.getString("code"), topic + " retain=" + retain + ": " + err);
+        visitor.command(new JsonObject()
+            .put("op", "pub")
+            .put("topic", topic)
+            .put("payload", yes)
+            .put("retain", retain)
+            .put("mid", mid));
+        JsonObject err =
+            BridgeClient.body(visitor.next(f -> mid.equals(BridgeClient.body(f).getString("ref"))));
+        assertEquals(
+            "not-allowed", err.getString("code"), topic + " retain=" + retain + ": " + err);
       }
     }
     // Malformed consent commands change nothing either.
-    visitor.command(new JsonObject().put("op", "consent").put("cobrowse_id", id).put("allow", "yes").put("mid", "bad"));
-    assertEquals("bad-request", BridgeClient.body(visitor.next(f -> "bad".equals(BridgeClient.body(f).getString("ref")))).getString("code"));
+    visitor.command(new JsonObject()
+        .put("op", "consent")
+        .put("cobrowse_id", id)
+        .put("allow", "yes")
+        .put("mid", "bad"));
+    assertEquals(
+        "bad-request",
+        BridgeClient.body(visitor.next(f -> "bad".equals(BridgeClient.body(f).getString("ref"))))
+            .getString("code"));
     console.assertNone(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state"), 300);
     consent(visitor, id, true);
     next(visitor, "~pagesession/cobrowsing/start");
-    JsonObject state = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
+    JsonObject state = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/state")))
         .getJsonObject("payload");
     assertEquals("active", state.getString("state"));
   }
 
   @Test
-  @DisplayName("unknown, malformed and used codes get one identical answer; five wrong codes lock the agent out")
+  @DisplayName(
+      "unknown, malformed and used codes get one identical answer; five wrong codes lock the agent out")
   void wrongCodesLockOut() throws Exception {
     JsonObject[] session = new JsonObject[1];
     page(session);
@@ -185,15 +230,23 @@ class CobrowseFlowTest {
   @Test
   @DisplayName("two agents redeeming the same code at once: exactly one wins")
   void oneWinner() throws Exception {
-    http.post("/api/v1/agents", new JsonObject().put("login", "bob").put("password", "a long password")
-        .put("buttons", new JsonArray().add("acme/sales")), admin);
+    http.post(
+        "/api/v1/agents",
+        new JsonObject()
+            .put("login", "bob")
+            .put("password", "a long password")
+            .put("buttons", new JsonArray().add("acme/sales")),
+        admin);
     String bob = http.login("bob", "a long password");
     JsonObject[] session = new JsonObject[1];
     page(session);
     String code = session[0].getString("code");
-    CompletableFuture<Http.Response> a = CompletableFuture.supplyAsync(() -> call(() -> redeem(code, admin)));
-    CompletableFuture<Http.Response> b = CompletableFuture.supplyAsync(() -> call(() -> redeem(code, bob)));
-    List<Integer> statuses = List.of(a.get(10, TimeUnit.SECONDS).status(), b.get(10, TimeUnit.SECONDS).status());
+    CompletableFuture<Http.Response> a =
+        CompletableFuture.supplyAsync(() -> call(() -> redeem(code, admin)));
+    CompletableFuture<Http.Response> b =
+        CompletableFuture.supplyAsync(() -> call(() -> redeem(code, bob)));
+    List<Integer> statuses = List.of(
+        a.get(10, TimeUnit.SECONDS).status(), b.get(10, TimeUnit.SECONDS).status());
     assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
     assertEquals(1, statuses.stream().filter(s -> s == 404).count(), statuses.toString());
   }

@@ -1,8 +1,14 @@
 package org.siteconnect.gateway.cobrowse;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -11,13 +17,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Co-browse across tabs over the real page protocol: a tab with the join ticket joins without consent and its
@@ -37,8 +36,10 @@ class CobrowseJoinTest {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
     JsonObject conf = TestGateway.config(port);
-    conf.getJsonArray("sites").add(new JsonObject().put("key", "other")
-        .put("origins", new JsonArray().add(TestGateway.SITE_ORIGIN)));
+    conf.getJsonArray("sites")
+        .add(new JsonObject()
+            .put("key", "other")
+            .put("origins", new JsonArray().add(TestGateway.SITE_ORIGIN)));
     TestGateway.start(vertx, conf, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);
@@ -59,7 +60,8 @@ class CobrowseJoinTest {
 
   private static JsonObject next(BridgeClient p, String topic) throws InterruptedException {
     return BridgeClient.body(p.next(f -> "msg".equals(BridgeClient.body(f).getString("op"))
-        && topic.equals(BridgeClient.body(f).getString("topic")))).getJsonObject("payload");
+            && topic.equals(BridgeClient.body(f).getString("topic"))))
+        .getJsonObject("payload");
   }
 
   private static boolean isStart(JsonObject f) {
@@ -71,13 +73,17 @@ class CobrowseJoinTest {
   }
 
   private static JsonObject batch(String id, int seq, boolean full) {
-    JsonObject b = new JsonObject().put("cobrowse_id", id).put("rid", "r" + seq).put("seq", seq)
+    JsonObject b = new JsonObject()
+        .put("cobrowse_id", id)
+        .put("rid", "r" + seq)
+        .put("seq", seq)
         .put("events", new JsonArray().add(new JsonObject().put("type", full ? 2 : 3)));
     return full ? b.put("full", true) : b;
   }
 
   @Test
-  @DisplayName("a tab with the ticket joins without consent; guessed, cross-site, already-co-browsed and dead tickets join nothing")
+  @DisplayName(
+      "a tab with the ticket joins without consent; guessed, cross-site, already-co-browsed and dead tickets join nothing")
   void join() throws Exception {
     JsonObject[] s = new JsonObject[1];
     BridgeClient tabA = page(TestGateway.SITE, s);
@@ -85,11 +91,16 @@ class CobrowseJoinTest {
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    Http.Response redeemed = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), admin);
+    Http.Response redeemed =
+        http.post("/api/v1/cobrowse", new JsonObject().put("code", code), admin);
     String id = redeemed.json().getString("cobrowse_id");
-    assertTrue(redeemed.json().containsKey("chat_id"), "the redeem answer says whether there is a chat");
+    assertTrue(
+        redeemed.json().containsKey("chat_id"), "the redeem answer says whether there is a chat");
     assertNull(redeemed.json().getString("chat_id"));
-    console.command(new JsonObject().put("op", "sub").put("id", "cb").put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
+    console.command(new JsonObject()
+        .put("op", "sub")
+        .put("id", "cb")
+        .put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
     console.nextBody("suback");
     next(tabA, "~pagesession/cobrowsing/consent_request");
     // The visitor's answer as the frame's consent UI sends it (never a page publish).
@@ -97,12 +108,14 @@ class CobrowseJoinTest {
     String ticket = next(tabA, START).getString("join");
     assertTrue(ticket != null && ticket.matches("[A-Za-z0-9_-]{32}"), ticket);
 
-    // Attacks: a burst of guessed tickets from a session of the same site, the real ticket from another site's
+    // Attacks: a burst of guessed tickets from a session of the same site, the real ticket from
+    // another site's
     // session, and the co-browsed session itself (already in it). None gets a start.
     BridgeClient guesser = page(TestGateway.SITE, new JsonObject[1]);
     for (int i = 0; i < 50; i++) { // near misses: the real ticket with one character changed
       char c = ticket.charAt(i % 32);
-      String guess = ticket.substring(0, i % 32) + (c == 'A' ? 'B' : 'A') + ticket.substring(i % 32 + 1);
+      String guess =
+          ticket.substring(0, i % 32) + (c == 'A' ? 'B' : 'A') + ticket.substring(i % 32 + 1);
       pub(guesser, "~pagesession/cobrowsing/join", new JsonObject().put("ticket", guess));
     }
     pub(guesser, "~pagesession/cobrowsing/join", new JsonObject().put("ticket", code));
@@ -116,27 +129,42 @@ class CobrowseJoinTest {
     pub(tabB, "~pagesession/cobrowsing/join", new JsonObject().put("ticket", ticket));
     JsonObject startB = next(tabB, START);
     assertEquals(id, startB.getString("cobrowse_id"));
-    tabB.assertNone(f -> "~pagesession/cobrowsing/consent_request".equals(BridgeClient.body(f).getString("topic")), 200);
+    tabB.assertNone(
+        f -> "~pagesession/cobrowsing/consent_request"
+            .equals(BridgeClient.body(f).getString("topic")),
+        200);
     guesser.fence();
     otherSite.fence();
     guesser.assertNone(CobrowseJoinTest::isStart, 300);
     otherSite.assertNone(CobrowseJoinTest::isStart, 0);
 
-    // Tab B records (a full snapshot): its stream goes to the agent, a late batch of tab A does not.
+    // Tab B records (a full snapshot): its stream goes to the agent, a late batch of tab A does
+    // not.
     pub(tabB, "~pagesession/cobrowsing/events", batch(id, 1, true));
     pub(tabA, "~pagesession/cobrowsing/events", batch(id, 9, false));
     pub(tabB, "~pagesession/cobrowsing/events", batch(id, 2, false));
-    JsonObject first = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events"))).getJsonObject("payload");
-    JsonObject second = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events"))).getJsonObject("payload");
+    JsonObject first = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events")))
+        .getJsonObject("payload");
+    JsonObject second = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/events")))
+        .getJsonObject("payload");
     assertEquals(1, first.getInteger("seq"));
     assertEquals(2, second.getInteger("seq"), "tab A's late batch (seq 9) was not relayed");
     // Tab reports say which tab of how many; the agent's pointer goes to the tab it sees.
-    pub(tabB, "~pagesession/cobrowsing/tab", new JsonObject().put("tab", "tabB").put("title", "Cart").put("visible", true));
-    JsonObject report = BridgeClient.body(console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/tab"))).getJsonObject("payload");
+    pub(
+        tabB,
+        "~pagesession/cobrowsing/tab",
+        new JsonObject().put("tab", "tabB").put("title", "Cart").put("visible", true));
+    JsonObject report = BridgeClient.body(
+            console.next(f -> BridgeClient.body(f).getString("topic", "").endsWith("/tab")))
+        .getJsonObject("payload");
     assertEquals(2, report.getInteger("index"));
     assertEquals(2, report.getInteger("of"));
     assertTrue(report.getBoolean("current"));
-    console.command(new JsonObject().put("op", "pub").put("topic", "agent/admin/cobrowse/" + id + "/pointer")
+    console.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "agent/admin/cobrowse/" + id + "/pointer")
         .put("payload", new JsonObject().put("x", 5).put("y", 6)));
     assertEquals(5, next(tabB, "~pagesession/cobrowsing/pointer").getInteger("x"));
 
@@ -144,9 +172,16 @@ class CobrowseJoinTest {
     Http.Response info = http.get("/api/v1/cobrowse/" + id, admin);
     assertEquals(200, info.status(), info.body());
     assertEquals("Cart", info.json().getJsonObject("tab").getString("title"));
-    http.post("/api/v1/agents", new JsonObject().put("login", "bob").put("password", "a long password")
-        .put("buttons", new JsonArray().add("acme/sales")), admin);
-    assertEquals(404, http.get("/api/v1/cobrowse/" + id, http.login("bob", "a long password")).status());
+    http.post(
+        "/api/v1/agents",
+        new JsonObject()
+            .put("login", "bob")
+            .put("password", "a long password")
+            .put("buttons", new JsonArray().add("acme/sales")),
+        admin);
+    assertEquals(
+        404,
+        http.get("/api/v1/cobrowse/" + id, http.login("bob", "a long password")).status());
 
     // Stop from tab B: every tab stops; the ticket is dead afterwards.
     pub(tabB, "~pagesession/cobrowsing/end", new JsonObject().put("reason", "visitor"));

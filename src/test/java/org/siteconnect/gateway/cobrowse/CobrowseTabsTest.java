@@ -1,18 +1,19 @@
 package org.siteconnect.gateway.cobrowse;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 /** The visitor's tabs in a co-browse, and the tab reports the agent gets. */
 class CobrowseTabsTest {
   @Test
-  @DisplayName("only the current tab's batches are relayed; a full snapshot from another tab makes it the current one")
+  @DisplayName(
+      "only the current tab's batches are relayed; a full snapshot from another tab makes it the current one")
   void relayFollowsTheFullSnapshot() {
     CobrowseTabs t = new CobrowseTabs("a", "ticket");
     assertTrue(t.relay("a", false));
@@ -28,7 +29,8 @@ class CobrowseTabsTest {
   }
 
   @Test
-  @DisplayName("a tab leaving: the others go on, the next full snapshot is the current tab; the last one ends it")
+  @DisplayName(
+      "a tab leaving: the others go on, the next full snapshot is the current tab; the last one ends it")
   void leaving() {
     CobrowseTabs t = new CobrowseTabs("a", "ticket");
     t.join("b");
@@ -47,8 +49,14 @@ class CobrowseTabsTest {
     assertNull(TabReport.clean(new JsonObject().put("tab", "bad id!"), 1));
     assertNull(TabReport.clean(new JsonObject().put("tab", 42), 1));
     assertNull(TabReport.clean("text", 1));
-    JsonObject r = TabReport.clean(new JsonObject().put("tab", "t1").put("title", "x".repeat(500))
-        .put("visible", "yes").put("focused", true).put("extra", "dropped"), 7);
+    JsonObject r = TabReport.clean(
+        new JsonObject()
+            .put("tab", "t1")
+            .put("title", "x".repeat(500))
+            .put("visible", "yes")
+            .put("focused", true)
+            .put("extra", "dropped"),
+        7);
     assertEquals(TabReport.MAX_TITLE, r.getString("title").length());
     assertFalse(r.getBoolean("visible"));
     assertTrue(r.getBoolean("focused"));

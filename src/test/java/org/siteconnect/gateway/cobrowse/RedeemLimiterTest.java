@@ -1,21 +1,22 @@
 package org.siteconnect.gateway.cobrowse;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
 class RedeemLimiterTest {
   private static final List<String> SITE = List.of("acme");
-  private static final RedeemLimiter.Limits DEFAULTS = new RedeemLimiter.Limits(5, 30_000, 900_000, 20, 100);
+  private static final RedeemLimiter.Limits DEFAULTS =
+      new RedeemLimiter.Limits(5, 30_000, 900_000, 20, 100);
 
   @Test
-  @DisplayName("a burst of 150 reserves 5 attempts: the rest are refused before any code is checked")
+  @DisplayName(
+      "a burst of 150 reserves 5 attempts: the rest are refused before any code is checked")
   void burst() {
     RedeemLimiter limiter = new RedeemLimiter(DEFAULTS);
     List<RedeemLimiter.Attempt> reserved = new ArrayList<>();
@@ -64,7 +65,8 @@ class RedeemLimiterTest {
   }
 
   @Test
-  @DisplayName("the per-agent hour holds even when the agent resets its straight count with its own code")
+  @DisplayName(
+      "the per-agent hour holds even when the agent resets its straight count with its own code")
   void perAgentHour() {
     RedeemLimiter limiter = new RedeemLimiter(DEFAULTS);
     int failures = 0;
@@ -84,9 +86,11 @@ class RedeemLimiterTest {
   }
 
   @Test
-  @DisplayName("under siege a failing agent is locked for lockoutMax; agents without failures still redeem")
+  @DisplayName(
+      "under siege a failing agent is locked for lockoutMax; agents without failures still redeem")
   void siege() {
-    RedeemLimiter limiter = new RedeemLimiter(new RedeemLimiter.Limits(5, 30_000, 900_000, 20, 100));
+    RedeemLimiter limiter =
+        new RedeemLimiter(new RedeemLimiter.Limits(5, 30_000, 900_000, 20, 100));
     for (int agent = 0; agent < 25; agent++) {
       for (int i = 0; i < 4; i++) {
         RedeemLimiter.Attempt a = limiter.tryReserve("bot" + agent, SITE, 0);
@@ -94,10 +98,14 @@ class RedeemLimiterTest {
         limiter.failed(a, 0);
       }
     }
-    assertEquals(900_000, limiter.tryReserve("bot24", SITE, 0).retryAfterMillis(), "the 100th failure locks");
+    assertEquals(
+        900_000,
+        limiter.tryReserve("bot24", SITE, 0).retryAfterMillis(),
+        "the 100th failure locks");
     RedeemLimiter.Attempt fresh = limiter.tryReserve("bot0", SITE, 1);
     assertTrue(fresh.reserved(), "an agent not locked may try once");
-    assertFalse(limiter.tryReserve("bot0", SITE, 1).reserved(), "one attempt at a time under siege");
+    assertFalse(
+        limiter.tryReserve("bot0", SITE, 1).reserved(), "one attempt at a time under siege");
     limiter.failed(fresh, 1);
     assertEquals(900_000, limiter.tryReserve("bot0", SITE, 1).retryAfterMillis());
     assertTrue(limiter.tryReserve("admin", SITE, 1).reserved());

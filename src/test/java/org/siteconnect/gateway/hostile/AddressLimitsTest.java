@@ -1,5 +1,7 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,18 +11,15 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.siteconnect.gateway.support.TestGateway;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.support.TestGateway;
 
 /**
  * Issue 15.2: one address used to open 2,000 sockets and get 2,000 sessions in 2 s. Sockets and page sessions are
@@ -30,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class AddressLimitsTest {
   private Vertx vertx;
   private int port;
-  private final List<WebSocketClient> clients = new ArrayList<>(); // referenced: the GC closes unreferenced ones
+  private final List<WebSocketClient> clients =
+      new ArrayList<>(); // referenced: the GC closes unreferenced ones
 
   @AfterEach
   void stop() throws Exception {
@@ -59,23 +59,29 @@ class AddressLimitsTest {
 
     Future<String> hello() {
       helloAnswer = Promise.promise();
-      ws.writeTextMessage(new JsonObject().put("type", "send").put("address", inbound)
-          .put("body", new JsonObject().put("op", "hello").put("site", TestGateway.SITE)).encode());
+      ws.writeTextMessage(new JsonObject()
+          .put("type", "send")
+          .put("address", inbound)
+          .put("body", new JsonObject().put("op", "hello").put("site", TestGateway.SITE))
+          .encode());
       return helloAnswer.future();
     }
   }
 
   private WebSocketClient client(String localAddress) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(5_000)
-        .setLocalAddress(localAddress));
+    WebSocketClient client = vertx.createWebSocketClient(
+        new WebSocketClientOptions().setMaxConnections(5_000).setLocalAddress(localAddress));
     clients.add(client);
     return client;
   }
 
   private Socket open(WebSocketClient client, String... headers) {
     Socket s = new Socket();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket").addHeader("Origin", TestGateway.origin(port));
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost("127.0.0.1")
+        .setPort(port)
+        .setURI("/eventbus/websocket")
+        .addHeader("Origin", TestGateway.origin(port));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       options.addHeader(headers[i], headers[i + 1]);
     }
@@ -87,8 +93,8 @@ class AddressLimitsTest {
   }
 
   /** Opens {@code n} sockets at once and counts the first answers. */
-  private Map<String, Integer> burst(List<Socket> into, int n, WebSocketClient client, String... headers)
-      throws Exception {
+  private Map<String, Integer> burst(
+      List<Socket> into, int n, WebSocketClient client, String... headers) throws Exception {
     List<Socket> sockets = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       sockets.add(open(client, headers));
@@ -105,19 +111,27 @@ class AddressLimitsTest {
   }
 
   @Test
-  @DisplayName("300 sockets at once from one address: exactly 200 admitted; 150 hellos at once: exactly 100 sessions")
+  @DisplayName(
+      "300 sockets at once from one address: exactly 200 admitted; 150 hellos at once: exactly 100 sessions")
   void perAddressLimits() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    TestGateway.start(vertx, TestGateway.config(port)); // the defaults: 200 sockets, 100 sessions per address
+    TestGateway.start(
+        vertx, TestGateway.config(port)); // the defaults: 200 sockets, 100 sessions per address
     List<Socket> fromOne = new ArrayList<>();
     Map<String, Integer> opened = burst(fromOne, 300, client("127.0.0.1"));
-    List<Socket> admitted = fromOne.stream().filter(s -> "welcome".equals(s.opened.future().result())).toList();
+    List<Socket> admitted = fromOne.stream()
+        .filter(s -> "welcome".equals(s.opened.future().result()))
+        .toList();
     List<String> hellos = Future.join(admitted.subList(0, Math.min(150, admitted.size())).stream()
-        .map(Socket::hello).toList()).await(30, TimeUnit.SECONDS).list();
+            .map(Socket::hello)
+            .toList())
+        .await(30, TimeUnit.SECONDS)
+        .list();
     Map<String, Integer> sessions = tally(hellos);
     Map<String, Integer> others = burst(new ArrayList<>(), 60, client("127.0.0.2"));
-    System.out.printf("address limits: 300 sockets from 127.0.0.1 -> %s; 150 hellos -> %s; 60 from 127.0.0.2 -> %s%n",
+    System.out.printf(
+        "address limits: 300 sockets from 127.0.0.1 -> %s; 150 hellos -> %s; 60 from 127.0.0.2 -> %s%n",
         opened, sessions, others);
     assertEquals(Map.of("welcome", 200, "address-limit", 100), opened);
     assertEquals(Map.of("session", 100, "address-limit", 50), sessions);
@@ -125,32 +139,46 @@ class AddressLimitsTest {
 
     admitted.get(0).ws.close().await(5, TimeUnit.SECONDS);
     Socket again = open(client("127.0.0.1"));
-    assertEquals("welcome", again.opened.future().await(10, TimeUnit.SECONDS), "a closed socket frees its place");
+    assertEquals(
+        "welcome",
+        again.opened.future().await(10, TimeUnit.SECONDS),
+        "a closed socket frees its place");
   }
 
   @Test
-  @DisplayName("forwarded addresses count only from a trusted proxy; from anyone else the headers are ignored")
+  @DisplayName(
+      "forwarded addresses count only from a trusted proxy; from anyone else the headers are ignored")
   void trustedProxies() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    TestGateway.start(vertx, TestGateway.config(port)
-        .put("limits", new JsonObject().put("socketsPerAddress", 5))
-        .put("http", TestGateway.config(port).getJsonObject("http").put("trustedProxies", new JsonArray().add("127.0.0.3/32"))));
+    TestGateway.start(
+        vertx,
+        TestGateway.config(port)
+            .put("limits", new JsonObject().put("socketsPerAddress", 5))
+            .put(
+                "http",
+                TestGateway.config(port)
+                    .getJsonObject("http")
+                    .put("trustedProxies", new JsonArray().add("127.0.0.3/32"))));
     List<Socket> keep = new ArrayList<>();
     // An untrusted peer naming a different client on every socket: all count as 127.0.0.1.
     WebSocketClient direct = client("127.0.0.1");
     List<Socket> spoofed = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      spoofed.add(open(direct, "X-Forwarded-For", "198.51.100." + i, "Forwarded", "for=203.0.113." + i));
+      spoofed.add(
+          open(direct, "X-Forwarded-For", "198.51.100." + i, "Forwarded", "for=203.0.113." + i));
     }
     Future.join(spoofed.stream().map(s -> s.opened.future()).toList()).await(30, TimeUnit.SECONDS);
     keep.addAll(spoofed);
-    Map<String, Integer> fromUntrusted = tally(spoofed.stream().map(s -> s.opened.future().result()).toList());
+    Map<String, Integer> fromUntrusted =
+        tally(spoofed.stream().map(s -> s.opened.future().result()).toList());
     // Through the trusted proxy: per forwarded client.
     WebSocketClient proxy = client("127.0.0.3");
-    Map<String, Integer> clientA = burst(keep, 8, proxy, "X-Forwarded-For", "6.6.6.6, 198.51.100.7");
+    Map<String, Integer> clientA =
+        burst(keep, 8, proxy, "X-Forwarded-For", "6.6.6.6, 198.51.100.7");
     Map<String, Integer> clientB = burst(keep, 3, proxy, "Forwarded", "for=\"[2001:db8::1]:4711\"");
-    System.out.printf("trusted proxies: spoofed from an untrusted peer %s; via the proxy, client A %s, client B %s%n",
+    System.out.printf(
+        "trusted proxies: spoofed from an untrusted peer %s; via the proxy, client A %s, client B %s%n",
         fromUntrusted, clientA, clientB);
     assertEquals(Map.of("welcome", 5, "address-limit", 7), fromUntrusted);
     assertEquals(Map.of("welcome", 5, "address-limit", 3), clientA);

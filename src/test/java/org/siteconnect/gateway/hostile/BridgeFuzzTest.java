@@ -1,7 +1,14 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -9,15 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.Gateway;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.lang.management.ManagementFactory;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 9: thousands of hostile frames over the raw WebSocket endpoint. Every one is answered with an error,
@@ -35,7 +33,8 @@ class BridgeFuzzTest {
   void start() {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    JsonObject conf = TestGateway.config(port).put("bridge", new JsonObject().put("maxMessagesPerSecond", 100_000));
+    JsonObject conf = TestGateway.config(port)
+        .put("bridge", new JsonObject().put("maxMessagesPerSecond", 100_000));
     gateway = TestGateway.start(vertx, conf);
   }
 
@@ -45,15 +44,18 @@ class BridgeFuzzTest {
   }
 
   private static boolean isError(JsonObject f) {
-    return "err".equals(f.getString("type")) || "err".equals(BridgeClient.body(f).getString("op"));
+    return "err".equals(f.getString("type"))
+        || "err".equals(BridgeClient.body(f).getString("op"));
   }
 
   @Test
-  @DisplayName("10,000 hostile frames: each answered with an error, none delivered, counts and heap back to baseline")
+  @DisplayName(
+      "10,000 hostile frames: each answered with an error, none delivered, counts and heap back to baseline")
   void hostileFrames() throws Exception {
     BridgeClient victim = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     victim.hello(TestGateway.SITE);
-    victim.command(new JsonObject().put("op", "sub").put("id", "all").put("filter", "~pagesession/#"));
+    victim.command(
+        new JsonObject().put("op", "sub").put("id", "all").put("filter", "~pagesession/#"));
     victim.nextBody("suback");
     victim.command(new JsonObject().put("op", "sub").put("id", "pub").put("filter", "public/#"));
     victim.nextBody("suback");
@@ -62,7 +64,8 @@ class BridgeFuzzTest {
 
     BridgeClient attacker = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     attacker.hello(TestGateway.SITE);
-    HostileFrames generator = new HostileFrames(SEED, attacker.inbound(), attacker.inbox(), victim.inbox());
+    HostileFrames generator =
+        new HostileFrames(SEED, attacker.inbound(), attacker.inbox(), victim.inbox());
     Map<String, Integer> unanswered = new HashMap<>();
     int fenceNo = 0;
     for (int i = 0; i < FRAMES; i++) {
@@ -92,16 +95,19 @@ class BridgeFuzzTest {
 
     attacker.close();
     long deadline = System.currentTimeMillis() + 5_000;
-    while (gateway.connections().size() != baselineConnections && System.currentTimeMillis() < deadline) {
+    while (gateway.connections().size() != baselineConnections
+        && System.currentTimeMillis() < deadline) {
       Thread.onSpinWait();
     }
     assertEquals(baselineConnections, gateway.connections().size(), "connections back to baseline");
     long heap = usedHeapAfterGc();
-    assertTrue(heap <= baselineHeap * 1.10 + 2_000_000, "heap " + heap + " vs baseline " + baselineHeap);
+    assertTrue(
+        heap <= baselineHeap * 1.10 + 2_000_000, "heap " + heap + " vs baseline " + baselineHeap);
   }
 
   @Test
-  @DisplayName("frame sizes: empty is an error, up to 64 KiB is served, more is refused with too-large or the socket closed")
+  @DisplayName(
+      "frame sizes: empty is an error, up to 64 KiB is served, more is refused with too-large or the socket closed")
   void oversizeFrames() throws Exception {
     BridgeClient witness = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     witness.hello(TestGateway.SITE);
@@ -118,7 +124,8 @@ class BridgeFuzzTest {
         assertEquals("too-large", c.nextBody("err").getString("code"), size + " bytes");
         c.close();
       } else if (size > 4 * 65_536) {
-        // Beyond the transport limit the WebSocket layer refuses the message and the gateway closes the socket
+        // Beyond the transport limit the WebSocket layer refuses the message and the gateway closes
+        // the socket
         // (one throttled WARN, no stack trace: HygieneTest): nothing is published.
         assertTrue(c.awaitClosed(5_000), size + " bytes: the socket is closed");
         witness.fence();
@@ -127,7 +134,10 @@ class BridgeFuzzTest {
         c.next(BridgeFuzzTest::isError);
         c.close();
       } else {
-        assertEquals("big", c.nextBody("puback").getString("mid"), "a " + size + "-byte frame is within the limit");
+        assertEquals(
+            "big",
+            c.nextBody("puback").getString("mid"),
+            "a " + size + "-byte frame is within the limit");
         witness.nextBody("msg");
         c.close();
       }

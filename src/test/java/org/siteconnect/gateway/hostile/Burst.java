@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,11 @@ final class Burst implements AutoCloseable {
 
   Burst(Vertx vertx, int port, String localAddress) {
     this.port = port;
-    HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setConnectTimeout(10_000)
-        .setIdleTimeout(30).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    HttpClientOptions options = new HttpClientOptions()
+        .setKeepAlive(false)
+        .setConnectTimeout(10_000)
+        .setIdleTimeout(30)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (localAddress != null) {
       options.setLocalAddress(localAddress);
     }
@@ -47,7 +49,10 @@ final class Burst implements AutoCloseable {
 
   Future<Answer> post(String path, String body, String contentType, String token) {
     long t0 = System.nanoTime();
-    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+    RequestOptions ro = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1")
+        .setPort(port)
         .setURI(path);
     if (contentType != null) {
       ro.putHeader("Content-Type", contentType);
@@ -55,10 +60,15 @@ final class Burst implements AutoCloseable {
     if (token != null) {
       ro.putHeader("Authorization", "Bearer " + token);
     }
-    return client.request(ro)
+    return client
+        .request(ro)
         .compose(req -> req.send(Buffer.buffer(body)))
-        .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toString(),
-            resp.getHeader("Retry-After"), (System.nanoTime() - t0) / 1_000_000)));
+        .compose(resp -> resp.body()
+            .map(b -> new Answer(
+                resp.statusCode(),
+                b.toString(),
+                resp.getHeader("Retry-After"),
+                (System.nanoTime() - t0) / 1_000_000)));
   }
 
   /** Sends every body at once and waits for all answers. */

@@ -1,8 +1,17 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -10,16 +19,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue 9: guessing codes never works, and a wrong code's answer says nothing about why it was wrong. */
 class CodeGuessingTest {
@@ -33,8 +32,12 @@ class CodeGuessingTest {
   private String start(JsonObject cobrowse) throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    gateway = TestGateway.start(vertx, TestGateway.config(port).put("cobrowse", cobrowse).put("sessions",
-        new JsonObject().put("codeTtlSeconds", 10)), Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
+    gateway = TestGateway.start(
+        vertx,
+        TestGateway.config(port)
+            .put("cobrowse", cobrowse)
+            .put("sessions", new JsonObject().put("codeTtlSeconds", 10)),
+        Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     return http.login("admin", PASSWORD);
   }
@@ -54,15 +57,21 @@ class CodeGuessingTest {
   }
 
   @Test
-  @DisplayName("10,000 random guesses from one agent and from ten agents: no success, lockouts and the site cap hold")
+  @DisplayName(
+      "10,000 random guesses from one agent and from ten agents: no success, lockouts and the site cap hold")
   void guessesNeverWin() throws Exception {
     String admin = start(new JsonObject());
     List<String> live = liveCodes(20);
     List<String> agents = new ArrayList<>();
     agents.add(admin);
     for (int i = 0; i < 9; i++) {
-      http.post("/api/v1/agents", new JsonObject().put("login", "g" + i).put("password", "a long password")
-          .put("buttons", new JsonArray().add("acme/sales")), admin);
+      http.post(
+          "/api/v1/agents",
+          new JsonObject()
+              .put("login", "g" + i)
+              .put("password", "a long password")
+              .put("buttons", new JsonArray().add("acme/sales")),
+          admin);
       agents.add(http.login("g" + i, "a long password"));
     }
     Random random = new Random(7);
@@ -84,25 +93,34 @@ class CodeGuessingTest {
       }
     }
     assertEquals(0, successes);
-    assertTrue(notFound <= 100, "at most 100 failures an hour reach the code check for a site: " + notFound);
+    assertTrue(
+        notFound <= 100,
+        "at most 100 failures an hour reach the code check for a site: " + notFound);
     assertTrue(limited >= GUESSES - 200, "the rest are refused by the limits: " + limited);
   }
 
   @Test
   @DisplayName("unknown, expired and used codes get the same answer, with medians within 5 ms")
   void sameAnswerSameTime() throws Exception {
-    String admin = start(new JsonObject().put("maxStraightFailures", 1_000_000).put("maxFailuresPerAgentHour", 1_000_000)
+    String admin = start(new JsonObject()
+        .put("maxStraightFailures", 1_000_000)
+        .put("maxFailuresPerAgentHour", 1_000_000)
         .put("maxFailuresPerSiteHour", 1_000_000));
     int samples = 60;
     // used: redeem once, then keep asking for it
     String used = liveCodes(1).get(0);
-    assertEquals(200, http.post("/api/v1/cobrowse", new JsonObject().put("code", used), admin).status());
+    assertEquals(
+        200,
+        http.post("/api/v1/cobrowse", new JsonObject().put("code", used), admin).status());
     long[] unknown = new long[samples];
     long[] usedTimes = new long[samples];
     String body = null;
     for (int i = 0; i < samples; i++) {
       long t0 = System.nanoTime();
-      Http.Response a = http.post("/api/v1/cobrowse", new JsonObject().put("code", String.format("%06d", 999_000 + i)), admin);
+      Http.Response a = http.post(
+          "/api/v1/cobrowse",
+          new JsonObject().put("code", String.format("%06d", 999_000 + i)),
+          admin);
       unknown[i] = System.nanoTime() - t0;
       t0 = System.nanoTime();
       Http.Response b = http.post("/api/v1/cobrowse", new JsonObject().put("code", used), admin);
@@ -111,7 +129,8 @@ class CodeGuessingTest {
       assertEquals(a.body(), b.body(), "unknown and used codes answer alike");
       body = a.body();
     }
-    // expired: the page leaves (bye) and its session, with the code, ends after the TTL (10 s here).
+    // expired: the page leaves (bye) and its session, with the code, ends after the TTL (10 s
+    // here).
     BridgeClient leaving = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     String expired = leaving.hello(TestGateway.SITE).getString("code");
     double before = sessions();

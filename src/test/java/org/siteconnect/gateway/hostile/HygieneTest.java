@@ -1,16 +1,10 @@
 package org.siteconnect.gateway.hostile;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.siteconnect.gateway.support.GatewayProcess;
-import org.siteconnect.gateway.support.Http;
-import org.siteconnect.gateway.support.TestGateway;
-import org.siteconnect.gateway.support.XhrClient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
@@ -26,10 +20,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.siteconnect.gateway.support.GatewayProcess;
+import org.siteconnect.gateway.support.Http;
+import org.siteconnect.gateway.support.TestGateway;
+import org.siteconnect.gateway.support.XhrClient;
 
 /**
  * Issue 15 item 10, against a gateway in its own JVM (its log is what an operator reads): the security headers on
@@ -54,7 +52,8 @@ class HygieneTest {
   }
 
   private static JsonObject config(int port, Path dir) {
-    return TestGateway.config(port).put("data", new JsonObject().put("dir", dir.resolve("data").toString()));
+    return TestGateway.config(port)
+        .put("data", new JsonObject().put("dir", dir.resolve("data").toString()));
   }
 
   /** Every kind of answer: console, demo, frame, page script, REST (ok and error), SockJS, health, 404, 413. */
@@ -68,7 +67,9 @@ class HygieneTest {
     r.put("/api/v1/me", http.get("/api/v1/me", token));
     r.put("/api/v1/me (401)", http.get("/api/v1/me", null));
     r.put("/api/v1/login (400)", http.post("/api/v1/login", "{", null));
-    r.put("/api/v1/login (413)", http.post("/api/v1/login", "{\"login\":\"" + "x".repeat(200_000) + "\"}", null));
+    r.put(
+        "/api/v1/login (413)",
+        http.post("/api/v1/login", "{\"login\":\"" + "x".repeat(200_000) + "\"}", null));
     r.put("/eventbus/info", http.get("/eventbus/info", null));
     r.put("/health", http.get("/health", null));
     r.put("/nowhere (404)", http.get("/nowhere", null));
@@ -76,7 +77,8 @@ class HygieneTest {
   }
 
   @Test
-  @DisplayName("nosniff and no-referrer on every answer; the console's CSP; the demo only framed by itself; no HSTS on http")
+  @DisplayName(
+      "nosniff and no-referrer on every answer; the console's CSP; the demo only framed by itself; no HSTS on http")
   void headers(@TempDir Path dir) throws Exception {
     int port = TestGateway.freePort();
     start(config(port, dir), dir);
@@ -85,29 +87,44 @@ class HygieneTest {
     Map<String, Http.Response> answers = answers(http, token);
     answers.forEach((what, r) -> {
       HttpHeaders h = r.headers();
-      assertEquals("nosniff", h.firstValue("X-Content-Type-Options").orElse(null), what + " " + r.status());
-      assertEquals("no-referrer", h.firstValue("Referrer-Policy").orElse(null), what + " " + r.status());
-      assertFalse(h.firstValue("Strict-Transport-Security").isPresent(), what + ": no HSTS on an http origin");
+      assertEquals(
+          "nosniff", h.firstValue("X-Content-Type-Options").orElse(null), what + " " + r.status());
+      assertEquals(
+          "no-referrer", h.firstValue("Referrer-Policy").orElse(null), what + " " + r.status());
+      assertFalse(
+          h.firstValue("Strict-Transport-Security").isPresent(),
+          what + ": no HSTS on an http origin");
     });
     assertEquals(401, answers.get("/api/v1/me (401)").status());
     assertEquals(413, answers.get("/api/v1/login (413)").status());
     assertEquals(404, answers.get("/nowhere (404)").status());
 
     for (String console : List.of("/agent/", "/agent/console.js")) {
-      String csp = answers.get(console).headers().firstValue("Content-Security-Policy").orElse("");
+      String csp =
+          answers.get(console).headers().firstValue("Content-Security-Policy").orElse("");
       assertTrue(csp.contains("script-src 'self';"), csp);
       assertTrue(csp.contains("frame-ancestors 'none'"), csp);
       assertTrue(csp.contains("img-src 'self' data: blob: " + TestGateway.SITE_ORIGIN + ";"), csp);
       assertTrue(csp.contains("default-src 'self'"), csp);
       assertFalse(csp.contains("unsafe-eval"), csp);
-      assertFalse(csp.replace("style-src 'self' 'unsafe-inline'", "").contains("unsafe-inline"), "scripts never inline: " + csp);
-      assertEquals("DENY", answers.get(console).headers().firstValue("X-Frame-Options").orElse(null));
+      assertFalse(
+          csp.replace("style-src 'self' 'unsafe-inline'", "").contains("unsafe-inline"),
+          "scripts never inline: " + csp);
+      assertEquals(
+          "DENY", answers.get(console).headers().firstValue("X-Frame-Options").orElse(null));
     }
     Http.Response demo = answers.get("/demo/");
-    assertEquals("frame-ancestors 'self'", demo.headers().firstValue("Content-Security-Policy").orElse(null));
+    assertEquals(
+        "frame-ancestors 'self'",
+        demo.headers().firstValue("Content-Security-Policy").orElse(null));
     assertEquals("SAMEORIGIN", demo.headers().firstValue("X-Frame-Options").orElse(null));
-    assertEquals("frame-ancestors " + TestGateway.SITE_ORIGIN,
-        answers.get("/frame/?site=acme").headers().firstValue("Content-Security-Policy").orElse(null));
+    assertEquals(
+        "frame-ancestors " + TestGateway.SITE_ORIGIN,
+        answers
+            .get("/frame/?site=acme")
+            .headers()
+            .firstValue("Content-Security-Policy")
+            .orElse(null));
   }
 
   @Test
@@ -119,26 +136,33 @@ class HygieneTest {
     start(config, dir);
     Http http = new Http(port);
     String token = http.login("admin", PASSWORD);
-    answers(http, token).forEach((what, r) -> assertEquals("max-age=31536000",
-        r.headers().firstValue("Strict-Transport-Security").orElse(null), what + " " + r.status()));
+    answers(http, token)
+        .forEach((what, r) -> assertEquals(
+            "max-age=31536000",
+            r.headers().firstValue("Strict-Transport-Security").orElse(null),
+            what + " " + r.status()));
   }
 
   @Test
-  @DisplayName("the embedded database is readable by its owner only: data dir 0700, files 0600 (also when they were wider)")
+  @DisplayName(
+      "the embedded database is readable by its owner only: data dir 0700, files 0600 (also when they were wider)")
   void databaseFilesOwnerOnly(@TempDir Path dir) throws Exception {
     int port = TestGateway.freePort();
     Path data = dir.resolve("data");
     Files.createDirectories(data);
     Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.writeString(data.resolve("old.trace.db"), "x");
-    Files.setPosixFilePermissions(data.resolve("old.trace.db"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        data.resolve("old.trace.db"), PosixFilePermissions.fromString("rw-r--r--"));
     start(config(port, dir), dir);
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
     List<Path> files;
     try (Stream<Path> s = Files.list(data)) {
       files = s.toList();
     }
-    assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().endsWith(".mv.db")), files.toString());
+    assertTrue(
+        files.stream().anyMatch(f -> f.getFileName().toString().endsWith(".mv.db")),
+        files.toString());
     for (Path f : files) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
       assertEquals("rw-------", PosixFilePermissions.toString(perms), f.toString());
@@ -169,23 +193,30 @@ class HygieneTest {
     GatewayProcess gp = start(config(port, dir), dir);
     int before = gp.output().split("\n").length;
     HttpClient client = HttpClient.newHttpClient();
-    String big = "x".repeat(1024 * 1024); // far over 4 × bridge.maxFrameBytes: refused by the WebSocket layer
+    String big = "x"
+        .repeat(1024 * 1024); // far over 4 × bridge.maxFrameBytes: refused by the WebSocket layer
     List<CompletableFuture<Integer>> closed = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       CompletableFuture<Integer> done = new CompletableFuture<>();
-      WebSocket ws = client.newWebSocketBuilder().header("Origin", TestGateway.origin(port))
-          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"), new WebSocket.Listener() {
-            @Override
-            public java.util.concurrent.CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-              done.complete(status);
-              return null;
-            }
+      WebSocket ws = client
+          .newWebSocketBuilder()
+          .header("Origin", TestGateway.origin(port))
+          .buildAsync(
+              URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"),
+              new WebSocket.Listener() {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(
+                    WebSocket w, int status, String reason) {
+                  done.complete(status);
+                  return null;
+                }
 
-            @Override
-            public void onError(WebSocket w, Throwable error) {
-              done.complete(-1);
-            }
-          }).get(5, TimeUnit.SECONDS);
+                @Override
+                public void onError(WebSocket w, Throwable error) {
+                  done.complete(-1);
+                }
+              })
+          .get(5, TimeUnit.SECONDS);
       ws.sendText(big, true);
       closed.add(done);
     }
@@ -196,9 +227,13 @@ class HygieneTest {
           new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(2 * 1024 * 1024));
       for (int i = 0; i < 10; i++) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        io.vertx.core.http.WebSocket ws = wsClient.connect(new io.vertx.core.http.WebSocketConnectOptions()
-            .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
-            .addHeader("Origin", TestGateway.origin(port))).await(5, TimeUnit.SECONDS);
+        io.vertx.core.http.WebSocket ws = wsClient
+            .connect(new io.vertx.core.http.WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/eventbus/websocket")
+                .addHeader("Origin", TestGateway.origin(port)))
+            .await(5, TimeUnit.SECONDS);
         ws.closeHandler(v -> done.complete(0));
         ws.writeFrame(io.vertx.core.http.WebSocketFrame.textFrame(big, true));
         closed.add(done);
@@ -214,17 +249,23 @@ class HygieneTest {
     long warns = after.stream().filter(l -> l.contains(" WARN ")).count();
     long errors = after.stream().filter(l -> l.contains(" ERROR ")).count();
     // Every log line starts with its timestamp; a stack trace's lines do not.
-    long traces = after.stream().filter(l -> !l.isBlank() && !l.matches("^\\d{4}-\\d\\d-\\d\\dT.*")).count();
-    assertTrue(warns <= 1, "at most one WARN line for 30 oversized messages:\n" + String.join("\n", after));
+    long traces = after.stream()
+        .filter(l -> !l.isBlank() && !l.matches("^\\d{4}-\\d\\d-\\d\\dT.*"))
+        .count();
+    assertTrue(
+        warns <= 1,
+        "at most one WARN line for 30 oversized messages:\n" + String.join("\n", after));
     assertEquals(0, errors, String.join("\n", after));
     assertEquals(0, traces, "no stack trace:\n" + String.join("\n", after));
   }
 
-  private static void awaitClosed(List<CompletableFuture<Integer>> closed, GatewayProcess gp) throws Exception {
+  private static void awaitClosed(List<CompletableFuture<Integer>> closed, GatewayProcess gp)
+      throws Exception {
     try {
       CompletableFuture.allOf(closed.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the gateway did not close every socket that sent an oversized frame:\n" + gp.output());
+      throw new AssertionError(
+          "the gateway did not close every socket that sent an oversized frame:\n" + gp.output());
     }
   }
 }

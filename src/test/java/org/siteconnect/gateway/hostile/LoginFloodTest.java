@@ -1,21 +1,20 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 15 item 5: a flood of failing logins from one address does not make logins from other addresses fail,
@@ -40,46 +39,73 @@ class LoginFloodTest {
   }
 
   @Test
-  @DisplayName("150 concurrent bad logins from 127.0.0.2: a login from 127.0.0.3 succeeds promptly, nobody gets 503")
+  @DisplayName(
+      "150 concurrent bad logins from 127.0.0.2: a login from 127.0.0.3 succeeds promptly, nobody gets 503")
   void floodFromOneAddress() throws Exception {
     start(new JsonObject().put("passwordIterations", 100_000)); // about half the shipped cost
-    try (Burst attacker = new Burst(vertx, port, "127.0.0.2"); Burst agent = new Burst(vertx, port, "127.0.0.3")) {
+    try (Burst attacker = new Burst(vertx, port, "127.0.0.2");
+        Burst agent = new Burst(vertx, port, "127.0.0.3")) {
       // What one login costs on this machine right now, with nothing else going on.
-      long alone = agent.post("/api/v1/login", new JsonObject().put("login", "admin").put("password", PASSWORD), null)
-          .await(30, TimeUnit.SECONDS).millis();
+      long alone = agent
+          .post(
+              "/api/v1/login",
+              new JsonObject().put("login", "admin").put("password", PASSWORD),
+              null)
+          .await(30, TimeUnit.SECONDS)
+          .millis();
       List<Future<Burst.Answer>> flood = new ArrayList<>();
       for (int i = 0; i < 150; i++) {
-        flood.add(attacker.post("/api/v1/login", new JsonObject().put("login", "intruder-" + i)
-            .put("password", "guess " + i), null));
+        flood.add(attacker.post(
+            "/api/v1/login",
+            new JsonObject().put("login", "intruder-" + i).put("password", "guess " + i),
+            null));
       }
       Future.any(flood).await(30, TimeUnit.SECONDS); // the flood is being answered
-      Burst.Answer legit = agent.post("/api/v1/login", new JsonObject().put("login", "admin")
-          .put("password", PASSWORD), null).await(30, TimeUnit.SECONDS);
+      Burst.Answer legit = agent
+          .post(
+              "/api/v1/login",
+              new JsonObject().put("login", "admin").put("password", PASSWORD),
+              null)
+          .await(30, TimeUnit.SECONDS);
       List<Burst.Answer> answers = Burst.await(flood);
-      System.out.println("flood of 150 from 127.0.0.2: " + Burst.statuses(answers) + "; login from 127.0.0.3: "
-          + legit.status() + " in " + legit.millis() + " ms (alone: " + alone + " ms)");
+      System.out.println(
+          "flood of 150 from 127.0.0.2: " + Burst.statuses(answers) + "; login from 127.0.0.3: "
+              + legit.status() + " in " + legit.millis() + " ms (alone: " + alone + " ms)");
       assertEquals(200, legit.status(), legit.body());
-      // It shares the machine with one running check of the flood; behind the flood it would take 150 checks.
-      assertTrue(legit.millis() <= Math.min(4_500, 4 * alone + 1_500), "served promptly: " + legit.millis()
-          + " ms, alone " + alone + " ms");
-      assertEquals(0, answers.stream().filter(a -> a.status() != 401 && a.status() != 429).count(),
+      // It shares the machine with one running check of the flood; behind the flood it would take
+      // 150 checks.
+      assertTrue(
+          legit.millis() <= Math.min(4_500, 4 * alone + 1_500),
+          "served promptly: " + legit.millis() + " ms, alone " + alone + " ms");
+      assertEquals(
+          0,
+          answers.stream().filter(a -> a.status() != 401 && a.status() != 429).count(),
           "the flood gets 401 or 429, nothing times out: " + Burst.statuses(answers));
     }
   }
 
   @Test
-  @DisplayName("POST /api/v1/login answers 415 to text/plain, a form or no Content-Type, and checks nothing")
+  @DisplayName(
+      "POST /api/v1/login answers 415 to text/plain, a form or no Content-Type, and checks nothing")
   void jsonOnly() throws Exception {
     start(new JsonObject().put("loginMaxFailures", 1));
     try (Burst client = new Burst(vertx, port, null)) {
-      String body = new JsonObject().put("login", "admin").put("password", "wrong").encode();
-      for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null}) {
+      String body =
+          new JsonObject().put("login", "admin").put("password", "wrong").encode();
+      for (String type : new String[] {
+        "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null
+      }) {
         Burst.Answer a = client.post("/api/v1/login", body, type, null).await(10, TimeUnit.SECONDS);
         assertEquals(415, a.status(), type + ": " + a.body());
         assertEquals("unsupported-media-type", a.json().getJsonObject("error").getString("code"));
       }
-      Burst.Answer ok = client.post("/api/v1/login", new JsonObject().put("login", "admin").put("password", PASSWORD)
-          .encode(), "application/json; charset=utf-8", null).await(10, TimeUnit.SECONDS);
+      Burst.Answer ok = client
+          .post(
+              "/api/v1/login",
+              new JsonObject().put("login", "admin").put("password", PASSWORD).encode(),
+              "application/json; charset=utf-8",
+              null)
+          .await(10, TimeUnit.SECONDS);
       assertEquals(200, ok.status(), "the refused posts did not count as failures: " + ok.body());
     }
   }

@@ -1,8 +1,16 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -10,15 +18,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Issue 9: a visitor's connection dropped 100 times during a chat, sending while it is down. The client does
@@ -50,12 +49,14 @@ class ReconnectChatTest {
       conn = BridgeClient.connect(vertx, port, TestGateway.origin(port));
       JsonObject session = conn.hello(TestGateway.SITE, resume);
       resume = session.getString("resume");
-      conn.command(new JsonObject().put("op", "sub").put("id", "all").put("filter", "~pagesession/#"));
+      conn.command(
+          new JsonObject().put("op", "sub").put("id", "all").put("filter", "~pagesession/#"));
       conn.nextBody("suback");
       if (chatId != null) {
         unacked.forEach(this::publishSend);
-        publish("~pagesession/chat/sync", new JsonObject().put("after", lastSeq).put("chat_id", chatId)
-            .put("token", chatToken));
+        publish(
+            "~pagesession/chat/sync",
+            new JsonObject().put("after", lastSeq).put("chat_id", chatId).put("token", chatToken));
         JsonObject history = payloadOf("~pagesession/chat/history");
         history.getJsonArray("messages").forEach(m -> record((JsonObject) m));
       }
@@ -70,7 +71,8 @@ class ReconnectChatTest {
     }
 
     JsonObject payloadOf(String topic) throws InterruptedException {
-      return BridgeClient.body(conn.next(f -> topic.equals(BridgeClient.body(f).getString("topic"))))
+      return BridgeClient.body(
+              conn.next(f -> topic.equals(BridgeClient.body(f).getString("topic"))))
           .getJsonObject("payload");
     }
 
@@ -101,15 +103,23 @@ class ReconnectChatTest {
   void dropsLoseNothing() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    TestGateway.start(vertx, TestGateway.config(port).put("agents", new JsonObject().put("passwordIterations", 10_000)
-        .put("disconnectGraceSeconds", 600)).put("chat", new JsonObject().put("maxMessagesPerMinute", 10_000)),
+    TestGateway.start(
+        vertx,
+        TestGateway.config(port)
+            .put(
+                "agents",
+                new JsonObject()
+                    .put("passwordIterations", 10_000)
+                    .put("disconnectGraceSeconds", 600))
+            .put("chat", new JsonObject().put("maxMessagesPerMinute", 10_000)),
         Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     Http http = new Http(port);
     String admin = http.login("admin", PASSWORD);
     BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
     console.nextBody("agent-session");
-    http.send("PUT", "/api/v1/me/buttons/acme/sales", new JsonObject().put("available", true), admin);
+    http.send(
+        "PUT", "/api/v1/me/buttons/acme/sales", new JsonObject().put("available", true), admin);
 
     Visitor v = new Visitor();
     v.connect();
@@ -120,7 +130,8 @@ class ReconnectChatTest {
     } while (!"waiting".equals(state.getString("state")));
     v.chatId = state.getString("chat_id");
     v.chatToken = state.getString("token");
-    assertEquals(200, http.post("/api/v1/chats/" + v.chatId + "/accept", null, admin).status());
+    assertEquals(
+        200, http.post("/api/v1/chats/" + v.chatId + "/accept", null, admin).status());
 
     List<String> sentByVisitor = new ArrayList<>();
     List<String> sentByAgent = new ArrayList<>();
@@ -129,28 +140,41 @@ class ReconnectChatTest {
       String text = "visitor " + i;
       v.unacked.put(cid, text);
       sentByVisitor.add(text);
-      v.publishSend(cid, text);         // may or may not make it before the drop
-      v.conn.close();                   // the drop
-      String agentText = "agent " + i;  // the agent talks while the visitor is away
-      assertEquals(200, http.post("/api/v1/chats/" + v.chatId + "/messages",
-          new JsonObject().put("cid", "a" + i).put("text", agentText), admin).status());
+      v.publishSend(cid, text); // may or may not make it before the drop
+      v.conn.close(); // the drop
+      String agentText = "agent " + i; // the agent talks while the visitor is away
+      assertEquals(
+          200,
+          http.post(
+                  "/api/v1/chats/" + v.chatId + "/messages",
+                  new JsonObject().put("cid", "a" + i).put("text", agentText),
+                  admin)
+              .status());
       sentByAgent.add(agentText);
-      v.connect();                      // resume, resubscribe, resend unacked, sync after lastSeq
+      v.connect(); // resume, resubscribe, resend unacked, sync after lastSeq
       v.absorb();
     }
     // settle: one last sync after everything
     v.publish("~pagesession/chat/sync", new JsonObject().put("after", v.lastSeq));
-    v.payloadOf("~pagesession/chat/history").getJsonArray("messages").forEach(m -> v.record((JsonObject) m));
+    v.payloadOf("~pagesession/chat/history")
+        .getJsonArray("messages")
+        .forEach(m -> v.record((JsonObject) m));
     v.absorb();
 
-    JsonArray transcript = http.get("/api/v1/chats/" + v.chatId + "/messages", admin).json().getJsonArray("messages");
-    List<String> stored = transcript.stream().map(o -> ((JsonObject) o).getString("text"))
-        .filter(t -> !t.endsWith("joined the chat")).toList();
-    List<String> storedVisitor = stored.stream().filter(t -> t.startsWith("visitor ")).toList();
-    List<String> storedAgent = stored.stream().filter(t -> t.startsWith("agent ")).toList();
+    JsonArray transcript =
+        http.get("/api/v1/chats/" + v.chatId + "/messages", admin).json().getJsonArray("messages");
+    List<String> stored = transcript.stream()
+        .map(o -> ((JsonObject) o).getString("text"))
+        .filter(t -> !t.endsWith("joined the chat"))
+        .toList();
+    List<String> storedVisitor =
+        stored.stream().filter(t -> t.startsWith("visitor ")).toList();
+    List<String> storedAgent =
+        stored.stream().filter(t -> t.startsWith("agent ")).toList();
     assertEquals(sentByVisitor, storedVisitor, "every visitor message stored once, in order");
     assertEquals(sentByAgent, storedAgent, "every agent message stored once, in order");
-    List<String> visitorView = v.seen.values().stream().filter(t -> !t.endsWith("joined the chat")).toList();
+    List<String> visitorView =
+        v.seen.values().stream().filter(t -> !t.endsWith("joined the chat")).toList();
     assertEquals(stored, visitorView, "the visitor sees exactly the transcript");
     assertEquals(Map.of(), v.unacked, "nothing left unacknowledged");
   }

@@ -1,20 +1,19 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.Gateway;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 15.1: many hellos at once on one socket used to start a session each; the router kept the last, the
@@ -34,12 +33,17 @@ class SessionLeakTest {
   }
 
   @Test
-  @DisplayName("90 hellos at once on each of 10 sockets: one session per socket, none left after the sockets close")
+  @DisplayName(
+      "90 hellos at once on each of 10 sockets: one session per socket, none left after the sockets close")
   void helloBurstLeavesNothing() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    gateway = TestGateway.start(vertx, TestGateway.config(port)
-        .put("sessions", new JsonObject().put("maxSessions", 50).put("codeTtlSeconds", TTL_SECONDS)));
+    gateway = TestGateway.start(
+        vertx,
+        TestGateway.config(port)
+            .put(
+                "sessions",
+                new JsonObject().put("maxSessions", 50).put("codeTtlSeconds", TTL_SECONDS)));
     double baseline = sessions();
     List<BridgeClient> sockets = new ArrayList<>();
     for (int i = 0; i < SOCKETS; i++) {
@@ -55,8 +59,9 @@ class SessionLeakTest {
     int busy = 0;
     for (BridgeClient socket : sockets) {
       for (int i = 0; i < HELLOS; i++) { // every hello gets one answer: session, busy or err
-        String op = BridgeClient.body(socket.next(f -> BridgeClient.body(f).getString("op", "")
-            .matches("session|busy|err"))).getString("op");
+        String op = BridgeClient.body(socket.next(
+                f -> BridgeClient.body(f).getString("op", "").matches("session|busy|err")))
+            .getString("op");
         sessionFrames += "session".equals(op) ? 1 : 0;
         busy += "busy".equals(op) ? 1 : 0;
       }
@@ -69,10 +74,18 @@ class SessionLeakTest {
       Thread.sleep(100); // polling a gauge: there is no event to await
     }
     double left = sessions() - baseline;
-    System.out.printf("session leak: %d x %d hellos -> %d session answers, %d busy; %.0f sessions while open, %.0f "
-        + "left %d ms after the sockets closed%n", SOCKETS, HELLOS, sessionFrames, busy, whileOpen, left,
+    System.out.printf(
+        "session leak: %d x %d hellos -> %d session answers, %d busy; %.0f sessions while open, %.0f "
+            + "left %d ms after the sockets closed%n",
+        SOCKETS,
+        HELLOS,
+        sessionFrames,
+        busy,
+        whileOpen,
+        left,
         System.currentTimeMillis() - closedAt);
-    assertEquals(0, left, "every session ends within sessions.codeTtlSeconds after its socket closed");
+    assertEquals(
+        0, left, "every session ends within sessions.codeTtlSeconds after its socket closed");
     assertEquals(SOCKETS, sessionFrames, "one session per socket, the other hellos are refused");
     assertEquals(SOCKETS, whileOpen, "the services hold one session per socket");
 

@@ -1,22 +1,21 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.Gateway;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 9 soak: clients that connect, subscribe, publish and leave, over and over. Afterwards no SockJS
@@ -38,8 +37,9 @@ class SoakTest {
   void churn() throws Exception {
     vertx = Vertx.vertx();
     int port = TestGateway.freePort();
-    Gateway gateway = TestGateway.start(vertx, TestGateway.config(port)
-        .put("sessions", new JsonObject().put("codeTtlSeconds", 10)));
+    Gateway gateway = TestGateway.start(
+        vertx,
+        TestGateway.config(port).put("sessions", new JsonObject().put("codeTtlSeconds", 10)));
     // The gateway's own components subscribe too: those stay.
     double exactBase = gauge(gateway, "sc_subscriptions", "exact");
     double wildcardBase = gauge(gateway, "sc_subscriptions", "wildcard");
@@ -58,7 +58,8 @@ class SoakTest {
         live.add(c);
       }
       BridgeClient someone = live.get(random.nextInt(live.size()));
-      someone.command(new JsonObject().put("op", "pub").put("topic", "public/soak").put("payload", rounds));
+      someone.command(
+          new JsonObject().put("op", "pub").put("topic", "public/soak").put("payload", rounds));
       someone.drainSeen();
       if (random.nextInt(3) == 0) {
         BridgeClient leaving = live.remove(random.nextInt(live.size()));
@@ -79,21 +80,29 @@ class SoakTest {
     }
     assertEquals(0, gateway.connections().size(), "SockJS connections left");
     deadline = System.currentTimeMillis() + 10_000;
-    while (gauge(gateway, "sc_subscriptions", "wildcard") > wildcardBase && System.currentTimeMillis() < deadline) {
+    while (gauge(gateway, "sc_subscriptions", "wildcard") > wildcardBase
+        && System.currentTimeMillis() < deadline) {
       Thread.onSpinWait();
     }
     assertEquals(0.0, gauge(gateway, "sc_pages_connected", null), "pages left");
-    assertEquals(wildcardBase, gauge(gateway, "sc_subscriptions", "wildcard"), "wildcard subscriptions left");
-    assertEquals(exactBase, gauge(gateway, "sc_subscriptions", "exact"), "exact subscriptions left");
-    // Sessions outlive their connections by the idle TTL (10 s here): wait for them, then nothing may remain.
+    assertEquals(
+        wildcardBase,
+        gauge(gateway, "sc_subscriptions", "wildcard"),
+        "wildcard subscriptions left");
+    assertEquals(
+        exactBase, gauge(gateway, "sc_subscriptions", "exact"), "exact subscriptions left");
+    // Sessions outlive their connections by the idle TTL (10 s here): wait for them, then nothing
+    // may remain.
     deadline = System.currentTimeMillis() + 30_000;
     while (gauge(gateway, "sc_page_sessions", null) > 0 && System.currentTimeMillis() < deadline) {
       Thread.onSpinWait();
     }
-    assertEquals(0.0, gauge(gateway, "sc_page_sessions", null), "page sessions left after their TTL");
+    assertEquals(
+        0.0, gauge(gateway, "sc_page_sessions", null), "page sessions left after their TTL");
     assertTrue(rounds > 100, "rounds " + rounds);
     if (SECONDS >= 600) {
-      // Only meaningful over a long run: the test's own JVM also holds the clients, JIT and metric caches.
+      // Only meaningful over a long run: the test's own JVM also holds the clients, JIT and metric
+      // caches.
       long heap = usedHeapAfterGc();
       assertTrue(heap <= warmupHeap * 1.10, "heap " + heap + " vs warm-up " + warmupHeap);
     }

@@ -1,8 +1,17 @@
 package org.siteconnect.gateway.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -10,16 +19,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 15 item 4: throttles count an attempt when it arrives, not when its check answers. Bursts of concurrent
@@ -42,8 +41,7 @@ class ThrottleRaceTest {
     port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port).put("cobrowse", cobrowse);
     config.getJsonObject("agents").mergeIn(agents);
-    TestGateway.start(vertx, config,
-        Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
+    TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     burst = new Burst(vertx, port, null);
     admin = http.login("admin", PASSWORD);
@@ -58,14 +56,21 @@ class ThrottleRaceTest {
   }
 
   private String agent(String login) throws Exception {
-    Http.Response created = http.post("/api/v1/agents", new JsonObject().put("login", login)
-        .put("password", "a long password").put("buttons", new JsonArray().add("acme/support")), admin);
+    Http.Response created = http.post(
+        "/api/v1/agents",
+        new JsonObject()
+            .put("login", login)
+            .put("password", "a long password")
+            .put("buttons", new JsonArray().add("acme/support")),
+        admin);
     assertEquals(201, created.status(), created.body());
     return http.login(login, "a long password");
   }
 
   private String liveCode() throws Exception {
-    return BridgeClient.connect(vertx, port, TestGateway.origin(port)).hello(TestGateway.SITE).getString("code");
+    return BridgeClient.connect(vertx, port, TestGateway.origin(port))
+        .hello(TestGateway.SITE)
+        .getString("code");
   }
 
   private static List<JsonObject> wrongCodes(int n, List<String> live, long seed) {
@@ -81,35 +86,46 @@ class ThrottleRaceTest {
   }
 
   @Test
-  @DisplayName("150 concurrent redemptions by one agent: at most 5 reach the code check; the admin redeems at once")
+  @DisplayName(
+      "150 concurrent redemptions by one agent: at most 5 reach the code check; the admin redeems at once")
   void redemptionBurst() throws Exception {
     start(new JsonObject());
     String eve = agent("eve");
     String inBurst = liveCode();
     String forAdmin = liveCode();
     List<JsonObject> bodies = wrongCodes(149, List.of(inBurst, forAdmin), 1);
-    bodies.add(new JsonObject().put("code", inBurst)); // the real code last, after the limit is spent
+    bodies.add(
+        new JsonObject().put("code", inBurst)); // the real code last, after the limit is spent
     List<Burst.Answer> answers = burst.all("/api/v1/cobrowse", bodies, eve);
     Map<Integer, Integer> statuses = Burst.statuses(answers);
     int evaluated = statuses.getOrDefault(404, 0) + statuses.getOrDefault(200, 0);
     System.out.println("redemption burst of 150: " + statuses + ", evaluated " + evaluated);
-    assertTrue(evaluated <= 5, "at most 5 codes checked in a burst, was " + evaluated + " " + statuses);
+    assertTrue(
+        evaluated <= 5, "at most 5 codes checked in a burst, was " + evaluated + " " + statuses);
     assertEquals(150 - evaluated, statuses.getOrDefault(429, 0), "the rest refused: " + statuses);
     boolean redeemedInBurst = answers.get(149).status() == 200;
     if (!redeemedInBurst) {
-      assertEquals(429, http.post("/api/v1/cobrowse", new JsonObject().put("code", inBurst), eve).status(),
+      assertEquals(
+          429,
+          http.post("/api/v1/cobrowse", new JsonObject().put("code", inBurst), eve)
+              .status(),
           "eve is locked out, even with a real code");
     }
     // One agent's guessing locks out that agent only: the admin redeems at once.
-    Http.Response mine = http.post("/api/v1/cobrowse", new JsonObject().put("code", forAdmin), admin);
+    Http.Response mine =
+        http.post("/api/v1/cobrowse", new JsonObject().put("code", forAdmin), admin);
     assertEquals(200, mine.status(), mine.body());
     if (!redeemedInBurst) {
-      assertEquals(200, http.post("/api/v1/cobrowse", new JsonObject().put("code", inBurst), admin).status());
+      assertEquals(
+          200,
+          http.post("/api/v1/cobrowse", new JsonObject().put("code", inBurst), admin)
+              .status());
     }
   }
 
   @Test
-  @DisplayName("three agents spend the site's hourly budget: each is locked for at most lockoutMax, the admin still redeems")
+  @DisplayName(
+      "three agents spend the site's hourly budget: each is locked for at most lockoutMax, the admin still redeems")
   void siteBudget() throws Exception {
     start(new JsonObject().put("maxFailuresPerSiteHour", 10));
     List<String> bots = List.of(agent("bot1"), agent("bot2"), agent("bot3"));
@@ -118,10 +134,12 @@ class ThrottleRaceTest {
       burst.all("/api/v1/cobrowse", wrongCodes(20, List.of(code), 10 + i), bots.get(i));
     }
     for (String bot : bots) {
-      Http.Response r = http.post("/api/v1/cobrowse", wrongCodes(1, List.of(code), 99).get(0), bot);
+      Http.Response r =
+          http.post("/api/v1/cobrowse", wrongCodes(1, List.of(code), 99).get(0), bot);
       assertEquals(429, r.status());
       int retryAfter = Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow());
-      assertTrue(retryAfter <= 900, "a contributing agent waits at most lockoutMaxSeconds: " + retryAfter);
+      assertTrue(
+          retryAfter <= 900, "a contributing agent waits at most lockoutMaxSeconds: " + retryAfter);
     }
     Http.Response r = http.post("/api/v1/cobrowse", new JsonObject().put("code", code), admin);
     assertEquals(200, r.status(), "an agent without failures is not refused: " + r.body());
@@ -130,7 +148,10 @@ class ThrottleRaceTest {
   @Test
   @DisplayName("the doubling lockout stops at cobrowse.lockoutMaxSeconds")
   void lockoutCap() throws Exception {
-    start(new JsonObject().put("maxStraightFailures", 1).put("lockoutBaseSeconds", 1).put("lockoutMaxSeconds", 2));
+    start(new JsonObject()
+        .put("maxStraightFailures", 1)
+        .put("lockoutBaseSeconds", 1)
+        .put("lockoutMaxSeconds", 2));
     String eve = agent("eve");
     List<JsonObject> guesses = wrongCodes(6, List.of(), 3);
     int longest = 0;
@@ -151,9 +172,11 @@ class ThrottleRaceTest {
   }
 
   @Test
-  @DisplayName("14 concurrent logins with wrong passwords and the right one last: at most 5 checked, no token while locked")
+  @DisplayName(
+      "14 concurrent logins with wrong passwords and the right one last: at most 5 checked, no token while locked")
   void loginBurst() throws Exception {
-    // Many checks per address allowed, so that the failure limit, not the hashing queue, is what bounds the burst.
+    // Many checks per address allowed, so that the failure limit, not the hashing queue, is what
+    // bounds the burst.
     start(new JsonObject(), new JsonObject().put("loginHashesPerAddress", 100));
     agent("ann");
     List<JsonObject> bodies = new ArrayList<>();

@@ -1,5 +1,10 @@
 package org.siteconnect.gateway.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,18 +13,21 @@ import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.LogThrottle;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class SecurityHeadersTest {
   private static GatewayConfig config(String publicOrigin) {
     return GatewayConfig.from(new JsonObject()
         .put("http", new JsonObject().put("publicOrigin", publicOrigin))
-        .put("sites", new JsonArray()
-            .add(new JsonObject().put("key", "a").put("origins", new JsonArray().add("https://shop.example")))
-            .add(new JsonObject().put("key", "b").put("origins", new JsonArray().add("https://b.example").add("https://shop.example")))));
+        .put(
+            "sites",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("key", "a")
+                    .put("origins", new JsonArray().add("https://shop.example")))
+                .add(new JsonObject()
+                    .put("key", "b")
+                    .put(
+                        "origins",
+                        new JsonArray().add("https://b.example").add("https://shop.example")))));
   }
 
   private static MultiMap apply(SecurityHeaders h, String path) {
@@ -29,19 +37,24 @@ class SecurityHeadersTest {
   }
 
   @Test
-  @DisplayName("the console's policy: scripts from the gateway only, resources from the gateway and every site origin once")
+  @DisplayName(
+      "the console's policy: scripts from the gateway only, resources from the gateway and every site origin once")
   void consolePolicy() {
     String csp = new SecurityHeaders(config("http://localhost:8080")).consolePolicy();
     assertTrue(csp.contains("script-src 'self';"), csp);
-    assertTrue(csp.contains("img-src 'self' data: blob: https://shop.example https://b.example;"), csp);
-    assertTrue(csp.contains("style-src 'self' 'unsafe-inline' https://shop.example https://b.example;"), csp);
+    assertTrue(
+        csp.contains("img-src 'self' data: blob: https://shop.example https://b.example;"), csp);
+    assertTrue(
+        csp.contains("style-src 'self' 'unsafe-inline' https://shop.example https://b.example;"),
+        csp);
     assertTrue(csp.contains("frame-ancestors 'none'"), csp);
     assertTrue(csp.contains("base-uri 'none'"), csp);
     assertFalse(csp.contains("unsafe-eval"), csp);
   }
 
   @Test
-  @DisplayName("by path: nosniff and no-referrer everywhere, the console's CSP, the demo framed by itself, HSTS only on https")
+  @DisplayName(
+      "by path: nosniff and no-referrer everywhere, the console's CSP, the demo framed by itself, HSTS only on https")
   void byPath() {
     SecurityHeaders http = new SecurityHeaders(config("http://localhost:8080"));
     MultiMap api = apply(http, "/api/v1/me");
@@ -53,8 +66,10 @@ class SecurityHeadersTest {
     assertEquals("frame-ancestors 'self'", apply(http, "/demo/").get("Content-Security-Policy"));
     assertEquals("SAMEORIGIN", apply(http, "/demo/").get("X-Frame-Options"));
     assertNull(apply(http, "/agentx").get("Content-Security-Policy"));
-    assertEquals("max-age=31536000",
-        apply(new SecurityHeaders(config("https://gw.example")), null).get("Strict-Transport-Security"));
+    assertEquals(
+        "max-age=31536000",
+        apply(new SecurityHeaders(config("https://gw.example")), null)
+            .get("Strict-Transport-Security"));
   }
 
   @Test

@@ -1,8 +1,15 @@
 package org.siteconnect.gateway.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,14 +18,6 @@ import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metrics, audit log, readiness and drain on a real gateway. */
 class OpsTest {
@@ -32,7 +31,9 @@ class OpsTest {
   private void start(JsonObject ops) throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
-    gateway = TestGateway.start(vertx, TestGateway.config(port).put("ops", ops),
+    gateway = TestGateway.start(
+        vertx,
+        TestGateway.config(port).put("ops", ops),
         Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
   }
@@ -45,8 +46,12 @@ class OpsTest {
   private double metric(String line) throws Exception {
     Http.Response r = http.get("/metrics", TOKEN);
     assertEquals(200, r.status(), r.body());
-    return r.body().lines().filter(l -> l.startsWith(line + " ") || l.startsWith(line + "{") && !line.contains("{"))
-        .findFirst().map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith(line + " ") || l.startsWith(line + "{") && !line.contains("{"))
+        .findFirst()
+        .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .orElse(0.0);
   }
 
   /** Waits until the value (read through the real endpoint) satisfies the check. */
@@ -91,12 +96,19 @@ class OpsTest {
     b.command(new JsonObject().put("op", "sub").put("id", "s").put("filter", "public/#"));
     b.nextBody("suback");
     double in = metric("sc_messages_in_total{scope=\"global\"}");
-    a.command(new JsonObject().put("op", "pub").put("topic", "public/x").put("payload", 1).put("mid", "m"));
+    a.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "public/x")
+        .put("payload", 1)
+        .put("mid", "m"));
     a.nextBody("puback");
     assertEquals(in + 1, metric("sc_messages_in_total{scope=\"global\"}"));
     assertTrue(metric("sc_subscriptions{kind=\"wildcard\"}") >= 1);
     String admin = http.login("admin", PASSWORD);
-    assertEquals(404, http.post("/api/v1/cobrowse", new JsonObject().put("code", "000000"), admin).status());
+    assertEquals(
+        404,
+        http.post("/api/v1/cobrowse", new JsonObject().put("code", "000000"), admin)
+            .status());
     assertEquals(1.0, metric("sc_codes_total{result=\"refused\"}"));
     assertTrue(metric("sc_codes_total{result=\"issued\"}") >= 2);
     a.command(new JsonObject().put("op", "sub").put("id", "bad").put("filter", "a/#/b"));
@@ -107,12 +119,19 @@ class OpsTest {
   }
 
   @Test
-  @DisplayName("audited actions appear for admins, without the code, and go after the retention period")
+  @DisplayName(
+      "audited actions appear for admins, without the code, and go after the retention period")
   void auditLog() throws Exception {
     start(new JsonObject().put("auditRetentionSeconds", 2).put("auditAddresses", "truncated"));
-    http.post("/api/v1/login", new JsonObject().put("login", "admin").put("password", "wrong password"), null);
+    http.post(
+        "/api/v1/login",
+        new JsonObject().put("login", "admin").put("password", "wrong password"),
+        null);
     String admin = http.login("admin", PASSWORD);
-    http.post("/api/v1/agents", new JsonObject().put("login", "bob").put("password", "a long password"), admin);
+    http.post(
+        "/api/v1/agents",
+        new JsonObject().put("login", "bob").put("password", "a long password"),
+        admin);
     BridgeClient page = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     String code = page.hello(TestGateway.SITE).getString("code");
     http.post("/api/v1/cobrowse", new JsonObject().put("code", code), admin);
@@ -133,11 +152,14 @@ class OpsTest {
     }
     assertFalse(all.contains(code), "the code itself is never in the audit log");
     assertTrue(all.contains("127.0.0.0/24"), "addresses are truncated: " + all);
-    JsonArray logins = new JsonArray(http.get("/api/v1/audit?action=login-failed", admin).body());
+    JsonArray logins =
+        new JsonArray(http.get("/api/v1/audit?action=login-failed", admin).body());
     assertEquals(1, logins.size());
     eventually(() -> {
       try {
-        return new JsonArray(http.get("/api/v1/audit?action=login-failed", admin).body()).isEmpty();
+        return new JsonArray(
+                http.get("/api/v1/audit?action=login-failed", admin).body())
+            .isEmpty();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -145,7 +167,8 @@ class OpsTest {
   }
 
   @Test
-  @DisplayName("ready while up, not ready once draining; a drain tells frames to reconnect and refuses new sockets")
+  @DisplayName(
+      "ready while up, not ready once draining; a drain tells frames to reconnect and refuses new sockets")
   void readinessAndDrain() throws Exception {
     start(new JsonObject());
     assertEquals(200, http.get("/health/live", null).status());

@@ -1,16 +1,15 @@
 package org.siteconnect.gateway.router;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.topic.RetainedStore;
 import org.siteconnect.gateway.topic.TopicFilter;
 import org.siteconnect.gateway.topic.TopicLimits;
 import org.siteconnect.gateway.topic.TopicName;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RetainedBudgetsTest {
   private static final TopicLimits LIMITS = new TopicLimits(65_535, 32);
@@ -21,22 +20,32 @@ class RetainedBudgetsTest {
 
   private static List<String> match(RetainedBudgets b, String filter) {
     List<String> out = new ArrayList<>();
-    b.match(TopicFilter.parse(filter, LIMITS), (topic, payload) -> out.add(topic.value() + "=" + payload));
+    b.match(
+        TopicFilter.parse(filter, LIMITS),
+        (topic, payload) -> out.add(topic.value() + "=" + payload));
     return out;
   }
 
   @Test
-  @DisplayName("a session's quota counts messages and bytes; replacing its own message is not a new one")
+  @DisplayName(
+      "a session's quota counts messages and bytes; replacing its own message is not a new one")
   void quota() {
     RetainedBudgets b = new RetainedBudgets(100, 10_000, 2, 100);
-    assertEquals(RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/a"), "x", 40, "s1"));
-    assertEquals(RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/a"), "y", 50, "s1"));
-    assertEquals(RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/b"), "z", 50, "s1"));
-    assertEquals(RetainedBudgets.PageResult.QUOTA, b.putPage(t("pagesession/s1/c"), "w", 1, "s1"), "count");
-    assertEquals(RetainedBudgets.PageResult.QUOTA, b.putPage(t("pagesession/s1/b"), "w", 51, "s1"), "bytes");
+    assertEquals(
+        RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/a"), "x", 40, "s1"));
+    assertEquals(
+        RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/a"), "y", 50, "s1"));
+    assertEquals(
+        RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/b"), "z", 50, "s1"));
+    assertEquals(
+        RetainedBudgets.PageResult.QUOTA, b.putPage(t("pagesession/s1/c"), "w", 1, "s1"), "count");
+    assertEquals(
+        RetainedBudgets.PageResult.QUOTA, b.putPage(t("pagesession/s1/b"), "w", 51, "s1"), "bytes");
     assertEquals(RetainedBudgets.PageResult.CLEARED, b.putPage(t("pagesession/s1/a"), "", 0, "s1"));
-    assertEquals(RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/c"), "w", 50, "s1"));
-    assertEquals(RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s2/a"), "v", 100, "s2"));
+    assertEquals(
+        RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s1/c"), "w", 50, "s1"));
+    assertEquals(
+        RetainedBudgets.PageResult.STORED, b.putPage(t("pagesession/s2/a"), "v", 100, "s2"));
   }
 
   @Test
@@ -46,13 +55,15 @@ class RetainedBudgetsTest {
     b.putPage(t("public/a"), "1", 1, "s1");
     b.putPage(t("public/b"), "2", 1, "s2");
     assertEquals(RetainedBudgets.PageResult.FULL, b.putPage(t("public/c"), "3", 1, "s3"));
-    assertEquals(RetainedStore.Result.STORED, b.putServer(t("$sites/acme/chat_button/sales"), "on", 2));
+    assertEquals(
+        RetainedStore.Result.STORED, b.putServer(t("$sites/acme/chat_button/sales"), "on", 2));
     assertEquals(RetainedStore.Result.STORED, b.putServer(t("pagesession/s1/chat/state"), "s", 1));
     assertEquals(4, b.count());
   }
 
   @Test
-  @DisplayName("the server's message wins on a shared topic; a global topic taken over changes its owner")
+  @DisplayName(
+      "the server's message wins on a shared topic; a global topic taken over changes its owner")
   void precedence() {
     RetainedBudgets b = new RetainedBudgets(10, 10_000, 1, 10_000);
     b.putPage(t("public/x"), "page", 4, "s1");
@@ -65,7 +76,8 @@ class RetainedBudgetsTest {
   }
 
   @Test
-  @DisplayName("a session's end removes its retained messages (global ones it published too) and the server's on its topics")
+  @DisplayName(
+      "a session's end removes its retained messages (global ones it published too) and the server's on its topics")
   void endSession() {
     RetainedBudgets b = new RetainedBudgets(100, 10_000, 10, 10_000);
     b.putPage(t("pagesession/s1/a"), "1", 1, "s1");

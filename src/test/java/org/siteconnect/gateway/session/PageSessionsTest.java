@@ -1,12 +1,12 @@
 package org.siteconnect.gateway.session;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 class PageSessionsTest {
   private static PageSession session(String id) {
@@ -23,7 +23,8 @@ class PageSessionsTest {
   }
 
   @Test
-  @DisplayName("a detached session ends after the idle TTL, a session left with bye after the short grace")
+  @DisplayName(
+      "a detached session ends after the idle TTL, a session left with bye after the short grace")
   void expiry() {
     PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
     add(sessions, session("a"), "c-a");
@@ -45,7 +46,8 @@ class PageSessionsTest {
   }
 
   @Test
-  @DisplayName("a session taken over by a new leader lives while a router re-asserts it, else ends after the TTL")
+  @DisplayName(
+      "a session taken over by a new leader lives while a router re-asserts it, else ends after the TTL")
   void takeOver() {
     PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
     sessions.takeOver(session("a"), 0);
@@ -75,7 +77,8 @@ class PageSessionsTest {
   }
 
   @Test
-  @DisplayName("a connection holds one session: a second one for it detaches the first, which then expires")
+  @DisplayName(
+      "a connection holds one session: a second one for it detaches the first, which then expires")
   void oneSessionPerConnection() {
     PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
     add(sessions, session("a"), "c");
@@ -84,22 +87,28 @@ class PageSessionsTest {
     assertTrue(sessions.resume("resume-x", "acme", "c", 0).isPresent()); // and a resume of a third
     sessions.detached("x", "c", false, 0);
     sessions.detached("x", "other", false, 0);
-    assertEquals(3, sessions.expire(60_000).size(), "every session is detached once the connections are gone");
+    assertEquals(
+        3,
+        sessions.expire(60_000).size(),
+        "every session is detached once the connections are gone");
     assertEquals(0, sessions.size());
   }
 
   @Test
-  @DisplayName("the close of a connection detaches what it holds even when the router named another session")
+  @DisplayName(
+      "the close of a connection detaches what it holds even when the router named another session")
   void closeNamesOtherSession() {
     PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
     add(sessions, session("a"), "c");
     add(sessions, session("b"), "c");
-    sessions.detached("a", "c", false, 0); // the router attached the first answer, the services kept the second
+    sessions.detached(
+        "a", "c", false, 0); // the router attached the first answer, the services kept the second
     assertEquals(2, sessions.expire(60_000).size());
   }
 
   @Test
-  @DisplayName("sessions per address: admitted up to the limit, counted until they end, not moved by a resume")
+  @DisplayName(
+      "sessions per address: admitted up to the limit, counted until they end, not moved by a resume")
   void perAddress() {
     PageSessions sessions = new PageSessions(100, 2, 60_000, 5_000);
     add(sessions, session("a", "1.1.1.1"), "c-a");

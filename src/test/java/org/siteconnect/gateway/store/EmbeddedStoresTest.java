@@ -1,11 +1,10 @@
 package org.siteconnect.gateway.store;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.config.GatewayConfig;
-
-import java.nio.file.Path;
 
 @DisplayName("stores on the embedded database")
 class EmbeddedStoresTest extends StoreContract {

@@ -1,8 +1,13 @@
 package org.siteconnect.gateway.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -12,12 +17,6 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 import org.siteconnect.gateway.support.TestPostgres;
-
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two gateway nodes configured with the same {@code data.postgres} share agents and the audit log. */
 class PostgresGatewayTest {
@@ -50,8 +49,17 @@ class PostgresGatewayTest {
   private Http startNode(Vertx vertx) {
     int port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port);
-    config.getJsonObject("data").put("postgres", new JsonObject().put("host", db.host()).put("port", db.port())
-        .put("database", db.database()).put("user", db.user()).put("password", db.password()).put("poolSize", 2));
+    config
+        .getJsonObject("data")
+        .put(
+            "postgres",
+            new JsonObject()
+                .put("host", db.host())
+                .put("port", db.port())
+                .put("database", db.database())
+                .put("user", db.user())
+                .put("password", db.password())
+                .put("poolSize", 2));
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     return new Http(port);
   }
@@ -65,8 +73,10 @@ class PostgresGatewayTest {
     Http b = startNode(nodeB);
 
     String adminOnA = a.login("admin", PASSWORD);
-    Http.Response created = a.post("/api/v1/agents", new JsonObject().put("login", "bob").put("name", "Bob")
-        .put("password", "a long password"), adminOnA);
+    Http.Response created = a.post(
+        "/api/v1/agents",
+        new JsonObject().put("login", "bob").put("name", "Bob").put("password", "a long password"),
+        adminOnA);
     assertEquals(201, created.status(), created.body());
     b.login("bob", "a long password");
 

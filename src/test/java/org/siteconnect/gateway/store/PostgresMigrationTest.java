@@ -1,20 +1,19 @@
 package org.siteconnect.gateway.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.TestPostgres;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Needs the test PostgreSQL ({@code src/test/pg.sh}); each test migrates a new empty database. */
 class PostgresMigrationTest {
@@ -37,7 +36,8 @@ class PostgresMigrationTest {
   }
 
   @Test
-  @DisplayName("nodes starting together on an empty database apply each migration once, and all start")
+  @DisplayName(
+      "nodes starting together on an empty database apply each migration once, and all start")
   void concurrentMigrations() throws Exception {
     GatewayConfig.Data data = new GatewayConfig.Data("unused", db);
     List<Future<Database>> nodes = new ArrayList<>();
@@ -48,7 +48,10 @@ class PostgresMigrationTest {
     Database later = Database.open(vertx, data).await(30, TimeUnit.SECONDS);
 
     List<String> applied = new ArrayList<>();
-    for (Row row : later.pool().query("SELECT version, name FROM schema_history ORDER BY version").execute()
+    for (Row row : later
+        .pool()
+        .query("SELECT version, name FROM schema_history ORDER BY version")
+        .execute()
         .await(30, TimeUnit.SECONDS)) {
       applied.add(row.getInteger(0) + ":" + row.getString(1));
     }

@@ -1,14 +1,13 @@
 package org.siteconnect.gateway.store;
 
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.TestPostgres;
-
-import java.util.concurrent.TimeUnit;
 
 /** Needs the test PostgreSQL ({@code src/test/pg.sh}); one scratch database for the class, emptied per test. */
 @DisplayName("stores on PostgreSQL")

@@ -1,7 +1,21 @@
 package org.siteconnect.gateway.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -13,21 +27,6 @@ import org.siteconnect.gateway.chat.ChatRecord;
 import org.siteconnect.gateway.chat.ChatStore;
 import org.siteconnect.gateway.chat.LeftMessage;
 import org.siteconnect.gateway.ops.AuditEntry;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.LongStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every {@link Stores} implementation does, run against each (the embedded database and PostgreSQL), so the
@@ -74,18 +73,37 @@ abstract class StoreContract {
   }
 
   private static Throwable failureOf(Future<?> f) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
     return e.getCause();
   }
 
   private static ChatRecord chat(String id, String site, String state, long createdAt) {
-    return new ChatRecord(id, site, "sales", "session-" + id, null, null, state, createdAt, null, null, null, null,
+    return new ChatRecord(
+        id,
+        site,
+        "sales",
+        "session-" + id,
+        null,
+        null,
+        state,
+        createdAt,
+        null,
+        null,
+        null,
+        null,
         "token-" + id);
   }
 
   private static Agent agent(String login, Set<String> roles) {
-    return new Agent(login, "Name of " + login, "hash-" + login, roles, List.of("acme/sales", "acme/support"), 3);
+    return new Agent(
+        login,
+        "Name of " + login,
+        "hash-" + login,
+        roles,
+        List.of("acme/sales", "acme/support"),
+        3);
   }
 
   // --- chats ---
@@ -103,8 +121,20 @@ abstract class StoreContract {
   @DisplayName("update stores agent, state, times, rating and session, and keeps the visitor token")
   void update() {
     await(stores.chats().create(chat("c1", "acme", ChatRecord.WAITING, 1_000)));
-    ChatRecord changed = new ChatRecord("c1", "acme", "sales", "session-2", "bob", "Bob", ChatRecord.ENDED, 1_000,
-        2_000L, 3_000L, "agent", 4, "token-c1");
+    ChatRecord changed = new ChatRecord(
+        "c1",
+        "acme",
+        "sales",
+        "session-2",
+        "bob",
+        "Bob",
+        ChatRecord.ENDED,
+        1_000,
+        2_000L,
+        3_000L,
+        "agent",
+        4,
+        "token-c1");
     await(stores.chats().update(changed));
     assertEquals(Optional.of(changed), await(otherNode.chats().chat("c1")));
   }
@@ -115,7 +145,9 @@ abstract class StoreContract {
     await(stores.chats().create(chat("late", "acme", ChatRecord.ACTIVE, 3_000)));
     await(stores.chats().create(chat("ended", "acme", ChatRecord.ENDED, 1_000)));
     await(stores.chats().create(chat("early", "other", ChatRecord.WAITING, 2_000)));
-    assertEquals(List.of("early", "late"), await(stores.chats().live()).stream().map(ChatRecord::id).toList());
+    assertEquals(
+        List.of("early", "late"),
+        await(stores.chats().live()).stream().map(ChatRecord::id).toList());
   }
 
   @Test
@@ -127,7 +159,8 @@ abstract class StoreContract {
     await(stores.chats().create(chat("a3", "acme", ChatRecord.WAITING, 3_000)));
     await(stores.chats().create(chat("x1", "unlisted", ChatRecord.ENDED, 4_000)));
     ChatStore chats = stores.chats();
-    assertEquals(List.of("a3", "o1", "a2", "a1"), ids(await(chats.chats(List.of("acme", "other"), 10))));
+    assertEquals(
+        List.of("a3", "o1", "a2", "a1"), ids(await(chats.chats(List.of("acme", "other"), 10))));
     assertEquals(List.of("a3", "a2"), ids(await(chats.chats(List.of("acme"), 2))));
     assertEquals(List.of(), await(chats.chats(List.of(), 10)));
   }
@@ -137,20 +170,33 @@ abstract class StoreContract {
   }
 
   @Test
-  @DisplayName("append numbers messages 1, 2, 3 per chat and drops a resent cid from the same sender")
+  @DisplayName(
+      "append numbers messages 1, 2, 3 per chat and drops a resent cid from the same sender")
   void appendAndDuplicates() {
     ChatStore chats = stores.chats();
-    ChatStore.Appended first = await(chats.append("c1", "m1", ChatMessage.VISITOR, "Ann", "hello", 10));
+    ChatStore.Appended first =
+        await(chats.append("c1", "m1", ChatMessage.VISITOR, "Ann", "hello", 10));
     assertTrue(first.fresh());
-    assertEquals(new ChatMessage("c1", 1, "m1", ChatMessage.VISITOR, "Ann", "hello", 10), first.message());
-    assertEquals(2, await(chats.append("c1", "m2", ChatMessage.VISITOR, "Ann", "there", 11)).message().seq());
-    assertEquals(1, await(chats.append("other", "m1", ChatMessage.VISITOR, "Ann", "hi", 12)).message().seq());
+    assertEquals(
+        new ChatMessage("c1", 1, "m1", ChatMessage.VISITOR, "Ann", "hello", 10), first.message());
+    assertEquals(
+        2,
+        await(chats.append("c1", "m2", ChatMessage.VISITOR, "Ann", "there", 11))
+            .message()
+            .seq());
+    assertEquals(
+        1,
+        await(chats.append("other", "m1", ChatMessage.VISITOR, "Ann", "hi", 12))
+            .message()
+            .seq());
 
-    ChatStore.Appended resent = await(chats.append("c1", "m1", ChatMessage.VISITOR, "Ann", "hello again", 13));
+    ChatStore.Appended resent =
+        await(chats.append("c1", "m1", ChatMessage.VISITOR, "Ann", "hello again", 13));
     assertFalse(resent.fresh());
     assertEquals(first.message(), resent.message(), "the stored message, not the resent text");
 
-    ChatStore.Appended sameCidOtherSender = await(chats.append("c1", "m1", ChatMessage.AGENT, "Bob", "hi", 14));
+    ChatStore.Appended sameCidOtherSender =
+        await(chats.append("c1", "m1", ChatMessage.AGENT, "Bob", "hi", 14));
     assertTrue(sameCidOtherSender.fresh(), "a cid is the sender's own");
     assertEquals(3, sameCidOtherSender.message().seq());
     assertEquals(List.of(1L, 2L, 3L), seqs(await(chats.messages("c1", 0))));
@@ -173,7 +219,8 @@ abstract class StoreContract {
   }
 
   @Test
-  @DisplayName("concurrent appends from two nodes: one row per cid, distinct consecutive seqs, one fresh resend")
+  @DisplayName(
+      "concurrent appends from two nodes: one row per cid, distinct consecutive seqs, one fresh resend")
   void concurrentAppends() {
     List<Future<ChatStore.Appended>> distinct = new ArrayList<>();
     List<Future<ChatStore.Appended>> resends = new ArrayList<>();
@@ -186,29 +233,43 @@ abstract class StoreContract {
     await(Future.all(resends));
 
     List<ChatMessage> stored = await(stores.chats().messages("c1", 0));
-    assertEquals(LongStream.rangeClosed(1, 13).boxed().toList(), seqs(stored), "13 rows numbered 1..13");
-    assertEquals(12, stored.stream().filter(m -> m.cid().startsWith("distinct-")).map(ChatMessage::cid)
-        .distinct().count());
-    assertEquals(1, resends.stream().filter(f -> f.result().fresh()).count(), "the resent cid stored once");
-    assertEquals(1, resends.stream().map(f -> f.result().message().seq()).distinct().count(),
+    assertEquals(
+        LongStream.rangeClosed(1, 13).boxed().toList(), seqs(stored), "13 rows numbered 1..13");
+    assertEquals(
+        12,
+        stored.stream()
+            .filter(m -> m.cid().startsWith("distinct-"))
+            .map(ChatMessage::cid)
+            .distinct()
+            .count());
+    assertEquals(
+        1, resends.stream().filter(f -> f.result().fresh()).count(), "the resent cid stored once");
+    assertEquals(
+        1,
+        resends.stream().map(f -> f.result().message().seq()).distinct().count(),
         "every resend answers with the one stored seq");
   }
 
   @Test
   @DisplayName("left messages list by site, newest first, at most the limit")
   void leftMessages() {
-    LeftMessage old = new LeftMessage("l1", "acme", "sales", "Ann", "ann@example.org", "call me", 1_000);
-    LeftMessage recent = new LeftMessage("l2", "acme", "support", "Cy", "cy@example.org", "help", 2_000);
+    LeftMessage old =
+        new LeftMessage("l1", "acme", "sales", "Ann", "ann@example.org", "call me", 1_000);
+    LeftMessage recent =
+        new LeftMessage("l2", "acme", "support", "Cy", "cy@example.org", "help", 2_000);
     await(stores.chats().leave(old));
     await(stores.chats().leave(recent));
-    await(stores.chats().leave(new LeftMessage("l3", "other", "sales", "Di", "di@example.org", "x", 3_000)));
+    await(stores
+        .chats()
+        .leave(new LeftMessage("l3", "other", "sales", "Di", "di@example.org", "x", 3_000)));
     assertEquals(List.of(recent, old), await(otherNode.chats().leftMessages(List.of("acme"), 10)));
     assertEquals(List.of(recent), await(stores.chats().leftMessages(List.of("acme"), 1)));
     assertEquals(List.of(), await(stores.chats().leftMessages(List.of(), 10)));
   }
 
   @Test
-  @DisplayName("purgeBefore deletes old ended chats with their messages and old left messages, never live chats")
+  @DisplayName(
+      "purgeBefore deletes old ended chats with their messages and old left messages, never live chats")
   void purge() {
     ChatStore chats = stores.chats();
     await(chats.create(chat("old-ended", "acme", ChatRecord.ENDED, 1_000)));
@@ -226,14 +287,18 @@ abstract class StoreContract {
     assertTrue(await(chats.chat("old-live")).isPresent());
     assertEquals(1, await(chats.messages("old-live", 0)).size());
     assertTrue(await(chats.chat("new-ended")).isPresent());
-    assertEquals(List.of("l-new"), await(chats.leftMessages(List.of("acme"), 10)).stream().map(LeftMessage::id)
-        .toList());
+    assertEquals(
+        List.of("l-new"),
+        await(chats.leftMessages(List.of("acme"), 10)).stream()
+            .map(LeftMessage::id)
+            .toList());
   }
 
   // --- agents ---
 
   @Test
-  @DisplayName("an inserted agent reads back with its roles and buttons; an unknown login reads as empty")
+  @DisplayName(
+      "an inserted agent reads back with its roles and buttons; an unknown login reads as empty")
   void insertAndFind() {
     Agent bob = agent("bob", Set.of(Agent.ROLE_AGENT, Agent.ROLE_ADMIN));
     await(stores.agents().insert(bob));
@@ -244,7 +309,8 @@ abstract class StoreContract {
   }
 
   @Test
-  @DisplayName("a new agent need not change its password; the flag is set, read by another node and cleared")
+  @DisplayName(
+      "a new agent need not change its password; the flag is set, read by another node and cleared")
   void mustChangePassword() {
     await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));
     await(stores.agents().insert(agent("cy", Set.of(Agent.ROLE_AGENT))));
@@ -256,18 +322,23 @@ abstract class StoreContract {
   }
 
   @Test
-  @DisplayName("inserting an existing login fails with IllegalStateException, also when two nodes race")
+  @DisplayName(
+      "inserting an existing login fails with IllegalStateException, also when two nodes race")
   void duplicateLogin() {
     await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));
-    assertInstanceOf(IllegalStateException.class,
+    assertInstanceOf(
+        IllegalStateException.class,
         failureOf(otherNode.agents().insert(agent("bob", Set.of(Agent.ROLE_ADMIN)))));
 
     Future<Void> one = stores.agents().insert(agent("cy", Set.of(Agent.ROLE_AGENT)));
     Future<Void> two = otherNode.agents().insert(agent("cy", Set.of(Agent.ROLE_AGENT)));
     await(Future.join(one, two).otherwiseEmpty());
-    assertEquals(1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0), "exactly one insert wins");
+    assertEquals(
+        1, (one.succeeded() ? 1 : 0) + (two.succeeded() ? 1 : 0), "exactly one insert wins");
     assertInstanceOf(IllegalStateException.class, (one.failed() ? one : two).cause());
-    assertEquals(List.of("bob", "cy"), await(stores.agents().list()).stream().map(Agent::login).toList());
+    assertEquals(
+        List.of("bob", "cy"),
+        await(stores.agents().list()).stream().map(Agent::login).toList());
   }
 
   @Test
@@ -276,15 +347,17 @@ abstract class StoreContract {
     for (String login : List.of("dora", "al", "cy", "bob")) {
       await(stores.agents().insert(agent(login, Set.of(Agent.ROLE_AGENT))));
     }
-    assertEquals(List.of("al", "bob", "cy", "dora"), await(stores.agents().list()).stream().map(Agent::login)
-        .toList());
+    assertEquals(
+        List.of("al", "bob", "cy", "dora"),
+        await(stores.agents().list()).stream().map(Agent::login).toList());
   }
 
   @Test
   @DisplayName("update and delete report whether the login existed")
   void updateAndDelete() {
     await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));
-    Agent changed = new Agent("bob", "Robert", "new-hash", Set.of(Agent.ROLE_ADMIN), List.of("acme/sales"), 7);
+    Agent changed =
+        new Agent("bob", "Robert", "new-hash", Set.of(Agent.ROLE_ADMIN), List.of("acme/sales"), 7);
     assertTrue(await(stores.agents().update(changed)));
     Agent read = await(stores.agents().find("bob")).orElseThrow();
     assertEquals(changed.toJson(), read.toJson());
@@ -300,8 +373,10 @@ abstract class StoreContract {
   void anyAdmin() {
     assertFalse(await(stores.agents().anyAdmin()));
     await(stores.agents().insert(agent("bob", Set.of(Agent.ROLE_AGENT))));
-    await(stores.agents().insert(new Agent("cy", "Cy", "h", Set.of("administrator"), List.of(), 1)));
-    assertFalse(await(stores.agents().anyAdmin()), "a role that merely contains 'admin' is not admin");
+    await(
+        stores.agents().insert(new Agent("cy", "Cy", "h", Set.of("administrator"), List.of(), 1)));
+    assertFalse(
+        await(stores.agents().anyAdmin()), "a role that merely contains 'admin' is not admin");
     await(stores.agents().insert(agent("root", Set.of(Agent.ROLE_AGENT, Agent.ROLE_ADMIN))));
     assertTrue(await(otherNode.agents().anyAdmin()));
   }
@@ -309,7 +384,8 @@ abstract class StoreContract {
   // --- audit ---
 
   @Test
-  @DisplayName("audit entries read back newest first, filtered by action, actor and time, at most the limit")
+  @DisplayName(
+      "audit entries read back newest first, filtered by action, actor and time, at most the limit")
   void auditQuery() {
     await(stores.audit().record(1_000, "bob", "login", null, null, "127.0.0.1"));
     await(stores.audit().record(2_000, "cy", "login", "acme", "detail", null));
@@ -317,12 +393,17 @@ abstract class StoreContract {
     await(stores.audit().record(4_000, "bob", "login", null, null, null));
 
     List<AuditEntry> all = await(otherNode.audit().query(null, null, 0, 100));
-    assertEquals(List.of(4_000L, 3_000L, 2_000L, 1_000L), all.stream().map(AuditEntry::at).toList());
+    assertEquals(
+        List.of(4_000L, 3_000L, 2_000L, 1_000L),
+        all.stream().map(AuditEntry::at).toList());
     AuditEntry cy = all.get(2);
-    assertEquals(List.of("cy", "login", "acme", "detail"), List.of(cy.actor(), cy.action(), cy.target(), cy.detail()));
+    assertEquals(
+        List.of("cy", "login", "acme", "detail"),
+        List.of(cy.actor(), cy.action(), cy.target(), cy.detail()));
     assertEquals("127.0.0.1", all.get(3).address());
     assertEquals(List.of(4_000L, 1_000L), ats(await(stores.audit().query("login", "bob", 0, 100))));
-    assertEquals(List.of(4_000L, 2_000L), ats(await(stores.audit().query("login", null, 2_000, 100))));
+    assertEquals(
+        List.of(4_000L, 2_000L), ats(await(stores.audit().query("login", null, 2_000, 100))));
     assertEquals(List.of(4_000L, 3_000L), ats(await(stores.audit().query(null, "bob", 0, 2))));
   }
 

@@ -6,7 +6,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -21,18 +20,23 @@ import java.util.function.Predicate;
 public final class BridgeClient implements AutoCloseable {
   private static final long WAIT_MS = 5_000;
 
-  private final WebSocketClient client; // keep referenced: an unreferenced client is closed by the GC
+  private final WebSocketClient
+      client; // keep referenced: an unreferenced client is closed by the GC
   private final WebSocket socket;
   private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private final List<JsonObject> seen = new ArrayList<>();
   private JsonObject welcome;
-  private final java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+  private final java.util.concurrent.CompletableFuture<Void> closed =
+      new java.util.concurrent.CompletableFuture<>();
 
   public static BridgeClient connect(Vertx vertx, int port, String origin) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
     BlockingQueue<JsonObject> early = new LinkedBlockingQueue<>();
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket").addHeader("Origin", origin);
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost("127.0.0.1")
+        .setPort(port)
+        .setURI("/eventbus/websocket")
+        .addHeader("Origin", origin);
     BridgeClient[] holder = new BridgeClient[1];
     ClientWebSocket ws = client.webSocket();
     ws.handler(buffer -> {
@@ -51,8 +55,7 @@ public final class BridgeClient implements AutoCloseable {
     return c;
   }
 
-  private BridgeClient(WebSocketClient client, WebSocket socket, BlockingQueue<JsonObject> early)
-  {
+  private BridgeClient(WebSocketClient client, WebSocket socket, BlockingQueue<JsonObject> early) {
     this.client = client;
     this.socket = socket;
     early.drainTo(frames);
@@ -135,9 +138,15 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   /** The payload of the next {@code msg} on {@code topic} whose object payload {@code wanted} accepts. */
-  public JsonObject nextPayload(String topic, Predicate<JsonObject> wanted, long waitMs) throws InterruptedException {
-    return body(next(f -> "msg".equals(body(f).getString("op")) && topic.equals(body(f).getString("topic"))
-        && body(f).getValue("payload") instanceof JsonObject p && wanted.test(p), waitMs)).getJsonObject("payload");
+  public JsonObject nextPayload(String topic, Predicate<JsonObject> wanted, long waitMs)
+      throws InterruptedException {
+    return body(next(
+            f -> "msg".equals(body(f).getString("op"))
+                && topic.equals(body(f).getString("topic"))
+                && body(f).getValue("payload") instanceof JsonObject p
+                && wanted.test(p),
+            waitMs))
+        .getJsonObject("payload");
   }
 
   public JsonObject nextBody(String op) throws InterruptedException {

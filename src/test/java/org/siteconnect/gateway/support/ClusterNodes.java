@@ -2,14 +2,13 @@ package org.siteconnect.gateway.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.siteconnect.gateway.agent.AgentVerticle;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.siteconnect.gateway.agent.AgentVerticle;
 
 /**
  * Gateway nodes in separate JVMs forming one Hazelcast cluster on loopback, sharing the test PostgreSQL
@@ -35,8 +34,11 @@ public final class ClusterNodes implements AutoCloseable {
     ClusterNodes nodes = new ClusterNodes();
     nodes.admin = io.vertx.core.Vertx.vertx();
     nodes.database = TestPostgres.createDatabase(nodes.admin);
-    JsonObject postgres = new JsonObject().put("host", nodes.database.host()).put("port", nodes.database.port())
-        .put("database", nodes.database.database()).put("user", nodes.database.user())
+    JsonObject postgres = new JsonObject()
+        .put("host", nodes.database.host())
+        .put("port", nodes.database.port())
+        .put("database", nodes.database.database())
+        .put("user", nodes.database.user())
         .put("password", nodes.database.password());
     String clusterName = "sc-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     List<Integer> clusterPorts = new ArrayList<>();
@@ -51,13 +53,32 @@ public final class ClusterNodes implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       int port = nodes.httpPorts.get(i);
       JsonObject config = TestGateway.config(port)
-          .put("data", new JsonObject().put("dir", dir.resolve("data-" + i).toString()).put("postgres", postgres))
+          .put(
+              "data",
+              new JsonObject()
+                  .put("dir", dir.resolve("data-" + i).toString())
+                  .put("postgres", postgres))
           .put("ops", new JsonObject().put("drainSeconds", 5))
-          .put("agents", new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
-          .put("api", new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("name", "backend")
-              .put("sha256", sha256(API_KEY)).put("publish", new JsonArray().add("public/#")))))
-          .put("cluster", new JsonObject().put("enabled", true).put("name", clusterName)
-              .put("port", clusterPorts.get(i)).put("members", members));
+          .put(
+              "agents",
+              new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
+          .put(
+              "api",
+              new JsonObject()
+                  .put(
+                      "keys",
+                      new JsonArray()
+                          .add(new JsonObject()
+                              .put("name", "backend")
+                              .put("sha256", sha256(API_KEY))
+                              .put("publish", new JsonArray().add("public/#")))))
+          .put(
+              "cluster",
+              new JsonObject()
+                  .put("enabled", true)
+                  .put("name", clusterName)
+                  .put("port", clusterPorts.get(i))
+                  .put("members", members));
       Path conf = dir.resolve("node-" + i + ".json");
       Files.writeString(conf, config.encodePrettily());
       confs.add(conf);
@@ -107,7 +128,8 @@ public final class ClusterNodes implements AutoCloseable {
   }
 
   private static String sha256(String text) throws Exception {
-    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return java.util.HexFormat.of().formatHex(d);
   }
 
@@ -120,7 +142,8 @@ public final class ClusterNodes implements AutoCloseable {
       Files.createDirectories(logs);
       String run = Long.toString(System.currentTimeMillis());
       for (int i = 0; i < processes.size(); i++) {
-        Files.writeString(logs.resolve(run + "-node-" + i + ".log"), processes.get(i).output());
+        Files.writeString(
+            logs.resolve(run + "-node-" + i + ".log"), processes.get(i).output());
       }
     } catch (java.io.IOException e) {
       // only a diagnostic

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.support;
 
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,18 +20,26 @@ public final class Http {
     }
   }
 
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final String base;
 
   public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
-  public Response send(String method, String path, Object body, String token, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+  public Response send(String method, String path, Object body, String token, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     String text = body == null ? null : body instanceof String s ? s : Json.encode(body);
-    b.method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+    b.method(
+        method,
+        text == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(text));
     if (text != null) {
       b.header("Content-Type", "application/json");
     }
@@ -56,7 +63,8 @@ public final class Http {
 
   /** Logs in and returns the token; fails the test otherwise. */
   public String login(String login, String password) throws Exception {
-    Response r = post("/api/v1/login", new JsonObject().put("login", login).put("password", password), null);
+    Response r =
+        post("/api/v1/login", new JsonObject().put("login", login).put("password", password), null);
     if (r.status() != 200) {
       throw new AssertionError("login failed: " + r.status() + " " + r.body());
     }

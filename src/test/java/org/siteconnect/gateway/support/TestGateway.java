@@ -3,12 +3,11 @@ package org.siteconnect.gateway.support;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.siteconnect.gateway.Gateway;
-import org.siteconnect.gateway.config.GatewayConfig;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
+import org.siteconnect.gateway.Gateway;
+import org.siteconnect.gateway.config.GatewayConfig;
 
 /** Starts a real gateway node on a free loopback port for integration tests. */
 public final class TestGateway {
@@ -28,16 +27,30 @@ public final class TestGateway {
   /** A config for tests: loopback, a site "acme", public/# open to pages. Callers may override keys. */
   public static JsonObject config(int port) {
     return new JsonObject()
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port)
-            .put("publicOrigin", origin(port)))
+        .put(
+            "http",
+            new JsonObject()
+                .put("host", "127.0.0.1")
+                .put("port", port)
+                .put("publicOrigin", origin(port)))
         .put("data", new JsonObject().put("dir", tempDir()))
         .put("agents", new JsonObject().put("passwordIterations", 10_000))
-        .put("acl", new JsonObject().put("subscribe", new JsonArray().add("public/#"))
-            .put("publish", new JsonArray().add("public/#")))
-        .put("sites", new JsonArray().add(new JsonObject().put("key", SITE)
-            .put("origins", new JsonArray().add(SITE_ORIGIN))
-            .put("buttons", new JsonArray().add(new JsonObject().put("id", "sales").put("name", "Sales"))
-                .add(new JsonObject().put("id", "support")))));
+        .put(
+            "acl",
+            new JsonObject()
+                .put("subscribe", new JsonArray().add("public/#"))
+                .put("publish", new JsonArray().add("public/#")))
+        .put(
+            "sites",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("key", SITE)
+                    .put("origins", new JsonArray().add(SITE_ORIGIN))
+                    .put(
+                        "buttons",
+                        new JsonArray()
+                            .add(new JsonObject().put("id", "sales").put("name", "Sales"))
+                            .add(new JsonObject().put("id", "support")))));
   }
 
   private static String tempDir() {

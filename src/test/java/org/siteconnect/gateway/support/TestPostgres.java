@@ -1,18 +1,17 @@
 package org.siteconnect.gateway.support;
 
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlClient;
-import org.siteconnect.gateway.config.GatewayConfig;
-
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.siteconnect.gateway.config.GatewayConfig;
 
 /**
  * The PostgreSQL that {@code src/test/pg.sh start} runs, found through its {@code SC_TEST_PG_*} exports. Tests
@@ -26,7 +25,8 @@ public final class TestPostgres {
   /** Skips the calling test when no PostgreSQL is configured, except in CI, where that is a failure. */
   public static void require() {
     boolean configured = configured();
-    String why = "no test PostgreSQL: run `eval \"$(bash src/test/pg.sh start)\"` first (SC_TEST_PG_* unset)";
+    String why =
+        "no test PostgreSQL: run `eval \"$(bash src/test/pg.sh start)\"` first (SC_TEST_PG_* unset)";
     if (!configured && ENV.containsKey("CI")) {
       fail(why + "; CI runs src/test/run.sh, which must provide it");
     }
@@ -50,7 +50,8 @@ public final class TestPostgres {
 
   /** Runs one statement in the given database. */
   public static void run(Vertx vertx, GatewayConfig.Postgres db, String sql) {
-    SqlClient client = PgBuilder.client().connectingTo(connectOptions(db)).using(vertx).build();
+    SqlClient client =
+        PgBuilder.client().connectingTo(connectOptions(db)).using(vertx).build();
     try {
       client.query(sql).execute().eventually(client::close).await(30, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -63,14 +64,22 @@ public final class TestPostgres {
   }
 
   private static GatewayConfig.Postgres postgres(String database) {
-    return new GatewayConfig.Postgres(env("SC_TEST_PG_HOST", "127.0.0.1"),
-        Integer.parseInt(env("SC_TEST_PG_PORT", "5432")), database, env("SC_TEST_PG_USER", "siteconnect"),
-        ENV.get("SC_TEST_PG_PASSWORD"), 4);
+    return new GatewayConfig.Postgres(
+        env("SC_TEST_PG_HOST", "127.0.0.1"),
+        Integer.parseInt(env("SC_TEST_PG_PORT", "5432")),
+        database,
+        env("SC_TEST_PG_USER", "siteconnect"),
+        ENV.get("SC_TEST_PG_PASSWORD"),
+        4);
   }
 
   private static PgConnectOptions connectOptions(GatewayConfig.Postgres db) {
-    return new PgConnectOptions().setHost(db.host()).setPort(db.port()).setDatabase(db.database())
-        .setUser(db.user()).setPassword(db.password());
+    return new PgConnectOptions()
+        .setHost(db.host())
+        .setPort(db.port())
+        .setDatabase(db.database())
+        .setUser(db.user())
+        .setPassword(db.password());
   }
 
   private static String env(String name, String fallback) {

@@ -2,7 +2,6 @@ package org.siteconnect.gateway.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,20 +13,26 @@ import java.util.UUID;
 
 /** A minimal SockJS xhr-polling client (open, xhr_send, poll) for tests of the HTTP transports. */
 public final class XhrClient {
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final String base;
   private final String origin;
 
   public XhrClient(int port, String origin) {
-    this.base = "http://127.0.0.1:" + port + "/eventbus/" + (100 + (int) (Math.random() * 800)) + "/"
-        + UUID.randomUUID().toString().replace("-", "");
+    this.base = "http://127.0.0.1:" + port + "/eventbus/" + (100 + (int) (Math.random() * 800))
+        + "/" + UUID.randomUUID().toString().replace("-", "");
     this.origin = origin;
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(30))
+        .POST(
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
     if (origin != null) {
       b.header("Origin", origin);
     }

@@ -38,14 +38,17 @@ class AclPropertyTest {
   @Property(tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
   void containsSpecialisations(@ForAll("filters") String pattern, @ForAll long seed) {
     String filter = specialise(pattern, new Random(seed));
-    assertTrue(Acl.contains(TopicFilter.parse(pattern), TopicFilter.parse(filter)), pattern + " ⊇ " + filter);
+    assertTrue(
+        Acl.contains(TopicFilter.parse(pattern), TopicFilter.parse(filter)),
+        pattern + " ⊇ " + filter);
     assertCovers(pattern, filter);
   }
 
   private static void assertCovers(String pattern, String filter) {
     for (String topic : ALL_NAMES) {
       if (ReferenceMatcher.matches(filter, topic)) {
-        assertTrue(ReferenceMatcher.matches(pattern, topic),
+        assertTrue(
+            ReferenceMatcher.matches(pattern, topic),
             pattern + " contains " + filter + " but misses " + topic);
       }
     }

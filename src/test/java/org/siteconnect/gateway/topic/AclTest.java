@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** ACL containment and grants (DESIGN §3.2). */
 class AclTest {
 
-  @DisplayName("containment on levels: '#' covers the rest, '+' one non-'#' level, literals only themselves")
+  @DisplayName(
+      "containment on levels: '#' covers the rest, '+' one non-'#' level, literals only themselves")
   @ParameterizedTest(name = "\"{0}\" contains \"{1}\": {2}")
   @CsvSource(delimiter = '|', textBlock = """
       '#'      | a          | true
@@ -62,7 +63,8 @@ class AclTest {
   }
 
   @Test
-  @DisplayName("a page may subscribe inside a subscribe grant and publish where a publish grant matches")
+  @DisplayName(
+      "a page may subscribe inside a subscribe grant and publish where a publish grant matches")
   void grants() {
     Acl acl = new Acl(List.of("chat/#", "news/+"), List.of("chat/+/in", "feedback"));
     assertTrue(acl.maySubscribe(TopicFilter.parse("chat/room1/out")));
@@ -96,7 +98,8 @@ class AclTest {
   }
 
   @Test
-  @DisplayName("an invalid grant pattern is rejected at construction, naming the pattern and the rule")
+  @DisplayName(
+      "an invalid grant pattern is rejected at construction, naming the pattern and the rule")
   void invalidPattern() {
     InvalidTopicException e =
         assertRule("hash-not-last", () -> new Acl(List.of("ok/#", "chat/#/x"), List.of()));

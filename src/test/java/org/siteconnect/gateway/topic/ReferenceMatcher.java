@@ -6,8 +6,7 @@ package org.siteconnect.gateway.topic;
  */
 final class ReferenceMatcher {
 
-  private ReferenceMatcher() {
-  }
+  private ReferenceMatcher() {}
 
   static boolean matches(String filter, String topic) {
     String[] filterLevels = filter.split("/", -1);
@@ -30,6 +29,7 @@ final class ReferenceMatcher {
     if (t == topic.length) {
       return false;
     }
-    return (filter[f].equals("+") || filter[f].equals(topic[t])) && matches(filter, f + 1, topic, t + 1);
+    return (filter[f].equals("+") || filter[f].equals(topic[t]))
+        && matches(filter, f + 1, topic, t + 1);
   }
 }

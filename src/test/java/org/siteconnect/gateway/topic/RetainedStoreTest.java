@@ -44,7 +44,8 @@ class RetainedStoreTest {
   }
 
   @Test
-  @DisplayName("a zero-byte payload clears the topic and is not stored (MQTT-3.3.1-10, MQTT-3.3.1-11)")
+  @DisplayName(
+      "a zero-byte payload clears the topic and is not stored (MQTT-3.3.1-10, MQTT-3.3.1-11)")
   void clear() {
     RetainedStore<String> store = new RetainedStore<>(10, 1_000);
     store.put(topic("a/b/c"), "x", 10);
@@ -54,7 +55,10 @@ class RetainedStoreTest {
     assertEquals(1, store.count());
     assertEquals(5, store.bytes());
     assertEquals(RetainedStore.Result.CLEARED, store.put(topic("never/stored"), null, 0));
-    assertEquals(RetainedStore.Result.CLEARED, store.put(topic("a/b"), null, 0), "a mere path node is not a message");
+    assertEquals(
+        RetainedStore.Result.CLEARED,
+        store.put(topic("a/b"), null, 0),
+        "a mere path node is not a message");
     assertEquals(1, store.count());
     store.put(topic("a"), null, 0);
     assertEquals(0, store.count());
@@ -63,7 +67,8 @@ class RetainedStoreTest {
   }
 
   @Test
-  @DisplayName("the message cap rejects a new topic and changes nothing; replacing still works at the cap")
+  @DisplayName(
+      "the message cap rejects a new topic and changes nothing; replacing still works at the cap")
   void countCap() {
     RetainedStore<String> store = new RetainedStore<>(2, 1_000);
     store.put(topic("a"), "1", 1);

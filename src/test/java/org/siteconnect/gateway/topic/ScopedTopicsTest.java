@@ -59,14 +59,17 @@ class ScopedTopicsTest {
   @Test
   @DisplayName("the messages say why: local topics stay in the page, unknown scopes are named")
   void messages() {
-    assertTrue(assertRule("local-topic", () -> ScopedTopics.toServer("~/x", SID)).getMessage()
+    assertTrue(assertRule("local-topic", () -> ScopedTopics.toServer("~/x", SID))
+        .getMessage()
         .startsWith("'~/' topics stay in the page and are never accepted by the server"));
-    assertTrue(assertRule("unknown-scope", () -> ScopedTopics.toServer("~other/x", SID)).getMessage()
+    assertTrue(assertRule("unknown-scope", () -> ScopedTopics.toServer("~other/x", SID))
+        .getMessage()
         .contains("'~other'"));
     assertRule("empty", () -> ScopedTopics.toServer(null, SID));
   }
 
-  @DisplayName("the page sees its own session topics as '~pagesession/…'; everything else is unchanged")
+  @DisplayName(
+      "the page sees its own session topics as '~pagesession/…'; everything else is unchanged")
   @ParameterizedTest(name = "\"{0}\" → \"{1}\"")
   @CsvSource(delimiter = '|', textBlock = """
       pagesession/S1_x-Y        | ~pagesession
@@ -86,7 +89,8 @@ class ScopedTopicsTest {
 
   @DisplayName("session topics round-trip page → server → page")
   @ParameterizedTest(name = "\"{0}\"")
-  @ValueSource(strings = {"~pagesession", "~pagesession/", "~pagesession/cobrowsing/stop", "~pagesession/#"})
+  @ValueSource(
+      strings = {"~pagesession", "~pagesession/", "~pagesession/cobrowsing/stop", "~pagesession/#"})
   void roundTrip(String page) {
     assertEquals(page, ScopedTopics.toPage(ScopedTopics.toServer(page, SID), SID));
   }
@@ -110,7 +114,9 @@ class ScopedTopicsTest {
   @ParameterizedTest(name = "\"{0}\"")
   @ValueSource(strings = {"", "a/b", "a+b", "a b", "#"})
   void badSessionId(String sessionId) {
-    assertThrows(IllegalArgumentException.class, () -> ScopedTopics.toServer("~pagesession/x", sessionId));
-    assertThrows(IllegalArgumentException.class, () -> ScopedTopics.toPage("pagesession/x", sessionId));
+    assertThrows(
+        IllegalArgumentException.class, () -> ScopedTopics.toServer("~pagesession/x", sessionId));
+    assertThrows(
+        IllegalArgumentException.class, () -> ScopedTopics.toPage("pagesession/x", sessionId));
   }
 }

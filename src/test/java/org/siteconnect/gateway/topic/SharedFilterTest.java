@@ -32,8 +32,20 @@ class SharedFilterTest {
 
   @DisplayName("a missing prefix, group or filter, or a group with '/', '+', '#' is rule bad-share")
   @ParameterizedTest(name = "\"{0}\" is bad-share")
-  @ValueSource(strings = {"$share/", "$share//a", "$share/g", "$share/g/", "share/g/a", "$SHARE/g/a",
-      "$share/g+/a", "$share/#/a", "$share/+/a", "$share/a\u0000b/x", "$share/\uD800/x"})
+  @ValueSource(
+      strings = {
+        "$share/",
+        "$share//a",
+        "$share/g",
+        "$share/g/",
+        "share/g/a",
+        "$SHARE/g/a",
+        "$share/g+/a",
+        "$share/#/a",
+        "$share/+/a",
+        "$share/a\u0000b/x",
+        "$share/\uD800/x"
+      })
   void invalid(String raw) {
     assertRule("bad-share", () -> SharedFilter.parse(raw, TopicLimits.DEFAULT));
   }

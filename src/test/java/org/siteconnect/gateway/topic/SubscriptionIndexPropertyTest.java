@@ -36,13 +36,19 @@ class SubscriptionIndexPropertyTest {
 
   @Provide
   Arbitrary<List<Sub>> subscriptions() {
-    Arbitrary<Sub> plain = Combinators.combine(TopicGenerators.filters(), Arbitraries.integers().between(0, 5))
+    Arbitrary<Sub> plain = Combinators.combine(
+            TopicGenerators.filters(), Arbitraries.integers().between(0, 5))
         .as((filter, n) -> new Sub(filter, "p" + n, null));
-    Arbitrary<Sub> shared = Combinators.combine(TopicGenerators.filters(), Arbitraries.integers().between(0, 3),
-        Arbitraries.of("g0", "g1")).as((filter, n, group) -> new Sub(filter, "m" + n, group));
+    Arbitrary<Sub> shared = Combinators.combine(
+            TopicGenerators.filters(),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.of("g0", "g1"))
+        .as((filter, n, group) -> new Sub(filter, "m" + n, group));
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(5, plain),
-        net.jqwik.api.Tuple.of(1, shared)).list().ofMinSize(1).ofMaxSize(30);
+            net.jqwik.api.Tuple.of(5, plain), net.jqwik.api.Tuple.of(1, shared))
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(30);
   }
 
   @Provide
@@ -55,9 +61,11 @@ class SubscriptionIndexPropertyTest {
     return TopicGenerators.filters().list().ofMinSize(1).ofMaxSize(12);
   }
 
-  @Label("the index delivers to exactly the reference's subscribers, each once, and one member per shared filter")
+  @Label(
+      "the index delivers to exactly the reference's subscribers, each once, and one member per shared filter")
   @Property(tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
-  void indexAgreesWithReference(@ForAll("subscriptions") List<Sub> subs, @ForAll("topics") List<String> topics) {
+  void indexAgreesWithReference(
+      @ForAll("subscriptions") List<Sub> subs, @ForAll("topics") List<String> topics) {
     SubscriptionIndex<String> index = new SubscriptionIndex<>();
     subs.forEach(sub -> index.subscribe(sub.raw(), sub.subscriber()));
     int hits = 0;
@@ -81,8 +89,14 @@ class SubscriptionIndexPropertyTest {
       List<String> gotPlain = got.stream().filter(s -> s.startsWith("p")).toList();
       List<String> gotShared = got.stream().filter(s -> s.startsWith("m")).toList();
       assertEquals(expectedPlain, new HashSet<>(gotPlain), "plain recipients of " + topic);
-      assertEquals(gotPlain.size(), new HashSet<>(gotPlain).size(), "a plain recipient got " + topic + " twice");
-      assertEquals(matchingSharedFilters.size(), gotShared.size(), "one member per shared filter for " + topic);
+      assertEquals(
+          gotPlain.size(),
+          new HashSet<>(gotPlain).size(),
+          "a plain recipient got " + topic + " twice");
+      assertEquals(
+          matchingSharedFilters.size(),
+          gotShared.size(),
+          "one member per shared filter for " + topic);
       assertTrue(eligibleMembers.containsAll(gotShared), "shared recipients of " + topic);
       hits += got.isEmpty() ? 0 : 1;
     }
@@ -98,25 +112,30 @@ class SubscriptionIndexPropertyTest {
     java.util.Collections.reverse(reversed);
     reversed.forEach(sub -> index.unsubscribe(sub.raw(), sub.subscriber()));
     assertTrue(index.isEmpty());
-    assertEquals(0, index.exactCount() + index.wildcardCount() + index.sharedCount() + index.subscriberCount());
+    assertEquals(
+        0,
+        index.exactCount() + index.wildcardCount() + index.sharedCount() + index.subscriberCount());
   }
 
   @Label("TopicFilter.matches agrees with the reference matcher")
   @Property(tries = 1000, afterFailure = AfterFailureMode.RANDOM_SEED)
-  void filterMatchesAgreesWithReference(@ForAll("filterList") List<String> filters,
-      @ForAll("topics") List<String> topics) {
+  void filterMatchesAgreesWithReference(
+      @ForAll("filterList") List<String> filters, @ForAll("topics") List<String> topics) {
     for (String filter : filters) {
       for (String topic : topics) {
         PAIRS_CHECKED.incrementAndGet();
-        assertEquals(ReferenceMatcher.matches(filter, topic),
-            TopicFilter.parse(filter).matches(TopicName.parse(topic)), filter + " vs " + topic);
+        assertEquals(
+            ReferenceMatcher.matches(filter, topic),
+            TopicFilter.parse(filter).matches(TopicName.parse(topic)),
+            filter + " vs " + topic);
       }
     }
   }
 
   @Label("RetainedStore.match finds exactly the retained topics the reference matches")
   @Property(tries = 500, afterFailure = AfterFailureMode.RANDOM_SEED)
-  void retainedAgreesWithReference(@ForAll("topics") List<String> retained, @ForAll("filterList") List<String> filters) {
+  void retainedAgreesWithReference(
+      @ForAll("topics") List<String> retained, @ForAll("filterList") List<String> filters) {
     RetainedStore<String> store = new RetainedStore<>(100, 10_000);
     retained.forEach(topic -> store.put(TopicName.parse(topic), topic, 1));
     for (String filter : filters) {
@@ -130,13 +149,17 @@ class SubscriptionIndexPropertyTest {
       List<String> got = new ArrayList<>();
       store.match(TopicFilter.parse(filter), (name, payload) -> got.add(payload));
       assertEquals(expected, new HashSet<>(got), filter);
-      assertEquals(got.size(), expected.size(), "a retained message was reported twice for " + filter);
+      assertEquals(
+          got.size(), expected.size(), "a retained message was reported twice for " + filter);
     }
   }
 
   @AfterContainer
   static void enoughPairs() {
-    assertTrue(PAIRS_CHECKED.get() >= 10_000, "only " + PAIRS_CHECKED.get() + " (filter, topic) pairs checked");
-    System.out.println("[topic properties] (filter, topic) pairs checked against the reference: " + PAIRS_CHECKED);
+    assertTrue(
+        PAIRS_CHECKED.get() >= 10_000,
+        "only " + PAIRS_CHECKED.get() + " (filter, topic) pairs checked");
+    System.out.println(
+        "[topic properties] (filter, topic) pairs checked against the reference: " + PAIRS_CHECKED);
   }
 }

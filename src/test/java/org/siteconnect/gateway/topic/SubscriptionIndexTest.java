@@ -76,8 +76,19 @@ class SubscriptionIndexTest {
   @Test
   @DisplayName("dedupe also holds when more than eight filters match one topic")
   void dedupeManyLists() {
-    List<String> filters = List.of("#", "a/#", "a/b/#", "a/b/c/#", "a/b/c/d/#", "a/b/c/d", "+/b/c/d", "a/+/c/d",
-        "a/b/+/d", "a/b/c/+", "+/+/c/d", "+/+/+/+");
+    List<String> filters = List.of(
+        "#",
+        "a/#",
+        "a/b/#",
+        "a/b/c/#",
+        "a/b/c/d/#",
+        "a/b/c/d",
+        "+/b/c/d",
+        "a/+/c/d",
+        "a/b/+/d",
+        "a/b/c/+",
+        "+/+/c/d",
+        "+/+/+/+");
     for (int i = 0; i < filters.size(); i++) {
       index.subscribe(filters.get(i), "alice");
       index.subscribe(filters.get(i), "sub" + i);
@@ -88,7 +99,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("each shared group gives a message to one member, round robin: 3 members, 9 messages, 3 each")
+  @DisplayName(
+      "each shared group gives a message to one member, round robin: 3 members, 9 messages, 3 each")
   void sharedRoundRobin() {
     for (String member : List.of("m1", "m2", "m3")) {
       assertTrue(index.subscribe("$share/workers/jobs/+", member));
@@ -118,7 +130,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("shared subscriptions can be made from a SharedFilter or a '$share/' TopicFilter, and removed")
+  @DisplayName(
+      "shared subscriptions can be made from a SharedFilter or a '$share/' TopicFilter, and removed")
   void sharedForms() {
     assertTrue(index.subscribeShared(SharedFilter.parse("$share/g/x/#"), "m1"));
     assertFalse(index.subscribe(TopicFilter.parse("$share/g/x/#"), "m1"));
@@ -131,7 +144,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("unsubscribe removes one subscription, returns false if absent and rejects invalid filters")
+  @DisplayName(
+      "unsubscribe removes one subscription, returns false if absent and rejects invalid filters")
   void unsubscribe() {
     index.subscribe("a/+", "alice");
     index.subscribe("a/b", "alice");
@@ -167,7 +181,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("a filter starting with a wildcard never matches '$' or '~' topics; a '$' filter does")
+  @DisplayName(
+      "a filter starting with a wildcard never matches '$' or '~' topics; a '$' filter does")
   void reservedTopics() {
     index.subscribe("#", "hash");
     index.subscribe("+/x", "plus");
@@ -182,7 +197,8 @@ class SubscriptionIndexTest {
   @Test
   @DisplayName("one publish fans out to 10,000 subscribers of one exact topic, each once")
   void fanOut() {
-    List<String> subscribers = IntStream.range(0, 10_000).mapToObj(i -> "page-" + i).toList();
+    List<String> subscribers =
+        IntStream.range(0, 10_000).mapToObj(i -> "page-" + i).toList();
     subscribers.forEach(s -> index.subscribe("site/42/broadcast", s));
     List<String> got = recipients("site/42/broadcast");
     assertEquals(10_000, got.size());
@@ -199,7 +215,8 @@ class SubscriptionIndexTest {
   }
 
   @Test
-  @DisplayName("after 10,000 random subscribes and their unsubscribes nothing is left: counts 0, trie pruned")
+  @DisplayName(
+      "after 10,000 random subscribes and their unsubscribes nothing is left: counts 0, trie pruned")
   void noLeakAfterChurn() {
     Random random = new Random(42);
     List<String[]> subscriptions = new ArrayList<>();
@@ -214,7 +231,8 @@ class SubscriptionIndexTest {
       }
     }
     assertTrue(index.exactCount() > 0 && index.wildcardCount() > 0 && index.sharedCount() > 0);
-    assertEquals(subscriptions.size(), index.exactCount() + index.wildcardCount() + index.sharedCount());
+    assertEquals(
+        subscriptions.size(), index.exactCount() + index.wildcardCount() + index.sharedCount());
     java.util.Collections.shuffle(subscriptions, random);
     for (String[] subscription : subscriptions) {
       assertTrue(index.unsubscribe(subscription[0], subscription[1]), subscription[0]);
@@ -245,7 +263,8 @@ class SubscriptionIndexTest {
     List<String> nested = new ArrayList<>();
     index.match(TopicName.parse("a"), s -> index.match(TopicName.parse("b"), nested::add));
     assertEquals(List.of("bob"), nested);
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> index.match(TopicName.parse("a"), s -> index.unsubscribe("a", s)));
     assertEquals(List.of("alice"), recipients("a"), "the failed change left the index intact");
   }

@@ -15,17 +15,22 @@ final class TopicGenerators {
   static final List<String> NAME_LEVELS = List.of("a", "b", "", "$s", "~p");
   static final int MAX_DEPTH = 4;
 
-  private TopicGenerators() {
-  }
+  private TopicGenerators() {}
 
   static Arbitrary<String> names() {
-    return Arbitraries.of(NAME_LEVELS).list().ofMinSize(1).ofMaxSize(MAX_DEPTH)
+    return Arbitraries.of(NAME_LEVELS)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(MAX_DEPTH)
         .map(levels -> String.join("/", levels))
         .filter(name -> !name.isEmpty());
   }
 
   static Arbitrary<String> filters() {
-    return Arbitraries.of("a", "b", "", "$s", "~p", "+", "#").list().ofMinSize(1).ofMaxSize(MAX_DEPTH)
+    return Arbitraries.of("a", "b", "", "$s", "~p", "+", "#")
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(MAX_DEPTH)
         .map(TopicGenerators::hashOnlyLast)
         .filter(filter -> !filter.isEmpty());
   }

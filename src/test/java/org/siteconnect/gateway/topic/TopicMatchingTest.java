@@ -25,11 +25,13 @@ class TopicMatchingTest {
       JsonArray table = new JsonArray(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       return table.stream()
           .map(JsonObject.class::cast)
-          .map(v -> Arguments.of(v.getString("filter"), v.getString("topic"), v.getBoolean("match")));
+          .map(v ->
+              Arguments.of(v.getString("filter"), v.getString("topic"), v.getBoolean("match")));
     }
   }
 
-  @DisplayName("MQTT 3.1.1 §4.7 matching, with the '$'/'~' first-level rule (src/test/resources/topic-matching.json)")
+  @DisplayName(
+      "MQTT 3.1.1 §4.7 matching, with the '$'/'~' first-level rule (src/test/resources/topic-matching.json)")
   @ParameterizedTest(name = "\"{0}\" matches \"{1}\": {2}")
   @MethodSource("vectors")
   void matching(String filter, String topic, boolean expected) {

@@ -1,19 +1,19 @@
 package org.siteconnect.gateway.topic;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The access rules as a table: who, what, which server-form topic, allowed or not. */
 class TopicPolicyTest {
   private static final Principal PAGE = new Principal.Page("s1", "siteA");
   /** Serves siteA's sales button; reads siteA and siteB. */
-  private static final Principal AGENT = new Principal.AgentConsole("ann", Set.of("siteA", "siteB"),
-      List.of("siteA/sales"));
+  private static final Principal AGENT =
+      new Principal.AgentConsole("ann", Set.of("siteA", "siteB"), List.of("siteA/sales"));
+
   private static final TopicPolicy POLICY = new TopicPolicy(
       new Acl(List.of("news/#", "prices/+/eur"), List.of("chat/+/in", "$sys/forbidden")));
 

@@ -122,8 +122,14 @@ class TopicSyntaxTest {
         Arguments.of("65,536 bytes of 2-byte chars", E_ACUTE.repeat(32_768), false),
         Arguments.of("65,535 bytes of 3-byte chars", EURO.repeat(21_845), true),
         Arguments.of("65,536 bytes of 3-byte chars plus one", EURO.repeat(21_845) + "a", false),
-        Arguments.of("65,535 bytes of surrogate pairs plus three", GRINNING_FACE.repeat(16_383) + "abc", true),
-        Arguments.of("65,536 bytes of surrogate pairs plus four", GRINNING_FACE.repeat(16_383) + "abcd", false),
+        Arguments.of(
+            "65,535 bytes of surrogate pairs plus three",
+            GRINNING_FACE.repeat(16_383) + "abc",
+            true),
+        Arguments.of(
+            "65,536 bytes of surrogate pairs plus four",
+            GRINNING_FACE.repeat(16_383) + "abcd",
+            false),
         Arguments.of("32 levels", "a/".repeat(31) + "a", true),
         Arguments.of("32 empty levels", "/".repeat(31), true),
         Arguments.of("33 levels", "a/".repeat(32) + "a", false),
@@ -166,17 +172,19 @@ class TopicSyntaxTest {
   @Test
   @DisplayName("the rejection message names the rule and the spec clause")
   void messageNamesTheRule() {
-    InvalidTopicException e = assertThrows(InvalidTopicException.class, () -> TopicFilter.parse("a/#/b"));
+    InvalidTopicException e =
+        assertThrows(InvalidTopicException.class, () -> TopicFilter.parse("a/#/b"));
     assertEquals("hash-not-last", e.rule());
-    assertTrue(e.getMessage().startsWith("'#' must be the last level (MQTT-4.7.1-2)"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("'#' must be the last level (MQTT-4.7.1-2)"), e.getMessage());
     assertTrue(e.getMessage().contains("'a/#/b'"), e.getMessage());
   }
 
   @Test
   @DisplayName("the rejection message masks control characters and shortens long input")
   void messageIsSafeToLog() {
-    InvalidTopicException e = assertThrows(InvalidTopicException.class,
-        () -> TopicName.parse("evil\n\u0000" + "x".repeat(100)));
+    InvalidTopicException e = assertThrows(
+        InvalidTopicException.class, () -> TopicName.parse("evil\n\u0000" + "x".repeat(100)));
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertTrue(e.getMessage().length() < 200, e.getMessage());
   }
@@ -232,7 +240,8 @@ class TopicSyntaxTest {
     assertThrows(IllegalArgumentException.class, () -> new TopicLimits(1, 0));
   }
 
-  static InvalidTopicException assertRule(String rule, org.junit.jupiter.api.function.Executable parse) {
+  static InvalidTopicException assertRule(
+      String rule, org.junit.jupiter.api.function.Executable parse) {
     InvalidTopicException e = assertThrows(InvalidTopicException.class, parse);
     assertEquals(rule, e.rule(), e.getMessage());
     return e;
