@@ -67,12 +67,15 @@ public final class ButtonAvailability {
   }
 
   /**
-   * The agent's availability as an earlier leader knew it (the account data follows with the presence); it counts
-   * as connected until {@code graceUntil}, by when its console has been re-asserted or has reconnected.
+   * The agent's availability and chat limit as an earlier leader knew them (the rest of the account data follows
+   * with the presence); it counts as connected until {@code graceUntil}, by when its console has been re-asserted
+   * or has reconnected. The limit travels too: the new leader's chat service may report the agent's chats before
+   * the presence arrives, and the default limit of one would switch a button off for that moment.
    */
-  public void restoreAvailable(String login, Set<String> buttons, long graceUntil) {
+  public void restoreAvailable(String login, Set<String> buttons, int maxChats, long graceUntil) {
     AgentState a = agents.computeIfAbsent(login, l -> new AgentState());
     a.available.addAll(buttons);
+    a.maxChats = maxChats;
     a.graceUntil = Math.max(a.graceUntil, graceUntil);
   }
 
@@ -80,6 +83,11 @@ public final class ButtonAvailability {
   public long connectedUntil(String login) {
     AgentState a = agents.get(login);
     return a == null ? 0 : a.connections.isEmpty() ? a.graceUntil : Long.MAX_VALUE;
+  }
+
+  public int maxChatsOf(String login) {
+    AgentState a = agents.get(login);
+    return a == null ? 1 : a.maxChats;
   }
 
   /** The buttons the agent marked available (what a new leader needs to restore). */

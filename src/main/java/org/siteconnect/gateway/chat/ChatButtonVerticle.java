@@ -63,6 +63,7 @@ public final class ChatButtonVerticle extends VerticleBase {
               new HashSet<>(state.getJsonArray("available", new JsonArray()).stream()
                   .map(String::valueOf)
                   .toList()),
+              state.getInteger("maxChats", 1),
               Math.min(graceUntil, state.getLong("connectedUntil", 0L))));
           buttons.tick(System.currentTimeMillis());
           if (!earlier.isEmpty() && graceMillis > 0) {
@@ -127,7 +128,7 @@ public final class ChatButtonVerticle extends VerticleBase {
     storeAvailability(m.body().getString("login"));
   }
 
-  /** {@code {available:[refs], connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
+  /** {@code {available:[refs], maxChats, connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
   private void storeAvailability(String login) {
     Set<String> available = buttons.availableOf(login);
     Future<?> written = available.isEmpty()
@@ -136,6 +137,7 @@ public final class ChatButtonVerticle extends VerticleBase {
             login,
             new JsonObject()
                 .put("available", new JsonArray(List.copyOf(available)))
+                .put("maxChats", buttons.maxChatsOf(login))
                 .put("connectedUntil", buttons.connectedUntil(login)));
     written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
   }

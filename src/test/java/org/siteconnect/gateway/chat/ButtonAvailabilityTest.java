@@ -81,7 +81,7 @@ class ButtonAvailabilityTest {
       "a console re-asserted after a leader change counts once; availability restored by the new leader holds")
   void reassertedConsoleCountsOnce() {
     ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
-    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 0);
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 2, 0);
     buttons.describe("ann", java.util.Set.of(SALES), 2, 0);
     assertEquals(List.of(SALES), buttons.consoleConnected("ann", "c-1", 0));
     buttons.consoleConnected("ann", "c-1", 0); // the router re-asserts the same connection
@@ -96,9 +96,20 @@ class ButtonAvailabilityTest {
       "a new leader keeps a restored agent's buttons on through the grace, off after it if no console came back")
   void takeOverKeepsButtonsThroughTheGrace() {
     ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
-    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 60_000);
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 2, 60_000);
     assertEquals(List.of(SALES), buttons.tick(0), "enabled at once: no blink");
     assertEquals(List.of(), buttons.tick(59_999));
     assertEquals(List.of(SALES), buttons.tick(60_000), "nobody came back: off after the grace");
+  }
+
+  @Test
+  @DisplayName(
+      "a restored agent's chats reported before its presence keep the button on (the restored chat limit counts)")
+  void restoredChatLimitHoldsBeforeThePresence() {
+    ButtonAvailability buttons = new ButtonAvailability(List.of(SALES));
+    buttons.restoreAvailable("ann", java.util.Set.of(SALES), 3, 60_000);
+    assertEquals(List.of(SALES), buttons.tick(0));
+    assertEquals(List.of(), buttons.chatsChanged("ann", 1, 1), "one chat of three: still on");
+    assertEquals(List.of(SALES), buttons.chatsChanged("ann", 3, 2), "at the limit: off");
   }
 }
