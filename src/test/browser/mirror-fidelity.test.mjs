@@ -4,7 +4,8 @@
 // on the normalised view of mirror-gen.mjs. Zero divergences allowed.
 //
 //   SC_MIRROR_SEQUENCES=2000  how many sequences (default 200)
-//   SC_MIRROR_SEED=<seed>     replays exactly that one sequence (a failure prints its seed)
+//   SC_MIRROR_FIRST_SEED=<n>  the first seed of the run (default 1), so a range of the long mode can be re-run
+//   SC_MIRROR_SEED=<seed>     replays exactly that one sequence (a failure prints its seed and this command)
 //   SC_MIRROR_SHOTS=<dir>     screenshots of the visitor and the mirror after the last sequence
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const ONE_SEED = process.env.SC_MIRROR_SEED ? Number(process.env.SC_MIRROR_SEED)
 // Strict: the first divergence fails (the long mode and a replayed seed are strict; the bounded default replays a
 // divergent seed once before failing on it).
 const STRICT = process.env.SC_MIRROR_STRICT === '1' || SEQUENCES > 200 || ONE_SEED != null;
-const FIRST_SEED = 1;
+const FIRST_SEED = Number(process.env.SC_MIRROR_FIRST_SEED || 1);
 const NAVIGATE_EVERY = 25; // a seed divisible by this loads a new page (a full snapshot) instead of resetting the body
 const SETTLE_MS = 8000; // a mirror that is not equal within this long after the visitor's last change diverged
 const VIEWPORT = { width: 1024, height: 700 };
@@ -40,6 +41,12 @@ after(async () => {
   await gw?.stop();
   await host?.close();
 });
+
+/** The command that replays `seed` alone, and the one that re-runs the long mode from it. */
+function replayCommand(seed) {
+  const test = 'node --test --test-concurrency=1 --test-name-pattern=generated src/test/browser/mirror-fidelity.test.mjs';
+  return `SC_MIRROR_SEED=${seed} ${test}; from there on: SC_MIRROR_FIRST_SEED=${seed} SC_MIRROR_SEQUENCES=${Math.max(1, FIRST_SEED + SEQUENCES - seed)} SC_MIRROR_MAX_FAILURES=${SEQUENCES} ${test}`;
+}
 
 /** A visitor page for `seed`: the order form of the other co-browse tests and a generated arena. */
 function genPage(seed) {
@@ -136,8 +143,8 @@ describe('co-browse mirror fidelity', () => {
         }
         if (confirmed) {
           failures.push(seed);
-          t.diagnostic(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)`);
-          console.error(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)\n${problem}`);
+          t.diagnostic(`DIVERGENCE seed ${seed} (replay: ${replayCommand(seed)})`);
+          console.error(`DIVERGENCE seed ${seed} (replay: ${replayCommand(seed)})\n${problem}`);
           if (failures.length >= MAX_FAILURES) break;
         }
       }
