@@ -51,12 +51,55 @@
 
   const el = w.scUi.el;
 
+  // ---- the recorder's structure digest (recorder.js structureDigest), checked against the mirror ----
+  const DIGEST_TAG = 'sc-digest';
+  const DIGEST_GIVE_UP = 3; // mismatches in a row (fresh snapshots did not mend it): stop asking until one matches
+
+  /** The recorder's digest event as a plain custom event of two checked values, or null for anything else. */
+  function digestEvent(e) {
+    if (!e || e.type !== 5 || !e.data || e.data.tag !== DIGEST_TAG || typeof e.timestamp !== 'number') return null;
+    const p = e.data.payload || {};
+    const n = Number(p.n);
+    const h = String(p.h);
+    if (!(n >= 0 && n <= 1e8) || !/^[0-9a-z]{1,8}$/.test(h)) return null;
+    return { type: 5, timestamp: e.timestamp, data: { tag: DIGEST_TAG, payload: { n: n, h: h } } };
+  }
+
+  /** What structureDigest in recorder.js computes, on the mirror's document with the replayer's ids. */
+  function structureDigest(doc, m) {
+    let h = 0x811c9dc5;
+    let n = 0;
+    const mix = (x) => {
+      for (let i = 0; i < x.length; i++) { h ^= x.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    };
+    const walk = (parent) => {
+      for (let c = parent.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType !== 1) continue;
+        const id = m.getId(c);
+        if (id < 0) continue;
+        n++;
+        mix(id + '(');
+        if (c.shadowRoot) { mix('#'); walk(c.shadowRoot); }
+        if (c.localName === 'iframe') {
+          let inner = null;
+          try { inner = c.contentDocument; } catch (e) { /* none */ }
+          if (inner && m.getId(inner) > 0) { mix('['); walk(inner); }
+        }
+        if (c.localName !== 'textarea') walk(c);
+        mix(')');
+      }
+    };
+    walk(doc);
+    return { n: n, h: (h >>> 0).toString(36) };
+  }
+
   // ---- the mirror ----
   /**
    * A live replayer under `root`. Throws when the iframe it made is not sandboxed exactly `allow-same-origin`.
    * add(events) sanitises a batch and re-stamps it so it plays at once (the visitor's clock is not ours).
    * onError(error, reason) hears of an event that failed ('error') and of every replayer warning — a node an event
-   * names that the mirror does not have ('missing-node'): from then on the mirror is wrong.
+   * names that the mirror does not have ('missing-node'), a structure digest that differs ('digest'): from then on the
+   * mirror is wrong.
    */
   function createMirror(root, onError) {
     const rr = w.rrweb;
@@ -93,6 +136,16 @@
         try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });
+    let digestMisses = 0;
+    replayer.on('custom-event', function (e) {
+      if (!e || !e.data || e.data.tag !== DIGEST_TAG) return;
+      const want = e.data.payload;
+      let got;
+      try { got = structureDigest(iframe.contentDocument, replayer.getMirror()); } catch (x) { return; }
+      if (got.n === want.n && got.h === want.h) { digestMisses = 0; return; }
+      if (++digestMisses > DIGEST_GIVE_UP) return;
+      report(new Error('the mirror has ' + got.n + ' elements in another structure than the page\'s ' + want.n), 'digest');
+    });
     const baseline = Date.now();
     replayer.startLive(baseline);
 
@@ -109,7 +162,7 @@
       iframe: iframe,
       replayer: replayer,
       add(events) {
-        const clean = events.map(sanitize).filter(Boolean);
+        const clean = events.map((e) => digestEvent(e) || sanitize(e)).filter(Boolean);
         if (!clean.length) return;
         const shift = Date.now() - clean[clean.length - 1].timestamp;
         clean.forEach(function (e) {

@@ -196,6 +196,7 @@
     }
     buf.push(e);
     if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
+      lastDigest = '';
       lastField = new WeakMap();
       lastScroll = new WeakMap();
       scheduleCheck();
@@ -333,6 +334,7 @@
     lastCheck = now();
     if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
     var lost = unrecorded();
+    if (!lost) sendDigest();
     if (!lost || unrecordable.has(lost)) return;
     if (healed.has(lost)) { unrecordable.add(lost); return; } // a snapshot did not take it: do not loop
     healed.add(lost);
@@ -397,6 +399,59 @@
       }
     }
     return null;
+  }
+
+  // ---- structure digest: the console checks its mirror against what was recorded ----
+  // A change rrweb records wrongly without a warning (a node moved across a shadow root, a frame's late load) leaves
+  // the mirror wrong for good. After changes settle (in check) and every DIGEST_MS anyway, a custom event
+  // {tag:'sc-digest', payload:{n, h}} carries the count and a hash of the recorded element tree (rrweb ids in
+  // document order, shadow roots and same-origin frames included); the console computes the same on its mirror when
+  // it plays the event and asks for a fresh snapshot when they differ (docs/PROTOCOL.md "Co-browse").
+  var DIGEST_MS = 5000;
+  var lastDigest = ''; // "n:h" last sent, '' after a full snapshot
+  var lastDigestAt = 0;
+
+  function sendDigest() {
+    var dg = structureDigest(d, rr.record.mirror);
+    var key = dg.n + ':' + dg.h;
+    if (key === lastDigest && now() - lastDigestAt < DIGEST_MS) return;
+    lastDigest = key;
+    lastDigestAt = now();
+    onEvent({ type: 5, data: { tag: 'sc-digest', payload: dg }, timestamp: now() });
+  }
+
+  /**
+   * {n, h}: how many recorded elements and an FNV-1a hash of their ids and nesting; the agent console's
+   * structureDigest (agent/cobrowse.js) must compute the same from the mirror. Blocked elements count, their
+   * content does not; textarea content never; a frame's document only once rrweb recorded it.
+   */
+  function structureDigest(doc, m) {
+    var h = 0x811c9dc5;
+    var n = 0;
+    function mix(x) {
+      for (var i = 0; i < x.length; i++) { h ^= x.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    }
+    function walk(parent) {
+      for (var c = parent.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType !== 1) continue;
+        var id = m.getId(c);
+        if (id < 0) continue;
+        n++;
+        mix(id + '(');
+        if (!(c.matches && c.matches(BLOCK_ALL)) && c.localName !== 'textarea') {
+          if (c.shadowRoot) { mix('#'); walk(c.shadowRoot); }
+          if (c.localName === 'iframe') {
+            var inner = null;
+            try { inner = c.contentDocument; } catch (e) { /* cross-origin */ }
+            if (inner && m.getId(inner) > 0) { mix('['); walk(inner); }
+          }
+          walk(c);
+        }
+        mix(')');
+      }
+    }
+    walk(doc);
+    return { n: n, h: (h >>> 0).toString(36) };
   }
 
   // ---- the agent's pointer, an overlay that never takes a click ----

@@ -42,6 +42,16 @@ after(async () => {
   await host?.close();
 });
 
+/** How often the console found its mirror out of step, by reason (its "out of step (reason)" warnings). */
+function resyncReasons(warnings) {
+  const out = {};
+  for (const w of warnings) {
+    const m = /out of step \(([a-z-]+)\)/.exec(w);
+    if (m) out[m[1]] = (out[m[1]] || 0) + 1;
+  }
+  return out;
+}
+
 /** The command that replays `seed` alone, and the one that re-runs the long mode from it. */
 function replayCommand(seed) {
   const test = 'node --test --test-concurrency=1 --test-name-pattern=generated src/test/browser/mirror-fidelity.test.mjs';
@@ -156,7 +166,8 @@ describe('co-browse mirror fidelity', () => {
       settle.sort((a, b) => a - b);
       if (unconfirmed.length) t.diagnostic(`divergences that did not come back on a replay (timing-dependent): seeds ${unconfirmed.join(', ')}`);
       t.diagnostic(`${seeds.length} sequences, ${failures.length} divergences, ${((Date.now() - started) / 1000).toFixed(1)} s; `
-        + `settle p50 ${settle[Math.floor(settle.length / 2)]} ms, max ${settle[settle.length - 1]} ms; warnings (healed by a fresh snapshot) ${warnings.filter((x) => /Couldn't/.test(x)).length}`);
+        + `settle p50 ${settle[Math.floor(settle.length / 2)]} ms, max ${settle[settle.length - 1]} ms; warnings (healed by a fresh snapshot) ${warnings.filter((x) => /Couldn't/.test(x)).length}; `
+        + `console re-syncs by reason ${JSON.stringify(resyncReasons(warnings))}`);
       if (failures.length && warnings.length) console.error('warnings:\n' + warnings.slice(0, 10).join('\n'));
       assert.deepEqual(failures, [], `divergent seeds: ${failures.join(', ')}`);
       await agent.context.close();

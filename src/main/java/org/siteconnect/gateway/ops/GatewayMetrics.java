@@ -85,7 +85,7 @@ public final class GatewayMetrics {
     counter("sc_cobrowse_relayed_bytes_total", "co-browse event bytes relayed to agents").increment(bytes);
   }
 
-  /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot. */
+  /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot, digest. */
   public void cobrowseResync(String reason) {
     counter("sc_cobrowse_resyncs_total", "fresh co-browse snapshots asked for by agent consoles, by reason", "reason", reason)
         .increment();
