@@ -195,6 +195,7 @@
       return;
     }
     buf.push(e);
+    noteSent(e);
     if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
       lastDigest = '';
       lastField = new WeakMap();
@@ -333,6 +334,7 @@
     checkTimer = 0;
     lastCheck = now();
     if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
+    sendSize();
     var lost = unrecorded();
     if (!lost) sendDigest();
     if (!lost || unrecordable.has(lost)) return;
@@ -399,6 +401,31 @@
       }
     }
     return null;
+  }
+
+  // ---- window size and scroll positions the mirror may have lost ----
+  // The mirror clamps a scroll to what its document allowed when it played it: a scroll sent before the content grew
+  // or the window was resized stays wrong, and a moved element is rebuilt unscrolled. After any change (and after a
+  // resize) every scroll position that is not 0 is sent again by the next check. rrweb reports a resize only when
+  // the size differs from the one it reported last, not from the one a later snapshot told the mirror: the check
+  // sends the window size whenever it differs from what the mirror was last told.
+  var lastSize = ''; // "width,height" the mirror was last told (Meta or viewport resize)
+
+  function noteSent(e) {
+    if (e.type === 4 && e.data) {
+      lastSize = e.data.width + ',' + e.data.height;
+    } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
+      if (e.data.source === 4) { lastSize = e.data.width + ',' + e.data.height; scheduleCheck(); }
+      lastScroll = new WeakMap();
+    }
+  }
+
+  function sendSize() {
+    var de = d.documentElement;
+    var width = w.innerWidth || (de && de.clientWidth) || (d.body && d.body.clientWidth) || 0;
+    var height = w.innerHeight || (de && de.clientHeight) || (d.body && d.body.clientHeight) || 0;
+    if (!lastSize || width + ',' + height === lastSize) return;
+    onEvent({ type: 3, data: { source: 4, width: width, height: height }, timestamp: now() });
   }
 
   // ---- structure digest: the console checks its mirror against what was recorded ----
