@@ -412,6 +412,9 @@
   var lastSize = ''; // "width,height" the mirror was last told (Meta or viewport resize)
 
   function noteSent(e) {
+    if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
+    if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
+    if (e.type === 2) adopted = new WeakMap();
     if (e.type === 4 && e.data) {
       lastSize = e.data.width + ',' + e.data.height;
     } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
@@ -426,6 +429,27 @@
     var height = w.innerHeight || (de && de.clientHeight) || (d.body && d.body.clientHeight) || 0;
     if (!lastSize || width + ',' + height === lastSize) return;
     onEvent({ type: 3, data: { source: 4, width: width, height: height }, timestamp: now() });
+  }
+
+  // ---- adopted style sheets of a moved shadow host ----
+  // rrweb sends a shadow root's adopted sheets once, when it first sees the root; a moved host is rebuilt in the
+  // mirror with a new, unstyled shadow root. The sheets' ids last sent for each host are kept, and sent again for a
+  // host that is added again (the mirror still has the sheets by those ids).
+  var adopted = new WeakMap(); // host element → styleIds last sent for its shadow root
+
+  function noteAdopted(data) {
+    var host = rr && rr.record.mirror ? rr.record.mirror.getNode(data.id) : null;
+    if (host && host.nodeType === 1 && Array.isArray(data.styleIds)) adopted.set(host, data.styleIds.slice());
+  }
+
+  function readopt(adds, t) {
+    var m = rr.record.mirror;
+    for (var i = 0; i < adds.length; i++) {
+      var sn = adds[i].node;
+      var host = sn && sn.type === 2 ? m.getNode(sn.id) : null;
+      var ids = host && host.shadowRoot && adopted.get(host);
+      if (ids && ids.length) onEvent({ type: 3, data: { source: 15, id: sn.id, styleIds: ids.slice() }, timestamp: t || now() });
+    }
   }
 
   // ---- structure digest: the console checks its mirror against what was recorded ----
