@@ -384,6 +384,7 @@
       var n = stack.pop();
       for (var c = n.firstChild; c; c = c.nextSibling) {
         var id = m.getId(c);
+        if (id > 0 && m.getNode(id) !== c) id = -1; // an id rrweb forgot: changes to the node are dropped
         if (id === -1) {
           if (!unrecordable.has(c)) return c;
           continue;
@@ -413,6 +414,7 @@
 
   function noteSent(e) {
     if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
+    if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
     if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
     if (e.type === 2) adopted = new WeakMap();
     if (e.type === 4 && e.data) {
@@ -429,6 +431,46 @@
     var height = w.innerHeight || (de && de.clientHeight) || (d.body && d.body.clientHeight) || 0;
     if (!lastSize || width + ',' + height === lastSize) return;
     onEvent({ type: 3, data: { source: 4, width: width, height: height }, timestamp: now() });
+  }
+
+  // ---- nodes moved across shadow roots ----
+  // Each shadow root has its own observer in rrweb. A node moved out of a shadow root (or into one whose observer is
+  // older) is first sent as added at its new place under its old id, then as removed from its old place by the
+  // other observer, in the same task: the mirror would remove the node it just rebuilt, and rrweb forgets the node's
+  // id, so every later change to it is dropped. Such a remove (of an id this task's earlier batch added) is sent
+  // before that batch instead, and the ids rrweb forgot are given back.
+  var taskAdds = null; // id → {el, sn, e}: nodes added by the mutation batches of this task
+
+  function crossRootMoves(e) {
+    var data = e.data;
+    var m = rr.record.mirror;
+    if (taskAdds && data.removes && data.removes.length) {
+      var moved = [];
+      var first = -1;
+      data.removes = data.removes.filter(function (r) {
+        var a = taskAdds.get(r.id);
+        var at = a && a.e !== e ? buf.indexOf(a.e) : -1;
+        if (at < 0) return true;
+        moved.push(r);
+        if (first < 0 || at < first) first = at;
+        return false;
+      });
+      if (moved.length) {
+        buf.splice(first, 0, { type: 3, timestamp: buf[first].timestamp,
+          data: { source: 0, texts: [], attributes: [], removes: moved, adds: [] } });
+        taskAdds.forEach(function (a, id) { if (!m.has(id) && a.el.isConnected) m.add(a.el, a.sn); });
+      }
+    }
+    if (!data.adds || !data.adds.length) return;
+    if (!taskAdds) {
+      taskAdds = new Map();
+      setT(function () { taskAdds = null; }, 0);
+    }
+    for (var i = 0; i < data.adds.length; i++) {
+      var sn = data.adds[i].node;
+      var el = sn && m.getNode(sn.id);
+      if (el) taskAdds.set(sn.id, { el: el, sn: sn, e: e });
+    }
   }
 
   // ---- adopted style sheets of a moved shadow host ----
