@@ -335,7 +335,9 @@
     lastCheck = now();
     if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
     sendSize();
+    refreshDue();
     var lost = unrecorded();
+    refreshing = false;
     if (!lost) sendDigest();
     if (!lost || unrecordable.has(lost)) return;
     if (healed.has(lost)) { unrecordable.add(lost); return; } // a snapshot did not take it: do not loop
@@ -391,7 +393,7 @@
         }
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
         if (c.matches && c.matches(BLOCK_ALL)) continue;
-        if (FIELD[c.tagName]) sendField(c, id);
+        if (FIELD[c.tagName]) sendField(c, id, 0, refreshing && changedField(c));
         if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
         if (c.localName === 'textarea') continue;
         stack.push(c);
@@ -471,6 +473,30 @@
       var el = sn && m.getNode(sn.id);
       if (el) taskAdds.set(sn.id, { el: el, sn: sn, e: e });
     }
+  }
+
+  // ---- field states and scroll positions sent again now and then ----
+  // A field's state or a scroll the mirror lost (a frame reloaded with its default value, a default value set by a
+  // later change, a scroll clamped before its content arrived) is not sent again while it does not change on the
+  // page. Every REFRESH_MS the check sends again the state of every field not at its default, and every scroll
+  // position that is not 0: a few small events, whatever went wrong.
+  var REFRESH_MS = 2000;
+  var lastRefresh = 0;
+  var refreshing = false;
+
+  function refreshDue() {
+    if (now() - lastRefresh < REFRESH_MS) return;
+    lastRefresh = now();
+    refreshing = true;
+    lastScroll = new WeakMap();
+  }
+
+  function changedField(el) {
+    if (el.tagName === 'SELECT') {
+      for (var i = 0; i < el.options.length; i++) if (el.options[i].selected !== el.options[i].defaultSelected) return true;
+      return false;
+    }
+    return el.value !== el.defaultValue || el.checked !== el.defaultChecked;
   }
 
   // ---- adopted style sheets of a moved shadow host ----

@@ -6,6 +6,7 @@
 //   SC_MIRROR_SEQUENCES=2000  how many sequences (default 200)
 //   SC_MIRROR_FIRST_SEED=<n>  the first seed of the run (default 1), so a range of the long mode can be re-run
 //   SC_MIRROR_SEED=<seed>     replays exactly that one sequence (a failure prints its seed and this command)
+//   SC_MIRROR_WARNINGS=1      print the recorder's and the console's warnings (what each re-sync was for)
 //   SC_MIRROR_SHOTS=<dir>     screenshots of the visitor and the mirror after the last sequence
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -168,7 +169,7 @@ describe('co-browse mirror fidelity', () => {
       t.diagnostic(`${seeds.length} sequences, ${failures.length} divergences, ${((Date.now() - started) / 1000).toFixed(1)} s; `
         + `settle p50 ${settle[Math.floor(settle.length / 2)]} ms, max ${settle[settle.length - 1]} ms; warnings (healed by a fresh snapshot) ${warnings.filter((x) => /Couldn't/.test(x)).length}; `
         + `console re-syncs by reason ${JSON.stringify(resyncReasons(warnings))}`);
-      if (failures.length && warnings.length) console.error('warnings:\n' + warnings.slice(0, 10).join('\n'));
+      if ((failures.length || process.env.SC_MIRROR_WARNINGS) && warnings.length) console.error('warnings:\n' + warnings.slice(0, process.env.SC_MIRROR_WARNINGS ? 200 : 10).join('\n'));
       assert.deepEqual(failures, [], `divergent seeds: ${failures.join(', ')}`);
       await agent.context.close();
       await visitor.context.close();
