@@ -55,10 +55,23 @@
   const DIGEST_TAG = 'sc-digest';
   const DIGEST_GIVE_UP = 3; // mismatches in a row (fresh snapshots did not mend it): stop asking until one matches
 
-  /** The recorder's digest event as a plain custom event of two checked values, or null for anything else. */
+  const EXTENT_TAG = 'sc-extent';
+  const MAX_EXTENT = 1e6;
+
+  /**
+   * The recorder's own custom events (digest, scroll extent) as plain custom events of checked numbers, or null for
+   * anything else (the sanitiser drops other custom events).
+   */
   function digestEvent(e) {
-    if (!e || e.type !== 5 || !e.data || e.data.tag !== DIGEST_TAG || typeof e.timestamp !== 'number') return null;
+    if (!e || e.type !== 5 || !e.data || typeof e.timestamp !== 'number') return null;
     const p = e.data.payload || {};
+    if (e.data.tag === EXTENT_TAG) {
+      const width = Number(p.w);
+      const height = Number(p.h);
+      if (!(width >= 0 && width <= MAX_EXTENT && height >= 0 && height <= MAX_EXTENT)) return null;
+      return { type: 5, timestamp: e.timestamp, data: { tag: EXTENT_TAG, payload: { w: Math.round(width), h: Math.round(height) } } };
+    }
+    if (e.data.tag !== DIGEST_TAG) return null;
     const n = Number(p.n);
     const h = String(p.h);
     if (!(n >= 0 && n <= 1e8) || !/^[0-9a-z]{1,8}$/.test(h)) return null;
@@ -138,6 +151,7 @@
     });
     let digestMisses = 0;
     replayer.on('custom-event', function (e) {
+      if (e && e.data && e.data.tag === EXTENT_TAG) { extent(e.data.payload); return; }
       if (!e || !e.data || e.data.tag !== DIGEST_TAG) return;
       const want = e.data.payload;
       let got;
@@ -146,6 +160,13 @@
       if (++digestMisses > DIGEST_GIVE_UP) return;
       report(new Error('the mirror has ' + got.n + ' elements in another structure than the page\'s ' + want.n), 'digest');
     });
+    /** The mirror's document at least as big as the page's, so that the page's window scroll fits in it. */
+    function extent(size) {
+      const root = iframe.contentDocument && iframe.contentDocument.documentElement;
+      if (!root) return;
+      root.style.setProperty('min-width', size.w + 'px');
+      root.style.setProperty('min-height', size.h + 'px');
+    }
     const baseline = Date.now();
     replayer.startLive(baseline);
 

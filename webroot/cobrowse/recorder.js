@@ -335,6 +335,7 @@
     lastCheck = now();
     if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
     sendSize();
+    sendExtent();
     refreshDue();
     var lost = unrecorded();
     refreshing = false;
@@ -418,13 +419,27 @@
     if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
     if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
     if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
-    if (e.type === 2) adopted = new WeakMap();
+    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; }
     if (e.type === 4 && e.data) {
       lastSize = e.data.width + ',' + e.data.height;
     } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
       if (e.data.source === 4) { lastSize = e.data.width + ',' + e.data.height; scheduleCheck(); }
       lastScroll = new WeakMap();
     }
+  }
+
+  // The mirror's document can be shorter than the page's (masked text is narrower than the text it hides, and
+  // wraps into fewer lines): a window scroll near the bottom would be clamped. The page's scroll extent goes as a
+  // custom event {tag:'sc-extent', payload:{w, h}} whenever it changes; the console makes the mirror at least as big.
+  var lastExtent = '';
+
+  function sendExtent() {
+    var se = d.scrollingElement || d.documentElement;
+    if (!se) return;
+    var key = se.scrollWidth + ',' + se.scrollHeight;
+    if (key === lastExtent) return;
+    lastExtent = key;
+    onEvent({ type: 5, data: { tag: 'sc-extent', payload: { w: se.scrollWidth, h: se.scrollHeight } }, timestamp: now() });
   }
 
   function sendSize() {
