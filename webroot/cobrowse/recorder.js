@@ -415,7 +415,18 @@
   // sends the window size whenever it differs from what the mirror was last told.
   var lastSize = ''; // "width,height" the mirror was last told (Meta or viewport resize)
 
+  // rrweb sends changes to nodes it left out on purpose (id -2: a script's text, its attributes, a text node added
+  // to it): the replayer cannot find them, and a console would take that for a mirror gone wrong.
+  function dropIgnored(data) {
+    var known = function (x) { return x && x.id > 0; };
+    if (data.texts) data.texts = data.texts.filter(known);
+    if (data.attributes) data.attributes = data.attributes.filter(known);
+    if (data.removes) data.removes = data.removes.filter(known);
+    if (data.adds) data.adds = data.adds.filter(function (a) { return a && a.parentId > 0 && a.node && a.node.id > 0; });
+  }
+
   function noteSent(e) {
+    if (e.type === 3 && e.data && e.data.source === 0) dropIgnored(e.data);
     if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
     if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
     if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
@@ -458,6 +469,12 @@
   // before that batch instead, and the ids rrweb forgot are given back.
   var taskAdds = null; // id → {el, sn, e}: nodes added by the mutation batches of this task
 
+  function removed(e, id) {
+    var list = e.data.removes || [];
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return true;
+    return false;
+  }
+
   function crossRootMoves(e) {
     var data = e.data;
     var m = rr.record.mirror;
@@ -466,7 +483,8 @@
       var first = -1;
       data.removes = data.removes.filter(function (r) {
         var a = taskAdds.get(r.id);
-        var at = a && a.e !== e ? buf.indexOf(a.e) : -1;
+        // (an earlier batch that also removed the node knew where it was: this remove is another root's view of it)
+        var at = a && a.e !== e && !removed(a.e, r.id) ? buf.indexOf(a.e) : -1;
         if (at < 0) return true;
         moved.push(r);
         if (first < 0 || at < first) first = at;
