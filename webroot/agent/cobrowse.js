@@ -24,6 +24,7 @@
   const SNAPSHOT_WAIT_MS = 2500; // active without a full snapshot for this long: ask for one
   const RESYNC_GAP_MS = 1000; // at most one resync request this often (the page honours one a second)
   const MAX_PARTS = 256; // a chunked batch larger than this (about 15 MB) is refused
+  const STAMP_STEP_MS = 0.01; // between two events' replay times (timestamps near 1.7e12 resolve 0.0002 ms)
   const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
   const SANDBOX = 'allow-same-origin';
   const STATE_TEXT = {
@@ -168,6 +169,7 @@
       root.style.setProperty('min-height', size.h + 'px');
     }
     const baseline = Date.now();
+    let lastStamp = 0;
     replayer.startLive(baseline);
 
     function trim() {
@@ -187,7 +189,10 @@
         if (!clean.length) return;
         const shift = Date.now() - clean[clean.length - 1].timestamp;
         clean.forEach(function (e) {
-          e.timestamp = Math.max(baseline, e.timestamp + shift);
+          // Strictly increasing in the order the page sent them: rrweb's timer puts an action among others of the
+          // same time at no fixed place, and many events share a millisecond (a batch and the field states after it).
+          e.timestamp = Math.max(baseline, e.timestamp + shift, lastStamp + STAMP_STEP_MS);
+          lastStamp = e.timestamp;
           replayer.addEvent(e);
         });
         trim();
