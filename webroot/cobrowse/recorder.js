@@ -393,7 +393,7 @@
           continue;
         }
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
-        if (c.matches && c.matches(BLOCK_ALL)) continue;
+        if (c.matches && c.matches(BLOCK_ALL)) { sendBlockedSize(c, id); continue; }
         if (FIELD[c.tagName]) sendField(c, id, 0, refreshing && changedField(c));
         if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
         if (c.localName === 'textarea') continue;
@@ -430,7 +430,7 @@
     if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
     if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
     if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
-    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; }
+    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; blockedSize = new WeakMap(); }
     if (e.type === 4 && e.data) {
       lastSize = e.data.width + ',' + e.data.height;
     } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
@@ -530,6 +530,20 @@
       return false;
     }
     return el.value !== el.defaultValue || el.checked !== el.defaultChecked;
+  }
+
+  // ---- a blocked element's box follows its size ----
+  // rrweb records a blocked element as an empty box of the size it had then, and observes nothing in it later.
+  var blockedSize = new WeakMap(); // element → "width,height" of its box as last sent
+
+  function sendBlockedSize(el, id) {
+    var r = el.getBoundingClientRect();
+    var key = r.width + ',' + r.height;
+    var was = blockedSize.get(el);
+    blockedSize.set(el, key);
+    if (was === undefined || was === key) return; // the snapshot (or the add) gave the mirror its size
+    onEvent({ type: 3, data: { source: 0, texts: [], removes: [], adds: [],
+      attributes: [{ id: id, attributes: { style: { width: r.width + 'px', height: r.height + 'px' } } }] }, timestamp: now() });
   }
 
   // ---- adopted style sheets of a moved shadow host ----
