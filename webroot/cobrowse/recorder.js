@@ -430,7 +430,7 @@
     if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
     if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
     if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
-    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; blockedSize = new WeakMap(); }
+    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; blockedSize = new WeakMap(); noteSnapshotIds(e.data && e.data.node); }
     if (e.type === 4 && e.data) {
       lastSize = e.data.width + ',' + e.data.height;
     } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
@@ -468,6 +468,18 @@
   // id, so every later change to it is dropped. Such a remove (of an id this task's earlier batch added) is sent
   // before that batch instead, and the ids rrweb forgot are given back.
   var taskAdds = null; // id → {el, sn, e}: nodes added by the mutation batches of this task
+  var maxId = 0; // the highest node id sent so far (rrweb's ids only grow: a node new in this task has a higher one)
+  var taskFloor = 0; // maxId when this task's first batch came
+
+  function noteSnapshotIds(root) {
+    var stack = [root];
+    while (stack.length) {
+      var n = stack.pop();
+      if (!n) continue;
+      if (n.id > maxId) maxId = n.id;
+      if (n.childNodes) for (var i = 0; i < n.childNodes.length; i++) stack.push(n.childNodes[i]);
+    }
+  }
 
   function removed(e, id) {
     var list = e.data.removes || [];
@@ -484,7 +496,8 @@
       data.removes = data.removes.filter(function (r) {
         var a = taskAdds.get(r.id);
         // (an earlier batch that also removed the node knew where it was: this remove is another root's view of it)
-        var at = a && a.e !== e && !removed(a.e, r.id) ? buf.indexOf(a.e) : -1;
+        // (a node new in this task, put into the shadow root and out again, never was where the remove says)
+        var at = a && a.e !== e && r.id <= taskFloor && !removed(a.e, r.id) ? buf.indexOf(a.e) : -1;
         if (at < 0) return true;
         moved.push(r);
         if (first < 0 || at < first) first = at;
@@ -499,10 +512,12 @@
     if (!data.adds || !data.adds.length) return;
     if (!taskAdds) {
       taskAdds = new Map();
+      taskFloor = maxId;
       setT(function () { taskAdds = null; }, 0);
     }
     for (var i = 0; i < data.adds.length; i++) {
       var sn = data.adds[i].node;
+      noteSnapshotIds(sn);
       var el = sn && m.getNode(sn.id);
       if (el) taskAdds.set(sn.id, { el: el, sn: sn, e: e });
     }
