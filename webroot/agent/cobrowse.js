@@ -147,9 +147,26 @@
       replayer[name] = function () {
         // A rebuild keeps the document, and with it adopted sheets the page no longer has (the snapshot re-adopts).
         if (name === 'rebuildFullSnapshot') try { iframe.contentDocument.adoptedStyleSheets = []; } catch (e) { /* none */ }
+        if (name === 'applyIncremental') dropReplacedTexts(arguments[0]);
         try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });
+    /**
+     * A text node added again with other text (rrweb re-adds a moved style's text alone, uncaptured) is built anew by
+     * the replayer, which leaves the old node where it was: the text (a style's rules) would be there twice.
+     */
+    function dropReplacedTexts(e) {
+      const adds = e && e.data && e.data.source === 0 && Array.isArray(e.data.adds) ? e.data.adds : [];
+      const m = replayer.getMirror();
+      for (const a of adds) {
+        if (!a || !a.node || a.node.type !== 3) continue;
+        const old = m.getNode(a.node.id);
+        const meta = old && m.getMeta(old);
+        // (the replayer reuses a node whose recorded text is the same, and builds a new one otherwise)
+        if (meta && old.nodeType === 3 && old.parentNode && meta.textContent !== a.node.textContent) old.parentNode.removeChild(old);
+      }
+    }
+
     let digestMisses = 0;
     replayer.on('custom-event', function (e) {
       if (e && e.data && e.data.tag === EXTENT_TAG) { extent(e.data.payload); return; }
