@@ -11,7 +11,9 @@
  * deeply nested for the gateway) goes as {cobrowse_id, rid, seq, full?, part, parts, data} — `data` are slices of
  * the batch's JSON text (`events` once joined), each publish below 60,000 bytes. `rid` names this recording (a new
  * page or a restart starts at seq 1 again). A byte budget (256 KB/s) bounds the stream: a backlog that cannot be
- * sent within it is dropped and replaced by a fresh full snapshot.
+ * sent within it is dropped and replaced by a fresh full snapshot. Among rrweb's events go two custom ones of ours
+ * (docs/PROTOCOL.md "Co-browse"): `sc-digest` (the recorded element tree's count and hash, which the console checks
+ * its mirror against) and `sc-extent` (the page's scroll size).
  *
  * Privacy, in the visitor's browser before anything is sent: every input, textarea and select value is masked
  * (characters replaced, length kept) unless the field is inside [data-site-connect-unmask]; password fields (and
