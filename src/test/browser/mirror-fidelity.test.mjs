@@ -160,6 +160,48 @@ describe('co-browse mirror fidelity', () => {
       await visitor.context.close();
     });
 
+  test('nodes moved out of and into shadow roots, and a moved host with adopted sheets, mirror without a re-sync', { timeout: 120_000 }, async () => {
+    const path = '/gen/shadow-moves';
+    host.page(path, visitorPage(gw, {
+      body: '<div id="arena"><div id="a" data-shadow="1"></div><div id="b" data-shadow="2"></div><ul id="light"><li id="l1">light one</li></ul></div>',
+      after: `<script>(${pageLib})()</script>`,
+    }));
+    const visitor = await openVisitor(browser, host, path);
+    const agent = await openAgent(browser, gw, ANN);
+    await startCobrowse(visitor, agent);
+    await agent.page.evaluate((src) => { window.__norm = new Function(`return (${src})`)(); }, normalise.toString());
+    const outOfStep = [];
+    agent.page.on('console', (m) => { if (/out of step/.test(m.text())) outOfStep.push(m.text()); });
+    const settled = async (what) => {
+      const problem = await mirrorEquals(agent, await visitorView(visitor.page), visitor.page.url());
+      assert.equal(problem, '', `${what}: the mirror differs`);
+    };
+    await settled('at the start');
+    await visitor.page.evaluate(() => { // out of a shadow root into the light DOM, then a change to the moved node
+      const span = document.getElementById('a').shadowRoot.querySelector('span');
+      document.getElementById('light').append(span);
+    });
+    await visitor.page.evaluate(() => { document.querySelector('#light > span em').textContent = 'moved out'; });
+    await settled('a node moved out of a shadow root');
+    await visitor.page.evaluate(() => { // from the light DOM into a shadow root, and from one shadow root into another
+      document.getElementById('b').shadowRoot.append(document.getElementById('l1'));
+      document.getElementById('b').shadowRoot.append(document.getElementById('a').shadowRoot.querySelector('p'));
+    });
+    await visitor.page.evaluate(() => { document.getElementById('b').shadowRoot.getElementById('l1').textContent = 'moved in'; });
+    await settled('nodes moved into a shadow root');
+    await visitor.page.evaluate(() => { // a host with an adopted sheet, moved
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('p { color: rgb(1, 2, 3); }');
+      document.getElementById('b').shadowRoot.adoptedStyleSheets = [sheet];
+    });
+    await settled('a sheet adopted');
+    await visitor.page.evaluate(() => { document.getElementById('light').append(document.getElementById('b')); });
+    await settled('the host moved');
+    assert.deepEqual(outOfStep, [], 'the console had to re-sync');
+    await agent.context.close();
+    await visitor.context.close();
+  });
+
   test('the demo page\'s "Topics received" list mirrors exactly after many topics', { timeout: 120_000 }, async () => {
     // The demo page as shipped (webroot/demo/), served by the host on another origin with the gateway's script.
     const html = readFileSync(`${ROOT}webroot/demo/index.html`, 'utf8').replace('/demo/demo.css', `${gw.origin}/demo/demo.css`);
