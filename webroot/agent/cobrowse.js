@@ -147,7 +147,7 @@
       replayer[name] = function () {
         // A rebuild keeps the document, and with it adopted sheets the page no longer has (the snapshot re-adopts).
         if (name === 'rebuildFullSnapshot') try { iframe.contentDocument.adoptedStyleSheets = []; } catch (e) { /* none */ }
-        if (name === 'applyIncremental') dropReplacedTexts(arguments[0]);
+        if (name === 'applyIncremental') { dropReplacedTexts(arguments[0]); dropMisplacedRemoves(arguments[0]); }
         try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });
@@ -165,6 +165,24 @@
         // (the replayer reuses a node whose recorded text is the same, and builds a new one otherwise)
         if (meta && old.nodeType === 3 && old.parentNode && meta.textContent !== a.node.textContent) old.parentNode.removeChild(old);
       }
+    }
+
+    /**
+     * A remove of a node that is not under the parent it names is already done: rrweb's observer of one shadow root
+     * reports a node that left it after another observer placed it anew. The replayer would fail on it (and the
+     * console re-sync for nothing); what is wrong with the structure, the digest still catches.
+     */
+    function dropMisplacedRemoves(e) {
+      const d = e && e.data;
+      if (!d || d.source !== 0 || !Array.isArray(d.removes) || !d.removes.length) return;
+      const m = replayer.getMirror();
+      d.removes = d.removes.filter(function (r) {
+        const target = r && m.getNode(r.id);
+        let parent = r && m.getNode(r.parentId);
+        if (!target || !parent) return true; // the replayer's own handling (a warning: re-sync)
+        if (r.isShadow && parent.shadowRoot) parent = parent.shadowRoot;
+        return target.parentNode === parent;
+      });
     }
 
     let digestMisses = 0;
