@@ -24,6 +24,7 @@
   const SNAPSHOT_WAIT_MS = 2500; // active without a full snapshot for this long: ask for one
   const RESYNC_GAP_MS = 1000; // at most one resync request this often (the page honours one a second)
   const MAX_PARTS = 256; // a chunked batch larger than this (about 15 MB) is refused
+  const STAMP_STEP_MS = 0.01; // between two events' replay times (timestamps near 1.7e12 resolve 0.0002 ms)
   const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
   const SANDBOX = 'allow-same-origin';
   const STATE_TEXT = {
@@ -51,12 +52,68 @@
 
   const el = w.scUi.el;
 
+  // ---- the recorder's structure digest (recorder.js structureDigest), checked against the mirror ----
+  const DIGEST_TAG = 'sc-digest';
+  const DIGEST_GIVE_UP = 3; // mismatches in a row (fresh snapshots did not mend it): stop asking until one matches
+
+  const EXTENT_TAG = 'sc-extent';
+  const MAX_EXTENT = 1e6;
+
+  /**
+   * The recorder's own custom events (digest, scroll extent) as plain custom events of checked numbers, or null for
+   * anything else (the sanitiser drops other custom events).
+   */
+  function digestEvent(e) {
+    if (!e || e.type !== 5 || !e.data || typeof e.timestamp !== 'number') return null;
+    const p = e.data.payload || {};
+    if (e.data.tag === EXTENT_TAG) {
+      const width = Number(p.w);
+      const height = Number(p.h);
+      if (!(width >= 0 && width <= MAX_EXTENT && height >= 0 && height <= MAX_EXTENT)) return null;
+      return { type: 5, timestamp: e.timestamp, data: { tag: EXTENT_TAG, payload: { w: Math.round(width), h: Math.round(height) } } };
+    }
+    if (e.data.tag !== DIGEST_TAG) return null;
+    const n = Number(p.n);
+    const h = String(p.h);
+    if (!(n >= 0 && n <= 1e8) || !/^[0-9a-z]{1,8}$/.test(h)) return null;
+    return { type: 5, timestamp: e.timestamp, data: { tag: DIGEST_TAG, payload: { n: n, h: h } } };
+  }
+
+  /** What structureDigest in recorder.js computes, on the mirror's document with the replayer's ids. */
+  function structureDigest(doc, m) {
+    let h = 0x811c9dc5;
+    let n = 0;
+    const mix = (x) => {
+      for (let i = 0; i < x.length; i++) { h ^= x.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    };
+    const walk = (parent) => {
+      for (let c = parent.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType !== 1) continue;
+        const id = m.getId(c);
+        if (id < 0) continue;
+        n++;
+        mix(id + '(');
+        if (c.shadowRoot) { mix('#'); walk(c.shadowRoot); }
+        if (c.localName === 'iframe') {
+          let inner = null;
+          try { inner = c.contentDocument; } catch (e) { /* none */ }
+          if (inner && m.getId(inner) > 0) { mix('['); walk(inner); }
+        }
+        if (c.localName !== 'textarea') walk(c);
+        mix(')');
+      }
+    };
+    walk(doc);
+    return { n: n, h: (h >>> 0).toString(36) };
+  }
+
   // ---- the mirror ----
   /**
    * A live replayer under `root`. Throws when the iframe it made is not sandboxed exactly `allow-same-origin`.
    * add(events) sanitises a batch and re-stamps it so it plays at once (the visitor's clock is not ours).
    * onError(error, reason) hears of an event that failed ('error') and of every replayer warning — a node an event
-   * names that the mirror does not have ('missing-node'): from then on the mirror is wrong.
+   * names that the mirror does not have ('missing-node'), a structure digest that differs ('digest'): from then on the
+   * mirror is wrong.
    */
   function createMirror(root, onError) {
     const rr = w.rrweb;
@@ -90,10 +147,64 @@
       replayer[name] = function () {
         // A rebuild keeps the document, and with it adopted sheets the page no longer has (the snapshot re-adopts).
         if (name === 'rebuildFullSnapshot') try { iframe.contentDocument.adoptedStyleSheets = []; } catch (e) { /* none */ }
+        if (name === 'applyIncremental') { dropReplacedTexts(arguments[0]); dropMisplacedRemoves(arguments[0]); }
         try { return orig.apply(replayer, arguments); } catch (e) { report(e, 'error'); }
       };
     });
+    /**
+     * A text node added again with other text (rrweb re-adds a moved style's text alone, uncaptured) is built anew by
+     * the replayer, which leaves the old node where it was: the text (a style's rules) would be there twice.
+     */
+    function dropReplacedTexts(e) {
+      const adds = e && e.data && e.data.source === 0 && Array.isArray(e.data.adds) ? e.data.adds : [];
+      const m = replayer.getMirror();
+      for (const a of adds) {
+        if (!a || !a.node || a.node.type !== 3) continue;
+        const old = m.getNode(a.node.id);
+        const meta = old && m.getMeta(old);
+        // (the replayer reuses a node whose recorded text is the same, and builds a new one otherwise)
+        if (meta && old.nodeType === 3 && old.parentNode && meta.textContent !== a.node.textContent) old.parentNode.removeChild(old);
+      }
+    }
+
+    /**
+     * A remove of a node that is not under the parent it names is already done: rrweb's observer of one shadow root
+     * reports a node that left it after another observer placed it anew. The replayer would fail on it (and the
+     * console re-sync for nothing); what is wrong with the structure, the digest still catches.
+     */
+    function dropMisplacedRemoves(e) {
+      const d = e && e.data;
+      if (!d || d.source !== 0 || !Array.isArray(d.removes) || !d.removes.length) return;
+      const m = replayer.getMirror();
+      d.removes = d.removes.filter(function (r) {
+        const target = r && m.getNode(r.id);
+        let parent = r && m.getNode(r.parentId);
+        if (!target || !parent) return true; // the replayer's own handling (a warning: re-sync)
+        if (r.isShadow && parent.shadowRoot) parent = parent.shadowRoot;
+        return target.parentNode === parent;
+      });
+    }
+
+    let digestMisses = 0;
+    replayer.on('custom-event', function (e) {
+      if (e && e.data && e.data.tag === EXTENT_TAG) { extent(e.data.payload); return; }
+      if (!e || !e.data || e.data.tag !== DIGEST_TAG) return;
+      const want = e.data.payload;
+      let got;
+      try { got = structureDigest(iframe.contentDocument, replayer.getMirror()); } catch (x) { return; }
+      if (got.n === want.n && got.h === want.h) { digestMisses = 0; return; }
+      if (++digestMisses > DIGEST_GIVE_UP) return;
+      report(new Error('the mirror has ' + got.n + ' elements in another structure than the page\'s ' + want.n), 'digest');
+    });
+    /** The mirror's document at least as big as the page's, so that the page's window scroll fits in it. */
+    function extent(size) {
+      const root = iframe.contentDocument && iframe.contentDocument.documentElement;
+      if (!root) return;
+      root.style.setProperty('min-width', size.w + 'px');
+      root.style.setProperty('min-height', size.h + 'px');
+    }
     const baseline = Date.now();
+    let lastStamp = 0;
     replayer.startLive(baseline);
 
     function trim() {
@@ -109,11 +220,14 @@
       iframe: iframe,
       replayer: replayer,
       add(events) {
-        const clean = events.map(sanitize).filter(Boolean);
+        const clean = events.map((e) => digestEvent(e) || sanitize(e)).filter(Boolean);
         if (!clean.length) return;
         const shift = Date.now() - clean[clean.length - 1].timestamp;
         clean.forEach(function (e) {
-          e.timestamp = Math.max(baseline, e.timestamp + shift);
+          // Strictly increasing in the order the page sent them: rrweb's timer puts an action among others of the
+          // same time at no fixed place, and many events share a millisecond (a batch and the field states after it).
+          e.timestamp = Math.max(baseline, e.timestamp + shift, lastStamp + STAMP_STEP_MS);
+          lastStamp = e.timestamp;
           replayer.addEvent(e);
         });
         trim();

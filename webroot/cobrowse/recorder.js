@@ -11,7 +11,9 @@
  * deeply nested for the gateway) goes as {cobrowse_id, rid, seq, full?, part, parts, data} — `data` are slices of
  * the batch's JSON text (`events` once joined), each publish below 60,000 bytes. `rid` names this recording (a new
  * page or a restart starts at seq 1 again). A byte budget (256 KB/s) bounds the stream: a backlog that cannot be
- * sent within it is dropped and replaced by a fresh full snapshot.
+ * sent within it is dropped and replaced by a fresh full snapshot. Among rrweb's events go two custom ones of ours
+ * (docs/PROTOCOL.md "Co-browse"): `sc-digest` (the recorded element tree's count and hash, which the console checks
+ * its mirror against) and `sc-extent` (the page's scroll size).
  *
  * Privacy, in the visitor's browser before anything is sent: every input, textarea and select value is masked
  * (characters replaced, length kept) unless the field is inside [data-site-connect-unmask]; password fields (and
@@ -195,7 +197,9 @@
       return;
     }
     buf.push(e);
+    noteSent(e);
     if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
+      lastDigest = '';
       lastField = new WeakMap();
       lastScroll = new WeakMap();
       scheduleCheck();
@@ -332,7 +336,12 @@
     checkTimer = 0;
     lastCheck = now();
     if (!running || !rr || !rr.record.mirror || resnap || snapTimer) return;
+    sendSize();
+    sendExtent();
+    refreshDue();
     var lost = unrecorded();
+    refreshing = false;
+    if (!lost) sendDigest();
     if (!lost || unrecordable.has(lost)) return;
     if (healed.has(lost)) { unrecordable.add(lost); return; } // a snapshot did not take it: do not loop
     healed.add(lost);
@@ -380,13 +389,14 @@
       var n = stack.pop();
       for (var c = n.firstChild; c; c = c.nextSibling) {
         var id = m.getId(c);
+        if (id > 0 && m.getNode(id) !== c) id = -1; // an id rrweb forgot: changes to the node are dropped
         if (id === -1) {
           if (!unrecordable.has(c)) return c;
           continue;
         }
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
-        if (c.matches && c.matches(BLOCK_ALL)) continue;
-        if (FIELD[c.tagName]) sendField(c, id);
+        if (c.matches && c.matches(BLOCK_ALL)) { sendBlockedSize(c, id); continue; }
+        if (FIELD[c.tagName]) sendField(c, id, 0, refreshing && changedField(c));
         if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
         if (c.localName === 'textarea') continue;
         stack.push(c);
@@ -397,6 +407,234 @@
       }
     }
     return null;
+  }
+
+  // ---- window size and scroll positions the mirror may have lost ----
+  // The mirror clamps a scroll to what its document allowed when it played it: a scroll sent before the content grew
+  // or the window was resized stays wrong, and a moved element is rebuilt unscrolled. After any change (and after a
+  // resize) every scroll position that is not 0 is sent again by the next check. rrweb reports a resize only when
+  // the size differs from the one it reported last, not from the one a later snapshot told the mirror: the check
+  // sends the window size whenever it differs from what the mirror was last told.
+  var lastSize = ''; // "width,height" the mirror was last told (Meta or viewport resize)
+
+  // rrweb sends changes to nodes it left out on purpose (id -2: a script's text, its attributes, a text node added
+  // to it): the replayer cannot find them, and a console would take that for a mirror gone wrong.
+  function dropIgnored(data) {
+    var known = function (x) { return x && x.id > 0; };
+    if (data.texts) data.texts = data.texts.filter(known);
+    if (data.attributes) data.attributes = data.attributes.filter(known);
+    if (data.removes) data.removes = data.removes.filter(known);
+    if (data.adds) data.adds = data.adds.filter(function (a) { return a && a.parentId > 0 && a.node && a.node.id > 0; });
+  }
+
+  function noteSent(e) {
+    if (e.type === 3 && e.data && e.data.source === 0) dropIgnored(e.data);
+    if (e.type === 3 && e.data && e.data.source === 15) noteAdopted(e.data);
+    if (e.type === 3 && e.data && e.data.source === 0) crossRootMoves(e);
+    if (e.type === 3 && e.data && e.data.source === 0 && e.data.adds && e.data.adds.length) readopt(e.data.adds, e.timestamp);
+    if (e.type === 2) { adopted = new WeakMap(); lastExtent = ''; blockedSize = new WeakMap(); noteSnapshotIds(e.data && e.data.node); }
+    if (e.type === 4 && e.data) {
+      lastSize = e.data.width + ',' + e.data.height;
+    } else if (e.type === 3 && e.data && (e.data.source === 0 || e.data.source === 4)) {
+      if (e.data.source === 4) { lastSize = e.data.width + ',' + e.data.height; scheduleCheck(); }
+      lastScroll = new WeakMap();
+    }
+  }
+
+  // The mirror's document can be shorter than the page's (masked text is narrower than the text it hides, and
+  // wraps into fewer lines): a window scroll near the bottom would be clamped. The page's scroll extent goes as a
+  // custom event {tag:'sc-extent', payload:{w, h}} whenever it changes; the console makes the mirror at least as big.
+  var lastExtent = '';
+
+  function sendExtent() {
+    var se = d.scrollingElement || d.documentElement;
+    if (!se) return;
+    var key = se.scrollWidth + ',' + se.scrollHeight;
+    if (key === lastExtent) return;
+    lastExtent = key;
+    onEvent({ type: 5, data: { tag: 'sc-extent', payload: { w: se.scrollWidth, h: se.scrollHeight } }, timestamp: now() });
+  }
+
+  function sendSize() {
+    var de = d.documentElement;
+    var width = w.innerWidth || (de && de.clientWidth) || (d.body && d.body.clientWidth) || 0;
+    var height = w.innerHeight || (de && de.clientHeight) || (d.body && d.body.clientHeight) || 0;
+    if (!lastSize || width + ',' + height === lastSize) return;
+    onEvent({ type: 3, data: { source: 4, width: width, height: height }, timestamp: now() });
+  }
+
+  // ---- nodes moved across shadow roots ----
+  // Each shadow root has its own observer in rrweb. A node moved out of a shadow root (or into one whose observer is
+  // older) is first sent as added at its new place under its old id, then as removed from its old place by the
+  // other observer, in the same task: the mirror would remove the node it just rebuilt, and rrweb forgets the node's
+  // id, so every later change to it is dropped. Such a remove (of an id this task's earlier batch added) is sent
+  // before that batch instead, and the ids rrweb forgot are given back.
+  var taskAdds = null; // id → {el, sn, e}: nodes added by the mutation batches of this task
+  var maxId = 0; // the highest node id sent so far (rrweb's ids only grow: a node new in this task has a higher one)
+  var taskFloor = 0; // maxId when this task's first batch came
+
+  function noteSnapshotIds(root) {
+    var stack = [root];
+    while (stack.length) {
+      var n = stack.pop();
+      if (!n) continue;
+      if (n.id > maxId) maxId = n.id;
+      if (n.childNodes) for (var i = 0; i < n.childNodes.length; i++) stack.push(n.childNodes[i]);
+    }
+  }
+
+  function removed(e, id) {
+    var list = e.data.removes || [];
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return true;
+    return false;
+  }
+
+  function crossRootMoves(e) {
+    var data = e.data;
+    var m = rr.record.mirror;
+    if (taskAdds && data.removes && data.removes.length) {
+      var moved = [];
+      var first = -1;
+      data.removes = data.removes.filter(function (r) {
+        var a = taskAdds.get(r.id);
+        // (an earlier batch that also removed the node knew where it was: this remove is another root's view of it)
+        // (a node new in this task, put into the shadow root and out again, never was where the remove says)
+        var at = a && a.e !== e && r.id <= taskFloor && !removed(a.e, r.id) ? buf.indexOf(a.e) : -1;
+        if (at < 0) return true;
+        moved.push(r);
+        if (first < 0 || at < first) first = at;
+        return false;
+      });
+      if (moved.length) {
+        buf.splice(first, 0, { type: 3, timestamp: buf[first].timestamp,
+          data: { source: 0, texts: [], attributes: [], removes: moved, adds: [] } });
+        taskAdds.forEach(function (a, id) { if (!m.has(id) && a.el.isConnected) m.add(a.el, a.sn); });
+      }
+    }
+    if (!data.adds || !data.adds.length) return;
+    if (!taskAdds) {
+      taskAdds = new Map();
+      taskFloor = maxId;
+      setT(function () { taskAdds = null; }, 0);
+    }
+    for (var i = 0; i < data.adds.length; i++) {
+      var sn = data.adds[i].node;
+      noteSnapshotIds(sn);
+      var el = sn && m.getNode(sn.id);
+      if (el) taskAdds.set(sn.id, { el: el, sn: sn, e: e });
+    }
+  }
+
+  // ---- field states and scroll positions sent again now and then ----
+  // A field's state or a scroll the mirror lost (a frame reloaded with its default value, a default value set by a
+  // later change, a scroll clamped before its content arrived) is not sent again while it does not change on the
+  // page. Every REFRESH_MS the check sends again the state of every field not at its default, and every scroll
+  // position that is not 0: a few small events, whatever went wrong.
+  var REFRESH_MS = 2000;
+  var lastRefresh = 0;
+  var refreshing = false;
+
+  function refreshDue() {
+    if (now() - lastRefresh < REFRESH_MS) return;
+    lastRefresh = now();
+    refreshing = true;
+    lastScroll = new WeakMap();
+  }
+
+  function changedField(el) {
+    if (el.tagName === 'SELECT') {
+      for (var i = 0; i < el.options.length; i++) if (el.options[i].selected !== el.options[i].defaultSelected) return true;
+      return false;
+    }
+    return el.value !== el.defaultValue || el.checked !== el.defaultChecked;
+  }
+
+  // ---- a blocked element's box follows its size ----
+  // rrweb records a blocked element as an empty box of the size it had then, and observes nothing in it later.
+  var blockedSize = new WeakMap(); // element → "width,height" of its box as last sent
+
+  function sendBlockedSize(el, id) {
+    var r = el.getBoundingClientRect();
+    var key = r.width + ',' + r.height;
+    var was = blockedSize.get(el);
+    blockedSize.set(el, key);
+    if (was === undefined || was === key) return; // the snapshot (or the add) gave the mirror its size
+    onEvent({ type: 3, data: { source: 0, texts: [], removes: [], adds: [],
+      attributes: [{ id: id, attributes: { style: { width: r.width + 'px', height: r.height + 'px' } } }] }, timestamp: now() });
+  }
+
+  // ---- adopted style sheets of a moved shadow host ----
+  // rrweb sends a shadow root's adopted sheets once, when it first sees the root; a moved host is rebuilt in the
+  // mirror with a new, unstyled shadow root. The sheets' ids last sent for each host are kept, and sent again for a
+  // host that is added again (the mirror still has the sheets by those ids).
+  var adopted = new WeakMap(); // host element → styleIds last sent for its shadow root
+
+  function noteAdopted(data) {
+    var host = rr && rr.record.mirror ? rr.record.mirror.getNode(data.id) : null;
+    if (host && host.nodeType === 1 && Array.isArray(data.styleIds)) adopted.set(host, data.styleIds.slice());
+  }
+
+  function readopt(adds, t) {
+    var m = rr.record.mirror;
+    for (var i = 0; i < adds.length; i++) {
+      var sn = adds[i].node;
+      var host = sn && sn.type === 2 ? m.getNode(sn.id) : null;
+      var ids = host && host.shadowRoot && adopted.get(host);
+      if (ids && ids.length) onEvent({ type: 3, data: { source: 15, id: sn.id, styleIds: ids.slice() }, timestamp: t || now() });
+    }
+  }
+
+  // ---- structure digest: the console checks its mirror against what was recorded ----
+  // A change rrweb records wrongly without a warning (a node moved across a shadow root, a frame's late load) leaves
+  // the mirror wrong for good. After changes settle (in check) and every DIGEST_MS anyway, a custom event
+  // {tag:'sc-digest', payload:{n, h}} carries the count and a hash of the recorded element tree (rrweb ids in
+  // document order, shadow roots and same-origin frames included); the console computes the same on its mirror when
+  // it plays the event and asks for a fresh snapshot when they differ (docs/PROTOCOL.md "Co-browse").
+  var DIGEST_MS = 5000;
+  var lastDigest = ''; // "n:h" last sent, '' after a full snapshot
+  var lastDigestAt = 0;
+
+  function sendDigest() {
+    var dg = structureDigest(d, rr.record.mirror);
+    var key = dg.n + ':' + dg.h;
+    if (key === lastDigest && now() - lastDigestAt < DIGEST_MS) return;
+    lastDigest = key;
+    lastDigestAt = now();
+    onEvent({ type: 5, data: { tag: 'sc-digest', payload: dg }, timestamp: now() });
+  }
+
+  /**
+   * {n, h}: how many recorded elements and an FNV-1a hash of their ids and nesting; the agent console's
+   * structureDigest (agent/cobrowse.js) must compute the same from the mirror. Blocked elements count, their
+   * content does not; textarea content never; a frame's document only once rrweb recorded it.
+   */
+  function structureDigest(doc, m) {
+    var h = 0x811c9dc5;
+    var n = 0;
+    function mix(x) {
+      for (var i = 0; i < x.length; i++) { h ^= x.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+    }
+    function walk(parent) {
+      for (var c = parent.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType !== 1) continue;
+        var id = m.getId(c);
+        if (id < 0) continue;
+        n++;
+        mix(id + '(');
+        if (!(c.matches && c.matches(BLOCK_ALL)) && c.localName !== 'textarea') {
+          if (c.shadowRoot) { mix('#'); walk(c.shadowRoot); }
+          if (c.localName === 'iframe') {
+            var inner = null;
+            try { inner = c.contentDocument; } catch (e) { /* cross-origin */ }
+            if (inner && m.getId(inner) > 0) { mix('['); walk(inner); }
+          }
+          walk(c);
+        }
+        mix(')');
+      }
+    }
+    walk(doc);
+    return { n: n, h: (h >>> 0).toString(36) };
   }
 
   // ---- the agent's pointer, an overlay that never takes a click ----

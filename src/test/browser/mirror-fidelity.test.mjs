@@ -4,7 +4,9 @@
 // on the normalised view of mirror-gen.mjs. Zero divergences allowed.
 //
 //   SC_MIRROR_SEQUENCES=2000  how many sequences (default 200)
-//   SC_MIRROR_SEED=<seed>     replays exactly that one sequence (a failure prints its seed)
+//   SC_MIRROR_FIRST_SEED=<n>  the first seed of the run (default 1), so a range of the long mode can be re-run
+//   SC_MIRROR_SEED=<seed>     replays exactly that one sequence (a failure prints its seed and this command)
+//   SC_MIRROR_WARNINGS=1      print the recorder's and the console's warnings (what each re-sync was for)
 //   SC_MIRROR_SHOTS=<dir>     screenshots of the visitor and the mirror after the last sequence
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,10 +18,7 @@ import { EXT_JS, diff, framePage, genFragment, genSequence, normalise, pageLib, 
 
 const SEQUENCES = Number(process.env.SC_MIRROR_SEQUENCES || 200);
 const ONE_SEED = process.env.SC_MIRROR_SEED ? Number(process.env.SC_MIRROR_SEED) : null;
-// Strict: the first divergence fails (the long mode and a replayed seed are strict; the bounded default replays a
-// divergent seed once before failing on it).
-const STRICT = process.env.SC_MIRROR_STRICT === '1' || SEQUENCES > 200 || ONE_SEED != null;
-const FIRST_SEED = 1;
+const FIRST_SEED = Number(process.env.SC_MIRROR_FIRST_SEED || 1);
 const NAVIGATE_EVERY = 25; // a seed divisible by this loads a new page (a full snapshot) instead of resetting the body
 const SETTLE_MS = 8000; // a mirror that is not equal within this long after the visitor's last change diverged
 const VIEWPORT = { width: 1024, height: 700 };
@@ -40,6 +39,22 @@ after(async () => {
   await gw?.stop();
   await host?.close();
 });
+
+/** How often the console found its mirror out of step, by reason (its "out of step (reason)" warnings). */
+function resyncReasons(warnings) {
+  const out = {};
+  for (const w of warnings) {
+    const m = /out of step \(([a-z-]+)\)/.exec(w);
+    if (m) out[m[1]] = (out[m[1]] || 0) + 1;
+  }
+  return out;
+}
+
+/** The command that replays `seed` alone, and the one that re-runs the long mode from it. */
+function replayCommand(seed) {
+  const test = 'node --test --test-concurrency=1 --test-name-pattern=generated src/test/browser/mirror-fidelity.test.mjs';
+  return `SC_MIRROR_SEED=${seed} ${test}; from there on: SC_MIRROR_FIRST_SEED=${seed} SC_MIRROR_SEQUENCES=${Math.max(1, FIRST_SEED + SEQUENCES - seed)} SC_MIRROR_MAX_FAILURES=${SEQUENCES} ${test}`;
+}
 
 /** A visitor page for `seed`: the order form of the other co-browse tests and a generated arena. */
 function genPage(seed) {
@@ -115,7 +130,6 @@ describe('co-browse mirror fidelity', () => {
       agent.page.on('console', (m) => { if (m.type() === 'warning' || m.type() === 'error') warnings.push('console: ' + m.text()); });
       const started = Date.now();
       const failures = [];
-      const unconfirmed = [];
       let settle = [];
       for (const seed of seeds) {
         await runSequence(visitor, seed);
@@ -124,20 +138,10 @@ describe('co-browse mirror fidelity', () => {
         const problem = await mirrorEquals(agent, expected, visitor.page.url());
         settle.push(Date.now() - t0);
         if (settle.length % 250 === 0) console.error(`${settle.length} sequences, ${failures.length} divergences, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-        let confirmed = problem;
-        if (problem && !STRICT) {
-          // The test command's bounded run confirms a divergence before failing on it: the seed is replayed once and
-          // fails only if it diverges again. A divergence that does not come back is printed (timing-dependent
-          // ones are still bugs: the long mode, SC_MIRROR_SEQUENCES=2000, and SC_MIRROR_STRICT=1 fail at once).
-          unconfirmed.push(seed);
-          console.error(`UNCONFIRMED DIVERGENCE seed ${seed}, replaying it once\n${problem}`);
-          await runSequence(visitor, seed);
-          confirmed = await mirrorEquals(agent, await visitorView(visitor.page), visitor.page.url());
-        }
-        if (confirmed) {
+        if (problem) {
           failures.push(seed);
-          t.diagnostic(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)`);
-          console.error(`DIVERGENCE seed ${seed} (replay: SC_MIRROR_SEED=${seed} node --test src/test/browser/mirror-fidelity.test.mjs)\n${problem}`);
+          t.diagnostic(`DIVERGENCE seed ${seed} (replay: ${replayCommand(seed)})`);
+          console.error(`DIVERGENCE seed ${seed} (replay: ${replayCommand(seed)})\n${problem}`);
           if (failures.length >= MAX_FAILURES) break;
         }
       }
@@ -147,14 +151,56 @@ describe('co-browse mirror fidelity', () => {
         await agent.page.locator('[data-testid="cobrowse-mirror"]').screenshot({ path: `${dir}/generated-mirror.png` });
       }
       settle.sort((a, b) => a - b);
-      if (unconfirmed.length) t.diagnostic(`divergences that did not come back on a replay (timing-dependent): seeds ${unconfirmed.join(', ')}`);
       t.diagnostic(`${seeds.length} sequences, ${failures.length} divergences, ${((Date.now() - started) / 1000).toFixed(1)} s; `
-        + `settle p50 ${settle[Math.floor(settle.length / 2)]} ms, max ${settle[settle.length - 1]} ms; warnings (healed by a fresh snapshot) ${warnings.filter((x) => /Couldn't/.test(x)).length}`);
-      if (failures.length && warnings.length) console.error('warnings:\n' + warnings.slice(0, 10).join('\n'));
+        + `settle p50 ${settle[Math.floor(settle.length / 2)]} ms, max ${settle[settle.length - 1]} ms; warnings (healed by a fresh snapshot) ${warnings.filter((x) => /Couldn't/.test(x)).length}; `
+        + `console re-syncs by reason ${JSON.stringify(resyncReasons(warnings))}`);
+      if ((failures.length || process.env.SC_MIRROR_WARNINGS) && warnings.length) console.error('warnings:\n' + warnings.slice(0, process.env.SC_MIRROR_WARNINGS ? 200 : 10).join('\n'));
       assert.deepEqual(failures, [], `divergent seeds: ${failures.join(', ')}`);
       await agent.context.close();
       await visitor.context.close();
     });
+
+  test('nodes moved out of and into shadow roots, and a moved host with adopted sheets, mirror without a re-sync', { timeout: 120_000 }, async () => {
+    const path = '/gen/shadow-moves';
+    host.page(path, visitorPage(gw, {
+      body: '<div id="arena"><div id="a" data-shadow="1"></div><div id="b" data-shadow="2"></div><ul id="light"><li id="l1">light one</li></ul></div>',
+      after: `<script>(${pageLib})()</script>`,
+    }));
+    const visitor = await openVisitor(browser, host, path);
+    const agent = await openAgent(browser, gw, ANN);
+    await startCobrowse(visitor, agent);
+    await agent.page.evaluate((src) => { window.__norm = new Function(`return (${src})`)(); }, normalise.toString());
+    const outOfStep = [];
+    agent.page.on('console', (m) => { if (/out of step/.test(m.text())) outOfStep.push(m.text()); });
+    const settled = async (what) => {
+      const problem = await mirrorEquals(agent, await visitorView(visitor.page), visitor.page.url());
+      assert.equal(problem, '', `${what}: the mirror differs`);
+    };
+    await settled('at the start');
+    await visitor.page.evaluate(() => { // out of a shadow root into the light DOM, then a change to the moved node
+      const span = document.getElementById('a').shadowRoot.querySelector('span');
+      document.getElementById('light').append(span);
+    });
+    await visitor.page.evaluate(() => { document.querySelector('#light > span em').textContent = 'moved out'; });
+    await settled('a node moved out of a shadow root');
+    await visitor.page.evaluate(() => { // from the light DOM into a shadow root, and from one shadow root into another
+      document.getElementById('b').shadowRoot.append(document.getElementById('l1'));
+      document.getElementById('b').shadowRoot.append(document.getElementById('a').shadowRoot.querySelector('p'));
+    });
+    await visitor.page.evaluate(() => { document.getElementById('b').shadowRoot.getElementById('l1').textContent = 'moved in'; });
+    await settled('nodes moved into a shadow root');
+    await visitor.page.evaluate(() => { // a host with an adopted sheet, moved
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync('p { color: rgb(1, 2, 3); }');
+      document.getElementById('b').shadowRoot.adoptedStyleSheets = [sheet];
+    });
+    await settled('a sheet adopted');
+    await visitor.page.evaluate(() => { document.getElementById('light').append(document.getElementById('b')); });
+    await settled('the host moved');
+    assert.deepEqual(outOfStep, [], 'the console had to re-sync');
+    await agent.context.close();
+    await visitor.context.close();
+  });
 
   test('the demo page\'s "Topics received" list mirrors exactly after many topics', { timeout: 120_000 }, async () => {
     // The demo page as shipped (webroot/demo/), served by the host on another origin with the gateway's script.

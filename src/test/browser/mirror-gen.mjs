@@ -351,10 +351,13 @@ export function pageLib() {
         if (s.wait) await sleep(s.wait);
       }
     },
-    /** Resolves when every same-origin iframe in the arena has loaded its page. */
+    /**
+     * Resolves when every same-origin iframe in the arena has loaded its page: also those in shadow roots and in
+     * other frames (nodes() walks into both; querySelectorAll does not).
+     */
     async frames() {
       for (let i = 0; i < 200; i++) {
-        const pending = Array.from(d.querySelectorAll('#arena iframe')).filter((f) => {
+        const pending = nodes((n) => n.localName === 'iframe').filter((f) => {
           try { const doc = f.contentDocument; return !doc || doc.URL === 'about:blank' || doc.readyState !== 'complete'; } catch (e) { return false; }
         });
         if (!pending.length) return;

@@ -1,5 +1,6 @@
-// Co-browse self-healing (issue 16 item 2): the console notices a batch lost in transit (a gap in `seq`) and an event
-// naming a node the mirror does not have (a replayer warning), covers the mirror with "re-syncing", asks the page for
+// Co-browse self-healing (issue 16 item 2): the console notices a batch lost in transit (a gap in `seq`), an event
+// naming a node the mirror does not have (a replayer warning) and a change lost without a trace (the structure
+// digest differs), covers the mirror with "re-syncing", asks the page for
 // a fresh full snapshot with the reason, and shows the page as it is again; /metrics counts the re-syncs by reason.
 // The loss is made in transit: the agent console's bridge WebSocket runs through page.routeWebSocket, which drops
 // (or forges) one server → console frame. Nothing in the product has a test switch.
@@ -79,7 +80,7 @@ async function mirrorMatches(visitor, agent) {
 }
 
 describe('co-browse self-healing', () => {
-  test('a batch lost in transit and an event for an unknown node: "re-syncing", a fresh snapshot, counted by reason', { timeout: 120_000 }, async () => {
+  test('a batch lost in transit, an event for an unknown node and a remove lost without a trace: "re-syncing", a fresh snapshot, counted by reason', { timeout: 120_000 }, async () => {
     const visitor = await openVisitor(browser, host, '/');
     const agent = await openTamperedAgent();
     await enterCode(agent, visitor.code);
@@ -126,12 +127,30 @@ describe('co-browse self-healing', () => {
     seen = await agent.page.evaluate(() => window.__sync);
     assert.ok(seen.includes('resyncing+banner'), `the console showed re-syncing: ${JSON.stringify(seen)}`);
 
-    // /metrics counts both, by the reason the console gave.
+    // 3. A change lost without a trace (a remove taken out of a batch in transit: no gap, no warning): the mirror
+    // keeps a line the page no longer has until the recorder's structure digest differs from the mirror's.
+    await agent.page.evaluate(() => { window.__sync = []; });
+    await new Promise((r) => setTimeout(r, 1100));
+    let silenced = false;
+    agent.tamper((frame) => {
+      const out = frame.replace(/(\\*"removes\\*":)\[[^\]]+\]/, '$1[]');
+      if (out !== frame) silenced = true;
+      return out;
+    });
+    await visitor.page.evaluate(() => document.querySelector('#list li').remove());
+    await agent.page.waitForFunction(() => window.__sync.includes('live'), null, { timeout: 15_000 });
+    assert.ok(silenced, 'the test took a remove out of a batch');
+    await mirrorMatches(visitor, agent);
+    seen = await agent.page.evaluate(() => window.__sync);
+    assert.ok(seen.includes('resyncing+banner'), `the console showed re-syncing: ${JSON.stringify(seen)}`);
+
+    // /metrics counts all three, by the reason the console gave.
     const afterwards = await gatewayMetrics(gw, METRICS);
     const delta = (reason) => (afterwards[`sc_cobrowse_resyncs_total{reason="${reason}"}`] ?? 0)
       - (before[`sc_cobrowse_resyncs_total{reason="${reason}"}`] ?? 0);
     assert.equal(delta('gap'), 1, JSON.stringify(afterwards));
     assert.equal(delta('missing-node'), 1, JSON.stringify(afterwards));
+    assert.equal(delta('digest'), 1, JSON.stringify(afterwards));
     await agent.context.close();
     await visitor.context.close();
   });

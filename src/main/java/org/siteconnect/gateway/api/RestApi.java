@@ -202,7 +202,7 @@ public final class RestApi {
 
   /** Why the console asks for a fresh snapshot (counted in /metrics); no body means the agent's own request. */
   static final java.util.Set<String> RESYNC_REASONS =
-      java.util.Set.of("agent", "gap", "error", "missing-node", "no-snapshot");
+      java.util.Set.of("agent", "gap", "error", "missing-node", "no-snapshot", "digest");
 
   private static String resyncReason(RoutingContext ctx) {
     if (ctx.body() == null || ctx.body().length() <= 0) { // -1: no body at all

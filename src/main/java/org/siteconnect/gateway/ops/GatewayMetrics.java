@@ -99,7 +99,7 @@ public final class GatewayMetrics {
         .increment(bytes);
   }
 
-  /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot. */
+  /** A fresh co-browse snapshot asked for, by why: agent (joined, reconnected), gap, error, missing-node, no-snapshot, digest. */
   public void cobrowseResync(String reason) {
     counter(
             "sc_cobrowse_resyncs_total",
