@@ -82,6 +82,8 @@ export function genCase(seed) {
     } else if (kind === 'attr') {
       const onLeaf = r.chance(0.5) && of(['text', 'attr']).length;
       const target = onLeaf ? r.pick(of(['text', 'attr'])) : r.pick(containers);
+      const home = onLeaf ? tokens.get(target.marker).where : target.where.split(' > ').slice(0, -1).join(' > ');
+      if (shadowInFrame(home)) continue; // rrweb 2.2.2 sends no attribute change there, masked or not (a fidelity gap)
       const name = r.pick(['title', 'aria-label', 'alt', 'placeholder']);
       const where = onLeaf ? `late attribute ${name}: ${tokens.get(target.marker)?.where}` : `late attribute ${name} on ${target.where}`;
       ops.push({ op: 'attr', id: target.id, name, marker: token(textMasked(target.state), where) });
@@ -94,13 +96,22 @@ export function genCase(seed) {
       ops.push({ op: 'input', id: l.id, marker: token(fieldMasked(l.state), `late value set by script: ${tokens.get(l.marker)?.where}`) });
     } else if (kind === 'valueattr' && of('input').length) {
       const l = r.pick(of('input'));
-      ops.push({ op: 'valueattr', id: l.id, marker: token(fieldMasked(l.state), `late value attribute: ${tokens.get(l.marker)?.where}`) });
+      const marker = token(fieldMasked(l.state), `late value attribute: ${tokens.get(l.marker)?.where}`);
+      tokens.get(marker).hiddenByValue = true; // a field whose value was set shows that value, not its attribute
+      ops.push({ op: 'valueattr', id: l.id, marker });
     } else if (kind === 'editable' && of('editable').length) {
       const l = r.pick(of('editable'));
       ops.push({ op: 'editable', id: l.id, marker: token(true, `late contenteditable edit: ${tokens.get(l.marker)?.where}`) });
     }
   }
   return { initial, ops, tokens };
+}
+
+/** Whether the last part of a path (after its last iframe) is inside a shadow root. */
+function shadowInFrame(path) {
+  const parts = path.split(' > ');
+  const frame = parts.findLastIndex((p) => p.startsWith('iframe'));
+  return frame >= 0 && parts.slice(frame + 1).some((p) => p.startsWith('shadow'));
 }
 
 /** The visitor page's script: builds a case's containers and leaves, applies its ops, reads a document deeply. */
@@ -168,6 +179,7 @@ export function deepLib() {
         if (c.nodeType !== 1 || c.localName === 'script') continue; // the case's own spec is in the page's script
         for (const a of Array.from(c.attributes)) out.push(a.value);
         if (typeof c.value === 'string') out.push(c.value);
+        if (c.localName === 'textarea') continue; // its value shows, not its children
         if (c.shadowRoot) walk(c.shadowRoot);
         if (c.localName === 'iframe') {
           try { if (c.contentDocument) walk(c.contentDocument); } catch (e) { /* cross-origin */ }
