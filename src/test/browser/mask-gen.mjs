@@ -97,7 +97,7 @@ export function genCase(seed) {
     } else if (kind === 'valueattr' && of('input').length) {
       const l = r.pick(of('input'));
       const marker = token(fieldMasked(l.state), `late value attribute: ${tokens.get(l.marker)?.where}`);
-      tokens.get(marker).hiddenByValue = true; // a field whose value was set shows that value, not its attribute
+      tokens.get(marker).hiddenByValue = true; // a field whose value was set shows that value, not this attribute
       ops.push({ op: 'valueattr', id: l.id, marker });
     } else if (kind === 'editable' && of('editable').length) {
       const l = r.pick(of('editable'));
