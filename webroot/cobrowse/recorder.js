@@ -14,10 +14,11 @@
  * sent within it is dropped and replaced by a fresh full snapshot.
  *
  * Privacy, in the visitor's browser before anything is sent: every input, textarea and select value is masked
- * (characters replaced, length kept) unless the field is inside [data-site-connect-unmask]; password fields (and
+ * (characters replaced, length kept) unless its nearest marker is [data-site-connect-unmask]; password fields (and
  * fields that were or autocomplete like one) are blocked and their value is never sent, not even its length;
- * [data-site-connect-mask] text is masked; [data-site-connect-block] subtrees are a same-size empty box and are
- * not observed; scripts, comments and head meta are not recorded.
+ * text and text-bearing attributes under [data-site-connect-mask] (textarea, contenteditable) are masked, through
+ * shadow roots and same-origin iframes too (maskEvent); [data-site-connect-block] subtrees are a same-size empty box
+ * and are not observed; scripts, comments and head meta are not recorded.
  */
 (function (w, d) {
   'use strict';
