@@ -141,25 +141,48 @@
     download: 1, 'aria-label': 1, 'aria-description': 1, 'aria-placeholder': 1, 'aria-roledescription': 1,
     'aria-valuetext': 1, 'aria-braillelabel': 1, 'aria-brailleroledescription': 1 };
 
-  /** The marker an element carries itself, from its tag and an attribute getter (live or serialized). */
-  function markerOf(tag, attr, explicitOnly) {
-    if (attr(MASK_ATTR) != null) return MASKED;
-    if (attr(UNMASK_ATTR) != null) return UNMASKED;
+  /** The marker a live element carries itself. */
+  function ownMarker(el, explicitOnly) {
+    if (el.hasAttribute(MASK_ATTR)) return MASKED;
+    if (el.hasAttribute(UNMASK_ATTR)) return UNMASKED;
     if (explicitOnly) return 0;
-    if (tag === 'textarea') return MASKED;
-    var ce = attr('contenteditable');
+    if (el.localName === 'textarea') return MASKED;
+    var ce = el.getAttribute('contenteditable');
     return ce != null && ce !== 'false' ? MASKED : 0;
   }
 
+  /** The marker a serialized element (rrweb's {tagName, attributes}) carries itself. */
+  function serializedMarker(tag, at, explicitOnly) {
+    if (has(at, MASK_ATTR)) return MASKED;
+    if (has(at, UNMASK_ATTR)) return UNMASKED;
+    if (explicitOnly) return 0;
+    if (tag === 'textarea') return MASKED;
+    return has(at, 'contenteditable') && String(at.contenteditable) !== 'false' ? MASKED : 0;
+  }
+
+  function has(at, name) {
+    return Object.prototype.hasOwnProperty.call(at, name) && at[name] !== false && at[name] != null;
+  }
+
+  // While one event is masked, the answers per element (its nodes share ancestors): [text rule, field rule].
+  var memo = null;
+
   /** The nearest marker at `node` or above it, across shadow hosts and same-origin frame elements (0: none). */
   function markerAt(node, explicitOnly) {
+    var cache = memo && memo[explicitOnly ? 1 : 0];
+    var seen = cache ? [] : null;
+    var found = 0;
     var n = node;
     while (n) {
       if (n.nodeType === 1) {
-        var el = n;
-        var m = markerOf(el.localName, function (a) { return el.getAttribute(a); }, explicitOnly);
-        if (m) return m;
-        n = el.parentNode;
+        if (cache) {
+          var hit = cache.get(n);
+          if (hit !== undefined) { found = hit; break; }
+          seen.push(n);
+        }
+        found = ownMarker(n, explicitOnly);
+        if (found) break;
+        n = n.parentNode;
       } else if (n.nodeType === 11) {
         n = n.host || null;
       } else if (n.nodeType === 9) {
@@ -168,7 +191,8 @@
         n = n.parentNode;
       }
     }
-    return 0;
+    if (cache) for (var i = 0; i < seen.length; i++) cache.set(seen[i], found);
+    return found;
   }
 
   function maskText(text) {
@@ -183,9 +207,14 @@
   function maskEvent(e) {
     var m = rr && rr.record.mirror;
     if (!m || !e.data) return;
-    if (e.type === 2 && e.data.node) maskTree(e.data.node, 0, 0);
-    else if (e.type === 3 && e.data.source === 0) maskMutation(e.data, m);
-    else if (e.type === 3 && e.data.source === 5) maskInputEvent(e.data, m);
+    memo = [new Map(), new Map()];
+    try {
+      if (e.type === 2 && e.data.node) maskTree(e.data.node, 0, 0);
+      else if (e.type === 3 && e.data.source === 0) maskMutation(e.data, m);
+      else if (e.type === 3 && e.data.source === 5) maskInputEvent(e.data, m);
+    } finally {
+      memo = null;
+    }
   }
 
   /**
@@ -200,9 +229,8 @@
       var sn = stack.pop();
       if (sn.type === 2) {
         var at = sn.attributes || {};
-        var get = function (a) { return Object.prototype.hasOwnProperty.call(at, a) && at[a] !== false ? String(at[a]) : null; };
-        t = markerOf(sn.tagName, get) || t;
-        f = markerOf(sn.tagName, get, true) || f;
+        t = serializedMarker(sn.tagName, at) || t;
+        f = serializedMarker(sn.tagName, at, true) || f;
         maskAttributes(sn.tagName, at, t, f, null);
         if (sn.tagName === 'style' || sn.tagName === 'script') continue; // CSS and code, not content
       } else if ((sn.type === 3 || sn.type === 4) && t === MASKED && !sn.isStyle && typeof sn.textContent === 'string') {
