@@ -29,49 +29,59 @@ function pageLib() {
   }
 }
 
-async function measure(browser, host, recorderSrc, label) {
+/** A page with the generated content and `recorderSrc` recording it (publishes counted, nothing sent). */
+async function open(browser, host, recorderSrc) {
   const page = await browser.newPage();
   await page.route('**/vendor/rrweb/rrweb.min.js', (r) => r.fulfill({ body: RRWEB, contentType: 'text/javascript' }));
   await page.goto(`${host.origin}/bench`);
   await page.evaluate(pageLib.toString().replace(/^function pageLib\(\) \{/, '').replace(/\}$/, ''));
   await page.addScriptTag({ content: recorderSrc });
-  const result = await page.evaluate(async (runs) => {
-    const subs = {};
-    let events = 0;
-    const api = { gatewayOrigin: location.origin, publish: () => { events++; }, subscribe: (t, fn) => { subs[t] = fn; return t; }, unsubscribe() {} };
+  await page.evaluate(async () => {
+    window.__subs = {};
+    window.__events = 0;
+    const api = { gatewayOrigin: location.origin, publish: () => { window.__events++; }, subscribe: (t, fn) => { window.__subs[t] = fn; return t; }, unsubscribe() {} };
     window.site_connect_recorder.start(api, { cobrowse_id: 'bench' });
-    for (let i = 0; i < 200 && !events; i++) await new Promise((r) => setTimeout(r, 25));
-    const snap = [];
-    const burst = [];
-    for (let i = 0; i < runs; i++) {
-      await new Promise((r) => setTimeout(r, 1100)); // the recorder takes at most one snapshot a second
-      const t0 = performance.now();
-      subs['~pagesession/cobrowsing/resync'](); // synchronous: rrweb's snapshot and its emit (maskEvent) run inside
-      snap.push(performance.now() - t0);
-      const ps = Array.from(document.querySelectorAll('#deep p')).slice(0, 200);
-      const t1 = performance.now();
-      ps.forEach((p, k) => { p.textContent = 'Edited ' + i + ' ' + k; p.title = 'changed ' + k; });
-      await new Promise((r) => setTimeout(r, 0)); // rrweb's MutationObserver callback (and maskEvent) run before this
-      burst.push(performance.now() - t1);
-    }
-    window.site_connect_recorder.stop('bench');
-    const med = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
-    return { snapshot: med(snap), burst: med(burst) };
-  }, RUNS);
-  await page.close();
-  console.log(`${label.padEnd(10)} full snapshot median ${result.snapshot.toFixed(1)} ms   200 text+attribute changes median ${result.burst.toFixed(1)} ms`);
-  return result;
+    for (let i = 0; i < 200 && !window.__events; i++) await new Promise((r) => setTimeout(r, 25));
+  });
+  return page;
 }
+
+/** One round: a full snapshot (synchronous: rrweb's serialisation and its emit, maskEvent inside) and 200 changes. */
+const round = (page, i) => page.evaluate(async (n) => {
+  await new Promise((r) => setTimeout(r, 1100)); // the recorder takes at most one snapshot a second
+  const t0 = performance.now();
+  window.__subs['~pagesession/cobrowsing/resync']();
+  const snapshot = performance.now() - t0;
+  const ps = Array.from(document.querySelectorAll('#deep p')).slice(0, 200);
+  const t1 = performance.now();
+  ps.forEach((p, k) => { p.textContent = 'Edited ' + n + ' ' + k; p.title = 'changed ' + k; });
+  await new Promise((r) => setTimeout(r, 0)); // rrweb's MutationObserver callback (and maskEvent) ran before this
+  return { snapshot, burst: performance.now() - t1 };
+}, i);
+
+const med = (a) => a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 const host = await startHost();
 host.page('/bench', '<!doctype html><html><head><meta charset="utf-8"></head><body><div id="deep"></div></body></html>');
 const browser = await launch();
 try {
-  const here = readFileSync(`${ROOT}webroot/cobrowse/recorder.js`, 'utf8');
-  const a = await measure(browser, host, here, 'webroot');
+  const recorders = [['webroot', readFileSync(`${ROOT}webroot/cobrowse/recorder.js`, 'utf8')]];
+  if (OTHER) recorders.push(['other', readFileSync(OTHER, 'utf8')]);
+  const pages = [];
+  for (const [, src] of recorders) pages.push(await open(browser, host, src));
+  const results = recorders.map(() => ({ snapshot: [], burst: [] }));
+  for (let i = 0; i < RUNS; i++) { // interleaved, so a busy moment of the machine costs both alike
+    for (let k = 0; k < pages.length; k++) {
+      const r = await round(pages[k], i);
+      results[k].snapshot.push(r.snapshot);
+      results[k].burst.push(r.burst);
+    }
+  }
+  recorders.forEach(([label], k) => console.log(`${label.padEnd(8)} full snapshot median ${med(results[k].snapshot).toFixed(1)} ms   `
+    + `200 text+attribute changes median ${med(results[k].burst).toFixed(1)} ms   (${RUNS} rounds)`));
   if (OTHER) {
-    const b = await measure(browser, host, readFileSync(OTHER, 'utf8'), 'other');
-    console.log(`ratio webroot/other: snapshot ${(a.snapshot / b.snapshot).toFixed(2)}, changes ${(a.burst / b.burst).toFixed(2)}`);
+    console.log(`ratio webroot/other: snapshot ${(med(results[0].snapshot) / med(results[1].snapshot)).toFixed(2)}, `
+      + `changes ${(med(results[0].burst) / med(results[1].burst)).toFixed(2)}`);
   }
 } finally {
   await browser.close();
