@@ -453,9 +453,8 @@ export function normalise(doc, mode, base) {
     return (visitor && el.matches(BLOCK)) || looksBlocked(el);
   }
 
-  // rrweb decides masking with closest(), which stops at a shadow root or a frame's document: text and values in a
-  // shadow root or same-origin iframe under a masked (or unmasked) region are masked in a full snapshot and not in
-  // later changes. Documented; not compared.
+  // Text and values in a shadow root or same-origin iframe under a masked (or unmasked) region are not compared here
+  // (the recorder masks them by markerAt since issue 16's masking; hostile-masking-deep.test.mjs proves that).
   const UNDER_MASK = MASK_TEXT + ',[data-site-connect-unmask]';
   let fuzzy = 0;
 
