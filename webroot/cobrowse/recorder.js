@@ -356,7 +356,12 @@
     } else if (resnap) {
       return;
     }
-    maskEvent(e);
+    try {
+      maskEvent(e);
+    } catch (err) { // never send what could not be masked: drop it, the agent gets a fresh snapshot
+      if (e.type !== 2 && !snapTimer) fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+      return;
+    }
     buf.push(e);
     if (e.type === 2) { // the snapshot left empty values out; scroll positions: sent again if not 0
       lastField = new WeakMap();
