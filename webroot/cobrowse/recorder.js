@@ -16,10 +16,11 @@
  * its mirror against) and `sc-extent` (the page's scroll size).
  *
  * Privacy, in the visitor's browser before anything is sent: every input, textarea and select value is masked
- * (characters replaced, length kept) unless the field is inside [data-site-connect-unmask]; password fields (and
+ * (characters replaced, length kept) unless its nearest marker is [data-site-connect-unmask]; password fields (and
  * fields that were or autocomplete like one) are blocked and their value is never sent, not even its length;
- * [data-site-connect-mask] text is masked; [data-site-connect-block] subtrees are a same-size empty box and are
- * not observed; scripts, comments and head meta are not recorded.
+ * text and text-bearing attributes under [data-site-connect-mask] (textarea, contenteditable) are masked, through
+ * shadow roots and same-origin iframes too (maskEvent); [data-site-connect-block] subtrees are a same-size empty box
+ * and are not observed; scripts, comments and head meta are not recorded.
  */
 (function (w, d) {
   'use strict';
@@ -121,8 +122,169 @@
 
   function maskInput(text, el) {
     if (isPassword(el)) return ''; // never sent in any form, not even its length
-    if (el && el.closest && el.closest('[data-site-connect-unmask]')) return text;
+    if (el && markerAt(el, true) === UNMASKED) return text;
     return new Array(String(text).length + 1).join('*');
+  }
+
+  // ---- masking that holds across shadow roots and same-origin frames ----
+  // rrweb decides masking with closest(), which stops at a shadow root and at a frame's document, and it never masks
+  // attributes. So every event is masked again here before it is buffered (maskEvent): text under a mask, the
+  // text-bearing attributes below, field values. The decision (markerAt) walks up through parents, shadow hosts and
+  // the frame elements of same-origin frames; the nearest marker wins. Masking is idempotent (stars stay stars),
+  // so what rrweb already masked passes unchanged.
+  //   text and TEXT_ATTRS: masked when the nearest of [data-site-connect-mask], [data-site-connect-unmask], textarea,
+  //     [contenteditable] is a mask (all but unmask).
+  //   field values: masked unless the nearest of [data-site-connect-mask], [data-site-connect-unmask] is an unmask.
+  var MASKED = 1;
+  var UNMASKED = 2;
+  var MASK_ATTR = 'data-site-connect-mask';
+  var UNMASK_ATTR = 'data-site-connect-unmask';
+  var TEXT_ATTRS = { title: 1, alt: 1, placeholder: 1, value: 1, label: 1, summary: 1, abbr: 1, content: 1,
+    download: 1, 'aria-label': 1, 'aria-description': 1, 'aria-placeholder': 1, 'aria-roledescription': 1,
+    'aria-valuetext': 1, 'aria-braillelabel': 1, 'aria-brailleroledescription': 1 };
+
+  /** The marker a live element carries itself. */
+  function ownMarker(el, explicitOnly) {
+    if (el.hasAttribute(MASK_ATTR)) return MASKED;
+    if (el.hasAttribute(UNMASK_ATTR)) return UNMASKED;
+    if (explicitOnly) return 0;
+    if (el.localName === 'textarea') return MASKED;
+    var ce = el.getAttribute('contenteditable');
+    return ce != null && ce !== 'false' ? MASKED : 0;
+  }
+
+  /** The marker a serialized element (rrweb's {tagName, attributes}) carries itself. */
+  function serializedMarker(tag, at, explicitOnly) {
+    if (has(at, MASK_ATTR)) return MASKED;
+    if (has(at, UNMASK_ATTR)) return UNMASKED;
+    if (explicitOnly) return 0;
+    if (tag === 'textarea') return MASKED;
+    return has(at, 'contenteditable') && String(at.contenteditable) !== 'false' ? MASKED : 0;
+  }
+
+  function has(at, name) {
+    return Object.prototype.hasOwnProperty.call(at, name) && at[name] !== false && at[name] != null;
+  }
+
+  // While one event is masked, the answers per element (its nodes share ancestors): [text rule, field rule].
+  var memo = null;
+
+  /** The nearest marker at `node` or above it, across shadow hosts and same-origin frame elements (0: none). */
+  function markerAt(node, explicitOnly) {
+    var cache = memo && memo[explicitOnly ? 1 : 0];
+    var seen = cache ? [] : null;
+    var found = 0;
+    var n = node;
+    while (n) {
+      if (n.nodeType === 1) {
+        if (cache) {
+          var hit = cache.get(n);
+          if (hit !== undefined) { found = hit; break; }
+          seen.push(n);
+        }
+        found = ownMarker(n, explicitOnly);
+        if (found) break;
+        n = n.parentNode;
+      } else if (n.nodeType === 11) {
+        n = n.host || null;
+      } else if (n.nodeType === 9) {
+        try { n = n.defaultView && n.defaultView.frameElement; } catch (e) { n = null; } // cross-origin: stop
+      } else {
+        n = n.parentNode;
+      }
+    }
+    if (cache) for (var i = 0; i < seen.length; i++) cache.set(seen[i], found);
+    return found;
+  }
+
+  function maskText(text) {
+    return String(text).replace(/\S/g, '*');
+  }
+
+  /** rrweb's maskTextFn: it asks only where its closest() found a mask; a nearer unmask wins. */
+  function maskTextFn(text, el) {
+    return el && markerAt(el) === UNMASKED ? text : maskText(text);
+  }
+
+  function maskEvent(e) {
+    var m = rr && rr.record.mirror;
+    if (!m || !e.data) return;
+    memo = [new Map(), new Map()];
+    try {
+      if (e.type === 2 && e.data.node) maskTree(e.data.node, 0, 0);
+      else if (e.type === 3 && e.data.source === 0) maskMutation(e.data, m);
+      else if (e.type === 3 && e.data.source === 5) maskInputEvent(e.data, m);
+    } finally {
+      memo = null;
+    }
+  }
+
+  /**
+   * Masks a serialized subtree in place; `text` and `field` are the markers in force above it (markerAt of its live
+   * parent, or 0 for a document). Shadow children are the host's childNodes, so a host's marker covers them.
+   */
+  function maskTree(root, text, field) {
+    var stack = [root, text, field];
+    while (stack.length) {
+      var f = stack.pop();
+      var t = stack.pop();
+      var sn = stack.pop();
+      if (sn.type === 2) {
+        var at = sn.attributes || {};
+        t = serializedMarker(sn.tagName, at) || t;
+        f = serializedMarker(sn.tagName, at, true) || f;
+        maskAttributes(sn.tagName, at, t, f, null);
+        if (sn.tagName === 'style' || sn.tagName === 'script') continue; // CSS and code, not content
+      } else if ((sn.type === 3 || sn.type === 4) && t === MASKED && !sn.isStyle && typeof sn.textContent === 'string') {
+        sn.textContent = maskText(sn.textContent);
+      }
+      var kids = sn.childNodes;
+      if (kids) for (var i = kids.length - 1; i >= 0; i--) stack.push(kids[i], t, f);
+    }
+  }
+
+  /** Masks an attribute map in place: a field's value unless unmasked, text-bearing attributes under a mask. */
+  function maskAttributes(tag, attrs, text, field, el) {
+    for (var name in attrs) {
+      var v = attrs[name];
+      if (typeof v !== 'string' || !v) continue;
+      if (name === 'value' && FIELD[tag.toUpperCase()]) {
+        attrs[name] = el ? maskInput(v, el) : field === UNMASKED ? v : maskInput(v, null);
+      } else if (text === MASKED && TEXT_ATTRS[name]) {
+        attrs[name] = maskText(v);
+      }
+    }
+  }
+
+  function maskMutation(data, m) {
+    var i;
+    var markersChanged = false;
+    for (i = 0; data.texts && i < data.texts.length; i++) {
+      var tx = data.texts[i];
+      var node = m.getNode(tx.id);
+      var p = node && node.parentNode;
+      if (!p || typeof tx.value !== 'string' || p.localName === 'style' || p.localName === 'script') continue;
+      if (markerAt(p) === MASKED) tx.value = maskText(tx.value);
+    }
+    for (i = 0; data.attributes && i < data.attributes.length; i++) {
+      var a = data.attributes[i];
+      var el = m.getNode(a.id);
+      if (!el || !a.attributes) continue;
+      if (MASK_ATTR in a.attributes || UNMASK_ATTR in a.attributes || 'contenteditable' in a.attributes) markersChanged = true;
+      maskAttributes(el.localName, a.attributes, markerAt(el), 0, el);
+    }
+    for (i = 0; data.adds && i < data.adds.length; i++) {
+      var add = data.adds[i];
+      var parent = m.getNode(add.parentId);
+      if (add.node) maskTree(add.node, parent ? markerAt(parent) : 0, parent ? markerAt(parent, true) : 0);
+    }
+    // A marker set or removed later: what the agent saw below it is out of date; a fresh snapshot redraws it.
+    if (markersChanged && !snapTimer) fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
+  }
+
+  function maskInputEvent(data, m) {
+    var el = m.getNode(data.id);
+    if (el && typeof data.text === 'string') data.text = maskInput(data.text, el);
   }
 
   // ---- sizes ----
@@ -194,6 +356,12 @@
       clearT(snapTimer);
       snapTimer = 0;
     } else if (resnap) {
+      return;
+    }
+    try {
+      maskEvent(e);
+    } catch (err) { // never send what could not be masked: drop it, the agent gets a fresh snapshot
+      if (e.type !== 2 && !snapTimer) fresh(Math.max(0, lastFull + RESYNC_MIN_MS - now()));
       return;
     }
     buf.push(e);
@@ -314,7 +482,7 @@
   function sendField(el, id, t, always) {
     var type = String(el.type || '').toLowerCase();
     var box = type === 'checkbox' || type === 'radio';
-    var text = box ? el.value : maskInput(el.value, el);
+    var text = maskInput(el.value, el); // a box's value too: input events are masked the same way (maskEvent)
     var key = (box && el.checked ? 1 : 0) + '|' + text;
     if (!always && lastField.get(el) === key) return;
     lastField.set(el, key);
@@ -746,6 +914,7 @@
       maskInputOptions: MASK_ALL,
       maskInputFn: maskInput,
       maskTextSelector: MASK_TEXT,
+      maskTextFn: maskTextFn,
       blockSelector: BLOCK,
       slimDOMOptions: 'all',
       inlineImages: false,

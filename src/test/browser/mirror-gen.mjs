@@ -384,6 +384,28 @@ export function normalise(doc, mode, base) {
   const visitor = mode === 'visitor';
   const scratch = {};
 
+  // The recorder's masking rule (recorder.js markerAt): the nearest marker wins, across shadow hosts and frame
+  // elements; text and TEXT_ATTRS count textarea/contenteditable as a mask, field values only the explicit markers.
+  const TEXT_ATTRS = new Set(['title', 'alt', 'placeholder', 'value', 'label', 'summary', 'abbr', 'content', 'download',
+    'aria-label', 'aria-description', 'aria-placeholder', 'aria-roledescription', 'aria-valuetext', 'aria-braillelabel',
+    'aria-brailleroledescription']);
+  function ownMarker(el, explicitOnly) {
+    if (el.hasAttribute('data-site-connect-mask')) return 'M';
+    if (el.hasAttribute('data-site-connect-unmask')) return 'U';
+    if (explicitOnly) return '';
+    const ce = el.getAttribute('contenteditable');
+    return el.localName === 'textarea' || (ce != null && ce !== 'false') ? 'M' : '';
+  }
+  function markerAt(node, explicitOnly) {
+    for (let n = node; n;) {
+      if (n.nodeType === 1) { const m = ownMarker(n, explicitOnly); if (m) return m; n = n.parentNode; }
+      else if (n.nodeType === 11) n = n.host || null;
+      else if (n.nodeType === 9) { try { n = n.defaultView && n.defaultView.frameElement; } catch (e) { n = null; } }
+      else n = n.parentNode;
+    }
+    return '';
+  }
+
   function masked(type, value) {
     if (!value) return '';
     const stars = '*'.repeat(value.length);
@@ -411,6 +433,7 @@ export function normalise(doc, mode, base) {
         || n === 'selected' || n === 'srcdoc' || n === 'nonce' || n === 'autofocus' || n === 'autocomplete' || n === 'rrweb-original-src') continue;
       if (el.localName === 'iframe' && n === 'src') continue;
       let v = a.value;
+      if (visitor && TEXT_ATTRS.has(n) && markerAt(el) === 'M') v = v.replace(/\S/g, '*');
       if (n === 'style') v = styleOf(el);
       else if (URLS.has(n)) { try { v = new URL(v, base).href; } catch (e) { /* keep */ } }
       out.push(n + '=' + JSON.stringify(v));
@@ -433,9 +456,8 @@ export function normalise(doc, mode, base) {
     return (visitor && el.matches(BLOCK)) || looksBlocked(el);
   }
 
-  // rrweb decides masking with closest(), which stops at a shadow root or a frame's document: text and values in a
-  // shadow root or same-origin iframe under a masked (or unmasked) region are masked in a full snapshot and not in
-  // later changes. Documented; not compared.
+  // Text and values in a shadow root or same-origin iframe under a masked (or unmasked) region are not compared here
+  // (the recorder masks them by markerAt since issue 16's masking; hostile-masking-deep.test.mjs proves that).
   const UNDER_MASK = MASK_TEXT + ',[data-site-connect-unmask]';
   let fuzzy = 0;
 
@@ -472,15 +494,16 @@ export function normalise(doc, mode, base) {
         const type = tag === 'input' ? (n.type || 'text') : '';
         if (type === 'checkbox' || type === 'radio') line += ' {checked=' + n.checked + '}';
         else if (!NO_VALUE.has(type)) {
-          const unmasked = !!n.closest('[data-site-connect-unmask]');
+          const unmasked = markerAt(n, true) === 'U';
           line += ' {value=' + (fuzzy ? '~' : JSON.stringify(visitor && !unmasked ? masked(type === 'textarea' ? '' : type, n.value) : n.value)) + '}';
         }
       }
-      if (tag === 'select' && n.closest('[data-site-connect-unmask]')) line += ' {value=' + JSON.stringify(n.value) + '}';
+      if (tag === 'select' && markerAt(n, true) === 'U') line += ' {value=' + JSON.stringify(n.value) + '}';
       if (tag === 'style') line += ' {rules=' + JSON.stringify(n.sheet ? rules(n.sheet) : '') + '}';
       if (n.scrollTop || n.scrollLeft) line += ' {scroll=' + n.scrollLeft + ',' + n.scrollTop + '}';
       lines.push(line + '>');
-      const mask = inMask || (visitor && n.matches(MASK_TEXT));
+      const own = visitor ? ownMarker(n) : '';
+      const mask = own ? own === 'M' : inMask;
       if (n.shadowRoot) {
         lines.push(pad + '  #shadow-root' + (n.shadowRoot.adoptedStyleSheets.length ? ' {adopted=' + JSON.stringify(n.shadowRoot.adoptedStyleSheets.map(rules).join(' ')) + '}' : ''));
         const under = !!n.closest(UNDER_MASK);
