@@ -75,7 +75,7 @@ function streamReader(received) {
         const f = received[done];
         scan(f);
         if (!f.includes('parts')) continue;
-        let frames = [];
+        let frames;
         try { frames = JSON.parse(f.startsWith('a') ? f.slice(1) : f); } catch { continue; }
         for (const s of Array.isArray(frames) ? frames : [frames]) {
           try { chunks(typeof s === 'string' ? JSON.parse(s) : s); } catch { /* not JSON */ }
