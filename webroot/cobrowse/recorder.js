@@ -81,6 +81,7 @@
   var unrecordable = null; // nodes a fresh snapshot did not take either: never again
   var lastField = null; // field → the state last sent for it ("checked|text")
   var lastScroll = null; // element or document → the scroll position last sent for it ("x,y")
+  var everScrolled = new WeakSet(); // elements and documents once sent with a scroll position that is not 0
   var pollTimer = 0;
 
   // ---- rrweb from the gateway, once ----
@@ -375,7 +376,10 @@
       var m = rr.record.mirror;
       var f = e.data.source === 5 || e.data.source === 3 ? m.getNode(e.data.id) : null;
       if (f && e.data.source === 5) lastField.set(f, (e.data.isChecked ? 1 : 0) + '|' + e.data.text);
-      if (f && e.data.source === 3) lastScroll.set(f, e.data.x + ',' + e.data.y);
+      if (f && e.data.source === 3) {
+        lastScroll.set(f, e.data.x + ',' + e.data.y);
+        if (e.data.x || e.data.y) everScrolled.add(f);
+      }
       if (e.data.source === 0 && e.data.attributes) { // value/checked/selected set as attributes: send the state again
         for (var i = 0; i < e.data.attributes.length; i++) {
           var a = e.data.attributes[i];
@@ -541,17 +545,20 @@
   }
 
   /** A scroll event with where `node` (an element, or a document for its window) is scrolled now, if not sent yet. */
-  function sendScroll(node, id, x, y) {
+  function sendScroll(node, id, x, y, always) {
     var key = x + ',' + y;
-    if ((lastScroll.get(node) || '0,0') === key) return;
+    if (!always && (lastScroll.get(node) || '0,0') === key) return;
     lastScroll.set(node, key);
+    if (key !== '0,0') everScrolled.add(node);
     onEvent({ type: 3, data: { source: 3, id: id, x: x, y: y }, timestamp: now() });
   }
 
   function unrecorded() {
     var m = rr.record.mirror;
     var se = d.scrollingElement || d.documentElement;
-    if (se) sendScroll(d, m.getId(d), se.scrollLeft, se.scrollTop);
+    // A window or element that was scrolled is re-sent on a refresh also at 0: a scroll back to the top that the
+    // mirror missed (a seed of the long mode left it at 495) is not sent again otherwise.
+    if (se) sendScroll(d, m.getId(d), se.scrollLeft, se.scrollTop, refreshing && everScrolled.has(d));
     var stack = [d];
     while (stack.length) {
       var n = stack.pop();
@@ -565,7 +572,9 @@
         if (id < 0 || c.nodeType !== 1) continue; // -2: left out on purpose (slim DOM), with its subtree
         if (c.matches && c.matches(BLOCK_ALL)) { sendBlockedSize(c, id); continue; }
         if (FIELD[c.tagName]) sendField(c, id, 0, refreshing && changedField(c));
-        if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c))) sendScroll(c, id, c.scrollLeft, c.scrollTop);
+        if (c !== se && (c.scrollTop || c.scrollLeft || lastScroll.has(c) || (refreshing && everScrolled.has(c)))) {
+          sendScroll(c, id, c.scrollLeft, c.scrollTop, refreshing && everScrolled.has(c));
+        }
         if (c.localName === 'textarea') continue;
         stack.push(c);
         if (c.shadowRoot) stack.push(c.shadowRoot);
