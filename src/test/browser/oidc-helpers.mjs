@@ -8,7 +8,8 @@ import { freePort } from './helpers.mjs';
 
 /**
  * Starts a provider on 127.0.0.1:<free port>. `users`: {login: {name, groups}}; `redirectUris`: the gateways'
- * /api/v1/sso/callback. Resolves with {issuer, clientId, clientSecret, close}.
+ * /api/v1/sso/callback. Resolves with {issuer, clientId, clientSecret, publicClientId, close}: a confidential client
+ * and a public one (no secret: PKCE alone), both allowed to send to every redirect URI.
  */
 export async function startProvider({ users, redirectUris }) {
   const port = await freePort();
@@ -19,6 +20,12 @@ export async function startProvider({ users, redirectUris }) {
     clients: [{
       client_id: clientId,
       client_secret: clientSecret,
+      redirect_uris: redirectUris,
+      response_types: ['code'],
+      grant_types: ['authorization_code'],
+    }, {
+      client_id: `${clientId}-public`,
+      token_endpoint_auth_method: 'none',
       redirect_uris: redirectUris,
       response_types: ['code'],
       grant_types: ['authorization_code'],
@@ -39,6 +46,7 @@ export async function startProvider({ users, redirectUris }) {
     issuer,
     clientId,
     clientSecret,
+    publicClientId: `${clientId}-public`,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
   };
 }

@@ -37,7 +37,11 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
       startAgentGateway({ hostOrigin: HOST, port, extra: { sso } }),
       startAgentGateway({
         hostOrigin: HOST, port: closedPort,
-        extra: { sso: { ...sso, maxPendingLogins: 5 }, agents: { localPasswords: false } },
+        // a public client (no secret), few sign-ins open at once, the shortest sign-in time
+        extra: {
+          sso: { ...sso, clientId: provider.publicClientId, clientSecret: undefined, maxPendingLogins: 5, loginTtlSeconds: 30 },
+          agents: { localPasswords: false },
+        },
       }),
     ]);
     browser = await launch();
@@ -170,7 +174,7 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
     }
   });
 
-  test('with local passwords off the console shows only the SSO button, POST /login answers 403, SSO admins work', async () => {
+  test('with local passwords off the console shows only the SSO button, POST /login answers 403, SSO admins work (public client)', async () => {
     const refused = await rest(closed, 'POST', '/login', { login: 'admin', password: closed.adminPassword });
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'local-login-disabled');
@@ -204,5 +208,14 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
       assert.ok(q.get('nonce') && q.get('state'));
     }
     assert.equal(new Set(toProvider.map((l) => new URL(l).searchParams.get('state'))).size, 5, 'states differ');
+
+    // A sign-in that comes back after sso.loginTtlSeconds (30 s here) is refused as expired, and its place is free.
+    const state = new URL(toProvider[0]).searchParams.get('state');
+    const expiresAt = Number(state.split('.')[1]) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt - Date.now()) + 1_000)); // the state's own expiry
+    const late = await fetch(`${closed.origin}/api/v1/sso/callback?state=${state}&code=x`, { redirect: 'manual' });
+    assert.equal(late.headers.get('location'), `${closed.consoleUrl}#sso-error=expired`);
+    const again = await fetch(`${closed.origin}/api/v1/sso/login`, { redirect: 'manual' });
+    assert.ok(again.headers.get('location').startsWith(provider.issuer), 'expired sign-ins no longer count');
   });
 });
