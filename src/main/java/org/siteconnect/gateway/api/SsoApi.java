@@ -160,7 +160,11 @@ final class SsoApi {
           .setClientSecret(sso.clientSecret())
           .setJWTOptions(
               new JWTOptions().setIssuer(sso.issuer()).setAudience(List.of(sso.clientId())));
-      client = OpenIDConnectAuth.discover(vertx, options).onFailure(err -> client = null);
+      client = OpenIDConnectAuth.discover(vertx, options)
+          // The provider rotated its keys: fetch them again (this sign-in fails, the next one
+          // works).
+          .onSuccess(oauth -> oauth.missingKeyHandler(kid -> oauth.jWKSet()))
+          .onFailure(err -> client = null);
     }
     return client;
   }
