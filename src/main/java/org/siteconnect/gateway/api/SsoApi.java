@@ -141,7 +141,8 @@ final class SsoApi {
                 .setCodeChallengeMethod("S256")
                 .putAdditionalParameter("nonce", nonce))))
         .onSuccess(url -> {
-          ctx.response().addCookie(cookie(binding, sso.loginTtlSeconds()));
+          // Until the sign-in can no longer come back and its one-time code be traded.
+          ctx.response().addCookie(cookie(binding, sso.loginTtlSeconds() + CODE_TTL_MS / 1000));
           ctx.redirect(url);
         })
         .onFailure(err -> {
