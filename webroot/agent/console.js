@@ -6,6 +6,7 @@ import { scAgentBridge } from './bridge.js';
 import { scChat } from './chat.js';
 import { scAdmin } from './admin.js';
 import { scCobrowseView } from './cobrowse-view.js';
+import { scSso } from './sso.js';
 
 // sanitize.js and cobrowse.js stay classic scripts (window.scSanitize, window.scCobrowse), loaded before this one.
 (function (w, d) {
@@ -530,7 +531,37 @@ import { scCobrowseView } from './cobrowse-view.js';
     cobrowseView.attach(cobrowse, $('cobrowse-panel'));
   }
 
-  // ---- start: a token kept by this tab resumes the console; GET /me tells whether it is still good ----
+  // ---- single sign-on (docs/SSO.md): the button, and the way back from the provider ----
+  /** Shows the SSO button when the gateway has a provider, and the password form unless passwords are off. */
+  function applySso(info) {
+    const on = !!(info && info.enabled);
+    const local = !info || info.localPasswords !== false;
+    $('sso-box').hidden = !on;
+    if (on) $('sso-button').textContent = 'Sign in with ' + info.providerName;
+    $('sso-or').hidden = !(on && local);
+    $('local-login').hidden = !local;
+    $('login-submit').hidden = !local;
+  }
+  async function signInWithCode(code) {
+    try {
+      const r = await scSso.exchange(code);
+      token = r.token;
+      try { sessionStorage.setItem(TOKEN_KEY, token); } catch (x) { /* private mode: this tab only */ }
+      begin(r.agent);
+    } catch (x) {
+      showLogin(null);
+      show($('login-error'), x.message);
+    }
+  }
+
+  // ---- start: back from the provider, or a token kept by this tab resumes the console (GET /me tells whether
+  // it is still good) ----
+  const back = scSso.takeFragment(w);
+  const ssoInfo = scSso.load();
+  ssoInfo.then(applySso);
   try { token = sessionStorage.getItem(TOKEN_KEY); } catch (x) { token = null; }
-  if (token) resume(); else showLogin(null);
+  if (back && back.code) signInWithCode(back.code);
+  else if (token) resume();
+  else showLogin(null);
+  if (back && back.error) ssoInfo.then((info) => show($('login-error'), scSso.message(back.error, info && info.providerName)));
 })(window, document);

@@ -19,9 +19,9 @@ process.on('exit', () => running.forEach((p) => p.kill('SIGKILL')));
  * Starts the gateway jar with site `acme` (button `sales`) on `hostOrigin`, agents with a `graceSeconds`
  * disconnect grace, data in a temp dir, and the admin account `admin` created from SC_ADMIN_PASSWORD.
  */
-export async function startAgentGateway({ hostOrigin, graceSeconds = 2 } = {}) {
+export async function startAgentGateway({ hostOrigin, graceSeconds = 2, port, extra = {} } = {}) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run mvn -q -B -DskipTests package first`);
-  const port = await freePort();
+  port ??= await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const adminPassword = `adm-${randomBytes(12).toString('base64url')}`;
   const dir = mkdtempSync(join(tmpdir(), 'sc-agent-gw-'));
@@ -34,6 +34,7 @@ export async function startAgentGateway({ hostOrigin, graceSeconds = 2 } = {}) {
     sites: [{ key: SITE, origins: [hostOrigin], buttons: [{ id: 'sales', name: 'Sales' }] }],
     agents: { disconnectGraceSeconds: graceSeconds },
     data: { dir: data },
+    ...extra, // more keys (sso tests: sso, agents)
   };
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(conf, null, 2));

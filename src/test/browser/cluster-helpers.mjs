@@ -149,7 +149,7 @@ function launchNode(index, file, env) {
  * oldest member: the leader hosting the services), then the others side by side. `httpPorts` are the nodes' HTTP
  * ports (chosen before, so the load balancer can know them).
  */
-export async function startCluster({ count = 3, httpPorts, hostOrigin, publicOrigin, db, adminPassword }) {
+export async function startCluster({ count = 3, httpPorts, hostOrigin, publicOrigin, db, adminPassword, extra = {} }) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run mvn -q -B -DskipTests package first`);
   const dir = mkdtempSync(join(tmpdir(), 'sc-cluster-'));
   const name = `sc-browser-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -170,6 +170,7 @@ export async function startCluster({ count = 3, httpPorts, hostOrigin, publicOri
       ops: { drainSeconds: 2 },
       data: { dir: data, postgres: { host: db.host, port: db.port, database: db.database, user: db.user, password: db.password } },
       cluster: { enabled: true, name, port: clusterPorts[i], members },
+      ...extra, // more keys (sso-cluster test: sso)
     }, null, 2));
     files.push(file);
   }

@@ -100,6 +100,7 @@ public final class AgentVerticle extends VerticleBase {
         })
         .compose(v -> new ServiceConsumers(vertx.eventBus())
             .request(Addresses.AGENT_LOGIN, this::login)
+            .request(Addresses.AGENT_SSO_LOGIN, this::ssoLogin)
             .request(Addresses.AGENT_AUTH, this::auth)
             .request(Addresses.AGENT_PASSWORD, this::changePassword)
             .request(Addresses.AGENT_LOGOUT, this::logout)
@@ -123,6 +124,12 @@ public final class AgentVerticle extends VerticleBase {
   private Future<Void> bootstrapAdmin() {
     return store.anyAdmin().compose(any -> {
       if (any) {
+        return Future.succeededFuture();
+      }
+      if (!config.agents().localPasswords()) {
+        // Nobody could log in with its password: admins come from the sso mappings (docs/SSO.md).
+        LOG.info(
+            "no admin yet and local passwords are off: an sso mapping with role admin makes one");
         return Future.succeededFuture();
       }
       boolean generated = adminPasswordFromEnv == null || adminPasswordFromEnv.isEmpty();
@@ -172,6 +179,10 @@ public final class AgentVerticle extends VerticleBase {
     String login = m.body().getString("login", "");
     String password = m.body().getString("password", "");
     String address = m.body().getString("address", "?");
+    if (!config.agents().localPasswords()) {
+      m.reply(localLoginDisabled());
+      return;
+    }
     // Reserved before the check: a burst of logins gets no more password checks than the limits
     // allow.
     LoginLimiter.Attempt attempt = limiter.tryReserve(login, address, System.currentTimeMillis());
@@ -199,18 +210,9 @@ public final class AgentVerticle extends VerticleBase {
             return;
           }
           limiter.succeeded(attempt, now);
-          AgentTokens.Grant grant = tokens.issue(login, now);
-          storedTokens.put(
-              grant.token(),
-              new JsonObject().put("login", login).put("expiresAt", grant.expiresAt()),
-              Math.max(1, grant.expiresAt() - now));
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
-          m.reply(new JsonObject()
-              .put("token", grant.token())
-              .put("mustChangePassword", mustChange.contains(login))
-              .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
-              .put("agent", agent.get().toJson()));
+          m.reply(grant(agent.get(), now));
         })
         .onFailure(err -> {
           limiter.cancelled(attempt, System.currentTimeMillis());
@@ -224,6 +226,62 @@ public final class AgentVerticle extends VerticleBase {
             fail(m, err);
           }
         });
+  }
+
+  /** A new token for {@code agent}, written through to the (cluster) map: the answer to a login. */
+  private JsonObject grant(Agent agent, long now) {
+    AgentTokens.Grant grant = tokens.issue(agent.login(), now);
+    storedTokens.put(
+        grant.token(),
+        new JsonObject().put("login", agent.login()).put("expiresAt", grant.expiresAt()),
+        Math.max(1, grant.expiresAt() - now));
+    return new JsonObject()
+        .put("token", grant.token())
+        .put("mustChangePassword", mustChange.contains(agent.login()))
+        .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
+        .put("agent", agent.toJson());
+  }
+
+  private static ServiceError localLoginDisabled() {
+    return ServiceError.of(
+        403,
+        "local-login-disabled",
+        "logins with a password are switched off here: sign in with single sign-on");
+  }
+
+  /**
+   * {@code {identity, address}}: an agent the provider vouched for (docs/SSO.md). Its account is created, or its
+   * name, roles and buttons brought in line with the claims (a change of roles or buttons ends its other logins,
+   * as an admin's change does), then it gets a token as a password login would.
+   */
+  private void ssoLogin(Message<JsonObject> m) {
+    JsonObject id = m.body().getJsonObject("identity");
+    String address = m.body().getString("address", "?");
+    SsoAccounts.upsert(
+            store,
+            id,
+            config.agents().maxChatsDefault(),
+            () -> hashing(() -> hasher.hash(randomPassword())))
+        .onSuccess(change -> {
+          if (change.rightsChanged()) {
+            revoked(
+                change.agent().login(),
+                tokens.revokeAll(change.agent().login()).stream()
+                    .map(AgentTokens.Grant::token)
+                    .toList());
+          }
+          LOG.info("agent signed in with sso [{}]", change.agent().login());
+          AuditLog.record(
+              vertx.eventBus(),
+              change.agent().login(),
+              AuditLog.LOGIN,
+              null,
+              "sso, roles " + change.agent().roles() + ", buttons "
+                  + change.agent().buttons(),
+              address);
+          m.reply(grant(change.agent(), System.currentTimeMillis()));
+        })
+        .onFailure(err -> fail(m, err));
   }
 
   /**
@@ -252,6 +310,10 @@ public final class AgentVerticle extends VerticleBase {
   /** {@code {token, current, password}}: the agent's own password change; clears a required change. */
   private void changePassword(Message<JsonObject> m) {
     String current = m.body().getString("current", "");
+    if (!config.agents().localPasswords()) {
+      m.reply(localLoginDisabled());
+      return;
+    }
     String wanted;
     try {
       wanted = AgentRules.newPassword(m.body().getString("password"));

@@ -63,6 +63,7 @@ public final class RestApi {
     });
     r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     r.post("/login").handler(this::login);
+    SsoApi.mount(r, vertx, config, this::address); // single sign-on (docs/SSO.md)
     // Not through withAgent: an account that must change its password may still log out.
     r.post("/logout")
         .handler(ctx -> withToken(

@@ -37,6 +37,8 @@ public final class Addresses {
   public static final String AGENT_CREATE = PREFIX + "agent.create";
   public static final String AGENT_UPDATE = PREFIX + "agent.update";
   public static final String AGENT_DELETE = PREFIX + "agent.delete";
+  /** An agent signed in at the OpenID provider: {@code {identity, address}} → a token (docs/SSO.md). */
+  public static final String AGENT_SSO_LOGIN = PREFIX + "agent.sso-login";
   /** Published when tokens die (logout, deletion): routers close the sockets that used them. */
   public static final String AGENT_REVOKED = PREFIX + "agent.revoked";
 

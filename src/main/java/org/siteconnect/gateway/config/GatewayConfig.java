@@ -28,7 +28,8 @@ public record GatewayConfig(
     Ops ops,
     Cluster cluster,
     List<Site> sites,
-    Limits limits) {
+    Limits limits,
+    Sso sso) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -91,7 +92,27 @@ public record GatewayConfig(
       int loginMaxFailuresPerAddress,
       int loginLockoutSeconds,
       int loginHashThreads,
-      int loginHashesPerAddress) {}
+      int loginHashesPerAddress,
+      boolean localPasswords) {}
+
+  /**
+   * Single sign-on for agents (docs/SSO.md): the OpenID provider's issuer, this gateway's client, the scopes,
+   * which claim names the agent and which claim's values map to roles and buttons; null when off.
+   */
+  public record Sso(
+      String providerName,
+      String issuer,
+      String clientId,
+      String clientSecret,
+      List<String> scopes,
+      String loginClaim,
+      String claim,
+      List<SsoMapping> mappings,
+      int loginTtlSeconds,
+      int maxPendingLogins) {}
+
+  /** A value of {@code sso.claim} and the roles and buttons ({@code <site>/<buttonId>}) it grants. */
+  public record SsoMapping(String value, List<String> roles, List<String> buttons) {}
 
   /** Chat limits and transcript retention. */
   public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
@@ -184,7 +205,9 @@ public record GatewayConfig(
         ops(root.child("ops")),
         cluster(root.child("cluster")),
         sites(root),
-        limits(root.child("limits")));
+        limits(root.child("limits")),
+        null);
+    config = config.withSso(SsoSection.read(root.child("sso"), config));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException(
           "data.postgres",
@@ -192,6 +215,12 @@ public record GatewayConfig(
               + "transcripts and the audit log in one PostgreSQL database");
     }
     return config;
+  }
+
+  private GatewayConfig withSso(Sso sso) {
+    return new GatewayConfig(
+        http, bridge, topics, sessions, client, acl, agents, chat, cobrowse, data, api, ops,
+        cluster, sites, limits, sso);
   }
 
   private static Http http(ConfigReader r) {
@@ -276,7 +305,8 @@ public record GatewayConfig(
         r.integer("loginMaxFailuresPerAddress"),
         r.integer("loginLockoutSeconds"),
         r.integer("loginHashThreads"),
-        r.integer("loginHashesPerAddress"));
+        r.integer("loginHashesPerAddress"),
+        r.bool("localPasswords"));
   }
 
   private static Chat chat(ConfigReader r) {
