@@ -30,10 +30,14 @@ export const pageScript = {
   charset: 'utf8',
 };
 
-/** ES module entries per page directory: each <script type="module"> of its index.html. */
+/**
+ * ES module entries per page directory, in the order of the <script type="module"> tags of its index.html. The frame's
+ * are one bundle (one request before ~/site_connect/ready instead of five; the same order of evaluation); the
+ * console's are split (its classic scripts run between them), shared code in chunks.
+ */
 const MODULES = {
-  frame: ['frame.js', 'chat.js', 'consent.js'],
-  agent: ['ui.js', 'console.js'],
+  frame: { entries: ['frame.js', 'chat.js', 'consent.js'], combine: true },
+  agent: { entries: ['ui.js', 'console.js'], combine: false },
 };
 /** Classic scripts (each an IIFE of its own), minified without bundling; vendor/ names are rewritten first. */
 const CLASSIC = ['agent/sanitize.js', 'agent/cobrowse.js', 'cobrowse/recorder.js', 'demo/demo.js'];
@@ -126,12 +130,14 @@ export async function bundle(outdir, sockjsJar) {
   const script = rewrite(page.outputFiles[0].text, [['/cobrowse/recorder.js', recorder]], 'site_connect.js');
   files.set('site_connect.js', { content: Buffer.from(script), cache: 'script' });
   // ES modules with their shared chunks: esbuild hashes them and the imports between them.
-  for (const [dir, entries] of Object.entries(MODULES)) {
+  const combined = new Map(); // page directory → hashed name of its one module bundle
+  for (const [dir, { entries, combine }] of Object.entries(MODULES)) {
     const out = await esbuild.build({
-      entryPoints: entries.map((e) => src(dir + '/' + e)),
+      ...(combine
+        ? { stdin: { contents: entries.map((e) => `import './${e}';`).join('\n'), resolveDir: src(dir), sourcefile: 'page-modules.js' } }
+        : { entryPoints: entries.map((e) => src(dir + '/' + e)), splitting: true }),
       bundle: true,
       format: 'esm',
-      splitting: true,
       minify: true,
       legalComments: 'none',
       entryNames: '[name]-[hash]',
@@ -146,16 +152,27 @@ export async function bundle(outdir, sockjsJar) {
     });
     const byPath = new Map(out.outputFiles.map((f) => [f.path, f.contents]));
     for (const [output, meta] of Object.entries(out.metafile.outputs)) {
-      const name = dir + '/' + output.split('/').pop();
-      files.set(name, { content: Buffer.from(byPath.get(resolve(ROOT, output))), cache: 'immutable' });
-      if (meta.entryPoint) aliases.set(dir + '/' + meta.entryPoint.split('/').pop(), name);
+      let name = dir + '/' + output.split('/').pop();
+      let content = Buffer.from(byPath.get(resolve(ROOT, output)));
+      if (combine) {
+        name = hashedName(dir + '/' + dir + '.js', content);
+        combined.set(dir, name);
+      } else if (meta.entryPoint) {
+        aliases.set(dir + '/' + meta.entryPoint.split('/').pop(), name);
+      }
+      files.set(name, { content, cache: 'immutable' });
     }
   }
-  // Style sheets.
-  for (const dir of ['frame', 'agent', 'demo']) {
-    for (const f of readdirSync(src(dir)).filter((n) => n.endsWith('.css')).sort()) {
-      hashed(dir + '/' + f, Buffer.from(await minify(f, readFileSync(src(dir + '/' + f), 'utf8'), 'css')));
-    }
+  // Style sheets: one per page, the page's <link rel="stylesheet"> files in their order (a single request).
+  for (const path of PAGES) {
+    const dir = path.split('/')[0];
+    const links = [...readFileSync(src(path), 'utf8').matchAll(/<link rel="stylesheet" href="\/([^"]+\.css)">/g)];
+    if (!links.length) continue;
+    const out = await esbuild.build({
+      stdin: { contents: links.map((m) => `@import "./${m[1]}";`).join('\n'), resolveDir: src('.'), loader: 'css' },
+      bundle: true, minify: true, legalComments: 'none', charset: 'utf8', write: false, logLevel: 'warning',
+    });
+    hashed(dir + '/styles.css', Buffer.from(out.outputFiles[0].contents));
   }
   // sockjs-client from its webjar: the path names the version, so it is served like a hashed file.
   const webjar = Boolean(sockjsJar && existsSync(sockjsJar));
@@ -166,14 +183,29 @@ export async function bundle(outdir, sockjsJar) {
   } else {
     console.warn(`bundle.mjs: no sockjs-client webjar (${sockjsJar}): /webjars/ is served from the classpath`);
   }
-  // The entry pages, with every script and style sheet they name rewritten to its hashed name.
+  // The entry pages, with every script and style sheet they name rewritten to its hashed name (one style sheet,
+  // and for the frame one module script, in place of several).
   for (const path of PAGES) {
-    const html = readFileSync(src(path), 'utf8').replace(/\b(src|href)="(\/[^"?#]+\.(?:js|css))"/g, (m, attr, url) => {
-      const name = aliases.get(url.slice(1));
-      if (name) return `${attr}="/${name}"`;
-      if (files.has(url.slice(1)) || (url.startsWith('/webjars/') && !webjar)) return m;
-      throw new Error(`${path}: ${url} is not a built file`);
-    });
+    const dir = path.split('/')[0];
+    let first = { css: true, module: true };
+    const html = readFileSync(src(path), 'utf8')
+      .replace(/<link rel="stylesheet" href="[^"]+">\n?/g, (m) => {
+        if (!first.css) return '';
+        first.css = false;
+        return `<link rel="stylesheet" href="/${aliases.get(dir + '/styles.css')}">\n`;
+      })
+      .replace(/<script type="module" src="[^"]+"><\/script>\n?/g, (m) => {
+        if (!combined.has(dir)) return m;
+        if (!first.module) return '';
+        first.module = false;
+        return `<script type="module" src="/${combined.get(dir)}"></script>\n`;
+      })
+      .replace(/\b(src|href)="(\/[^"?#]+\.(?:js|css))"/g, (m, attr, url) => {
+        const name = aliases.get(url.slice(1));
+        if (name) return `${attr}="/${name}"`;
+        if (files.has(url.slice(1)) || (url.startsWith('/webjars/') && !webjar)) return m;
+        throw new Error(`${path}: ${url} is not a built file`);
+      });
     files.set(path, { content: Buffer.from(html), cache: 'page' });
   }
 
