@@ -11,7 +11,7 @@
 // - The sockjs-client webjar's dist/sockjs.min.js (a versioned path) is copied from the jar and compressed too.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync, inflateRawSync } from 'node:zlib';
