@@ -20,6 +20,7 @@ import java.util.Optional;
 public final class AssetHandler implements Handler<RoutingContext> {
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String REVALIDATE = "no-cache";
+  private static final double IMPLICIT_IDENTITY = 0.0001;
   private static final List<String> PREFERENCE = List.of("br", "gzip", "identity");
 
   private final Assets assets;
@@ -126,7 +127,8 @@ public final class AssetHandler implements Handler<RoutingContext> {
 
   /**
    * The q-value a header gives a content coding (RFC 9110 §12.5.3): its own entry, else {@code *}'s, else 0 — and
-   * for identity, 1 unless excluded. {@code x-gzip} counts as gzip; a missing header accepts identity only.
+   * identity, when not named, is acceptable after everything named. {@code x-gzip} counts as gzip; a missing
+   * header accepts identity only.
    */
   static double quality(String header, String encoding) {
     if (header == null) {
@@ -163,7 +165,8 @@ public final class AssetHandler implements Handler<RoutingContext> {
     if (any != null) {
       return any;
     }
-    return encoding.equals("identity") ? 1 : 0;
+    // Identity stays acceptable when not named, but below every coding the client did name.
+    return encoding.equals("identity") ? IMPLICIT_IDENTITY : 0;
   }
 
   /** {@code If-None-Match} against a strong ETag, by the weak comparison RFC 9110 §13.1.2 asks for. */
