@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The browser files as src/build/bundle.mjs built them into the jar (docs/ASSETS.md): every file listed in its
@@ -65,6 +66,10 @@ public final class Assets {
   static Assets load(ClassLoader loader, String root) {
     byte[] index = read(loader, root + "/assets.json");
     if (index == null) {
+      LoggerFactory.getLogger(Assets.class)
+          .warn(
+              "no {}/assets.json on the classpath: the browser files were not built (src/build/bundle.mjs)",
+              root);
       return new Assets(Map.of());
     }
     JsonObject manifest = new JsonObject(Buffer.buffer(index));
