@@ -252,6 +252,33 @@ class AssetHandlerTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a concurrent burst of 200 requests in mixed encodings: each gets the bytes of its encoding")
+  void burst() throws Exception {
+    String script = frameScript();
+    String file = script.substring(1);
+    java.util.Map<String, byte[]> expected = java.util.Map.of(
+        "br", built(file + ".br"), "gzip", built(file + ".gz"), "identity", built(file));
+    List<String> encodings = List.of("br", "gzip", "identity");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> answers =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      answers.add(CLIENT.sendAsync(
+          HttpRequest.newBuilder(URI.create(base + script))
+              .header("Accept-Encoding", encodings.get(i % 3))
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray()));
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      HttpResponse<byte[]> r = answers.get(i).get(30, TimeUnit.SECONDS);
+      String encoding = encodings.get(i % 3);
+      assertEquals(200, r.statusCode());
+      assertEquals(encoding, r.headers().firstValue("Content-Encoding").orElse("identity"));
+      assertArrayEquals(expected.get(encoding), r.body(), "request " + i);
+    }
+  }
+
   /** One request over a plain socket, exactly as written (no client normalises the path). */
   private static String raw(String request) throws Exception {
     URI uri = URI.create(base);
