@@ -11,7 +11,7 @@
 // - The sockjs-client webjar's dist/sockjs.min.js (a versioned path) is copied from the jar and compressed too.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync, inflateRawSync } from 'node:zlib';
@@ -31,17 +31,15 @@ export const pageScript = {
 };
 
 /**
- * ES module entries per page directory, in the order of the <script type="module"> tags of its index.html. The frame's
- * are one bundle (one request before ~/site_connect/ready instead of five; the same order of evaluation); the
- * console's are split (its classic scripts run between them), shared code in chunks.
+ * The entry pages are every webroot/<dir>/index.html; what they load is read from their tags: <script type="module">
+ * (bundled with esbuild, shared code in chunks), classic <script src> (minified, not bundled: each is an IIFE of its
+ * own) and <link rel="stylesheet"> (one sheet per page, in their order). The frame's modules become one bundle (one
+ * request before ~/site_connect/ready instead of five, the same order of evaluation); the console's stay separate
+ * (its classic scripts run between them).
  */
-const MODULES = {
-  frame: { entries: ['frame.js', 'chat.js', 'consent.js'], combine: true },
-  agent: { entries: ['ui.js', 'console.js'], combine: false },
-};
-/** Classic scripts (each an IIFE of its own), minified without bundling; vendor/ names are rewritten first. */
-const CLASSIC = ['agent/sanitize.js', 'agent/cobrowse.js', 'cobrowse/recorder.js', 'demo/demo.js'];
-const PAGES = ['frame/index.html', 'agent/index.html', 'demo/index.html'];
+const COMBINE_MODULES = new Set(['frame']);
+/** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
+const LOADED_BY_CODE = ['cobrowse/recorder.js'];
 /** Third-party browser code packed from npm (pinned in package-lock.json). */
 const VENDOR = {
   'vendor/rrweb/rrweb.min.js': 'node_modules/rrweb/dist/rrweb.umd.min.cjs',
@@ -114,14 +112,25 @@ export async function bundle(outdir, sockjsJar) {
     (await esbuild.transform(text, { loader, minify: true, legalComments: 'none', charset: 'utf8', target: 'es2017' }))
       .code;
 
-  // Vendor files first: agent/cobrowse.js names them.
+  const pages = readdirSync(src('.'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(src(d.name + '/index.html')))
+    .map((d) => ({ dir: d.name, path: d.name + '/index.html', html: readFileSync(src(d.name + '/index.html'), 'utf8') }));
+  const tags = (html, re) => [...html.matchAll(re)].map((m) => m[1]);
+  for (const p of pages) {
+    p.modules = tags(p.html, /<script type="module" src="\/([^"]+)"><\/script>/g);
+    p.classic = tags(p.html, /<script (?:defer )?src="\/([^"]+\.js)"><\/script>/g).filter((u) => !u.startsWith('webjars/'));
+    p.styles = tags(p.html, /<link rel="stylesheet" href="\/([^"]+\.css)">/g);
+    const elsewhere = p.modules.find((m) => !m.startsWith(p.dir + '/'));
+    if (elsewhere) throw new Error(`${p.path}: module ${elsewhere} is not in ${p.dir}/`);
+  }
+
+  // Vendor files first: classic scripts name them (agent/cobrowse.js loads rrweb).
   for (const [path, from] of Object.entries(VENDOR)) hashed(path, readFileSync(resolve(ROOT, from)));
   // Classic scripts, minified, with the vendor names rewritten.
-  for (const path of CLASSIC) {
+  for (const path of [...new Set([...pages.flatMap((p) => p.classic), ...LOADED_BY_CODE])]) {
     let text = readFileSync(src(path), 'utf8');
-    if (path === 'agent/cobrowse.js') {
-      text = rewrite(text, Object.keys(VENDOR).map((v) => ['/' + v, '/' + aliases.get(v)]), path);
-    }
+    const named = Object.keys(VENDOR).filter((v) => text.includes(`'/${v}'`) || text.includes(`"/${v}"`));
+    if (named.length) text = rewrite(text, named.map((v) => ['/' + v, '/' + aliases.get(v)]), path);
     hashed(path, Buffer.from(await minify(path, text, 'js')));
   }
   // The page script: its URL is the contract; it names the hashed recorder.
@@ -131,7 +140,9 @@ export async function bundle(outdir, sockjsJar) {
   files.set('site_connect.js', { content: Buffer.from(script), cache: 'script' });
   // ES modules with their shared chunks: esbuild hashes them and the imports between them.
   const combined = new Map(); // page directory → hashed name of its one module bundle
-  for (const [dir, { entries, combine }] of Object.entries(MODULES)) {
+  for (const { dir, modules } of pages.filter((p) => p.modules.length)) {
+    const combine = COMBINE_MODULES.has(dir);
+    const entries = modules.map((m) => m.slice(dir.length + 1));
     const out = await esbuild.build({
       ...(combine
         ? { stdin: { contents: entries.map((e) => `import './${e}';`).join('\n'), resolveDir: src(dir), sourcefile: 'page-modules.js' } }
@@ -164,12 +175,9 @@ export async function bundle(outdir, sockjsJar) {
     }
   }
   // Style sheets: one per page, the page's <link rel="stylesheet"> files in their order (a single request).
-  for (const path of PAGES) {
-    const dir = path.split('/')[0];
-    const links = [...readFileSync(src(path), 'utf8').matchAll(/<link rel="stylesheet" href="\/([^"]+\.css)">/g)];
-    if (!links.length) continue;
+  for (const { dir, styles } of pages.filter((p) => p.styles.length)) {
     const out = await esbuild.build({
-      stdin: { contents: links.map((m) => `@import "./${m[1]}";`).join('\n'), resolveDir: src('.'), loader: 'css' },
+      stdin: { contents: styles.map((css) => `@import "./${css}";`).join('\n'), resolveDir: src('.'), loader: 'css' },
       bundle: true, minify: true, legalComments: 'none', charset: 'utf8', write: false, logLevel: 'warning',
     });
     hashed(dir + '/styles.css', Buffer.from(out.outputFiles[0].contents));
@@ -185,10 +193,9 @@ export async function bundle(outdir, sockjsJar) {
   }
   // The entry pages, with every script and style sheet they name rewritten to its hashed name (one style sheet,
   // and for the frame one module script, in place of several).
-  for (const path of PAGES) {
-    const dir = path.split('/')[0];
+  for (const { dir, path, html: source } of pages) {
     let first = { css: true, module: true };
-    const html = readFileSync(src(path), 'utf8')
+    const html = source
       .replace(/<link rel="stylesheet" href="[^"]+">\n?/g, (m) => {
         if (!first.css) return '';
         first.css = false;

@@ -31,17 +31,14 @@ public final class AssetHandler implements Handler<RoutingContext> {
     this.scriptCache = "public, max-age=" + scriptMaxAgeSeconds;
   }
 
-  /** Routes GET and HEAD of the page script, the page directories, vendor/ and the sockjs-client webjar here. */
+  /**
+   * Routes GET and HEAD of the page script and of every directory the build wrote (frame, agent, demo, cobrowse,
+   * vendor, the sockjs-client webjar path) here.
+   */
   public void mount(Router router) {
-    for (String path : List.of(
-        "/site_connect.js",
-        "/siteconnect.js",
-        "/frame/*",
-        "/demo/*",
-        "/cobrowse/*",
-        "/agent/*",
-        "/vendor/*",
-        "/webjars/*")) {
+    List<String> paths = new java.util.ArrayList<>(List.of("/site_connect.js", "/siteconnect.js"));
+    assets.directories().forEach(dir -> paths.add("/" + dir + "/*"));
+    for (String path : paths) {
       router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this);
     }
   }

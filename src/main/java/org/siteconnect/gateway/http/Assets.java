@@ -104,8 +104,13 @@ public final class Assets {
     return Optional.ofNullable(files.get(path));
   }
 
-  public int size() {
-    return files.size();
+  /** The top-level directories of the files ({@code agent}, {@code frame}, …), sorted. */
+  public java.util.SortedSet<String> directories() {
+    java.util.SortedSet<String> dirs = new java.util.TreeSet<>();
+    files.keySet().stream()
+        .filter(p -> p.indexOf('/') > 0)
+        .forEach(p -> dirs.add(p.substring(0, p.indexOf('/'))));
+    return dirs;
   }
 
   static String suffix(String encoding) {
