@@ -3,8 +3,9 @@
 // target/classes/siteconnect/webroot, which this script owns (it is emptied first).
 //
 // - Minified by esbuild. Every file gets a content-hashed name (name-HASH.ext) except the URLs that are contracts:
-//   /site_connect.js (host pages embed it) and the HTML entry pages (frame/, agent/, demo/). The HTML, site_connect.js
-//   (the co-browse recorder) and agent/cobrowse.js (the rrweb vendor bundle) are rewritten to the hashed names.
+//   /site_connect.js (host pages embed it) and the HTML entry pages (every webroot/<dir>/index.html). The HTML,
+//   site_connect.js (it names the co-browse recorder) and the classic scripts that name rrweb (agent/cobrowse.js,
+//   cobrowse/recorder.js) are rewritten to the hashed names.
 // - Precompressed: NAME.br (quality 11) and NAME.gz (level 9) beside every text file where they are smaller.
 // - assets.json lists what the gateway serves (http/AssetHandler): {files: {path: {cache, encodings}},
 //   aliases: {logical path: hashed path}}. cache: "immutable" (hashed), "script" (site_connect.js), "page" (HTML).
