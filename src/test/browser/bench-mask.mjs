@@ -8,7 +8,7 @@ import { launch, startHost, ROOT } from './helpers.mjs';
 
 const OTHER = process.argv[2] || null;
 const RUNS = Number(process.argv[3] || 30);
-const RRWEB = readFileSync(`${ROOT}target/classes/webroot/vendor/rrweb/rrweb.min.js`, 'utf8');
+const RRWEB = readFileSync(`${ROOT}node_modules/rrweb/dist/rrweb.umd.min.cjs`, 'utf8'); // what the jar serves, hashed
 
 /** 12 sections × (40 rows of text, a shadow host with 20 rows, an iframe with 20 rows), every third section masked. */
 function pageLib() {

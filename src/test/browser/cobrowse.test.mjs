@@ -260,7 +260,7 @@ describe('co-browse', () => {
     await agentState(agent, 'declined');
     await pageEvent(visitor.page, '~/site_connect/new_code');
     assert.equal(eventFrames(visitor.traffic).length, 0, 'no co-browse events were sent');
-    assert.equal(await visitor.page.evaluate(() => document.querySelectorAll('script[src*="/cobrowse/recorder.js"]').length), 0,
+    assert.equal(await visitor.page.evaluate(() => document.querySelectorAll('script[src*="/cobrowse/recorder"]').length), 0,
       'the recorder was never loaded');
     await agent.context.close();
     await visitor.context.close();

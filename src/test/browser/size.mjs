@@ -1,41 +1,51 @@
-// Size budget (STYLE.md "Size is a feature"): site_connect.js ≤ 8 KB min+gzip, the frame transport
-// (frame.js with what it imports, + sockjs-client) ≤ 25 KB min+gzip. Both are built here exactly as
-// src/build/bundle.mjs builds them for the jar (esbuild, minified). Prints the sizes; exits 1 when over budget.
+// Size budgets on the files as the jar serves them (docs/ASSETS.md): the precompressed .br/.gz that src/build/bundle.mjs
+// wrote into target/classes/siteconnect/webroot (run `mvn -q -B -DskipTests package` first). Bodies only: the browser
+// test src/test/browser/assets.test.mjs measures the same files on the wire in Chromium, headers included.
+//   site_connect.js (brotli body) ≤ 4,096 B; what a first visit loads before ~/site_connect/ready — site_connect.js,
+//   the frame page and every script and style sheet it names — ≤ 30,720 B (brotli bodies).
+// Also prints the co-browse recorder and the agent console's first load. Exits 1 when over budget.
 // Run: node src/test/browser/size.mjs
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { homedir } from 'node:os';
-import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
-import { pageScript, frameTransport } from '../../build/bundle.mjs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../../build/bundle.mjs';
 
-const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
-const minGz = async (options) => {
-  const out = await esbuild.build({ ...options, write: false });
-  const code = out.outputFiles[0].contents;
-  return { min: code.length, gz: gz(code) };
-};
+const DIR = join(ROOT, 'target/classes/siteconnect/webroot');
+if (!existsSync(join(DIR, 'assets.json'))) {
+  console.error(`${DIR}/assets.json is missing: run mvn -q -B -DskipTests package first`);
+  process.exit(1);
+}
+const { files } = JSON.parse(readFileSync(join(DIR, 'assets.json'), 'utf8'));
+
+/** {identity, gzip, br} sizes of a served file (identity where there is no smaller encoding). */
+function sizes(path) {
+  if (!files[path]) throw new Error(`${path} is not a built file`);
+  const identity = statSync(join(DIR, path)).size;
+  const of = (enc, ext) => (files[path].encodings.includes(enc) ? statSync(join(DIR, path + ext)).size : identity);
+  return { identity, gzip: of('gzip', '.gz'), br: of('br', '.br') };
+}
+
+/** The page and every local script and style sheet it names (src/href), as paths relative to the webroot. */
+function page(path) {
+  const html = readFileSync(join(DIR, path), 'utf8');
+  return [path, ...[...html.matchAll(/\b(?:src|href)="\/([^"?#]+\.(?:js|css))"/g)].map((m) => m[1])];
+}
+
+const sum = (paths) => paths.map(sizes).reduce((a, s) => ({ identity: a.identity + s.identity, gzip: a.gzip + s.gzip,
+  br: a.br + s.br }), { identity: 0, gzip: 0, br: 0 });
 
 let failed = false;
-const report = (name, size, budget) => {
-  const over = size > budget;
+function report(name, s, budget) {
+  const over = budget !== undefined && s.br > budget;
   failed ||= over;
-  console.log(`${name}: ${size} bytes min+gzip (budget ${budget})${over ? '  OVER BUDGET' : ''}`);
-};
-
-const sc = await minGz(pageScript);
-console.log(`site_connect.js: ${sc.min} bytes minified (esbuild)`);
-report('site_connect.js', sc.gz, 8192);
-
-const frame = await minGz(frameTransport);
-const jar = `${homedir()}/.m2/repository/org/webjars/npm/sockjs-client/1.6.1/sockjs-client-1.6.1.jar`;
-let sockjs = null;
-if (existsSync(jar)) {
-  try {
-    sockjs = gz(execFileSync('unzip', ['-p', jar, 'META-INF/resources/webjars/sockjs-client/1.6.1/dist/sockjs.min.js']));
-  } catch { /* no unzip: report frame.js alone */ }
+  console.log(`${name}: ${s.br} B brotli, ${s.gzip} B gzip, ${s.identity} B minified` +
+    (budget === undefined ? '' : ` (budget ${budget} B brotli)${over ? '  OVER BUDGET' : ''}`));
 }
-if (sockjs !== null) report(`frame transport (frame.js ${frame.gz} + sockjs.min.js ${sockjs})`, frame.gz + sockjs, 25600);
-else console.log(`frame.js: ${frame.gz} bytes min+gzip (sockjs-client webjar not found, transport total not measured)`);
+
+report('site_connect.js', sizes('site_connect.js'), 4096);
+const frame = page('frame/index.html');
+report(`first visit before ready (site_connect.js + ${frame.join(' + ')})`, sum(['site_connect.js', ...frame]), 30720);
+const recorder = Object.keys(files).find((p) => p.startsWith('cobrowse/recorder-'));
+report('co-browse recorder (loaded when a co-browse starts)', sizes(recorder));
+report('agent console first load (page, scripts, style sheets)', sum(page('agent/index.html')));
 
 process.exit(failed ? 1 : 0);

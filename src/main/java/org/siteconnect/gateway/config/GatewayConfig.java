@@ -36,6 +36,7 @@ public record GatewayConfig(
    * {@code trustedProxies}: addresses or CIDRs of load balancers whose {@code X-Forwarded-For}/{@code Forwarded}
    * name the client. {@code headerTimeoutSeconds}: time to send a request's headers; {@code idleTimeoutSeconds}:
    * an HTTP keep-alive connection with no request open is closed after this (WebSockets: the bridge ping timeout).
+   * {@code scriptMaxAgeSeconds}: how long browsers keep {@code /site_connect.js} before revalidating it.
    */
   public record Http(
       String host,
@@ -45,7 +46,8 @@ public record GatewayConfig(
       String transport,
       List<String> trustedProxies,
       int headerTimeoutSeconds,
-      int idleTimeoutSeconds) {}
+      int idleTimeoutSeconds,
+      int scriptMaxAgeSeconds) {}
 
   /** Per client address (behind {@code http.trustedProxies}, the forwarded one): open sockets, live page sessions. */
   public record Limits(int socketsPerAddress, int sessionsPerAddress) {}
@@ -246,7 +248,8 @@ public record GatewayConfig(
         r.string("transport"),
         proxies,
         r.integer("headerTimeoutSeconds"),
-        r.integer("idleTimeoutSeconds"));
+        r.integer("idleTimeoutSeconds"),
+        r.integer("scriptMaxAgeSeconds"));
   }
 
   private static Bridge bridge(ConfigReader r) {

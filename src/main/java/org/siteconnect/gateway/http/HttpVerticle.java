@@ -3,6 +3,7 @@ package org.siteconnect.gateway.http;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -39,12 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  // The built browser code (src/build/bundle.mjs) and assets, from the jar. Not "webroot": Vert.x
-  // looks on the file
-  // system first, and a run from the repository would serve webroot/'s ES module sources instead of
-  // the bundles.
-  private static final String WEBROOT = "siteconnect/webroot";
-
   private final GatewayConfig config;
   private final String nodeId;
   private final Readiness readiness;
@@ -52,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private HttpServer server;
   private BridgeGuard guard;
+  private AssetHandler assets;
 
   public HttpVerticle(
       GatewayConfig config,
@@ -70,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     connections.bind(context);
     Router router = Router.router(vertx);
+    assets = new AssetHandler(Assets.shared(), config.http().scriptMaxAgeSeconds());
     SecurityHeaders headers = new SecurityHeaders(config);
     router.route().handler(ctx -> {
       // At the last moment, so answers made further down (static files, SockJS, errors) carry them
@@ -101,28 +98,23 @@ public final class HttpVerticle extends VerticleBase {
 
     mountBridge(router);
 
-    router.get("/site_connect.js").handler(this::pageScript);
-    router.get("/siteconnect.js").handler(this::pageScript);
     router.get("/frame/config").handler(this::frameConfig);
-    router.get("/frame/").handler(this::frameSecurityHeaders);
-    router.get("/frame/index.html").handler(this::frameSecurityHeaders);
     router
-        .get("/frame/*")
-        .handler(StaticHandler.create(WEBROOT + "/frame").setCachingEnabled(false));
-    router.get("/demo/*").handler(StaticHandler.create(WEBROOT + "/demo").setCachingEnabled(false));
-    // The co-browse recorder: site_connect.js loads it from the host page only when a co-browse
-    // starts.
+        .route("/frame/")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(this::frameSecurityHeaders);
     router
-        .get("/cobrowse/*")
-        .handler(StaticHandler.create(WEBROOT + "/cobrowse").setCachingEnabled(false));
+        .route("/frame/index.html")
+        .method(HttpMethod.GET)
+        .method(HttpMethod.HEAD)
+        .handler(this::frameSecurityHeaders);
     router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
-    router
-        .get("/agent/*")
-        .handler(StaticHandler.create(WEBROOT + "/agent").setCachingEnabled(false));
+    // The browser files as shipped (docs/ASSETS.md), precompressed and cached by name; other
+    // webjar files from the classpath as before.
+    assets.mount(router);
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
-    // Third-party browser code packed at build time from npm (rrweb), never checked in.
-    router.get("/vendor/*").handler(StaticHandler.create(WEBROOT + "/vendor"));
     router.route().failureHandler(this::failure);
 
     GatewayConfig.Http http = config.http();
@@ -290,13 +282,6 @@ public final class HttpVerticle extends VerticleBase {
     }
   }
 
-  private void pageScript(RoutingContext ctx) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/javascript; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300")
-        .sendFile(WEBROOT + "/site_connect.js");
-  }
-
   /** The site named by the {@code site} parameter; if there is none, the request has been answered 404. */
   private Optional<GatewayConfig.Site> siteOr404(RoutingContext ctx) {
     String key = ctx.request().getParam("site");
@@ -336,11 +321,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     String ancestors =
         site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());
-    ctx.response()
-        .putHeader("Content-Security-Policy", "frame-ancestors " + ancestors)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .sendFile(WEBROOT + "/frame/index.html");
+    ctx.response().putHeader("Content-Security-Policy", "frame-ancestors " + ancestors);
+    assets.send(ctx, "frame/index.html");
   }
 
   private void failure(RoutingContext ctx) {
