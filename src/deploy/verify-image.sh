@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Checks the image Jib built, without a Docker engine: its config (a non-root user, the entrypoint, port 8080, the
+# data directory), then unpacks its layers and starts the gateway from that root filesystem the way a container
+# runtime would (own mount and PID namespaces, /proc, the image's user, env and working directory, the host's
+# network), probes /health/ready from outside and with the image's own health check inside, and stops it with
+# SIGTERM. Needs root (or `unshare -r`), python3, curl.
+#
+#   bash src/deploy/verify-image.sh [IMAGE.tar]          (default target/jib-image.tar)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+image=$(readlink -f "${1:-target/jib-image.tar}")
+tool=$PWD/src/deploy/image-tar.py
+work=$(mktemp -d)
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$work/log" ] && tail -20 "$work/log" >&2; exit 1; }
+
+# 1. the config
+python3 "$tool" config "$image" >"$work/config.json"
+eval "$(python3 - "$work/config.json" <<'EOF'
+import json, shlex, sys
+c = json.load(open(sys.argv[1]))["config"]
+user = c.get("User", "")
+uid, _, gid = user.partition(":")
+problems = []
+if uid in ("", "0", "root"):
+    problems.append("runs as root (User=%r)" % user)
+if "8080/tcp" not in c.get("ExposedPorts", {}):
+    problems.append("does not expose 8080/tcp")
+entry = c.get("Entrypoint") or []
+if not entry or entry[-1] != "org.siteconnect.gateway.Main":
+    problems.append("entrypoint does not start org.siteconnect.gateway.Main: %r" % entry)
+env = dict(e.split("=", 1) for e in c.get("Env", []))
+if not env.get("SC_DATA_DIR", "").startswith("/"):
+    problems.append("SC_DATA_DIR is not an absolute path: %r" % env.get("SC_DATA_DIR"))
+print("problems=%s" % shlex.quote("; ".join(problems)))
+print("uid=%s gid=%s" % (shlex.quote(uid), shlex.quote(gid or "0")))
+print("workdir=%s" % shlex.quote(c.get("WorkingDir", "/")))
+print("entry=(%s)" % " ".join(shlex.quote(a) for a in entry))
+print("envs=(%s)" % " ".join(shlex.quote(e) for e in c.get("Env", [])))
+print("datadir=%s" % shlex.quote(env.get("SC_DATA_DIR", "")))
+EOF
+)"
+[ -z "$problems" ] || fail "$problems"
+echo "config: user $uid:$gid, entrypoint ${entry[0]} … ${entry[-1]}, workdir $workdir, SC_DATA_DIR $datadir"
+
+# 2. the root filesystem, with what a runtime provides (/proc, /etc/hosts, /etc/resolv.conf)
+root=$work/root
+python3 "$tool" unpack "$image" "$root"
+mkdir -p "$root/proc" "$root/etc"
+cp /etc/hosts "$root/etc/hosts"
+cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+# 3. start it: the image's user, env, working directory and entrypoint, nothing from this machine's JDK
+# start VAR=VALUE… COMMAND…
+start() {
+  local vars=()
+  while [[ $# -gt 0 && $1 == *=* ]]; do vars+=("$1"); shift; done
+  env -i "${envs[@]}" "${vars[@]}" unshare --pid --fork --kill-child --mount-proc=/proc --root="$root" \
+    --wd="$workdir" --setuid "$uid" --setgid "$gid" "$@"
+}
+start SC_HTTP_PORT="$port" SC_ADMIN_PASSWORD=verify-image-password "${entry[@]}" >"$work/log" 2>&1 &
+pid=$!
+ready=
+for _ in $(seq 1 240); do
+  if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=yes; break; fi
+  kill -0 "$pid" 2>/dev/null || fail "the gateway exited before it was ready"
+  sleep 0.5
+done
+[ -n "$ready" ] || fail "/health/ready did not answer 200 within 120 s"
+echo "started: /health/ready answers 200 on port $port ($(grep -o 'network transport: [a-z]*' "$work/log" || true))"
+
+# 4. the image's own health check (the command compose.yaml declares), run inside the image
+probe=$(start SC_HTTP_PORT="$port" java -XX:-UsePerfData -Xmx32m -cp /app/classes \
+  org.siteconnect.gateway.ops.HealthProbe) ||
+  fail "the image's health check failed: $probe"
+echo "health check inside the image: $probe"
+
+# 5. written as the image's user, where the image says
+owner=$(stat -c %u "$root$datadir") || fail "no data directory at $datadir"
+[ "$owner" = "$uid" ] || fail "$datadir belongs to uid $owner, not $uid"
+echo "data directory $datadir created by uid $owner"
+
+# 6. SIGTERM to the JVM (as a runtime sends it to the container's first process): it drains and stops
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+jvm=
+for p in $(descendants "$pid"); do
+  if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$root/opt/java/openjdk/bin/java" ] ||
+     tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'org.siteconnect.gateway.Main$\|org.siteconnect.gateway.Main '; then
+    jvm=$p
+  fi
+done
+[ -n "$jvm" ] || fail "no JVM process found below $pid"
+kill -TERM "$jvm"
+for _ in $(seq 1 60); do kill -0 "$jvm" 2>/dev/null || break; sleep 0.5; done
+kill -0 "$jvm" 2>/dev/null && fail "the gateway did not stop within 30 s of SIGTERM"
+wait "$pid" || true
+grep -q 'draining' "$work/log" || fail "no drain in the log after SIGTERM"
+pid=
+echo "SIGTERM: drained and stopped"
+echo "PASS $image"
