@@ -106,6 +106,14 @@ class DeployFilesTest {
   }
 
   @Test
+  @DisplayName("SC_PG_HOST alone turns a node with the shipped configuration to PostgreSQL")
+  void pgHostAlone() {
+    GatewayConfig c = ConfigLoader.load(null, Map.of("SC_PG_HOST", "db.internal"));
+    assertEquals("db.internal", c.data().postgres().host());
+    assertEquals(5432, c.data().postgres().port());
+  }
+
+  @Test
   @DisplayName("the health check compose declares is a class the image carries")
   void healthCheckClass() throws Exception {
     Matcher m = Pattern.compile("\"(org\\.siteconnect\\.[\\w.]+)\"").matcher(read("compose.yaml"));
