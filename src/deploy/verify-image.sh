@@ -5,15 +5,27 @@
 # network), probes /health/ready from outside and with the image's own health check inside, and stops it with
 # SIGTERM. Needs root (or `unshare -r`), python3, curl.
 #
-#   bash src/deploy/verify-image.sh [IMAGE.tar]          (default target/jib-image.tar)
+#   bash src/deploy/verify-image.sh [--cluster] [IMAGE.tar]          (default target/jib-image.tar)
+#
+# --cluster then runs compose.yaml's two nodes from the same root filesystem: PostgreSQL from src/test/pg.sh (a
+# scratch database), src/deploy/cluster-config.json where compose mounts it, compose's environment, but both
+# nodes on 127.0.0.1 (Hazelcast ports 5701 and 5702, event-bus ports picked freely: one host, not a compose
+# network; Hazelcast binds only to addresses an interface has); checks both are ready,
+# node 1 leads and node 2 does not (one cluster), and an admin logs in through node 2 (its REST call crosses the
+# clustered event bus to the services on node 1, which read PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+cluster=
+if [ "${1:-}" = --cluster ]; then cluster=yes; shift; fi
 image=$(readlink -f "${1:-target/jib-image.tar}")
 tool=$PWD/src/deploy/image-tar.py
 work=$(mktemp -d)
 pid=
+nodes=()
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
+  for p in $pid "${nodes[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -103,4 +115,60 @@ wait "$pid" || true
 grep -q 'draining' "$work/log" || fail "no drain in the log after SIGTERM"
 pid=
 echo "SIGTERM: drained and stopped"
+
+if [ -n "$cluster" ]; then
+  # 7. compose.yaml's cluster from the same image
+  eval "$(bash src/test/pg.sh start)"
+  scratch=sc_image_$$
+  PGPASSWORD=$SC_TEST_PG_PASSWORD "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -q \
+    -h "$SC_TEST_PG_HOST" -p "$SC_TEST_PG_PORT" -U "$SC_TEST_PG_USER" -d "$SC_TEST_PG_DB" \
+    -c "CREATE DATABASE $scratch" >/dev/null
+  mkdir -p "$root/etc/siteconnect"
+  # one host, so unlike compose both nodes share 127.0.0.1 and need their own event-bus ports (0: any)
+  sed -e "s/\"database\": \"siteconnect\"/\"database\": \"$scratch\"/" -e 's/"eventBusPort": 5801/"eventBusPort": 0/' \
+    src/deploy/cluster-config.json >"$root/etc/siteconnect/config.json"
+  grep -q "$scratch" "$root/etc/siteconnect/config.json" && grep -q '"eventBusPort": 0' "$root/etc/siteconnect/config.json" ||
+    fail "could not adapt cluster-config.json"
+  token=verify-image-metrics-token
+  h1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  h2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  common=(SC_PG_HOST=127.0.0.1 SC_PG_PORT="$SC_TEST_PG_PORT" SC_PG_PASSWORD="$SC_TEST_PG_PASSWORD"
+    SC_ADMIN_PASSWORD=verify-image-password SC_METRICS_TOKEN=$token
+    SC_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702)
+  node() { # node N HTTP_PORT HAZELCAST_PORT
+    start "${common[@]}" SC_CLUSTER_HOST=127.0.0.1 SC_HTTP_PORT="$2" SC_CLUSTER_PORT="$3" \
+      SC_PUBLIC_ORIGIN=http://localhost:808$1 "${entry[@]}" -conf /etc/siteconnect/config.json \
+      >"$work/node$1.log" 2>&1 &
+    nodes+=($!)
+  }
+  until_ready() { # HTTP_PORT N
+    for _ in $(seq 1 240); do
+      curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0
+      kill -0 "${nodes[$2 - 1]}" 2>/dev/null || { cat "$work/node$2.log" >&2; fail "node $2 exited"; }
+      sleep 0.5
+    done
+    cat "$work/node$2.log" >&2
+    fail "node $2 not ready within 120 s"
+  }
+  leader() {
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$1/metrics" | awk '/^sc_cluster_leader /{print $2}'
+  }
+  node 1 "$h1" 5701
+  until_ready "$h1" 1
+  node 2 "$h2" 5702
+  until_ready "$h2" 2
+  l1=$(leader "$h1")
+  l2=$(leader "$h2")
+  [ "$l1" = 1.0 ] && [ "$l2" = 0.0 ] || fail "sc_cluster_leader: node 1 $l1, node 2 $l2 (want 1.0 and 0.0)"
+  login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$h2/api/v1/login" \
+    -H 'Content-Type: application/json' -d '{"login":"admin","password":"verify-image-password"}')
+  [ "$login" = 200 ] || fail "admin login through node 2 answered $login"
+  echo "cluster: both nodes ready, node 1 leads (sc_cluster_leader 1/0), admin login through node 2: $login"
+  for p in "${nodes[@]}"; do kill -TERM "$(descendants "$p" | tail -1)" 2>/dev/null || true; done
+  for p in "${nodes[@]}"; do wait "$p" || true; done
+  nodes=()
+  PGPASSWORD=$SC_TEST_PG_PASSWORD "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql" -q \
+    -h "$SC_TEST_PG_HOST" -p "$SC_TEST_PG_PORT" -U "$SC_TEST_PG_USER" -d "$SC_TEST_PG_DB" \
+    -c "DROP DATABASE $scratch" >/dev/null || true
+fi
 echo "PASS $image"
