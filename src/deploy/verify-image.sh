@@ -86,6 +86,11 @@ for _ in $(seq 1 240); do
 done
 [ -n "$ready" ] || fail "/health/ready did not answer 200 within 120 s"
 echo "started: /health/ready answers 200 on port $port ($(grep -o 'network transport: [a-z]*' "$work/log" || true))"
+for path in /site_connect.js "/frame/?site=demo" /agent/ /demo/; do
+  size=$(curl -sf -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path") || fail "GET $path failed"
+  [ "$size" -gt 0 ] || fail "GET $path is empty"
+done
+echo "served from the image: /site_connect.js, /frame/?site=demo, /agent/, /demo/"
 
 # 4. the image's own health check (the command compose.yaml declares), run inside the image
 probe=$(start SC_HTTP_PORT="$port" java -XX:-UsePerfData -Xmx32m -cp /app/classes \
