@@ -3,7 +3,7 @@
 # data directory), then unpacks its layers and starts the gateway from that root filesystem the way a container
 # runtime would (own mount and PID namespaces, /proc, the image's user, env and working directory, the host's
 # network), probes /health/ready from outside and with the image's own health check inside, and stops it with
-# SIGTERM. Needs root (or `unshare -r`), python3, curl.
+# SIGTERM. Needs root (namespaces, chroot, another uid), python3, curl.
 #
 #   bash src/deploy/verify-image.sh [--cluster] [IMAGE.tar]          (default target/jib-image.tar)
 #
