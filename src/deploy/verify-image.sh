@@ -22,9 +22,11 @@ tool=$PWD/src/deploy/image-tar.py
 work=$(mktemp -d)
 pid=
 nodes=()
-cleanup() {
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+cleanup() { # on any exit: the started processes and everything below them (the JVMs are grandchildren)
+  local p q
   for p in $pid "${nodes[@]}"; do
-    if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; fi
+    for q in $(descendants "$p") "$p"; do kill -KILL "$q" 2>/dev/null || true; done
   done
   rm -rf "$work"
 }
@@ -104,7 +106,6 @@ owner=$(stat -c %u "$root$datadir") || fail "no data directory at $datadir"
 echo "data directory $datadir created by uid $owner"
 
 # 6. SIGTERM to the JVM (as a runtime sends it to the container's first process): it drains and stops
-descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 jvm=
 for p in $(descendants "$pid"); do
   if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$root/opt/java/openjdk/bin/java" ] ||
