@@ -1,4 +1,4 @@
-/*! SiteConnect agent console: the admin view (docs/REST.md; README "Operations").
+/*! SiteConnect agent console: the admin view (docs/REST.md; docs/OPERATIONS.md).
  * scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
  * Live figures (GET /api/v1/admin/stats every 2 s), the audit log with filters (GET /api/v1/audit) and agent
  * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
@@ -12,7 +12,7 @@ export const scAdmin = (function (w, d) {
     ['pages', 'Pages connected'], ['agents', 'Agents connected'], ['chatsWaiting', 'Chats waiting'],
     ['chatsActive', 'Chats active'], ['cobrowseSessions', 'Co-browse sessions'],
   ];
-  // The audited actions (README "Audit log"); others the gateway reports are added as they show up.
+  // The audited actions (docs/OPERATIONS.md "Audit log"); others the gateway reports are added as they show up.
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted'];

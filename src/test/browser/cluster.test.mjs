@@ -1,4 +1,4 @@
-// Cluster fail-over as a real user sees it (DESIGN §9, README "Cluster mode"): three gateway nodes on one
+// Cluster fail-over as a real user sees it (DESIGN §9, docs/DEPLOY.md "Cluster mode"): three gateway nodes on one
 // PostgreSQL behind a TCP load balancer (each connection to the first node that accepts it), a visitor on a
 // customer's page of another origin chatting with an agent console. The leader — node 0, which hosts the services
 // and holds both browsers' connections — dies with SIGKILL; both reconnect through the load balancer by

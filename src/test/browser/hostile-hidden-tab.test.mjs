@@ -1,7 +1,7 @@
 // A page in a background tab (issue 9, "Reconnects"), short version for CI: 30 s hidden under Chrome's intensive
 // throttling policy from the start (timers at most once a minute, so the frame sends no ping at all meanwhile),
 // then shown again: the same session, subscriptions working both ways, nothing reported as an error.
-// The 10-minute version is long-hidden-tab.mjs (README, "Hostile input").
+// The 10-minute version is long-hidden-tab.mjs (docs/TESTING.md, "Hostile input").
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { hiddenTabRun } from './hostile-hidden-run.mjs';

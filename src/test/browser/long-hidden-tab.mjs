@@ -1,4 +1,4 @@
-// Manual long mode of hostile-hidden-tab.test.mjs (README, "Hostile input"): a visitor's page kept in a background
+// Manual long mode of hostile-hidden-tab.test.mjs (docs/TESTING.md, "Hostile input"): a visitor's page kept in a background
 // tab for SC_LONG_MINUTES (default 10) under Chrome's hidden-tab timer policy (once a second, once a minute after
 // five minutes), then shown again: the session must have survived or resumed by itself (same code, publishes
 // both ways). Not run by the test suite.

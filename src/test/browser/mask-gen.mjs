@@ -1,6 +1,6 @@
 // Seeded generator of pages whose masked content sits behind shadow roots and same-origin iframes, for the deep
 // masking test (hostile-masking-deep.test.mjs). Every piece of text, text-bearing attribute and field value carries a
-// unique marker (MK<seed>N<n>Q) whose fate is known in advance from the masking rule (README "Co-browse"): the
+// unique marker (MK<seed>N<n>Q) whose fate is known in advance from the masking rule (docs/COBROWSE.md): the
 // nearest of [data-site-connect-mask] / [data-site-connect-unmask] (and, for text, textarea / contenteditable) wins,
 // across shadow hosts and iframe elements.
 //

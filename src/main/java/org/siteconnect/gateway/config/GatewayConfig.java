@@ -128,7 +128,7 @@ public record GatewayConfig(
 
   /**
    * Code-guessing limits (DESIGN §4): straight failures per agent, lockout base and cap, failures per agent and per
-   * site in any hour (README "Security" explains how they combine).
+   * site in any hour (docs/SECURITY.md explains how they combine).
    */
   public record Cobrowse(
       int maxStraightFailures,

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The gateway's own metrics (README "Metrics" lists each one), in the Prometheus registry that Vert.x's own
+ * The gateway's own metrics (docs/OPERATIONS.md "Metrics" lists each one), in the Prometheus registry that Vert.x's own
  * metrics also use. Thread-safe: verticles on different event loops update it.
  */
 public final class GatewayMetrics {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** config.schema.json is the one source: conf/config.json, the README's Configuration table and the env overrides agree with it. */
+/** config.schema.json is the one source: conf/config.json, docs/CONFIGURATION.md's table and the env overrides agree with it. */
 class ConfigSchemaTest {
   private static final Pattern ENV_VAR = Pattern.compile("`(SC_[A-Z_]+)`");
 
@@ -108,13 +108,14 @@ class ConfigSchemaTest {
     assertTrue(vars.contains("SC_HTTP_PORT") && vars.contains("SC_TRANSPORT"), vars.toString());
   }
 
-  /** One row of README's Configuration table: its keys (`a.b` / `c` means a.b, a.c), defaults and env vars. */
+  /** One row of the Configuration table (docs/CONFIGURATION.md): its keys (`a.b` / `c` means a.b, a.c), defaults and env vars. */
   private record Row(String line, List<String> keys, List<String> defaults, Set<String> envVars) {}
 
   private static List<Row> readmeRows() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    int start = readme.indexOf("## Configuration");
+    String readme = Files.readString(Path.of("docs/CONFIGURATION.md"));
+    int start = readme.indexOf("# Configuration");
     int end = readme.indexOf("\n## ", start + 1);
+    end = end < 0 ? readme.length() : end;
     List<Row> rows = new ArrayList<>();
     for (String line :
         readme.substring(start, end).lines().filter(l -> l.startsWith("| `")).toList()) {
@@ -157,7 +158,7 @@ class ConfigSchemaTest {
 
   @Test
   @DisplayName(
-      "README's Configuration table lists exactly the schema's keys, with the schema's defaults and env vars")
+      "docs/CONFIGURATION.md's table lists exactly the schema's keys, with the schema's defaults and env vars")
   void readmeTableMatchesSchema() throws Exception {
     Map<String, ConfigSchema.Key> schema = schemaKeys();
     Map<String, Integer> listed = new HashMap<>();

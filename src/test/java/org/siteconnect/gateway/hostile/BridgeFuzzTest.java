@@ -20,7 +20,7 @@ import org.siteconnect.gateway.support.TestGateway;
 /**
  * Issue 9: thousands of hostile frames over the raw WebSocket endpoint. Every one is answered with an error,
  * nothing reaches another socket, and registrations, connections and heap come back to where they were.
- * {@code -Dsc.fuzz.frames=N} runs a longer round (README "Hostile input").
+ * {@code -Dsc.fuzz.frames=N} runs a longer round (docs/TESTING.md "Hostile input").
  */
 class BridgeFuzzTest {
   private static final int FRAMES = Integer.getInteger("sc.fuzz.frames", 10_000);
