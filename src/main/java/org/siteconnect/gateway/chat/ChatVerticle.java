@@ -68,6 +68,7 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_MESSAGES, this::messages)
         .request(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages)
         .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
+        .request(Addresses.CHAT_FORGET, this::forget)
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
@@ -294,7 +295,8 @@ public final class ChatVerticle extends VerticleBase {
             name,
             contact,
             payload.getString("text"),
-            System.currentTimeMillis())))
+            System.currentTimeMillis(),
+            sid)))
         .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
         .onFailure(err -> {
           ServiceError e = ServiceError.from(err); // logged with its reference
@@ -467,6 +469,30 @@ public final class ChatVerticle extends VerticleBase {
                         .limit(200)
                         .map(LeftMessage::toJson)
                         .toList()))));
+  }
+
+  /**
+   * Data rights: {@code {chat_ids}} are about to be erased. The live ones end now, quietly (no store update, no
+   * audit entry naming them: their rows go next); the visitor's frame is reset to no chat, which also drops the chat
+   * id and token it kept, and the agents see the chat end. → {@code {live: n}}.
+   */
+  private void forget(Message<JsonObject> m) {
+    int live = 0;
+    for (String id : strings(m.body().getJsonArray("chat_ids"))) {
+      var chat = chats.get(id);
+      if (chat.isPresent()) {
+        ChatRecord ended = chat.get().ended("erased", System.currentTimeMillis());
+        chats.put(ended);
+        toPage(ended.sessionId(), "chat/state", new JsonObject().put("state", "none"), true);
+        toAgents(ended, "state", ended.toJson());
+        publishQueue(ended);
+        if (ended.agentLogin() != null) {
+          chatLoad(ended.agentLogin());
+        }
+        live++;
+      }
+    }
+    m.reply(new JsonObject().put("live", live));
   }
 
   // ---- shared
