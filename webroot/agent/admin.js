@@ -4,6 +4,7 @@
  * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { scPrivacy } from './privacy.js';
 
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
@@ -273,7 +274,8 @@ export const scAdmin = (function (w, d) {
                 .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Actions' })))),
               agentsBody),
             agentsError, agentsResult),
-          addForm))));
+          addForm)),
+      scPrivacy.section(api)));
 
     loadStats();
     loadAudit();

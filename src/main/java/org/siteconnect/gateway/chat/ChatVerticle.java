@@ -481,7 +481,7 @@ public final class ChatVerticle extends VerticleBase {
     for (String id : strings(m.body().getJsonArray("chat_ids"))) {
       var chat = chats.get(id);
       if (chat.isPresent()) {
-        ChatRecord ended = chat.get().ended("erased", System.currentTimeMillis());
+        ChatRecord ended = chat.get().ended("erasure", System.currentTimeMillis());
         chats.put(ended);
         toPage(ended.sessionId(), "chat/state", new JsonObject().put("state", "none"), true);
         toAgents(ended, "state", ended.toJson());

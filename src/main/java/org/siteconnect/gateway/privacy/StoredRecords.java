@@ -18,7 +18,7 @@ final class StoredRecords {
   static final String ERASED_TARGET = "chat (erased)";
 
   static final List<VisitorRecords> KINDS =
-      List.of(new Messages(), new Chats(), new LeftMessages(), new AuditEntries());
+      List.of(new Chats(), new Messages(), new LeftMessages(), new AuditEntries());
 
   private StoredRecords() {}
 

@@ -274,7 +274,7 @@ class PrivacyApiTest {
     String audit = awaitAudit("visitor-erased", 2);
     assertTrue(audit.contains("\"target\":\"by visitorToken\""), audit);
     assertTrue(
-        audit.contains("\"detail\":\"messages 4, chats 1, leftMessages 1, auditEntries 1\""),
+        audit.contains("\"detail\":\"chats 1, messages 4, leftMessages 1, auditEntries 1\""),
         audit);
     String accepted = http.get("/api/v1/audit?action=chat-accepted", admin).body();
     assertTrue(accepted.contains("\"target\":\"chat (erased)\""), accepted);
