@@ -498,10 +498,10 @@ public final class ChatVerticle extends VerticleBase {
   // ---- shared
   // -----------------------------------------------------------------------------------------------------
 
-  private void end(ChatRecord c, String by) {
+  private Future<Void> end(ChatRecord c, String by) {
     ChatRecord ended = c.ended(by, System.currentTimeMillis());
     chats.put(ended);
-    store.update(ended).onComplete(ar -> {
+    return store.update(ended).onComplete(ar -> {
       publishState(ended);
       publishQueue(ended);
       if (ended.agentLogin() != null) {
@@ -579,10 +579,16 @@ public final class ChatVerticle extends VerticleBase {
         .map(r -> r.body().getString("site"));
   }
 
+  /**
+   * Deletes what is older than {@code chat.retentionDays}. A chat still waiting or active by then is stale (its page
+   * never came back after a restart, so no session end will come to end it): it ends first, then goes with the rest.
+   */
   private Future<Void> purge() {
     long cutoff = System.currentTimeMillis() - config.chat().retentionDays() * 86_400_000L;
-    return store
-        .purgeBefore(cutoff)
+    return Future.all(
+            chats.startedBefore(cutoff).stream().map(c -> end(c, "retention")).toList())
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> store.purgeBefore(cutoff))
         .onSuccess(n -> {
           if (n > 0) {
             LOG.info("transcript retention removed [{}] rows", n);
