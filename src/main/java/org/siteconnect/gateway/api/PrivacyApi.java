@@ -60,7 +60,7 @@ final class PrivacyApi {
               new JsonObject()
                   .put("selector", selector.toJson())
                   .put("login", agent.getString("login"))
-                  .put("address", address(ctx)));
+                  .put("address", clientAddresses.resolve(ctx.request())));
         })
         .onComplete(ar -> {
           if (ctx.response().ended()) {
@@ -82,15 +82,5 @@ final class PrivacyApi {
               .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
               .end(ar.result().body().encode());
         });
-  }
-
-  private String address(RoutingContext ctx) {
-    String peer = ctx.request().remoteAddress() == null
-        ? null
-        : ctx.request().remoteAddress().hostAddress();
-    return clientAddresses.resolve(
-        peer,
-        ctx.request().headers().getAll("X-Forwarded-For"),
-        ctx.request().headers().getAll("Forwarded"));
   }
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * One kind of stored data about a visitor, as export and erasure see it. {@link StoredRecords#KINDS} lists the
- * kinds; a new kind (issue 19's chat attachments) is one more implementation there, and its files are removed in
- * {@link #erase} (called inside the erasure's transaction, before the chats it belongs to go).
+ * kinds; a new kind (issue 19's chat attachments, keyed by {@link Visitor#chatIds()}) is one more entry there,
+ * and one whose content lives outside the database removes it in {@link #erase} (inside the erasure's
+ * transaction).
  */
 public interface VisitorRecords {
   /** The key in the export's {@code counts} and {@code records}, e.g. {@code messages}. */

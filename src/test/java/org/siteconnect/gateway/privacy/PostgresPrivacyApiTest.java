@@ -15,15 +15,7 @@ class PostgresPrivacyApiTest extends PrivacyApiTest {
     TestPostgres.require();
     admin = io.vertx.core.Vertx.vertx();
     db = TestPostgres.createDatabase(admin);
-    return data.put(
-        "postgres",
-        new JsonObject()
-            .put("host", db.host())
-            .put("port", db.port())
-            .put("database", db.database())
-            .put("user", db.user())
-            .put("password", db.password())
-            .put("poolSize", 4));
+    return data.put("postgres", TestPostgres.config(db));
   }
 
   @AfterEach

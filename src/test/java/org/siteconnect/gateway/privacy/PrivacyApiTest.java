@@ -160,6 +160,15 @@ class PrivacyApiTest {
     return new JsonObject().put("email", email);
   }
 
+  /** The counts per kind an export or erasure answers. */
+  private static JsonObject counts(int chats, int messages, int leftMessages, int auditEntries) {
+    return new JsonObject()
+        .put("chats", chats)
+        .put("messages", messages)
+        .put("leftMessages", leftMessages)
+        .put("auditEntries", auditEntries);
+  }
+
   private static JsonObject counts(JsonObject doc) {
     return doc.getJsonObject("counts");
   }
@@ -222,13 +231,7 @@ class PrivacyApiTest {
     Http.Response erased =
         http.post(ERASE, new JsonObject().put("visitorToken", ann.token()), admin);
     assertEquals(200, erased.status(), erased.body());
-    assertEquals(
-        new JsonObject()
-            .put("messages", 4)
-            .put("chats", 1)
-            .put("leftMessages", 1)
-            .put("auditEntries", 1),
-        erased.json().getJsonObject("erased"));
+    assertEquals(counts(1, 4, 1, 1), erased.json().getJsonObject("erased"));
     assertEquals(1, erased.json().getInteger("liveChatsEnded"));
     assertTrue(erased.json().getBoolean("complete"));
     // The visitor's frame is reset to "no chat" (and forgets the chat id and token it kept).
@@ -243,13 +246,7 @@ class PrivacyApiTest {
             .status());
 
     JsonObject after = export(email("ann@example.org"));
-    assertEquals(
-        new JsonObject()
-            .put("messages", 0)
-            .put("chats", 0)
-            .put("leftMessages", 0)
-            .put("auditEntries", 0),
-        counts(after));
+    assertEquals(counts(0, 0, 0, 0), counts(after));
     assertEquals(counts(bobBefore), counts(export(email("bob@example.org"))), "Bob intact");
     assertEquals(
         bobBefore.getJsonObject("records"),
@@ -260,14 +257,7 @@ class PrivacyApiTest {
 
     Http.Response again = http.post(ERASE, email("ann@example.org"), admin);
     assertEquals(200, again.status(), again.body());
-    assertEquals(
-        new JsonObject()
-            .put("messages", 0)
-            .put("chats", 0)
-            .put("leftMessages", 0)
-            .put("auditEntries", 0),
-        again.json().getJsonObject("erased"),
-        "idempotent");
+    assertEquals(counts(0, 0, 0, 0), again.json().getJsonObject("erased"), "idempotent");
 
     // The audit log keeps the events: the accept as "chat (erased)", and the erasures by kind and
     // counts only.
