@@ -16,7 +16,7 @@ export const scAdmin = (function (w, d) {
   // The audited actions (README "Audit log"); others the gateway reports are added as they show up.
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
-    'agent-updated', 'agent-deleted'];
+    'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */

@@ -59,7 +59,7 @@ public final class PrivacyVerticle extends VerticleBase {
    */
   private void erase(Message<JsonObject> m) {
     VisitorSelector selector = VisitorSelector.of(m.body().getJsonObject("selector"));
-    ServiceHandlers.reply(m, store.find(selector).compose(visitor -> {
+    ServiceHandlers.reply(m, store.find(selector).map(Visitor::thisRound).compose(visitor -> {
       Future<Integer> live = visitor.chatIds().isEmpty()
           ? Future.succeededFuture(0)
           : eb.<JsonObject>request(

@@ -29,13 +29,23 @@ final class VisitorLookup {
   static Future<Visitor> resolve(SqlConnection conn, VisitorSelector selector) {
     Found found = new Found();
     return seeds(conn, selector, found)
-        .compose(v -> expand(conn, found))
         .map(v -> new Visitor(
             selector,
+            Set.of(),
+            Set.of(),
+            Set.of(),
             Set.copyOf(found.chats),
-            Set.copyOf(found.sessions),
             Set.copyOf(found.left),
-            found.truncated));
+            false))
+        .compose(seeds -> expand(conn, found)
+            .map(v -> new Visitor(
+                selector,
+                Set.copyOf(found.chats),
+                Set.copyOf(found.sessions),
+                Set.copyOf(found.left),
+                seeds.seedChatIds(),
+                seeds.seedLeftMessageIds(),
+                found.truncated)));
   }
 
   private static final class Found {
