@@ -62,6 +62,8 @@ class ClusterPrivacyTest {
     String chatId = state("waiting").getString("chat_id");
     assertEquals(200, b.post("/api/v1/chats/" + chatId + "/accept", null, admin).status());
     state("active");
+    page.nextPayload(
+        "~pagesession/chat/message", p -> "system".equals(p.getString("from")), 15_000);
     pub(
         "~pagesession/chat/send",
         new JsonObject().put("cid", "v1").put("text", "write to me at vi@example.org"));
