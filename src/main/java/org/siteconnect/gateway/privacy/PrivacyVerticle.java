@@ -25,6 +25,8 @@ public final class PrivacyVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PrivacyVerticle.class);
   public static final String EXPORTED = "visitor-exported";
   public static final String ERASED = "visitor-erased";
+  /** Longer than a service request may take ({@link ServiceBus#REPLY_TIMEOUT_MS}). */
+  static final long SWEEP_DELAY_MS = 2 * ServiceBus.REPLY_TIMEOUT_MS;
 
   private final PrivacyStore store;
   private ServiceBus eb;
@@ -71,6 +73,7 @@ public final class PrivacyVerticle extends VerticleBase {
                   "chat-service-unavailable",
                   "the chat service did not answer; nothing was erased, try again")));
       return live.compose(ended -> store.erase(visitor).map(counts -> {
+        sweepLater(visitor);
         audit(m, ERASED, selector, counts);
         LOG.info(
             "visitor data erased by [{}]: selector [{}], {}",
@@ -84,6 +87,24 @@ public final class PrivacyVerticle extends VerticleBase {
             .put("complete", !visitor.truncated());
       }));
     }));
+  }
+
+  /**
+   * A chat line or audit entry already on its way when the chat ended (stored a moment after the erasure) is swept
+   * once more a little later: by then anything sent before the chat ended has been stored or has failed.
+   */
+  private void sweepLater(Visitor visitor) {
+    if (visitor.chatIds().isEmpty()) {
+      return;
+    }
+    vertx.setTimer(SWEEP_DELAY_MS, id -> store
+        .erase(visitor)
+        .onSuccess(counts -> {
+          if (counts.stream().anyMatch(e -> ((Number) e.getValue()).intValue() > 0)) {
+            LOG.info("erasure sweep took late rows {}", counts.encode());
+          }
+        })
+        .onFailure(err -> LOG.warn("erasure sweep failed [{}]", err.getMessage())));
   }
 
   /** Which kind of selector and how many records: never the selector's value nor the records. */

@@ -85,6 +85,7 @@ final class VisitorLookup {
       case CHAT_ID ->
         run(conn, "SELECT id, session_id FROM chat WHERE id = $1", s.value()).map(rows -> {
           found.chats(rows);
+          found.chats.add(s.value()); // its lines or audit entries may outlive the chat row
           return null;
         });
       case VISITOR_TOKEN ->
