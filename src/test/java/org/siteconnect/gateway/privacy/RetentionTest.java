@@ -34,7 +34,7 @@ class RetentionTest {
   @Test
   @DisplayName(
       "at start, chats and left messages older than chat.retentionDays go — a stale waiting or active chat too — "
-          + "and recent ones stay")
+          + "and recent ones stay; the audit entries that outlive a chat are still erased by its id")
   void retentionPurgesStaleChats() throws Exception {
     vertx = Vertx.vertx();
     int port = TestGateway.freePort();
@@ -87,6 +87,14 @@ class RetentionTest {
     } while (ended.size() < 2 && System.currentTimeMillis() < deadline);
     assertEquals(2, ended.size(), ended.encode());
     assertTrue(ended.encode().contains("ended by retention"), ended.encode());
+
+    // The audit entries outlive the chats they name (180 days against 90 by default): the chat id
+    // still reaches them.
+    JsonObject erased = http.post(
+            "/api/v1/privacy/erase", new JsonObject().put("chatId", "stale"), admin)
+        .json();
+    assertEquals(1, erased.getJsonObject("erased").getInteger("auditEntries"), erased.encode());
+    assertTrue(http.get("/api/v1/audit?action=chat-ended", admin).body().contains("chat (erased)"));
   }
 
   private static ChatRecord chat(String id, String state, long createdAt) {
