@@ -150,7 +150,7 @@ export const scPrivacy = (function (d) {
       el('p', { class: 'muted small', text: 'Everything the gateway stores about one visitor: their chats and chat lines, ' +
         'left messages and the audit entries naming them. Found by an e-mail address they gave, a chat id, or the ' +
         'visitor token of a chat.' }),
-      form, error, found, counts, el('div', { class: 'row' }, download, erase), confirm, erased);
+      form, error, found, counts, el('div', { class: 'row scp-actions' }, download, erase), confirm, erased);
   }
 
   return { section: section };
