@@ -345,6 +345,7 @@ class PrivacyApiTest {
     JsonObject bobBefore = exportWithAudit(email(BOB), 1);
     ExecutorService pool = Executors.newFixedThreadPool(24);
     try {
+      long started = System.nanoTime();
       List<Future<Http.Response>> calls = new ArrayList<>();
       for (int i = 0; i < 24; i++) {
         String path = i % 2 == 0 ? ERASE : EXPORT;
@@ -374,6 +375,9 @@ class PrivacyApiTest {
           assertTrue(all || none, "all or nothing: " + c.encode());
         }
       }
+      System.out.printf(
+          "privacy burst (%s): 24 concurrent calls answered in %d ms%n",
+          getClass().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
       assertEquals(1, chats, "the chat erased once");
       assertEquals(4, messages, "each line erased once");
       assertEquals(1, left, "the left message erased once");
