@@ -56,8 +56,8 @@ public final class PrivacyVerticle extends VerticleBase {
 
   /**
    * {@code {selector, login, address}} → {@code {selector: kind, erased: {kind: rows}, liveChatsEnded,
-   * complete}}. Live chats end before their rows go, so no line is stored after the erasure; a chat service
-   * that does not answer fails the erasure (nothing is deleted).
+   * complete}}. Live chats end before their rows go, so no new line is taken for them (one already on its way is
+   * swept later); a chat service that does not answer fails the erasure (nothing is deleted).
    */
   private void erase(Message<JsonObject> m) {
     VisitorSelector selector = VisitorSelector.of(m.body().getJsonObject("selector"));
