@@ -4,6 +4,7 @@
  * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { scPrivacy } from './privacy.js';
 
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
@@ -15,7 +16,7 @@ export const scAdmin = (function (w, d) {
   // The audited actions (docs/OPERATIONS.md "Audit log"); others the gateway reports are added as they show up.
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
-    'agent-updated', 'agent-deleted'];
+    'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */
@@ -273,7 +274,8 @@ export const scAdmin = (function (w, d) {
                 .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Actions' })))),
               agentsBody),
             agentsError, agentsResult),
-          addForm))));
+          addForm)),
+      scPrivacy.section(api)));
 
     loadStats();
     loadAudit();

@@ -32,6 +32,7 @@ import org.siteconnect.gateway.http.HttpVerticle;
 import org.siteconnect.gateway.ops.AuditVerticle;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.ops.Readiness;
+import org.siteconnect.gateway.privacy.PrivacyVerticle;
 import org.siteconnect.gateway.router.TopicRouterVerticle;
 import org.siteconnect.gateway.session.FrameSessionVerticle;
 import org.siteconnect.gateway.store.DatabaseVerticle;
@@ -172,6 +173,7 @@ public final class Gateway {
     plan.put("chats", () -> new ChatVerticle(config, stores.chats(), metrics));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
+    plan.put("privacy", () -> new PrivacyVerticle(stores.database()));
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Supplier<Deployable>> part : plan.entrySet()) {
       chain = chain.compose(v -> vertx

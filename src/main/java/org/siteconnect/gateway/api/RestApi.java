@@ -193,6 +193,7 @@ public final class RestApi {
                     .put("sites", sitesOf(agent))
                     .put("buttons", agent.getJsonArray("buttons")))
             .map(m -> m.body().getJsonArray("messages"))));
+    PrivacyApi.mount(r, vertx, config);
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
     r.route().failureHandler(this::failure);
     return r;

@@ -84,6 +84,12 @@ public final class Addresses {
 
   public static final String AUDIT_QUERY = PREFIX + "audit.query";
 
+  /** Data rights (admins, via REST): export or erase one visitor's records; chats forget live ones first. */
+  public static final String PRIVACY_EXPORT = PREFIX + "privacy.export";
+
+  public static final String PRIVACY_ERASE = PREFIX + "privacy.erase";
+  public static final String CHAT_FORGET = PREFIX + "chat.forget";
+
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
 

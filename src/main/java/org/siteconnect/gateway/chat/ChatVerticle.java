@@ -68,6 +68,7 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_MESSAGES, this::messages)
         .request(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages)
         .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
+        .request(Addresses.CHAT_FORGET, this::forget)
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
@@ -294,7 +295,8 @@ public final class ChatVerticle extends VerticleBase {
             name,
             contact,
             payload.getString("text"),
-            System.currentTimeMillis())))
+            System.currentTimeMillis(),
+            sid)))
         .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
         .onFailure(err -> {
           ServiceError e = ServiceError.from(err); // logged with its reference
@@ -469,13 +471,37 @@ public final class ChatVerticle extends VerticleBase {
                         .toList()))));
   }
 
+  /**
+   * Data rights: {@code {chat_ids}} are about to be erased. The live ones end now, quietly (no store update, no
+   * audit entry naming them: their rows go next); the visitor's frame is reset to no chat, which also drops the chat
+   * id and token it kept, and the agents see the chat end. → {@code {live: n}}.
+   */
+  private void forget(Message<JsonObject> m) {
+    int live = 0;
+    for (String id : strings(m.body().getJsonArray("chat_ids"))) {
+      var chat = chats.get(id);
+      if (chat.isPresent()) {
+        ChatRecord ended = chat.get().ended("erasure", System.currentTimeMillis());
+        chats.put(ended);
+        toPage(ended.sessionId(), "chat/state", new JsonObject().put("state", "none"), true);
+        toAgents(ended, "state", ended.toJson());
+        publishQueue(ended);
+        if (ended.agentLogin() != null) {
+          chatLoad(ended.agentLogin());
+        }
+        live++;
+      }
+    }
+    m.reply(new JsonObject().put("live", live));
+  }
+
   // ---- shared
   // -----------------------------------------------------------------------------------------------------
 
-  private void end(ChatRecord c, String by) {
+  private Future<Void> end(ChatRecord c, String by) {
     ChatRecord ended = c.ended(by, System.currentTimeMillis());
     chats.put(ended);
-    store.update(ended).onComplete(ar -> {
+    return store.update(ended).onComplete(ar -> {
       publishState(ended);
       publishQueue(ended);
       if (ended.agentLogin() != null) {
@@ -553,10 +579,16 @@ public final class ChatVerticle extends VerticleBase {
         .map(r -> r.body().getString("site"));
   }
 
+  /**
+   * Deletes what is older than {@code chat.retentionDays}. A chat still waiting or active by then is stale (its page
+   * never came back after a restart, so no session end will come to end it): it ends first, then goes with the rest.
+   */
   private Future<Void> purge() {
     long cutoff = System.currentTimeMillis() - config.chat().retentionDays() * 86_400_000L;
-    return store
-        .purgeBefore(cutoff)
+    return Future.all(
+            chats.startedBefore(cutoff).stream().map(c -> end(c, "retention")).toList())
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> store.purgeBefore(cutoff))
         .onSuccess(n -> {
           if (n > 0) {
             LOG.info("transcript retention removed [{}] rows", n);

@@ -64,6 +64,11 @@ final class Conversations {
     return out;
   }
 
+  /** Live chats created before the cut-off. */
+  List<ChatRecord> startedBefore(long cutoffMillis) {
+    return live.values().stream().filter(c -> c.createdAt() < cutoffMillis).toList();
+  }
+
   int waitingCount() {
     return (int)
         live.values().stream().filter(c -> ChatRecord.WAITING.equals(c.state())).count();

@@ -16,7 +16,8 @@ public final class SqlChatStore implements ChatStore {
       "id, site, button, session_id, agent_login, agent_name, state, "
           + "created_at, accepted_at, ended_at, ended_by, rating, visitor_token";
   private static final String MESSAGE_COLUMNS = "chat_id, seq, cid, sender, name, text, at";
-  private static final String LEFT_COLUMNS = "id, site, button, name, contact, text, at";
+  private static final String LEFT_COLUMNS =
+      "id, site, button, name, contact, text, at, session_id";
   private static final String NOT_LIVE = "state <> 'active' AND state <> 'waiting'";
 
   private final Database db;
@@ -147,7 +148,7 @@ public final class SqlChatStore implements ChatStore {
   @Override
   public Future<Void> leave(LeftMessage m) {
     return db.run(
-            "INSERT INTO left_message (" + LEFT_COLUMNS + ") VALUES (" + Database.placeholders(1, 7)
+            "INSERT INTO left_message (" + LEFT_COLUMNS + ") VALUES (" + Database.placeholders(1, 8)
                 + ")",
             m.id(),
             m.site(),
@@ -155,7 +156,8 @@ public final class SqlChatStore implements ChatStore {
             m.name(),
             m.contact(),
             m.text(),
-            m.at())
+            m.at(),
+            m.sessionId())
         .mapEmpty();
   }
 
@@ -173,7 +175,8 @@ public final class SqlChatStore implements ChatStore {
             r.getString(3),
             r.getString(4),
             r.getString(5),
-            r.getLong(6)));
+            r.getLong(6),
+            r.getString(7)));
   }
 
   /** {@code select} of the given sites' rows, newest by {@code newest} first, at most {@code limit}. */

@@ -18,6 +18,14 @@ public final class ClientAddresses {
     this.trusted = trustedProxies.stream().map(AddressRange::parse).toList();
   }
 
+  /** The client of an HTTP request: its peer, or what a trusted proxy forwarded. */
+  public String resolve(io.vertx.core.http.HttpServerRequest request) {
+    return resolve(
+        request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+        request.headers().getAll("X-Forwarded-For"),
+        request.headers().getAll("Forwarded"));
+  }
+
   /**
    * @param peer           the TCP peer's address as the socket reports it
    * @param xForwardedFor  every {@code X-Forwarded-For} value in order, or null/empty

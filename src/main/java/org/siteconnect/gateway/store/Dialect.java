@@ -18,6 +18,8 @@ public enum Dialect {
   static final long MIGRATION_LOCK = 0x5C_0000_0001L;
   /** First key of the two-int advisory locks that serialize appends to one chat. */
   public static final int CHAT_APPEND_LOCKS = 0x5C_0002;
+  /** Two-int advisory lock space of data-rights exports and erasures (one key: they take turns). */
+  public static final int PRIVACY_LOCKS = 0x5C_0003;
 
   /**
    * Holds the lock on {@code (space, key)} until the transaction on {@code conn} ends. On PostgreSQL an advisory

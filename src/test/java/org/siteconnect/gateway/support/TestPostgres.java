@@ -44,6 +44,17 @@ public final class TestPostgres {
     return postgres(name);
   }
 
+  /** The gateway's {@code data.postgres} config for the database. */
+  public static io.vertx.core.json.JsonObject config(GatewayConfig.Postgres db) {
+    return new io.vertx.core.json.JsonObject()
+        .put("host", db.host())
+        .put("port", db.port())
+        .put("database", db.database())
+        .put("user", db.user())
+        .put("password", db.password())
+        .put("poolSize", db.poolSize());
+  }
+
   public static void dropDatabase(Vertx vertx, GatewayConfig.Postgres db) {
     run(vertx, "DROP DATABASE IF EXISTS " + db.database() + " WITH (FORCE)");
   }

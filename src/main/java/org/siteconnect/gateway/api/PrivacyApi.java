@@ -1,0 +1,86 @@
+package org.siteconnect.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
+import org.siteconnect.gateway.privacy.VisitorSelector;
+
+/**
+ * Data rights for admins (docs/PRIVACY.md): {@code POST /privacy/export} and {@code POST /privacy/erase}, each with
+ * a body {@code {chatId} | {visitorToken} | {email}}. POST, not GET: an e-mail address stays out of URLs and access
+ * logs.
+ */
+final class PrivacyApi {
+  private static final String[] SELECTOR_FIELDS = {"chatId", "visitorToken", "email"};
+
+  private final ServiceBus eb;
+  private final ClientAddresses clientAddresses;
+
+  private PrivacyApi(Vertx vertx, GatewayConfig config) {
+    this.eb = new ServiceBus(vertx.eventBus());
+    this.clientAddresses = new ClientAddresses(config.http().trustedProxies());
+  }
+
+  /** Adds the routes to the {@code /api/v1} router (before its catch-all). */
+  static void mount(Router r, Vertx vertx, GatewayConfig config) {
+    PrivacyApi api = new PrivacyApi(vertx, config);
+    r.post("/privacy/export").handler(ctx -> api.call(ctx, Addresses.PRIVACY_EXPORT, true));
+    r.post("/privacy/erase").handler(ctx -> api.call(ctx, Addresses.PRIVACY_ERASE, false));
+  }
+
+  private void call(RoutingContext ctx, String address, boolean download) {
+    VisitorSelector selector =
+        VisitorSelector.of(RequestBody.of(ctx, SELECTOR_FIELDS).json()); // 400 before anything else
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      RestApi.error(
+          ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
+      return;
+    }
+    String token = header.substring("Bearer ".length()).trim();
+    eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+        .map(m -> m.body().getJsonObject("agent"))
+        .compose(agent -> {
+          if (!agent.getJsonArray("roles", new JsonArray()).contains("admin")) {
+            return Future.failedFuture(ServiceError.forbidden("admins only"));
+          }
+          return eb.<JsonObject>request(
+              address,
+              new JsonObject()
+                  .put("selector", selector.toJson())
+                  .put("login", agent.getString("login"))
+                  .put("address", clientAddresses.resolve(ctx.request())));
+        })
+        .onComplete(ar -> {
+          if (ctx.response().ended()) {
+            return;
+          }
+          if (ar.failed()) {
+            RestApi.error(ctx, ServiceError.from(ar.cause()));
+            return;
+          }
+          if (download) {
+            ctx.response()
+                .putHeader(
+                    "Content-Disposition",
+                    "attachment; filename=\"visitor-export-" + LocalDate.now(ZoneOffset.UTC)
+                        + ".json\"");
+          }
+          ctx.response()
+              .setStatusCode(200)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+              .end(ar.result().body().encode());
+        });
+  }
+}
