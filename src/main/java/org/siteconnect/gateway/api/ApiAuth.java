@@ -7,11 +7,16 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.APIKeyHandler;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
@@ -43,8 +48,38 @@ final class ApiAuth {
         .toList();
   }
 
+  /**
+   * {@code agentToken} for every operation whose {@code security} names it, as a root handler of the router: it
+   * authenticates before the request is validated, the order vertx-web keeps (authentication, then input trust).
+   * The operations of {@code tokenOnly} get the token without the agent service's check.
+   */
+  AuthenticationHandler agentToken(OpenAPIContract contract, Set<String> tokenOnly) {
+    APIKeyHandler agent = agent();
+    APIKeyHandler token = tokenOnly();
+    return ctx -> {
+      Operation op = contract.findOperation(ctx.request().path(), ctx.request().method());
+      if (op == null || !schemes(op).contains(AGENT_TOKEN)) {
+        ctx.next(); // a public operation, another scheme, or no such operation (404)
+      } else if (tokenOnly.contains(op.getOperationId())) {
+        token.handle(ctx);
+      } else {
+        agent.handle(ctx);
+      }
+    };
+  }
+
+  static Set<String> schemes(Operation op) {
+    Set<String> names = new TreeSet<>();
+    op.getSecurityRequirements().forEach(req -> names.addAll(req.getNames()));
+    if (names.contains(AGENT_TOKEN) && names.size() > 1) {
+      throw new IllegalStateException(
+          op.getOperationId() + ": agentToken cannot be combined with " + names);
+    }
+    return names;
+  }
+
   /** {@code agentToken}: the agent service checks the token (expired, revoked, must change its password). */
-  APIKeyHandler agent() {
+  private APIKeyHandler agent() {
     return bearer(credentials -> {
       String token = ((TokenCredentials) credentials).getToken();
       return eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
@@ -57,7 +92,7 @@ final class ApiAuth {
    * {@code agentToken} for the two calls whose service checks the token itself (logout, password change: an
    * account that must change its password may still make them).
    */
-  APIKeyHandler tokenOnly() {
+  private APIKeyHandler tokenOnly() {
     return bearer(credentials -> {
       String token = ((TokenCredentials) credentials).getToken();
       return Future.succeededFuture(

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.PlatformHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -46,6 +47,13 @@ public final class RestApi {
   private final GatewayMetrics metrics;
   private final ClientAddresses clientAddresses;
 
+  /**
+   * Operations whose service checks the token itself, so that an account that must change its password may
+   * still make them.
+   */
+  private static final java.util.Set<String> TOKEN_ONLY =
+      java.util.Set.of("logout", "changePassword");
+
   private RestApi(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
@@ -76,22 +84,22 @@ public final class RestApi {
 
   private Router build(OpenAPIContract contract, Buffer served) {
     RouterBuilder b = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    b.rootHandler(ctx -> {
+    // A platform handler: vertx-web runs those before the body handler, so every answer carries it.
+    b.rootHandler((PlatformHandler) ctx -> {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
       ctx.next();
     });
     b.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    b.rootHandler(auth.agentToken(contract, TOKEN_ONLY));
     b.security(ApiAuth.BACKEND_KEY).apiKeyHandler(auth.backend());
 
     bind(b, "getContract", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(served));
     bind(b, "login", this::login);
-    // With the token only: an account that must change its password may still log out.
     bind(
         b,
         "logout",
-        auth.tokenOnly(),
         ctx -> reply(
             ctx,
             204,
@@ -99,7 +107,7 @@ public final class RestApi {
                     Addresses.AGENT_LOGOUT,
                     new JsonObject().put("token", ApiAuth.token(ctx)).put("address", address(ctx)))
                 .map(ok -> (Object) null)));
-    bind(b, "changePassword", auth.tokenOnly(), this::changePassword);
+    bind(b, "changePassword", this::changePassword);
     bindAgent(b, "listAudit", (ctx, agent) -> requireAdmin(agent).compose(v -> {
       JsonObject q = new JsonObject();
       putIfPresent(q, "action", ctx.request().getParam("action"));
@@ -221,33 +229,18 @@ public final class RestApi {
     bind(b, operationId, ctx -> reply(ctx, status, call.run(ctx, ApiAuth.agent(ctx))));
   }
 
-  private void bind(RouterBuilder b, String operationId, Handler<RoutingContext> handler) {
-    bind(b, operationId, auth.agent(), handler);
-  }
-
   /**
-   * Binds the contract's operation to its handler. The contract's {@code security} decides who may call it:
-   * {@code backendKey} is applied by the RouterBuilder before validation; {@code agentToken} (HTTP bearer, which
-   * vertx-web-openapi-router 5.0.7 binds only to a JWT handler, and our tokens are opaque) by {@code agentAuth}
-   * here, after validation as the hand-written checks did; none for {@code security: []}.
+   * Binds the contract's operation to its handler, behind the authentication its {@code security} names:
+   * {@code agentToken} by the root handler {@link ApiAuth#agentToken} (vertx-web-openapi-router 5.0.7 binds HTTP
+   * bearer schemes only to JWT handlers, and our tokens are opaque), {@code backendKey} by the RouterBuilder.
    */
-  private void bind(
-      RouterBuilder b,
-      String operationId,
-      Handler<RoutingContext> agentAuth,
-      Handler<RoutingContext> handler) {
+  private static void bind(RouterBuilder b, String operationId, Handler<RoutingContext> handler) {
     OpenAPIRoute route = b.getRoute(operationId);
     if (route == null) {
       throw new IllegalStateException("the contract has no operation '" + operationId + "'");
     }
-    java.util.Set<String> schemes = new java.util.TreeSet<>();
-    route.getOperation().getSecurityRequirements().forEach(req -> schemes.addAll(req.getNames()));
-    if (schemes.contains(ApiAuth.AGENT_TOKEN)) {
-      if (schemes.size() > 1) {
-        throw new IllegalStateException(
-            operationId + ": agentToken cannot be combined with " + schemes);
-      }
-      route.setDoSecurity(false).addHandler(agentAuth);
+    if (ApiAuth.schemes(route.getOperation()).contains(ApiAuth.AGENT_TOKEN)) {
+      route.setDoSecurity(false);
     }
     route.addHandler(handler);
   }
