@@ -33,12 +33,18 @@ final class ContractErrors {
 
   /**
    * @param allowed the properties the operation's body schema declares, for the "unknown field" message
+   * @param contentType the request's Content-Type header, or null
    */
-  static ServiceError from(ValidatorException e, Collection<String> allowed) {
+  static ServiceError from(ValidatorException e, Collection<String> allowed, String contentType) {
     Matcher parameter = PARAMETER.matcher(String.valueOf(e.getMessage()));
     String name = parameter.find() ? parameter.group(2) : null;
     ValidatorErrorType type = e.type();
-    if (type == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && name == null) {
+    // A form's body is parsed away before validation: it arrives as "no body", but its type is the
+    // problem.
+    boolean notJson = contentType != null && !isJson(contentType);
+    if (name == null
+        && (type == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT
+            || (notJson && type == ValidatorErrorType.MISSING_REQUIRED_PARAMETER))) {
       return ServiceError.of(
           415, "unsupported-media-type", "send the body as Content-Type: application/json");
     }
@@ -58,6 +64,12 @@ final class ContractErrors {
     return ServiceError.badRequest("the request does not match the API contract");
   }
 
+  static boolean isJson(String contentType) {
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+    return "application/json".equalsIgnoreCase(type);
+  }
+
   private static String parameterProblem(String name, ValidatorException e) {
     String p = "parameter '" + name + "'";
     if (e.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER) {
@@ -73,7 +85,7 @@ final class ContractErrors {
   }
 
   private static String bodyProblem(OutputUnit result, Collection<String> allowed) {
-    OutputUnit worst = mostRelevant(result);
+    OutputUnit worst = mostRelevant(result, allowed);
     if (worst == null) {
       return "the body does not match the API contract";
     }
@@ -112,13 +124,24 @@ final class ContractErrors {
     }
   }
 
-  /** The deepest error by our priority; the library lists causes after the summaries that contain them. */
   private static OutputUnit mostRelevant(OutputUnit result) {
+    return mostRelevant(result, List.of());
+  }
+
+  /**
+   * The error to report by our priority. vertx-json-schema 5.0.7 also reports a declared property whose value
+   * fails its schema under {@code additionalProperties}: those are not unknown fields.
+   */
+  private static OutputUnit mostRelevant(OutputUnit result, Collection<String> declared) {
     List<OutputUnit> all = new ArrayList<>();
     flatten(result, all);
     OutputUnit best = null;
     int bestRank = Integer.MAX_VALUE;
     for (OutputUnit u : all) {
+      if (keyword(u).equals("additionalProperties")
+          && declared.contains(field(u.getInstanceLocation()))) {
+        continue;
+      }
       int rank = PRIORITY.indexOf(keyword(u));
       rank = rank < 0 ? PRIORITY.size() : rank;
       if (rank < bestRank) {

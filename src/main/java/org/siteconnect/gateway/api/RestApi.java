@@ -46,6 +46,7 @@ public final class RestApi {
   private final ApiAuth auth;
   private final GatewayMetrics metrics;
   private final ClientAddresses clientAddresses;
+  private OpenAPIContract contract;
 
   /**
    * Operations whose service checks the token itself, so that an account that must change its password may
@@ -83,6 +84,7 @@ public final class RestApi {
   }
 
   private Router build(OpenAPIContract contract, Buffer served) {
+    this.contract = contract;
     RouterBuilder b = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     // A platform handler: vertx-web runs those before the body handler, so every answer carries it.
     b.rootHandler((PlatformHandler) ctx -> {
@@ -522,7 +524,8 @@ public final class RestApi {
       return e;
     }
     if (cause instanceof ValidatorException e) {
-      return ContractErrors.from(e, bodyFields(ctx));
+      return ContractErrors.from(
+          e, bodyFields(ctx), ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     }
     int status = f instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
     if (status == 413) {
@@ -539,13 +542,12 @@ public final class RestApi {
         : ServiceError.from(f);
   }
 
-  private static Operation operationOf(RoutingContext ctx) {
-    return ctx.currentRoute() == null
-        ? null
-        : ctx.currentRoute().getMetadata(RouterBuilder.KEY_META_DATA_OPERATION);
+  /** The operation of the request (the failure handler's own route carries none). */
+  private Operation operationOf(RoutingContext ctx) {
+    return contract.findOperation(ctx.request().path(), ctx.request().method());
   }
 
-  private static String schemeOf(RoutingContext ctx) {
+  private String schemeOf(RoutingContext ctx) {
     Operation op = operationOf(ctx);
     return op == null || op.getSecurityRequirements().isEmpty()
         ? ApiAuth.AGENT_TOKEN
@@ -553,7 +555,7 @@ public final class RestApi {
   }
 
   /** The properties the operation's JSON body may have, for "unknown field" answers. */
-  private static java.util.List<String> bodyFields(RoutingContext ctx) {
+  private java.util.List<String> bodyFields(RoutingContext ctx) {
     Operation op = operationOf(ctx);
     if (op == null || op.getRequestBody() == null) {
       return java.util.List.of();
@@ -562,7 +564,7 @@ public final class RestApi {
     Object properties =
         json == null || json.getSchema() == null ? null : json.getSchema().get("properties");
     return properties instanceof JsonObject p
-        ? new java.util.ArrayList<>(p.fieldNames())
+        ? new java.util.TreeSet<>(p.fieldNames()).stream().toList()
         : java.util.List.of();
   }
 
