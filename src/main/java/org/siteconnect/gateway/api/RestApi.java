@@ -147,40 +147,15 @@ public final class RestApi {
                 .put("sites", sitesOf(agent))
                 .put("buttons", agent.getJsonArray("buttons")))
         .map(m -> m.body().getJsonArray("chats")));
-    bindAgent(
-        b,
-        "acceptChat",
-        (ctx, agent) -> chatRequest(Addresses.CHAT_ACCEPT, ctx, agent, new JsonObject()));
-    bindAgent(
-        b,
-        "sendChatMessage",
-        (ctx, agent) -> chatRequest(
-            Addresses.CHAT_AGENT_SEND,
-            ctx,
-            agent,
-            new JsonObject()
-                .put("cid", body(ctx).getString("cid"))
-                .put("text", body(ctx).getValue("text"))));
-    bindAgent(
-        b,
-        "setTyping",
-        (ctx, agent) -> chatRequest(
-            Addresses.CHAT_AGENT_TYPING,
-            ctx,
-            agent,
-            new JsonObject().put("typing", body(ctx).getBoolean("typing"))));
-    bindAgent(
-        b,
-        "endChat",
-        (ctx, agent) -> chatRequest(Addresses.CHAT_AGENT_END, ctx, agent, new JsonObject()));
-    bindAgent(
-        b,
-        "listChatMessages",
-        (ctx, agent) -> chatRequest(
-            Addresses.CHAT_MESSAGES,
-            ctx,
-            agent,
-            new JsonObject().put("after", query(ctx, "after", 0))));
+    bindChat(b, "acceptChat", Addresses.CHAT_ACCEPT, ctx -> new JsonObject());
+    bindChat(b, "sendChatMessage", Addresses.CHAT_AGENT_SEND, ctx -> new JsonObject()
+        .put("cid", body(ctx).getString("cid"))
+        .put("text", body(ctx).getValue("text")));
+    bindChat(b, "setTyping", Addresses.CHAT_AGENT_TYPING, ctx -> new JsonObject()
+        .put("typing", body(ctx).getBoolean("typing")));
+    bindChat(b, "endChat", Addresses.CHAT_AGENT_END, ctx -> new JsonObject());
+    bindChat(b, "listChatMessages", Addresses.CHAT_MESSAGES, ctx -> new JsonObject()
+        .put("after", query(ctx, "after", 0)));
     bindAgent(b, "redeemCobrowse", (ctx, agent) -> eb.<JsonObject>request(
             Addresses.COBROWSE_REDEEM,
             new JsonObject()
@@ -225,6 +200,15 @@ public final class RestApi {
 
   private void bindAgent(RouterBuilder b, String operationId, AgentCall call) {
     bindAgent(b, operationId, 200, call);
+  }
+
+  /** A chat action as the agent on the chat in the path, with the fields {@code extra} reads from the request. */
+  private void bindChat(
+      RouterBuilder b,
+      String operationId,
+      String address,
+      java.util.function.Function<RoutingContext, JsonObject> extra) {
+    bindAgent(b, operationId, (ctx, agent) -> chatRequest(address, ctx, agent, extra.apply(ctx)));
   }
 
   private void bindAgent(RouterBuilder b, String operationId, int status, AgentCall call) {
