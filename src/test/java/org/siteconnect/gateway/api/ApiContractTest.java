@@ -263,6 +263,20 @@ class ApiContractTest {
   }
 
   @Test
+  @DisplayName(
+      "deeply nested bodies get 400, never a 500: past the parser's depth limit and just below it")
+  void deepBodies() throws Exception {
+    String tooDeep = "{\"code\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+    Http.Response r = http.post("/api/v1/cobrowse", tooDeep, admin);
+    assertEquals(400, r.status(), r.body());
+    assertEquals("the body is not valid JSON", message(r));
+    String deep = "{\"code\":" + "[".repeat(900) + "]".repeat(900) + "}";
+    Http.Response d = http.post("/api/v1/cobrowse", deep, admin);
+    assertEquals(400, d.status(), d.body());
+    assertEquals("field 'code' must be a string", message(d));
+  }
+
+  @Test
   @DisplayName("no validation answer carries the library's wording, JSON pointers or stack traces")
   void noLibraryText() throws Exception {
     for (Http.Response r : List.of(
