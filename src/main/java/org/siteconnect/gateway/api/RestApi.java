@@ -141,12 +141,9 @@ public final class RestApi {
                 .put("address", address(ctx)))
         .map(ok -> (Object) null));
     bind(b, "publish", this::publish);
-    bindAgent(b, "listChats", (ctx, agent) -> eb.<JsonObject>request(
-            Addresses.CHAT_LIST,
-            new JsonObject()
-                .put("sites", sitesOf(agent))
-                .put("buttons", agent.getJsonArray("buttons")))
-        .map(m -> m.body().getJsonArray("chats")));
+    bindAgent(
+        b, "listChats", (ctx, agent) -> eb.<JsonObject>request(Addresses.CHAT_LIST, servedBy(agent))
+            .map(m -> m.body().getJsonArray("chats")));
     bindChat(b, "acceptChat", Addresses.CHAT_ACCEPT, ctx -> new JsonObject());
     bindChat(b, "sendChatMessage", Addresses.CHAT_AGENT_SEND, ctx -> new JsonObject()
         .put("cid", body(ctx).getString("cid"))
@@ -178,10 +175,7 @@ public final class RestApi {
                 .put("reason", body(ctx).getString("reason", "agent")))
         .map(m -> m.body()));
     bindAgent(b, "listLeftMessages", (ctx, agent) -> eb.<JsonObject>request(
-            Addresses.CHAT_LEFT_MESSAGES,
-            new JsonObject()
-                .put("sites", sitesOf(agent))
-                .put("buttons", agent.getJsonArray("buttons")))
+            Addresses.CHAT_LEFT_MESSAGES, servedBy(agent))
         .map(m -> m.body().getJsonArray("messages")));
 
     Router r = b.createRouter();
@@ -453,6 +447,13 @@ public final class RestApi {
         .filter(s -> sites.contains(s.key()))
         .forEach(s -> out.put(s.key(), new JsonArray(s.origins())));
     return out;
+  }
+
+  /** The scope of chats and left messages an agent sees: the buttons it serves (least privilege inside a site). */
+  private static JsonObject servedBy(JsonObject agent) {
+    return new JsonObject()
+        .put("sites", sitesOf(agent))
+        .put("buttons", agent.getJsonArray("buttons"));
   }
 
   private static JsonArray sitesOf(JsonObject agent) {
