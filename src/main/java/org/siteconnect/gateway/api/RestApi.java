@@ -29,6 +29,8 @@ import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.TopicName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/*}: routed, validated and authenticated by the OpenAPI contract {@value #CONTRACT} (docs/REST.md
@@ -37,6 +39,8 @@ import org.siteconnect.gateway.topic.TopicName;
  * operationId.
  */
 public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+
   /** The contract, in the jar; also served at {@code GET /api/v1/openapi.json}. */
   public static final String CONTRACT = "siteconnect/openapi.json";
 
@@ -67,8 +71,15 @@ public final class RestApi {
   /** The sub-router to mount at {@code /api/v1/*}, once the contract is read and checked. */
   public static Future<Router> router(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     RestApi api = new RestApi(vertx, config, metrics);
-    return contract(vertx, config).compose(served -> OpenAPIContract.from(vertx, served.copy())
-        .map(contract -> api.build(contract, served.toBuffer())));
+    long started = System.nanoTime();
+    return contract(vertx, config)
+        .compose(served -> OpenAPIContract.from(vertx, served.copy()).map(contract -> {
+          LOG.info(
+              "REST contract read and checked [{} operations] in [{} ms]",
+              contract.operations().size(),
+              (System.nanoTime() - started) / 1_000_000);
+          return api.build(contract, served.toBuffer());
+        }));
   }
 
   /**
