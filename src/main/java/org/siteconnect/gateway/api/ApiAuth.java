@@ -57,7 +57,9 @@ final class ApiAuth {
     APIKeyHandler agent = agent();
     APIKeyHandler token = tokenOnly();
     return ctx -> {
-      Operation op = contract.findOperation(ctx.request().path(), ctx.request().method());
+      // The path the router matches on ("//me" is "/me"), so that no spelling reaches an operation
+      // unchecked.
+      Operation op = contract.findOperation(routedPath(ctx), ctx.request().method());
       if (op == null || !schemes(op).contains(AGENT_TOKEN)) {
         ctx.next(); // a public operation, another scheme, or no such operation (404)
       } else if (tokenOnly.contains(op.getOperationId())) {
@@ -66,6 +68,12 @@ final class ApiAuth {
         agent.handle(ctx);
       }
     };
+  }
+
+  /** The path as the router matches it: normalized ("//me" is "/me"), a trailing slash ignored. */
+  static String routedPath(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   static Set<String> schemes(Operation op) {
@@ -132,6 +140,18 @@ final class ApiAuth {
 
   static JsonObject agent(RoutingContext ctx) {
     return ctx.user().principal();
+  }
+
+  /**
+   * The first handler of every {@code agentToken} operation: fails closed should a request ever reach it without
+   * the root handler having authenticated it.
+   */
+  static void requireUser(RoutingContext ctx) {
+    if (ctx.user() == null) {
+      ctx.fail(unauthorized(AGENT_TOKEN));
+    } else {
+      ctx.next();
+    }
   }
 
   /** The answer when a scheme's credentials are missing or wrong. */

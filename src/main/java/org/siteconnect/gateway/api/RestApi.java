@@ -231,7 +231,7 @@ public final class RestApi {
       throw new IllegalStateException("the contract has no operation '" + operationId + "'");
     }
     if (ApiAuth.schemes(route.getOperation()).contains(ApiAuth.AGENT_TOKEN)) {
-      route.setDoSecurity(false);
+      route.setDoSecurity(false).addHandler(ApiAuth::requireUser);
     }
     route.addHandler(handler);
   }
@@ -540,7 +540,7 @@ public final class RestApi {
 
   /** The operation of the request (the failure handler's own route carries none). */
   private Operation operationOf(RoutingContext ctx) {
-    return contract.findOperation(ctx.request().path(), ctx.request().method());
+    return contract.findOperation(ApiAuth.routedPath(ctx), ctx.request().method());
   }
 
   private String schemeOf(RoutingContext ctx) {

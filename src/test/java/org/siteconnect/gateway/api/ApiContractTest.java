@@ -113,6 +113,29 @@ class ApiContractTest {
     assertEquals(404, http.get("/api/v1/nothing", admin).status());
     assertEquals("not-found", http.get("/api/v1/chats/x/nothing", admin).errorCode());
     assertEquals(404, http.send("DELETE", "/api/v1/chats", null, admin).status());
+    for (String odd : List.of(
+        "/api/v1//me",
+        "/api/v1/chats/%2F/messages",
+        "/api/v1/chats//messages",
+        "/api/v1/",
+        "/api/v1")) {
+      int status = http.get(odd, admin).status();
+      assertTrue(status == 200 || status == 400 || status == 404, odd + ": " + status);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "another spelling of an agent path (//, /./, /x/..) is authenticated like the path itself")
+  void oddSpellingsAuthenticated() throws Exception {
+    for (String odd : List.of(
+        "/api/v1//me", "/api/v1/./me", "/api/v1/x/../me", "/api/v1//agents", "/api/v1/me//")) {
+      Http.Response anonymous = http.get(odd, null);
+      assertTrue(
+          anonymous.status() == 401 || anonymous.status() == 404, odd + ": " + anonymous.status());
+      int status = http.get(odd, admin).status();
+      assertTrue(status == 200 || status == 404, odd + " as admin: " + status);
+    }
   }
 
   @Test
