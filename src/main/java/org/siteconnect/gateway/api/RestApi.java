@@ -224,8 +224,9 @@ public final class RestApi {
    * Binds the contract's operation to its handler, behind the authentication its {@code security} names:
    * {@code agentToken} by the root handler {@link ApiAuth#agentToken} (vertx-web-openapi-router 5.0.7 binds HTTP
    * bearer schemes only to JWT handlers, and our tokens are opaque), {@code backendKey} by the RouterBuilder.
+   * Classes of this package that serve a group of operations bind theirs with it too.
    */
-  private static void bind(RouterBuilder b, String operationId, Handler<RoutingContext> handler) {
+  static void bind(RouterBuilder b, String operationId, Handler<RoutingContext> handler) {
     OpenAPIRoute route = b.getRoute(operationId);
     if (route == null) {
       throw new IllegalStateException("the contract has no operation '" + operationId + "'");
@@ -236,8 +237,13 @@ public final class RestApi {
     route.addHandler(handler);
   }
 
+  /** Whether a Content-Type is JSON (for routes not yet in the contract, see RequestBody). */
+  static boolean isJson(String contentType) {
+    return contentType != null && ContractErrors.isJson(contentType);
+  }
+
   /** The validated JSON body (empty when the operation's body is optional and none came). */
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     ValidatedRequest v = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
     RequestParameter body = v == null ? null : v.getBody();
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
