@@ -5,8 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.siteconnect.gateway.bus.Addresses;
@@ -22,8 +22,6 @@ import org.siteconnect.gateway.privacy.VisitorSelector;
  * logs.
  */
 final class PrivacyApi {
-  private static final String[] SELECTOR_FIELDS = {"chatId", "visitorToken", "email"};
-
   private final ServiceBus eb;
   private final ClientAddresses clientAddresses;
 
@@ -32,55 +30,44 @@ final class PrivacyApi {
     this.clientAddresses = new ClientAddresses(config.http().trustedProxies());
   }
 
-  /** Adds the routes to the {@code /api/v1} router (before its catch-all). */
-  static void mount(Router r, Vertx vertx, GatewayConfig config) {
+  /** Binds the contract's {@code exportVisitor} and {@code eraseVisitor} operations. */
+  static void bind(RouterBuilder b, Vertx vertx, GatewayConfig config) {
     PrivacyApi api = new PrivacyApi(vertx, config);
-    r.post("/privacy/export").handler(ctx -> api.call(ctx, Addresses.PRIVACY_EXPORT, true));
-    r.post("/privacy/erase").handler(ctx -> api.call(ctx, Addresses.PRIVACY_ERASE, false));
+    RestApi.bind(b, "exportVisitor", ctx -> api.call(ctx, Addresses.PRIVACY_EXPORT, true));
+    RestApi.bind(b, "eraseVisitor", ctx -> api.call(ctx, Addresses.PRIVACY_ERASE, false));
   }
 
   private void call(RoutingContext ctx, String address, boolean download) {
-    VisitorSelector selector =
-        VisitorSelector.of(RequestBody.of(ctx, SELECTOR_FIELDS).json()); // 400 before anything else
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.startsWith("Bearer ")) {
-      RestApi.error(
-          ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
-      return;
-    }
-    String token = header.substring("Bearer ".length()).trim();
-    eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
-        .map(m -> m.body().getJsonObject("agent"))
-        .compose(agent -> {
-          if (!agent.getJsonArray("roles", new JsonArray()).contains("admin")) {
-            return Future.failedFuture(ServiceError.forbidden("admins only"));
-          }
-          return eb.<JsonObject>request(
-              address,
-              new JsonObject()
-                  .put("selector", selector.toJson())
-                  .put("login", agent.getString("login"))
-                  .put("address", clientAddresses.resolve(ctx.request())));
-        })
-        .onComplete(ar -> {
-          if (ctx.response().ended()) {
-            return;
-          }
-          if (ar.failed()) {
-            RestApi.error(ctx, ServiceError.from(ar.cause()));
-            return;
-          }
-          if (download) {
-            ctx.response()
-                .putHeader(
-                    "Content-Disposition",
-                    "attachment; filename=\"visitor-export-" + LocalDate.now(ZoneOffset.UTC)
-                        + ".json\"");
-          }
-          ctx.response()
-              .setStatusCode(200)
-              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-              .end(ar.result().body().encode());
-        });
+    VisitorSelector selector = VisitorSelector.of(RestApi.body(ctx)); // 400 before anything else
+    JsonObject agent = ApiAuth.agent(ctx);
+    Future<JsonObject> answer = !agent.getJsonArray("roles", new JsonArray()).contains("admin")
+        ? Future.failedFuture(ServiceError.forbidden("admins only"))
+        : eb.<JsonObject>request(
+                address,
+                new JsonObject()
+                    .put("selector", selector.toJson())
+                    .put("login", agent.getString("login"))
+                    .put("address", clientAddresses.resolve(ctx.request())))
+            .map(m -> m.body());
+    answer.onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        RestApi.error(ctx, ServiceError.from(ar.cause()));
+        return;
+      }
+      if (download) {
+        ctx.response()
+            .putHeader(
+                "Content-Disposition",
+                "attachment; filename=\"visitor-export-" + LocalDate.now(ZoneOffset.UTC)
+                    + ".json\"");
+      }
+      ctx.response()
+          .setStatusCode(200)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(ar.result().encode());
+    });
   }
 }

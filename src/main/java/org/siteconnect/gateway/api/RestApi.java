@@ -1,42 +1,63 @@
 package org.siteconnect.gateway.api;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.ValidatorException;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
-import org.siteconnect.gateway.topic.Acl;
 import org.siteconnect.gateway.topic.InvalidTopicException;
 import org.siteconnect.gateway.topic.TopicName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/*} (docs/REST.md): a thin adapter from HTTP to the verticles' event-bus APIs. Bodies are
- * validated strictly here; the verticles apply the business rules.
+ * {@code /api/v1/*}: routed, validated and authenticated by the OpenAPI contract {@value #CONTRACT} (docs/REST.md
+ * is generated from it), then a thin adapter from HTTP to the verticles' event-bus APIs, which apply the business
+ * rules. A route the contract lacks does not exist; every operation of the contract is bound here by its
+ * operationId.
  */
 public final class RestApi {
+  private static final Logger LOG = LoggerFactory.getLogger(RestApi.class);
+
+  /** The contract, in the jar; also served at {@code GET /api/v1/openapi.json}. */
+  public static final String CONTRACT = "siteconnect/openapi.json";
 
   private final Vertx vertx;
   private final ServiceBus eb;
   private final GatewayConfig config;
-  private final List<ApiKeyGrant> apiKeys;
+  private final ApiAuth auth;
   private final GatewayMetrics metrics;
   private final ClientAddresses clientAddresses;
+  private OpenAPIContract contract;
 
-  private record ApiKeyGrant(String name, byte[] sha256, Acl acl) {}
+  /**
+   * Operations whose service checks the token itself, so that an account that must change its password may
+   * still make them.
+   */
+  private static final java.util.Set<String> TOKEN_ONLY =
+      java.util.Set.of("logout", "changePassword");
 
   private RestApi(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
@@ -44,330 +65,285 @@ public final class RestApi {
     this.eb = new ServiceBus(vertx.eventBus());
     this.config = config;
     this.clientAddresses = new ClientAddresses(config.http().trustedProxies());
-    this.apiKeys = config.api().keys().stream()
-        .map(k -> new ApiKeyGrant(
-            k.name(), HexFormat.of().parseHex(k.sha256()), new Acl(List.of(), k.publish())))
-        .toList();
+    this.auth = new ApiAuth(eb, config);
   }
 
-  /** The sub-router to mount at {@code /api/v1/*}. */
-  public static Router router(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    return new RestApi(vertx, config, metrics).build();
+  /** The sub-router to mount at {@code /api/v1/*}, once the contract is read and checked. */
+  public static Future<Router> router(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
+    RestApi api = new RestApi(vertx, config, metrics);
+    long started = System.nanoTime();
+    return contract(vertx, config)
+        .compose(served -> OpenAPIContract.from(vertx, served.copy()).map(contract -> {
+          LOG.info(
+              "REST contract read and checked [{} operations] in [{} ms]",
+              contract.operations().size(),
+              (System.nanoTime() - started) / 1_000_000);
+          return api.build(contract, served.toBuffer());
+        }));
   }
 
-  private Router build() {
-    Router r = Router.router(vertx);
-    r.route().handler(ctx -> {
+  /**
+   * The contract as served: its {@code servers} entry names this gateway's public origin. (vertx-openapi 5.0.7
+   * reads server URLs with {@code java.net.URL}, which refuses the relative {@code /api/v1} of the file.)
+   */
+  static Future<JsonObject> contract(Vertx vertx, GatewayConfig config) {
+    return vertx.fileSystem().readFile(CONTRACT).map(file -> file.toJsonObject()
+        .put(
+            "servers",
+            new JsonArray()
+                .add(new JsonObject().put("url", config.http().publicOrigin() + "/api/v1"))));
+  }
+
+  private Router build(OpenAPIContract contract, Buffer served) {
+    this.contract = contract;
+    RouterBuilder b = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    // A platform handler: vertx-web runs those before the body handler, so every answer carries it.
+    b.rootHandler((PlatformHandler) ctx -> {
       ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
       ctx.next();
     });
-    r.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    r.post("/login").handler(this::login);
-    SsoApi.mount(r, vertx, config, this::address); // single sign-on (docs/SSO.md)
-    // Not through withAgent: an account that must change its password may still log out.
-    r.post("/logout")
-        .handler(ctx -> withToken(
+    b.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    b.rootHandler(auth.agentToken(contract, TOKEN_ONLY));
+    b.security(ApiAuth.BACKEND_KEY).apiKeyHandler(auth.backend());
+
+    bind(b, "getContract", ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(served));
+    bind(b, "login", this::login);
+    SsoApi.bind(b, vertx, config, this::address); // single sign-on (docs/SSO.md)
+    bind(
+        b,
+        "logout",
+        ctx -> reply(
             ctx,
-            token -> reply(
-                ctx,
-                204,
-                eb.request(
-                        Addresses.AGENT_LOGOUT,
-                        new JsonObject().put("token", token).put("address", address(ctx)))
-                    .map(ok -> (Object) null))));
-    r.post("/me/password").handler(this::changePassword);
-    r.get("/audit")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).compose(v -> {
-          JsonObject q = new JsonObject();
-          putIfPresent(q, "action", ctx.request().getParam("action"));
-          putIfPresent(q, "actor", ctx.request().getParam("actor"));
-          q.put("since", longParam(ctx, "since", 0))
-              .put("limit", (int) longParam(ctx, "limit", 200));
-          return eb.<JsonObject>request(Addresses.AUDIT_QUERY, q)
-              .map(m -> m.body().getJsonArray("entries"));
-        })));
-    r.get("/admin/stats")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> requireAdmin(agent).map(v -> stats())));
-    r.get("/me")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> buttonsOf(agent)
-            .map(buttons ->
-                agent.copy().put("buttons", buttons).put("siteOrigins", siteOrigins(agent)))));
-    r.put("/me/buttons/:site/:id").handler(this::setAvailability);
-    r.get("/buttons").handler(ctx -> withAgent(ctx, (agent, token) -> siteButtons(agent)));
-    r.get("/sessions")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.SESSION_LIST, new JsonObject().put("sites", sitesOf(agent)))
-            .map(m -> m.body().getJsonArray("sessions"))));
-    r.post("/sessions/:handle/proactive").handler(this::proactive);
-    r.get("/agents")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.AGENT_LIST, new JsonObject().put("token", token))
-            .map(m -> m.body().getJsonArray("agents"))));
-    r.post("/agents").handler(this::createAgent);
-    r.put("/agents/:login").handler(this::updateAgent);
-    r.delete("/agents/:login")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.request(
-                Addresses.AGENT_DELETE,
-                new JsonObject()
-                    .put("token", token)
-                    .put("login", ctx.pathParam("login"))
-                    .put("address", address(ctx)))
-            .map(ok -> (Object) null)));
-    r.post("/publish").handler(this::publish);
-    r.get("/chats")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.CHAT_LIST,
-                new JsonObject()
-                    .put("sites", sitesOf(agent))
-                    .put("buttons", agent.getJsonArray("buttons")))
-            .map(m -> m.body().getJsonArray("chats"))));
-    r.post("/chats/:id/accept")
-        .handler(ctx -> withAgent(
-            ctx,
-            (agent, token) -> chatRequest(Addresses.CHAT_ACCEPT, ctx, agent, new JsonObject())));
-    r.post("/chats/:id/messages").handler(this::agentMessage);
-    r.post("/chats/:id/typing").handler(ctx -> {
-      RequestBody body = RequestBody.of(ctx, "typing");
-      boolean typing = body.bool("typing", true);
-      withAgent(
-          ctx,
-          (agent, token) -> chatRequest(
-              Addresses.CHAT_AGENT_TYPING, ctx, agent, new JsonObject().put("typing", typing)));
-    });
-    r.post("/chats/:id/end")
-        .handler(ctx -> withAgent(
-            ctx,
-            (agent, token) -> chatRequest(Addresses.CHAT_AGENT_END, ctx, agent, new JsonObject())));
-    r.get("/chats/:id/messages").handler(ctx -> {
-      long after;
-      try {
-        after = Long.parseLong(ctx.request().getParam("after", "0"));
-      } catch (NumberFormatException e) {
-        throw ServiceError.badRequest("'after' must be a whole number");
-      }
-      withAgent(
-          ctx,
-          (agent, token) -> chatRequest(
-              Addresses.CHAT_MESSAGES, ctx, agent, new JsonObject().put("after", after)));
-    });
-    r.post("/cobrowse").handler(ctx -> {
-      String code = RequestBody.of(ctx, "code").string("code", true, 32);
-      withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-              Addresses.COBROWSE_REDEEM,
-              new JsonObject()
-                  .put("login", agent.getString("login"))
-                  .put("name", agent.getString("name"))
-                  .put("sites", sitesOf(agent))
-                  .put("code", code)
-                  .put("address", address(ctx)))
-          .map(m -> m.body()));
-    });
-    r.get("/cobrowse/:id")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.COBROWSE_INFO,
-                new JsonObject()
-                    .put("login", agent.getString("login"))
-                    .put("cobrowse_id", ctx.pathParam("id")))
-            .map(m -> m.body())));
-    r.post("/cobrowse/:id/stop")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.COBROWSE_STOP,
-                new JsonObject()
-                    .put("login", agent.getString("login"))
-                    .put("cobrowse_id", ctx.pathParam("id")))
-            .map(m -> m.body())));
-    r.post("/cobrowse/:id/resync").handler(ctx -> {
-      String reason = resyncReason(ctx);
-      withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-              Addresses.COBROWSE_RESYNC,
-              new JsonObject()
-                  .put("login", agent.getString("login"))
-                  .put("cobrowse_id", ctx.pathParam("id"))
-                  .put("reason", reason))
-          .map(m -> m.body()));
-    });
-    r.get("/messages")
-        .handler(ctx -> withAgent(ctx, (agent, token) -> eb.<JsonObject>request(
-                Addresses.CHAT_LEFT_MESSAGES,
-                new JsonObject()
-                    .put("sites", sitesOf(agent))
-                    .put("buttons", agent.getJsonArray("buttons")))
-            .map(m -> m.body().getJsonArray("messages"))));
-    PrivacyApi.mount(r, vertx, config);
+            204,
+            eb.request(
+                    Addresses.AGENT_LOGOUT,
+                    new JsonObject().put("token", ApiAuth.token(ctx)).put("address", address(ctx)))
+                .map(ok -> (Object) null)));
+    bind(b, "changePassword", this::changePassword);
+    bindAgent(b, "listAudit", (ctx, agent) -> requireAdmin(agent).compose(v -> {
+      JsonObject q = new JsonObject();
+      putIfPresent(q, "action", ctx.request().getParam("action"));
+      putIfPresent(q, "actor", ctx.request().getParam("actor"));
+      q.put("since", query(ctx, "since", 0)).put("limit", (int) query(ctx, "limit", 200));
+      return eb.<JsonObject>request(Addresses.AUDIT_QUERY, q)
+          .map(m -> m.body().getJsonArray("entries"));
+    }));
+    bindAgent(b, "adminStats", (ctx, agent) -> requireAdmin(agent).map(v -> stats()));
+    bindAgent(b, "getMe", (ctx, agent) -> buttonsOf(agent)
+        .map(buttons ->
+            agent.copy().put("buttons", buttons).put("siteOrigins", siteOrigins(agent))));
+    bindAgent(b, "setAvailability", this::setAvailability);
+    bindAgent(b, "listButtons", (ctx, agent) -> siteButtons(agent));
+    bindAgent(b, "listSessions", (ctx, agent) -> eb.<JsonObject>request(
+            Addresses.SESSION_LIST, new JsonObject().put("sites", sitesOf(agent)))
+        .map(m -> m.body().getJsonArray("sessions")));
+    bindAgent(b, "inviteSession", 202, this::proactive);
+    bindAgent(b, "listAgents", (ctx, agent) -> eb.<JsonObject>request(
+            Addresses.AGENT_LIST, new JsonObject().put("token", ApiAuth.token(ctx)))
+        .map(m -> m.body().getJsonArray("agents")));
+    bindAgent(b, "createAgent", 201, this::createAgent);
+    bindAgent(b, "updateAgent", this::updateAgent);
+    bindAgent(b, "deleteAgent", (ctx, agent) -> eb.request(
+            Addresses.AGENT_DELETE,
+            new JsonObject()
+                .put("token", ApiAuth.token(ctx))
+                .put("login", ctx.pathParam("login"))
+                .put("address", address(ctx)))
+        .map(ok -> (Object) null));
+    bind(b, "publish", this::publish);
+    bindAgent(
+        b, "listChats", (ctx, agent) -> eb.<JsonObject>request(Addresses.CHAT_LIST, servedBy(agent))
+            .map(m -> m.body().getJsonArray("chats")));
+    bindChat(b, "acceptChat", Addresses.CHAT_ACCEPT, ctx -> new JsonObject());
+    bindChat(b, "sendChatMessage", Addresses.CHAT_AGENT_SEND, ctx -> new JsonObject()
+        .put("cid", body(ctx).getString("cid"))
+        .put("text", body(ctx).getValue("text")));
+    bindChat(b, "setTyping", Addresses.CHAT_AGENT_TYPING, ctx -> new JsonObject()
+        .put("typing", body(ctx).getBoolean("typing")));
+    bindChat(b, "endChat", Addresses.CHAT_AGENT_END, ctx -> new JsonObject());
+    bindChat(b, "listChatMessages", Addresses.CHAT_MESSAGES, ctx -> new JsonObject()
+        .put("after", query(ctx, "after", 0)));
+    bindAgent(b, "redeemCobrowse", (ctx, agent) -> eb.<JsonObject>request(
+            Addresses.COBROWSE_REDEEM,
+            new JsonObject()
+                .put("login", agent.getString("login"))
+                .put("name", agent.getString("name"))
+                .put("sites", sitesOf(agent))
+                .put("code", body(ctx).getString("code"))
+                .put("address", address(ctx)))
+        .map(m -> m.body()));
+    bindAgent(
+        b, "getCobrowse", (ctx, agent) -> cobrowseRequest(Addresses.COBROWSE_INFO, ctx, agent));
+    bindAgent(
+        b, "stopCobrowse", (ctx, agent) -> cobrowseRequest(Addresses.COBROWSE_STOP, ctx, agent));
+    bindAgent(b, "resyncCobrowse", (ctx, agent) -> eb.<JsonObject>request(
+            Addresses.COBROWSE_RESYNC,
+            new JsonObject()
+                .put("login", agent.getString("login"))
+                .put("cobrowse_id", ctx.pathParam("id"))
+                // Counted in /metrics; no body means the agent's own request.
+                .put("reason", body(ctx).getString("reason", "agent")))
+        .map(m -> m.body()));
+    bindAgent(b, "listLeftMessages", (ctx, agent) -> eb.<JsonObject>request(
+            Addresses.CHAT_LEFT_MESSAGES, servedBy(agent))
+        .map(m -> m.body().getJsonArray("messages")));
+
+    PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
+
+    Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
     r.route().failureHandler(this::failure);
     return r;
   }
 
+  // ---- binding operations of the contract
+  // ----------------------------------------------------------------------------
+
+  /** An operation's work once its agent is known: the answer (null for 204) or a failed future. */
+  private interface AgentCall {
+    Future<?> run(RoutingContext ctx, JsonObject agent);
+  }
+
+  private void bindAgent(RouterBuilder b, String operationId, AgentCall call) {
+    bindAgent(b, operationId, 200, call);
+  }
+
+  /** A chat action as the agent on the chat in the path, with the fields {@code extra} reads from the request. */
+  private void bindChat(
+      RouterBuilder b,
+      String operationId,
+      String address,
+      java.util.function.Function<RoutingContext, JsonObject> extra) {
+    bindAgent(b, operationId, (ctx, agent) -> chatRequest(address, ctx, agent, extra.apply(ctx)));
+  }
+
+  private void bindAgent(RouterBuilder b, String operationId, int status, AgentCall call) {
+    bind(b, operationId, ctx -> reply(ctx, status, call.run(ctx, ApiAuth.agent(ctx))));
+  }
+
+  /**
+   * Binds the contract's operation to its handler, behind the authentication its {@code security} names:
+   * {@code agentToken} by the root handler {@link ApiAuth#agentToken} (vertx-web-openapi-router 5.0.7 binds HTTP
+   * bearer schemes only to JWT handlers, and our tokens are opaque), {@code backendKey} by the RouterBuilder.
+   * Classes of this package that serve a group of operations bind theirs with it too.
+   */
+  static void bind(RouterBuilder b, String operationId, Handler<RoutingContext> handler) {
+    OpenAPIRoute route = b.getRoute(operationId);
+    if (route == null) {
+      throw new IllegalStateException("the contract has no operation '" + operationId + "'");
+    }
+    if (ApiAuth.schemes(route.getOperation()).contains(ApiAuth.AGENT_TOKEN)) {
+      route.setDoSecurity(false).addHandler(ApiAuth::requireUser);
+    }
+    route.addHandler(handler);
+  }
+
+  /** Whether a Content-Type is JSON (for routes not yet in the contract, see RequestBody). */
+  static boolean isJson(String contentType) {
+    return contentType != null && ContractErrors.isJson(contentType);
+  }
+
+  /** The validated JSON body (empty when the operation's body is optional and none came). */
+  static JsonObject body(RoutingContext ctx) {
+    ValidatedRequest v = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    RequestParameter body = v == null ? null : v.getBody();
+    return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
+  }
+
+  /** A validated integer query parameter, or its default. */
+  private static long query(RoutingContext ctx, String name, long def) {
+    ValidatedRequest v = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+    RequestParameter p = v == null ? null : v.getQuery().get(name);
+    return p == null || p.isNull() ? def : ((Number) p.get()).longValue();
+  }
+
   // ---- endpoints
   // ------------------------------------------------------------------------------------------------
 
-  /** Why the console asks for a fresh snapshot (counted in /metrics); no body means the agent's own request. */
-  static final java.util.Set<String> RESYNC_REASONS =
-      java.util.Set.of("agent", "gap", "error", "missing-node", "no-snapshot", "digest");
-
-  private static String resyncReason(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() <= 0) { // -1: no body at all
-      return "agent";
-    }
-    String reason = RequestBody.of(ctx, "reason").string("reason", false, 32);
-    if (reason == null) {
-      return "agent";
-    }
-    if (!RESYNC_REASONS.contains(reason)) {
-      throw ServiceError.badRequest("field 'reason' must be one of "
-          + String.join(", ", new java.util.TreeSet<>(RESYNC_REASONS)));
-    }
-    return reason;
-  }
-
+  /** Public; the contract allows only an {@code application/json} body (415 otherwise, see ContractErrors). */
   private void login(RoutingContext ctx) {
-    // Only JSON: a form or text/plain POST is what another website can make a browser send without
-    // CORS asking.
-    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-      throw ServiceError.of(
-          415, "unsupported-media-type", "send the login as Content-Type: application/json");
-    }
-    RequestBody body = RequestBody.of(ctx, "login", "password");
+    JsonObject body = body(ctx);
     JsonObject request = new JsonObject()
-        .put("login", body.string("login", true, 64))
-        .put("password", body.string("password", true, 1024))
+        .put("login", body.getString("login"))
+        .put("password", body.getString("password"))
         .put("address", address(ctx));
     reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_LOGIN, request).map(m -> m.body()));
   }
 
   /** The only call an account that must change its password may make (besides logging out). */
   private void changePassword(RoutingContext ctx) {
-    RequestBody body = RequestBody.of(ctx, "current", "password");
+    JsonObject body = body(ctx);
     JsonObject request = new JsonObject()
-        .put("current", body.string("current", true, 1024))
-        .put("password", body.string("password", true, 1024))
-        .put("address", address(ctx));
-    withToken(
-        ctx,
-        token -> reply(
-            ctx,
-            200,
-            eb.<JsonObject>request(Addresses.AGENT_PASSWORD, request.put("token", token))
-                .map(m -> m.body())));
+        .put("current", body.getString("current"))
+        .put("password", body.getString("password"))
+        .put("address", address(ctx))
+        .put("token", ApiAuth.token(ctx));
+    reply(ctx, 200, eb.<JsonObject>request(Addresses.AGENT_PASSWORD, request).map(m -> m.body()));
   }
 
-  private void withToken(RoutingContext ctx, java.util.function.Consumer<String> call) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.startsWith("Bearer ")) {
-      error(ctx, ServiceError.unauthorized("log in first: send 'Authorization: Bearer <token>'"));
-      return;
-    }
-    call.accept(header.substring("Bearer ".length()).trim());
-  }
-
-  private void setAvailability(RoutingContext ctx) {
-    RequestBody body = RequestBody.of(ctx, "available");
-    boolean available = body.bool("available", true);
+  private Future<?> setAvailability(RoutingContext ctx, JsonObject agent) {
     String ref = ctx.pathParam("site") + "/" + ctx.pathParam("id");
-    withAgent(ctx, (agent, token) -> {
-      if (!agent.getJsonArray("buttons").contains(ref)) {
-        return Future.failedFuture(
-            ServiceError.forbidden("you do not serve the button '" + ref + "'"));
-      }
-      JsonObject request = new JsonObject()
-          .put("login", agent.getString("login"))
-          .put("button", ref)
-          .put("available", available)
-          .put("buttons", agent.getJsonArray("buttons"))
-          .put("maxChats", agent.getInteger("maxChats"));
-      return eb.<JsonObject>request(Addresses.BUTTONS_SET_AVAILABLE, request).map(m -> m.body());
-    });
+    if (!agent.getJsonArray("buttons").contains(ref)) {
+      return Future.failedFuture(
+          ServiceError.forbidden("you do not serve the button '" + ref + "'"));
+    }
+    JsonObject request = new JsonObject()
+        .put("login", agent.getString("login"))
+        .put("button", ref)
+        .put("available", body(ctx).getBoolean("available"))
+        .put("buttons", agent.getJsonArray("buttons"))
+        .put("maxChats", agent.getInteger("maxChats"));
+    return eb.<JsonObject>request(Addresses.BUTTONS_SET_AVAILABLE, request).map(m -> m.body());
   }
 
-  private void proactive(RoutingContext ctx) {
-    RequestBody body = RequestBody.of(ctx, "button_id", "text");
-    String button = body.string("button_id", true, 64);
-    String text = body.string("text", false, 500);
-    withAgent(
-        ctx,
-        (agent, token) -> {
-          // Invites only on a button the agent serves: the sessions service checks the page is on
-          // one of these sites.
-          JsonArray sites = new JsonArray(sitesOf(agent).stream()
-              .filter(site -> agent.getJsonArray("buttons").contains(site + "/" + button))
-              .toList());
-          if (sites.isEmpty()) {
-            return Future.failedFuture(
-                ServiceError.forbidden("you do not serve a button '" + button + "'"));
-          }
-          return eb.request(
-                  Addresses.SESSION_PROACTIVE,
-                  new JsonObject()
-                      .put("handle", ctx.pathParam("handle"))
-                      .put("sites", sites)
-                      .put("button_id", button)
-                      .put("text", text == null ? "" : text))
-              .map(ok -> new JsonObject().put("sent", true));
-        },
-        202);
+  private Future<?> proactive(RoutingContext ctx, JsonObject agent) {
+    String button = body(ctx).getString("button_id");
+    // Invites only on a button the agent serves: the sessions service checks the page is on one of
+    // these sites.
+    JsonArray sites = new JsonArray(sitesOf(agent).stream()
+        .filter(site -> agent.getJsonArray("buttons").contains(site + "/" + button))
+        .toList());
+    if (sites.isEmpty()) {
+      return Future.failedFuture(
+          ServiceError.forbidden("you do not serve a button '" + button + "'"));
+    }
+    return eb.request(
+            Addresses.SESSION_PROACTIVE,
+            new JsonObject()
+                .put("handle", ctx.pathParam("handle"))
+                .put("sites", sites)
+                .put("button_id", button)
+                .put("text", body(ctx).getString("text", "")))
+        .map(ok -> new JsonObject().put("sent", true));
   }
 
-  private void createAgent(RoutingContext ctx) {
-    RequestBody body =
-        RequestBody.of(ctx, "login", "name", "password", "roles", "buttons", "maxChats");
-    JsonObject agent = agentFields(body);
-    withAgent(
-        ctx,
-        (me, token) -> eb.<JsonObject>request(
-                Addresses.AGENT_CREATE,
-                new JsonObject()
-                    .put("token", token)
-                    .put("agent", agent)
-                    .put("address", address(ctx)))
-            .map(m -> m.body()),
-        201);
+  private Future<?> createAgent(RoutingContext ctx, JsonObject me) {
+    return eb.<JsonObject>request(
+            Addresses.AGENT_CREATE,
+            new JsonObject()
+                .put("token", ApiAuth.token(ctx))
+                .put("agent", body(ctx))
+                .put("address", address(ctx)))
+        .map(m -> m.body());
   }
 
-  private void updateAgent(RoutingContext ctx) {
-    RequestBody body = RequestBody.of(ctx, "name", "password", "roles", "buttons", "maxChats");
-    JsonObject agent = agentFields(body);
-    withAgent(ctx, (me, token) -> eb.<JsonObject>request(
+  private Future<?> updateAgent(RoutingContext ctx, JsonObject me) {
+    return eb.<JsonObject>request(
             Addresses.AGENT_UPDATE,
             new JsonObject()
-                .put("token", token)
+                .put("token", ApiAuth.token(ctx))
                 .put("login", ctx.pathParam("login"))
-                .put("agent", agent)
+                .put("agent", body(ctx))
                 .put("address", address(ctx)))
-        .map(m -> m.body()));
-  }
-
-  private static JsonObject agentFields(RequestBody body) {
-    JsonObject agent = new JsonObject();
-    putIfPresent(agent, "login", body.string("login", false, 64));
-    putIfPresent(agent, "name", body.string("name", false, 200));
-    putIfPresent(agent, "password", body.string("password", false, 1024));
-    putIfPresent(agent, "roles", body.strings("roles"));
-    putIfPresent(agent, "buttons", body.strings("buttons"));
-    putIfPresent(agent, "maxChats", body.integer("maxChats"));
-    return agent;
+        .map(m -> m.body());
   }
 
   private static void putIfPresent(JsonObject o, String key, Object value) {
     if (value != null) {
       o.put(key, value);
     }
-  }
-
-  private void agentMessage(RoutingContext ctx) {
-    RequestBody body = RequestBody.of(ctx, "cid", "text");
-    String cid = body.string("cid", true, 64);
-    if (cid.isEmpty()) {
-      throw ServiceError.badRequest("field 'cid' must not be empty");
-    }
-    Object text = body.value("text");
-    withAgent(
-        ctx,
-        (agent, token) -> chatRequest(
-            Addresses.CHAT_AGENT_SEND,
-            ctx,
-            agent,
-            new JsonObject().put("cid", cid).put("text", text)));
   }
 
   /** A chat action as the authenticated agent, on the chat in the path. */
@@ -384,13 +360,14 @@ public final class RestApi {
     return eb.<JsonObject>request(address, request).map(m -> m.body());
   }
 
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
-    return "application/json".equalsIgnoreCase(type);
+  /** A call on a co-browse the agent redeemed, the one in the path. */
+  private Future<JsonObject> cobrowseRequest(String address, RoutingContext ctx, JsonObject agent) {
+    return eb.<JsonObject>request(
+            address,
+            new JsonObject()
+                .put("login", agent.getString("login"))
+                .put("cobrowse_id", ctx.pathParam("id")))
+        .map(m -> m.body());
   }
 
   /** The client's address for throttles and the audit log: forwarded only by a trusted proxy (http.trustedProxies). */
@@ -402,18 +379,6 @@ public final class RestApi {
         peer,
         ctx.request().headers().getAll("X-Forwarded-For"),
         ctx.request().headers().getAll("Forwarded"));
-  }
-
-  private static long longParam(RoutingContext ctx, String name, long def) {
-    String v = ctx.request().getParam(name);
-    if (v == null) {
-      return def;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw ServiceError.badRequest("'" + name + "' must be a whole number");
-    }
   }
 
   private static Future<Void> requireAdmin(JsonObject agent) {
@@ -437,17 +402,11 @@ public final class RestApi {
     return gauge == null ? 0 : Math.round(gauge.value());
   }
 
-  /** Backends: {@code X-Api-Key} whose SHA-256 is configured; global topics within the key's grants. */
+  /** Backends ({@code backendKey}): global topics within the key's grants. */
   private void publish(RoutingContext ctx) {
-    String key = ctx.request().getHeader("X-Api-Key");
-    ApiKeyGrant grant = key == null ? null : apiKey(key);
-    if (grant == null) {
-      error(ctx, ServiceError.unauthorized("a valid X-Api-Key header is required"));
-      return;
-    }
-    RequestBody body = RequestBody.of(ctx, "topic", "payload", "retain");
-    String topic = body.string("topic", true, 70_000);
-    Boolean retain = body.bool("retain", false);
+    ApiAuth.ApiKeyGrant grant = auth.grant(ctx);
+    JsonObject body = body(ctx);
+    String topic = body.getString("topic");
     TopicName name;
     try {
       name = TopicName.parse(
@@ -471,50 +430,13 @@ public final class RestApi {
                 Addresses.ROUTER_PUBLISH,
                 new JsonObject()
                     .put("topic", topic)
-                    .put("payload", body.value("payload"))
-                    .put("retain", Boolean.TRUE.equals(retain)))
+                    .put("payload", body.getValue("payload"))
+                    .put("retain", body.getBoolean("retain", false)))
             .map(ok -> new JsonObject().put("published", true)));
-  }
-
-  private ApiKeyGrant apiKey(String key) {
-    byte[] hash = sha256(key);
-    ApiKeyGrant found = null;
-    for (ApiKeyGrant g : apiKeys) {
-      if (MessageDigest.isEqual(g.sha256(), hash)) {
-        found = g;
-      }
-    }
-    return found;
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   // ---- agent context
   // -----------------------------------------------------------------------------------------
-
-  private interface AgentCall {
-    Future<?> run(JsonObject agent, String token);
-  }
-
-  private void withAgent(RoutingContext ctx, AgentCall call) {
-    withAgent(ctx, call, 200);
-  }
-
-  private void withAgent(RoutingContext ctx, AgentCall call, int status) {
-    withToken(
-        ctx,
-        token -> reply(
-            ctx,
-            status,
-            eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
-                .compose(m -> call.run(m.body().getJsonObject("agent"), token))));
-  }
 
   private Future<JsonArray> buttonsOf(JsonObject agent) {
     return eb.<JsonObject>request(
@@ -545,6 +467,13 @@ public final class RestApi {
         .filter(s -> sites.contains(s.key()))
         .forEach(s -> out.put(s.key(), new JsonArray(s.origins())));
     return out;
+  }
+
+  /** The scope of chats and left messages an agent sees: the buttons it serves (least privilege inside a site). */
+  private static JsonObject servedBy(JsonObject agent) {
+    return new JsonObject()
+        .put("sites", sitesOf(agent))
+        .put("buttons", agent.getJsonArray("buttons"));
   }
 
   private static JsonArray sitesOf(JsonObject agent) {
@@ -586,18 +515,62 @@ public final class RestApi {
   }
 
   private void failure(RoutingContext ctx) {
+    error(ctx, failureOf(ctx));
+  }
+
+  /** What a failure of this router (ours, the body limit's, the validator's, an authentication's) tells the client. */
+  private ServiceError failureOf(RoutingContext ctx) {
     Throwable f = ctx.failure();
-    ServiceError e = f instanceof ServiceError a
-        ? a
-        : ctx.statusCode() == 413
-            ? ServiceError.of(
-                413,
-                "too-large",
-                "the request body is larger than " + config.http().maxBodyBytes() + " bytes")
-            : ctx.statusCode() >= 400 && ctx.statusCode() < 500
-                ? ServiceError.badRequest("bad request")
-                : ServiceError.from(f);
-    error(ctx, e);
+    if (f instanceof ServiceError e) {
+      return e;
+    }
+    Throwable cause = f == null ? null : f.getCause();
+    if (cause instanceof ServiceError e) { // an authentication handler's wrapped answer
+      return e;
+    }
+    if (cause instanceof ValidatorException e) {
+      return ContractErrors.from(
+          e, bodyFields(ctx), ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
+    }
+    int status = f instanceof HttpException h ? h.getStatusCode() : ctx.statusCode();
+    if (status == 413) {
+      return ServiceError.of(
+          413,
+          "too-large",
+          "the request body is larger than " + config.http().maxBodyBytes() + " bytes");
+    }
+    if (status == 401) {
+      return ApiAuth.unauthorized(schemeOf(ctx));
+    }
+    return status >= 400 && status < 500
+        ? ServiceError.badRequest("bad request")
+        : ServiceError.from(f);
+  }
+
+  /** The operation of the request (the failure handler's own route carries none). */
+  private Operation operationOf(RoutingContext ctx) {
+    return contract.findOperation(ApiAuth.routedPath(ctx), ctx.request().method());
+  }
+
+  private String schemeOf(RoutingContext ctx) {
+    Operation op = operationOf(ctx);
+    return op == null || op.getSecurityRequirements().isEmpty()
+        ? ApiAuth.AGENT_TOKEN
+        : op.getSecurityRequirements().get(0).getNames().iterator().next();
+  }
+
+  /** The properties the operation's JSON body may have, for "unknown field" answers. */
+  private java.util.List<String> bodyFields(RoutingContext ctx) {
+    Operation op = operationOf(ctx);
+    if (op == null || op.getRequestBody() == null) {
+      return java.util.List.of();
+    }
+    MediaType json = op.getRequestBody().getContent().get("application/json");
+    Object properties =
+        json == null || json.getSchema() == null ? null : json.getSchema().get("properties");
+    return properties instanceof JsonObject p
+        ? new java.util.TreeSet<>(p.fieldNames()).stream().toList()
+        : java.util.List.of();
   }
 
   static void error(RoutingContext ctx, ServiceError e) {

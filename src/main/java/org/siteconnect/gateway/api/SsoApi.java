@@ -15,8 +15,8 @@ import io.vertx.ext.auth.oauth2.OAuth2FlowType;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
 import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,14 +84,17 @@ final class SsoApi {
     this.address = address;
   }
 
-  /** Adds the routes to RestApi's router (its body handler, no-store and failure handler apply). */
-  static void mount(
-      Router r, Vertx vertx, GatewayConfig config, Function<RoutingContext, String> address) {
+  /** Binds the contract's {@code /sso*} operations (RestApi's body handler, no-store and failure handler apply). */
+  static void bind(
+      RouterBuilder b,
+      Vertx vertx,
+      GatewayConfig config,
+      Function<RoutingContext, String> address) {
     SsoApi api = new SsoApi(vertx, config, address);
-    r.get("/sso").handler(api::describe);
-    r.get("/sso/login").handler(api::login);
-    r.get("/sso/callback").handler(api::callback);
-    r.post("/sso/exchange").handler(api::exchange);
+    RestApi.bind(b, "describeSso", api::describe);
+    RestApi.bind(b, "startSso", api::login);
+    RestApi.bind(b, "finishSso", api::callback);
+    RestApi.bind(b, "exchangeSsoCode", api::exchange);
   }
 
   /** What the login page shows: the SSO button (and its provider's name), the password form or both. */
@@ -297,11 +300,7 @@ final class SsoApi {
   // ---------------------------------------------------------
 
   private void exchange(RoutingContext ctx) {
-    if (!RestApi.isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-      throw ServiceError.of(
-          415, "unsupported-media-type", "send the code as Content-Type: application/json");
-    }
-    String code = RequestBody.of(ctx, "code").string("code", true, 64);
+    String code = RestApi.body(ctx).getString("code"); // checked by the contract
     String binding = cookieValue(ctx);
     ServiceError invalid = ServiceError.of(
         401, "sso-code-invalid", "this sign-in is unknown, used or expired: sign in again");

@@ -109,7 +109,10 @@ public final class HttpVerticle extends VerticleBase {
         .method(HttpMethod.GET)
         .method(HttpMethod.HEAD)
         .handler(this::frameSecurityHeaders);
-    router.route("/api/v1/*").subRouter(RestApi.router(vertx, config, metrics));
+    // Mounted here (its place among the routes) once the OpenAPI contract is read; start() waits
+    // for it.
+    io.vertx.ext.web.Route apiRoute = router.route("/api/v1/*");
+    Future<Router> api = RestApi.router(vertx, config, metrics).onSuccess(apiRoute::subRouter);
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
     // The browser files as shipped (docs/ASSETS.md), precompressed and cached by name; other
     // webjar files from the classpath as before.
@@ -153,7 +156,8 @@ public final class HttpVerticle extends VerticleBase {
           io.vertx.core.http.HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
         })
         .listen(http.port(), http.host())
-        .onSuccess(s -> server = s);
+        .onSuccess(s -> server = s)
+        .compose(s -> api);
   }
 
   /**
