@@ -28,7 +28,8 @@ public record GatewayConfig(
     Ops ops,
     Cluster cluster,
     List<Site> sites,
-    Limits limits) {
+    Limits limits,
+    Webhooks webhooks) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -138,6 +139,51 @@ public record GatewayConfig(
       int heartbeatSeconds,
       int maxNoHeartbeatSeconds) {}
 
+  /** Webhooks by topic filter (docs/WEBHOOKS.md): bounds, retry and disable times, the SSRF guard's exceptions. */
+  public record Webhooks(
+      int maxHooks,
+      int maxHooksPerSite,
+      int maxFiltersPerHook,
+      int maxUrlLength,
+      int maxSecretLength,
+      long retryForSeconds,
+      long disableAfterSeconds,
+      long backoffBaseMs,
+      long backoffMaxMs,
+      int connectTimeoutMs,
+      int responseTimeoutMs,
+      int concurrency,
+      long keepDeliveriesSeconds,
+      boolean allowPrivateTargets,
+      List<String> allowedTargets) {}
+
+  private static Webhooks webhooks(ConfigReader r) {
+    List<String> allowed = r.strings("allowedTargets");
+    for (int i = 0; i < allowed.size(); i++) {
+      try {
+        org.siteconnect.gateway.net.AddressRange.parse(allowed.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(r.key("allowedTargets") + "[" + i + "]", e.getMessage());
+      }
+    }
+    return new Webhooks(
+        r.integer("maxHooks"),
+        r.integer("maxHooksPerSite"),
+        r.integer("maxFiltersPerHook"),
+        r.integer("maxUrlLength"),
+        r.integer("maxSecretLength"),
+        r.number("retryForSeconds"),
+        r.number("disableAfterSeconds"),
+        r.number("backoffBaseMs"),
+        r.number("backoffMaxMs"),
+        r.integer("connectTimeoutMs"),
+        r.integer("responseTimeoutMs"),
+        r.integer("concurrency"),
+        r.number("keepDeliveriesSeconds"),
+        r.bool("allowPrivateTargets"),
+        allowed);
+  }
+
   /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
   public record Api(List<ApiKey> keys) {}
 
@@ -184,7 +230,8 @@ public record GatewayConfig(
         ops(root.child("ops")),
         cluster(root.child("cluster")),
         sites(root),
-        limits(root.child("limits")));
+        limits(root.child("limits")),
+        webhooks(root.child("webhooks")));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException(
           "data.postgres",
