@@ -192,6 +192,7 @@ public final class RestApi {
                     .put("sites", sitesOf(agent))
                     .put("buttons", agent.getJsonArray("buttons")))
             .map(m -> m.body().getJsonArray("messages"))));
+    WebhookApi.mount(r, eb, this::address);
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
     r.route().failureHandler(this::failure);
     return r;
@@ -545,7 +546,7 @@ public final class RestApi {
     return out;
   }
 
-  private static JsonArray sitesOf(JsonObject agent) {
+  static JsonArray sitesOf(JsonObject agent) {
     JsonArray sites = new JsonArray();
     agent.getJsonArray("buttons", new JsonArray()).forEach(b -> {
       String site = String.valueOf(b).substring(0, String.valueOf(b).indexOf('/'));
