@@ -21,10 +21,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.GatewayProcess;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
+import org.siteconnect.gateway.support.TestPostgres;
 
 /**
  * The outbox survives kill -9: a gateway in its own JVM sends a real chat's events to a slow receiver, dies in the
@@ -45,14 +47,44 @@ class WebhookKillTest {
 
   @Test
   @DisplayName(
-      "kill -9 mid-delivery, restart on the same database: every chat event arrives, in order per topic, duplicates share their id")
-  void nothingLostAcrossKill(@TempDir Path dir) throws Exception {
+      "kill -9 mid-delivery, restart on the same H2 file: every chat event arrives, in order per topic, duplicates share their id")
+  void nothingLostAcrossKillOnH2(@TempDir Path dir) throws Exception {
+    nothingLostAcrossKill(dir, new JsonObject().put("dir", dir.resolve("data").toString()));
+  }
+
+  @Test
+  @DisplayName("the same on PostgreSQL")
+  void nothingLostAcrossKillOnPostgres(@TempDir Path dir) throws Exception {
+    TestPostgres.require();
+    GatewayConfig.Postgres db = TestPostgres.createDatabase(vertx);
+    try {
+      nothingLostAcrossKill(
+          dir,
+          new JsonObject()
+              .put("dir", dir.resolve("data").toString())
+              .put(
+                  "postgres",
+                  new JsonObject()
+                      .put("host", db.host())
+                      .put("port", db.port())
+                      .put("database", db.database())
+                      .put("user", db.user())
+                      .put("password", db.password())
+                      .put("poolSize", 4)));
+    } finally {
+      processes.forEach(GatewayProcess::close);
+      processes.clear();
+      TestPostgres.dropDatabase(vertx, db);
+    }
+  }
+
+  private void nothingLostAcrossKill(Path dir, JsonObject data) throws Exception {
     try (Receiver receiver = new Receiver()) {
       receiver.answer(
           hit -> new Receiver.Answer(200, 250)); // slow: a delivery is in flight most of the time
       int port = TestGateway.freePort();
       JsonObject config = TestGateway.config(port)
-          .put("data", new JsonObject().put("dir", dir.resolve("data").toString()))
+          .put("data", data)
           .put(
               "agents",
               new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
