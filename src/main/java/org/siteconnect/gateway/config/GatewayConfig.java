@@ -158,14 +158,7 @@ public record GatewayConfig(
       List<String> allowedTargets) {}
 
   private static Webhooks webhooks(ConfigReader r) {
-    List<String> allowed = r.strings("allowedTargets");
-    for (int i = 0; i < allowed.size(); i++) {
-      try {
-        org.siteconnect.gateway.net.AddressRange.parse(allowed.get(i));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(r.key("allowedTargets") + "[" + i + "]", e.getMessage());
-      }
-    }
+    List<String> allowed = addressRanges(r, "allowedTargets");
     return new Webhooks(
         r.integer("maxHooks"),
         r.integer("maxHooksPerSite"),
@@ -248,14 +241,7 @@ public record GatewayConfig(
       publicOrigin = port == 80 ? "http://localhost" : "http://localhost:" + port;
     }
     requireOrigin(r.key("publicOrigin"), publicOrigin);
-    List<String> proxies = r.strings("trustedProxies");
-    for (int i = 0; i < proxies.size(); i++) {
-      try {
-        org.siteconnect.gateway.net.AddressRange.parse(proxies.get(i));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(r.key("trustedProxies") + "[" + i + "]", e.getMessage());
-      }
-    }
+    List<String> proxies = addressRanges(r, "trustedProxies");
     return new Http(
         r.string("host"),
         port,
@@ -265,6 +251,19 @@ public record GatewayConfig(
         proxies,
         r.integer("headerTimeoutSeconds"),
         r.integer("idleTimeoutSeconds"));
+  }
+
+  /** A list of addresses or CIDRs; a bad one is named with its index. */
+  private static List<String> addressRanges(ConfigReader r, String name) {
+    List<String> ranges = r.strings(name);
+    for (int i = 0; i < ranges.size(); i++) {
+      try {
+        org.siteconnect.gateway.net.AddressRange.parse(ranges.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(r.key(name) + "[" + i + "]", e.getMessage());
+      }
+    }
+    return ranges;
   }
 
   private static Bridge bridge(ConfigReader r) {

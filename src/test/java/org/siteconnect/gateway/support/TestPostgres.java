@@ -44,6 +44,17 @@ public final class TestPostgres {
     return postgres(name);
   }
 
+  /** {@code db} as the gateway configuration's {@code data.postgres} object. */
+  public static io.vertx.core.json.JsonObject configJson(GatewayConfig.Postgres db, int poolSize) {
+    return new io.vertx.core.json.JsonObject()
+        .put("host", db.host())
+        .put("port", db.port())
+        .put("database", db.database())
+        .put("user", db.user())
+        .put("password", db.password())
+        .put("poolSize", poolSize);
+  }
+
   public static void dropDatabase(Vertx vertx, GatewayConfig.Postgres db) {
     run(vertx, "DROP DATABASE IF EXISTS " + db.database() + " WITH (FORCE)");
   }

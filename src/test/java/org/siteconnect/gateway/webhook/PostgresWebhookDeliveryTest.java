@@ -34,15 +34,6 @@ class PostgresWebhookDeliveryTest extends WebhookDeliveryTest {
 
   @Override
   JsonObject data() {
-    return new JsonObject()
-        .put(
-            "postgres",
-            new JsonObject()
-                .put("host", db.host())
-                .put("port", db.port())
-                .put("database", db.database())
-                .put("user", db.user())
-                .put("password", db.password())
-                .put("poolSize", 4));
+    return new JsonObject().put("postgres", TestPostgres.configJson(db, 4));
   }
 }

@@ -132,18 +132,10 @@ class WebhookDeliveryTest {
     assertEquals("$sites/acme/chats/c1/message", body.getString("topic"));
     assertEquals("hello", body.getJsonObject("payload").getString("text"));
     assertNotNull(body.getLong("publishedAt"));
-    JsonArray log = deliveries(id);
-    assertEquals(1, log.size(), log.encode());
-    // the log is written after the answer: wait for it
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (!"delivered".equals(log.getJsonObject(0).getString("state"))
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-      log = deliveries(id);
-    }
-    assertEquals("delivered", log.getJsonObject(0).getString("state"), log.encode());
-    assertEquals(1, log.getJsonObject(0).getInteger("attempts"));
-    assertEquals(200, log.getJsonObject(0).getInteger("lastStatus"));
+    JsonObject line = awaitState(id, 1, "delivered"); // the log is written after the answer
+    assertEquals(1, deliveries(id).size(), "one delivery logged");
+    assertEquals(1, line.getInteger("attempts"));
+    assertEquals(200, line.getInteger("lastStatus"));
     assertEquals(1, receiver.hits().size(), "the non-matching event was not sent");
   }
 

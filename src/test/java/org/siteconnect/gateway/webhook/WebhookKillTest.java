@@ -62,15 +62,7 @@ class WebhookKillTest {
           dir,
           new JsonObject()
               .put("dir", dir.resolve("data").toString())
-              .put(
-                  "postgres",
-                  new JsonObject()
-                      .put("host", db.host())
-                      .put("port", db.port())
-                      .put("database", db.database())
-                      .put("user", db.user())
-                      .put("password", db.password())
-                      .put("poolSize", 4)));
+              .put("postgres", TestPostgres.configJson(db, 4)));
     } finally {
       processes.forEach(GatewayProcess::close);
       processes.clear();
