@@ -1,6 +1,7 @@
 // The admin view tells the admin about a webhook the gateway disabled after its deliveries kept failing
 // (docs/WEBHOOKS.md "Disable").
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { freePort, launch, startHost } from './helpers.mjs';
 import { consoleLogin, openConsole, rest, restLogin, setAvailable } from './agent-helpers.mjs';
@@ -46,8 +47,21 @@ describe('webhooks in the admin view', () => {
     const shown = await rest(gw, 'GET', `/webhooks/${made.body.id}`, undefined, token);
     assert.equal(shown.body.enabled, false);
 
-    const enabled = await rest(gw, 'PUT', `/webhooks/${made.body.id}`, { enabled: true }, token);
-    assert.equal(enabled.status, 200);
-    await c.page.waitForSelector('[data-testid="webhook-notice"]', { state: 'hidden', timeout: 15_000 });
+    // Pointed at a receiver that answers and enabled again: the waiting delivery goes and the notice leaves.
+    const received = [];
+    const receiver = createServer((req, res) => {
+      req.on('data', () => {});
+      req.on('end', () => { received.push(req.headers['x-siteconnect-id']); res.end('ok'); });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const enabled = await rest(gw, 'PUT', `/webhooks/${made.body.id}`,
+        { enabled: true, url: `http://127.0.0.1:${receiver.address().port}/hook` }, token);
+      assert.equal(enabled.status, 200, JSON.stringify(enabled.body));
+      await c.page.waitForSelector('[data-testid="webhook-notice"]', { state: 'hidden', timeout: 15_000 });
+      assert.ok(received.length >= 1, 'the delivery that waited was sent');
+    } finally {
+      receiver.close();
+    }
   });
 });
