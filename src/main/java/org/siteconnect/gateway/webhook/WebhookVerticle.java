@@ -94,6 +94,9 @@ public final class WebhookVerticle extends VerticleBase {
     } catch (InvalidTopicException e) {
       return;
     }
+    if (topic.depth() < 3) {
+      return; // no site tree: no webhook filter can name it
+    }
     long now = System.currentTimeMillis();
     String payload = Json.encode(message.payload());
     for (Hook h : hooks.all()) {

@@ -34,8 +34,12 @@ final class Receiver implements AutoCloseable {
     }
   }
 
-  /** How to answer: a status after a delay. */
-  record Answer(int status, long delayMs) {}
+  /** How to answer: a status after a delay, with a body of {@code bodyBytes} (a small JSON object when 0). */
+  record Answer(int status, long delayMs, int bodyBytes) {
+    Answer(int status, long delayMs) {
+      this(status, delayMs, 0);
+    }
+  }
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -63,7 +67,9 @@ final class Receiver implements AutoCloseable {
         if (a.delayMs() > 0) {
           Thread.sleep(a.delayMs());
         }
-        byte[] out = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        byte[] out = a.bodyBytes() > 0
+            ? new byte[a.bodyBytes()]
+            : "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(a.status(), out.length);
         exchange.getResponseBody().write(out);
       } catch (InterruptedException | IOException e) {

@@ -162,6 +162,19 @@ class WebhookDeliveryTest {
     assertEquals(204, line.getInteger("lastStatus"));
   }
 
+  @Test
+  @DisplayName(
+      "a receiver answering 2xx with a 4 MB body: delivered, the body dropped after 64 KiB, the next goes too")
+  void largeAnswerBodyIsBounded() throws Exception {
+    start(new JsonObject());
+    String id = hook("$sites/acme/messages/#");
+    receiver.answer(hit -> new Receiver.Answer(200, 0, 4 * 1024 * 1024));
+    publish("$sites/acme/messages/m1", new JsonObject().put("text", "one"));
+    publish("$sites/acme/messages/m2", new JsonObject().put("text", "two"));
+    awaitState(id, 1, "delivered");
+    awaitState(id, 2, "delivered");
+  }
+
   JsonObject awaitState(String id, long sequence, String state) throws Exception {
     long deadline = System.currentTimeMillis() + 10_000;
     while (true) {
