@@ -164,6 +164,29 @@ class WebhookDeliveryTest {
 
   @Test
   @DisplayName(
+      "a delivery failing for retryForSeconds is given up (state failed); the next event on its topic then goes")
+  void givenUpAfterRetryWindow() throws Exception {
+    start(new JsonObject().put("retryForSeconds", 1));
+    String id = hook("$sites/acme/chats/+/ended");
+    receiver.answer(hit -> hit.json().getJsonObject("payload").getInteger("n") == 0
+        ? new Receiver.Answer(500, 0)
+        : new Receiver.Answer(200, 0));
+    publish("$sites/acme/chats/c1/ended", new JsonObject().put("n", 0));
+    publish("$sites/acme/chats/c1/ended", new JsonObject().put("n", 1));
+    JsonObject failed = awaitState(id, 1, "failed");
+    assertTrue(failed.getInteger("attempts") >= 2, failed.encode());
+    assertEquals(500, failed.getInteger("lastStatus"));
+    awaitState(id, 2, "delivered");
+    List<Receiver.Hit> hits = receiver.hits();
+    assertEquals(
+        2,
+        hits.get(hits.size() - 1).sequence(),
+        "the second event went after the first was given up");
+    assertEquals(1, hits.stream().filter(h -> h.sequence() == 2).count());
+  }
+
+  @Test
+  @DisplayName(
       "a receiver answering 2xx with a 4 MB body: delivered, the body dropped after 64 KiB, the next goes too")
   void largeAnswerBodyIsBounded() throws Exception {
     start(new JsonObject());
