@@ -120,14 +120,21 @@ public final class WebhookStore {
     return db.run(sql.toString(), args.toArray()).mapEmpty();
   }
 
-  /** Pending deliveries in (hook, sequence) order: the first of each (hook, topic) is the one to send. */
-  public Future<List<Delivery>> pending(int limit) {
+  /** A hook's oldest pending deliveries in sequence order: the first of each topic is the one to send. */
+  public Future<List<Delivery>> pending(String hookId, int limit) {
     return db.run(
-            "SELECT " + DELIVERY_COLUMNS + " FROM webhook_outbox WHERE state = $1 "
-                + "ORDER BY hook_id, sequence LIMIT $2",
+            "SELECT " + DELIVERY_COLUMNS + " FROM webhook_outbox WHERE state = $1 AND hook_id = $2 "
+                + "ORDER BY sequence LIMIT $3",
             Delivery.PENDING,
+            hookId,
             limit)
         .map(rows -> Database.rows(rows, WebhookStore::delivery));
+  }
+
+  /** The hooks with pending deliveries. */
+  public Future<List<String>> hooksWithPending() {
+    return db.run("SELECT DISTINCT hook_id FROM webhook_outbox WHERE state = $1", Delivery.PENDING)
+        .map(rows -> Database.rows(rows, r -> r.getString(0)));
   }
 
   public Future<Void> delivered(Delivery d, int status, long at) {

@@ -62,6 +62,8 @@ public final class WebhookVerticle extends VerticleBase {
         .load()
         .compose(v -> store.lastSequences())
         .onSuccess(lastSequence::putAll)
+        .compose(v -> store.hooksWithPending())
+        .onSuccess(ids -> ids.forEach(dispatcher::mark))
         .compose(v -> new ServiceConsumers(vertx.eventBus())
             .topic(Addresses.WEBHOOK_EVENTS, this::event)
             .request(Addresses.WEBHOOK_API, this::api)
@@ -145,6 +147,7 @@ public final class WebhookVerticle extends VerticleBase {
         vertx.setTimer(1_000, id -> write());
         return;
       }
+      batch.forEach(d -> dispatcher.mark(d.hookId()));
       dispatcher.wake();
       write();
     });
@@ -177,7 +180,11 @@ public final class WebhookVerticle extends VerticleBase {
           case "create" -> hooks.create(body, sites, login, address);
           case "list" -> Future.succeededFuture(new JsonObject().put("hooks", hooks.list(sites)));
           case "get" -> Future.succeededFuture(hooks.visible(id, sites).toJson());
-          case "update" -> hooks.update(id, body, sites, login, address);
+          case "update" ->
+            hooks.update(id, body, sites, login, address).onSuccess(h -> {
+              dispatcher.mark(id); // enabled again: what waited goes now
+              dispatcher.wake();
+            });
           case "delete" -> hooks.delete(id, sites, login, address).map(v -> new JsonObject());
           case "deliveries" -> {
             hooks.visible(id, sites);
@@ -193,6 +200,7 @@ public final class WebhookVerticle extends VerticleBase {
             long from = b.getLong("fromSequence");
             yield store.replay(id, from, System.currentTimeMillis()).map(n -> {
               hooks.replayed(h, from, n, login, address);
+              dispatcher.mark(id);
               dispatcher.wake();
               return new JsonObject().put("requeued", n).put("fromSequence", from);
             });

@@ -164,6 +164,27 @@ class WebhookDeliveryTest {
 
   @Test
   @DisplayName(
+      "a hook retrying 40 failing topics does not hold every delivery slot: another hook's event goes at once")
+  void failingHookDoesNotStarveOthers() throws Exception {
+    start(new JsonObject().put("concurrency", 2));
+    hook("$sites/acme/chats/#");
+    String other = hook("$sites/acme/messages/#");
+    receiver.answer(hit -> hit.topic().contains("/chats/")
+        ? new Receiver.Answer(500, 0)
+        : new Receiver.Answer(200, 0));
+    for (int i = 0; i < 40; i++) {
+      publish("$sites/acme/chats/c" + i + "/message", new JsonObject().put("n", i));
+    }
+    receiver.await(h -> h.size() >= 40, 20_000, "the failing hook busy retrying");
+    long t0 = System.currentTimeMillis();
+    publish("$sites/acme/messages/m1", new JsonObject().put("text", "hello"));
+    awaitState(other, 1, "delivered");
+    long took = System.currentTimeMillis() - t0;
+    assertTrue(took < 3_000, "the other hook waited " + took + " ms");
+  }
+
+  @Test
+  @DisplayName(
       "a delivery failing for retryForSeconds is given up (state failed); the next event on its topic then goes")
   void givenUpAfterRetryWindow() throws Exception {
     start(new JsonObject().put("retryForSeconds", 1));
