@@ -1,7 +1,8 @@
 /*! SiteConnect agent console: the admin view (docs/REST.md; docs/OPERATIONS.md).
  * scAdmin.mount(container, {token, me?, onUnauthorized?}) → {destroy()}
  * Live figures (GET /api/v1/admin/stats every 2 s), the audit log with filters (GET /api/v1/audit) and agent
- * management (GET/POST/PUT/DELETE /api/v1/agents). Text only: textContent, never innerHTML. */
+ * management (GET/POST/PUT/DELETE /api/v1/agents), and a notice for each webhook the gateway disabled after failing
+ * (GET /api/v1/webhooks, docs/WEBHOOKS.md). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
 import { scPrivacy } from './privacy.js';
@@ -16,7 +17,8 @@ export const scAdmin = (function (w, d) {
   // The audited actions (docs/OPERATIONS.md "Audit log"); others the gateway reports are added as they show up.
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
-    'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased'];
+    'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased', 'webhook-created', 'webhook-updated',
+    'webhook-deleted', 'webhook-replayed', 'webhook-disabled'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */
@@ -55,6 +57,22 @@ export const scAdmin = (function (w, d) {
         show(statsError);
       } catch (e) {
         if (alive) show(statsError, e.message);
+      }
+    }
+
+    // ---- webhooks the gateway disabled (they failed for webhooks.disableAfterSeconds) ----
+    const hooksNotice = el('div', { class: 'error', role: 'alert', 'data-testid': 'webhook-notice', hidden: true });
+
+    async function loadHooks() {
+      try {
+        const off = (await api('GET', '/webhooks')).filter((h) => h.disabledAt);
+        if (!alive) return;
+        hooksNotice.replaceChildren(...off.map((h) => el('p', { 'data-testid': 'webhook-disabled', 'data-hook': h.id,
+          text: 'Webhook ' + h.url + ' (' + h.site + ') was disabled ' + when(h.disabledAt) + ': ' + h.disabledReason
+            + ' Enable it again with PUT /api/v1/webhooks/' + h.id + ' {"enabled":true}.' })));
+        hooksNotice.hidden = off.length === 0;
+      } catch {
+        // the notice is a hint: the webhook API's own answers report problems
       }
     }
 
@@ -256,7 +274,7 @@ export const scAdmin = (function (w, d) {
       input(form, 'name').focus();
     }
 
-    container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' },
+    container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' }, hooksNotice,
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-live' },
         el('h3', { id: 'sca-live', text: 'Live' }), statsList, statsNote, statsError),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-audit' },
@@ -280,11 +298,12 @@ export const scAdmin = (function (w, d) {
     loadStats();
     loadAudit();
     loadAgents();
+    loadHooks();
     timers.push(setInterval(loadStats, STATS_MS));
-    timers.push(setInterval(function () { if (!d.hidden) loadAudit(); }, AUDIT_MS));
+    timers.push(setInterval(function () { if (!d.hidden) { loadAudit(); loadHooks(); } }, AUDIT_MS));
 
     return {
-      refresh() { loadStats(); loadAudit(); loadAgents(); },
+      refresh() { loadStats(); loadAudit(); loadAgents(); loadHooks(); },
       destroy() {
         alive = false;
         timers.forEach(clearInterval);

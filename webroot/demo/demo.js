@@ -23,7 +23,7 @@
   script.setAttribute('data-no-init', '');
   script.addEventListener('load', function () {
     var sc = window.site_connect;
-    ['~/#', '~pagesession/#', 'public/#', '$sites/' + key + '/#'].forEach(function (filter) {
+    ['~/#', '~pagesession/#', 'public/#', '$sites/' + key + '/chat_button/#'].forEach(function (filter) {
       sc.subscribe(filter, function (msg, info) {
         // The co-browse recorder's own stream and tab heartbeat: logging them would record the log line, publish
         // that, log it again… (and grow the list every 2 s while an agent watches).

@@ -36,6 +36,8 @@ import org.siteconnect.gateway.privacy.PrivacyVerticle;
 import org.siteconnect.gateway.router.TopicRouterVerticle;
 import org.siteconnect.gateway.session.FrameSessionVerticle;
 import org.siteconnect.gateway.store.DatabaseVerticle;
+import org.siteconnect.gateway.webhook.WebhookStore;
+import org.siteconnect.gateway.webhook.WebhookVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,6 +176,7 @@ public final class Gateway {
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
     plan.put("privacy", () -> new PrivacyVerticle(stores.database()));
+    plan.put("webhooks", () -> new WebhookVerticle(config, new WebhookStore(stores.database())));
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Supplier<Deployable>> part : plan.entrySet()) {
       chain = chain.compose(v -> vertx

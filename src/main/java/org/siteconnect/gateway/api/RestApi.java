@@ -191,6 +191,7 @@ public final class RestApi {
         .map(m -> m.body().getJsonArray("messages")));
 
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
+    WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
@@ -240,11 +241,6 @@ public final class RestApi {
     route.addHandler(handler);
   }
 
-  /** Whether a Content-Type is JSON (for routes not yet in the contract, see RequestBody). */
-  static boolean isJson(String contentType) {
-    return contentType != null && ContractErrors.isJson(contentType);
-  }
-
   /** The validated JSON body (empty when the operation's body is optional and none came). */
   static JsonObject body(RoutingContext ctx) {
     ValidatedRequest v = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
@@ -253,7 +249,7 @@ public final class RestApi {
   }
 
   /** A validated integer query parameter, or its default. */
-  private static long query(RoutingContext ctx, String name, long def) {
+  static long query(RoutingContext ctx, String name, long def) {
     ValidatedRequest v = ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
     RequestParameter p = v == null ? null : v.getQuery().get(name);
     return p == null || p.isNull() ? def : ((Number) p.get()).longValue();
@@ -476,7 +472,7 @@ public final class RestApi {
         .put("buttons", agent.getJsonArray("buttons"));
   }
 
-  private static JsonArray sitesOf(JsonObject agent) {
+  static JsonArray sitesOf(JsonObject agent) {
     JsonArray sites = new JsonArray();
     agent.getJsonArray("buttons", new JsonArray()).forEach(b -> {
       String site = String.valueOf(b).substring(0, String.valueOf(b).indexOf('/'));

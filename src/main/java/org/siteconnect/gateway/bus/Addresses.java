@@ -90,6 +90,11 @@ public final class Addresses {
   public static final String PRIVACY_ERASE = PREFIX + "privacy.erase";
   public static final String CHAT_FORGET = PREFIX + "chat.forget";
 
+  /** Webhooks: the business events the router delivers (a shared subscription), and the admin API's requests. */
+  public static final String WEBHOOK_EVENTS = PREFIX + "webhook.events";
+
+  public static final String WEBHOOK_API = PREFIX + "webhook.api";
+
   /** Page sessions as agents see them. */
   public static final String SESSION_LIST = PREFIX + "session.list";
 

@@ -19,6 +19,7 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.AgentTopics;
+import org.siteconnect.gateway.topic.EventTopics;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,6 +178,7 @@ public final class ChatVerticle extends VerticleBase {
                 chats.put(chat);
                 publishState(chat);
                 publishQueue(chat);
+                event(chat, "requested", new JsonObject().put("createdAt", chat.createdAt()));
                 LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
               })
               .onFailure(err -> LOG.warn("could not store a chat request", err));
@@ -221,6 +223,7 @@ public final class ChatVerticle extends VerticleBase {
           if (appended.fresh()) {
             toPage(chat.sessionId(), "chat/message", appended.message().toJson());
             toAgents(chat, "message", appended.message().toJson());
+            event(chat, "message", appended.message().toJson());
           }
         })
         .map(ChatStore.Appended::message)
@@ -288,16 +291,23 @@ public final class ChatVerticle extends VerticleBase {
     }
     String button = payload.getValue("button_id") instanceof String b ? b : "";
     sessionSite(sid)
-        .compose(site -> store.leave(new LeftMessage(
-            randomId(),
-            site,
-            button,
-            name,
-            contact,
-            payload.getString("text"),
-            System.currentTimeMillis(),
-            sid)))
-        .onSuccess(v -> toPage(sid, "chat/left", new JsonObject().put("ok", true)))
+        .compose(site -> {
+          LeftMessage left = new LeftMessage(
+              randomId(),
+              site,
+              button,
+              name,
+              contact,
+              payload.getString("text"),
+              System.currentTimeMillis(),
+              sid);
+          return store.leave(left).map(left);
+        })
+        .onSuccess(left -> {
+          toPage(sid, "chat/left", new JsonObject().put("ok", true));
+          router.publishQuietly(
+              EventTopics.leftMessage(left.site(), left.id()), left.toJson(), false);
+        })
         .onFailure(err -> {
           ServiceError e = ServiceError.from(err); // logged with its reference
           toPage(sid, "chat/error", error(null, e.code(), e.getMessage()));
@@ -360,6 +370,13 @@ public final class ChatVerticle extends VerticleBase {
           publishState(active);
           publishQueue(active);
           chatLoad(login);
+          event(
+              active,
+              "accepted",
+              new JsonObject()
+                  .put("agent", login)
+                  .put("agentName", active.agentName())
+                  .put("acceptedAt", active.acceptedAt()));
           append(
               active,
               "joined-" + login,
@@ -504,6 +521,7 @@ public final class ChatVerticle extends VerticleBase {
     return store.update(ended).onComplete(ar -> {
       publishState(ended);
       publishQueue(ended);
+      event(ended, "ended", new JsonObject().put("endedBy", by).put("endedAt", ended.endedAt()));
       if (ended.agentLogin() != null) {
         chatLoad(ended.agentLogin());
       }
@@ -566,6 +584,14 @@ public final class ChatVerticle extends VerticleBase {
   private void toPage(String sid, String rest, JsonObject payload, boolean retain) {
     router.publishQuietly(
         ServerTopics.session(sid, rest), payload.isEmpty() && retain ? "" : payload, retain);
+  }
+
+  /** A business event for webhooks (docs/WEBHOOKS.md); pages and agent consoles cannot subscribe to it. */
+  private void event(ChatRecord c, String name, JsonObject payload) {
+    router.publishQuietly(
+        EventTopics.chat(c.site(), c.id(), name),
+        payload.copy().put("chat_id", c.id()).put("site", c.site()).put("button", c.button()),
+        false);
   }
 
   private void toAgents(ChatRecord c, String rest, JsonObject payload) {

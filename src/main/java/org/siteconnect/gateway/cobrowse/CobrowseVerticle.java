@@ -21,6 +21,7 @@ import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 import org.siteconnect.gateway.topic.AgentTopics;
+import org.siteconnect.gateway.topic.EventTopics;
 import org.siteconnect.gateway.topic.ServerTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -307,6 +308,8 @@ public final class CobrowseVerticle extends VerticleBase {
         null);
     publishStart(active);
     toAgent(active, "state", active.toJson());
+    router.publishQuietly(
+        EventTopics.cobrowse(c.site(), c.id(), "started"), active.toJson(), false);
   }
 
   /**
@@ -465,6 +468,12 @@ public final class CobrowseVerticle extends VerticleBase {
       toPage(ended, "cobrowsing/start", "", true);
     }
     toAgent(ended, "state", ended.toJson().put("reason", reason));
+    if (Cobrowse.ACTIVE.equals(c.state())) { // webhooks saw it start
+      router.publishQuietly(
+          EventTopics.cobrowse(c.site(), c.id(), "ended"),
+          ended.toJson().put("reason", reason).put("endedAt", System.currentTimeMillis()),
+          false);
+    }
     LOG.info("co-browse [{}] stopped by [{}]", c.id(), reason);
     AuditLog.record(
         vertx.eventBus(),

@@ -29,6 +29,7 @@ public record GatewayConfig(
     Cluster cluster,
     List<Site> sites,
     Limits limits,
+    Webhooks webhooks,
     Sso sso) {
 
   /**
@@ -161,6 +162,44 @@ public record GatewayConfig(
       int heartbeatSeconds,
       int maxNoHeartbeatSeconds) {}
 
+  /** Webhooks by topic filter (docs/WEBHOOKS.md): bounds, retry and disable times, the SSRF guard's exceptions. */
+  public record Webhooks(
+      int maxHooks,
+      int maxHooksPerSite,
+      int maxFiltersPerHook,
+      int maxUrlLength,
+      int maxSecretLength,
+      long retryForSeconds,
+      long disableAfterSeconds,
+      long backoffBaseMs,
+      long backoffMaxMs,
+      int connectTimeoutMs,
+      int responseTimeoutMs,
+      int concurrency,
+      long keepDeliveriesSeconds,
+      boolean allowPrivateTargets,
+      List<String> allowedTargets) {}
+
+  private static Webhooks webhooks(ConfigReader r) {
+    List<String> allowed = addressRanges(r, "allowedTargets");
+    return new Webhooks(
+        r.integer("maxHooks"),
+        r.integer("maxHooksPerSite"),
+        r.integer("maxFiltersPerHook"),
+        r.integer("maxUrlLength"),
+        r.integer("maxSecretLength"),
+        r.number("retryForSeconds"),
+        r.number("disableAfterSeconds"),
+        r.number("backoffBaseMs"),
+        r.number("backoffMaxMs"),
+        r.integer("connectTimeoutMs"),
+        r.integer("responseTimeoutMs"),
+        r.integer("concurrency"),
+        r.number("keepDeliveriesSeconds"),
+        r.bool("allowPrivateTargets"),
+        allowed);
+  }
+
   /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
   public record Api(List<ApiKey> keys) {}
 
@@ -208,6 +247,7 @@ public record GatewayConfig(
         cluster(root.child("cluster")),
         sites(root),
         limits(root.child("limits")),
+        webhooks(root.child("webhooks")),
         null);
     config = config.withSso(SsoSection.read(root.child("sso"), config));
     if (config.cluster().enabled() && config.data().postgres() == null) {
@@ -222,7 +262,7 @@ public record GatewayConfig(
   private GatewayConfig withSso(Sso sso) {
     return new GatewayConfig(
         http, bridge, topics, sessions, client, acl, agents, chat, cobrowse, data, api, ops,
-        cluster, sites, limits, sso);
+        cluster, sites, limits, webhooks, sso);
   }
 
   private static Http http(ConfigReader r) {
@@ -232,14 +272,7 @@ public record GatewayConfig(
       publicOrigin = port == 80 ? "http://localhost" : "http://localhost:" + port;
     }
     requireOrigin(r.key("publicOrigin"), publicOrigin);
-    List<String> proxies = r.strings("trustedProxies");
-    for (int i = 0; i < proxies.size(); i++) {
-      try {
-        org.siteconnect.gateway.net.AddressRange.parse(proxies.get(i));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(r.key("trustedProxies") + "[" + i + "]", e.getMessage());
-      }
-    }
+    List<String> proxies = addressRanges(r, "trustedProxies");
     return new Http(
         r.string("host"),
         port,
@@ -250,6 +283,19 @@ public record GatewayConfig(
         r.integer("headerTimeoutSeconds"),
         r.integer("idleTimeoutSeconds"),
         r.integer("scriptMaxAgeSeconds"));
+  }
+
+  /** A list of addresses or CIDRs; a bad one is named with its index. */
+  private static List<String> addressRanges(ConfigReader r, String name) {
+    List<String> ranges = r.strings(name);
+    for (int i = 0; i < ranges.size(); i++) {
+      try {
+        org.siteconnect.gateway.net.AddressRange.parse(ranges.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(r.key(name) + "[" + i + "]", e.getMessage());
+      }
+    }
+    return ranges;
   }
 
   private static Bridge bridge(ConfigReader r) {

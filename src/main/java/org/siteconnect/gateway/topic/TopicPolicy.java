@@ -24,6 +24,9 @@ public final class TopicPolicy {
     }
     if (filter.depth() >= 3 && "$sites".equals(filter.level(0))) {
       String site = filter.level(1);
+      if (!EventTopics.clientsMayRead(filter)) {
+        return false; // the business events are for webhooks only
+      }
       return who instanceof Principal.AgentConsole agent
           ? agent.sites().contains(site)
           : site.equals(((Principal.Page) who).siteKey());

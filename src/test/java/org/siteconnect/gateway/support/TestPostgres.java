@@ -44,15 +44,20 @@ public final class TestPostgres {
     return postgres(name);
   }
 
-  /** The gateway's {@code data.postgres} config for the database. */
-  public static io.vertx.core.json.JsonObject config(GatewayConfig.Postgres db) {
+  /** {@code db} as the gateway configuration's {@code data.postgres} object. */
+  public static io.vertx.core.json.JsonObject configJson(GatewayConfig.Postgres db, int poolSize) {
     return new io.vertx.core.json.JsonObject()
         .put("host", db.host())
         .put("port", db.port())
         .put("database", db.database())
         .put("user", db.user())
         .put("password", db.password())
-        .put("poolSize", db.poolSize());
+        .put("poolSize", poolSize);
+  }
+
+  /** The gateway's {@code data.postgres} config for the database. */
+  public static io.vertx.core.json.JsonObject config(GatewayConfig.Postgres db) {
+    return configJson(db, db.poolSize());
   }
 
   public static void dropDatabase(Vertx vertx, GatewayConfig.Postgres db) {

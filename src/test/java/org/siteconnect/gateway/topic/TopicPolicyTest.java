@@ -25,7 +25,13 @@ class TopicPolicyTest {
       page  | sub | pagesession/s2/#                       | false
       page  | sub | pagesession                            | false
       page  | sub | $sites/siteA/buttons                   | true
-      page  | sub | $sites/siteA/#                         | true
+      page  | sub | $sites/siteA/#                         | false
+      page  | sub | $sites/siteA/chat_button/#             | true
+      page  | sub | $sites/siteA/chats/#                   | false
+      page  | sub | $sites/siteA/chats/c1/message          | false
+      page  | sub | $sites/siteA/+/c1/message              | false
+      page  | sub | $sites/siteA/messages/m1               | false
+      page  | sub | $sites/siteA/cobrowse/+/started        | false
       page  | sub | $sites/siteB/buttons                   | false
       page  | sub | $sites/+/buttons                       | false
       page  | sub | $agents/siteA/chat_queue/sales         | false
@@ -39,7 +45,12 @@ class TopicPolicyTest {
       page  | sub | sports/today                           | false
       agent | sub | pagesession/s1/#                       | false
       agent | sub | $sites/siteA/buttons                   | true
-      agent | sub | $sites/siteB/#                         | true
+      agent | sub | $sites/siteB/#                         | false
+      agent | sub | $sites/siteB/chat_button/+             | true
+      agent | sub | $sites/siteA/chats/+/message           | false
+      agent | sub | $sites/siteA/chats/c1/#                | false
+      agent | sub | $sites/siteA/messages/#                | false
+      agent | sub | $sites/siteA/cobrowse/c1/ended         | false
       agent | sub | $sites/siteC/#                         | false
       agent | sub | $agents/siteA/chat_queue/sales         | true
       agent | sub | $agents/siteA/chat_queue/support       | false
