@@ -47,8 +47,9 @@ export function dropDatabase(pg, db) {
 
 /**
  * A TCP proxy on 127.0.0.1:`port`: each incoming connection is piped to the first of `targets` (ports on
- * 127.0.0.1, in order) that accepts the TCP connection. `picks` lists, per accepted connection, the index of the
- * target that got it (or -1 when none would take it).
+ * 127.0.0.1, in order) that accepts the TCP connection. `picks` lists, per connection that the target answered
+ * (its first bytes back), the index of the target (or -1 when none would take it). Counting answers, not TCP
+ * accepts: a node being killed can still complete a handshake from its accept queue, then answers nothing.
  */
 export async function startProxy(port, targets) {
   const sockets = new Set();
@@ -76,7 +77,7 @@ export async function startProxy(port, targets) {
         connected = true;
         upstream = up;
         track(up);
-        picks.push(i);
+        up.once('data', () => picks.push(i));
         if (client.destroyed) return up.destroy();
         up.setNoDelay(true);
         client.setNoDelay(true);

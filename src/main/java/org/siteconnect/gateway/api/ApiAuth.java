@@ -90,7 +90,10 @@ final class ApiAuth {
   private APIKeyHandler agent() {
     return bearer(credentials -> {
       String token = ((TokenCredentials) credentials).getToken();
+      // As a ServiceError, so that the handler's 401 wrapper keeps what happened: an agent service
+      // that did not answer (a leader taking over) is 503, which the console retries, not a logout.
       return eb.<JsonObject>request(Addresses.AGENT_AUTH, new JsonObject().put("token", token))
+          .recover(err -> Future.failedFuture(ServiceError.from(err)))
           .map(m ->
               User.create(m.body().getJsonObject("agent"), new JsonObject().put("token", token)));
     });
