@@ -230,7 +230,7 @@ public final class AgentVerticle extends VerticleBase {
           limiter.succeeded(attempt, now);
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
-          m.reply(grant(agent.get(), now));
+          grant(agent.get(), now).onSuccess(m::reply);
         })
         .onFailure(err -> {
           limiter.cancelled(attempt, System.currentTimeMillis());
@@ -247,22 +247,26 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   /** A new token for {@code agent}, written through to the (cluster) map: the answer to a login. */
-  private JsonObject grant(Agent agent, long now) {
+  private Future<JsonObject> grant(Agent agent, long now) {
     AgentTokens.Issued issued = tokens.issue(agent.login(), now);
     AgentTokens.Grant grant = issued.grant();
     storedTokens.put(
         grant.hash(),
         new JsonObject().put("login", agent.login()).put("expiresAt", grant.expiresAt()),
         Math.max(1, grant.expiresAt() - now));
-    savedTokens
-        .save(grant)
-        .onFailure(
-            err -> LOG.warn("a login not saved: it ends with a restart [{}]", err.getMessage()));
-    return new JsonObject()
+    JsonObject answer = new JsonObject()
         .put("token", issued.token())
         .put("mustChangePassword", mustChange.contains(agent.login()))
         .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
         .put("agent", agent.toJson());
+    // Answered once saved, so a restart right after the login keeps it; a failed save still logs
+    // in.
+    return savedTokens.save(grant).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("a login not saved: it ends with a restart [{}]", ar.cause().getMessage());
+      }
+      return Future.succeededFuture(answer);
+    });
   }
 
   private static ServiceError localLoginDisabled() {
@@ -302,7 +306,7 @@ public final class AgentVerticle extends VerticleBase {
               "sso, roles " + change.agent().roles() + ", buttons "
                   + change.agent().buttons(),
               address);
-          m.reply(grant(change.agent(), System.currentTimeMillis()));
+          grant(change.agent(), System.currentTimeMillis()).onSuccess(m::reply);
         })
         .onFailure(err -> fail(m, err));
   }

@@ -119,8 +119,8 @@ public final class ChatButtonVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     describe(login, b, now);
     changed(buttons.setAvailable(login, button, b.getBoolean("available", false), now));
-    storeAvailability(login);
-    m.reply(view(login, button));
+    // Answered once saved, so a restart right after the change keeps it.
+    storeAvailability(login).onComplete(ar -> m.reply(view(login, button)));
   }
 
   private void presence(Message<JsonObject> m) {
@@ -147,7 +147,7 @@ public final class ChatButtonVerticle extends VerticleBase {
   }
 
   /** {@code {available:[refs], maxChats, connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
-  private void storeAvailability(String login) {
+  private Future<Void> storeAvailability(String login) {
     Set<String> available = buttons.availableOf(login);
     Future<?> written = available.isEmpty()
         ? stored.remove(login)
@@ -158,7 +158,7 @@ public final class ChatButtonVerticle extends VerticleBase {
                 .put("maxChats", buttons.maxChatsOf(login))
                 .put("connectedUntil", buttons.connectedUntil(login)));
     written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
-    saved
+    return saved
         .save(new SqlAvailabilityStore.Saved(
             login, available, buttons.maxChatsOf(login), buttons.connectedUntil(login)))
         .onFailure(err -> LOG.warn("availability not saved [{}]", err.getMessage()));

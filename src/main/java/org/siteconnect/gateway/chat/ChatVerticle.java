@@ -382,6 +382,14 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
+  /** The chat is over: its presence timer and state go, and so does the retained presence its agent reads. */
+  private void forgetPresence(ChatRecord c) {
+    presence.forget(c.sessionId(), c.id());
+    if (c.agentLogin() != null) {
+      router.publishQuietly(AgentTopics.visitor(c.site(), c.agentLogin(), c.id()), "", true);
+    }
+  }
+
   private void sessionEnded(Message<JsonObject> m) {
     String sid = m.body().getString("sid");
     presence.forget(sid, null);
@@ -562,6 +570,7 @@ public final class ChatVerticle extends VerticleBase {
       if (chat.isPresent()) {
         ChatRecord ended = chat.get().ended("erasure", System.currentTimeMillis());
         chats.put(ended);
+        forgetPresence(chat.get());
         toPage(ended.sessionId(), "chat/state", new JsonObject().put("state", "none"), true);
         toAgents(ended, "state", ended.toJson());
         publishQueue(ended);
@@ -580,10 +589,7 @@ public final class ChatVerticle extends VerticleBase {
   private Future<Void> end(ChatRecord c, String by) {
     ChatRecord ended = c.ended(by, System.currentTimeMillis());
     chats.put(ended);
-    presence.forget(c.sessionId(), c.id());
-    if (c.agentLogin() != null) { // the retained presence goes with the chat
-      router.publishQuietly(AgentTopics.visitor(c.site(), c.agentLogin(), c.id()), "", true);
-    }
+    forgetPresence(c);
     return store.update(ended).onComplete(ar -> {
       publishState(ended);
       publishQueue(ended);
