@@ -117,9 +117,14 @@ public final class Database {
     return dialect;
   }
 
-  /** One statement on the pool; {@code sql} has PostgreSQL's {@code $1} placeholders. */
+  /**
+   * One statement on the pool; {@code sql} has PostgreSQL's {@code $1} placeholders. On the embedded database in
+   * a transaction of its own: JDBCPool leaves its connection's auto-commit off once a transaction ran on it (the
+   * migrations run one at start), so a plain statement stayed uncommitted until some later transaction, and a
+   * kill -9 lost it.
+   */
   public Future<RowSet<Row>> run(String sql, Object... args) {
-    return run(pool, sql, args);
+    return dialect == Dialect.H2 ? inTransaction(c -> run(c, sql, args)) : run(pool, sql, args);
   }
 
   /** One statement on {@code client}: the pool, or the connection of a transaction. */

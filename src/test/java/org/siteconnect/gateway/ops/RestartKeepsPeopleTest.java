@@ -3,6 +3,7 @@ package org.siteconnect.gateway.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.siteconnect.gateway.bus.SecretHashes.sha256Hex;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.BridgeClient;
@@ -166,13 +168,51 @@ class RestartKeepsPeopleTest {
     String texts = transcript.getJsonArray("messages").encode();
     assertTrue(texts.contains("before the restart") && texts.contains("after the restart"), texts);
 
-    // Logout deletes the saved login: after another restart the token no longer works.
-    assertEquals(204, http.post("/api/v1/logout", null, admin).status());
+    // The database holds the SHA-256 of the token and of the resume token, never the secrets
+    // themselves.
+    back.close();
+    other.close();
     processes.get(1).terminate(15_000);
+    Stores stores = Stores.open(
+            vertx, new GatewayConfig.Data(dir.resolve("data").toString(), pg))
+        .await(30, TimeUnit.SECONDS);
+    try {
+      assertEquals(
+          List.of("admin"),
+          column(stores, "SELECT login FROM agent_token WHERE token_hash = $1", sha256Hex(admin)));
+      assertEquals(
+          List.of(code),
+          column(
+              stores, "SELECT code FROM page_session WHERE resume_hash = $1", sha256Hex(resume)));
+      for (String table : List.of("agent_token", "page_session", "agent_availability")) {
+        StringBuilder all = new StringBuilder();
+        stores
+            .database()
+            .run("SELECT * FROM " + table)
+            .await(30, TimeUnit.SECONDS)
+            .forEach(row -> all.append(row.deepToString()));
+        assertTrue(!all.toString().contains(admin) && !all.toString().contains(resume), table);
+      }
+    } finally {
+      stores.close().await(30, TimeUnit.SECONDS);
+    }
+
+    // Logout deletes the saved login: after another restart the token no longer works.
+    processes.add(GatewayProcess.start(conf, env));
+    assertEquals(204, http.post("/api/v1/logout", null, admin).status());
+    processes.get(2).terminate(15_000);
     processes.add(GatewayProcess.start(conf, env));
     assertEquals(401, http.get("/api/v1/me", admin).status());
     assertTrue(!processes.get(0).output().contains(admin), "the token is never printed");
-    back.close();
-    other.close();
+  }
+
+  private static List<String> column(Stores stores, String sql, Object arg) throws Exception {
+    List<String> out = new ArrayList<>();
+    stores
+        .database()
+        .run(sql, arg)
+        .await(30, TimeUnit.SECONDS)
+        .forEach(r -> out.add(r.getString(0)));
+    return out;
   }
 }
