@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.support.AgentConsoles;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
@@ -42,21 +43,11 @@ class VisitorPresenceTest {
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);
-    console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
-    console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
-    console.nextBody("agent-session");
+    console = AgentConsoles.available(vertx, port, http, admin, "acme/sales");
     for (String filter : List.of(QUEUE, VISITOR + "#")) {
       console.command(new JsonObject().put("op", "sub").put("id", filter).put("filter", filter));
       assertTrue(console.nextBody("suback").getBoolean("granted"), filter);
     }
-    assertEquals(
-        200,
-        http.send(
-                "PUT",
-                "/api/v1/me/buttons/acme/sales",
-                new JsonObject().put("available", true),
-                admin)
-            .status());
   }
 
   @AfterEach

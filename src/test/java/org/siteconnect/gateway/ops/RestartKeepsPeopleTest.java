@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.siteconnect.gateway.Stores;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.support.AgentConsoles;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.GatewayProcess;
 import org.siteconnect.gateway.support.Http;
@@ -88,17 +89,7 @@ class RestartKeepsPeopleTest {
 
     Http http = new Http(port);
     String admin = http.login("admin", PASSWORD);
-    BridgeClient console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
-    console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
-    console.nextBody("agent-session");
-    assertEquals(
-        200,
-        http.send(
-                "PUT",
-                "/api/v1/me/buttons/acme/sales",
-                new JsonObject().put("available", true),
-                admin)
-            .status());
+    BridgeClient console = AgentConsoles.available(vertx, port, http, admin, "acme/sales");
 
     BridgeClient visitor = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     JsonObject session = visitor.hello(TestGateway.SITE);
