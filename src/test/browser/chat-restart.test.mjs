@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitConnected,
+  waitWiredButton,
 } from './agent-helpers.mjs';
 import {
   acceptFirst, consoleSend, frameLines, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitFrameTexts,
@@ -60,6 +61,7 @@ describe('chat and a gateway restart', () => {
 
     // The console: its token still works (saved as a hash), so it reconnects without a login and the chat goes on;
     // the agent's availability was restored, so the visitor's button stays enabled.
+    await waitConnected(agent.page, 60_000); // its own backoff may have grown while the gateway was down
     await waitConsoleTexts(agent.page, id, before);
     assert.equal(await agent.page.isVisible('#login-form'), false, 'the agent is still logged in');
     await waitWiredButton(v.page, true, 'sales', 30_000);
