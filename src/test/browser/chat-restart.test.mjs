@@ -1,6 +1,6 @@
-// Chat across a gateway restart (issue 5, issue 19 part 6): the gateway process is stopped (SIGTERM) and started
-// again with the same data dir; the transcript is still there (REST and console), the agent stays logged in and
-// available, and the visitor's page takes its session (same contact code) and its chat back.
+// Chat across a gateway restart (issue 5, issue 19 part 6): the gateway process is stopped (SIGTERM, or SIGKILL as
+// in a crash) and started again with the same data dir; the transcript is still there (REST and console), the agent
+// stays logged in and available, and the visitor's page takes its session (same contact code) and its chat back.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
@@ -31,7 +31,7 @@ after(async () => {
 });
 
 describe('chat and a gateway restart', () => {
-  test('restarted with the same data dir: the transcript is still there (REST, console) and the chat goes on', T, async () => {
+  for (const signal of ['SIGTERM', 'SIGKILL']) test(`${signal}, restarted with the same data dir: the transcript is still there (REST, console) and the chat goes on`, T, async () => {
     const agent = await openConsole(browser, gw);
     await consoleLogin(agent.page, CAROL.login, CAROL.password);
     await setAvailable(agent.page, 'acme/sales', true);
@@ -51,7 +51,7 @@ describe('chat and a gateway restart', () => {
     await consoleSend(agent.page, id, before[3]);
     await waitFrameTexts(frame, before);
 
-    await gw.restart();
+    await gw.restart(signal);
 
     // REST: the stored transcript.
     const token = await restLogin(gw, CAROL.login, CAROL.password);
