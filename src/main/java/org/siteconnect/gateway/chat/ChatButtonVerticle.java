@@ -58,7 +58,7 @@ public final class ChatButtonVerticle extends VerticleBase {
           stored = map;
           return map.entries();
         })
-        .compose(earlier -> saved.all().map(rows -> {
+        .compose(earlier -> saved.all(System.currentTimeMillis()).map(rows -> {
           // After a restart or a crash the database has them (the cluster map is newer when
           // both do).
           Map<String, JsonObject> all = new HashMap<>();

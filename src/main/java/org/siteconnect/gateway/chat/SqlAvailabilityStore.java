@@ -24,8 +24,12 @@ final class SqlAvailabilityStore {
     this.db = db;
   }
 
-  Future<List<Saved>> all() {
-    return db.run("SELECT login, buttons, max_chats, connected_until FROM agent_availability")
+  /** The rows of agents still logged in (a login that expired meanwhile does not switch buttons on). */
+  Future<List<Saved>> all(long now) {
+    return db.run(
+            "SELECT login, buttons, max_chats, connected_until FROM agent_availability WHERE login IN "
+                + "(SELECT login FROM agent_token WHERE expires_at > $1)",
+            now)
         .map(rows -> Database.rows(
             rows,
             r -> new Saved(

@@ -194,6 +194,11 @@ class RestartKeepsPeopleTest {
     processes.get(2).terminate(15_000);
     processes.add(GatewayProcess.start(conf, env));
     assertEquals(401, http.get("/api/v1/me", admin).status());
+    BridgeClient late = BridgeClient.connect(vertx, port, TestGateway.origin(port));
+    late.hello(TestGateway.SITE);
+    sub(late, BUTTON);
+    assertEquals("disabled", next(late, BUTTON).getString("state"), "nobody is available any more");
+    late.close();
     assertTrue(!processes.get(0).output().contains(admin), "the token is never printed");
   }
 
