@@ -155,6 +155,7 @@ export const scChat = (function (w, d) {
       c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
       c.lines = new Transcript(c.log);
       c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
+      c.presence = el('span', { class: 'scc-presence muted small', 'data-testid': 'visitor-presence', 'aria-live': 'polite' });
       c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message; Enter sends',
         'data-testid': 'chat-input' });
       c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
@@ -163,7 +164,7 @@ export const scChat = (function (w, d) {
       c.pane = el('div', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true },
         el('div', { class: 'scc-pane-head' },
           el('span', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + (names.get(rec.site + '/' + rec.button) || rec.button) }),
-          c.state, c.end, c.close),
+          c.presence, c.state, c.end, c.close),
         c.log, c.typing, c.form, c.error);
       c.form.addEventListener('submit', function (e) {
         e.preventDefault();
@@ -424,6 +425,18 @@ export const scChat = (function (w, d) {
         theirTyping(c, !!(payload && payload.typing));
       }
     }
+    // The visitor's presence in my chats (docs/LIFECYCLE.md): reading, away, left, back.
+    const PRESENCE = { reading: 'Visitor is reading', away: 'Visitor is away (tab hidden)', left: 'Visitor left',
+      back: 'Visitor is back' };
+    function onPresence(payload) {
+      const c = payload && typeof payload === 'object' ? chats.get(payload.chat_id) : null;
+      if (!c || !Object.hasOwn(PRESENCE, payload.presence)) return;
+      c.presence.dataset.presence = payload.presence;
+      c.presence.textContent = PRESENCE[payload.presence];
+    }
+    new Set(Array.from(mine, (ref) => ref.split('/')[0])).forEach(function (site) {
+      bridge.subscribe('$agents/' + site + '/visitor/' + login + '/#', (p) => onPresence(p));
+    });
     // Per button: the gateway lets an agent read the queue and the chats of the buttons it serves only.
     mine.forEach(function (ref) {
       const [site, button] = ref.split('/');

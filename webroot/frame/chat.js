@@ -299,6 +299,7 @@ import { el } from '../shared/dom.js';
       view('chat');
       F.widget('chat', button);
       showPending();
+      tabState(true);
     } else if (s === 'ended' && !agent) { // cancelled before anyone joined: nothing to rate
       F.publish(T + 'rate', { chat_id: chatId, rating: null });
       reset();
@@ -461,6 +462,22 @@ import { el } from '../shared/dom.js';
     F.publish(T + 'typing', { typing: false });
   }
 
+  // ---- presence (docs/LIFECYCLE.md): the agent sees whether this tab is visible (reading) or hidden (away);
+  // sent in a chat only, on change, settled for a moment (the gateway bounds the rate too)
+  var tabSaid = '';
+  var tabT = 0;
+  function tabState(again) {
+    if (state !== 'active') return;
+    var s = d.visibilityState === 'hidden' ? 'away' : 'reading';
+    if (s === tabSaid && !again) return;
+    tabSaid = s;
+    F.publish(T + 'presence', { state: s });
+  }
+  d.addEventListener('visibilitychange', function () {
+    clearTimeout(tabT);
+    tabT = setTimeout(function () { tabState(false); }, 300);
+  });
+
   lmForm.addEventListener('submit', function (e) {
     e.preventDefault();
     var text = lmText.value;
@@ -515,6 +532,7 @@ import { el } from '../shared/dom.js';
   F.onLive(function () {
     if (!loaded) load();
     if (chatId || kept.pending.length) sync(); // the history answer resends what is unacknowledged
+    tabState(true); // a new connection: the agent may have been told "left", then "back"
   });
 
   view('none');

@@ -50,10 +50,10 @@ export function launchJar(file, env, { label = 'gateway', timeoutMs = 60_000 } =
   return { proc, ready, exited, output: () => output };
 }
 
-async function stopJar(p) {
+async function stopJar(p, signal = 'SIGTERM') {
   if (p.proc.exitCode === null && p.proc.signalCode === null) {
     const exited = new Promise((r) => p.proc.once('exit', r));
-    p.proc.kill('SIGTERM');
+    p.proc.kill(signal);
     const t = setTimeout(() => p.proc.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(t);
@@ -92,9 +92,9 @@ export async function startChatGateway({ hostOrigin, graceSeconds = 2, conf = {}
     adminPassword,
     consoleUrl: `${origin}/agent/`,
     output: () => current.output(),
-    /** SIGTERM (the gateway drains), then the same jar, conf, port and data dir again. */
-    async restart() {
-      await stopJar(current);
+    /** SIGTERM (the gateway drains; SIGKILL: a crash), then the same jar, conf, port and data dir again. */
+    async restart(signal = 'SIGTERM') {
+      await stopJar(current, signal);
       current = launchJar(file, env);
       await current.ready;
     },

@@ -1,10 +1,12 @@
-// Chat across a gateway restart (issue 5): the gateway process is stopped (SIGTERM) and started again with the
-// same data dir; the transcript is still there (REST and console) and the visitor's page takes its chat back.
+// Chat across a gateway restart (issue 5, issue 19 part 6): the gateway process is stopped (SIGTERM, or SIGKILL as
+// in a crash) and started again with the same data dir; the transcript is still there (REST and console), the agent
+// stays logged in and available, and the visitor's page takes its session (same contact code) and its chat back.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitConnected,
+  waitWiredButton,
 } from './agent-helpers.mjs';
 import {
   acceptFirst, consoleSend, frameLines, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitFrameTexts,
@@ -29,12 +31,12 @@ after(async () => {
 });
 
 describe('chat and a gateway restart', () => {
-  test('restarted with the same data dir: the transcript is still there (REST, console) and the chat goes on', T, async () => {
+  for (const signal of ['SIGTERM', 'SIGKILL']) test(`${signal}, restarted with the same data dir: the transcript is still there (REST, console) and the chat goes on`, T, async () => {
     const agent = await openConsole(browser, gw);
     await consoleLogin(agent.page, CAROL.login, CAROL.password);
     await setAvailable(agent.page, 'acme/sales', true);
     const v = await openVisitor(browser, host.origin + '/shop');
-    await recorded(v.page, '~/site_connect/ready');
+    const { code } = await recorded(v.page, '~/site_connect/ready');
     await waitWiredButton(v.page, true, 'sales', 15_000);
     await v.page.click('[data-site-connect-chat-button="sales"]');
     const frame = await v.frame();
@@ -49,21 +51,27 @@ describe('chat and a gateway restart', () => {
     await consoleSend(agent.page, id, before[3]);
     await waitFrameTexts(frame, before);
 
-    await gw.restart();
+    await gw.restart(signal);
 
-    // REST: the stored transcript (agent tokens do not survive a restart: log in again).
+    // REST: the stored transcript.
     const token = await restLogin(gw, CAROL.login, CAROL.password);
     const r = await rest(gw, 'GET', `/chats/${id}/messages`, undefined, token);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body.messages.filter((m) => m.from !== 'system').map((m) => m.text), before);
 
-    // The console: its token is gone, so it asks for a login; then the chat (reloaded as live) shows its lines.
-    await agent.page.waitForSelector('#login-form', { state: 'visible', timeout: 30_000 });
-    await consoleLogin(agent.page, CAROL.login, CAROL.password);
+    // The console: its token still works (saved as a hash), so it reconnects without a login and the chat goes on;
+    // the agent's availability was restored, so the visitor's button stays enabled.
+    await waitConnected(agent.page, 60_000); // its own backoff may have grown while the gateway was down
     await waitConsoleTexts(agent.page, id, before);
+    assert.equal(await agent.page.isVisible('#login-form'), false, 'the agent is still logged in');
+    await waitWiredButton(v.page, true, 'sales', 30_000);
 
-    // The visitor's frame reconnected (a new page session) and took its chat back with the chat's token.
+    // The visitor's frame reconnected, resumed its page session (the same contact code) and its chat.
     await frame.waitForFunction(() => document.body.dataset.status === 'live', null, { timeout: 30_000 });
+    const ready = await v.page.evaluate(() => new Promise((resolve) => {
+      window.site_connect.subscribe('~/site_connect/ready', (m) => resolve(m));
+    }));
+    assert.deepEqual(ready, { code }, 'the same contact code after the restart');
     await frameSend(frame, 'visitor after the restart');
     await waitConsoleTexts(agent.page, id, [...before, 'visitor after the restart']);
     await consoleSend(agent.page, id, 'agent after the restart');

@@ -170,11 +170,12 @@ public final class Gateway {
     Map<String, Supplier<Deployable>> plan = new LinkedHashMap<>();
     plan.put(
         "agents",
-        () -> new AgentVerticle(config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV)));
-    plan.put("chat-buttons", () -> new ChatButtonVerticle(config));
+        () -> new AgentVerticle(
+            config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV), stores.database()));
+    plan.put("chat-buttons", () -> new ChatButtonVerticle(config, stores.database()));
     plan.put("chats", () -> new ChatVerticle(config, stores.chats(), metrics));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
-    plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics));
+    plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics, stores.database()));
     plan.put("privacy", () -> new PrivacyVerticle(stores.database()));
     plan.put("webhooks", () -> new WebhookVerticle(config, new WebhookStore(stores.database())));
     Future<Void> chain = Future.succeededFuture();

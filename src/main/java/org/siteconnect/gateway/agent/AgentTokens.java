@@ -7,52 +7,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.siteconnect.gateway.bus.RandomIds;
+import org.siteconnect.gateway.bus.SecretHashes;
 
 /**
- * Opaque bearer tokens (256 random bits) kept server-side, so logout and account deletion revoke at once.
- * Not thread-safe: owned by the agent verticle.
+ * Opaque bearer tokens (256 random bits) kept server-side, so logout and account deletion revoke at once. Only
+ * the SHA-256 of a token is kept (here, in the cluster map and in the database): the token itself is handed to
+ * the agent once. Not thread-safe: owned by the agent verticle.
  */
 final class AgentTokens {
-  record Grant(String token, String login, long expiresAt) {}
+  /** A login as the gateway keeps it: the token's hash, whose it is, until when. */
+  record Grant(String hash, String login, long expiresAt) {}
+
+  /** A fresh grant and its token, which only the agent keeps. */
+  record Issued(String token, Grant grant) {}
 
   private final long ttlMillis;
-  private final Map<String, Grant> byToken = new HashMap<>();
+  private final Map<String, Grant> byHash = new HashMap<>();
 
   AgentTokens(long ttlMillis) {
     this.ttlMillis = ttlMillis;
   }
 
-  Grant issue(String login, long now) {
-    Grant grant = new Grant(RandomIds.urlSafe(32), login, now + ttlMillis);
-    byToken.put(grant.token(), grant);
-    return grant;
+  Issued issue(String login, long now) {
+    String token = RandomIds.urlSafe(32);
+    Grant grant = new Grant(SecretHashes.sha256Hex(token), login, now + ttlMillis);
+    byHash.put(grant.hash(), grant);
+    return new Issued(token, grant);
   }
 
-  /** A grant issued by an earlier leader (taken over from the cluster map). */
+  /** A grant issued before (an earlier leader, or this node before a restart). */
   void restore(Grant grant) {
-    byToken.put(grant.token(), grant);
+    byHash.put(grant.hash(), grant);
   }
 
   Optional<Grant> check(String token, long now) {
-    Grant grant = token == null ? null : byToken.get(token);
+    Grant grant = token == null ? null : byHash.get(SecretHashes.sha256Hex(token));
     if (grant == null) {
       return Optional.empty();
     }
     if (grant.expiresAt() <= now) {
-      byToken.remove(token);
+      byHash.remove(grant.hash());
       return Optional.empty();
     }
     return Optional.of(grant);
   }
 
   Optional<Grant> revoke(String token) {
-    return Optional.ofNullable(byToken.remove(token));
+    return token == null
+        ? Optional.empty()
+        : Optional.ofNullable(byHash.remove(SecretHashes.sha256Hex(token)));
   }
 
   /** Every token of a login (account deleted or changed). */
   List<Grant> revokeAll(String login) {
     List<Grant> revoked = new ArrayList<>();
-    for (Iterator<Grant> it = byToken.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Grant> it = byHash.values().iterator(); it.hasNext(); ) {
       Grant g = it.next();
       if (g.login().equals(login)) {
         it.remove();
@@ -63,6 +72,6 @@ final class AgentTokens {
   }
 
   void expire(long now) {
-    byToken.values().removeIf(g -> g.expiresAt() <= now);
+    byHash.values().removeIf(g -> g.expiresAt() <= now);
   }
 }

@@ -47,15 +47,22 @@ public final class AgentVerticle extends VerticleBase {
   private AgentRules rules;
   /** Verified against when the login is unknown, so both failures cost the same time. */
   private String decoyHash;
-  /** Grants by token, written through so that a new leader keeps everyone logged in (TTL = the grant's). */
+  /** Grants by token hash, written through so that a new leader keeps everyone logged in (TTL = the grant's). */
   static final String TOKENS_MAP = "sc.agent-tokens";
 
   private AsyncMap<String, JsonObject> storedTokens;
+  /** The same grants in the database: a restarted (or crashed) single node keeps everyone logged in too. */
+  private final SqlTokenStore savedTokens;
 
-  public AgentVerticle(GatewayConfig config, AgentStore store, String adminPasswordFromEnv) {
+  public AgentVerticle(
+      GatewayConfig config,
+      AgentStore store,
+      String adminPasswordFromEnv,
+      org.siteconnect.gateway.store.Database db) {
     this.config = config;
     this.store = store;
     this.adminPasswordFromEnv = adminPasswordFromEnv;
+    this.savedTokens = new SqlTokenStore(db);
   }
 
   @Override
@@ -74,6 +81,9 @@ public final class AgentVerticle extends VerticleBase {
     vertx.setPeriodic(60_000, id -> {
       long now = System.currentTimeMillis();
       tokens.expire(now);
+      savedTokens
+          .purge(now)
+          .onFailure(err -> LOG.warn("expired logins not purged [{}]", err.getMessage()));
       limiter.forget(now);
     });
     vertx.setPeriodic(250, id -> hashQueue.expire(System.currentTimeMillis()));
@@ -89,8 +99,16 @@ public final class AgentVerticle extends VerticleBase {
         .compose(earlier -> {
           // Logins survive a change of leader: the grants were written through to the (cluster)
           // map.
-          earlier.forEach((token, g) -> tokens.restore(
-              new AgentTokens.Grant(token, g.getString("login"), g.getLong("expiresAt"))));
+          earlier.forEach((hash, g) -> tokens.restore(
+              new AgentTokens.Grant(hash, g.getString("login"), g.getLong("expiresAt"))));
+          // ... and a restart or a crash: the database has them (hashes only).
+          return savedTokens.live(System.currentTimeMillis());
+        })
+        .compose(saved -> {
+          saved.forEach(tokens::restore);
+          if (!saved.isEmpty()) {
+            LOG.info("restored [{}] agent logins", saved.size());
+          }
           return bootstrapAdmin();
         })
         .compose(v -> store.mustChangePassword())
@@ -212,7 +230,7 @@ public final class AgentVerticle extends VerticleBase {
           limiter.succeeded(attempt, now);
           LOG.info("agent logged in [{}]", login);
           AuditLog.record(vertx.eventBus(), login, AuditLog.LOGIN, null, null, address);
-          m.reply(grant(agent.get(), now));
+          grant(agent.get(), now).onSuccess(m::reply);
         })
         .onFailure(err -> {
           limiter.cancelled(attempt, System.currentTimeMillis());
@@ -229,17 +247,26 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   /** A new token for {@code agent}, written through to the (cluster) map: the answer to a login. */
-  private JsonObject grant(Agent agent, long now) {
-    AgentTokens.Grant grant = tokens.issue(agent.login(), now);
+  private Future<JsonObject> grant(Agent agent, long now) {
+    AgentTokens.Issued issued = tokens.issue(agent.login(), now);
+    AgentTokens.Grant grant = issued.grant();
     storedTokens.put(
-        grant.token(),
+        grant.hash(),
         new JsonObject().put("login", agent.login()).put("expiresAt", grant.expiresAt()),
         Math.max(1, grant.expiresAt() - now));
-    return new JsonObject()
-        .put("token", grant.token())
+    JsonObject answer = new JsonObject()
+        .put("token", issued.token())
         .put("mustChangePassword", mustChange.contains(agent.login()))
         .put("expiresAt", Instant.ofEpochMilli(grant.expiresAt()).toString())
         .put("agent", agent.toJson());
+    // Answered once saved, so a restart right after the login keeps it; a failed save still logs
+    // in.
+    return savedTokens.save(grant).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("a login not saved: it ends with a restart [{}]", ar.cause().getMessage());
+      }
+      return Future.succeededFuture(answer);
+    });
   }
 
   private static ServiceError localLoginDisabled() {
@@ -267,7 +294,7 @@ public final class AgentVerticle extends VerticleBase {
             revoked(
                 change.agent().login(),
                 tokens.revokeAll(change.agent().login()).stream()
-                    .map(AgentTokens.Grant::token)
+                    .map(AgentTokens.Grant::hash)
                     .toList());
           }
           LOG.info("agent signed in with sso [{}]", change.agent().login());
@@ -279,7 +306,7 @@ public final class AgentVerticle extends VerticleBase {
               "sso, roles " + change.agent().roles() + ", buttons "
                   + change.agent().buttons(),
               address);
-          m.reply(grant(change.agent(), System.currentTimeMillis()));
+          grant(change.agent(), System.currentTimeMillis()).onSuccess(m::reply);
         })
         .onFailure(err -> fail(m, err));
   }
@@ -357,20 +384,24 @@ public final class AgentVerticle extends VerticleBase {
       return;
     }
     String login = grant.get().login();
-    revoked(login, List.of(grant.get().token()));
+    revoked(login, List.of(grant.get().hash()));
     LOG.info("agent logged out [{}]", login);
     AuditLog.record(
         vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
     m.reply(new JsonObject().put("ok", true));
   }
 
-  private void revoked(String login, List<String> revokedTokens) {
-    revokedTokens.forEach(storedTokens::remove);
+  /** The grants with these token hashes are gone: everywhere they were kept, and the consoles holding them. */
+  private void revoked(String login, List<String> revokedHashes) {
+    revokedHashes.forEach(storedTokens::remove);
+    savedTokens
+        .delete(revokedHashes)
+        .onFailure(err -> LOG.warn("revoked logins not deleted [{}]", err.getMessage()));
     vertx
         .eventBus()
         .publish(
             Addresses.AGENT_REVOKED,
-            new JsonObject().put("login", login).put("tokens", new JsonArray(revokedTokens)));
+            new JsonObject().put("login", login).put("hashes", new JsonArray(revokedHashes)));
     vertx.eventBus().send(Addresses.BUTTONS_LOGGED_OUT, new JsonObject().put("login", login));
   }
 
@@ -493,7 +524,7 @@ public final class AgentVerticle extends VerticleBase {
                   revoked(
                       login,
                       tokens.revokeAll(login).stream()
-                          .map(AgentTokens.Grant::token)
+                          .map(AgentTokens.Grant::hash)
                           .toList());
                 }
                 LOG.info("agent updated [{}]", login);
@@ -522,7 +553,7 @@ public final class AgentVerticle extends VerticleBase {
           }
           revoked(
               login,
-              tokens.revokeAll(login).stream().map(AgentTokens.Grant::token).toList());
+              tokens.revokeAll(login).stream().map(AgentTokens.Grant::hash).toList());
           LOG.info("agent deleted [{}]", login);
           AuditLog.record(
               vertx.eventBus(),

@@ -24,6 +24,8 @@ public final class Addresses {
 
   public static final String SESSION_END = PREFIX + "session.end";
   public static final String SESSION_DETACHED = PREFIX + "session.detached";
+  /** Published: {@code {sid, connected}} when a page session's first connection came or its last one went. */
+  public static final String SESSION_PRESENCE = PREFIX + "session.presence";
 
   /** Agent accounts and tokens (request/reply; failure code = HTTP status, message = "code: text"). */
   public static final String AGENT_LOGIN = PREFIX + "agent.login";

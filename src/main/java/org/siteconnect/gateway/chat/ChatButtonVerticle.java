@@ -6,8 +6,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RouterRequests;
@@ -33,9 +35,12 @@ public final class ChatButtonVerticle extends VerticleBase {
   static final String AVAILABILITY_MAP = "sc.agent-availability";
 
   private AsyncMap<String, JsonObject> stored;
+  /** The same in the database: a restarted (or crashed) single node keeps the buttons on. */
+  private final SqlAvailabilityStore saved;
 
-  public ChatButtonVerticle(GatewayConfig config) {
+  public ChatButtonVerticle(GatewayConfig config, org.siteconnect.gateway.store.Database db) {
     this.config = config;
+    this.saved = new SqlAvailabilityStore(db);
   }
 
   @Override
@@ -53,10 +58,23 @@ public final class ChatButtonVerticle extends VerticleBase {
           stored = map;
           return map.entries();
         })
+        .compose(earlier -> saved.all(System.currentTimeMillis()).map(rows -> {
+          // After a restart or a crash the database has them (the cluster map is newer when
+          // both do).
+          Map<String, JsonObject> all = new HashMap<>();
+          rows.forEach(row -> all.put(
+              row.login(),
+              new JsonObject()
+                  .put("available", new JsonArray(List.copyOf(row.available())))
+                  .put("maxChats", row.maxChats())
+                  .put("connectedUntil", row.connectedUntil())));
+          all.putAll(earlier);
+          return all;
+        }))
         .onSuccess(earlier -> {
-          // Taken over from a leader that died: its agents count as within the disconnect grace
-          // until their consoles
-          // are re-asserted or reconnect, so the buttons do not blink off meanwhile.
+          // Taken over from a leader that died, or this node restarted: its agents count as within
+          // the disconnect grace until their consoles are re-asserted or reconnect, so the buttons
+          // do not blink off meanwhile.
           long graceUntil = System.currentTimeMillis() + graceMillis;
           earlier.forEach((login, state) -> buttons.restoreAvailable(
               login,
@@ -101,8 +119,8 @@ public final class ChatButtonVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     describe(login, b, now);
     changed(buttons.setAvailable(login, button, b.getBoolean("available", false), now));
-    storeAvailability(login);
-    m.reply(view(login, button));
+    // Answered once saved, so a restart right after the change keeps it.
+    storeAvailability(login).onComplete(ar -> m.reply(view(login, button)));
   }
 
   private void presence(Message<JsonObject> m) {
@@ -129,7 +147,7 @@ public final class ChatButtonVerticle extends VerticleBase {
   }
 
   /** {@code {available:[refs], maxChats, connectedUntil}} per agent: what a new leader needs to carry the buttons on. */
-  private void storeAvailability(String login) {
+  private Future<Void> storeAvailability(String login) {
     Set<String> available = buttons.availableOf(login);
     Future<?> written = available.isEmpty()
         ? stored.remove(login)
@@ -140,6 +158,10 @@ public final class ChatButtonVerticle extends VerticleBase {
                 .put("maxChats", buttons.maxChatsOf(login))
                 .put("connectedUntil", buttons.connectedUntil(login)));
     written.onFailure(err -> LOG.warn("availability not written through [{}]", err.getMessage()));
+    return saved
+        .save(new SqlAvailabilityStore.Saved(
+            login, available, buttons.maxChatsOf(login), buttons.connectedUntil(login)))
+        .onFailure(err -> LOG.warn("availability not saved [{}]", err.getMessage()));
   }
 
   /** {@code {login, buttons:[refs]}} → the buttons with their state and this agent's availability. */

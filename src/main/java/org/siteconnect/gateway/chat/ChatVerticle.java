@@ -37,10 +37,11 @@ public final class ChatVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private RouterRequests router;
   private Conversations chats;
+  private VisitorPresence presence;
   private final Map<String, Boolean> buttonEnabled = new HashMap<>();
   /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
   private static final List<String> PAGE_VERBS =
-      List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message");
+      List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message", "presence");
 
   public ChatVerticle(GatewayConfig config, ChatStore store, GatewayMetrics metrics) {
     this.config = config;
@@ -53,6 +54,8 @@ public final class ChatVerticle extends VerticleBase {
     router = new RouterRequests(vertx.eventBus());
     chats =
         new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
+    presence = new VisitorPresence(
+        vertx, config.chat().visitorGraceSeconds() * 1000L, this::visitorGone, this::relayTab);
     metrics.gauge(
         "sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
@@ -61,6 +64,7 @@ public final class ChatVerticle extends VerticleBase {
         .topic(Addresses.CHAT_PAGE_EVENTS, this::pageEvent)
         .topic(Addresses.CHAT_BUTTON_STATES, this::buttonState)
         .request(Addresses.SESSION_END, this::sessionEnded)
+        .request(Addresses.SESSION_PRESENCE, this::sessionPresence)
         .request(Addresses.CHAT_LIST, this::list)
         .request(Addresses.CHAT_ACCEPT, this::accept)
         .request(Addresses.CHAT_AGENT_SEND, this::agentSend)
@@ -88,12 +92,19 @@ public final class ChatVerticle extends VerticleBase {
   private void takeOver(List<ChatRecord> live) {
     live.forEach(chats::put);
     live.forEach(c -> toPage(c.sessionId(), "chat/resync", new JsonObject()));
+    // No page is connected yet: each gets a few graces to come back (the frame backs off while the
+    // node is down).
+    live.forEach(c -> presence.disconnected(
+        c.sessionId(), RESTART_GRACES * config.chat().visitorGraceSeconds() * 1000L));
     live.stream()
         .map(ChatRecord::agentLogin)
         .filter(java.util.Objects::nonNull)
         .distinct()
         .forEach(this::chatLoad);
   }
+
+  /** After a restart or a leader change, pages get this many visitor graces to reconnect. */
+  private static final int RESTART_GRACES = 4;
 
   private void buttonState(Message<TopicMessage> m) {
     String[] levels = m.body().topic().split("/");
@@ -129,6 +140,12 @@ public final class ChatVerticle extends VerticleBase {
       case "sync" -> sync(sid, payload);
       case "rate" -> rate(sid, payload);
       case "leave_message" -> leaveMessage(sid, payload);
+      case "presence" ->
+        chats
+            .ofSession(sid)
+            .filter(c -> ChatRecord.ACTIVE.equals(c.state()))
+            .ifPresent(
+                c -> presence.tabState(sid, payload.getValue("state"), System.currentTimeMillis()));
       default -> {}
     }
   }
@@ -241,6 +258,10 @@ public final class ChatVerticle extends VerticleBase {
         ChatRecord rebound = c.rebound(sid);
         chats.put(rebound);
         store.update(rebound);
+        presence.forget(c.sessionId(), null);
+        if (presence.connected(sid, rebound.id())) {
+          toHolder(rebound, "back");
+        }
       });
     }
     var chat = chats.ofSession(sid);
@@ -314,8 +335,74 @@ public final class ChatVerticle extends VerticleBase {
         });
   }
 
+  /** {@code {sid, connected}}: a chat's page lost its last connection (the grace starts) or got one back. */
+  private void sessionPresence(Message<JsonObject> m) {
+    String sid = m.body().getString("sid", "");
+    var chat = chats.ofSession(sid);
+    if (chat.isEmpty()) {
+      return;
+    }
+    if (!m.body().getBoolean("connected", false)) {
+      presence.disconnected(sid, 0);
+    } else if (presence.connected(sid, chat.get().id())
+        && ChatRecord.ACTIVE.equals(chat.get().state())) {
+      toHolder(chat.get(), "back");
+    }
+  }
+
+  /**
+   * The grace of a chat's page ran out: unless a connection holds it by now, a waiting request leaves the queue
+   * ({@code visitor-left}) and the agent of an open chat is told the visitor left (the chat stays open: the page
+   * may come back while the session lives, and the agent may still end it).
+   */
+  private void visitorGone(String sid) {
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+        .map(r -> r.body().getBoolean("connected", false))
+        .otherwise(false)
+        .onSuccess(connected -> {
+          var chat = chats.ofSession(sid);
+          if (connected || chat.isEmpty()) {
+            return;
+          }
+          if (ChatRecord.WAITING.equals(chat.get().state())) {
+            LOG.info("chat request withdrawn [{}]: its page is gone", chat.get().id());
+            end(chat.get(), "visitor-left");
+          } else if (presence.markLeft(chat.get().id())) {
+            toHolder(chat.get(), "left");
+          }
+        });
+  }
+
+  private void relayTab(String sid, String state) {
+    chats
+        .ofSession(sid)
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state()))
+        .ifPresent(c -> toHolder(c, state));
+  }
+
+  /** The visitor's presence ({@code reading, away, left, back}) to the agent who holds the chat, retained. */
+  private void toHolder(ChatRecord c, String state) {
+    if (c.agentLogin() != null) {
+      router.publishQuietly(
+          AgentTopics.visitor(c.site(), c.agentLogin(), c.id()),
+          new JsonObject().put("chat_id", c.id()).put("presence", state),
+          true);
+    }
+  }
+
+  /** The chat is over: its presence timer and state go, and so does the retained presence its agent reads. */
+  private void forgetPresence(ChatRecord c) {
+    presence.forget(c.sessionId(), c.id());
+    if (c.agentLogin() != null) {
+      router.publishQuietly(AgentTopics.visitor(c.site(), c.agentLogin(), c.id()), "", true);
+    }
+  }
+
   private void sessionEnded(Message<JsonObject> m) {
     String sid = m.body().getString("sid");
+    presence.forget(sid, null);
     chats.ofSession(sid).ifPresent(c -> end(c, "visitor-left"));
     toPage(sid, "chat/state", new JsonObject(), true); // clear the retained state
   }
@@ -500,6 +587,7 @@ public final class ChatVerticle extends VerticleBase {
       if (chat.isPresent()) {
         ChatRecord ended = chat.get().ended("erasure", System.currentTimeMillis());
         chats.put(ended);
+        forgetPresence(chat.get());
         toPage(ended.sessionId(), "chat/state", new JsonObject().put("state", "none"), true);
         toAgents(ended, "state", ended.toJson());
         publishQueue(ended);
@@ -518,6 +606,7 @@ public final class ChatVerticle extends VerticleBase {
   private Future<Void> end(ChatRecord c, String by) {
     ChatRecord ended = c.ended(by, System.currentTimeMillis());
     chats.put(ended);
+    forgetPresence(c);
     return store.update(ended).onComplete(ar -> {
       publishState(ended);
       publishQueue(ended);

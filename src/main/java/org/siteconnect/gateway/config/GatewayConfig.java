@@ -118,7 +118,8 @@ public record GatewayConfig(
   public record SsoMapping(String value, List<String> roles, List<String> buttons) {}
 
   /** Chat limits and transcript retention. */
-  public record Chat(int maxMessageBytes, int maxMessagesPerMinute, int retentionDays) {}
+  public record Chat(
+      int maxMessageBytes, int maxMessagesPerMinute, int retentionDays, int visitorGraceSeconds) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -362,7 +363,8 @@ public record GatewayConfig(
     return new Chat(
         r.integer("maxMessageBytes"),
         r.integer("maxMessagesPerMinute"),
-        r.integer("retentionDays"));
+        r.integer("retentionDays"),
+        r.integer("visitorGraceSeconds"));
   }
 
   private static Ops ops(ConfigReader r) {

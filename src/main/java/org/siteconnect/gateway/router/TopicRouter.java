@@ -159,11 +159,13 @@ public final class TopicRouter {
     return page == null ? null : page.agent;
   }
 
-  /** Connections whose agent token is one of these (revoked). */
-  public List<String> connectionsWithTokens(java.util.Collection<String> tokens) {
+  /** Connections whose agent token has one of these SHA-256 hashes (revoked). */
+  public List<String> connectionsWithTokens(java.util.Collection<String> hashes) {
     List<String> out = new ArrayList<>();
     pages.forEach((id, state) -> {
-      if (state.agent != null && tokens.contains(state.agent.token())) {
+      if (state.agent != null
+          && hashes.contains(
+              org.siteconnect.gateway.bus.SecretHashes.sha256Hex(state.agent.token()))) {
         out.add(id);
       }
     });

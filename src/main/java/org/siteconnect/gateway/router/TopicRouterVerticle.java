@@ -361,11 +361,11 @@ public final class TopicRouterVerticle extends VerticleBase {
   }
 
   private void onTokensRevoked(Message<JsonObject> message) {
-    List<String> tokens =
-        message.body().getJsonArray("tokens", new io.vertx.core.json.JsonArray()).stream()
+    List<String> hashes =
+        message.body().getJsonArray("hashes", new io.vertx.core.json.JsonArray()).stream()
             .map(String::valueOf)
             .toList();
-    for (String connectionId : router.connectionsWithTokens(tokens)) {
+    for (String connectionId : router.connectionsWithTokens(hashes)) {
       PageConnection connection = connections.get(connectionId);
       if (connection != null) {
         unauthorized(connection, "you have been logged out");

@@ -40,6 +40,13 @@ final class ContactCodes {
     });
   }
 
+  /** Claims this very code again for its session (restored after a restart); false when another session has it. */
+  Future<Boolean> reclaim(String code, String sessionId) {
+    return owners
+        .putIfAbsent(code, sessionId)
+        .map(previous -> previous == null || previous.equals(sessionId));
+  }
+
   /** Frees the code if this session still owns it; true for the one caller that freed it. */
   Future<Boolean> release(String code, String sessionId) {
     return owners.removeIfPresent(code, sessionId);

@@ -38,10 +38,14 @@ public final class FrameSessionVerticle extends VerticleBase {
   private ContactCodes codes;
   private RouterRequests router;
   private AsyncMap<String, JsonObject> stored;
+  /** The sessions in the database too: a restarted (or crashed) node gives a returning page its code back. */
+  private final SqlSessionStore saved;
 
-  public FrameSessionVerticle(GatewayConfig config, GatewayMetrics metrics) {
+  public FrameSessionVerticle(
+      GatewayConfig config, GatewayMetrics metrics, org.siteconnect.gateway.store.Database db) {
     this.config = config;
     this.metrics = metrics;
+    this.saved = new SqlSessionStore(db);
   }
 
   @Override
@@ -77,6 +81,9 @@ public final class FrameSessionVerticle extends VerticleBase {
           if (!earlier.isEmpty()) {
             LOG.info("took over [{}] page sessions", earlier.size());
           }
+          return restoreSaved(s.maxSessions());
+        })
+        .compose(v -> {
           vertx.setPeriodic(Math.min(ttl / 4, 5_000), id -> expire());
           return new ServiceConsumers(vertx.eventBus())
               .request(Addresses.SESSION_REATTACH, this::reattach)
@@ -89,6 +96,38 @@ public final class FrameSessionVerticle extends VerticleBase {
               .request(Addresses.SESSION_PROACTIVE, this::proactive)
               .registered();
         });
+  }
+
+  /**
+   * The sessions of this node before a restart or a crash (those the cluster map did not already give): unheld,
+   * they end after the idle TTL unless their pages resume them, with the code they had if it is still free.
+   */
+  private Future<Void> restoreSaved(int limit) {
+    return saved.load(limit).compose(rows -> {
+      long now = System.currentTimeMillis();
+      List<PageSession> fresh = rows.stream().filter(p -> !sessions.has(p.id)).toList();
+      return Future.all(fresh.stream()
+              .map(
+                  p -> (p.code == null ? Future.succeededFuture(true) : codes.reclaim(p.code, p.id))
+                      .map(kept -> {
+                        if (!kept) {
+                          p.code = null;
+                        }
+                        sessions.takeOver(p, now);
+                        return null;
+                      }))
+              .toList())
+          .onSuccess(v -> {
+            if (!fresh.isEmpty()) {
+              LOG.info("restored [{}] page sessions", fresh.size());
+            }
+          })
+          .<Void>mapEmpty()
+          .recover(err -> {
+            LOG.warn("page sessions not restored [{}]", err.getMessage());
+            return Future.succeededFuture();
+          });
+    });
   }
 
   private void hello(Message<JsonObject> message) {
@@ -105,6 +144,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     if (resume != null) {
       var resumed = sessions.resume(resume, siteKey, connectionId, System.currentTimeMillis());
       if (resumed.isPresent()) {
+        presence(resumed.get().id, true);
         message.reply(answer(resumed.get(), true));
         return;
       }
@@ -169,7 +209,9 @@ public final class FrameSessionVerticle extends VerticleBase {
     if (session.isEmpty()) {
       message.reply(ServiceError.notFound("no live session"));
     } else {
-      message.reply(new JsonObject().put("site", session.get().siteKey));
+      message.reply(new JsonObject()
+          .put("site", session.get().siteKey)
+          .put("connected", session.get().connected));
     }
   }
 
@@ -260,12 +302,25 @@ public final class FrameSessionVerticle extends VerticleBase {
   private void detached(Message<JsonObject> message) {
     String sid = message.body().getString("sid");
     if (sid != null) {
+      boolean was = sessions.isConnected(sid);
       sessions.detached(
           sid,
           message.body().getString("conn", ""),
           message.body().getBoolean("bye", false),
           System.currentTimeMillis());
+      if (was && !sessions.isConnected(sid)) {
+        presence(sid, false);
+      }
     }
+  }
+
+  /** Tells the chat service (and whoever listens) that a page session gained its first or lost its last connection. */
+  private void presence(String sid, boolean connected) {
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.SESSION_PRESENCE,
+            new JsonObject().put("sid", sid).put("connected", connected));
   }
 
   /** {@code {held:[{sid, conn}]}} from a router after the services (re)started: those sessions are in use. */
@@ -273,13 +328,19 @@ public final class FrameSessionVerticle extends VerticleBase {
     JsonArray held = message.body().getJsonArray("held", new JsonArray());
     for (Object o : held) {
       if (o instanceof JsonObject h) {
-        sessions.reattach(
-            h.getString("sid", ""), h.getString("conn", ""), System.currentTimeMillis());
+        String sid = h.getString("sid", "");
+        boolean was = sessions.isConnected(sid);
+        if (sessions.reattach(sid, h.getString("conn", ""), System.currentTimeMillis()) && !was) {
+          presence(sid, true);
+        }
       }
     }
   }
 
   private void store(PageSession session) {
+    saved
+        .save(session, System.currentTimeMillis())
+        .onFailure(err -> LOG.warn("session not saved [{}]", err.getMessage()));
     if (stored == null) {
       return;
     }
@@ -296,6 +357,9 @@ public final class FrameSessionVerticle extends VerticleBase {
       if (stored != null) {
         stored.remove(ended.id);
       }
+      saved
+          .delete(ended.id)
+          .onFailure(err -> LOG.warn("ended session not deleted [{}]", err.getMessage()));
       vertx.eventBus().publish(Addresses.SESSION_END, new JsonObject().put("sid", ended.id));
       LOG.debug("page session ended [{}]", ended.id);
     }

@@ -1,10 +1,15 @@
 package org.siteconnect.gateway.session;
 
+import org.siteconnect.gateway.bus.SecretHashes;
+
 /** A page session as the gateway keeps it: never shown to the page except its code and resume token. */
 final class PageSession {
   final String id;
   final String siteKey;
-  final String resumeToken;
+  /** Null for a session restored from the database (only the hash is kept there) until the page resumes it. */
+  String resumeToken;
+  /** SHA-256 of the resume token: what the session is found by. */
+  final String resumeHash;
   /** What agents see instead of the id: random, unrelated to the id, the code or the resume token. */
   final String handle;
 
@@ -30,10 +35,31 @@ final class PageSession {
       String code,
       long startedAt,
       String address) {
+    this(
+        id,
+        siteKey,
+        resumeToken,
+        SecretHashes.sha256Hex(resumeToken),
+        handle,
+        code,
+        startedAt,
+        address);
+  }
+
+  PageSession(
+      String id,
+      String siteKey,
+      String resumeToken,
+      String resumeHash,
+      String handle,
+      String code,
+      long startedAt,
+      String address) {
     this.id = id;
     this.address = address;
     this.siteKey = siteKey;
     this.resumeToken = resumeToken;
+    this.resumeHash = resumeHash;
     this.handle = handle;
     this.code = code;
     this.startedAt = startedAt;
@@ -45,6 +71,7 @@ final class PageSession {
         .put("id", id)
         .put("site", siteKey)
         .put("resume", resumeToken)
+        .put("resumeHash", resumeHash)
         .put("handle", handle)
         .put("code", code)
         .put("startedAt", startedAt)
@@ -52,10 +79,12 @@ final class PageSession {
   }
 
   static PageSession fromJson(io.vertx.core.json.JsonObject json) {
+    String resume = json.getString("resume");
     return new PageSession(
         json.getString("id"),
         json.getString("site"),
-        json.getString("resume"),
+        resume,
+        json.getString("resumeHash", resume == null ? null : SecretHashes.sha256Hex(resume)),
         json.getString("handle"),
         json.getString("code"),
         json.getLong("startedAt", 0L),

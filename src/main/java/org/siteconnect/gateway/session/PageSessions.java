@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.siteconnect.gateway.bus.SecretHashes;
 
 /**
  * Live page sessions of this node, by id and by resume token. A session lives while a connection holds it;
@@ -29,7 +30,9 @@ final class PageSessions {
   private final long idleTtlMillis;
   private final long resumeGraceMillis;
   private final Map<String, PageSession> byId = new HashMap<>();
-  private final Map<String, PageSession> byResumeToken = new HashMap<>();
+  /** By the SHA-256 of the resume token (a session restored from the database knows only that). */
+  private final Map<String, PageSession> byResumeHash = new HashMap<>();
+
   private final Map<String, PageSession> byHandle = new HashMap<>();
   private final Map<String, PageSession> byConnection = new HashMap<>();
   /** Live sessions plus admitted-but-not-yet-added ones, per client address. */
@@ -89,6 +92,17 @@ final class PageSessions {
     count(session.address, 1);
   }
 
+  /** Whether a live session has this id (one restored from the database is skipped when the cluster map had it). */
+  boolean has(String sessionId) {
+    return byId.containsKey(sessionId);
+  }
+
+  /** Whether a connection holds the session now. */
+  boolean isConnected(String sessionId) {
+    PageSession session = byId.get(sessionId);
+    return session != null && session.connected;
+  }
+
   /** A router says this connection holds the session (after a leader change). */
   boolean reattach(String sessionId, String connectionId, long now) {
     PageSession session = byId.get(sessionId);
@@ -101,7 +115,7 @@ final class PageSessions {
 
   private void index(PageSession session) {
     byId.put(session.id, session);
-    byResumeToken.put(session.resumeToken, session);
+    byResumeHash.put(session.resumeHash, session);
     byHandle.put(session.handle, session);
   }
 
@@ -125,10 +139,11 @@ final class PageSessions {
 
   /** A reconnecting page of the same site takes its session back; the idle clock stops. */
   Optional<PageSession> resume(String resumeToken, String siteKey, String connectionId, long now) {
-    PageSession session = byResumeToken.get(resumeToken);
+    PageSession session = byResumeHash.get(SecretHashes.sha256Hex(resumeToken));
     if (session == null || !session.siteKey.equals(siteKey)) {
       return Optional.empty();
     }
+    session.resumeToken = resumeToken;
     hold(session, connectionId, now);
     return Optional.of(session);
   }
@@ -169,7 +184,7 @@ final class PageSessions {
       PageSession session = it.next();
       if (session.expiresAt <= now) {
         it.remove();
-        byResumeToken.remove(session.resumeToken);
+        byResumeHash.remove(session.resumeHash);
         byHandle.remove(session.handle);
         session.connections.forEach(c -> byConnection.remove(c, session));
         count(session.address, -1);

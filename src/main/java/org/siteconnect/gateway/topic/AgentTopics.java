@@ -8,6 +8,7 @@ package org.siteconnect.gateway.topic;
  * $agents/&lt;site&gt;/chat_queue/&lt;button&gt;                   retained {waiting:[…]} of that button
  * $agents/&lt;site&gt;/chats/&lt;button&gt;/&lt;chat id&gt;/&lt;what&gt;         message | state | typing
  * $agents/&lt;site&gt;/cobrowse/&lt;login&gt;/&lt;cobrowse id&gt;/&lt;what&gt;   state | events
+ * $agents/&lt;site&gt;/visitor/&lt;login&gt;/&lt;chat id&gt;              retained {chat_id, presence} for the chat's agent
  * </pre>
  */
 public final class AgentTopics {
@@ -19,6 +20,11 @@ public final class AgentTopics {
 
   public static String chat(String site, String button, String chatId, String what) {
     return "$agents/" + site + "/chats/" + button + "/" + chatId + "/" + what;
+  }
+
+  /** The visitor's presence in a chat (reading, away, left, back), for the agent who holds the chat only. */
+  public static String visitor(String site, String login, String chatId) {
+    return "$agents/" + site + "/visitor/" + login + "/" + chatId;
   }
 
   public static String cobrowse(String site, String login, String cobrowseId, String what) {

@@ -81,7 +81,7 @@ public final class TopicPolicy {
     return switch (filter.level(2)) {
       case "chat_queue" -> filter.depth() == 4 && buttons.contains(site + "/" + owner);
       case "chats" -> buttons.contains(site + "/" + owner);
-      case "cobrowse" ->
+      case "cobrowse", "visitor" ->
         owner.equals(login) && buttons.stream().anyMatch(b -> b.startsWith(site + "/"));
       default -> false;
     };
