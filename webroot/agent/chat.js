@@ -192,6 +192,7 @@ export const scChat = (function (w, d) {
       c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id,
         'aria-controls': 'scc-pane-' + rec.id, id: 'scc-tab-' + rec.id },
       el('span', { class: 'scc-tab-line' }, el('span', { class: 'scc-tab-name', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
+        el('span', { class: 'muted small', text: time(rec.createdAt) }),
         c.badge = el('span', { class: 'badge scc-unread', 'data-testid': 'chat-unread', hidden: true })),
       c.preview);
       c.tab.addEventListener('click', () => select(c.id));

@@ -14,11 +14,11 @@ export const scWorkspace = (function (w) {
   const PREF = 'siteconnect.agent.alerts'; // localStorage: "on" when the agent turned alerts on
   /** The shortcuts, as the "?" list shows them: [keys, what, code (KeyboardEvent.code with Alt), bare key]. */
   const KEYS = [
-    ['Alt+A', 'Accept the visitor waiting longest', 'KeyA', 'a'],
+    ['Alt+A or A', 'Accept the visitor waiting longest', 'KeyA', 'a'],
     ['Enter or Ctrl+Enter', 'Send the message (Shift+Enter: a new line)', null, null],
     ['Alt+E', 'End the open conversation', 'KeyE', null],
-    ['Alt+↓', 'Next conversation', 'ArrowDown', 'j'],
-    ['Alt+↑', 'Previous conversation', 'ArrowUp', 'k'],
+    ['Alt+↓ or J', 'Next conversation', 'ArrowDown', 'j'],
+    ['Alt+↑ or K', 'Previous conversation', 'ArrowUp', 'k'],
     ['Alt+L', 'Show the conversations list / the live pages', 'KeyL', null],
     ['?', 'This list of shortcuts', null, '?'],
   ];

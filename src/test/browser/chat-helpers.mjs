@@ -224,6 +224,8 @@ export async function consoleSend(page, id, text) {
 
 /** Accepts the oldest waiting chat in the console and returns its id once its pane is open. */
 export async function acceptFirst(page, timeout = 20_000) {
+  const list = page.locator('[data-testid="side-tab-chats"][aria-selected="false"]'); // the workspace shows live pages
+  if (await list.count()) await list.click();
   const item = page.locator('[data-testid="queued-chat"]').first();
   await item.waitFor({ timeout });
   const id = await item.getAttribute('data-chat');

@@ -225,7 +225,7 @@ describe('co-browse view', () => {
     await page.click('[data-testid="cobrowse-stop"]');
     await page.waitForSelector('body[data-cobrowse="off"]');
     assert.equal(await page.isVisible('[data-testid="cobrowse-view"]'), false);
-    assert.ok(await page.isVisible('#sessions-panel'));
+    assert.ok(await page.isVisible('#inbox-panel'));
   });
 
   test('the next page in the same tab: the notice shows again, the view names the new page, still tab 1 of 1', T, async (t) => {
