@@ -51,8 +51,12 @@ describe('admin view', () => {
     const admin = await adminConsole();
     await admin.page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="stat-pages"]').textContent));
     const pages = Number(await figure(admin.page, 'pages'));
+    // An agent's workspace is a connected agent (the admin page itself opens no bridge connection).
+    const carol = await openConsole(browser, gw);
+    await consoleLogin(carol.page, CAROL.login, CAROL.password);
     await admin.page.waitForFunction(() => Number(document.querySelector('[data-testid="stat-agents"]').textContent) >= 1,
-      null, { timeout: 10_000 }); // the admin's own console is a connected agent
+      null, { timeout: 10_000 });
+    await carol.context.close();
 
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(host.origin + '/');
