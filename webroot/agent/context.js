@@ -22,8 +22,9 @@ function when(ms) {
   const t = new Date(ms);
   return ms == null || isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
 }
-function since(ms) {
-  const sec = Math.max(0, Math.round((Date.now() - ms) / 1000));
+/** A duration in words: "42 s", "3 min", "1 h 5 min". */
+function span(ms) {
+  const sec = Math.max(0, Math.round(ms / 1000));
   return sec < 60 ? sec + ' s' : sec < 3600 ? Math.floor(sec / 60) + ' min' : Math.floor(sec / 3600) + ' h ' + Math.floor((sec % 3600) / 60) + ' min';
 }
 
@@ -46,8 +47,9 @@ export function renderVisitorContext(container, ctx) {
   add('site', 'Site', ctx.site);
   add('button', 'Chat button', ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
     ? ctx.buttonName + ' (' + ctx.button + ')' : ctx.buttonName || ctx.button);
-  add('started', 'Started', ctx.startedAt != null ? when(ctx.startedAt) + ' · ' + since(ctx.startedAt) + ' ago' : null);
-  add('accepted', 'Accepted', ctx.acceptedAt != null ? when(ctx.acceptedAt) : null);
+  add('started', 'Started', ctx.startedAt != null ? when(ctx.startedAt) : null);
+  add('accepted', 'Accepted', ctx.acceptedAt != null ? when(ctx.acceptedAt)
+    + (ctx.startedAt != null ? ' · waited ' + span(ctx.acceptedAt - ctx.startedAt) : '') : null);
   add('agent', 'Agent', ctx.agentName);
   add('state', 'State', ctx.state);
   const ps = ctx.pageSession;
