@@ -64,6 +64,9 @@ export const scWorkspace = (function (w) {
       waiting.textContent = String(n.waiting);
       waiting.hidden = !n.waiting;
       waiting.setAttribute('aria-label', n.waiting + ' waiting');
+      const pill = $('waiting-accept');
+      pill.hidden = !n.waiting;
+      pill.textContent = n.waiting + ' waiting · Accept';
       const total = n.unread + n.waiting;
       d.title = total ? '(' + total + ') ' + baseTitle : baseTitle;
       d.body.setAttribute('data-waiting', String(n.waiting));
@@ -152,6 +155,7 @@ export const scWorkspace = (function (w) {
       return row;
     }));
     $('shortcuts-open').addEventListener('click', () => help.showModal());
+    $('waiting-accept').addEventListener('click', () => run('accept'));
     $('shortcuts-close').addEventListener('click', () => help.close());
 
     /** A field the agent types in: bare keys must not fire there. */

@@ -168,7 +168,8 @@ describe('co-browse view', () => {
     await until(page, (id) => Array.from(document.querySelectorAll(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-text"]`))
       .some((t) => t.textContent === 'I cannot find the pay button'), chatId);
     await page.waitForSelector(`[data-testid="cobrowse-chat-note"][data-kind="chat"]`, { timeout: 15_000 });
-    await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`);
+    // The conversation list is folded away beside the mirror at 1280 px: its entry is marked, not shown.
+    await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`, { state: 'attached' });
     assert.ok(await page.isVisible(`[data-testid="chat-pane"][data-chat="${chatId}"] [data-testid="chat-input"]`));
     const pane = await box(page, `[data-testid="chat-pane"][data-chat="${chatId}"]`);
     assert.ok(pane.y + pane.h <= 800, `the chat pane ends at ${pane.y + pane.h}, above the fold`);
