@@ -135,7 +135,15 @@ describe('agent workspace', () => {
     const alerted = await until(page, () => window.__alerts.shown.length === 1 && window.__alerts.tones > 0 && window.__alerts);
     assert.equal(alerted.shown[0].title, 'A visitor is waiting');
     assert.match(alerted.shown[0].body, /Sales/);
+    assert.equal(await page.textContent('[data-testid="waiting-accept"]'), '1 waiting · Accept');
     await shot(page, 'waiting-1280');
+
+    // Alt+L shows the live pages (Ann's page is there, with "Send invitation") and back.
+    await page.keyboard.press('Alt+KeyL');
+    await page.waitForSelector('[data-testid="session"][data-connected="true"]', { timeout: 15_000 });
+    await shot(page, 'pages-1280');
+    await page.keyboard.press('Alt+KeyL');
+    await page.waitForSelector('[data-testid="queued-chat"]');
 
     // Alt+A accepts the oldest waiting chat, focus goes to the reply box; Enter sends.
     await page.keyboard.press('Alt+KeyA');
