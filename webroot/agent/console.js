@@ -447,7 +447,8 @@ import { scWorkspace } from './workspace.js';
       keep.add(s.handle);
       let row = pages.get(s.handle);
       if (!row) {
-        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Send invitation' });
+        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Invite',
+          title: 'Invite this page\'s visitor to chat' });
         row = {
           site: el('td'), connected: el('td'), since: el('td'),
           tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),

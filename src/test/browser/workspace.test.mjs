@@ -138,7 +138,7 @@ describe('agent workspace', () => {
     assert.equal(await page.textContent('[data-testid="waiting-accept"]'), '1 waiting · Accept');
     await shot(page, 'waiting-1280');
 
-    // Alt+L shows the live pages (Ann's page is there, with "Send invitation") and back.
+    // Alt+L shows the live pages (Ann's page is there, with "Invite") and back.
     await page.keyboard.press('Alt+KeyL');
     await page.waitForSelector('[data-testid="session"][data-connected="true"]', { timeout: 15_000 });
     await shot(page, 'pages-1280');
