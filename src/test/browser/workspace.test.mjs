@@ -267,9 +267,12 @@ describe('agent workspace', () => {
     await setAvailable(page, 'acme/sales', true);
     const v = await visitorWaits();
     t.after(() => Promise.all([carol.context.close(), v.context.close()]));
+    // Carol may still have the first test's conversations open: take this visitor's chat by its id.
+    const chatId = await page.getAttribute('[data-testid="queued-chat"]', 'data-chat', { timeout: 15_000 });
     await page.keyboard.press('Alt+KeyA');
-    await page.waitForSelector('[data-testid="chat-pane"][data-state="active"]');
-    const chatId = await selected(page);
+    await page.waitForSelector(`[data-testid="chat-pane"][data-chat="${chatId}"][data-state="active"]`);
+    await until(page, (id) => document.activeElement?.closest('[data-testid="chat-pane"]')?.dataset.chat === id, chatId,
+      'the reply box of the accepted chat has the focus');
     await page.keyboard.type('May I look at your page?');
     await page.keyboard.press('Enter');
     await waitFrameTexts(v.frame, ['May I look at your page?']);
