@@ -130,12 +130,12 @@ describe('agent workspace', () => {
     const ann = await visitorWaits();
     visitors.push(ann);
     await page.waitForSelector('[data-testid="waiting-total"]:not([hidden])');
-    assert.equal(await page.textContent('[data-testid="waiting-total"]'), '1');
+    assert.equal(await page.textContent('[data-testid="waiting-total"]'), '1', 'the waiting count');
     await waitTitle(page, '(1) SiteConnect');
     const alerted = await until(page, () => window.__alerts.shown.length === 1 && window.__alerts.tones > 0 && window.__alerts);
-    assert.equal(alerted.shown[0].title, 'A visitor is waiting');
+    assert.equal(alerted.shown[0].title, 'A visitor is waiting', JSON.stringify(alerted));
     assert.match(alerted.shown[0].body, /Sales/);
-    assert.equal(await page.textContent('[data-testid="waiting-accept"]'), '1 waiting · Accept');
+    assert.equal(await page.textContent('[data-testid="waiting-accept"]'), '1 waiting · Accept', 'the header pill');
     await shot(page, 'waiting-1280');
 
     // Alt+L shows the live pages (Ann's page is there, with "Invite") and back.
@@ -150,7 +150,7 @@ describe('agent workspace', () => {
     await page.waitForSelector('[data-testid="chat-pane"][data-state="active"]');
     const first = await selected(page);
     await waitTitle(page, 'SiteConnect');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-input');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'chat-input', 'the focus after Alt+A');
     await page.keyboard.type('Hello, how can I help?');
     await page.keyboard.press('Enter');
     await waitFrameTexts(ann.frame, ['Hello, how can I help?']);
@@ -170,14 +170,14 @@ describe('agent workspace', () => {
     await page.keyboard.press('Alt+KeyA');
     await page.waitForSelector('[data-testid="chat-pane"][data-state="active"]:not([data-chat="' + first + '"])');
     const second = await selected(page);
-    assert.notEqual(second, first);
-    assert.equal(await page.locator('[data-testid="chat-tab"]').count(), 2);
+    assert.notEqual(second, first, 'the second chat is selected');
+    assert.equal(await page.locator('[data-testid="chat-tab"]').count(), 2, 'two conversations listed');
 
     // Ann writes in the background conversation: its unread count, the total and the title say so.
     await frameSend(ann.frame, 'Are you still there?');
     await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${first}"] [data-testid="chat-unread"]:not([hidden])`);
-    assert.equal(await page.textContent(`[data-testid="chat-tab"][data-chat="${first}"] [data-testid="chat-unread"]`), '1');
-    assert.equal(await page.textContent('[data-testid="unread-total"]'), '1');
+    assert.equal(await page.textContent(`[data-testid="chat-tab"][data-chat="${first}"] [data-testid="chat-unread"]`), '1', 'unread on the entry');
+    assert.equal(await page.textContent('[data-testid="unread-total"]'), '1', 'unread in total');
     await waitTitle(page, '(1) SiteConnect');
     await frameSend(bob.frame, 'I have a question about my order');
     await waitConsoleTexts(page, second, ['I have a question about my order']);
