@@ -238,6 +238,9 @@ describe('agent workspace', () => {
     await until(admin.page, () => /^\d+$/.test(document.querySelector('[data-testid="stat-pages"]')?.textContent || ''));
     await admin.page.waitForSelector('[data-testid="agent"][data-login="carol"]');
     await shot(admin.page, 'admin-1280');
+    await admin.page.setViewportSize({ width: 1920, height: 1080 });
+    await shot(admin.page, 'admin-1920');
+    await admin.page.setViewportSize({ width: 1280, height: 800 });
     await admin.page.click('[data-testid="console-link"]');
     await admin.page.waitForSelector('#console-view', { state: 'visible' });
 
