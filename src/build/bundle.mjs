@@ -3,7 +3,7 @@
 // target/classes/siteconnect/webroot, which this script owns (it is emptied first).
 //
 // - Minified by esbuild. Every file gets a content-hashed name (name-HASH.ext) except the URLs that are contracts:
-//   /site_connect.js (host pages embed it) and the HTML entry pages (every webroot/<dir>/index.html). The HTML,
+//   /site_connect.js (host pages embed it) and the HTML entry pages (every webroot/<dir>/*.html). The HTML,
 //   site_connect.js (it names the co-browse recorder) and the classic scripts that name rrweb (agent/cobrowse.js,
 //   cobrowse/recorder.js) are rewritten to the hashed names.
 // - Precompressed: NAME.br (quality 11) and NAME.gz (level 9) beside every text file where they are smaller.
@@ -32,11 +32,12 @@ export const pageScript = {
 };
 
 /**
- * The entry pages are every webroot/<dir>/index.html; what they load is read from their tags: <script type="module">
+ * The entry pages are every webroot/<dir>/*.html (agent/index.html, agent/admin.html, …); what they load is read from their tags: <script type="module">
  * (bundled with esbuild, shared code in chunks), classic <script src> (minified, not bundled: each is an IIFE of its
  * own) and <link rel="stylesheet"> (one sheet per page, in their order). The frame's modules become one bundle (one
  * request before ~/site_connect/ready instead of five, the same order of evaluation); the console's stay separate
- * (its classic scripts run between them).
+ * (its classic scripts run between them). Pages of one directory share one module build (common code in chunks);
+ * each page gets its own style sheet: <dir>/styles.css for index.html, <dir>/<name>-styles.css for <name>.html.
  */
 const COMBINE_MODULES = new Set(['frame']);
 /** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
@@ -115,7 +116,10 @@ export async function bundle(outdir, sockjsJar) {
 
   const pages = readdirSync(src('.'), { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(src(d.name + '/index.html')))
-    .map((d) => ({ dir: d.name, path: d.name + '/index.html', html: readFileSync(src(d.name + '/index.html'), 'utf8') }));
+    .flatMap((d) => readdirSync(src(d.name)).filter((f) => f.endsWith('.html')).sort().map((f) => ({
+      dir: d.name, path: d.name + '/' + f, html: readFileSync(src(d.name + '/' + f), 'utf8'),
+      sheet: d.name + '/' + (f === 'index.html' ? 'styles' : f.slice(0, -5) + '-styles') + '.css',
+    })));
   const tags = (html, re) => [...html.matchAll(re)].map((m) => m[1]);
   for (const p of pages) {
     p.modules = tags(p.html, /<script type="module" src="\/([^"]+)"><\/script>/g);
@@ -141,7 +145,9 @@ export async function bundle(outdir, sockjsJar) {
   files.set('site_connect.js', { content: Buffer.from(script), cache: 'script' });
   // ES modules with their shared chunks: esbuild hashes them and the imports between them.
   const combined = new Map(); // page directory → hashed name of its one module bundle
-  for (const { dir, modules } of pages.filter((p) => p.modules.length)) {
+  const moduleDirs = new Map(); // directory → the modules its pages name (one build per directory)
+  for (const p of pages) moduleDirs.set(p.dir, [...new Set([...(moduleDirs.get(p.dir) || []), ...p.modules])]);
+  for (const [dir, modules] of [...moduleDirs].filter(([, m]) => m.length)) {
     const combine = COMBINE_MODULES.has(dir);
     const entries = modules.map((m) => m.slice(dir.length + 1));
     const out = await esbuild.build({
@@ -176,12 +182,12 @@ export async function bundle(outdir, sockjsJar) {
     }
   }
   // Style sheets: one per page, the page's <link rel="stylesheet"> files in their order (a single request).
-  for (const { dir, styles } of pages.filter((p) => p.styles.length)) {
+  for (const { sheet, styles } of pages.filter((p) => p.styles.length)) {
     const out = await esbuild.build({
       stdin: { contents: styles.map((css) => `@import "./${css}";`).join('\n'), resolveDir: src('.'), loader: 'css' },
       bundle: true, minify: true, legalComments: 'none', charset: 'utf8', write: false, logLevel: 'warning',
     });
-    hashed(dir + '/styles.css', Buffer.from(out.outputFiles[0].contents));
+    hashed(sheet, Buffer.from(out.outputFiles[0].contents));
   }
   // sockjs-client from its webjar: the path names the version, so it is served like a hashed file.
   const webjar = Boolean(sockjsJar && existsSync(sockjsJar));
@@ -194,13 +200,13 @@ export async function bundle(outdir, sockjsJar) {
   }
   // The entry pages, with every script and style sheet they name rewritten to its hashed name (one style sheet,
   // and for the frame one module script, in place of several).
-  for (const { dir, path, html: source } of pages) {
+  for (const { dir, path, sheet, html: source } of pages) {
     let first = { css: true, module: true };
     const html = source
       .replace(/<link rel="stylesheet" href="[^"]+">\n?/g, (m) => {
         if (!first.css) return '';
         first.css = false;
-        return `<link rel="stylesheet" href="/${aliases.get(dir + '/styles.css')}">\n`;
+        return `<link rel="stylesheet" href="/${aliases.get(sheet)}">\n`;
       })
       .replace(/<script type="module" src="[^"]+"><\/script>\n?/g, (m) => {
         if (!combined.has(dir)) return m;

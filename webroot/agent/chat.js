@@ -1,5 +1,10 @@
-/*! SiteConnect agent console: the chat inbox (docs/PROTOCOL.md "Chat", docs/REST.md).
- * scChat.mount(container, {token, me, bridge, onUnauthorized?}) → {destroy()}
+/*! SiteConnect agent console: the chat inbox (docs/PROTOCOL.md "Chat", docs/REST.md, docs/CONSOLE.md).
+ * scChat.mount({list, panes, context}, {token, me, bridge, onUnauthorized?, onCounts?, onNewWaiting?})
+ *   → {acceptOldest(), endCurrent(), step(±1), current(), destroy()}
+ *   list:    the left column: waiting, mine (one tab per conversation, unread badges), colleagues', past chats,
+ *            left messages; panes: the middle column (the open conversation, or a transcript);
+ *   context: the right column, filled by renderVisitorContext (context.js) for the open conversation.
+ *   onCounts({waiting, unread}) after every change; onNewWaiting(q) for each chat that starts waiting while mounted.
  *   bridge: {subscribe(filter, fn(payload, topic, info)), publish(topic, payload), onLive?(fn)}
  * The waiting queue and every line come over the bridge ($agents/<site>/chat_queue/<button>, …/chats/<button>/<id>/…); REST
  * accepts, sends (a cid per line, resent until stored), reads transcripts and left messages, and fills any gap
@@ -7,6 +12,7 @@
 // @ts-check
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
+import { renderVisitorContext } from './context.js';
 
 export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
@@ -32,7 +38,7 @@ export const scChat = (function (w, d) {
   }
   const seg = encodeURIComponent;
 
-  function mount(container, opts) {
+  function mount(where, opts) {
     const token = opts.token;
     const bridge = opts.bridge;
     const me = opts.me || {};
@@ -42,6 +48,10 @@ export const scChat = (function (w, d) {
       .map((b) => [b.site + '/' + b.id, b.name || b.id]));
     const queues = new Map(); // 'site/button' -> [{id, button, createdAt}] (my buttons only)
     const chats = new Map(); // id -> open chat (accepted by me)
+    const colleagues = new Map(); // id -> chat record (active, another agent's)
+    const seenWaiting = new Set(); // chat ids seen in the queue (a new one may alert the agent)
+    let queueKnown = false; // the first queue answer is what was waiting already: no alert for it
+    let waitingNow = []; // the queue as shown, oldest first
     const timers = [];
     let current = null;
     let alive = true;
@@ -50,20 +60,34 @@ export const scChat = (function (w, d) {
     const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
 
-    // ---- the skeleton ----
+    // ---- the skeleton: the list (left), the conversation (middle), the context (right) ----
     const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });
     const queueCount = el('span', { class: 'badge', 'data-testid': 'queue-count', text: '0' });
     const queueEmpty = el('p', { class: 'muted small', text: 'Nobody is waiting.' });
     const queueError = el('p', { class: 'error', role: 'alert', 'data-testid': 'queue-error', hidden: true });
-    const tabs = el('div', { class: 'scc-tabs', role: 'tablist', 'aria-label': 'My chats', 'data-testid': 'chat-tabs' });
+    const tabs = el('div', { class: 'scc-tabs', role: 'tablist', 'aria-label': 'My conversations',
+      'aria-orientation': 'vertical', 'data-testid': 'chat-tabs' });
+    const mineCount = el('span', { class: 'badge', 'data-testid': 'mine-count', text: '0' });
+    const mineEmpty = el('p', { class: 'muted small', text: 'None open. Accept a waiting visitor (Alt+A).' });
+    const othersList = el('ul', { class: 'scc-others', 'data-testid': 'colleague-chats' });
+    const othersCount = el('span', { class: 'badge', 'data-testid': 'colleague-count', text: '0' });
+    const othersEmpty = el('p', { class: 'muted small', text: 'No colleague is chatting on your buttons.' });
     const panes = el('div', { class: 'scc-panes' });
-    const openEmpty = el('p', { class: 'muted small', text: 'Accept a waiting visitor to start a chat.' });
-    const pastBody = el('tbody', { 'data-testid': 'past-chats' });
+    const openEmpty = el('div', { class: 'scc-empty', 'data-testid': 'conversation-empty' },
+      el('p', { class: 'scc-empty-title', text: 'No conversation open' }),
+      el('p', { class: 'muted', text: 'Accept a waiting visitor from the list on the left, or press Alt+A for the one ' +
+        'waiting longest. Press ? for every keyboard shortcut.' }));
+    const pastBody = el('ul', { class: 'scc-past', 'data-testid': 'past-chats' });
     const pastError = el('p', { class: 'error', role: 'alert', hidden: true });
-    const transcriptTitle = el('h4', { 'data-testid': 'transcript-title' });
+    const transcriptTitle = el('h3', { 'data-testid': 'transcript-title' });
     const transcriptLog = el('ol', { class: 'scc-log', 'data-testid': 'transcript-log' });
-    const transcript = el('div', { class: 'scc-transcript', 'data-testid': 'transcript', hidden: true },
-      transcriptTitle, transcriptLog);
+    const transcriptClose = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-close', text: 'Close' });
+    const transcript = el('section', { class: 'scc-transcript scc-pane', 'data-testid': 'transcript', hidden: true,
+      'aria-labelledby': 'scc-transcript-title' },
+    el('div', { class: 'scc-pane-head' }, el('span', { class: 'scc-who' }, transcriptTitle), el('span', { class: 'scc-state', text: 'Read only' }),
+      transcriptClose),
+    transcriptLog);
+    transcriptTitle.id = 'scc-transcript-title';
     const leftList = el('ul', { class: 'scc-left', 'data-testid': 'left-messages' });
     const leftCount = el('span', { class: 'badge', 'data-testid': 'left-count', text: '0' });
     const leftError = el('p', { class: 'error', role: 'alert', hidden: true });
@@ -71,32 +95,41 @@ export const scChat = (function (w, d) {
     const refreshLeft = el('button', { type: 'button', class: 'small', text: 'Refresh' });
     const past = el('details', { class: 'scc-section', 'data-testid': 'chat-history' },
       el('summary', {}, 'Past chats'),
-      el('div', { class: 'row end' }, refreshPast), pastError,
-      el('table', { class: 'table' },
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Started' }), el('th', { scope: 'col', text: 'Button' }),
-          el('th', { scope: 'col', text: 'Agent' }), el('th', { scope: 'col', text: 'State' }),
-          el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Transcript' })))),
-        pastBody),
-      transcript);
+      el('div', { class: 'row end' }, refreshPast), pastError, pastBody);
     const left = el('details', { class: 'scc-section', 'data-testid': 'left-panel' },
       el('summary', {}, 'Left messages ', leftCount), el('div', { class: 'row end' }, refreshLeft), leftError, leftList);
-    const root = el('div', { class: 'scc', 'data-testid': 'chat-module' },
-      el('section', { class: 'scc-section', 'aria-label': 'Waiting visitors' },
-        el('h3', {}, 'Waiting ', queueCount), queueList, queueEmpty, queueError),
-      el('section', { class: 'scc-section', 'aria-label': 'My chats' }, el('h3', {}, 'My chats'), tabs, panes, openEmpty),
-      past, left);
-    container.replaceChildren(root);
+    const group = (label, count, ...body) => el('section', { class: 'scc-section scc-group', 'aria-label': label },
+      el('h3', {}, label + ' ', count), ...body);
+    where.list.replaceChildren(el('div', { class: 'scc scc-list', 'data-testid': 'chat-module' },
+      group('Waiting', queueCount, queueList, queueEmpty, queueError),
+      group('Mine', mineCount, tabs, mineEmpty),
+      group('Colleagues\u2019', othersCount, othersList, othersEmpty),
+      past, left));
+    where.panes.replaceChildren(panes, transcript, openEmpty);
+    const context = where.context;
+    renderVisitorContext(context, null);
+
+    /** The counts the workspace shows (total badge, title): chats waiting on my buttons, unread lines. */
+    function counts() {
+      let unread = 0;
+      chats.forEach((c) => { unread += c.unread; });
+      const n = { waiting: waitingNow.length, unread: unread };
+      if (opts.onCounts) opts.onCounts(n);
+      return n;
+    }
 
     // ---- the queue ----
     function renderQueue() {
       const all = [];
       queues.forEach((list, ref) => list.forEach((q) => all.push({ site: ref.split('/')[0], id: q.id, button: q.button, createdAt: q.createdAt })));
       all.sort((a, b) => a.createdAt - b.createdAt); // oldest first
+      waitingNow = all;
       const keep = new Map(Array.from(queueList.children, (li) => [li.getAttribute('data-chat'), li]));
       queueList.replaceChildren(...all.map(function (q) {
         let li = keep.get(q.id);
         if (!li) {
-          const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: 'Accept' });
+          const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: 'Accept',
+            'aria-label': 'Accept the chat on ' + (names.get(q.site + '/' + q.button) || q.button) });
           li = el('li', { 'data-testid': 'queued-chat', 'data-chat': q.id },
             el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button }),
             el('span', { class: 'muted small', 'data-created': q.createdAt }), accept);
@@ -107,6 +140,13 @@ export const scChat = (function (w, d) {
       ageQueue();
       queueCount.textContent = String(all.length);
       queueEmpty.hidden = all.length > 0;
+      all.forEach(function (q) {
+        if (seenWaiting.has(q.id)) return;
+        seenWaiting.add(q.id);
+        if (queueKnown && opts.onNewWaiting) opts.onNewWaiting({ id: q.id, site: q.site, button: q.button,
+          buttonName: names.get(q.site + '/' + q.button) || q.button });
+      });
+      counts();
     }
     function ageQueue() {
       queueList.querySelectorAll('[data-created]').forEach(function (s) {
@@ -134,8 +174,10 @@ export const scChat = (function (w, d) {
           show(queueError, e.message);
           button.disabled = false;
         }
+        waitingNow = waitingNow.filter((q) => q.id !== id || (li && li.isConnected));
         queueCount.textContent = String(queueList.children.length);
         queueEmpty.hidden = queueList.children.length > 0;
+        counts();
       }
     }
 
@@ -145,33 +187,40 @@ export const scChat = (function (w, d) {
       if (c) { update(c, rec); return c; }
       c = { id: rec.id, site: rec.site, button: rec.button, pending: new Map(),
         typingOut: 0, quietT: 0, theirsT: 0, gapT: 0, unread: 0 };
-      const label = (names.get(rec.site + '/' + rec.button) || rec.button) + ' · ' + time(rec.createdAt);
-      c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id },
-        el('span', { text: label }), c.badge = el('span', { class: 'badge', hidden: true }));
+      const buttonName = names.get(rec.site + '/' + rec.button) || rec.button;
+      c.preview = el('span', { class: 'scc-tab-preview muted small', 'data-testid': 'chat-preview', text: 'Started ' + time(rec.createdAt) });
+      c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id,
+        'aria-controls': 'scc-pane-' + rec.id, id: 'scc-tab-' + rec.id },
+      el('span', { class: 'scc-tab-line' }, el('span', { class: 'scc-tab-name', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
+        el('span', { class: 'muted small', text: time(rec.createdAt) }),
+        c.badge = el('span', { class: 'badge scc-unread', 'data-testid': 'chat-unread', hidden: true })),
+      c.preview);
       c.tab.addEventListener('click', () => select(c.id));
       c.state = el('span', { class: 'scc-state', 'data-testid': 'chat-state' });
-      c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat' });
+      c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat',
+        'aria-keyshortcuts': 'Alt+E', title: 'End chat (Alt+E)' });
       c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: 'Close', hidden: true });
-      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', 'data-testid': 'chat-log' });
       c.lines = new Transcript(c.log);
       c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
       c.presence = el('span', { class: 'scc-presence muted small', 'data-testid': 'visitor-presence', 'aria-live': 'polite' });
-      c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message; Enter sends',
+      c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message: Enter or Ctrl+Enter sends, Shift+Enter starts a new line',
         'data-testid': 'chat-input' });
       c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
-      c.form = el('form', { class: 'scc-form' }, c.input, c.send);
+      c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.input, c.send);
       c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
-      c.pane = el('div', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true },
-        el('div', { class: 'scc-pane-head' },
-          el('span', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + (names.get(rec.site + '/' + rec.button) || rec.button) }),
-          c.presence, c.state, c.end, c.close),
-        c.log, c.typing, c.form, c.error);
+      c.pane = el('section', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true,
+        id: 'scc-pane-' + rec.id, 'aria-labelledby': 'scc-tab-' + rec.id },
+      el('div', { class: 'scc-pane-head' },
+        el('h2', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
+        c.presence, c.state, c.end, c.close),
+      c.log, c.typing, c.form, c.error);
       c.form.addEventListener('submit', function (e) {
         e.preventDefault();
         sendLine(c);
       });
       c.input.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.isComposing) { // Enter and Ctrl/Cmd+Enter send
           e.preventDefault();
           c.form.requestSubmit();
         }
@@ -182,10 +231,16 @@ export const scChat = (function (w, d) {
       chats.set(c.id, c);
       tabs.append(c.tab);
       panes.append(c.pane);
-      openEmpty.hidden = true;
+      mineShown();
       update(c, rec);
       if (current == null) select(c.id);
       return c;
+    }
+
+    function mineShown() {
+      mineEmpty.hidden = chats.size > 0;
+      mineCount.textContent = String(chats.size);
+      openEmpty.hidden = current != null || !transcript.hidden;
     }
 
     function update(c, rec) {
@@ -200,20 +255,50 @@ export const scChat = (function (w, d) {
         theirTyping(c, false);
         c.pending.forEach((p) => { clearTimeout(p.retry); p.li.setAttribute('data-state', 'failed'); });
         c.pending.clear();
+        c.preview.textContent = c.state.textContent;
       }
+      if (current === c.id) showContext(c);
+    }
+
+    /** The visitor's context of the open conversation (what the chat record says; context.js renders it). */
+    function showContext(c) {
+      const r = c.rec || {};
+      renderVisitorContext(context, {
+        site: r.site, button: r.button, buttonName: names.get(r.site + '/' + r.button) || r.button,
+        state: r.state === 'ended' ? c.state.textContent : r.state, startedAt: r.createdAt, acceptedAt: r.acceptedAt,
+        agentName: r.agentName || r.agent,
+      });
     }
 
     function select(id) {
-      current = id;
-      chats.forEach(function (c) {
-        const on = c.id === id;
-        c.pane.hidden = !on;
-        c.tab.setAttribute('aria-selected', String(on));
-        if (on) { c.unread = 0; c.badge.hidden = true; }
-      });
       const c = chats.get(id);
-      if (c) { c.log.scrollTop = c.log.scrollHeight; if (!c.form.hidden) c.input.focus(); }
+      if (!c) return;
+      current = id;
+      transcript.hidden = true;
+      transcript.removeAttribute('data-chat');
+      chats.forEach(function (x) {
+        const on = x.id === id;
+        x.pane.hidden = !on;
+        x.tab.setAttribute('aria-selected', String(on));
+        x.tab.tabIndex = on ? 0 : -1;
+      });
+      if (!d.hidden) markRead(c);
+      openEmpty.hidden = true;
+      showContext(c);
+      c.log.scrollTop = c.log.scrollHeight;
+      if (!c.form.hidden) c.input.focus(); else c.tab.focus();
     }
+    function markRead(c) {
+      c.unread = 0;
+      c.badge.hidden = true;
+      c.tab.removeAttribute('data-unread');
+      counts();
+    }
+    // Back to this tab: the open conversation is read now.
+    function visible() {
+      if (!d.hidden && current != null && chats.get(current)) markRead(chats.get(current));
+    }
+    d.addEventListener('visibilitychange', visible);
 
     function closeChat(c) {
       chats.delete(c.id);
@@ -223,8 +308,40 @@ export const scChat = (function (w, d) {
         current = null;
         const next = chats.keys().next();
         if (!next.done) select(next.value);
+        else renderVisitorContext(context, null);
       }
-      openEmpty.hidden = chats.size > 0;
+      mineShown();
+      counts();
+    }
+
+    /** The next (+1) or previous (−1) of my conversations, in the list's order, wrapping around. */
+    function step(by) {
+      const ids = Array.from(tabs.children, (t) => t.getAttribute('data-chat'));
+      if (!ids.length) return null;
+      const at = ids.indexOf(current);
+      const next = ids[at < 0 ? (by > 0 ? 0 : ids.length - 1) : (at + by + ids.length) % ids.length];
+      select(next);
+      return next;
+    }
+
+    // ---- colleagues' conversations (read only: their transcript opens in the middle) ----
+    function colleague(rec) {
+      if (!rec || !rec.id) return;
+      if (rec.state === 'active' && rec.agent && rec.agent !== login && mine.has(rec.site + '/' + rec.button)) colleagues.set(rec.id, rec);
+      else colleagues.delete(rec.id);
+      renderColleagues();
+    }
+    function renderColleagues() {
+      const list = Array.from(colleagues.values()).sort((a, b) => a.createdAt - b.createdAt);
+      othersList.replaceChildren(...list.map(function (r) {
+        const view = el('button', { type: 'button', class: 'scc-other', 'data-testid': 'colleague-chat', 'data-chat': r.id },
+          el('span', { class: 'scc-tab-name', text: (r.agentName || r.agent) + ' · ' + (names.get(r.site + '/' + r.button) || r.button) }),
+          el('span', { class: 'muted small', text: 'Since ' + time(r.acceptedAt || r.createdAt) }));
+        view.addEventListener('click', () => openTranscript(r));
+        return el('li', {}, view);
+      }));
+      othersCount.textContent = String(list.length);
+      othersEmpty.hidden = list.length > 0;
     }
 
     // ---- lines ----
@@ -239,13 +356,21 @@ export const scChat = (function (w, d) {
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
+      if (m.from !== 'system') c.preview.textContent = (m.from === 'agent' ? 'You: ' : '') + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
         c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);
       }
       if (m.from === 'visitor') {
         theirTyping(c, false);
-        if (current !== c.id || d.hidden) { c.unread++; c.badge.textContent = String(c.unread); c.badge.hidden = false; }
+        if (current !== c.id || d.hidden) {
+          c.unread++;
+          c.badge.textContent = String(c.unread);
+          c.badge.setAttribute('aria-label', c.unread + ' unread');
+          c.badge.hidden = false;
+          c.tab.setAttribute('data-unread', String(c.unread));
+          counts();
+        }
       }
       c.log.scrollTop = c.log.scrollHeight;
     }
@@ -361,17 +486,29 @@ export const scChat = (function (w, d) {
       pastBody.replaceChildren(...(list || []).filter((c) => c.state !== 'waiting').map(function (c) {
         const view = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-open', text: 'Transcript' });
         view.addEventListener('click', () => openTranscript(c));
-        return el('tr', { 'data-testid': 'past-chat', 'data-chat': c.id, 'data-state': c.state },
-          el('td', { text: when(c.createdAt) }), el('td', { text: names.get(c.site + '/' + c.button) || c.site + '/' + c.button }),
-          el('td', { text: c.agentName || c.agent || '' }),
-          el('td', { text: c.state + (c.rating ? ' · ' + c.rating + '★' : '') }), el('td', {}, view));
+        return el('li', { 'data-testid': 'past-chat', 'data-chat': c.id, 'data-state': c.state },
+          el('span', { class: 'scc-past-what' },
+            el('span', { class: 'scc-tab-name', text: (names.get(c.site + '/' + c.button) || c.site + '/' + c.button) + ' · ' + when(c.createdAt) }),
+            el('span', { class: 'muted small', text: (c.agentName || c.agent || 'nobody') + ' · ' + c.state + (c.rating ? ' · ' + c.rating + '★' : '') })),
+          view);
       }));
+      colleagues.clear();
+      (list || []).forEach(colleague);
+      renderColleagues();
       return list;
     }
     async function openTranscript(c) {
+      current = null;
+      chats.forEach(function (x) {
+        x.pane.hidden = true;
+        x.tab.setAttribute('aria-selected', 'false');
+      });
+      openEmpty.hidden = true;
       transcript.hidden = false;
       transcript.setAttribute('data-chat', c.id);
-      transcriptTitle.textContent = 'Transcript · ' + when(c.createdAt);
+      transcriptTitle.textContent = 'Transcript · ' + (names.get(c.site + '/' + c.button) || c.button) + ' · ' + when(c.createdAt);
+      renderVisitorContext(context, { site: c.site, button: c.button, buttonName: names.get(c.site + '/' + c.button) || c.button,
+        state: c.state, startedAt: c.createdAt, acceptedAt: c.acceptedAt, agentName: c.agentName || c.agent });
       transcriptLog.replaceChildren();
       try {
         const r = await api('GET', '/chats/' + seg(c.id) + '/messages');
@@ -381,6 +518,13 @@ export const scChat = (function (w, d) {
         transcriptLog.replaceChildren(el('li', { class: 'error', text: e.message }));
       }
     }
+
+    transcriptClose.addEventListener('click', function () {
+      transcript.hidden = true;
+      transcript.removeAttribute('data-chat');
+      if (chats.size) select(chats.keys().next().value);
+      else { openEmpty.hidden = false; renderVisitorContext(context, null); }
+    });
 
     // ---- left messages ----
     async function loadLeft() {
@@ -408,12 +552,14 @@ export const scChat = (function (w, d) {
       const list = payload && Array.isArray(payload.waiting) ? payload.waiting : [];
       queues.set(ref, list.filter((q) => q && mine.has(site + '/' + q.button)));
       renderQueue();
+      queueKnown = queueKnown || queues.size >= mine.size;
       if (info && info.retained) chats.forEach(catchUp); // a (re)subscription: fill what we missed meanwhile
     }
     function onChat(site, topic, payload) {
       const parts = topic.split('/'); // $agents/<site>/chats/<button>/<id>/<what>
       const c = chats.get(parts[4]);
       if (parts[5] === 'state' && payload && typeof payload === 'object') {
+        colleague(payload);
         if (c) update(c, payload);
         else if (payload.state === 'active' && payload.agent === login) { open(payload); catchUp(chats.get(payload.id)); }
         if (payload.state === 'ended') loadPast();
@@ -461,19 +607,40 @@ export const scChat = (function (w, d) {
         if (!queues.has(ref)) queues.set(ref, waiting.filter((c) => c.site + '/' + c.button === ref));
       });
       renderQueue();
+      queueKnown = true; // from now on a chat that starts waiting is new
     });
     loadLeft();
     timers.push(setInterval(ageQueue, 5000), setInterval(loadLeft, LEFT_MS));
 
     return {
+      /** Accepts the chat waiting longest; false when nobody waits. */
+      acceptOldest() {
+        const q = waitingNow[0];
+        const button = q && /** @type {HTMLButtonElement | null} */ (queueList.querySelector('[data-chat="' + CSS.escape(q.id) + '"] [data-testid="chat-accept"]'));
+        if (!button || button.disabled) return false;
+        acceptChat(q.id, button);
+        return true;
+      },
+      /** Ends the open conversation (if it is active). */
+      endCurrent() {
+        const c = current != null && chats.get(current);
+        if (!c || c.end.hidden || c.end.disabled) return false;
+        endChat(c);
+        return true;
+      },
+      step: step,
+      current: () => current,
       destroy() {
         alive = false;
+        d.removeEventListener('visibilitychange', visible);
         timers.forEach(clearInterval);
         chats.forEach(function (c) {
           clearTimeout(c.quietT); clearTimeout(c.theirsT); clearTimeout(c.gapT);
           c.pending.forEach((p) => clearTimeout(p.retry));
         });
-        container.replaceChildren();
+        where.list.replaceChildren();
+        where.panes.replaceChildren();
+        where.context.replaceChildren();
       },
     };
   }

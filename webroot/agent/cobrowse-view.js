@@ -3,7 +3,7 @@
  * beside it, which of the visitor's tabs it is, and how fresh the mirror is ("Live" / "N s behind" / "Re-syncing").
  *
  *   const v = scCobrowseView.create({section, side, token})
- *     section: the view's element (#cobrowse-view); side: the chat panel shown beside the mirror (#chats-panel)
+ *     section: the view's element (#cobrowse-view); side: the conversation shown beside the mirror (#chats-panel)
  *     token:   () => the agent's bearer token
  *   scCobrowse.mount(panel, {view: v.area, hooks: v.hooks, …}); v.attach(handle); … v.destroy()
  *
@@ -95,7 +95,7 @@ export const scCobrowseView = (function (w, d) {
         else if (!on && barHome && bar.parentNode !== barHome) barHome.append(bar);
       }
       if (on && chatNote.parentNode !== side) {
-        const heading = side.querySelector('h2');
+        const heading = side.querySelector(':scope > h2');
         if (heading) heading.after(chatNote); else side.prepend(chatNote);
       }
       wait.hidden = !on || !!mirror;
@@ -256,7 +256,7 @@ export const scCobrowseView = (function (w, d) {
     }
 
     function showChat() {
-      side.querySelectorAll('[data-cobrowsing]').forEach((n) => n.removeAttribute('data-cobrowsing'));
+      d.querySelectorAll('[data-cobrowsing]').forEach((n) => n.removeAttribute('data-cobrowsing'));
       section.setAttribute('data-chat', chatId || '');
       if (!chatId) {
         chatNote.textContent = 'No chat with this visitor. Chats you have with others stay here.';
@@ -266,9 +266,9 @@ export const scCobrowseView = (function (w, d) {
       chatNote.textContent = 'Chat with this visitor';
       chatNote.setAttribute('data-kind', 'chat');
       const sel = '[data-chat="' + CSS.escape(chatId) + '"]';
-      side.querySelectorAll('[data-testid="chat-tab"]' + sel + ',[data-testid="chat-pane"]' + sel)
+      d.querySelectorAll('[data-testid="chat-tab"]' + sel + ',[data-testid="chat-pane"]' + sel) // the tab is in the list column
         .forEach((n) => n.setAttribute('data-cobrowsing', ''));
-      const button = side.querySelector('[data-testid="chat-tab"]' + sel);
+      const button = /** @type {HTMLElement | null} */ (d.querySelector('[data-testid="chat-tab"]' + sel));
       if (button && picked !== chatId) {
         picked = chatId;
         if (button.getAttribute('aria-selected') !== 'true') button.click();

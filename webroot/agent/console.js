@@ -4,9 +4,9 @@
 import { scUi } from './ui.js';
 import { scAgentBridge } from './bridge.js';
 import { scChat } from './chat.js';
-import { scAdmin } from './admin.js';
 import { scCobrowseView } from './cobrowse-view.js';
 import { scSso } from './sso.js';
+import { scWorkspace } from './workspace.js';
 
 // sanitize.js and cobrowse.js stay classic scripts (window.scSanitize, window.scCobrowse), loaded before this one.
 (function (w, d) {
@@ -29,7 +29,8 @@ import { scSso } from './sso.js';
   const fed = new Set(); // sites whose chat-button state arrives over the bridge
   const pages = new Map(); // handle -> {tr, cells}
   let chat = null; // the chat inbox (webroot/agent/chat.js), once /me is known
-  let admin = null; // the admin view (webroot/agent/admin.js), for admins
+  // The workspace around it: list tabs, unread total and title badge, alerts, keyboard shortcuts (workspace.js).
+  const workspace = scWorkspace.create(d, { chat: () => chat });
 
   // ---- small DOM helpers (text only) ----
   const { el, show } = scUi;
@@ -228,9 +229,9 @@ import { scSso } from './sso.js';
     $('my-buttons').replaceChildren();
     $('sessions-body').replaceChildren();
     if (chat) chat.destroy();
-    if (admin) admin.destroy();
-    chat = admin = null;
-    $('admin-panel').hidden = true;
+    chat = null;
+    workspace.reset();
+    $('admin-link').hidden = true;
     ['buttons-error', 'sessions-error', 'sessions-result', 'cobrowse-result'].forEach((id) => show($(id)));
     if ($('invite-dialog').open) $('invite-dialog').close();
     conn('offline', {});
@@ -240,14 +241,8 @@ import { scSso } from './sso.js';
   function showAgent(a) {
     $('agent-name').textContent = a.name || a.login || '';
     $('agent-roles').textContent = (a.roles || []).length ? '(' + a.roles.join(', ') + ')' : '';
-    const isAdmin = (a.roles || []).indexOf('admin') >= 0;
-    $('admin-panel').hidden = !isAdmin;
-    if (isAdmin && !admin && token) {
-      admin = scAdmin.mount($('admin-body'), { token: token, onUnauthorized: expired });
-    } else if (!isAdmin && admin) {
-      admin.destroy();
-      admin = null;
-    }
+    // Administration is its own page (admin.html, same login): admins get a link, agents nothing.
+    $('admin-link').hidden = (a.roles || []).indexOf('admin') < 0;
   }
 
   function expired() { end('Your session has ended. Please log in again.'); }
@@ -255,7 +250,7 @@ import { scSso } from './sso.js';
   /** The chat inbox needs to know who we are and which buttons we serve (GET /me). */
   function mountChat() {
     if (chat || !me || !token) return;
-    chat = scChat.mount($('chat-inbox'), {
+    chat = scChat.mount({ list: $('chat-list'), panes: $('conversation'), context: $('visitor-context') }, {
       token: token,
       me: me,
       bridge: { // the queue and the lines come over the bridge; agents send through REST
@@ -263,6 +258,8 @@ import { scSso } from './sso.js';
         publish: (topic, payload) => bridge && bridge.publish(topic, payload),
       },
       onUnauthorized: expired,
+      onCounts: workspace.counts,
+      onNewWaiting: workspace.newWaiting,
     });
   }
 
@@ -450,7 +447,8 @@ import { scSso } from './sso.js';
       keep.add(s.handle);
       let row = pages.get(s.handle);
       if (!row) {
-        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Send invitation' });
+        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Invite',
+          title: 'Invite this page\'s visitor to chat' });
         row = {
           site: el('td'), connected: el('td'), since: el('td'),
           tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),

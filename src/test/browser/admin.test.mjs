@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { hostPage, launch, recorded, startHost } from './helpers.mjs';
-import { consoleLogin, createAgent, openConsole, rest, restLogin } from './agent-helpers.mjs';
+import { consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin } from './agent-helpers.mjs';
 import { startChatGateway } from './chat-helpers.mjs';
 
 const T = { timeout: 90_000 };
@@ -26,7 +26,7 @@ after(async () => {
 async function adminConsole() {
   const c = await openConsole(browser, gw);
   await consoleLogin(c.page, 'admin', gw.adminPassword);
-  await c.page.waitForSelector('#admin-panel', { state: 'visible' });
+  await openAdmin(c.page); // administration is its own page (/agent/admin.html)
   await c.page.waitForSelector('[data-testid="stat-pages"]');
   return c;
 }
@@ -51,8 +51,12 @@ describe('admin view', () => {
     const admin = await adminConsole();
     await admin.page.waitForFunction(() => /^\d+$/.test(document.querySelector('[data-testid="stat-pages"]').textContent));
     const pages = Number(await figure(admin.page, 'pages'));
+    // An agent's workspace is a connected agent (the admin page itself opens no bridge connection).
+    const carol = await openConsole(browser, gw);
+    await consoleLogin(carol.page, CAROL.login, CAROL.password);
     await admin.page.waitForFunction(() => Number(document.querySelector('[data-testid="stat-agents"]').textContent) >= 1,
-      null, { timeout: 10_000 }); // the admin's own console is a connected agent
+      null, { timeout: 10_000 });
+    await carol.context.close();
 
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto(host.origin + '/');
@@ -140,7 +144,7 @@ describe('admin view', () => {
     const carol = await openConsole(browser, gw);
     await consoleLogin(carol.page, CAROL.login, CAROL.password);
     await carol.page.waitForSelector('[data-testid="my-button"][data-button="acme/sales"]');
-    assert.equal(await carol.page.isVisible('#admin-panel'), false);
+    assert.equal(await carol.page.isVisible('[data-testid="admin-link"]'), false);
     assert.equal(await carol.page.locator('[data-testid="admin-module"]').count(), 0);
     const token = await restLogin(gw, CAROL.login, CAROL.password);
     assert.equal((await rest(gw, 'GET', '/admin/stats', undefined, token)).status, 403);

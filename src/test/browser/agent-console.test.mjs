@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
 import {
-  CONSOLE_VIEWPORT, chatButtonPage, consoleLogin, createAgent, eventAfter, openConsole, rest, startAgentGateway, submitLogin,
-  waitConnected,
+  CONSOLE_VIEWPORT, chatButtonPage, consoleLogin, createAgent, eventAfter, openAdmin, openConsole, rest, startAgentGateway, submitLogin,
+  showLivePages, waitConnected,
 } from './agent-helpers.mjs';
 
 const T = { timeout: 60_000 };
@@ -107,7 +107,7 @@ describe('agent console', () => {
   test('an admin adds an agent with the form; that agent sees its button and no admin section', T, async () => {
     const admin = await openConsole(browser, gw);
     await consoleLogin(admin.page, 'admin', gw.adminPassword);
-    await admin.page.waitForSelector('#admin-panel', { state: 'visible' });
+    await openAdmin(admin.page); // administration is its own page (/agent/admin.html)
     await admin.page.waitForSelector('[data-testid="agent"][data-login="admin"]');
 
     await admin.page.fill('#agent-login', 'bob');
@@ -126,7 +126,7 @@ describe('agent console', () => {
     await consoleLogin(bob.page, 'bob', 'bob-secret-password');
     await bob.page.waitForSelector('[data-testid="my-button"][data-button="acme/sales"]');
     assert.match(await bob.page.textContent('[data-testid="my-button"][data-button="acme/sales"]'), /Sales/);
-    assert.equal(await bob.page.isVisible('#admin-panel'), false, 'no admin section for an agent');
+    assert.equal(await bob.page.isVisible('[data-testid="admin-link"]'), false, 'no administration for an agent');
     assert.equal(await bob.page.textContent('#agent-name'), 'Bob Builder');
     await bob.context.close();
     await admin.context.close();
@@ -135,7 +135,7 @@ describe('agent console', () => {
   test('the admin form shows the server\'s error for a bad agent', T, async () => {
     const admin = await openConsole(browser, gw);
     await consoleLogin(admin.page, 'admin', gw.adminPassword);
-    await admin.page.waitForSelector('#admin-panel', { state: 'visible' });
+    await openAdmin(admin.page); // administration is its own page (/agent/admin.html)
     await admin.page.fill('#agent-login', 'carol'); // exists already
     await admin.page.fill('#agent-fullname', 'Another Carol');
     await admin.page.fill('#agent-password', 'carol-other-password');
@@ -161,6 +161,7 @@ site_connect.subscribe('~pagesession/proactive/trigger', function (msg, info) {
 
     const { context, page } = await openConsole(browser, gw);
     await consoleLogin(page, CAROL.login, CAROL.password);
+    await showLivePages(page);
     const row = page.locator('[data-testid="session"][data-connected="true"]');
     await row.first().waitFor({ timeout: 15_000 });
     assert.equal(await row.count(), 1, 'one live page: the customer\'s');

@@ -161,6 +161,18 @@ export async function waitConnected(page, timeout = 15_000) {
   }
 }
 
+/** Opens the administration page from the console's link (same tab, same login) and waits for the admin view. */
+export async function openAdmin(page) {
+  await page.click('[data-testid="admin-link"]');
+  await page.waitForSelector('[data-testid="admin-module"]', { timeout: 15_000 });
+}
+
+/** Shows the live pages: a tab of the workspace's left column (the conversations are the other). */
+export async function showLivePages(page) {
+  await page.click('[data-testid="side-tab-pages"]');
+  await page.waitForSelector('#sessions-panel', { state: 'visible' });
+}
+
 const availability = (key) => `[data-testid="button-available"][data-button="${key}"]`;
 
 /** Flips the availability switch of `site/button` with the keyboard (Space) and waits until the PUT is answered. */

@@ -224,10 +224,14 @@ export async function consoleSend(page, id, text) {
 
 /** Accepts the oldest waiting chat in the console and returns its id once its pane is open. */
 export async function acceptFirst(page, timeout = 20_000) {
+  const list = page.locator('[data-testid="side-tab-chats"][aria-selected="false"]'); // the workspace shows live pages
+  if (await list.isVisible()) await list.click();
   const item = page.locator('[data-testid="queued-chat"]').first();
-  await item.waitFor({ timeout });
+  await item.waitFor({ state: 'attached', timeout });
   const id = await item.getAttribute('data-chat');
-  await item.locator('[data-testid="chat-accept"]').click();
+  // While co-browsing the workspace folds the list away: the header's "N waiting · Accept" takes the oldest.
+  if (await item.isVisible()) await item.locator('[data-testid="chat-accept"]').click();
+  else await page.click('[data-testid="waiting-accept"]');
   await page.waitForSelector(`${pane(id)}[data-state="active"]`, { timeout });
   return id;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, showLivePages, waitWiredButton,
 } from './agent-helpers.mjs';
 import {
   acceptFirst, consoleSend, frameLines, frameSend, openVisitor, startChatGateway, waitConsoleTexts,
@@ -142,6 +142,7 @@ describe('chat', () => {
     const v = await visitor('/invite');
     const row = agent.page.locator('[data-testid="session"][data-connected="true"]');
     await connectedRows(1);
+    await showLivePages(agent.page);
     await row.locator('[data-testid="invite"]').click();
     await agent.page.fill('#invite-text', 'Need a hand with <b>your</b> order?');
     await agent.page.press('#invite-text', 'Enter');

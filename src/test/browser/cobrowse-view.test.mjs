@@ -168,7 +168,8 @@ describe('co-browse view', () => {
     await until(page, (id) => Array.from(document.querySelectorAll(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-text"]`))
       .some((t) => t.textContent === 'I cannot find the pay button'), chatId);
     await page.waitForSelector(`[data-testid="cobrowse-chat-note"][data-kind="chat"]`, { timeout: 15_000 });
-    await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`);
+    // The conversation list is folded away beside the mirror at 1280 px: its entry is marked, not shown.
+    await page.waitForSelector(`[data-testid="chat-tab"][data-chat="${chatId}"][data-cobrowsing][aria-selected="true"]`, { state: 'attached' });
     assert.ok(await page.isVisible(`[data-testid="chat-pane"][data-chat="${chatId}"] [data-testid="chat-input"]`));
     const pane = await box(page, `[data-testid="chat-pane"][data-chat="${chatId}"]`);
     assert.ok(pane.y + pane.h <= 800, `the chat pane ends at ${pane.y + pane.h}, above the fold`);
@@ -225,7 +226,7 @@ describe('co-browse view', () => {
     await page.click('[data-testid="cobrowse-stop"]');
     await page.waitForSelector('body[data-cobrowse="off"]');
     assert.equal(await page.isVisible('[data-testid="cobrowse-view"]'), false);
-    assert.ok(await page.isVisible('#sessions-panel'));
+    assert.ok(await page.isVisible('#inbox-panel'));
   });
 
   test('the next page in the same tab: the notice shows again, the view names the new page, still tab 1 of 1', T, async (t) => {

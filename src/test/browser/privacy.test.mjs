@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin, setAvailable, waitWiredButton,
 } from './agent-helpers.mjs';
 import { acceptFirst, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitDisplay, waitWidget } from './chat-helpers.mjs';
 
@@ -74,6 +74,7 @@ describe('data rights in the admin view', () => {
     const admin = await openConsole(browser, gw);
     await consoleLogin(admin.page, 'admin', gw.adminPassword);
     const p = admin.page;
+    await openAdmin(p); // administration is its own page (/agent/admin.html)
     await p.waitForSelector('[data-testid="privacy"]', { state: 'visible' });
     await p.selectOption('[data-testid="privacy-kind"]', 'email');
     await p.fill('[data-testid="privacy-value"]', 'Ann@Example.org');

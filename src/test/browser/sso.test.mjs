@@ -74,7 +74,7 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
       await waitConnected(page);
       assert.equal(await page.getByTestId('agent-name').textContent(), 'Bob Sales');
       assert.equal(await page.getByTestId('agent-roles').textContent(), '(agent)');
-      assert.equal(await page.getByTestId('admin-panel').isVisible(), false, 'an agent sees no Admin panel');
+      assert.equal(await page.getByTestId('admin-link').isVisible(), false, 'an agent gets no Administration link');
       assert.deepEqual(
         await page.getByTestId('my-button').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-button'))),
         [`${SITE}/sales`]);
@@ -110,7 +110,7 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
     try {
       await page.getByTestId('console-view').waitFor({ state: 'visible', timeout: 15_000 });
       assert.equal(await page.getByTestId('agent-roles').textContent(), '(admin, agent)');
-      await page.getByTestId('admin-panel').waitFor({ state: 'visible' });
+      await page.getByTestId('admin-link').waitFor({ state: 'visible' }); // administration is its own page
     } finally {
       await context.close();
     }
@@ -187,7 +187,7 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
       await page.getByTestId('sso-button').click();
       await page.waitForURL((u) => u.href.startsWith(provider.issuer));
       await signInAtProvider(page, 'alice', closed.origin);
-      await page.getByTestId('admin-panel').waitFor({ state: 'visible', timeout: 15_000 });
+      await page.getByTestId('admin-link').waitFor({ state: 'visible', timeout: 15_000 });
     } finally {
       await context.close();
     }

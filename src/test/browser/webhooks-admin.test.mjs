@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { freePort, launch, startHost } from './helpers.mjs';
-import { consoleLogin, openConsole, rest, restLogin, setAvailable } from './agent-helpers.mjs';
+import { consoleLogin, openAdmin, openConsole, rest, restLogin, setAvailable } from './agent-helpers.mjs';
 import { startChatGateway } from './chat-helpers.mjs';
 
 const T = { timeout: 90_000 };
@@ -35,9 +35,12 @@ describe('webhooks in the admin view', () => {
 
     const c = await openConsole(browser, gw);
     await consoleLogin(c.page, 'admin', gw.adminPassword);
+    await openAdmin(c.page);
     await c.page.waitForSelector('[data-testid="admin-module"]');
     assert.equal(await c.page.isVisible('[data-testid="webhook-notice"]'), false, 'no notice while healthy');
-    await setAvailable(c.page, 'acme/sales', true); // the button is enabled: an event for the webhook
+    const w = await openConsole(browser, gw); // the workspace, where the agent switches the button on
+    await consoleLogin(w.page, 'admin', gw.adminPassword);
+    await setAvailable(w.page, 'acme/sales', true); // the button is enabled: an event for the webhook
 
     const notice = c.page.locator(`[data-testid="webhook-disabled"][data-hook="${made.body.id}"]`);
     await notice.waitFor({ state: 'visible', timeout: 30_000 });

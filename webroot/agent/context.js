@@ -1,0 +1,74 @@
+/*! SiteConnect agent console: the visitor's context, the right-hand column of the workspace (issue 19 part 1).
+ * renderVisitorContext(container, ctx) shows what the gateway knows about the visitor of the open conversation.
+ * Every key of ctx is optional; a key that is missing is left out (nothing is guessed). Text only.
+ *
+ *   ctx = {
+ *     site, button, buttonName,        // where the chat came from
+ *     state, startedAt, acceptedAt,     // the chat (ms since the epoch)
+ *     agentName,                        // who answers it
+ *     pageSession: {handle, connected, startedAt},  // the visitor's page session, when known
+ *     contactCode,                      // the visitor's contact code, when known
+ *     chatsBefore: [{id, createdAt, agentName, state}],  // earlier chats of the same visitor, when known
+ *     facts: [[label, value], …],       // anything else (issue 19 part 2 adds page, referrer, browser, …)
+ *   }
+ *   renderVisitorContext(container, null) shows the empty state.
+ */
+// @ts-check
+import { scUi } from './ui.js';
+
+const { el } = scUi;
+
+function when(ms) {
+  const t = new Date(ms);
+  return ms == null || isNaN(t.getTime()) ? '' : t.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+}
+/** A duration in words: "42 s", "3 min", "1 h 5 min". */
+function span(ms) {
+  const sec = Math.max(0, Math.round(ms / 1000));
+  return sec < 60 ? sec + ' s' : sec < 3600 ? Math.floor(sec / 60) + ' min' : Math.floor(sec / 3600) + ' h ' + Math.floor((sec % 3600) / 60) + ' min';
+}
+
+/**
+ * @param {HTMLElement} container
+ * @param {null | {site?: string, button?: string, buttonName?: string, state?: string, startedAt?: number,
+ *   acceptedAt?: number, agentName?: string, pageSession?: {handle?: string, connected?: boolean, startedAt?: number},
+ *   contactCode?: string, chatsBefore?: Array<{id: string, createdAt?: number, agentName?: string, state?: string}>,
+ *   facts?: Array<[string, string]>}} ctx
+ */
+export function renderVisitorContext(container, ctx) {
+  if (!ctx) {
+    container.replaceChildren(el('p', { class: 'muted small', 'data-testid': 'context-empty',
+      text: 'Open a conversation to see who you are talking to.' }));
+    return;
+  }
+  /** @type {Array<[string, string, string]>} label, value, key */
+  const rows = [];
+  const add = (key, label, value) => { if (value != null && value !== '') rows.push([label, String(value), key]); };
+  add('site', 'Site', ctx.site);
+  add('button', 'Chat button', ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
+    ? ctx.buttonName + ' (' + ctx.button + ')' : ctx.buttonName || ctx.button);
+  add('started', 'Started', ctx.startedAt != null ? when(ctx.startedAt) : null);
+  add('accepted', 'Accepted', ctx.acceptedAt != null ? when(ctx.acceptedAt)
+    + (ctx.startedAt != null ? ' · waited ' + span(ctx.acceptedAt - ctx.startedAt) : '') : null);
+  add('agent', 'Agent', ctx.agentName);
+  add('state', 'State', ctx.state);
+  const ps = ctx.pageSession;
+  if (ps) add('page-session', 'Page session', (ps.handle || '') + (ps.connected === false ? ' (gone)' : ps.connected ? ' (connected)' : ''));
+  add('contact-code', 'Contact code', ctx.contactCode);
+  (ctx.facts || []).forEach(([label, value], i) => add('fact-' + i, label, value));
+
+  const list = el('dl', { class: 'ctx-list', 'data-testid': 'context-facts' },
+    ...rows.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
+      el('dt', { text: label }), el('dd', { 'data-testid': 'context-' + key, text: value }))));
+  const before = ctx.chatsBefore;
+  const history = el('section', { class: 'ctx-history', 'aria-label': 'Chats before' },
+    el('h3', { text: 'Chats before' }),
+    Array.isArray(before)
+      ? (before.length
+        ? el('ul', { class: 'ctx-before', 'data-testid': 'context-chats-before' }, ...before.map((c) =>
+          el('li', { 'data-chat': c.id }, when(c.createdAt) + (c.agentName ? ' · ' + c.agentName : '') + (c.state ? ' · ' + c.state : ''))))
+        : el('p', { class: 'muted small', text: 'None: a first chat.' }))
+      : el('p', { class: 'muted small', 'data-testid': 'context-chats-before-unknown',
+        text: 'Not known: the gateway does not link this visitor\'s chats yet.' }));
+  container.replaceChildren(list, history);
+}
