@@ -218,7 +218,7 @@ public record GatewayConfig(
       int perChat,
       int perVisitorPerHour,
       int perAddressPerHour,
-      java.util.Map<String, List<String>> notify) {
+      java.util.Map<String, List<String>> notifyTo) {
     public boolean enabled() {
       return host != null && from != null;
     }
