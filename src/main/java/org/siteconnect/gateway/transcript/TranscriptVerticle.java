@@ -180,12 +180,13 @@ public final class TranscriptVerticle extends VerticleBase {
       return;
     }
     String site = siteName(left.getString("site"));
-    String name = left.getString("name", "");
+    String name = MailHeaders.text(left.getString("name", ""));
     String text = "A visitor left a message on " + site
         + (left.getString("button", "").isEmpty()
             ? ""
             : " (button " + left.getString("button") + ")")
-        + ".\n\nName: " + name + "\nContact: " + left.getString("contact", "") + "\n\n"
+        + ".\n\nName: " + name + "\nContact: " + MailHeaders.text(left.getString("contact", ""))
+        + "\n\n"
         + left.getString("text", "") + "\n\nAnswer it from the agent console's left messages.\n";
     mailer
         .send(to, "New message on " + site + (name.isBlank() ? "" : " from " + name), text, null)
