@@ -44,6 +44,9 @@ export function transcriptEmail(F) {
       status.textContent = 'Sending…';
     } else if (p.state === 'sent') {
       form.hidden = true;
+      sendBtn.disabled = false;
+      open.textContent = 'Send it again';
+      open.hidden = false;
       status.textContent = 'We have e-mailed this conversation to you.';
     } else {
       sendBtn.disabled = false;
@@ -54,6 +57,7 @@ export function transcriptEmail(F) {
   return {
     node,
     reset() {
+      open.textContent = 'E-mail me this conversation';
       open.hidden = false;
       form.hidden = true;
       sendBtn.disabled = false;
