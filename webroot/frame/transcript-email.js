@@ -27,6 +27,7 @@ export function transcriptEmail(F) {
     form.hidden = false;
     address.focus();
   });
+  address.addEventListener('input', () => { if (!sendBtn.disabled) status.textContent = ''; });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const value = address.value.trim();
