@@ -64,9 +64,10 @@ class MailHeadersTest {
     }
     pool.shutdown();
     assertEquals(2, allowed);
-    assertEquals(
-        "visitor", limiter.take("chat-2", "sid-1", "b@example.org", 2_000)); // 3rd of the hour: ok
-    assertEquals("address", limiter.take("chat-3", "sid-2", "ann@example.org", 3_000));
-    assertNull(limiter.take("chat-3", "sid-2", "ann@example.org", 3_600_000L + 1_001));
+    assertNull(limiter.take("chat-2", "sid-1", "b@example.org", 2_000)); // sid-1's 3rd of the hour
+    assertEquals("visitor", limiter.take("chat-3", "sid-1", "c@example.org", 2_500));
+    assertNull(limiter.take("chat-4", "sid-2", "ANN@example.org", 3_000)); // ann's 3rd of the hour
+    assertEquals("address", limiter.take("chat-5", "sid-3", "ann@example.org", 3_500));
+    assertNull(limiter.take("chat-5", "sid-3", "ann@example.org", 3_600_000L + 3_001));
   }
 }
