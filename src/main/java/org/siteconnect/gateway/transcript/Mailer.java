@@ -79,8 +79,7 @@ public final class Mailer {
     client.sendMail(message).onSuccess(r -> done.complete()).onFailure(err -> {
       if (attempt >= config.retries()) {
         LOG.warn(
-            "e-mail [{}] to {} recipient(s) given up after {} attempt(s): {}",
-            message.getSubject(),
+            "e-mail to {} recipient(s) given up after {} attempt(s): {}",
             message.getTo().size(),
             attempt + 1,
             err.toString());
