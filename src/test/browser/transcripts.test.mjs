@@ -2,12 +2,12 @@
 // for the transcript by e-mail from the widget; a real SMTP server (npm smtp-server, src/test/smtp/sink.mjs) receives
 // it. The agent's HTML transcript renders escaped. Screenshots: target/screenshots/transcripts-*.png (1280×800).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startSink } from '../smtp/sink.mjs';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openConsole, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, restLogin, setAvailable, waitWiredButton,
 } from './agent-helpers.mjs';
 import { acceptFirst, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitDisplay } from './chat-helpers.mjs';
 
@@ -117,5 +117,21 @@ describe('transcripts by e-mail', () => {
     await view.screenshot({ path: new URL('transcripts-html.png', SHOTS).pathname });
     await view.close();
     await v.context.close();
+
+    // The admin downloads the day's transcripts from the admin page: one JSON file holding this chat's lines.
+    const admin = await openConsole(browser, gw);
+    await consoleLogin(admin.page, 'admin', gw.adminPassword);
+    await openAdmin(admin.page);
+    const p = admin.page;
+    await p.waitForSelector('[data-testid="transcripts"]', { state: 'visible' });
+    await p.locator('[data-testid="transcripts"]').scrollIntoViewIfNeeded();
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid="transcripts-download"]')]);
+    assert.match(download.suggestedFilename(), /^transcripts-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.json$/);
+    const doc = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(doc.transcripts.map((t) => t.chat.id), [id]);
+    assert.ok(doc.transcripts[0].messages.some((m) => m.text === `Where is my order? ${HOSTILE}`));
+    assert.equal(await p.textContent('[data-testid="transcripts-result"]'), 'Downloaded 1 chat.');
+    await p.screenshot({ path: new URL('transcripts-admin.png', SHOTS).pathname });
+    await admin.context.close();
   });
 });
