@@ -1,7 +1,7 @@
 /*! SiteConnect agent console: the admin page's "Transcripts" section (docs/TRANSCRIPTS.md).
  * scTranscripts.section(token) → <section>: a date range (UTC days, both included) and a format; JSON gathers every
  * page of GET /api/v1/transcripts into one file, HTML is one readable page of at most 100 chats (a longer range says
- * so). Text only: textContent, never innerHTML. */
+ * so). scTranscripts.button(chatId, token): a conversation's "Transcript" download (HTML). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
 
@@ -86,5 +86,26 @@ export const scTranscripts = (function (d) {
       form, error, result);
   }
 
-  return { section: section };
+  /**
+   * The conversation's "Transcript" button: downloads GET /api/v1/chats/{id}/transcript?format=html.
+   * @param {string} chatId @param {() => string} token
+   */
+  function button(chatId, token) {
+    const b = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-transcript', text: 'Transcript',
+      title: 'Download the transcript (HTML)' });
+    b.addEventListener('click', async () => {
+      b.disabled = true;
+      try {
+        const r = await get('/chats/' + encodeURIComponent(chatId) + '/transcript?format=html', token);
+        save(await r.blob(), 'transcript-' + chatId.replace(/[^A-Za-z0-9_-]/g, '_') + '.html');
+      } catch (x) {
+        b.title = x instanceof Error ? x.message : String(x);
+      } finally {
+        b.disabled = false;
+      }
+    });
+    return b;
+  }
+
+  return { section: section, button: button };
 })(document);

@@ -100,6 +100,12 @@ describe('transcripts by e-mail', () => {
     await frame.waitForFunction(() => document.querySelector('[data-testid="transcript-email-status"]')?.textContent
       === 'this conversation was already sent');
 
+    // The agent downloads the conversation's transcript from its header.
+    const [file] = await Promise.all([agent.page.waitForEvent('download'),
+      agent.page.click(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-transcript"]`)]);
+    assert.match(file.suggestedFilename(), /^transcript-[A-Za-z0-9_-]+\.html$/);
+    assert.match(readFileSync(await file.path(), 'utf8'), /Where is my order\? &lt;img src=x/);
+
     // The agent's HTML transcript of the same chat: escaped, served as an attachment under a strict CSP.
     const token = await restLogin(gw, CAROL.login, CAROL.password);
     const r = await fetch(`${gw.origin}/api/v1/chats/${id}/transcript?format=html`, { headers: { authorization: `Bearer ${token}` } });
