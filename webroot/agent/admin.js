@@ -6,6 +6,7 @@
 // @ts-check
 import { scUi } from './ui.js';
 import { scPrivacy } from './privacy.js';
+import { scTranscripts } from './transcripts.js';
 
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
@@ -293,7 +294,8 @@ export const scAdmin = (function (w, d) {
               agentsBody),
             agentsError, agentsResult),
           addForm)),
-      scPrivacy.section(api)));
+      scPrivacy.section(api),
+      scTranscripts.section(() => token))); // docs/TRANSCRIPTS.md
 
     loadStats();
     loadAudit();

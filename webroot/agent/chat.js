@@ -13,6 +13,7 @@
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
 import { renderVisitorContext } from './context.js';
+import { scTranscripts } from './transcripts.js';
 
 export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
@@ -213,7 +214,7 @@ export const scChat = (function (w, d) {
         id: 'scc-pane-' + rec.id, 'aria-labelledby': 'scc-tab-' + rec.id },
       el('div', { class: 'scc-pane-head' },
         el('h2', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
-        c.presence, c.state, c.end, c.close),
+        c.presence, c.state, scTranscripts.button(rec.id, () => token), c.end, c.close),
       c.log, c.typing, c.form, c.error);
       c.form.addEventListener('submit', function (e) {
         e.preventDefault();

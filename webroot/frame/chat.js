@@ -7,6 +7,7 @@
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
 import { el } from '../shared/dom.js';
+import { transcriptEmail } from './transcript-email.js';
 
 (function (w, d) {
   var F = scFrame;
@@ -112,6 +113,8 @@ import { el } from '../shared/dom.js';
   var skip = btn('Skip', 'sc-link', 'chat-rate-skip');
   var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
     el('p', { text: 'The chat has ended. How did we do?' }), stars, skip]);
+  var emailer = transcriptEmail(F); // "E-mail me this conversation" (docs/TRANSCRIPTS.md)
+  rating.appendChild(emailer.node);
   var vChat = el('div', { class: 'sc-chat-view sc-chat-conv' },
     [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, error, rating]);
 
@@ -307,6 +310,7 @@ import { el } from '../shared/dom.js';
     } else if (s === 'ended') {
       theirTyping(false);
       view('rating');
+      emailer.reset();
       F.widget('chat-rating', button);
       dropPending('The chat ended before this message was sent.');
     } else if (s === 'unavailable') {

@@ -178,6 +178,9 @@ public final class Gateway {
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics, stores.database()));
     plan.put("privacy", () -> new PrivacyVerticle(stores.database()));
     plan.put("webhooks", () -> new WebhookVerticle(config, new WebhookStore(stores.database())));
+    plan.put(
+        "transcripts",
+        () -> new org.siteconnect.gateway.transcript.TranscriptVerticle(config, stores.database()));
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Supplier<Deployable>> part : plan.entrySet()) {
       chain = chain.compose(v -> vertx

@@ -90,6 +90,11 @@ public final class Addresses {
   public static final String PRIVACY_EXPORT = PREFIX + "privacy.export";
 
   public static final String PRIVACY_ERASE = PREFIX + "privacy.erase";
+  /** Transcripts (docs/TRANSCRIPTS.md): bulk export; pages asking for an e-mail; left messages to notify. */
+  public static final String TRANSCRIPT_BULK = PREFIX + "transcript.bulk";
+
+  public static final String TRANSCRIPT_PAGE = PREFIX + "transcript.page";
+  public static final String TRANSCRIPT_LEFT = PREFIX + "transcript.left";
   public static final String CHAT_FORGET = PREFIX + "chat.forget";
 
   /** Webhooks: the business events the router delivers (a shared subscription), and the admin API's requests. */

@@ -30,7 +30,8 @@ public record GatewayConfig(
     List<Site> sites,
     Limits limits,
     Webhooks webhooks,
-    Sso sso) {
+    Sso sso,
+    Mail mail) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -201,6 +202,46 @@ public record GatewayConfig(
         allowed);
   }
 
+  /**
+   * E-mail through SMTP (docs/TRANSCRIPTS.md): off while {@code host} is null. {@code tls}: none, starttls or tls.
+   * {@code notify}: per site, where left-message notices go. The per-hour limits bound transcript e-mails.
+   */
+  public record Mail(
+      String host,
+      int port,
+      String tls,
+      String username,
+      String password,
+      String from,
+      int retries,
+      long retryDelayMs,
+      int perChat,
+      int perVisitorPerHour,
+      int perAddressPerHour,
+      java.util.Map<String, List<String>> notifyTo) {
+    public boolean enabled() {
+      return host != null && from != null;
+    }
+  }
+
+  private static Mail mail(ConfigReader r) {
+    java.util.Map<String, List<String>> notify = new java.util.LinkedHashMap<>();
+    r.objects("notify").forEach(n -> notify.put(n.string("site"), n.strings("to")));
+    return new Mail(
+        r.string("host"),
+        r.integer("port"),
+        r.string("tls"),
+        r.string("username"),
+        r.string("password"),
+        r.string("from"),
+        r.integer("retries"),
+        r.number("retryDelayMs"),
+        r.integer("perChat"),
+        r.integer("perVisitorPerHour"),
+        r.integer("perAddressPerHour"),
+        java.util.Map.copyOf(notify));
+  }
+
   /** Backend API keys for {@code POST /api/v1/publish}: only the SHA-256 of each key is configured. */
   public record Api(List<ApiKey> keys) {}
 
@@ -249,7 +290,8 @@ public record GatewayConfig(
         sites(root),
         limits(root.child("limits")),
         webhooks(root.child("webhooks")),
-        null);
+        null,
+        mail(root.child("mail")));
     config = config.withSso(SsoSection.read(root.child("sso"), config));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException(
@@ -263,7 +305,7 @@ public record GatewayConfig(
   private GatewayConfig withSso(Sso sso) {
     return new GatewayConfig(
         http, bridge, topics, sessions, client, acl, agents, chat, cobrowse, data, api, ops,
-        cluster, sites, limits, webhooks, sso);
+        cluster, sites, limits, webhooks, sso, mail);
   }
 
   private static Http http(ConfigReader r) {

@@ -1,0 +1,151 @@
+package org.siteconnect.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.transcript.Transcripts;
+
+/**
+ * Transcripts (docs/TRANSCRIPTS.md): {@code GET /chats/{id}/transcript} for an agent serving the chat's button (the
+ * chat service's own check, as for its messages) and {@code GET /transcripts?from&to} for admins, paged. JSON or
+ * HTML; always a download.
+ */
+final class TranscriptApi {
+  /** Longest date range of one bulk export, in days. */
+  static final int MAX_DAYS = 366;
+
+  private final ServiceBus eb;
+
+  private TranscriptApi(ServiceBus eb) {
+    this.eb = eb;
+  }
+
+  static void bind(RouterBuilder b, ServiceBus eb) {
+    TranscriptApi api = new TranscriptApi(eb);
+    RestApi.bind(b, "getTranscript", api::one);
+    RestApi.bind(b, "exportTranscripts", api::bulk);
+  }
+
+  private void one(RoutingContext ctx) {
+    JsonObject agent = ApiAuth.agent(ctx);
+    String chatId = ctx.pathParam("id");
+    Future<JsonObject> answer = eb.<JsonObject>request(
+            Addresses.CHAT_MESSAGES,
+            new JsonObject()
+                .put("chat_id", chatId)
+                .put("after", 0L)
+                .put("login", agent.getString("login"))
+                .put("buttons", agent.getJsonArray("buttons"))
+                .put("sites", RestApi.sitesOf(agent)))
+        .map(m -> m.body());
+    answer.onComplete(ar -> {
+      if (ar.failed()) {
+        RestApi.error(ctx, ServiceError.from(ar.cause()));
+        return;
+      }
+      String name = "transcript-" + safe(chatId);
+      if (html(ctx)) {
+        sendHtml(ctx, name, Transcripts.html("Chat transcript", List.of(ar.result())));
+      } else {
+        sendJson(ctx, name, ar.result());
+      }
+    });
+  }
+
+  private void bulk(RoutingContext ctx) {
+    JsonObject agent = ApiAuth.agent(ctx);
+    if (!agent.getJsonArray("roles", new JsonArray()).contains("admin")) {
+      RestApi.error(ctx, ServiceError.forbidden("admins only"));
+      return;
+    }
+    LocalDate from;
+    LocalDate to;
+    try {
+      from = LocalDate.parse(ctx.request().getParam("from"));
+      to = LocalDate.parse(ctx.request().getParam("to"));
+    } catch (DateTimeParseException | NullPointerException e) {
+      RestApi.error(ctx, ServiceError.badRequest("from and to must be days, YYYY-MM-DD"));
+      return;
+    }
+    if (to.isBefore(from) || ChronoUnit.DAYS.between(from, to) >= MAX_DAYS) {
+      RestApi.error(
+          ctx,
+          ServiceError.badRequest("to must not be before from, and at most " + MAX_DAYS
+              + " days may be exported at once"));
+      return;
+    }
+    JsonObject request = new JsonObject()
+        .put("sites", RestApi.sitesOf(agent))
+        .put("from", from.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli())
+        .put("to", to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli())
+        .put("limit", (int) RestApi.query(ctx, "limit", 100))
+        .put("after", ctx.request().getParam("after"));
+    eb.<JsonObject>request(Addresses.TRANSCRIPT_BULK, request).onComplete(ar -> {
+      if (ar.failed()) {
+        RestApi.error(ctx, ServiceError.from(ar.cause()));
+        return;
+      }
+      JsonObject page = ar.result().body();
+      String name = "transcripts-" + from + "-" + to;
+      if (html(ctx)) {
+        if (page.getString("next") != null) {
+          ctx.response().putHeader("X-Next-Page", page.getString("next"));
+        }
+        List<JsonObject> list =
+            page.getJsonArray("transcripts").stream().map(o -> (JsonObject) o).toList();
+        sendHtml(ctx, name, Transcripts.html("Chat transcripts " + from + " to " + to, list));
+      } else {
+        sendJson(
+            ctx,
+            name,
+            new JsonObject()
+                .put("from", from.toString())
+                .put("to", to.toString())
+                .put("transcripts", page.getJsonArray("transcripts"))
+                .put("next", page.getString("next")));
+      }
+    });
+  }
+
+  private static boolean html(RoutingContext ctx) {
+    return "html".equals(ctx.request().getParam("format"));
+  }
+
+  private static String safe(String s) {
+    return s == null ? "" : s.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  private static void sendJson(RoutingContext ctx, String name, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .putHeader("Content-Disposition", "attachment; filename=\"" + name + ".json\"")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+
+  private static void sendHtml(RoutingContext ctx, String name, String html) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .putHeader("Content-Disposition", "attachment; filename=\"" + name + ".html\"")
+        .putHeader("Content-Security-Policy", Transcripts.HTML_CSP)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .end(html);
+  }
+}

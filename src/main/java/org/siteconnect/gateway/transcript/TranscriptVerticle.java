@@ -1,0 +1,196 @@
+package org.siteconnect.gateway.transcript;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.bus.RouterRequests;
+import org.siteconnect.gateway.bus.ServiceConsumers;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.bus.ServiceHandlers;
+import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.chat.ChatRecord;
+import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.store.Database;
+import org.siteconnect.gateway.topic.ServerTopics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transcripts and e-mail (docs/TRANSCRIPTS.md): pages of transcripts for the admins' bulk export; a visitor's
+ * {@code pagesession/<sid>/chat/email_transcript {email}} once its chat has ended (answered on
+ * {@code chat/transcript_email}); an e-mail to the site's notify addresses about each left message. Sending never
+ * holds up a chat: the page is answered when the mail is queued and again when it went or was given up.
+ */
+public final class TranscriptVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(TranscriptVerticle.class);
+  /** Most chats in one page of a bulk export. */
+  public static final int MAX_PAGE = 100;
+
+  private final GatewayConfig config;
+  private final TranscriptStore store;
+  private Mailer mailer;
+  private SendLimiter limiter;
+  private RouterRequests router;
+
+  public TranscriptVerticle(GatewayConfig config, Database db) {
+    this.config = config;
+    this.store = new TranscriptStore(db);
+  }
+
+  @Override
+  public Future<?> start() {
+    mailer = new Mailer(vertx, config.mail());
+    GatewayConfig.Mail m = config.mail();
+    limiter = new SendLimiter(m.perChat(), m.perVisitorPerHour(), m.perAddressPerHour());
+    router = new RouterRequests(vertx.eventBus());
+    return new ServiceConsumers(vertx.eventBus())
+        .request(Addresses.TRANSCRIPT_BULK, this::bulk)
+        .topic(Addresses.TRANSCRIPT_PAGE, this::emailRequest)
+        .topic(Addresses.TRANSCRIPT_LEFT, this::leftMessage)
+        .registered()
+        .compose(v -> router.subscribe(
+            "$share/transcript/pagesession/+/chat/email_transcript", Addresses.TRANSCRIPT_PAGE))
+        .compose(v ->
+            router.subscribe("$share/transcript/$sites/+/messages/+", Addresses.TRANSCRIPT_LEFT));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return mailer.close();
+  }
+
+  /** {@code {sites, from, to, after?, limit}} → {@code {transcripts, next}} (next: the cursor, or null at the end). */
+  private void bulk(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    List<String> sites =
+        b.getJsonArray("sites", new JsonArray()).stream().map(String::valueOf).toList();
+    int limit = Math.max(1, Math.min(MAX_PAGE, b.getInteger("limit", MAX_PAGE)));
+    Cursor after = Cursor.parse(b.getString("after"));
+    ServiceHandlers.reply(
+        m,
+        store
+            .page(sites, b.getLong("from"), b.getLong("to"), after.at(), after.id(), limit)
+            .compose(chats -> Future.all(chats.stream().map(store::transcript).toList())
+                .map(all -> {
+                  List<JsonObject> list = all.<JsonObject>list();
+                  ChatRecord last = chats.isEmpty() ? null : chats.get(chats.size() - 1);
+                  return new JsonObject()
+                      .put("transcripts", new JsonArray(list))
+                      .put(
+                          "next",
+                          chats.size() < limit || last == null
+                              ? null
+                              : last.createdAt() + "." + last.id());
+                })));
+  }
+
+  /** A page's cursor: {@code <createdAt>.<chatId>} of the last chat of the previous page. */
+  record Cursor(long at, String id) {
+    static Cursor parse(String s) {
+      if (s == null || s.isEmpty()) {
+        return new Cursor(-1, "");
+      }
+      int dot = s.indexOf('.');
+      try {
+        return new Cursor(Long.parseLong(s.substring(0, dot)), s.substring(dot + 1));
+      } catch (RuntimeException e) {
+        throw ServiceError.badRequest("after is not a cursor this API gave");
+      }
+    }
+  }
+
+  // ---- the visitor's transcript by e-mail
+
+  private void emailRequest(Message<TopicMessage> m) {
+    ServerTopics.PageEvent event = ServerTopics.PageEvent.of(m.body().topic());
+    if (event == null) {
+      return;
+    }
+    String sid = event.sessionId();
+    String email = MailHeaders.address(m.body().jsonPayload().getValue("email"));
+    if (!mailer.enabled()) {
+      answer(sid, "refused", "mail-off", "e-mail is not available here");
+      return;
+    }
+    if (email == null) {
+      answer(sid, "refused", "bad-address", "please enter one valid e-mail address");
+      return;
+    }
+    store
+        .latestOfSession(sid)
+        .onFailure(err -> answer(sid, "failed", "internal", "try again later"))
+        .onSuccess(chat -> {
+          if (chat.isEmpty() || !ChatRecord.ENDED.equals(chat.get().state())) {
+            answer(
+                sid, "refused", "not-ended", "the transcript can be sent once the chat has ended");
+            return;
+          }
+          String refused = limiter.take(chat.get().id(), sid, email, System.currentTimeMillis());
+          if (refused != null) {
+            answer(
+                sid,
+                "refused",
+                "rate-limited",
+                switch (refused) {
+                  case "chat" -> "this conversation was already sent";
+                  case "address" -> "too many e-mails to this address; try again later";
+                  default -> "too many e-mails; try again later";
+                });
+            return;
+          }
+          answer(sid, "queued", null, null);
+          store
+              .transcript(chat.get())
+              .compose(t -> mailer.send(
+                  List.of(email),
+                  "Your conversation with " + siteName(chat.get().site()),
+                  Transcripts.text(t),
+                  Transcripts.html(
+                      "Your conversation with " + siteName(chat.get().site()), List.of(t))))
+              .onSuccess(v -> answer(sid, "sent", null, null))
+              .onFailure(
+                  err -> answer(sid, "failed", "send-failed", "the e-mail could not be sent"));
+        });
+  }
+
+  private void answer(String sid, String state, String code, String message) {
+    JsonObject payload = new JsonObject().put("state", state);
+    if (code != null) {
+      payload.put("code", code).put("message", message);
+    }
+    router.publishQuietly(ServerTopics.session(sid, "chat/transcript_email"), payload, false);
+  }
+
+  private String siteName(String site) {
+    return config.site(site).map(GatewayConfig.Site::name).orElse(site);
+  }
+
+  // ---- left messages to the site's notify addresses
+
+  private void leftMessage(Message<TopicMessage> m) {
+    if (!(m.body().payload() instanceof JsonObject left) || !mailer.enabled()) {
+      return;
+    }
+    List<String> to = config.mail().notifyTo().get(left.getString("site"));
+    if (to == null || to.isEmpty()) {
+      return;
+    }
+    String site = siteName(left.getString("site"));
+    String name = MailHeaders.text(left.getString("name", ""));
+    String text = "A visitor left a message on " + site
+        + (left.getString("button", "").isEmpty()
+            ? ""
+            : " (button " + left.getString("button") + ")")
+        + ".\n\nName: " + name + "\nContact: " + MailHeaders.text(left.getString("contact", ""))
+        + "\n\n"
+        + left.getString("text", "") + "\n\nAnswer it from the agent console's left messages.\n";
+    mailer
+        .send(to, "New message on " + site + (name.isBlank() ? "" : " from " + name), text, null)
+        .onFailure(
+            err -> LOG.warn("left-message notice for site [{}] not sent", left.getString("site")));
+  }
+}

@@ -1,0 +1,69 @@
+/*! SiteConnect frame: "E-mail me this conversation" at the end of a chat (docs/TRANSCRIPTS.md). The visitor types an
+ * address; the gateway checks it, its limits (per chat, visitor and address) and that the chat has ended, then
+ * answers on ~pagesession/chat/transcript_email: queued, sent, refused or failed. Text only. */
+// @ts-check
+import { el } from '../shared/dom.js';
+
+/**
+ * The action and its form, to put in the chat's end (rating) view.
+ * @param {{publish: (topic: string, payload: any) => void, subscribe: (filter: string, fn: (p: any) => void) => void}} F
+ * @returns {{node: HTMLElement, reset: () => void}}
+ */
+export function transcriptEmail(F) {
+  const open = el('button', { type: 'button', class: 'sc-link', 'data-testid': 'transcript-email-open',
+    text: 'E-mail me this conversation' });
+  const address = el('input', { id: 'sc-te-address', type: 'email', name: 'email', maxlength: '254',
+    autocomplete: 'email', required: '', 'data-testid': 'transcript-email-address' });
+  const sendBtn = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'transcript-email-send',
+    text: 'Send' });
+  const status = el('p', { role: 'status', class: 'sc-te-status', 'data-testid': 'transcript-email-status' });
+  const form = el('form', { class: 'sc-te-form', novalidate: '', hidden: '', 'data-testid': 'transcript-email-form' }, [
+    el('label', { for: 'sc-te-address', text: 'Your e-mail address' }),
+    el('div', { class: 'sc-te-row' }, [address, sendBtn])]);
+  const node = el('div', { class: 'sc-te' }, [open, form, status]);
+
+  open.addEventListener('click', () => {
+    open.hidden = true;
+    form.hidden = false;
+    address.focus();
+  });
+  address.addEventListener('input', () => { if (!sendBtn.disabled) status.textContent = ''; });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = address.value.trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
+      status.textContent = 'Please enter a valid e-mail address.';
+      return;
+    }
+    sendBtn.disabled = true;
+    status.textContent = 'Sending…';
+    F.publish('~pagesession/chat/email_transcript', { email: value });
+  });
+  F.subscribe('~pagesession/chat/transcript_email', (p) => {
+    if (!p || typeof p !== 'object' || typeof p.state !== 'string') return;
+    if (p.state === 'queued') {
+      status.textContent = 'Sending…';
+    } else if (p.state === 'sent') {
+      form.hidden = true;
+      sendBtn.disabled = false;
+      open.textContent = 'Send it again';
+      open.hidden = false;
+      status.textContent = 'We have e-mailed this conversation to you.';
+    } else {
+      sendBtn.disabled = false;
+      status.textContent = typeof p.message === 'string' ? p.message : 'The e-mail could not be sent.';
+    }
+  });
+
+  return {
+    node,
+    reset() {
+      open.textContent = 'E-mail me this conversation';
+      open.hidden = false;
+      form.hidden = true;
+      sendBtn.disabled = false;
+      address.value = '';
+      status.textContent = '';
+    },
+  };
+}
