@@ -192,6 +192,7 @@ public final class RestApi {
 
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
     WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
+    ToolsApi.bind(b, eb, this::address); // transfer, canned responses (docs/CONSOLE.md)
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
@@ -287,6 +288,7 @@ public final class RestApi {
     }
     JsonObject request = new JsonObject()
         .put("login", agent.getString("login"))
+        .put("name", agent.getString("name"))
         .put("button", ref)
         .put("available", body(ctx).getBoolean("available"))
         .put("buttons", agent.getJsonArray("buttons"))

@@ -50,7 +50,7 @@ public final class SqlChatStore implements ChatStore {
   public Future<Void> update(ChatRecord c) {
     return db.run(
             "UPDATE chat SET agent_login = $1, agent_name = $2, state = $3, accepted_at = $4, ended_at = $5, "
-                + "ended_by = $6, rating = $7, session_id = $8 WHERE id = $9",
+                + "ended_by = $6, rating = $7, session_id = $8, button = $10 WHERE id = $9",
             c.agentLogin(),
             c.agentName(),
             c.state(),
@@ -59,7 +59,8 @@ public final class SqlChatStore implements ChatStore {
             c.endedBy(),
             c.rating(),
             c.sessionId(),
-            c.id())
+            c.id(),
+            c.button()) // a transfer to another button moves it
         .mapEmpty();
   }
 

@@ -1,0 +1,99 @@
+package org.siteconnect.gateway.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.function.Function;
+import org.siteconnect.gateway.bus.ServiceBus;
+import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.canned.CannedVerticle;
+import org.siteconnect.gateway.chat.Transfers;
+
+/**
+ * Conversation tools (docs/CONSOLE.md "Transfer and canned responses"): the holder of a chat hands it to another
+ * agent or button; agents read their sites' canned responses, admins manage them. The chat and canned services
+ * apply the rules; bodies are checked by the contract.
+ */
+final class ToolsApi {
+  private final ServiceBus eb;
+  private final Function<RoutingContext, String> address;
+
+  private ToolsApi(ServiceBus eb, Function<RoutingContext, String> address) {
+    this.eb = eb;
+    this.address = address;
+  }
+
+  static void bind(RouterBuilder b, ServiceBus eb, Function<RoutingContext, String> address) {
+    ToolsApi api = new ToolsApi(eb, address);
+    RestApi.bind(b, "transferChat", ctx -> api.chat(ctx, Transfers.TRANSFER, RestApi.body(ctx)));
+    RestApi.bind(
+        b, "listTransferTargets", ctx -> api.chat(ctx, Transfers.TARGETS, new JsonObject()));
+    RestApi.bind(b, "listCanned", ctx -> api.canned(ctx, "list", 200));
+    RestApi.bind(b, "createCanned", ctx -> api.canned(ctx, "create", 201));
+    RestApi.bind(b, "updateCanned", ctx -> api.canned(ctx, "update", 200));
+    RestApi.bind(b, "deleteCanned", ctx -> api.canned(ctx, "delete", 204));
+  }
+
+  /** As the agent holding the chat in the path. */
+  private void chat(RoutingContext ctx, String service, JsonObject extra) {
+    JsonObject agent = ApiAuth.agent(ctx);
+    JsonObject request = extra
+        .copy()
+        .put("chat_id", ctx.pathParam("id"))
+        .put("login", agent.getString("login"))
+        .put("name", agent.getString("name"))
+        .put("buttons", agent.getJsonArray("buttons"))
+        .put("address", address.apply(ctx));
+    answer(ctx, 200, eb.<JsonObject>request(service, request).map(m -> m.body()));
+  }
+
+  private void canned(RoutingContext ctx, String op, int status) {
+    JsonObject agent = ApiAuth.agent(ctx);
+    JsonArray sites = RestApi.sitesOf(agent);
+    String only = ctx.request().getParam("site");
+    if ("list".equals(op) && only != null) {
+      sites = sites.contains(only) ? new JsonArray().add(only) : new JsonArray();
+    }
+    JsonObject request = new JsonObject()
+        .put("op", op)
+        .put("login", agent.getString("login"))
+        .put("admin", agent.getJsonArray("roles", new JsonArray()).contains("admin"))
+        .put("sites", sites)
+        .put("id", ctx.pathParam("id"))
+        .put("body", RestApi.body(ctx))
+        .put("address", address.apply(ctx));
+    if ("update".equals(op) && RestApi.body(ctx).isEmpty()) {
+      RestApi.error(ctx, ServiceError.badRequest("send at least one of shortcut, text"));
+      return;
+    }
+    answer(
+        ctx,
+        status,
+        eb.<JsonObject>request(CannedVerticle.ADDRESS, request)
+            .map(m -> "list".equals(op) ? m.body().getJsonArray("canned") : m.body()));
+  }
+
+  private static void answer(RoutingContext ctx, int status, Future<?> result) {
+    result.onComplete(ar -> {
+      if (ctx.response().ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        RestApi.error(ctx, ServiceError.from(ar.cause()));
+      } else if (status == 204) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response()
+            .setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(
+                ar.result() instanceof JsonArray a
+                    ? a.encode()
+                    : ((JsonObject) ar.result()).encode());
+      }
+    });
+  }
+}
