@@ -86,15 +86,17 @@ public final class ButtonAvailability {
   }
 
   /**
-   * Why the agent may not take a chat of {@code button} now (a transfer), or null: it must serve the button, be
-   * marked available for it and be connected (or within its grace). Its chat limit is the caller's to check.
+   * Why the agent may not take a chat of {@code button} now (a transfer), or null: it must serve the button (as far as
+   * its console told; an agent never seen is just not available), be marked available for it and be connected (or within its grace). Its chat limit is the caller's to check.
    */
   public String whyNotTake(String login, String button, long now) {
     AgentState a = agents.get(login);
-    if (a == null || !a.serves.contains(button)) {
+    if (a != null && !a.serves.contains(button)) {
       return "not-serving";
     }
-    if (!a.available.contains(button) || (a.connections.isEmpty() && a.graceUntil <= now)) {
+    if (a == null // not signed in since this service started
+        || !a.available.contains(button)
+        || (a.connections.isEmpty() && a.graceUntil <= now)) {
       return "not-available";
     }
     return null;
