@@ -6,6 +6,7 @@
 // @ts-check
 import { scUi } from './ui.js';
 import { scPrivacy } from './privacy.js';
+import { scCanned } from './canned-admin.js';
 
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
@@ -293,7 +294,8 @@ export const scAdmin = (function (w, d) {
               agentsBody),
             agentsError, agentsResult),
           addForm)),
-      scPrivacy.section(api)));
+      scPrivacy.section(api),
+      scCanned.section(api, opts.me))); // canned responses (canned-admin.js)
 
     loadStats();
     loadAudit();

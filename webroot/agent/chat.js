@@ -13,6 +13,7 @@
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
 import { renderVisitorContext } from './context.js';
+import { scTools } from './tools.js';
 
 export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
@@ -59,6 +60,7 @@ export const scChat = (function (w, d) {
     // ---- REST ----
     const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
+    const tools = scTools.create(api, { update: (c, rec) => update(c, rec) }); // transfer, canned responses (tools.js)
 
     // ---- the skeleton: the list (left), the conversation (middle), the context (right) ----
     const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });
@@ -225,6 +227,7 @@ export const scChat = (function (w, d) {
           c.form.requestSubmit();
         }
       });
+      tools.attach(c);
       c.input.addEventListener('input', () => typed(c));
       c.end.addEventListener('click', () => endChat(c));
       c.close.addEventListener('click', () => closeChat(c));
@@ -245,11 +248,13 @@ export const scChat = (function (w, d) {
 
     function update(c, rec) {
       c.rec = rec;
-      const ended = rec.state === 'ended';
-      c.pane.setAttribute('data-state', rec.state);
-      c.tab.setAttribute('data-state', rec.state);
-      c.state.textContent = ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
-      c.form.hidden = c.end.hidden = ended;
+      const gone = rec.state !== 'ended' && rec.agent !== login; // transferred to a colleague or a queue
+      const ended = rec.state === 'ended' || gone;
+      c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
+      c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
+      c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
+        : ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
+      c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
       c.close.hidden = !ended;
       if (ended) {
         theirTyping(c, false);
@@ -388,6 +393,7 @@ export const scChat = (function (w, d) {
         const r = await api('GET', '/chats/' + seg(c.id) + '/messages?after=' + c.lines.lastSeq);
         if (!alive || chats.get(c.id) !== c) return;
         (r.messages || []).forEach((m) => render(c, m));
+        tools.notes(c, r.transfers);
         if (r.chat) update(c, r.chat);
       } catch (e) {
         if (e.status !== 401) show(c.error, e.message);
@@ -569,6 +575,8 @@ export const scChat = (function (w, d) {
         render(c, payload);
       } else if (parts[5] === 'typing') {
         theirTyping(c, !!(payload && payload.typing));
+      } else if (parts[5] === 'transferred') {
+        tools.notes(c, [payload]);
       }
     }
     // The visitor's presence in my chats (docs/LIFECYCLE.md): reading, away, left, back.
