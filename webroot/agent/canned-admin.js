@@ -85,6 +85,7 @@ export const scCanned = (function () {
       e.preventDefault();
       save.disabled = true;
       show(error);
+      show(result);
       try {
         if (editing) {
           await api('PUT', '/canned/' + seg(editing.id), { shortcut: shortcut.value.trim(), text: text.value });

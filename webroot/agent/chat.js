@@ -361,7 +361,7 @@ export const scChat = (function (w, d) {
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
-      if (m.from !== 'system') c.preview.textContent = (m.from === 'agent' ? 'You: ' : '') + m.text.slice(0, 80);
+      if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : 'You: ') + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
         c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);

@@ -209,7 +209,10 @@ public final class SqlChatStore implements ChatStore {
         .compose(messages -> db.run(
                 conn, "DELETE FROM chat WHERE created_at < $1 AND " + NOT_LIVE, cutoffMillis)
             .compose(chats -> db.run(conn, "DELETE FROM left_message WHERE at < $1", cutoffMillis)
-                .map(left -> messages.rowCount() + chats.rowCount() + left.rowCount()))));
+                .compose(left -> db.run( // transfer notes (V6) go with their chats
+                        conn,
+                        "DELETE FROM chat_transfer WHERE chat_id NOT IN (SELECT id FROM chat)")
+                    .map(notes -> messages.rowCount() + chats.rowCount() + left.rowCount())))));
   }
 
   private static ChatMessage readMessage(Row r) {
