@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, launch, recorded, startHost } from './helpers.mjs';
+import { ROOT, launch, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin, setAvailable,
 } from './agent-helpers.mjs';
-import { acceptFirst, consoleLines, openVisitor, startChatGateway } from './chat-helpers.mjs';
+import { acceptFirst, consoleLines, requestChat, startChatGateway } from './chat-helpers.mjs';
 
 const T = { timeout: 120_000 };
 const SHOTS = join(ROOT, 'target/screenshots');
@@ -49,12 +49,7 @@ after(async () => {
 });
 
 async function startChat() {
-  const v = await openVisitor(browser, host.origin + '/shop');
-  await recorded(v.page, '~/site_connect/ready');
-  await waitWiredButton(v.page, true, 'sales', 15_000);
-  await v.page.click('[data-site-connect-chat-button="sales"]');
-  const frame = await v.frame();
-  await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
+  const { v, frame } = await requestChat(browser, host.origin + '/shop');
   const id = await acceptFirst(anna.page);
   await frame.waitForSelector('[data-testid="chat-with"]:has-text("Anna Agent")');
   return { v, frame, id };

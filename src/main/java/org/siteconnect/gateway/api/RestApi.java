@@ -24,6 +24,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.chat.Transfers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
@@ -192,7 +193,10 @@ public final class RestApi {
 
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
     WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
-    ToolsApi.bind(b, eb, this::address); // transfer, canned responses (docs/CONSOLE.md)
+    // Transfer and canned responses (docs/CONSOLE.md)
+    bindChat(b, "transferChat", Transfers.TRANSFER, ctx -> body(ctx).copy());
+    bindChat(b, "listTransferTargets", Transfers.TARGETS, ctx -> new JsonObject());
+    CannedApi.bind(b, eb, this::address);
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));

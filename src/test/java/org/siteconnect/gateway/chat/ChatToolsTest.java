@@ -115,6 +115,14 @@ class ChatToolsTest {
     return id;
   }
 
+  private Http.Response canned(String site, String shortcut, String text, String token)
+      throws Exception {
+    return http.post(
+        "/api/v1/canned",
+        new JsonObject().put("site", site).put("shortcut", shortcut).put("text", text),
+        token);
+  }
+
   private Http.Response transfer(String chatId, JsonObject body, String token) throws Exception {
     return http.post("/api/v1/chats/" + chatId + "/transfer", body, token);
   }
@@ -246,6 +254,36 @@ class ChatToolsTest {
   }
 
   @Test
+  @DisplayName("three chats transferred at once to an agent with room for one: exactly one arrives")
+  void transferBurstAgainstMaxChats() throws Exception {
+    available(admin, "sales");
+    String bob = agent("bob", 1, "acme/sales");
+    available(bob, "sales");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(chat(page(), "sales", admin));
+    }
+    List<Callable<Http.Response>> calls = new ArrayList<>();
+    ids.forEach(id -> calls.add(() -> transfer(id, new JsonObject().put("toAgent", "bob"), admin)));
+    List<Http.Response> answers = burst(calls);
+    assertEquals(
+        1,
+        answers.stream().filter(r -> r.status() == 200).count(),
+        answers.stream().map(Http.Response::body).toList().toString());
+    assertEquals(
+        2,
+        answers.stream()
+            .filter(r -> r.status() == 409 && "at-limit".equals(r.errorCode()))
+            .count());
+    JsonArray chats = new JsonArray(http.get("/api/v1/chats", bob).body());
+    assertEquals(
+        1,
+        chats.stream()
+            .filter(c -> "bob".equals(((JsonObject) c).getString("agent")))
+            .count());
+  }
+
+  @Test
   @DisplayName(
       "transfer to a button: the chat waits in that queue; an agent of it accepts and reads the note")
   void transferToButton() throws Exception {
@@ -282,69 +320,16 @@ class ChatToolsTest {
           + "a burst of 12 creates stops at the per-site limit")
   void canned() throws Exception {
     String bob = agent("bob", 1, "acme/sales");
-    Http.Response made = http.post(
-        "/api/v1/canned",
-        new JsonObject()
-            .put("site", "acme")
-            .put("shortcut", "hello")
-            .put("text", "Hello! How can I help?"),
-        admin);
+    Http.Response made = canned("acme", "hello", "Hello! How can I help?", admin);
     assertEquals(201, made.status(), made.body());
     String id = made.json().getString("id");
 
-    assertEquals(
-        "bad-request",
-        http.post(
-                "/api/v1/canned",
-                new JsonObject().put("site", "acme").put("shortcut", "a b").put("text", "x"),
-                admin)
-            .errorCode());
-    assertEquals(
-        400,
-        http.post(
-                "/api/v1/canned",
-                new JsonObject()
-                    .put("site", "acme")
-                    .put("shortcut", "toolonger")
-                    .put("text", "x"),
-                admin)
-            .status(),
-        "shortcut longer than 8");
-    assertEquals(
-        400,
-        http.post(
-                "/api/v1/canned",
-                new JsonObject()
-                    .put("site", "acme")
-                    .put("shortcut", "big")
-                    .put("text", "é".repeat(51)),
-                admin)
-            .status(),
-        "102 bytes > 100");
-    assertEquals(
-        409,
-        http.post(
-                "/api/v1/canned",
-                new JsonObject().put("site", "acme").put("shortcut", "hello").put("text", "y"),
-                admin)
-            .status(),
-        "shortcut taken");
-    assertEquals(
-        403,
-        http.post(
-                "/api/v1/canned",
-                new JsonObject().put("site", "acme").put("shortcut", "b").put("text", "y"),
-                bob)
-            .status(),
-        "agents do not manage them");
-    assertEquals(
-        403,
-        http.post(
-                "/api/v1/canned",
-                new JsonObject().put("site", "other").put("shortcut", "b").put("text", "y"),
-                admin)
-            .status(),
-        "a site the admin does not serve");
+    assertEquals("bad-request", canned("acme", "a b", "x", admin).errorCode());
+    assertEquals(400, canned("acme", "toolonger", "x", admin).status(), "shortcut longer than 8");
+    assertEquals(400, canned("acme", "big", "é".repeat(51), admin).status(), "102 bytes > 100");
+    assertEquals(409, canned("acme", "hello", "y", admin).status(), "shortcut taken");
+    assertEquals(403, canned("acme", "b", "y", bob).status(), "agents do not manage them");
+    assertEquals(403, canned("other", "b", "y", admin).status(), "a site the admin does not serve");
     assertEquals(
         400,
         http.post(
@@ -373,9 +358,8 @@ class ChatToolsTest {
 
     List<Callable<Http.Response>> calls = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      JsonObject body =
-          new JsonObject().put("site", "acme").put("shortcut", "s" + i).put("text", "text " + i);
-      calls.add(() -> http.post("/api/v1/canned", body, admin));
+      String shortcut = "s" + i;
+      calls.add(() -> canned("acme", shortcut, "text " + shortcut, admin));
     }
     List<Http.Response> answers = burst(calls);
     assertEquals(

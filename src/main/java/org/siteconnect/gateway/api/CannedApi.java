@@ -10,44 +10,26 @@ import java.util.function.Function;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.canned.CannedVerticle;
-import org.siteconnect.gateway.chat.Transfers;
 
 /**
- * Conversation tools (docs/CONSOLE.md "Transfer and canned responses"): the holder of a chat hands it to another
- * agent or button; agents read their sites' canned responses, admins manage them. The chat and canned services
- * apply the rules; bodies are checked by the contract.
+ * Canned responses (docs/CONSOLE.md "Transfer and canned responses"): agents read their sites' canned responses,
+ * admins manage them. The canned service applies the rules and bounds; bodies are checked by the contract.
  */
-final class ToolsApi {
+final class CannedApi {
   private final ServiceBus eb;
   private final Function<RoutingContext, String> address;
 
-  private ToolsApi(ServiceBus eb, Function<RoutingContext, String> address) {
+  private CannedApi(ServiceBus eb, Function<RoutingContext, String> address) {
     this.eb = eb;
     this.address = address;
   }
 
   static void bind(RouterBuilder b, ServiceBus eb, Function<RoutingContext, String> address) {
-    ToolsApi api = new ToolsApi(eb, address);
-    RestApi.bind(b, "transferChat", ctx -> api.chat(ctx, Transfers.TRANSFER, RestApi.body(ctx)));
-    RestApi.bind(
-        b, "listTransferTargets", ctx -> api.chat(ctx, Transfers.TARGETS, new JsonObject()));
+    CannedApi api = new CannedApi(eb, address);
     RestApi.bind(b, "listCanned", ctx -> api.canned(ctx, "list", 200));
     RestApi.bind(b, "createCanned", ctx -> api.canned(ctx, "create", 201));
     RestApi.bind(b, "updateCanned", ctx -> api.canned(ctx, "update", 200));
     RestApi.bind(b, "deleteCanned", ctx -> api.canned(ctx, "delete", 204));
-  }
-
-  /** As the agent holding the chat in the path. */
-  private void chat(RoutingContext ctx, String service, JsonObject extra) {
-    JsonObject agent = ApiAuth.agent(ctx);
-    JsonObject request = extra
-        .copy()
-        .put("chat_id", ctx.pathParam("id"))
-        .put("login", agent.getString("login"))
-        .put("name", agent.getString("name"))
-        .put("buttons", agent.getJsonArray("buttons"))
-        .put("address", address.apply(ctx));
-    answer(ctx, 200, eb.<JsonObject>request(service, request).map(m -> m.body()));
   }
 
   private void canned(RoutingContext ctx, String op, int status) {
