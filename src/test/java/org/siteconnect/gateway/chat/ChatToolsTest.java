@@ -28,7 +28,7 @@ import org.siteconnect.gateway.support.TestGateway;
 class ChatToolsTest {
   private static final String PASSWORD = "correct horse battery";
   private static final int CANNED_PER_SITE = 5;
-  private Vertx vertx;
+  protected Vertx vertx;
   private int port;
   private Http http;
   private String admin;
@@ -47,15 +47,23 @@ class ChatToolsTest {
                 .put("cannedPerSite", CANNED_PER_SITE)
                 .put("cannedMaxBytes", 100)
                 .put("cannedShortcutMaxLength", 8));
+    config.put("data", data(config.getJsonObject("data")));
     vertx = Vertx.vertx();
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);
   }
 
+  /** The data section: the embedded database here, PostgreSQL in the subclass. */
+  protected JsonObject data(JsonObject data) {
+    return data;
+  }
+
   @AfterEach
   void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   private String agent(String login, int maxChats, String... buttons) throws Exception {
