@@ -19,7 +19,8 @@ export const scAdmin = (function (w, d) {
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased', 'webhook-created', 'webhook-updated',
-    'webhook-deleted', 'webhook-replayed', 'webhook-disabled'];
+    'webhook-deleted', 'webhook-replayed', 'webhook-disabled', 'chat-transferred', 'canned-created', 'canned-updated',
+    'canned-deleted'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */

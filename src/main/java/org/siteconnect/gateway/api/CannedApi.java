@@ -1,7 +1,5 @@
 package org.siteconnect.gateway.api;
 
-import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -51,31 +49,12 @@ final class CannedApi {
       RestApi.error(ctx, ServiceError.badRequest("send at least one of shortcut, text"));
       return;
     }
-    answer(
+    RestApi.reply(
         ctx,
         status,
         eb.<JsonObject>request(CannedVerticle.ADDRESS, request)
-            .map(m -> "list".equals(op) ? m.body().getJsonArray("canned") : m.body()));
-  }
-
-  private static void answer(RoutingContext ctx, int status, Future<?> result) {
-    result.onComplete(ar -> {
-      if (ctx.response().ended()) {
-        return;
-      }
-      if (ar.failed()) {
-        RestApi.error(ctx, ServiceError.from(ar.cause()));
-      } else if (status == 204) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        ctx.response()
-            .setStatusCode(status)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(
-                ar.result() instanceof JsonArray a
-                    ? a.encode()
-                    : ((JsonObject) ar.result()).encode());
-      }
-    });
+            .map(m -> status == 204
+                ? null
+                : "list".equals(op) ? m.body().getJsonArray("canned") : m.body()));
   }
 }

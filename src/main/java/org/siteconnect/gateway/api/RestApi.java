@@ -492,7 +492,8 @@ public final class RestApi {
   // ---- answers
   // ------------------------------------------------------------------------------------------------
 
-  private void reply(RoutingContext ctx, int status, Future<?> result) {
+  /** The answer of a handler: its JSON (null: 204) with {@code status}, or the error it failed with. */
+  static void reply(RoutingContext ctx, int status, Future<?> result) {
     result.onComplete(ar -> {
       if (ctx.response().ended()) {
         return;
