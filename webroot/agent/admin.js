@@ -7,6 +7,7 @@
 import { scUi } from './ui.js';
 import { scPrivacy } from './privacy.js';
 import { scTranscripts } from './transcripts.js';
+import { scCanned } from './canned-admin.js';
 
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
@@ -19,7 +20,8 @@ export const scAdmin = (function (w, d) {
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased', 'webhook-created', 'webhook-updated',
-    'webhook-deleted', 'webhook-replayed', 'webhook-disabled'];
+    'webhook-deleted', 'webhook-replayed', 'webhook-disabled', 'chat-transferred', 'canned-created', 'canned-updated',
+    'canned-deleted'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */
@@ -295,7 +297,8 @@ export const scAdmin = (function (w, d) {
             agentsError, agentsResult),
           addForm)),
       scPrivacy.section(api),
-      scTranscripts.section(() => token))); // docs/TRANSCRIPTS.md
+      scTranscripts.section(() => token), // docs/TRANSCRIPTS.md
+      scCanned.section(api, opts.me))); // canned responses (canned-admin.js)
 
     loadStats();
     loadAudit();

@@ -14,6 +14,7 @@ import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
 import { renderVisitorContext } from './context.js';
 import { scTranscripts } from './transcripts.js';
+import { scTools } from './tools.js';
 
 export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
@@ -60,6 +61,7 @@ export const scChat = (function (w, d) {
     // ---- REST ----
     const api = scUi.rest({ token: () => token, message: cap,
       onUnauthorized: () => { if (alive && opts.onUnauthorized) opts.onUnauthorized(); } });
+    const tools = scTools.create(api, { update: (c, rec) => update(c, rec) }); // transfer, canned responses (tools.js)
 
     // ---- the skeleton: the list (left), the conversation (middle), the context (right) ----
     const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });
@@ -226,6 +228,7 @@ export const scChat = (function (w, d) {
           c.form.requestSubmit();
         }
       });
+      tools.attach(c);
       c.input.addEventListener('input', () => typed(c));
       c.end.addEventListener('click', () => endChat(c));
       c.close.addEventListener('click', () => closeChat(c));
@@ -246,11 +249,13 @@ export const scChat = (function (w, d) {
 
     function update(c, rec) {
       c.rec = rec;
-      const ended = rec.state === 'ended';
-      c.pane.setAttribute('data-state', rec.state);
-      c.tab.setAttribute('data-state', rec.state);
-      c.state.textContent = ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
-      c.form.hidden = c.end.hidden = ended;
+      const gone = rec.state !== 'ended' && rec.agent !== login; // transferred to a colleague or a queue
+      const ended = rec.state === 'ended' || gone;
+      c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
+      c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
+      c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
+        : ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
+      c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
       c.close.hidden = !ended;
       if (ended) {
         theirTyping(c, false);
@@ -357,7 +362,7 @@ export const scChat = (function (w, d) {
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
-      if (m.from !== 'system') c.preview.textContent = (m.from === 'agent' ? 'You: ' : '') + m.text.slice(0, 80);
+      if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : 'You: ') + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
         c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);
@@ -389,6 +394,7 @@ export const scChat = (function (w, d) {
         const r = await api('GET', '/chats/' + seg(c.id) + '/messages?after=' + c.lines.lastSeq);
         if (!alive || chats.get(c.id) !== c) return;
         (r.messages || []).forEach((m) => render(c, m));
+        tools.notes(c, r.transfers);
         if (r.chat) update(c, r.chat);
       } catch (e) {
         if (e.status !== 401) show(c.error, e.message);
@@ -570,6 +576,8 @@ export const scChat = (function (w, d) {
         render(c, payload);
       } else if (parts[5] === 'typing') {
         theirTyping(c, !!(payload && payload.typing));
+      } else if (parts[5] === 'transferred') {
+        tools.notes(c, [payload]);
       }
     }
     // The visitor's presence in my chats (docs/LIFECYCLE.md): reading, away, left, back.

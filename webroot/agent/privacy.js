@@ -10,7 +10,8 @@ export const scPrivacy = (function (d) {
   const KINDS = [['email', 'E-mail address'], ['chatId', 'Chat id'], ['visitorToken', 'Visitor token']];
   // The kinds of records an export holds today, in words; a kind the gateway adds later is shown by its key.
   const WORDS = { chats: ['chat', 'chats'], messages: ['chat line', 'chat lines'],
-    leftMessages: ['left message', 'left messages'], auditEntries: ['audit entry', 'audit entries'] };
+    leftMessages: ['left message', 'left messages'], auditEntries: ['audit entry', 'audit entries'],
+    transfers: ['transfer note', 'transfer notes'] };
 
   /** "1 chat, 4 chat lines, …" @param {Record<string, number>} counts */
   function summary(counts) {

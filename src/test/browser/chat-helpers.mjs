@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SITE, freePort, siteFrame } from './helpers.mjs';
+import { ROOT, SITE, freePort, recorded, siteFrame } from './helpers.mjs';
+import { waitWiredButton } from './agent-helpers.mjs';
 
 const JAR = process.env.SC_GATEWAY_JAR || join(ROOT, 'target/siteconnect-gateway.jar');
 const READY_LINE = 'SiteConnect gateway up';
@@ -234,4 +235,15 @@ export async function acceptFirst(page, timeout = 20_000) {
   else await page.click('[data-testid="waiting-accept"]');
   await page.waitForSelector(`${pane(id)}[data-state="active"]`, { timeout });
   return id;
+}
+
+/** A visitor opens `url`, clicks the enabled chat button `sales` and waits in the frame: {v, frame}. */
+export async function requestChat(browser, url) {
+  const v = await openVisitor(browser, url);
+  await recorded(v.page, '~/site_connect/ready');
+  await waitWiredButton(v.page, true, 'sales', 15_000);
+  await v.page.click('[data-site-connect-chat-button="sales"]');
+  const frame = await v.frame();
+  await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
+  return { v, frame };
 }

@@ -3,9 +3,9 @@
 // gone ("Visitor left", then "Visitor is back").
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, recorded, startHost } from './helpers.mjs';
-import { chatButtonPage, consoleLogin, createAgent, openConsole, setAvailable, waitWiredButton } from './agent-helpers.mjs';
-import { acceptFirst, openVisitor, startChatGateway } from './chat-helpers.mjs';
+import { launch, startHost } from './helpers.mjs';
+import { chatButtonPage, consoleLogin, createAgent, openConsole, setAvailable } from './agent-helpers.mjs';
+import { acceptFirst, requestChat as requestChatAt, startChatGateway } from './chat-helpers.mjs';
 
 const T = { timeout: 120_000 };
 const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
@@ -29,15 +29,7 @@ after(async () => {
   await host?.close();
 });
 
-async function requestChat() {
-  const v = await openVisitor(browser, host.origin + '/shop');
-  await recorded(v.page, '~/site_connect/ready');
-  await waitWiredButton(v.page, true, 'sales', 15_000);
-  await v.page.click('[data-site-connect-chat-button="sales"]');
-  const frame = await v.frame();
-  await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
-  return { v, frame };
-}
+const requestChat = () => requestChatAt(browser, host.origin + '/shop');
 
 const queued = '[data-testid="queued-chat"]';
 const presence = (id) => `[data-testid="chat-pane"][data-chat="${id}"] [data-testid="visitor-presence"]`;

@@ -22,8 +22,10 @@ import org.siteconnect.gateway.bus.ForwardBatch;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.TopicMessage;
+import org.siteconnect.gateway.canned.CannedVerticle;
 import org.siteconnect.gateway.chat.ChatButtonVerticle;
 import org.siteconnect.gateway.chat.ChatVerticle;
+import org.siteconnect.gateway.chat.Transfers;
 import org.siteconnect.gateway.cluster.HazelcastSetup;
 import org.siteconnect.gateway.cluster.Leadership;
 import org.siteconnect.gateway.cobrowse.CobrowseVerticle;
@@ -173,7 +175,10 @@ public final class Gateway {
         () -> new AgentVerticle(
             config, agents, env.get(AgentVerticle.ADMIN_PASSWORD_ENV), stores.database()));
     plan.put("chat-buttons", () -> new ChatButtonVerticle(config, stores.database()));
-    plan.put("chats", () -> new ChatVerticle(config, stores.chats(), metrics));
+    plan.put(
+        "chats",
+        () -> new ChatVerticle(config, stores.chats(), metrics, new Transfers(stores.database())));
+    plan.put("canned", () -> new CannedVerticle(config, stores.database()));
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics, stores.database()));
     plan.put("privacy", () -> new PrivacyVerticle(stores.database()));

@@ -24,6 +24,7 @@ import io.vertx.openapi.validation.ValidatorException;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.chat.Transfers;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
@@ -193,6 +194,10 @@ public final class RestApi {
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
     WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
     TranscriptApi.bind(b, eb); // transcripts as JSON or HTML (docs/TRANSCRIPTS.md)
+    // Transfer and canned responses (docs/CONSOLE.md)
+    bindChat(b, "transferChat", Transfers.TRANSFER, ctx -> body(ctx).copy());
+    bindChat(b, "listTransferTargets", Transfers.TARGETS, ctx -> new JsonObject());
+    CannedApi.bind(b, eb, this::address);
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));
@@ -288,6 +293,7 @@ public final class RestApi {
     }
     JsonObject request = new JsonObject()
         .put("login", agent.getString("login"))
+        .put("name", agent.getString("name"))
         .put("button", ref)
         .put("available", body(ctx).getBoolean("available"))
         .put("buttons", agent.getJsonArray("buttons"))
@@ -487,7 +493,8 @@ public final class RestApi {
   // ---- answers
   // ------------------------------------------------------------------------------------------------
 
-  private void reply(RoutingContext ctx, int status, Future<?> result) {
+  /** The answer of a handler: its JSON (null: 204) with {@code status}, or the error it failed with. */
+  static void reply(RoutingContext ctx, int status, Future<?> result) {
     result.onComplete(ar -> {
       if (ctx.response().ended()) {
         return;

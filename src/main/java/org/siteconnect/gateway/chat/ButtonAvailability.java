@@ -85,6 +85,34 @@ public final class ButtonAvailability {
     return a == null ? 0 : a.connections.isEmpty() ? a.graceUntil : Long.MAX_VALUE;
   }
 
+  /**
+   * Why the agent may not take a chat of {@code button} now (a transfer), or null: it must serve the button (as far as
+   * its console told; an agent never seen is just not available), be marked available for it and be connected (or within its grace). Its chat limit is the caller's to check.
+   */
+  public String whyNotTake(String login, String button, long now) {
+    AgentState a = agents.get(login);
+    if (a != null && !a.serves.contains(button)) {
+      return "not-serving";
+    }
+    if (a == null // not signed in since this service started
+        || !a.available.contains(button)
+        || (a.connections.isEmpty() && a.graceUntil <= now)) {
+      return "not-available";
+    }
+    return null;
+  }
+
+  /** The agents who may take a chat of {@code button} now, with their load (a transfer's choices). */
+  public Map<String, int[]> takers(String button, long now) {
+    Map<String, int[]> out = new java.util.TreeMap<>();
+    agents.forEach((login, a) -> {
+      if (whyNotTake(login, button, now) == null) {
+        out.put(login, new int[] {a.activeChats, a.maxChats});
+      }
+    });
+    return out;
+  }
+
   public int maxChatsOf(String login) {
     AgentState a = agents.get(login);
     return a == null ? 1 : a.maxChats;

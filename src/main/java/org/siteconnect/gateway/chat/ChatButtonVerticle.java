@@ -34,6 +34,9 @@ public final class ChatButtonVerticle extends VerticleBase {
   /** Which buttons each agent marked available, written through so that a new leader keeps them. */
   static final String AVAILABILITY_MAP = "sc.agent-availability";
 
+  /** Agents' display names, as their consoles and availability changes told them (a transfer's choices). */
+  private final Map<String, String> names = new HashMap<>();
+
   private AsyncMap<String, JsonObject> stored;
   /** The same in the database: a restarted (or crashed) single node keeps the buttons on. */
   private final SqlAvailabilityStore saved;
@@ -94,6 +97,8 @@ public final class ChatButtonVerticle extends VerticleBase {
         .request(Addresses.BUTTONS_PRESENCE, this::presence)
         .request(Addresses.BUTTONS_LOGGED_OUT, this::loggedOut)
         .request(Addresses.BUTTONS_QUERY, this::query)
+        .request(Transfers.CAN_TAKE, this::canTake)
+        .request(Transfers.TAKERS, this::takers)
         .request(
             Addresses.BUTTONS_CHATS,
             m -> changed(buttons.chatsChanged(
@@ -176,7 +181,35 @@ public final class ChatButtonVerticle extends VerticleBase {
     m.reply(new JsonObject().put("buttons", out));
   }
 
+  /** {@code {login, button}} → {@code {ok, reason?, name, maxChats}}: whether the agent may be handed a chat of it. */
+  private void canTake(Message<JsonObject> m) {
+    String login = m.body().getString("login");
+    String why =
+        buttons.whyNotTake(login, m.body().getString("button"), System.currentTimeMillis());
+    JsonObject answer = new JsonObject()
+        .put("ok", why == null)
+        .put("name", names.getOrDefault(login, login))
+        .put("maxChats", buttons.maxChatsOf(login));
+    m.reply(why == null ? answer : answer.put("reason", why));
+  }
+
+  /** {@code {button}} → {@code {agents: [{login, name, activeChats, maxChats}]}} who may take a chat of it now. */
+  private void takers(Message<JsonObject> m) {
+    JsonArray out = new JsonArray();
+    buttons
+        .takers(m.body().getString("button"), System.currentTimeMillis())
+        .forEach((login, load) -> out.add(new JsonObject()
+            .put("login", login)
+            .put("name", names.getOrDefault(login, login))
+            .put("activeChats", load[0])
+            .put("maxChats", load[1])));
+    m.reply(new JsonObject().put("agents", out));
+  }
+
   private void describe(String login, JsonObject b, long now) {
+    if (b.getValue("name") instanceof String name) {
+      names.put(login, name);
+    }
     JsonArray served = b.getJsonArray("buttons");
     if (served != null) {
       Set<String> serves = new HashSet<>();

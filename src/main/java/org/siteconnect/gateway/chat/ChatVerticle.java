@@ -44,10 +44,21 @@ public final class ChatVerticle extends VerticleBase {
       List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message", "presence");
 
   public ChatVerticle(GatewayConfig config, ChatStore store, GatewayMetrics metrics) {
+    this(config, store, metrics, null);
+  }
+
+  /** With {@code transfers} (null: transfer notes are not kept). */
+  public ChatVerticle(
+      GatewayConfig config, ChatStore store, GatewayMetrics metrics, Transfers transfers) {
     this.config = config;
     this.store = store;
     this.metrics = metrics;
+    this.transfers = transfers;
   }
+
+  private final Transfers transfers;
+  /** Chats whose transfer is being checked: a second transfer of one of them meanwhile is refused. */
+  private final java.util.Set<String> transferring = new java.util.HashSet<>();
 
   @Override
   public Future<?> start() {
@@ -74,6 +85,8 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages)
         .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
         .request(Addresses.CHAT_FORGET, this::forget)
+        .request(Transfers.TRANSFER, this::transfer)
+        .request(Transfers.TARGETS, this::transferTargets)
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
@@ -521,6 +534,223 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
+  // ---- transfer (docs/CONSOLE.md "Transfer")
+  // ----------------------------------------------------------------------
+
+  /**
+   * The holder hands the chat to another agent who serves its button, is available and under its chat limit
+   * (the chat stays active), or to another button of the site with someone available (the chat waits in that
+   * queue). One transfer of a chat at a time: the checks are asynchronous, the claim is not.
+   */
+  private void transfer(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    ChatRecord chat = ownActive(m);
+    if (chat == null) {
+      return;
+    }
+    String toAgent = b.getString("toAgent");
+    String toButton = b.getString("toButton");
+    if ((toAgent == null) == (toButton == null)) {
+      m.reply(ServiceError.badRequest("send either 'toAgent' or 'toButton'"));
+      return;
+    }
+    if (transferring.contains(chat.id())) {
+      m.reply(ServiceError.of(409, "transfer-under-way", "this chat is being transferred already"));
+      return;
+    }
+    if (toAgent != null && toAgent.equals(chat.agentLogin())) {
+      m.reply(ServiceError.badRequest("you hold this chat already"));
+      return;
+    }
+    if (toButton != null) {
+      ServiceHandlers.reply(m, toButton(chat, b).map(ChatRecord::toJson));
+      return;
+    }
+    transferring.add(chat.id());
+    Future<ChatRecord> moved = vertx
+        .eventBus()
+        .<JsonObject>request(
+            Transfers.CAN_TAKE,
+            new JsonObject().put("login", toAgent).put("button", chat.site() + "/" + chat.button()))
+        .compose(answer -> toAgent(chat, b, answer.body()))
+        .onComplete(ar -> transferring.remove(chat.id()));
+    ServiceHandlers.reply(m, moved.map(ChatRecord::toJson));
+  }
+
+  /** On the event loop, after the target's check: the claim, then what everyone sees. */
+  private Future<ChatRecord> toAgent(ChatRecord before, JsonObject b, JsonObject target) {
+    String toAgent = b.getString("toAgent");
+    var now = chats
+        .get(before.id())
+        .filter(
+            c -> ChatRecord.ACTIVE.equals(c.state()) && before.agentLogin().equals(c.agentLogin()));
+    if (now.isEmpty()) {
+      return Future.failedFuture(ServiceError.conflict("the chat ended or moved meanwhile"));
+    }
+    String reason = target.getString("reason");
+    if ("not-serving".equals(reason)) {
+      return Future.failedFuture(ServiceError.of(
+          409,
+          "not-serving",
+          "'" + toAgent + "' does not serve the button '" + before.button() + "'"));
+    }
+    if (reason != null) {
+      return Future.failedFuture(ServiceError.of(
+          409,
+          "not-available",
+          "'" + toAgent + "' is not available for the button '" + before.button() + "'"));
+    }
+    int max = target.getInteger("maxChats", 1);
+    if (chats.activeChatsOf(toAgent) >= max) {
+      return Future.failedFuture(ServiceError.of(
+          409, "at-limit", "'" + toAgent + "' already has " + max + " chats, their limit"));
+    }
+    long at = System.currentTimeMillis();
+    String name = target.getString("name", toAgent);
+    ChatRecord moved = new ChatRecord(
+        before.id(),
+        before.site(),
+        before.button(),
+        before.sessionId(),
+        toAgent,
+        name,
+        ChatRecord.ACTIVE,
+        before.createdAt(),
+        at,
+        null,
+        null,
+        null,
+        before.visitorToken());
+    chats.put(moved); // claimed now: a second transfer by the former holder finds no chat of theirs
+    return handedOver(before, moved, b, at).map(moved);
+  }
+
+  private Future<ChatRecord> toButton(ChatRecord before, JsonObject b) {
+    String toButton = b.getString("toButton");
+    if (config.site(before.site()).flatMap(s -> s.button(toButton)).isEmpty()) {
+      return Future.failedFuture(ServiceError.notFound(
+          "no-button", "the site '" + before.site() + "' has no chat button '" + toButton + "'"));
+    }
+    if (toButton.equals(before.button())) {
+      return Future.failedFuture(ServiceError.badRequest("the chat is on this button already"));
+    }
+    if (!buttonEnabled.getOrDefault(before.site() + "/" + toButton, false)) {
+      return Future.failedFuture(ServiceError.of(
+          409, "button-unavailable", "nobody is available on the button '" + toButton + "'"));
+    }
+    long at = System.currentTimeMillis();
+    ChatRecord moved = new ChatRecord(
+        before.id(),
+        before.site(),
+        toButton,
+        before.sessionId(),
+        null,
+        null,
+        ChatRecord.WAITING,
+        before.createdAt(),
+        null,
+        null,
+        null,
+        null,
+        before.visitorToken());
+    chats.put(moved);
+    return handedOver(before, moved, b, at).map(moved);
+  }
+
+  /** Stored, then: the visitor's line, both consoles, the queue, the note, the webhook event and the audit entry. */
+  private Future<Void> handedOver(ChatRecord before, ChatRecord moved, JsonObject b, long at) {
+    JsonObject t = new JsonObject()
+        .put("chat_id", moved.id())
+        .put("at", at)
+        .put("from", before.agentLogin())
+        .put("fromName", before.agentName())
+        .put("to", moved.agentLogin())
+        .put("toButton", moved.button())
+        .put("note", b.getString("note", ""));
+    // The former holder's retained visitor presence goes; the visitor's grace timer (if any) runs
+    // on.
+    router.publishQuietly(
+        AgentTopics.visitor(before.site(), before.agentLogin(), before.id()), "", true);
+    return store
+        .update(moved)
+        .compose(v -> transfers == null ? Future.succeededFuture() : transfers.record(t))
+        .onSuccess(v -> {
+          publishState(moved);
+          if (!moved.button().equals(before.button())) {
+            toAgents(before, "state", moved.toJson()); // the former holder's console lets it go
+          }
+          toAgents(moved, "transferred", t);
+          publishQueue(moved);
+          chatLoad(before.agentLogin());
+          if (moved.agentLogin() != null) {
+            chatLoad(moved.agentLogin());
+            append(
+                moved,
+                "transferred-" + at,
+                ChatMessage.SYSTEM,
+                moved.agentName(),
+                "You are now talking to " + moved.agentName());
+          } else {
+            append(
+                moved,
+                "requeued-" + at,
+                ChatMessage.SYSTEM,
+                before.agentName(),
+                "Your chat is being passed on; please wait a moment");
+          }
+          JsonObject withoutNote = t.copy();
+          withoutNote.remove("note"); // notes are for agents; webhooks get who and where
+          event(moved, "transferred", withoutNote);
+          AuditLog.record(
+              vertx.eventBus(),
+              before.agentLogin(),
+              "chat-transferred",
+              "chat " + moved.id(),
+              moved.agentLogin() != null
+                  ? "to agent " + moved.agentLogin()
+                  : "to button " + moved.site() + "/" + moved.button(),
+              b.getString("address"));
+          LOG.info(
+              "chat transferred [{}] from [{}] to [{}]",
+              moved.id(),
+              before.agentLogin(),
+              moved.agentLogin() != null ? moved.agentLogin() : moved.button());
+        })
+        .onFailure(err -> LOG.warn("could not store a transfer [{}]", moved.id(), err));
+  }
+
+  /** {@code {agents, buttons}} the holder of the chat may hand it to (the console's transfer dialog). */
+  private void transferTargets(Message<JsonObject> m) {
+    ChatRecord chat = ownActive(m);
+    if (chat == null) {
+      return;
+    }
+    JsonArray buttons = new JsonArray();
+    config.site(chat.site()).ifPresent(site -> site.buttons().stream()
+        .filter(x -> !x.id().equals(chat.button()))
+        .forEach(x -> buttons.add(new JsonObject()
+            .put("id", x.id())
+            .put("name", x.name())
+            .put("available", buttonEnabled.getOrDefault(chat.site() + "/" + x.id(), false)))));
+    ServiceHandlers.reply(
+        m,
+        vertx
+            .eventBus()
+            .<JsonObject>request(
+                Transfers.TAKERS, new JsonObject().put("button", chat.site() + "/" + chat.button()))
+            .map(r -> new JsonObject()
+                .put(
+                    "agents",
+                    new JsonArray(r.body().getJsonArray("agents").stream()
+                        .map(o -> (JsonObject) o)
+                        .filter(a -> !a.getString("login").equals(chat.agentLogin()))
+                        .map(a -> (Object) a.put(
+                            "available",
+                            chats.activeChatsOf(a.getString("login")) < a.getInteger("maxChats")))
+                        .toList()))
+                .put("buttons", buttons)));
+  }
+
   private ChatRecord ownActive(Message<JsonObject> m) {
     var chat = chats
         .get(m.body().getString("chat_id"))
@@ -547,7 +777,10 @@ public final class ChatVerticle extends VerticleBase {
               .put("chat", chat.get().toJson())
               .put(
                   "messages",
-                  new JsonArray(list.stream().map(ChatMessage::toJson).toList())));
+                  new JsonArray(list.stream().map(ChatMessage::toJson).toList())))
+          .compose(answer -> transfers == null
+              ? Future.succeededFuture(answer.put("transfers", new JsonArray()))
+              : transfers.of(chat.get().id()).map(t -> answer.put("transfers", t)));
     }));
   }
 

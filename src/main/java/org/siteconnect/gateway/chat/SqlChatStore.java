@@ -50,7 +50,7 @@ public final class SqlChatStore implements ChatStore {
   public Future<Void> update(ChatRecord c) {
     return db.run(
             "UPDATE chat SET agent_login = $1, agent_name = $2, state = $3, accepted_at = $4, ended_at = $5, "
-                + "ended_by = $6, rating = $7, session_id = $8 WHERE id = $9",
+                + "ended_by = $6, rating = $7, session_id = $8, button = $10 WHERE id = $9",
             c.agentLogin(),
             c.agentName(),
             c.state(),
@@ -59,7 +59,8 @@ public final class SqlChatStore implements ChatStore {
             c.endedBy(),
             c.rating(),
             c.sessionId(),
-            c.id())
+            c.id(),
+            c.button()) // a transfer to another button moves it
         .mapEmpty();
   }
 
@@ -208,7 +209,10 @@ public final class SqlChatStore implements ChatStore {
         .compose(messages -> db.run(
                 conn, "DELETE FROM chat WHERE created_at < $1 AND " + NOT_LIVE, cutoffMillis)
             .compose(chats -> db.run(conn, "DELETE FROM left_message WHERE at < $1", cutoffMillis)
-                .map(left -> messages.rowCount() + chats.rowCount() + left.rowCount()))));
+                .compose(left -> db.run( // transfer notes (V6) go with their chats
+                        conn,
+                        "DELETE FROM chat_transfer WHERE chat_id NOT IN (SELECT id FROM chat)")
+                    .map(notes -> messages.rowCount() + chats.rowCount() + left.rowCount())))));
   }
 
   private static ChatMessage readMessage(Row r) {

@@ -120,7 +120,13 @@ public record GatewayConfig(
 
   /** Chat limits and transcript retention. */
   public record Chat(
-      int maxMessageBytes, int maxMessagesPerMinute, int retentionDays, int visitorGraceSeconds) {}
+      int maxMessageBytes,
+      int maxMessagesPerMinute,
+      int retentionDays,
+      int visitorGraceSeconds,
+      int cannedPerSite,
+      int cannedMaxBytes,
+      int cannedShortcutMaxLength) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -406,7 +412,10 @@ public record GatewayConfig(
         r.integer("maxMessageBytes"),
         r.integer("maxMessagesPerMinute"),
         r.integer("retentionDays"),
-        r.integer("visitorGraceSeconds"));
+        r.integer("visitorGraceSeconds"),
+        r.integer("cannedPerSite"),
+        r.integer("cannedMaxBytes"),
+        r.integer("cannedShortcutMaxLength"));
   }
 
   private static Ops ops(ConfigReader r) {

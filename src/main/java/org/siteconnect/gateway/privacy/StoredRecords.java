@@ -54,6 +54,21 @@ final class StoredRecords {
           .put("at", r.getLong(5)),
       "DELETE FROM chat_message WHERE chat_id IN");
 
+  /** Notes agents wrote when they transferred those chats (V6__tools.sql): they may describe the visitor. */
+  static final VisitorRecords TRANSFERS = new Rows(
+      "transfers",
+      "SELECT chat_id, at, from_login, to_login, to_button, note FROM chat_transfer WHERE chat_id IN",
+      "ORDER BY chat_id, at",
+      Visitor::chatIds,
+      r -> new JsonObject()
+          .put("chatId", r.getString(0))
+          .put("at", r.getLong(1))
+          .put("from", r.getString(2))
+          .put("to", r.getString(3))
+          .put("toButton", r.getString(4))
+          .put("note", r.getString(5)),
+      "DELETE FROM chat_transfer WHERE chat_id IN");
+
   /** Messages left while nobody served the button: name, contact and text as the visitor typed them. */
   static final VisitorRecords LEFT_MESSAGES = new Rows(
       "leftMessages",
@@ -89,7 +104,8 @@ final class StoredRecords {
           .put("address", r.getString(6)),
       "UPDATE audit SET target = '" + ERASED_TARGET + "' WHERE target IN");
 
-  static final List<VisitorRecords> KINDS = List.of(CHATS, MESSAGES, LEFT_MESSAGES, AUDIT_ENTRIES);
+  static final List<VisitorRecords> KINDS =
+      List.of(CHATS, MESSAGES, LEFT_MESSAGES, AUDIT_ENTRIES, TRANSFERS);
 
   private StoredRecords() {}
 

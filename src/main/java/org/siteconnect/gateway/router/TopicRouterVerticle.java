@@ -348,6 +348,7 @@ public final class TopicRouterVerticle extends VerticleBase {
   private static JsonObject presence(JsonObject agent, String connectionId, boolean connected) {
     return new JsonObject()
         .put("login", agent.getString("login"))
+        .put("name", agent.getString("name"))
         .put("connected", connected)
         .put("conn", connectionId)
         .put("buttons", agent.getJsonArray("buttons"))

@@ -14,7 +14,7 @@ public final class EventTopics {
 
   private EventTopics() {}
 
-  /** {@code $sites/<site>/chats/<chatId>/<event>}: requested, accepted, message, ended. */
+  /** {@code $sites/<site>/chats/<chatId>/<event>}: requested, accepted, message, transferred, ended. */
   public static String chat(String site, String chatId, String event) {
     return "$sites/" + site + "/chats/" + chatId + "/" + event;
   }

@@ -172,7 +172,8 @@ class PrivacyApiTest {
         .put("chats", chats)
         .put("messages", messages)
         .put("leftMessages", leftMessages)
-        .put("auditEntries", auditEntries);
+        .put("auditEntries", auditEntries)
+        .put("transfers", 0);
   }
 
   private static JsonObject counts(JsonObject doc) {
@@ -270,7 +271,8 @@ class PrivacyApiTest {
     String audit = awaitAudit("visitor-erased", 2);
     assertTrue(audit.contains("\"target\":\"by visitorToken\""), audit);
     assertTrue(
-        audit.contains("\"detail\":\"chats 1, messages 4, leftMessages 1, auditEntries 1\""),
+        audit.contains(
+            "\"detail\":\"chats 1, messages 4, leftMessages 1, auditEntries 1, transfers 0\""),
         audit);
     String accepted = http.get("/api/v1/audit?action=chat-accepted", admin).body();
     assertTrue(accepted.contains("\"target\":\"chat (erased)\""), accepted);
