@@ -30,7 +30,8 @@ public record GatewayConfig(
     List<Site> sites,
     Limits limits,
     Webhooks webhooks,
-    Sso sso) {
+    Sso sso,
+    Attachments attachments) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -249,7 +250,8 @@ public record GatewayConfig(
         sites(root),
         limits(root.child("limits")),
         webhooks(root.child("webhooks")),
-        null);
+        null,
+        attachments(root.child("attachments")));
     config = config.withSso(SsoSection.read(root.child("sso"), config));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException(
@@ -262,8 +264,44 @@ public record GatewayConfig(
 
   private GatewayConfig withSso(Sso sso) {
     return new GatewayConfig(
-        http, bridge, topics, sessions, client, acl, agents, chat, cobrowse, data, api, ops,
-        cluster, sites, limits, webhooks, sso);
+        http,
+        bridge,
+        topics,
+        sessions,
+        client,
+        acl,
+        agents,
+        chat,
+        cobrowse,
+        data,
+        api,
+        ops,
+        cluster,
+        sites,
+        limits,
+        webhooks,
+        sso,
+        attachments);
+  }
+
+  /**
+   * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, and the bytes
+   * one chat, one visitor (visitor token) and all chats together may hold.
+   */
+  public record Attachments(
+      long maxBytes,
+      List<String> types,
+      long maxChatBytes,
+      long maxVisitorBytes,
+      long maxTotalBytes) {}
+
+  private static Attachments attachments(ConfigReader r) {
+    return new Attachments(
+        r.number("maxBytes"),
+        r.strings("types"),
+        r.number("maxChatBytes"),
+        r.number("maxVisitorBytes"),
+        r.number("maxTotalBytes"));
   }
 
   private static Http http(ConfigReader r) {

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
   /** Applied in this order; never edit one that has shipped, add the next. */
-  public static final List<String> FILES =
-      List.of("V1__schema.sql", "V2__webhooks.sql", "V3__privacy.sql", "V4__agent_tokens.sql");
+  public static final List<String> FILES = List.of(
+      "V1__schema.sql",
+      "V2__webhooks.sql",
+      "V3__privacy.sql",
+      "V4__agent_tokens.sql",
+      "V7__attachments.sql");
 
   private Migrations() {}
 
