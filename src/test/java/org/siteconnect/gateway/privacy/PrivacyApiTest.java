@@ -171,6 +171,7 @@ class PrivacyApiTest {
     return new JsonObject()
         .put("chats", chats)
         .put("messages", messages)
+        .put("attachments", 0) // AttachmentApiTest exports and erases them
         .put("leftMessages", leftMessages)
         .put("auditEntries", auditEntries);
   }
@@ -270,7 +271,8 @@ class PrivacyApiTest {
     String audit = awaitAudit("visitor-erased", 2);
     assertTrue(audit.contains("\"target\":\"by visitorToken\""), audit);
     assertTrue(
-        audit.contains("\"detail\":\"chats 1, messages 4, leftMessages 1, auditEntries 1\""),
+        audit.contains(
+            "\"detail\":\"chats 1, messages 4, attachments 0, leftMessages 1, auditEntries 1\""),
         audit);
     String accepted = http.get("/api/v1/audit?action=chat-accepted", admin).body();
     assertTrue(accepted.contains("\"target\":\"chat (erased)\""), accepted);
