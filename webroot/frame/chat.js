@@ -6,6 +6,7 @@
 // @ts-check
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
+import { attachments } from '../shared/attachments.js';
 import { el } from '../shared/dom.js';
 
 (function (w, d) {
@@ -100,7 +101,23 @@ import { el } from '../shared/dom.js';
     'data-testid': 'chat-input' });
   var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', text: 'Send' });
   var error = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'chat-error', hidden: '' });
-  var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [input, send]);
+  // files (docs/ATTACHMENTS.md): the paperclip picks one, the gateway sniffs and stores it
+  var files = attachments({ base: function () { return '/api/v1/visitor/chats/' + encodeURIComponent(chatId || '') + '/attachments'; },
+    headers: function () { return { 'X-Visitor-Token': kept.token || '' }; } });
+  var filePick = el('input', { type: 'file', hidden: '', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
+    'data-testid': 'chat-file' });
+  var clip = el('button', { type: 'button', class: 'sc-clip', title: 'Attach a file', 'aria-label': 'Attach a file',
+    'data-testid': 'chat-attach', text: '📎' });
+  clip.addEventListener('click', function () { filePick.click(); });
+  filePick.addEventListener('change', function () {
+    var f = filePick.files && filePick.files[0];
+    filePick.value = '';
+    if (!f) return;
+    if (state !== 'active') return showError('The chat is not open.');
+    showError(null);
+    files.upload(f, f.name).catch(function (x) { showError('Not sent: ' + x.message); });
+  });
+  var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [clip, filePick, input, send]);
   var end = btn('End chat', 'sc-link', 'chat-end');
   var stars = el('div', { class: 'sc-chat-stars', role: 'group', 'aria-label': 'Your rating' });
   [1, 2, 3, 4, 5].forEach(function (n) {
@@ -191,6 +208,7 @@ import { el } from '../shared/dom.js';
     var li = lineEl(m.from, m.name, m.text, m.at);
     li.setAttribute('data-cid', m.cid || '');
     shown(m.seq, li);
+    files.decorate(li, m);
     if (m.from === 'agent') theirTyping(false);
     if (m.from !== 'visitor' && F.display() !== 'shown') { unread++; bar(); }
     scroll();
