@@ -214,7 +214,7 @@ export const scChat = (function (w, d) {
       c.filePick = el('input', { type: 'file', hidden: true, 'data-testid': 'chat-file',
         accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf' });
       c.attach = el('button', { type: 'button', class: 'scc-attach', title: 'Attach a file', 'aria-label': 'Attach a file',
-        'data-testid': 'chat-attach', text: '📎' });
+        'data-testid': 'chat-attach', text: 'Attach' });
       c.attach.addEventListener('click', () => c.filePick.click());
       c.filePick.addEventListener('change', function () {
         const f = c.filePick.files && c.filePick.files[0];

@@ -107,7 +107,7 @@ import { el } from '../shared/dom.js';
   var filePick = el('input', { type: 'file', hidden: '', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
     'data-testid': 'chat-file' });
   var clip = el('button', { type: 'button', class: 'sc-clip', title: 'Attach a file', 'aria-label': 'Attach a file',
-    'data-testid': 'chat-attach', text: '📎' });
+    'data-testid': 'chat-attach', text: 'Attach' });
   clip.addEventListener('click', function () { filePick.click(); });
   filePick.addEventListener('change', function () {
     var f = filePick.files && filePick.files[0];

@@ -155,7 +155,7 @@ public final class AttachmentVerticle extends VerticleBase {
         .put("type", type)
         .put("size", data.length())
         .put("at", at);
-    String text = FileTypes.SNAPSHOT.equals(type) ? "📎 Page snapshot: " + name : "📎 " + name;
+    String text = FileTypes.SNAPSHOT.equals(type) ? "Page snapshot: " + name : "File: " + name;
     return db.run(
             "INSERT INTO attachment (" + COLUMNS + ", visitor_token, data) VALUES ("
                 + Database.placeholders(1, 9) + ")",

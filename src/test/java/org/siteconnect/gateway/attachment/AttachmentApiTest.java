@@ -161,7 +161,7 @@ class AttachmentApiTest {
         m -> ("attachment:" + a.getString("id")).equals(m.getString("cid")),
         5_000);
     assertEquals("agent", line.getString("from"));
-    assertEquals("📎 report.pdf", line.getString("text"));
+    assertEquals("File: report.pdf", line.getString("text"));
 
     HttpResponse<byte[]> d = download(true, visitorToken, a.getString("id"));
     assertEquals(200, d.statusCode());
