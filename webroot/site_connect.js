@@ -146,6 +146,14 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     (d.head || d.documentElement).appendChild(loadingRec);
   }
 
+  function withRec(fn) { // the recorder, loaded once
+    if (w.site_connect_recorder) return fn(w.site_connect_recorder);
+    var s = d.createElement('script');
+    s.src = ORIGIN + '/cobrowse/recorder.js';
+    s.addEventListener('load', function () { fn(w.site_connect_recorder); });
+    (d.head || d.documentElement).appendChild(s);
+  }
+
   // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
   function tabKey() { // one id per tab, kept across the pages of the site in this tab
     if (tabId) return tabId;
@@ -311,6 +319,12 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         var k = kept();
         if (m.value == null) delete k[m.key]; else k[m.key] = m.value;
         try { w.sessionStorage.setItem(KEPT + want, json(k)); } catch (x) { /* storage off: this page only */ }
+        break;
+      case 'snapshot': // "show the agent this page": one snapshot, masked by the co-browse recorder (docs/ATTACHMENTS.md)
+        withRec(function (r) {
+          if (recording) return post({ type: 'snapshot', events: null });
+          r.snapshot(ORIGIN, function (ev) { post({ type: 'snapshot', events: ev, title: d.title }); });
+        });
         break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);

@@ -13,6 +13,7 @@
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
 import { attachments } from '../shared/attachments.js';
+import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
 
 export const scChat = (function (w, d) {
@@ -372,7 +373,7 @@ export const scChat = (function (w, d) {
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
-      c.files.decorate(li, m, opts.onSnapshot);
+      c.files.decorate(li, m, (a) => { c.files.blob(a).then((b) => openSnapshot(b, a.name)).catch(() => {}); });
       if (m.from !== 'system') c.preview.textContent = (m.from === 'agent' ? 'You: ' : '') + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);

@@ -118,6 +118,20 @@ import { el } from '../shared/dom.js';
     files.upload(f, f.name).catch(function (x) { showError('Not sent: ' + x.message); });
   });
   var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [clip, filePick, input, send]);
+  // "Show the agent this page": the page's snapshot, masked as co-browse masks it (no pixels), sent as a file
+  var showPage = btn('Show the agent this page', 'sc-link sc-show-page', 'chat-show-page');
+  showPage.addEventListener('click', function () {
+    if (state !== 'active') return showError('The chat is not open.');
+    showPage.disabled = true;
+    showError(null);
+    F.snapshot(function (snap) {
+      var title = snap && typeof snap.title === 'string' && snap.title.trim() ? snap.title.trim() : 'this page';
+      var body = snap && JSON.stringify({ siteconnectSnapshot: 1, title: title, events: snap.events });
+      (body ? files.upload(new Blob([body]), title) : Promise.reject(new Error('the page could not be captured')))
+        .catch(function (x) { showError('Not sent: ' + x.message); })
+        .finally(function () { showPage.disabled = false; });
+    });
+  });
   var end = btn('End chat', 'sc-link', 'chat-end');
   var stars = el('div', { class: 'sc-chat-stars', role: 'group', 'aria-label': 'Your rating' });
   [1, 2, 3, 4, 5].forEach(function (n) {
@@ -130,7 +144,7 @@ import { el } from '../shared/dom.js';
   var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
     el('p', { text: 'The chat has ended. How did we do?' }), stars, skip]);
   var vChat = el('div', { class: 'sc-chat-view sc-chat-conv' },
-    [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, error, rating]);
+    [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, showPage, error, rating]);
 
   [vInvite, vRequest, vUnavailable, vChat].forEach(function (v) { panel.appendChild(v); });
 
