@@ -20,6 +20,9 @@ before(async () => {
   gw = await startChatGateway({ hostOrigin: host.origin });
   await createAgent(gw, CAROL);
   host.page('/shop', chatButtonPage(gw));
+  host.page('/checkout', chatButtonPage(gw, '<h2 id="ck">Checkout details</h2><form>'
+    + '<label>Password <input type="password" id="pw" autocomplete="current-password"></label>'
+    + '<label>Card number <input id="card" name="cardnumber" autocomplete="cc-number"></label></form>'));
   browser = await launch();
   agent = await openConsole(browser, gw);
   await consoleLogin(agent.page, CAROL.login, CAROL.password);
@@ -83,6 +86,48 @@ describe('attachments', () => {
 
     await agent.page.screenshot({ path: SHOTS + 'attachments-agent.png' });
     await v.page.screenshot({ path: SHOTS + 'attachments-visitor.png' });
+    await v.context.close();
+  });
+
+  test('"show the agent this page": the agent opens a still copy with the password and card fields masked', T, async () => {
+    const v = await openVisitor(browser, host.origin + '/checkout');
+    await recorded(v.page, '~/site_connect/ready');
+    await waitWiredButton(v.page, true, 'sales', 15_000);
+    await v.page.fill('#pw', 'hunter2-very-secret');
+    await v.page.fill('#card', '4111 1111 1111 1111');
+    await v.page.click('[data-site-connect-chat-button="sales"]');
+    const frame = await v.frame();
+    await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
+    const id = await acceptFirst(agent.page);
+    await frame.waitForSelector('#sc-panel-chat[data-view="chat"]');
+
+    await frame.click('[data-testid="chat-show-page"]');
+    const open = agent.page.locator(`${pane(id)} [data-testid="attachment-open"]`);
+    await open.waitFor({ timeout: 20_000 });
+    assert.equal(await agent.page.locator(`${pane(id)} li[data-from="visitor"] .scc-text`).last().textContent(),
+      'Page snapshot: ' + await v.page.title());
+    await open.click();
+    const mirror = agent.page.frameLocator('[data-testid="snapshot-stage"] iframe');
+    await mirror.locator('#ck').waitFor({ timeout: 20_000 });
+    assert.equal(await mirror.locator('#ck').textContent(), 'Checkout details');
+    const sandbox = await agent.page.getAttribute('[data-testid="snapshot-stage"] iframe', 'sandbox');
+    assert.equal(sandbox, 'allow-same-origin', 'no script runs in the still page');
+    const values = await mirror.locator('input').evaluateAll((ins) => ins.map((i) => i.value));
+    const html = await mirror.locator('html').evaluate((h) => h.outerHTML);
+    for (const secret of ['hunter2', '4111']) {
+      assert.ok(!values.some((x) => x.includes(secret)), `${secret} is masked: ${JSON.stringify(values)}`);
+      assert.ok(!html.includes(secret), `${secret} is nowhere in the copy`);
+    }
+    // The file itself (what the gateway stores) holds neither.
+    const token = await agent.page.evaluate(() => sessionStorage.getItem('siteconnect.agent.token'));
+    const list = await (await fetch(`${gw.origin}/api/v1/chats/${id}/attachments`,
+      { headers: { Authorization: 'Bearer ' + token } })).json();
+    const snap = list.find((a) => a.type === 'application/vnd.siteconnect.snapshot+json');
+    const body = await (await fetch(`${gw.origin}/api/v1/chats/${id}/attachments/${snap.id}`,
+      { headers: { Authorization: 'Bearer ' + token } })).text();
+    assert.ok(body.includes('Checkout details') && !body.includes('hunter2') && !body.includes('4111'));
+    await agent.page.screenshot({ path: SHOTS + 'attachments-snapshot.png' });
+    await agent.page.click('[data-testid="snapshot-close"]');
     await v.context.close();
   });
 });
