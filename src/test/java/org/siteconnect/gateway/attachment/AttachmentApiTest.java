@@ -29,7 +29,7 @@ import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 
 /**
- * Attachments over real HTTP and the real page protocol: types sniffed from the bytes, the upload limit and the
+ * Attachments over real HTTP (on the embedded database; {@link PostgresAttachmentApiTest} on PostgreSQL) and the real page protocol: types sniffed from the bytes, the upload limit and the
  * quotas under a concurrent burst, who may read, the download's headers, and the privacy export and erasure.
  */
 class AttachmentApiTest {
@@ -38,7 +38,7 @@ class AttachmentApiTest {
   private static final int CHAT_BYTES = 1_000_000;
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
 
-  private Vertx vertx;
+  protected Vertx vertx;
   private int port;
   private Http http;
   private String admin;
@@ -48,11 +48,17 @@ class AttachmentApiTest {
   private String visitorToken;
   private final HttpClient client = HttpClient.newHttpClient();
 
+  /** The database part of the config (the embedded one here). */
+  protected JsonObject data(JsonObject data) {
+    return data;
+  }
+
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port);
+    config.put("data", data(config.getJsonObject("data")));
     config.put(
         "agents",
         new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
