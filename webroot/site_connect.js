@@ -138,20 +138,15 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     // A tab that joins (or the next page) while the visitor looks at it is the one they use now.
     if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus && d.hasFocus()) claim();
     if (w.site_connect_recorder) return recorder(p);
-    if (loadingRec) return;
+    if (!loadingRec) withRec(function () { recorder(recording); });
+  }
+  function withRec(fn) { // fn() once the recorder is there, loading it first if need be
+    if (w.site_connect_recorder) return fn();
     loadingRec = d.createElement('script');
     loadingRec.src = ORIGIN + '/cobrowse/recorder.js';
-    loadingRec.addEventListener('load', function () { recorder(recording); });
+    loadingRec.addEventListener('load', fn);
     loadingRec.addEventListener('error', function () { loadingRec = null; warn('site_connect: no co-browse recorder'); });
     (d.head || d.documentElement).appendChild(loadingRec);
-  }
-
-  function withRec(fn) { // the recorder, loaded once
-    if (w.site_connect_recorder) return fn(w.site_connect_recorder);
-    var s = d.createElement('script');
-    s.src = ORIGIN + '/cobrowse/recorder.js';
-    s.addEventListener('load', function () { fn(w.site_connect_recorder); });
-    (d.head || d.documentElement).appendChild(s);
   }
 
   // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
@@ -320,11 +315,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         if (m.value == null) delete k[m.key]; else k[m.key] = m.value;
         try { w.sessionStorage.setItem(KEPT + want, json(k)); } catch (x) { /* storage off: this page only */ }
         break;
-      case 'snapshot': // "show the agent this page": one snapshot, masked by the co-browse recorder (docs/ATTACHMENTS.md)
-        withRec(function (r) {
-          if (recording) return post({ type: 'snapshot', events: null });
-          r.snapshot(ORIGIN, function (ev) { post({ type: 'snapshot', events: ev, title: d.title }); });
-        });
+      case 'snapshot': // "show the agent this page": a snapshot masked by the co-browse recorder (docs/ATTACHMENTS.md)
+        withRec(function () { w.site_connect_recorder.snapshot(ORIGIN, post); });
         break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);

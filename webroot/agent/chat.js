@@ -12,7 +12,6 @@
 // @ts-check
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
-import { attachments } from '../shared/attachments.js';
 import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
 
@@ -210,7 +209,7 @@ export const scChat = (function (w, d) {
         'data-testid': 'chat-input' });
       c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
       // files (docs/ATTACHMENTS.md): attach one from the composer; lines announcing one show it
-      c.files = attachments({ base: () => '/api/v1/chats/' + seg(c.id) + '/attachments',
+      c.files = /** @type {any} */ (w).scAttachments({ base: () => '/api/v1/chats/' + seg(c.id) + '/attachments',
         headers: () => ({ Authorization: 'Bearer ' + token }) });
       c.filePick = el('input', { type: 'file', hidden: true, 'data-testid': 'chat-file',
         accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf' });

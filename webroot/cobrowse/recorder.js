@@ -3,7 +3,7 @@
  *
  *   window.site_connect_recorder.start(api, {cobrowse_id}) → stop
  *   window.site_connect_recorder.stop(reason)
- *   window.site_connect_recorder.snapshot(gatewayOrigin, done(events | null)): one masked full snapshot, not sent
+ *   window.site_connect_recorder.snapshot(gatewayOrigin, done({type: 'snapshot', events | null, title})): one masked full snapshot, not sent
  *   api = {publish(topic, payload), subscribe(topic, fn) → id, unsubscribe(id), gatewayOrigin}
  *
  * Streams rrweb's record() as ~pagesession/cobrowsing/events {cobrowse_id, rid, seq, full?, events:[…]}: the full
@@ -986,10 +986,11 @@
 
   /**
    * "Show the agent this page" (docs/ATTACHMENTS.md): one full snapshot, masked exactly as a co-browse is, then
-   * done(events), or done(null) when a co-browse is recording or no snapshot came. Nothing is published.
+   * done({type: 'snapshot', events, title}) — events null when a co-browse is recording or no snapshot came.
+   * Nothing is published.
    */
   function snapshot(origin, done) {
-    if (api) return done(null);
+    if (api) return done({ type: 'snapshot', events: null });
     var parts = [];
     var over = false;
     var t = setT(function () { end(null); }, 10000);
@@ -998,7 +999,7 @@
       over = true;
       clearT(t);
       stop('snapshot');
-      done(ev);
+      done({ type: 'snapshot', events: ev, title: d.title });
     }
     start({
       gatewayOrigin: origin,

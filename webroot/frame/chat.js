@@ -6,7 +6,6 @@
 // @ts-check
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
-import { attachments } from '../shared/attachments.js';
 import { el } from '../shared/dom.js';
 
 (function (w, d) {
@@ -102,8 +101,23 @@ import { el } from '../shared/dom.js';
   var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', text: 'Send' });
   var error = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'chat-error', hidden: '' });
   // files (docs/ATTACHMENTS.md): the paperclip picks one, the gateway sniffs and stores it
-  var files = attachments({ base: function () { return '/api/v1/visitor/chats/' + encodeURIComponent(chatId || '') + '/attachments'; },
-    headers: function () { return { 'X-Visitor-Token': kept.token || '' }; } });
+  var files = null; // shared/attachments.js: loaded when a chat first needs it, not on every first visit
+  var filesWait = null;
+  function withFiles(fn) {
+    var make = /** @type {any} */ (w).scAttachments;
+    if (make) {
+      files = files || make({ base: function () { return '/api/v1/visitor/chats/' + encodeURIComponent(chatId || '') + '/attachments'; },
+        headers: function () { return { 'X-Visitor-Token': kept.token || '' }; } });
+      return fn(files);
+    }
+    if (!filesWait) {
+      filesWait = [];
+      var s = el('script', { src: '/shared/attachments.js' });
+      s.addEventListener('load', function () { filesWait.splice(0).forEach(withFiles); });
+      d.head.appendChild(s);
+    }
+    filesWait.push(fn);
+  }
   var filePick = el('input', { type: 'file', hidden: '', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
     'data-testid': 'chat-file' });
   var clip = el('button', { type: 'button', class: 'sc-clip', title: 'Attach a file', 'aria-label': 'Attach a file',
@@ -115,7 +129,7 @@ import { el } from '../shared/dom.js';
     if (!f) return;
     if (state !== 'active') return showError('The chat is not open.');
     showError(null);
-    files.upload(f, f.name).catch(function (x) { showError('Not sent: ' + x.message); });
+    withFiles(function (x) { x.upload(f, f.name).catch(function (e) { showError('Not sent: ' + e.message); }); });
   });
   var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [clip, filePick, input, send]);
   // "Show the agent this page": the page's snapshot, masked as co-browse masks it (no pixels), sent as a file
@@ -127,9 +141,11 @@ import { el } from '../shared/dom.js';
     F.snapshot(function (snap) {
       var title = snap && typeof snap.title === 'string' && snap.title.trim() ? snap.title.trim() : 'this page';
       var body = snap && JSON.stringify({ siteconnectSnapshot: 1, title: title, events: snap.events });
-      (body ? files.upload(new Blob([body]), title) : Promise.reject(new Error('the page could not be captured')))
-        .catch(function (x) { showError('Not sent: ' + x.message); })
-        .finally(function () { showPage.disabled = false; });
+      withFiles(function (x) {
+        (body ? x.upload(new Blob([body]), title) : Promise.reject(new Error('the page could not be captured')))
+          .catch(function (e) { showError('Not sent: ' + e.message); })
+          .finally(function () { showPage.disabled = false; });
+      });
     });
   });
   var end = btn('End chat', 'sc-link', 'chat-end');
@@ -222,7 +238,7 @@ import { el } from '../shared/dom.js';
     var li = lineEl(m.from, m.name, m.text, m.at);
     li.setAttribute('data-cid', m.cid || '');
     shown(m.seq, li);
-    files.decorate(li, m);
+    if (typeof m.cid === 'string' && m.cid.indexOf('attachment:') === 0) withFiles(function (x) { x.decorate(li, m); });
     if (m.from === 'agent') theirTyping(false);
     if (m.from !== 'visitor' && F.display() !== 'shown') { unread++; bar(); }
     scroll();

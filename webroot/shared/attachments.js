@@ -1,21 +1,24 @@
 // @ts-check
+/*! SiteConnect: files in a chat (a classic script: window.scAttachments(opts)). */
 /**
  * Files in a chat (docs/ATTACHMENTS.md), for the visitor's widget and the agent's workspace. The gateway sniffs
  * each file's type from its bytes; here a chat line with cid `attachment:<id>` becomes the file once the chat's
  * list of attachments confirms the id and the sender (a typed look-alike stays text). Images are previewed only
  * through an <img> of a blob: URL made with the sniffed type (SVG is never accepted); every file is offered as a
- * download. Nothing is ever opened as a page.
+ * download. Nothing is ever opened as a page. A classic script, so that the widget loads it only when a chat needs
+ * it (it is not part of a first visit's budget, docs/ASSETS.md); the workspace names it in its page.
  */
+(function (w) {
 
 const IMAGES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
-export const SNAPSHOT = 'application/vnd.siteconnect.snapshot+json';
+const SNAPSHOT = 'application/vnd.siteconnect.snapshot+json';
 
 /**
  * @typedef {{id: string, chatId: string, from: string, name: string, type: string, size: number, at: number}} Attachment
  * @param {{base: () => string, headers: () => Record<string, string>}} opts base: '/api/v1/chats/<id>/attachments'
  *   (or the visitor's), headers: the credentials
  */
-export function attachments(opts) {
+function attachments(opts) {
   /** @type {Map<string, Attachment>} */
   let known = new Map();
   let base = '';
@@ -116,3 +119,6 @@ export function attachments(opts) {
     },
   };
 }
+
+  /** @type {any} */ (w).scAttachments = attachments;
+})(window);
