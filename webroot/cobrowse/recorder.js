@@ -989,7 +989,7 @@
    * done({type: 'snapshot', events, title}) — events null when a co-browse is recording or no snapshot came.
    * Nothing is published.
    */
-  function snapshot(origin, done) {
+  function pageSnapshot(origin, done) {
     if (api) return done({ type: 'snapshot', events: null });
     var parts = [];
     var over = false;
@@ -1016,5 +1016,5 @@
     }, { cobrowse_id: 'snapshot' });
   }
 
-  w.site_connect_recorder = { start: start, stop: stop, snapshot: snapshot };
+  w.site_connect_recorder = { start: start, stop: stop, snapshot: pageSnapshot };
 })(window, document);
