@@ -138,10 +138,13 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     // A tab that joins (or the next page) while the visitor looks at it is the one they use now.
     if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus && d.hasFocus()) claim();
     if (w.site_connect_recorder) return recorder(p);
-    if (loadingRec) return;
+    if (!loadingRec) withRec(function () { recorder(recording); });
+  }
+  function withRec(fn) { // fn() once the recorder is there, loading it first if need be
+    if (w.site_connect_recorder) return fn();
     loadingRec = d.createElement('script');
     loadingRec.src = ORIGIN + '/cobrowse/recorder.js';
-    loadingRec.addEventListener('load', function () { recorder(recording); });
+    loadingRec.addEventListener('load', fn);
     loadingRec.addEventListener('error', function () { loadingRec = null; warn('site_connect: no co-browse recorder'); });
     (d.head || d.documentElement).appendChild(loadingRec);
   }
@@ -311,6 +314,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         var k = kept();
         if (m.value == null) delete k[m.key]; else k[m.key] = m.value;
         try { w.sessionStorage.setItem(KEPT + want, json(k)); } catch (x) { /* storage off: this page only */ }
+        break;
+      case 'snapshot': // "show the agent this page": a snapshot masked by the co-browse recorder (docs/ATTACHMENTS.md)
+        withRec(function () { w.site_connect_recorder.snapshot(ORIGIN, post); });
         break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);

@@ -76,7 +76,9 @@ function section(contract, base, { path, method, op }) {
     }
   }
   const body = op.requestBody && deref(contract, op.requestBody);
-  if (body) {
+  if (body && !body.content['application/json']) { // raw bytes (file uploads)
+    lines.push('', 'Body: ' + Object.keys(body.content).map((t) => '`' + t + '`').join(', ') + ' (raw bytes)');
+  } else if (body) {
     const schema = deref(contract, body.content['application/json'].schema);
     const required = new Set(schema.required || []);
     lines.push('', 'Body (`application/json`' + (body.required ? '' : ', optional') +

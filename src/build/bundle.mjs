@@ -41,7 +41,7 @@ export const pageScript = {
  */
 const COMBINE_MODULES = new Set(['frame']);
 /** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
-const LOADED_BY_CODE = ['cobrowse/recorder.js'];
+const LOADED_BY_CODE = ['cobrowse/recorder.js', 'shared/attachments.js']; // the widget loads attachments.js in a chat
 /** Third-party browser code packed from npm (pinned in package-lock.json). */
 const VENDOR = {
   'vendor/rrweb/rrweb.min.js': 'node_modules/rrweb/dist/rrweb.umd.min.cjs',

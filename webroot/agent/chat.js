@@ -12,6 +12,7 @@
 // @ts-check
 import { scUi } from './ui.js';
 import { Transcript } from '../shared/transcript.js';
+import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
 import { scTranscripts } from './transcripts.js';
 import { scTools } from './tools.js';
@@ -210,7 +211,22 @@ export const scChat = (function (w, d) {
       c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message: Enter or Ctrl+Enter sends, Shift+Enter starts a new line',
         'data-testid': 'chat-input' });
       c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
-      c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.input, c.send);
+      // files (docs/ATTACHMENTS.md): attach one from the composer; lines announcing one show it
+      c.files = /** @type {any} */ (w).scAttachments({ base: () => '/api/v1/chats/' + seg(c.id) + '/attachments',
+        headers: () => ({ Authorization: 'Bearer ' + token }) });
+      c.filePick = el('input', { type: 'file', hidden: true, 'data-testid': 'chat-file',
+        accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf' });
+      c.attach = el('button', { type: 'button', class: 'scc-attach', title: 'Attach a file', 'aria-label': 'Attach a file',
+        'data-testid': 'chat-attach', text: 'Attach' });
+      c.attach.addEventListener('click', () => c.filePick.click());
+      c.filePick.addEventListener('change', function () {
+        const f = c.filePick.files && c.filePick.files[0];
+        c.filePick.value = '';
+        if (!f) return;
+        show(c.error, '');
+        c.files.upload(f, f.name).catch((x) => show(c.error, 'Not sent: ' + x.message));
+      });
+      c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.attach, c.filePick, c.input, c.send);
       c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
       c.pane = el('section', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true,
         id: 'scc-pane-' + rec.id, 'aria-labelledby': 'scc-tab-' + rec.id },
@@ -362,6 +378,7 @@ export const scChat = (function (w, d) {
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
+      c.files.decorate(li, m, (a) => { c.files.blob(a).then((b) => openSnapshot(b, a.name)).catch(() => {}); });
       if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : 'You: ') + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);

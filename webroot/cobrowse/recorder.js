@@ -3,6 +3,7 @@
  *
  *   window.site_connect_recorder.start(api, {cobrowse_id}) → stop
  *   window.site_connect_recorder.stop(reason)
+ *   window.site_connect_recorder.snapshot(gatewayOrigin, done({type: 'snapshot', events | null, title})): one masked full snapshot, not sent
  *   api = {publish(topic, payload), subscribe(topic, fn) → id, unsubscribe(id), gatewayOrigin}
  *
  * Streams rrweb's record() as ~pagesession/cobrowsing/events {cobrowse_id, rid, seq, full?, events:[…]}: the full
@@ -983,5 +984,37 @@
     return reason;
   }
 
-  w.site_connect_recorder = { start: start, stop: stop };
+  /**
+   * "Show the agent this page" (docs/ATTACHMENTS.md): one full snapshot, masked exactly as a co-browse is, then
+   * done({type: 'snapshot', events, title}) — events null when a co-browse is recording or no snapshot came.
+   * Nothing is published.
+   */
+  function pageSnapshot(origin, done) {
+    if (api) return done({ type: 'snapshot', events: null });
+    var parts = [];
+    var over = false;
+    var t = setT(function () { end(null); }, 10000);
+    function end(ev) {
+      if (over) return;
+      over = true;
+      clearT(t);
+      stop('snapshot');
+      done({ type: 'snapshot', events: ev, title: d.title });
+    }
+    start({
+      gatewayOrigin: origin,
+      subscribe: function () { return 0; },
+      unsubscribe: function () {},
+      publish: function (topic, p) {
+        if (topic !== TOPIC + 'events' || !p || !p.full) return;
+        if (p.events) return end(p.events);
+        parts[p.part] = p.data;
+        if (parts.filter(String).length === p.parts) {
+          try { end(JSON.parse(parts.join(''))); } catch (e) { end(null); }
+        }
+      }
+    }, { cobrowse_id: 'snapshot' });
+  }
+
+  w.site_connect_recorder = { start: start, stop: stop, snapshot: pageSnapshot };
 })(window, document);

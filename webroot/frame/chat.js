@@ -101,7 +101,54 @@ import { transcriptEmail } from './transcript-email.js';
     'data-testid': 'chat-input' });
   var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', text: 'Send' });
   var error = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'chat-error', hidden: '' });
-  var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [input, send]);
+  // files (docs/ATTACHMENTS.md): the paperclip picks one, the gateway sniffs and stores it
+  var files = null; // shared/attachments.js: loaded when a chat first needs it, not on every first visit
+  var filesWait = null;
+  function withFiles(fn) {
+    var make = /** @type {any} */ (w).scAttachments;
+    if (make) {
+      files = files || make({ base: function () { return '/api/v1/visitor/chats/' + encodeURIComponent(chatId || '') + '/attachments'; },
+        headers: function () { return { 'X-Visitor-Token': kept.token || '' }; } });
+      return fn(files);
+    }
+    if (!filesWait) {
+      filesWait = [];
+      var s = el('script', { src: '/shared/attachments.js' });
+      s.addEventListener('load', function () { filesWait.splice(0).forEach(withFiles); });
+      d.head.appendChild(s);
+    }
+    filesWait.push(fn);
+  }
+  var filePick = el('input', { type: 'file', hidden: '', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
+    'data-testid': 'chat-file' });
+  var clip = el('button', { type: 'button', class: 'sc-clip', title: 'Attach a file', 'aria-label': 'Attach a file',
+    'data-testid': 'chat-attach', text: 'Attach' });
+  clip.addEventListener('click', function () { filePick.click(); });
+  filePick.addEventListener('change', function () {
+    var f = filePick.files && filePick.files[0];
+    filePick.value = '';
+    if (!f) return;
+    if (state !== 'active') return showError('The chat is not open.');
+    showError(null);
+    withFiles(function (x) { x.upload(f, f.name).catch(function (e) { showError('Not sent: ' + e.message); }); });
+  });
+  var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [clip, filePick, input, send]);
+  // "Show the agent this page": the page's snapshot, masked as co-browse masks it (no pixels), sent as a file
+  var showPage = btn('Show the agent this page', 'sc-link sc-show-page', 'chat-show-page');
+  showPage.addEventListener('click', function () {
+    if (state !== 'active') return showError('The chat is not open.');
+    showPage.disabled = true;
+    showError(null);
+    F.snapshot(function (snap) {
+      var title = snap && typeof snap.title === 'string' && snap.title.trim() ? snap.title.trim() : 'this page';
+      var body = snap && JSON.stringify({ siteconnectSnapshot: 1, title: title, events: snap.events });
+      withFiles(function (x) {
+        (body ? x.upload(new Blob([body]), title) : Promise.reject(new Error('the page could not be captured')))
+          .catch(function (e) { showError('Not sent: ' + e.message); })
+          .finally(function () { showPage.disabled = false; });
+      });
+    });
+  });
   var end = btn('End chat', 'sc-link', 'chat-end');
   var stars = el('div', { class: 'sc-chat-stars', role: 'group', 'aria-label': 'Your rating' });
   [1, 2, 3, 4, 5].forEach(function (n) {
@@ -116,7 +163,7 @@ import { transcriptEmail } from './transcript-email.js';
   var emailer = transcriptEmail(F); // "E-mail me this conversation" (docs/TRANSCRIPTS.md)
   rating.appendChild(emailer.node);
   var vChat = el('div', { class: 'sc-chat-view sc-chat-conv' },
-    [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, error, rating]);
+    [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, showPage, error, rating]);
 
   [vInvite, vRequest, vUnavailable, vChat].forEach(function (v) { panel.appendChild(v); });
 
@@ -194,6 +241,7 @@ import { transcriptEmail } from './transcript-email.js';
     var li = lineEl(m.from, m.name, m.text, m.at);
     li.setAttribute('data-cid', m.cid || '');
     shown(m.seq, li);
+    if (typeof m.cid === 'string' && m.cid.indexOf('attachment:') === 0) withFiles(function (x) { x.decorate(li, m); });
     if (m.from === 'agent') theirTyping(false);
     if (m.from !== 'visitor' && F.display() !== 'shown') { unread++; bar(); }
     scroll();

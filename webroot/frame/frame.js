@@ -91,6 +91,8 @@ export const scFrame = (function (w, d) {
     if (!conn && !halted) connect();
   }
 
+  var snapWait = null; // scFrame.snapshot()'s callback
+
   function toHost(m) {
     m.sc = 1;
     if (port) port.postMessage(m);
@@ -127,6 +129,10 @@ export const scFrame = (function (w, d) {
       case 'display':
         display = m.state;
         d.body.setAttribute('data-display', m.state);
+        break;
+      case 'snapshot': // the page's masked snapshot, asked for by scFrame.snapshot()
+        if (snapWait) snapWait(Array.isArray(m.events) ? m : null);
+        snapWait = null;
         break;
       case 'stop_session':
         // site_connect.stop_session(): the page itself publishes ~pagesession/cobrowsing/end and stops its
@@ -365,6 +371,12 @@ export const scFrame = (function (w, d) {
         d.querySelector('.sc-body').appendChild(el);
       }
       return el;
+    },
+    /** "Show the agent this page": done({events, title}) — the host page's snapshot, masked as co-browse — or done(null). */
+    snapshot: function (done) {
+      if (snapWait) snapWait(null);
+      snapWait = done;
+      toHost({ type: 'snapshot' });
     },
     display: function () { return display; },
     show: function () { ask('~pagesession/show_frame'); },

@@ -182,6 +182,9 @@ public final class Gateway {
     plan.put("cobrowse", () -> new CobrowseVerticle(config, metrics));
     plan.put("frame-session", () -> new FrameSessionVerticle(config, metrics, stores.database()));
     plan.put("privacy", () -> new PrivacyVerticle(stores.database()));
+    plan.put(
+        "attachments",
+        () -> new org.siteconnect.gateway.attachment.AttachmentVerticle(config, stores.database()));
     plan.put("webhooks", () -> new WebhookVerticle(config, new WebhookStore(stores.database())));
     plan.put(
         "transcripts",

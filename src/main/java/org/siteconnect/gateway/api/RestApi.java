@@ -198,6 +198,7 @@ public final class RestApi {
     bindChat(b, "transferChat", Transfers.TRANSFER, ctx -> body(ctx).copy());
     bindChat(b, "listTransferTargets", Transfers.TARGETS, ctx -> new JsonObject());
     CannedApi.bind(b, eb, this::address);
+    AttachmentApi.bind(b, eb); // files in chats (docs/ATTACHMENTS.md)
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));

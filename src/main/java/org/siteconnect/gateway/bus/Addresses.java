@@ -96,6 +96,12 @@ public final class Addresses {
   public static final String TRANSCRIPT_PAGE = PREFIX + "transcript.page";
   public static final String TRANSCRIPT_LEFT = PREFIX + "transcript.left";
   public static final String CHAT_FORGET = PREFIX + "chat.forget";
+  /** Attachments (docs/ATTACHMENTS.md): the line announcing one, and the attachment service. */
+  public static final String CHAT_ATTACHED = PREFIX + "chat.attached";
+
+  public static final String ATTACHMENT_PUT = PREFIX + "attachment.put";
+  public static final String ATTACHMENT_GET = PREFIX + "attachment.get";
+  public static final String ATTACHMENT_LIST = PREFIX + "attachment.list";
 
   /** Webhooks: the business events the router delivers (a shared subscription), and the admin API's requests. */
   public static final String WEBHOOK_EVENTS = PREFIX + "webhook.events";

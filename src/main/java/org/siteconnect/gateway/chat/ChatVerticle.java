@@ -87,6 +87,7 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_FORGET, this::forget)
         .request(Transfers.TRANSFER, this::transfer)
         .request(Transfers.TARGETS, this::transferTargets)
+        .request(Addresses.CHAT_ATTACHED, this::attached)
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
@@ -761,6 +762,31 @@ public final class ChatVerticle extends VerticleBase {
       return null;
     }
     return chat.get();
+  }
+
+  /**
+   * An attachment stored for an active chat (docs/ATTACHMENTS.md): a line {@code cid attachment:<id>} from its
+   * sender, the agent holding the chat ({@code login}) or the chat's visitor ({@code token}).
+   */
+  private void attached(Message<JsonObject> m) {
+    JsonObject b = m.body();
+    boolean agent = ChatMessage.AGENT.equals(b.getString("from"));
+    var chat = chats
+        .get(b.getString("chat_id"))
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state())
+            && (agent
+                ? java.util.Objects.equals(b.getString("login"), c.agentLogin())
+                : java.util.Objects.equals(b.getString("token"), c.visitorToken())));
+    if (chat.isEmpty()) {
+      m.reply(ServiceError.notFound("no ongoing chat with this id"));
+      return;
+    }
+    String name = agent ? chat.get().agentName() : "Visitor";
+    String sender = agent ? ChatMessage.AGENT : ChatMessage.VISITOR;
+    ServiceHandlers.reply(
+        m,
+        append(chat.get(), b.getString("cid"), sender, name, b.getString("text"))
+            .map(msg -> new JsonObject().put("seq", msg.seq())));
   }
 
   private void messages(Message<JsonObject> m) {

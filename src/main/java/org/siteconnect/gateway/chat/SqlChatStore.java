@@ -203,16 +203,23 @@ public final class SqlChatStore implements ChatStore {
   public Future<Integer> purgeBefore(long cutoffMillis) {
     return db.inTransaction(conn -> db.run(
             conn,
-            "DELETE FROM chat_message WHERE chat_id IN "
+            "DELETE FROM attachment WHERE chat_id IN "
                 + "(SELECT id FROM chat WHERE created_at < $1 AND " + NOT_LIVE + ")",
             cutoffMillis)
-        .compose(messages -> db.run(
-                conn, "DELETE FROM chat WHERE created_at < $1 AND " + NOT_LIVE, cutoffMillis)
-            .compose(chats -> db.run(conn, "DELETE FROM left_message WHERE at < $1", cutoffMillis)
-                .compose(left -> db.run( // transfer notes (V6) go with their chats
-                        conn,
-                        "DELETE FROM chat_transfer WHERE chat_id NOT IN (SELECT id FROM chat)")
-                    .map(notes -> messages.rowCount() + chats.rowCount() + left.rowCount())))));
+        .compose(attachments -> db.run(
+                conn,
+                "DELETE FROM chat_message WHERE chat_id IN "
+                    + "(SELECT id FROM chat WHERE created_at < $1 AND " + NOT_LIVE + ")",
+                cutoffMillis)
+            .compose(messages -> db.run(
+                    conn, "DELETE FROM chat WHERE created_at < $1 AND " + NOT_LIVE, cutoffMillis)
+                .compose(
+                    chats -> db.run(conn, "DELETE FROM left_message WHERE at < $1", cutoffMillis)
+                        .compose(left -> db.run( // transfer notes (V6) go with their chats
+                                conn,
+                                "DELETE FROM chat_transfer WHERE chat_id NOT IN (SELECT id FROM chat)")
+                            .map(notes ->
+                                messages.rowCount() + chats.rowCount() + left.rowCount()))))));
   }
 
   private static ChatMessage readMessage(Row r) {

@@ -31,7 +31,8 @@ public record GatewayConfig(
     Limits limits,
     Webhooks webhooks,
     Sso sso,
-    Mail mail) {
+    Mail mail,
+    Attachments attachments) {
 
   /**
    * {@code transport}: the node's socket transport, auto, nio or epoll (HTTP and the cluster bus).
@@ -297,7 +298,8 @@ public record GatewayConfig(
         limits(root.child("limits")),
         webhooks(root.child("webhooks")),
         null,
-        mail(root.child("mail")));
+        mail(root.child("mail")),
+        attachments(root.child("attachments")));
     config = config.withSso(SsoSection.read(root.child("sso"), config));
     if (config.cluster().enabled() && config.data().postgres() == null) {
       throw new ConfigException(
@@ -310,8 +312,45 @@ public record GatewayConfig(
 
   private GatewayConfig withSso(Sso sso) {
     return new GatewayConfig(
-        http, bridge, topics, sessions, client, acl, agents, chat, cobrowse, data, api, ops,
-        cluster, sites, limits, webhooks, sso, mail);
+        http,
+        bridge,
+        topics,
+        sessions,
+        client,
+        acl,
+        agents,
+        chat,
+        cobrowse,
+        data,
+        api,
+        ops,
+        cluster,
+        sites,
+        limits,
+        webhooks,
+        sso,
+        mail,
+        attachments);
+  }
+
+  /**
+   * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, and the bytes
+   * one chat, one visitor (visitor token) and all chats together may hold.
+   */
+  public record Attachments(
+      long maxBytes,
+      List<String> types,
+      long maxChatBytes,
+      long maxVisitorBytes,
+      long maxTotalBytes) {}
+
+  private static Attachments attachments(ConfigReader r) {
+    return new Attachments(
+        r.number("maxBytes"),
+        r.strings("types"),
+        r.number("maxChatBytes"),
+        r.number("maxVisitorBytes"),
+        r.number("maxTotalBytes"));
   }
 
   private static Http http(ConfigReader r) {

@@ -111,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(this::frameSecurityHeaders);
     // Mounted here (its place among the routes) once the OpenAPI contract is read; start() waits
     // for it.
+    org.siteconnect.gateway.api.AttachmentApi.mountUploadLimit(router, config); // before the API
     io.vertx.ext.web.Route apiRoute = router.route("/api/v1/*");
     Future<Router> api = RestApi.router(vertx, config, metrics).onSuccess(apiRoute::subRouter);
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));

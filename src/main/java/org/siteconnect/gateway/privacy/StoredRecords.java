@@ -86,6 +86,25 @@ final class StoredRecords {
       "DELETE FROM left_message WHERE id IN");
 
   /**
+   * Files sent in those chats (docs/ATTACHMENTS.md), both ways: the export lists them (name, sniffed type, size,
+   * sender, time; the bytes are downloaded from the chat), erasure deletes them with their bytes.
+   */
+  static final VisitorRecords ATTACHMENTS = new Rows(
+      "attachments",
+      "SELECT id, chat_id, sender, name, type, size, at FROM attachment WHERE chat_id IN",
+      "ORDER BY chat_id, at, id",
+      Visitor::chatIds,
+      r -> new JsonObject()
+          .put("id", r.getString(0))
+          .put("chatId", r.getString(1))
+          .put("from", r.getString(2))
+          .put("name", r.getString(3))
+          .put("type", r.getString(4))
+          .put("size", r.getLong(5))
+          .put("at", r.getLong(6)),
+      "DELETE FROM attachment WHERE chat_id IN");
+
+  /**
    * Audit entries naming the visitor's chats ({@code chat <id>}). Erasure keeps the event (who accepted or ended a
    * chat, when) and replaces the chat id, the one field that leads back to the visitor.
    */
@@ -105,7 +124,7 @@ final class StoredRecords {
       "UPDATE audit SET target = '" + ERASED_TARGET + "' WHERE target IN");
 
   static final List<VisitorRecords> KINDS =
-      List.of(CHATS, MESSAGES, LEFT_MESSAGES, AUDIT_ENTRIES, TRANSFERS);
+      List.of(CHATS, MESSAGES, ATTACHMENTS, LEFT_MESSAGES, AUDIT_ENTRIES, TRANSFERS);
 
   private StoredRecords() {}
 

@@ -26,7 +26,8 @@ public final class Migrations {
       "V2__webhooks.sql",
       "V3__privacy.sql",
       "V4__agent_tokens.sql",
-      "V6__tools.sql");
+      "V6__tools.sql",
+      "V7__attachments.sql");
 
   private Migrations() {}
 

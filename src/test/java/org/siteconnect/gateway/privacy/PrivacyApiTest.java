@@ -171,6 +171,7 @@ class PrivacyApiTest {
     return new JsonObject()
         .put("chats", chats)
         .put("messages", messages)
+        .put("attachments", 0) // AttachmentApiTest exports and erases them
         .put("leftMessages", leftMessages)
         .put("auditEntries", auditEntries)
         .put("transfers", 0);
@@ -272,7 +273,7 @@ class PrivacyApiTest {
     assertTrue(audit.contains("\"target\":\"by visitorToken\""), audit);
     assertTrue(
         audit.contains(
-            "\"detail\":\"chats 1, messages 4, leftMessages 1, auditEntries 1, transfers 0\""),
+            "\"detail\":\"chats 1, messages 4, attachments 0, leftMessages 1, auditEntries 1, transfers 0\""),
         audit);
     String accepted = http.get("/api/v1/audit?action=chat-accepted", admin).body();
     assertTrue(accepted.contains("\"target\":\"chat (erased)\""), accepted);

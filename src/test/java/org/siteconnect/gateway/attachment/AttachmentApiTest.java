@@ -1,0 +1,320 @@
+package org.siteconnect.gateway.attachment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.Http;
+import org.siteconnect.gateway.support.TestGateway;
+
+/**
+ * Attachments over real HTTP (on the embedded database; {@link PostgresAttachmentApiTest} on PostgreSQL) and the real page protocol: types sniffed from the bytes, the upload limit and the
+ * quotas under a concurrent burst, who may read, the download's headers, and the privacy export and erasure.
+ */
+class AttachmentApiTest {
+  private static final String PASSWORD = "correct horse battery";
+  private static final int MAX_BYTES = 200_000;
+  private static final int CHAT_BYTES = 1_000_000;
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+
+  protected Vertx vertx;
+  private int port;
+  private Http http;
+  private String admin;
+  private BridgeClient console;
+  private BridgeClient page;
+  private String chatId;
+  private String visitorToken;
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  /** The database part of the config (the embedded one here). */
+  protected JsonObject data(JsonObject data) {
+    return data;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    port = TestGateway.freePort();
+    JsonObject config = TestGateway.config(port);
+    config.put("data", data(config.getJsonObject("data")));
+    config.put(
+        "agents",
+        new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
+    config.put(
+        "attachments", new JsonObject().put("maxBytes", MAX_BYTES).put("maxChatBytes", CHAT_BYTES));
+    TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
+    http = new Http(port);
+    admin = http.login("admin", PASSWORD);
+    console = BridgeClient.connect(vertx, port, TestGateway.origin(port));
+    console.command(new JsonObject().put("op", "agent-hello").put("token", admin));
+    console.nextBody("agent-session");
+    Http.Response r = http.send(
+        "PUT", "/api/v1/me/buttons/acme/sales", new JsonObject().put("available", true), admin);
+    assertEquals(200, r.status(), r.body());
+    page = BridgeClient.connect(vertx, port, TestGateway.origin(port));
+    page.hello(TestGateway.SITE);
+    page.command(
+        new JsonObject().put("op", "sub").put("id", "all").put("filter", "~pagesession/#"));
+    page.nextBody("suback");
+    pub("~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
+    JsonObject waiting = state("waiting");
+    chatId = waiting.getString("chat_id");
+    visitorToken = waiting.getString("token");
+    assertEquals(
+        200, http.post("/api/v1/chats/" + chatId + "/accept", null, admin).status());
+    state("active");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void pub(String topic, JsonObject payload) {
+    page.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
+  }
+
+  private JsonObject state(String state) throws InterruptedException {
+    return page.nextPayload(
+        "~pagesession/chat/state", s -> state.equals(s.getString("state")), 5_000);
+  }
+
+  private static byte[] png(int size) {
+    byte[] b = new byte[size];
+    System.arraycopy(PNG_MAGIC, 0, b, 0, PNG_MAGIC.length);
+    return b;
+  }
+
+  private HttpRequest.Builder request(String path, boolean visitor, String credential) {
+    String base = "http://127.0.0.1:" + port + "/api/v1" + (visitor ? "/visitor" : "");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    if (credential != null) {
+      b.header(
+          visitor ? "X-Visitor-Token" : "Authorization",
+          visitor ? credential : "Bearer " + credential);
+    }
+    return b;
+  }
+
+  private HttpRequest upload(boolean visitor, String credential, String name, byte[] bytes) {
+    return request(
+            "/chats/" + chatId + "/attachments?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8),
+            visitor,
+            credential)
+        .header("Content-Type", "application/octet-stream")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+        .build();
+  }
+
+  private HttpResponse<String> send(HttpRequest r) throws Exception {
+    return client.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<byte[]> download(boolean visitor, String credential, String id)
+      throws Exception {
+    return client.send(
+        request("/chats/" + chatId + "/attachments/" + id, visitor, credential)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String code(HttpResponse<String> r) {
+    return new JsonObject(r.body()).getJsonObject("error").getString("code");
+  }
+
+  @Test
+  @DisplayName(
+      "a PNG named .pdf is stored as image/png and the visitor downloads it as an attachment with nosniff and "
+          + "a CSP that runs nothing; the chat gets the line on both sides")
+  void pngNamedPdf() throws Exception {
+    byte[] bytes =
+        png(100_000); // larger than http.maxBodyBytes (64 KiB): the route has its own limit
+    HttpResponse<String> r = send(upload(false, admin, "report.pdf", bytes));
+    assertEquals(201, r.statusCode(), r.body());
+    JsonObject a = new JsonObject(r.body());
+    assertEquals("image/png", a.getString("type"));
+    assertEquals("report.pdf", a.getString("name"));
+    assertEquals(100_000, a.getInteger("size"));
+    JsonObject line = page.nextPayload(
+        "~pagesession/chat/message",
+        m -> ("attachment:" + a.getString("id")).equals(m.getString("cid")),
+        5_000);
+    assertEquals("agent", line.getString("from"));
+    assertEquals("File: report.pdf", line.getString("text"));
+
+    HttpResponse<byte[]> d = download(true, visitorToken, a.getString("id"));
+    assertEquals(200, d.statusCode());
+    assertArrayEquals(bytes, d.body());
+    assertEquals("image/png", d.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(
+        d.headers()
+            .firstValue("Content-Disposition")
+            .orElse("")
+            .startsWith("attachment; filename=\"report.pdf\""),
+        d.headers().toString());
+    assertEquals("nosniff", d.headers().firstValue("X-Content-Type-Options").orElse(""));
+    assertEquals(
+        "default-src 'none'; sandbox",
+        d.headers().firstValue("Content-Security-Policy").orElse(""));
+
+    JsonArray listed =
+        new JsonArray(send(request("/chats/" + chatId + "/attachments", true, visitorToken)
+                .GET()
+                .build())
+            .body());
+    assertEquals(1, listed.size());
+    assertEquals(a.getString("id"), listed.getJsonObject(0).getString("id"));
+  }
+
+  @Test
+  @DisplayName(
+      "HTML named .png, SVG, a script and an empty file are refused whatever their name; a PDF is taken")
+  void sniffing() throws Exception {
+    for (String body : List.of(
+        "<!doctype html><script>alert(1)</script>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+        "alert(document.cookie)")) {
+      HttpResponse<String> r =
+          send(upload(true, visitorToken, "cat.png", body.getBytes(StandardCharsets.UTF_8)));
+      assertEquals(415, r.statusCode(), r.body());
+      assertEquals("unsupported-type", code(r));
+    }
+    assertEquals(400, send(upload(true, visitorToken, "empty.png", new byte[0])).statusCode());
+    HttpResponse<String> pdf = send(upload(
+        true,
+        visitorToken,
+        "scan.png",
+        "%PDF-1.4\n%âãÏÓ\n1 0 obj".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(201, pdf.statusCode(), pdf.body());
+    assertEquals("application/pdf", new JsonObject(pdf.body()).getString("type"));
+    // an agent may not send a page snapshot (only the visitor's widget does)
+    HttpResponse<String> snap = send(upload(
+        false,
+        admin,
+        "x",
+        (FileTypes.SNAPSHOT_PREFIX + "\"node\":{}}").getBytes(StandardCharsets.UTF_8)));
+    assertEquals(415, snap.statusCode(), snap.body());
+  }
+
+  @Test
+  @DisplayName(
+      "a file over attachments.maxBytes is 413 too-large; a burst of 10 uploads of 150 kB into a chat with "
+          + "a 1 MB quota stores exactly 6")
+  void sizeAndQuotaBurst() throws Exception {
+    HttpResponse<String> big = send(upload(true, visitorToken, "big.png", png(MAX_BYTES + 1)));
+    assertEquals(413, big.statusCode(), big.body());
+    assertEquals("too-large", code(big));
+
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      burst.add(client.sendAsync(
+          upload(i % 2 == 0, i % 2 == 0 ? visitorToken : admin, "p" + i + ".png", png(150_000)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    int created = 0;
+    int refused = 0;
+    for (var f : burst) {
+      HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+      if (r.statusCode() == 201) {
+        created++;
+      } else {
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("quota-exceeded", code(r));
+        refused++;
+      }
+    }
+    assertEquals(6, created, "1,000,000 / 150,000");
+    assertEquals(4, refused);
+    JsonArray listed = new JsonArray(
+        send(request("/chats/" + chatId + "/attachments", false, admin).GET().build())
+            .body());
+    assertEquals(6, listed.size());
+  }
+
+  @Test
+  @DisplayName(
+      "another agent (not serving the button), another visitor token and no credentials get nothing")
+  void access() throws Exception {
+    HttpResponse<String> r = send(upload(true, visitorToken, "a.png", png(1000)));
+    assertEquals(201, r.statusCode(), r.body());
+    String id = new JsonObject(r.body()).getString("id");
+    Http.Response created = http.post(
+        "/api/v1/agents",
+        new JsonObject()
+            .put("login", "bea")
+            .put("name", "Bea")
+            .put("password", "another long password")
+            .put("roles", new JsonArray().add("agent"))
+            .put("buttons", new JsonArray().add("acme/support")),
+        admin);
+    assertEquals(201, created.status(), created.body());
+    String bea = http.login("bea", "another long password");
+    assertEquals(404, download(false, bea, id).statusCode());
+    assertEquals(
+        404,
+        send(request("/chats/" + chatId + "/attachments", false, bea).GET().build())
+            .statusCode());
+    assertEquals(404, send(upload(false, bea, "b.png", png(1000))).statusCode());
+    assertEquals(404, download(true, "not-the-token", id).statusCode());
+    assertEquals(404, send(upload(true, "not-the-token", "c.png", png(1000))).statusCode());
+    assertEquals(400, download(true, null, id).statusCode(), "the visitor token is required");
+    assertEquals(401, download(false, null, id).statusCode());
+    assertEquals(200, download(false, admin, id).statusCode());
+    JsonObject messages =
+        http.get("/api/v1/chats/" + chatId + "/messages", admin).json();
+    assertTrue(
+        messages.getJsonArray("messages").stream()
+            .map(JsonObject.class::cast)
+            .anyMatch(m -> ("attachment:" + id).equals(m.getString("cid"))
+                && "visitor".equals(m.getString("from"))),
+        messages.encode());
+  }
+
+  @Test
+  @DisplayName("the privacy export lists a visitor's attachments and erasure deletes them")
+  void privacy() throws Exception {
+    assertEquals(201, send(upload(true, visitorToken, "a.png", png(1000))).statusCode());
+    assertEquals(
+        201,
+        send(upload(false, admin, "b.pdf", "%PDF-1.7 x".getBytes(StandardCharsets.UTF_8)))
+            .statusCode());
+    JsonObject selector = new JsonObject().put("visitorToken", visitorToken);
+    Http.Response export = http.post("/api/v1/privacy/export", selector, admin);
+    assertEquals(200, export.status(), export.body());
+    JsonArray listed = export.json().getJsonObject("records").getJsonArray("attachments");
+    assertEquals(2, listed.size(), export.body());
+    assertEquals("a.png", listed.getJsonObject(0).getString("name"));
+    Http.Response erased = http.post("/api/v1/privacy/erase", selector, admin);
+    assertEquals(200, erased.status(), erased.body());
+    assertEquals(2, erased.json().getJsonObject("erased").getInteger("attachments"));
+    String id = listed.getJsonObject(0).getString("id");
+    assertEquals(404, download(false, admin, id).statusCode());
+  }
+}
