@@ -192,6 +192,7 @@ public final class RestApi {
 
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
     WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
+    ContextApi.bind(b, eb); // the visitor context (docs/CONTEXT.md)
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));

@@ -74,6 +74,7 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_LEFT_MESSAGES, this::leftMessages)
         .request(Addresses.CHAT_OF_SESSION, this::chatOfSession)
         .request(Addresses.CHAT_FORGET, this::forget)
+        .request(Addresses.CHAT_CONTEXT, m -> VisitorChats.context(store, m))
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
