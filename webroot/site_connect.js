@@ -231,6 +231,88 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     else r.stop('stop');
   }
 
+  // ---- the visitor context (docs/CONTEXT.md): only the fields the gateway says the site collects, and nothing
+  // before it said so (the session answer carries them). Checked every second (SPA navigation, title changes) and
+  // sent when it changed, at most once a second; the gateway bounds sizes and rates again.
+  var CTX_MS = 1000;
+  var collect = null; // the fields the site allows; null: collect nothing
+  var ctxSent = '';
+  var ctxAt = 0;
+  var ctxTimer = 0;
+  function context(fields) {
+    collect = Array.isArray(fields) && fields.length ? fields.filter(function (f) { return typeof f === 'string'; }) : null;
+    ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
+    ctxCheck();
+  }
+  function masked(node) { // co-browse's rule: the nearest marker at or above the node wins, mask beats unmask
+    for (var n = node; n && n.nodeType === 1; n = n.parentElement) {
+      if (n.hasAttribute('data-site-connect-mask')) return true;
+      if (n.hasAttribute('data-site-connect-unmask')) return false;
+    }
+    return false;
+  }
+  function browserOf(ua) {
+    var m = /(Edg|OPR|Firefox|SamsungBrowser|Chrome|CriOS|FxiOS|Version)\/(\d+)/.exec(ua);
+    if (!m) return 'Other';
+    var name = { Edg: 'Edge', OPR: 'Opera', CriOS: 'Chrome', FxiOS: 'Firefox', SamsungBrowser: 'Samsung Internet',
+      Version: /Safari\//.test(ua) ? 'Safari' : 'Other' }[m[1]] || m[1];
+    return name + ' ' + m[2];
+  }
+  function osOf(ua) {
+    return /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad|iPod/.test(ua) ? 'iOS'
+      : /CrOS/.test(ua) ? 'ChromeOS' : /Mac OS X|Macintosh/.test(ua) ? (navigator.maxTouchPoints > 1 ? 'iPadOS' : 'macOS')
+        : /Linux/.test(ua) ? 'Linux' : 'Other';
+  }
+  function deviceOf(ua) {
+    if (/iPad|Tablet|PlayBook|Silk/.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua))
+      || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1)) return 'tablet';
+    return /Mobi|iPhone|iPod|Windows Phone/.test(ua) ? 'mobile' : 'desktop';
+  }
+  function ctxNow() {
+    var has = function (f) { return collect.indexOf(f) >= 0; };
+    var ua = String(navigator.userAgent || '');
+    var c = {};
+    if (has('path')) {
+      c.path = String(location.pathname).slice(0, 600);
+      if (has('query') && location.search) c.query = String(location.search).slice(0, 600);
+    }
+    if (has('title')) {
+      var t = d.querySelector('title');
+      var title = String(d.title || '').slice(0, 300);
+      c.title = t && masked(t) ? title.replace(/\S/g, '*') : title;
+    }
+    if (has('referrer') && d.referrer) {
+      try {
+        var o = new URL(d.referrer).origin; // the origin only, never the path or query
+        if (o !== location.origin && o !== 'null') c.referrer = o;
+      } catch (x) { /* not a URL */ }
+    }
+    if (has('device')) c.device = deviceOf(ua);
+    if (has('browser')) c.browser = browserOf(ua);
+    if (has('os')) c.os = osOf(ua);
+    if (has('language') && navigator.language) c.language = String(navigator.language).slice(0, 35);
+    if (has('localTime')) {
+      try { c.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (x) { /* the offset still goes */ }
+      c.utcOffset = -new Date().getTimezoneOffset();
+    }
+    return c;
+  }
+  function ctxCheck() {
+    clearT(ctxTimer);
+    ctxTimer = 0;
+    if (!collect || !started) return;
+    var c = json(ctxNow());
+    var wait = ctxAt + CTX_MS - Date.now();
+    if (c !== ctxSent && wait <= 0) {
+      ctxSent = c;
+      ctxAt = Date.now();
+      try { api.publish('~pagesession/context/page', parse(c)); } catch (x) { /* not connected: sent again on the next session */ }
+    }
+    ctxTimer = setT(ctxCheck, c !== ctxSent ? Math.max(wait, 50) : CTX_MS);
+  }
+  w.addEventListener('popstate', function () { if (collect) ctxCheck(); });
+  w.addEventListener('hashchange', function () { if (collect) ctxCheck(); });
+
   // ---- the frame ----
   var KEPT = 'site_connect.kept.'; // + site key: the frame's state, in this page's sessionStorage (first-party)
   function kept() {
@@ -298,7 +380,10 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         port.postMessage({ sc: 1, type: 'display', state: display });
         queue.splice(0).forEach(function (q) { port.postMessage(q); });
         break;
-      case 'session': case 'code': setCode(m.code); break;
+      case 'session': case 'code':
+        setCode(m.code);
+        if (m.type === 'session') context(m.context); // what the site lets us collect (docs/CONTEXT.md)
+        break;
       case 'retry': local(HOST + 'retry', { attempt: m.attempt, retry_in_ms: m.retry_in_ms }); break;
       case 'error': local(HOST + 'error', { reason: m.reason }); break;
       case 'suback': if (s) acked(s, !!m.granted, m.reason); break;
@@ -367,6 +452,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     if (!started) return;
     started = 0;
     clearT(timer);
+    clearT(ctxTimer);
+    collect = null;
     if (pending) pending.close();
     if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
     port = pending = box = frame = null;

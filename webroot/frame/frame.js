@@ -222,7 +222,8 @@ export const scFrame = (function (w, d) {
         out.forEach(cmd);
         if (b.code !== code) { code = b.code; showCode(); }
         status(resyncing ? 'resyncing' : 'live');
-        toHost({ type: 'session', code: code });
+        // `context`: what the site lets the page collect as the visitor context (docs/CONTEXT.md)
+        toHost({ type: 'session', code: code, context: Array.isArray(b.context) ? b.context : [] });
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
         break;
       case 'busy':

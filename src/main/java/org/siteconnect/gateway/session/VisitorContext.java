@@ -72,7 +72,13 @@ final class VisitorContext {
     }
     put("path", path);
     put("title", allows("title") ? text(page.getValue("title"), MAX_TITLE) : null);
-    put("referrer", allows("referrer") ? origin(page.getValue("referrer")) : null);
+    // The referrer of the page that brought the visitor: the next pages of the site have none
+    // (their referrer is
+    // the site itself), and that must not wipe it.
+    String referrer = allows("referrer") ? origin(page.getValue("referrer")) : null;
+    if (referrer != null) {
+      put("referrer", referrer);
+    }
     put(
         "device",
         allows("device") && page.getValue("device") instanceof String d && DEVICES.contains(d)
