@@ -266,6 +266,9 @@ export const scChat = (function (w, d) {
         c.preview.textContent = c.state.textContent;
       }
       if (current === c.id) showContext(c);
+      labels(c);
+    }
+    function labels(c) {
       relabel(c.tab.querySelector('.scc-tab-name'), c.id, ' · ' + buttonOf(c));
       relabel(c.pane.querySelector('.scc-who'), c.id, ' · ' + buttonOf(c));
     }
@@ -628,7 +631,10 @@ export const scChat = (function (w, d) {
     });
     loadLeft();
     timers.push(setInterval(ageQueue, 5000), setInterval(loadLeft, LEFT_MS));
-    timers.push(setInterval(() => { if (current != null && chats.get(current)) showContext(chats.get(current)); }, 5000));
+    timers.push(setInterval(function () { // the visitor may have moved on: labels and the open context follow
+      chats.forEach((c) => { if (c.rec && c.rec.state !== 'ended') labels(c); });
+      if (current != null && chats.get(current)) showContext(chats.get(current));
+    }, 5000));
 
     return {
       /** Accepts the chat waiting longest; false when nobody waits. */
