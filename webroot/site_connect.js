@@ -306,7 +306,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     if (c !== ctxSent && wait <= 0) {
       ctxSent = c;
       ctxAt = Date.now();
-      try { api.publish('~pagesession/context/page', parse(c)); } catch (x) { /* not connected: sent again on the next session */ }
+      // straight to the gateway: the page's own ~pagesession subscribers do not hear it
+      post({ type: 'pub', topic: '~pagesession/context/page', payload: parse(c), retain: false });
     }
     ctxTimer = setT(ctxCheck, c !== ctxSent ? Math.max(wait, 50) : CTX_MS);
   }

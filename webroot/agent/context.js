@@ -43,8 +43,12 @@ export function renderVisitorContext(container, ctx) {
     return;
   }
   /** @type {Array<[string, string, string]>} label, value, key */
-  const rows = [];
+  let rows = [];
   const add = (key, label, value) => { if (value != null && value !== '') rows.push([label, String(value), key]); };
+  // The visitor first (where they are, their device, language, clock), then the chat.
+  (ctx.facts || []).forEach(([label, value, key], i) => add(key || 'fact-' + i, label, value));
+  const visitor = rows;
+  rows = [];
   add('site', 'Site', ctx.site);
   add('button', 'Chat button', ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
     ? ctx.buttonName + ' (' + ctx.button + ')' : ctx.buttonName || ctx.button);
@@ -56,11 +60,12 @@ export function renderVisitorContext(container, ctx) {
   const ps = ctx.pageSession;
   if (ps) add('page-session', 'Page session', (ps.handle || '') + (ps.connected === false ? ' (gone)' : ps.connected ? ' (connected)' : ''));
   add('contact-code', 'Contact code', ctx.contactCode);
-  (ctx.facts || []).forEach(([label, value, key], i) => add(key || 'fact-' + i, label, value));
 
-  const list = el('dl', { class: 'ctx-list', 'data-testid': 'context-facts' },
-    ...rows.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
+  const dl = (testid, list) => el('dl', { class: 'ctx-list', 'data-testid': testid },
+    ...list.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
       el('dt', { text: label }), el('dd', { 'data-testid': 'context-' + key, text: value }))));
+  const about = visitor.length ? dl('context-visitor', visitor) : '';
+  const list = dl('context-facts', rows);
   const before = ctx.chatsBefore;
   const history = el('section', { class: 'ctx-history', 'aria-label': 'Chats before' },
     el('h3', { text: 'Chats before' }),
@@ -78,5 +83,5 @@ export function renderVisitorContext(container, ctx) {
         el('li', { title: p.title || '' }, el('span', { class: 'ctx-path', text: p.path }),
           p.at ? el('span', { class: 'muted small', text: ' ' + new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : ''))))
     : '';
-  container.replaceChildren(list, visited, history);
+  container.replaceChildren(about, visited, list, history);
 }
