@@ -232,87 +232,49 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   }
 
   // ---- the visitor context (docs/CONTEXT.md): only the fields the gateway says the site collects, and nothing
-  // before it said so (the session answer carries them). Checked every second (SPA navigation, title changes) and
-  // sent when it changed, at most once a second; the gateway bounds sizes and rates again.
-  var CTX_MS = 1000;
+  // before it said so (the session answer carries them). Checked every second (single-page-app navigation, title
+  // changes) and sent when it changed; the gateway bounds sizes and rates again, and derives device, browser and OS
+  // from the user agent (which it does not keep).
   var collect = null; // the fields the site allows; null: collect nothing
   var ctxSent = '';
-  var ctxAt = 0;
   var ctxTimer = 0;
   function context(fields) {
-    collect = Array.isArray(fields) && fields.length ? fields.filter(function (f) { return typeof f === 'string'; }) : null;
+    collect = fields && fields.length ? fields : null; // an array: the frame sends [] when the gateway said nothing
     ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
     ctxCheck();
   }
-  function masked(node) { // co-browse's rule: the nearest marker at or above the node wins, mask beats unmask
-    for (var n = node; n && n.nodeType === 1; n = n.parentElement) {
-      if (n.hasAttribute('data-site-connect-mask')) return true;
-      if (n.hasAttribute('data-site-connect-unmask')) return false;
-    }
-    return false;
-  }
-  function browserOf(ua) {
-    var m = /(Edg|OPR|Firefox|SamsungBrowser|Chrome|CriOS|FxiOS|Version)\/(\d+)/.exec(ua);
-    if (!m) return 'Other';
-    var name = { Edg: 'Edge', OPR: 'Opera', CriOS: 'Chrome', FxiOS: 'Firefox', SamsungBrowser: 'Samsung Internet',
-      Version: /Safari\//.test(ua) ? 'Safari' : 'Other' }[m[1]] || m[1];
-    return name + ' ' + m[2];
-  }
-  function osOf(ua) {
-    return /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad|iPod/.test(ua) ? 'iOS'
-      : /CrOS/.test(ua) ? 'ChromeOS' : /Mac OS X|Macintosh/.test(ua) ? (navigator.maxTouchPoints > 1 ? 'iPadOS' : 'macOS')
-        : /Linux/.test(ua) ? 'Linux' : 'Other';
-  }
-  function deviceOf(ua) {
-    if (/iPad|Tablet|PlayBook|Silk/.test(ua) || (/Android/.test(ua) && !/Mobile/.test(ua))
-      || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1)) return 'tablet';
-    return /Mobi|iPhone|iPod|Windows Phone/.test(ua) ? 'mobile' : 'desktop';
-  }
   function ctxNow() {
-    var has = function (f) { return collect.indexOf(f) >= 0; };
-    var ua = String(navigator.userAgent || '');
+    var has = function (f) { return collect.includes(f); };
+    var n = navigator;
     var c = {};
-    if (has('path')) {
-      c.path = String(location.pathname).slice(0, 600);
-      if (has('query') && location.search) c.query = String(location.search).slice(0, 600);
-    }
+    var m;
+    if (has('path')) c.path = location.pathname;
+    if (has('query')) c.query = location.search;
     if (has('title')) {
-      var t = d.querySelector('title');
-      var title = String(d.title || '').slice(0, 300);
-      c.title = t && masked(t) ? title.replace(/\S/g, '*') : title;
+      // co-browse's rule: the nearest marker at or above <title> wins (an element with both is masked); a masked
+      // title is not sent at all
+      m = d.querySelector('title');
+      m = m && m.closest('[data-site-connect-mask],[data-site-connect-unmask]');
+      if (!m || !m.hasAttribute('data-site-connect-mask')) c.title = d.title.slice(0, 300);
     }
-    if (has('referrer') && d.referrer) {
-      try {
-        var o = new URL(d.referrer).origin; // the origin only, never the path or query
-        if (o !== location.origin && o !== 'null') c.referrer = o;
-      } catch (x) { /* not a URL */ }
+    if (has('referrer')) { // the origin only, never the path or query (the gateway ignores the site's own)
+      try { c.referrer = new URL(d.referrer).origin; } catch (x) { /* none */ }
     }
-    if (has('device')) c.device = deviceOf(ua);
-    if (has('browser')) c.browser = browserOf(ua);
-    if (has('os')) c.os = osOf(ua);
-    if (has('language') && navigator.language) c.language = String(navigator.language).slice(0, 35);
-    if (has('localTime')) {
-      try { c.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (x) { /* the offset still goes */ }
-      c.utcOffset = -new Date().getTimezoneOffset();
-    }
+    if (/device|browser|os/.test(collect)) c.ua = n.userAgent;
+    if (has('language')) c.language = n.language;
+    if (has('localTime')) c.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone; // the console shows the clock
     return c;
   }
   function ctxCheck() {
     clearT(ctxTimer);
-    ctxTimer = 0;
     if (!collect || !started) return;
-    var c = json(ctxNow());
-    var wait = ctxAt + CTX_MS - Date.now();
-    if (c !== ctxSent && wait <= 0) {
-      ctxSent = c;
-      ctxAt = Date.now();
-      // straight to the gateway: the page's own ~pagesession subscribers do not hear it
-      post({ type: 'pub', topic: '~pagesession/context/page', payload: parse(c), retain: false });
-    }
-    ctxTimer = setT(ctxCheck, c !== ctxSent ? Math.max(wait, 50) : CTX_MS);
+    var o = ctxNow();
+    var c = json(o);
+    // straight to the gateway (the page's own ~pagesession subscribers do not hear it), at most once a second
+    if (c !== ctxSent) post({ type: 'pub', topic: '~pagesession/context/page', payload: o });
+    ctxSent = c;
+    ctxTimer = setT(ctxCheck, 1000);
   }
-  w.addEventListener('popstate', function () { if (collect) ctxCheck(); });
-  w.addEventListener('hashchange', function () { if (collect) ctxCheck(); });
 
   // ---- the frame ----
   var KEPT = 'site_connect.kept.'; // + site key: the frame's state, in this page's sessionStorage (first-party)
@@ -381,10 +343,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         port.postMessage({ sc: 1, type: 'display', state: display });
         queue.splice(0).forEach(function (q) { port.postMessage(q); });
         break;
-      case 'session': case 'code':
-        setCode(m.code);
-        if (m.type === 'session') context(m.context); // what the site lets us collect (docs/CONTEXT.md)
-        break;
+      case 'session': context(m.context); // what the site lets us collect (docs/CONTEXT.md)
+      // falls through
+      case 'code': setCode(m.code); break;
       case 'retry': local(HOST + 'retry', { attempt: m.attempt, retry_in_ms: m.retry_in_ms }); break;
       case 'error': local(HOST + 'error', { reason: m.reason }); break;
       case 'suback': if (s) acked(s, !!m.granted, m.reason); break;
@@ -452,9 +413,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   function stop() {
     if (!started) return;
     started = 0;
-    clearT(timer);
-    clearT(ctxTimer);
-    collect = null;
+    clearT(timer); // the context check stops itself
     if (pending) pending.close();
     if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
     port = pending = box = frame = null;

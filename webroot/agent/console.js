@@ -461,6 +461,7 @@ import { scWorkspace } from './workspace.js';
       }
       row.siteKey = s.site;
       row.page.textContent = s.label || s.handle; // "Visitor on /pricing" once the page told its path (docs/CONTEXT.md)
+      row.page.classList.toggle('labelled', !!s.label);
       row.page.title = s.title ? s.title + ' · ' + s.handle : s.handle;
       row.site.textContent = s.site;
       row.connected.textContent = s.connected ? 'yes' : 'no';

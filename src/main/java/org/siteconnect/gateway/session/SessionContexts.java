@@ -32,6 +32,11 @@ final class SessionContexts {
     return config.site(siteKey).map(GatewayConfig.Site::context).orElse(List.of());
   }
 
+  private VisitorContext create(String siteKey) {
+    return new VisitorContext(
+        allowed(siteKey), config.site(siteKey).map(GatewayConfig.Site::origins).orElse(List.of()));
+  }
+
   /** {@code pagesession/<sid>/context/page} from a page. */
   void page(TopicMessage m) {
     ServerTopics.PageEvent event = ServerTopics.PageEvent.of(m.topic());
@@ -40,7 +45,7 @@ final class SessionContexts {
     }
     sessions.get(event.sessionId()).ifPresent(s -> {
       if (s.context == null) {
-        s.context = new VisitorContext(allowed(s.siteKey));
+        s.context = create(s.siteKey);
       }
       s.context.update(m.payload() instanceof JsonObject o ? o : null, System.currentTimeMillis());
     });
@@ -70,11 +75,7 @@ final class SessionContexts {
         .put("site", s.siteKey)
         .put("connected", s.connected)
         .put("startedAt", s.startedAt)
-        .put(
-            "context",
-            s.context == null
-                ? new VisitorContext(allowed(s.siteKey)).toJson()
-                : s.context.toJson()));
+        .put("context", s.context == null ? create(s.siteKey).toJson() : s.context.toJson()));
   }
 
   /** {@code {label, path, title}} of a session for the live pages list (empty while nothing is known). */

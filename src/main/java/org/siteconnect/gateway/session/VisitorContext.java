@@ -24,22 +24,25 @@ final class VisitorContext {
   static final int MAX_PATH = 512;
   static final int MAX_QUERY = 512;
   static final int MAX_TITLE = 200;
-  static final int MAX_SHORT = 40;
+  static final int MAX_USER_AGENT = 512;
 
-  private static final Set<String> DEVICES = Set.of("desktop", "tablet", "mobile");
   private static final Pattern LANGUAGE =
       Pattern.compile("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$");
   private static final Pattern TIME_ZONE = Pattern.compile("^[A-Za-z][A-Za-z0-9_+/-]{0,63}$");
 
   private final List<String> allowed;
+  /** The site's own origins: a referrer from there is the site's previous page, not where the visitor came from. */
+  private final List<String> siteOrigins;
+
   private final JsonObject current = new JsonObject();
   private final Deque<JsonObject> pages = new ArrayDeque<>();
   private final Deque<Long> recent = new ArrayDeque<>();
   private long updatedAt;
   private long dropped;
 
-  VisitorContext(List<String> allowed) {
+  VisitorContext(List<String> allowed, List<String> siteOrigins) {
     this.allowed = List.copyOf(allowed);
+    this.siteOrigins = List.copyOf(siteOrigins);
   }
 
   /** Updates refused by the rate limit so far. */
@@ -76,16 +79,13 @@ final class VisitorContext {
     // (their referrer is
     // the site itself), and that must not wipe it.
     String referrer = allows("referrer") ? origin(page.getValue("referrer")) : null;
-    if (referrer != null) {
+    if (referrer != null && !siteOrigins.contains(referrer)) {
       put("referrer", referrer);
     }
-    put(
-        "device",
-        allows("device") && page.getValue("device") instanceof String d && DEVICES.contains(d)
-            ? d
-            : null);
-    put("browser", allows("browser") ? text(page.getValue("browser"), MAX_SHORT) : null);
-    put("os", allows("os") ? text(page.getValue("os"), MAX_SHORT) : null);
+    String ua = text(page.getValue("ua"), MAX_USER_AGENT); // not kept: only what is derived from it
+    put("device", allows("device") && ua != null ? UserAgents.device(ua) : null);
+    put("browser", allows("browser") && ua != null ? UserAgents.browser(ua) : null);
+    put("os", allows("os") && ua != null ? UserAgents.os(ua) : null);
     put(
         "language",
         allows("language")

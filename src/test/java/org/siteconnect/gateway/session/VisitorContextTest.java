@@ -93,9 +93,10 @@ class VisitorContextTest {
         .put("query", "?q=secret")
         .put("title", "T".repeat(10_000))
         .put("referrer", "https://search.example/results?q=private+words")
-        .put("device", "mobile")
-        .put("browser", "Chrome 131")
-        .put("os", "Android")
+        .put(
+            "ua",
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/131.0.0.0 Mobile Safari/537.36")
         .put("language", "de-CH")
         .put("timeZone", "Europe/Zurich")
         .put("utcOffset", 60);
@@ -150,11 +151,22 @@ class VisitorContextTest {
     assertEquals(200, c.getString("title").length(), "the title is cut");
     assertTrue(c.getString("title").endsWith("…"));
     assertEquals("https://search.example", c.getString("referrer"), "the origin only");
-    assertEquals("mobile", c.getString("device"));
+    assertEquals("mobile", c.getString("device"), "derived from the user agent");
     assertEquals("de-CH", c.getString("language"));
-    for (String never : List.of("browser", "os", "timeZone", "utcOffset", "query")) {
+    for (String never : List.of("browser", "os", "timeZone", "utcOffset", "query", "ua")) {
       assertFalse(c.containsKey(never), never + " is not collected by default: " + c.encode());
     }
+    // the next page of the site: its referrer is the site itself, which does not replace where the
+    // visitor came from
+    pub(
+        acme.client(),
+        "~pagesession/context/page",
+        new JsonObject().put("path", "/signup").put("referrer", TestGateway.SITE_ORIGIN));
+    c = contextOf(handle, admin, x -> "/signup".equals(x.getString("path")));
+    assertEquals("https://search.example", c.getString("referrer"));
+    assertEquals(2, c.getJsonArray("pages").size());
+    pub(acme.client(), "~pagesession/context/page", everything("/pricing"));
+    contextOf(handle, admin, x -> "/pricing".equals(x.getString("path")));
     JsonObject listed = sessions(admin).stream()
         .filter(s -> handle.equals(s.getString("handle")))
         .findFirst()
@@ -171,7 +183,7 @@ class VisitorContextTest {
     assertEquals("/docs?q=secret", b.getString("path"), "this site collects the query string");
     assertEquals("Europe/Zurich", b.getString("timeZone"));
     assertEquals(60, b.getInteger("utcOffset"));
-    for (String never : List.of("title", "referrer", "device", "language", "browser")) {
+    for (String never : List.of("title", "referrer", "device", "language", "browser", "ua")) {
       assertFalse(b.containsKey(never), never + " is not collected on beta: " + b.encode());
     }
   }
