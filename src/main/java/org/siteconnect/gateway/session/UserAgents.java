@@ -8,8 +8,17 @@ import java.util.regex.Pattern;
  * site collects one of them, and the gateway keeps only what it derives here, never the string.
  */
 final class UserAgents {
-  private static final Pattern BROWSER =
-      Pattern.compile("(Edg|OPR|SamsungBrowser|Firefox|FxiOS|CriOS|Chrome|Version)/(\\d+)");
+  /** Token, name[, a token that must be there too]: in this order. */
+  private static final String[][] BROWSERS = {
+    {"Edg", "Edge"},
+    {"OPR", "Opera"},
+    {"SamsungBrowser", "Samsung Internet"},
+    {"FxiOS", "Firefox"},
+    {"CriOS", "Chrome"},
+    {"Firefox", "Firefox"},
+    {"Chrome", "Chrome"},
+    {"Version", "Safari", "Safari/"}
+  };
 
   private UserAgents() {}
 
@@ -21,22 +30,15 @@ final class UserAgents {
     return ua.matches(".*(Mobi|iPhone|iPod|Windows Phone).*") ? "mobile" : "desktop";
   }
 
+  /** The first token of this list that the agent string has wins (Edge and Opera also say Chrome and Safari). */
   static String browser(String ua) {
-    Matcher m = BROWSER.matcher(ua);
-    if (!m.find()) {
-      return "Other";
+    for (String[] b : BROWSERS) {
+      Matcher m = Pattern.compile(b[0] + "/(\\d+)").matcher(ua);
+      if (m.find() && (b.length < 3 || ua.contains(b[2]))) {
+        return b[1] + " " + m.group(1);
+      }
     }
-    String name =
-        switch (m.group(1)) {
-          case "Edg" -> "Edge";
-          case "OPR" -> "Opera";
-          case "SamsungBrowser" -> "Samsung Internet";
-          case "FxiOS" -> "Firefox";
-          case "CriOS" -> "Chrome";
-          case "Version" -> ua.contains("Safari/") ? "Safari" : "Other";
-          default -> m.group(1);
-        };
-    return name + " " + m.group(2);
+    return "Other";
   }
 
   static String os(String ua) {
