@@ -231,51 +231,6 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     else r.stop('stop');
   }
 
-  // ---- the visitor context (docs/CONTEXT.md): only the fields the gateway says the site collects, and nothing
-  // before it said so (the session answer carries them). Checked every second (single-page-app navigation, title
-  // changes) and sent when it changed; the gateway bounds sizes and rates again, and derives device, browser and OS
-  // from the user agent (which it does not keep).
-  var collect = null; // the fields the site allows; null: collect nothing
-  var ctxSent = '';
-  var ctxTimer = 0;
-  function context(fields) {
-    collect = fields && fields.length ? fields : null; // an array: the frame sends [] when the gateway said nothing
-    ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
-    ctxCheck();
-  }
-  function ctxNow() {
-    var has = function (f) { return collect.includes(f); };
-    var n = navigator;
-    var c = {};
-    var m;
-    if (has('path')) c.path = location.pathname;
-    if (has('query')) c.query = location.search;
-    if (has('title')) {
-      // co-browse's rule: the nearest marker at or above <title> wins (an element with both is masked); a masked
-      // title is not sent at all
-      m = d.querySelector('title');
-      m = m && m.closest('[data-site-connect-mask],[data-site-connect-unmask]');
-      if (!m || !m.hasAttribute('data-site-connect-mask')) c.title = d.title.slice(0, 300);
-    }
-    if (has('referrer')) { // the origin only, never the path or query (the gateway ignores the site's own)
-      try { c.referrer = new URL(d.referrer).origin; } catch (x) { /* none */ }
-    }
-    if (/device|browser|os/.test(collect)) c.ua = n.userAgent;
-    if (has('language')) c.language = n.language;
-    if (has('localTime')) c.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone; // the console shows the clock
-    return c;
-  }
-  function ctxCheck() {
-    clearT(ctxTimer);
-    if (!collect || !started) return;
-    var o = ctxNow();
-    var c = json(o);
-    // straight to the gateway (the page's own ~pagesession subscribers do not hear it), at most once a second
-    if (c !== ctxSent) post({ type: 'pub', topic: '~pagesession/context/page', payload: o });
-    ctxSent = c;
-    ctxTimer = setT(ctxCheck, 1000);
-  }
-
   // ---- the frame ----
   var KEPT = 'site_connect.kept.'; // + site key: the frame's state, in this page's sessionStorage (first-party)
   function kept() {
@@ -343,9 +298,13 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         port.postMessage({ sc: 1, type: 'display', state: display });
         queue.splice(0).forEach(function (q) { port.postMessage(q); });
         break;
-      case 'session': context(m.context); // what the site lets us collect (docs/CONTEXT.md)
-      // falls through
-      case 'code': setCode(m.code); break;
+      case 'session': case 'code': setCode(m.code); break;
+      case 'ctx': // the frame asks for the visitor context and sends on only what the site allows (docs/CONTEXT.md)
+        m.url = location.href;
+        m.ref = d.referrer;
+        m.title = d.querySelector('[data-site-connect-mask] title') ? null : d.title; // none below a mask marker
+        post(m); // the answer: {type: 'ctx', url, ref, title}
+        break;
       case 'retry': local(HOST + 'retry', { attempt: m.attempt, retry_in_ms: m.retry_in_ms }); break;
       case 'error': local(HOST + 'error', { reason: m.reason }); break;
       case 'suback': if (s) acked(s, !!m.granted, m.reason); break;
@@ -413,7 +372,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   function stop() {
     if (!started) return;
     started = 0;
-    clearT(timer); // the context check stops itself
+    clearT(timer);
     if (pending) pending.close();
     if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
     port = pending = box = frame = null;
