@@ -302,6 +302,12 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         queue.splice(0).forEach(function (q) { port.postMessage(q); });
         break;
       case 'session': case 'code': setCode(m.code); break;
+      case 'ctx': // the frame asks for the visitor context and sends on only what the site allows (docs/CONTEXT.md)
+        m.url = location.href;
+        m.ref = d.referrer;
+        m.title = d.querySelector('[data-site-connect-mask] title') ? null : d.title; // none below a mask marker
+        post(m); // the answer: {type: 'ctx', url, ref, title}
+        break;
       case 'retry': local(HOST + 'retry', { attempt: m.attempt, retry_in_ms: m.retry_in_ms }); break;
       case 'error': local(HOST + 'error', { reason: m.reason }); break;
       case 'suback': if (s) acked(s, !!m.granted, m.reason); break;

@@ -16,6 +16,7 @@ import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
 import { scTranscripts } from './transcripts.js';
 import { scTools } from './tools.js';
+import { visitorContexts, contextFields, labelOf } from './visitor-context.js';
 
 export const scChat = (function (w, d) {
   const MAX_BYTES = 4096; // the gateway's default chat.maxMessageBytes; it checks again
@@ -134,8 +135,9 @@ export const scChat = (function (w, d) {
         if (!li) {
           const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: 'Accept',
             'aria-label': 'Accept the chat on ' + (names.get(q.site + '/' + q.button) || q.button) });
-          li = el('li', { 'data-testid': 'queued-chat', 'data-chat': q.id },
-            el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button }),
+          const qName = el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button });
+          relabel(qName, q.id, ' · ' + (names.get(q.site + '/' + q.button) || q.button));
+          li = el('li', { 'data-testid': 'queued-chat', 'data-chat': q.id }, qName,
             el('span', { class: 'muted small', 'data-created': q.createdAt }), accept);
           accept.addEventListener('click', () => acceptChat(q.id, accept));
         }
@@ -157,6 +159,12 @@ export const scChat = (function (w, d) {
         const sec = Math.max(0, Math.round((Date.now() - Number(s.getAttribute('data-created'))) / 1000));
         s.textContent = 'waiting ' + (sec < 60 ? sec + ' s' : Math.floor(sec / 60) + ' min');
       });
+    }
+
+    // ---- the visitor context (docs/CONTEXT.md): labels and the right column, refreshed while shown ----
+    const vctx = visitorContexts(api);
+    function relabel(/** @type {Element | null} */ node, /** @type {string} */ id, /** @type {string} */ suffix) {
+      vctx.get(id).then((data) => { const l = labelOf(data); if (l && node) node.textContent = l + suffix; });
     }
 
     async function acceptChat(id, button) {
@@ -280,15 +288,27 @@ export const scChat = (function (w, d) {
         c.preview.textContent = c.state.textContent;
       }
       if (current === c.id) showContext(c);
+      labels(c);
     }
+    function labels(c) {
+      relabel(c.tab.querySelector('.scc-tab-name'), c.id, ' · ' + buttonOf(c));
+      relabel(c.pane.querySelector('.scc-who'), c.id, ' · ' + buttonOf(c));
+    }
+    const buttonOf = (c) => names.get(c.site + '/' + c.button) || c.button;
 
     /** The visitor's context of the open conversation (what the chat record says; context.js renders it). */
     function showContext(c) {
       const r = c.rec || {};
-      renderVisitorContext(context, {
+      const base = {
         site: r.site, button: r.button, buttonName: names.get(r.site + '/' + r.button) || r.button,
         state: r.state === 'ended' ? c.state.textContent : r.state, startedAt: r.createdAt, acceptedAt: r.acceptedAt,
         agentName: r.agentName || r.agent,
+      };
+      if (!context.querySelector('[data-chat-context="' + CSS.escape(c.id) + '"]')) renderVisitorContext(context, base);
+      vctx.get(c.id).then(function (data) {
+        if (current !== c.id || !data) return;
+        renderVisitorContext(context, Object.assign(base, contextFields(data)));
+        context.firstElementChild?.setAttribute('data-chat-context', c.id);
       });
     }
 
@@ -637,6 +657,10 @@ export const scChat = (function (w, d) {
     });
     loadLeft();
     timers.push(setInterval(ageQueue, 5000), setInterval(loadLeft, LEFT_MS));
+    timers.push(setInterval(function () { // the visitor may have moved on: labels and the open context follow
+      chats.forEach((c) => { if (c.rec && c.rec.state !== 'ended') labels(c); });
+      if (current != null && chats.get(current)) showContext(chats.get(current));
+    }, 5000));
 
     return {
       /** Accepts the chat waiting longest; false when nobody waits. */

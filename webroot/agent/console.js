@@ -452,13 +452,17 @@ import { scWorkspace } from './workspace.js';
         row = {
           site: el('td'), connected: el('td'), since: el('td'),
           tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),
+          page: el('code', { class: 'handle', 'data-testid': 'session-label', title: s.handle, text: s.handle }),
         };
-        row.tr.append(el('td', {}, el('code', { class: 'handle', title: s.handle, text: s.handle })),
+        row.tr.append(el('td', {}, row.page),
           row.site, row.connected, row.since, el('td', {}, invite));
         invite.addEventListener('click', () => openInvite(s.handle, row.siteKey));
         pages.set(s.handle, row);
       }
       row.siteKey = s.site;
+      row.page.textContent = s.label || s.handle; // "Visitor on /pricing" once the page told its path (docs/CONTEXT.md)
+      row.page.classList.toggle('labelled', !!s.label);
+      row.page.title = s.title ? s.title + ' · ' + s.handle : s.handle;
       row.site.textContent = s.site;
       row.connected.textContent = s.connected ? 'yes' : 'no';
       row.tr.setAttribute('data-connected', s.connected ? 'true' : 'false');

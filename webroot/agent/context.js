@@ -9,7 +9,8 @@
  *     pageSession: {handle, connected, startedAt},  // the visitor's page session, when known
  *     contactCode,                      // the visitor's contact code, when known
  *     chatsBefore: [{id, createdAt, agentName, state}],  // earlier chats of the same visitor, when known
- *     facts: [[label, value], …],       // anything else (issue 19 part 2 adds page, referrer, browser, …)
+ *     facts: [[label, value, key?], …], // anything else: page, title, referrer, browser, … (visitor-context.js)
+ *     pages: [{path, title, at}],        // pages visited this session, oldest first (docs/CONTEXT.md)
  *   }
  *   renderVisitorContext(container, null) shows the empty state.
  */
@@ -33,7 +34,7 @@ function span(ms) {
  * @param {null | {site?: string, button?: string, buttonName?: string, state?: string, startedAt?: number,
  *   acceptedAt?: number, agentName?: string, pageSession?: {handle?: string, connected?: boolean, startedAt?: number},
  *   contactCode?: string, chatsBefore?: Array<{id: string, createdAt?: number, agentName?: string, state?: string}>,
- *   facts?: Array<[string, string]>}} ctx
+ *   facts?: Array<string[]>, pages?: Array<{path: string, title?: string, at?: number}>}} ctx
  */
 export function renderVisitorContext(container, ctx) {
   if (!ctx) {
@@ -42,8 +43,12 @@ export function renderVisitorContext(container, ctx) {
     return;
   }
   /** @type {Array<[string, string, string]>} label, value, key */
-  const rows = [];
+  let rows = [];
   const add = (key, label, value) => { if (value != null && value !== '') rows.push([label, String(value), key]); };
+  // The visitor first (where they are, their device, language, clock), then the chat.
+  (ctx.facts || []).forEach(([label, value, key], i) => add(key || 'fact-' + i, label, value));
+  const visitor = rows;
+  rows = [];
   add('site', 'Site', ctx.site);
   add('button', 'Chat button', ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
     ? ctx.buttonName + ' (' + ctx.button + ')' : ctx.buttonName || ctx.button);
@@ -55,11 +60,12 @@ export function renderVisitorContext(container, ctx) {
   const ps = ctx.pageSession;
   if (ps) add('page-session', 'Page session', (ps.handle || '') + (ps.connected === false ? ' (gone)' : ps.connected ? ' (connected)' : ''));
   add('contact-code', 'Contact code', ctx.contactCode);
-  (ctx.facts || []).forEach(([label, value], i) => add('fact-' + i, label, value));
 
-  const list = el('dl', { class: 'ctx-list', 'data-testid': 'context-facts' },
-    ...rows.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
+  const dl = (testid, list) => el('dl', { class: 'ctx-list', 'data-testid': testid },
+    ...list.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
       el('dt', { text: label }), el('dd', { 'data-testid': 'context-' + key, text: value }))));
+  const about = visitor.length ? dl('context-visitor', visitor) : '';
+  const list = dl('context-facts', rows);
   const before = ctx.chatsBefore;
   const history = el('section', { class: 'ctx-history', 'aria-label': 'Chats before' },
     el('h3', { text: 'Chats before' }),
@@ -69,6 +75,13 @@ export function renderVisitorContext(container, ctx) {
           el('li', { 'data-chat': c.id }, when(c.createdAt) + (c.agentName ? ' · ' + c.agentName : '') + (c.state ? ' · ' + c.state : ''))))
         : el('p', { class: 'muted small', text: 'None: a first chat.' }))
       : el('p', { class: 'muted small', 'data-testid': 'context-chats-before-unknown',
-        text: 'Not known: the gateway does not link this visitor\'s chats yet.' }));
-  container.replaceChildren(list, history);
+        text: 'Not known yet.' }));
+  const visited = Array.isArray(ctx.pages) && ctx.pages.length
+    ? el('section', { class: 'ctx-history', 'aria-label': 'Pages visited' },
+      el('h3', { text: 'Pages visited (' + ctx.pages.length + ')' }),
+      el('ol', { class: 'ctx-pages', 'data-testid': 'context-pages' }, ...ctx.pages.map((p) =>
+        el('li', { title: p.title || '' }, el('span', { class: 'ctx-path', text: p.path }),
+          p.at ? el('span', { class: 'muted small', text: ' ' + new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : ''))))
+    : '';
+  container.replaceChildren(about, visited, list, history);
 }

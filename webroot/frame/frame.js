@@ -98,11 +98,47 @@ export const scFrame = (function (w, d) {
     if (port) port.postMessage(m);
   }
 
+  // ---- the visitor context (docs/CONTEXT.md): only the fields the session answer names, and nothing before it.
+  // Every second the frame asks the host page for its URL, title (none when masked) and referrer; it sends
+  // the allowed fields (with the language, time zone and user agent it reads itself) when they changed.
+  var collect = [];
+  var ctxSent = '';
+  var ctxT = 0;
+  function ctxAsk() {
+    clearTimeout(ctxT);
+    if (!collect.length || halted) return;
+    toHost({ type: 'ctx' });
+    ctxT = setTimeout(ctxAsk, 1000);
+  }
+  function ctxFromHost(m) {
+    if (!collect.length || !live) return;
+    var has = function (f) { return collect.indexOf(f) > -1; };
+    var str = function (v, max) { return typeof v === 'string' ? v.slice(0, max) : undefined; };
+    var c = {};
+    var u;
+    try { u = new URL(m.url); } catch (x) { return; }
+    if (has('path')) c.path = u.pathname.slice(0, 600); // never the fragment
+    if (has('query') && u.search) c.query = u.search.slice(0, 600);
+    if (has('title')) c.title = str(m.title, 300);
+    if (has('referrer')) {
+      try { c.referrer = new URL(m.ref).origin; } catch (x) { /* none, or not a URL */ }
+    }
+    if (/device|browser|os/.test(collect.join())) c.ua = navigator.userAgent.slice(0, 512);
+    if (has('language')) c.language = navigator.language;
+    if (has('localTime')) c.timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var s = JSON.stringify(c);
+    if (s !== ctxSent) {
+      ctxSent = s;
+      w.scFrame.publish('~pagesession/context/page', c);
+    }
+  }
+
   function fromHost(e) {
     var m = e.data;
     if (!m || m.sc !== 1) return;
     var id = 's' + m.id;
     switch (m.type) {
+      case 'ctx': ctxFromHost(m); break;
       case 'sub':
         if (typeof m.filter !== 'string') return;
         subs.set(id, { hid: m.id, filter: m.filter });
@@ -229,6 +265,9 @@ export const scFrame = (function (w, d) {
         if (b.code !== code) { code = b.code; showCode(); }
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
+        collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
+        ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
+        ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
         break;
       case 'busy':

@@ -199,6 +199,7 @@ public final class RestApi {
     bindChat(b, "listTransferTargets", Transfers.TARGETS, ctx -> new JsonObject());
     CannedApi.bind(b, eb, this::address);
     AttachmentApi.bind(b, eb); // files in chats (docs/ATTACHMENTS.md)
+    ContextApi.bind(b, eb); // the visitor context (docs/CONTEXT.md)
 
     Router r = b.createRouter();
     r.route().last().handler(ctx -> error(ctx, ServiceError.notFound("no such API endpoint")));

@@ -113,6 +113,14 @@ public final class Addresses {
 
   public static final String SESSION_PROACTIVE = PREFIX + "session.proactive";
 
+  /** The visitor context (docs/CONTEXT.md): what pages publish, and agents' requests for it. */
+  public static final String SESSION_CONTEXT_PAGE = PREFIX + "session.context-page";
+
+  public static final String SESSION_CONTEXT = PREFIX + "session.context";
+
+  /** A chat's page session and its earlier chats, for the chat's visitor context. */
+  public static final String CHAT_CONTEXT = PREFIX + "chat.context";
+
   /**
    * Published by the node that has just (re)started the stateful services: every router re-asserts the page
    * sessions and agent consoles connected to it, so a new leader learns what the old one knew.

@@ -22,6 +22,9 @@ public interface ChatStore {
   /** Newest first, at most {@code limit}. */
   Future<List<ChatRecord>> chats(Collection<String> sites, int limit);
 
+  /** The chats of one page session created before {@code before}, newest first, at most {@code limit}. */
+  Future<List<ChatRecord>> ofSession(String sessionId, long before, int limit);
+
   /**
    * Stores a message with the next sequence number, unless the same sender already stored this {@code cid}:
    * then the stored one is returned and nothing changes (duplicates from resends are dropped).

@@ -88,6 +88,7 @@ public final class ChatVerticle extends VerticleBase {
         .request(Transfers.TRANSFER, this::transfer)
         .request(Transfers.TARGETS, this::transferTargets)
         .request(Addresses.CHAT_ATTACHED, this::attached)
+        .request(Addresses.CHAT_CONTEXT, m -> VisitorChats.context(store, m))
         .registered()
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(

@@ -87,6 +87,17 @@ public final class SqlChatStore implements ChatStore {
         SqlChatStore::readChat);
   }
 
+  @Override
+  public Future<List<ChatRecord>> ofSession(String sessionId, long before, int limit) {
+    return db.run(
+            "SELECT " + CHAT_COLUMNS + " FROM chat WHERE session_id = $1 AND created_at < $2 "
+                + "ORDER BY created_at DESC LIMIT $3",
+            sessionId,
+            before,
+            limit)
+        .map(rows -> Database.rows(rows, SqlChatStore::readChat));
+  }
+
   /**
    * Two nodes may append to one chat at the same moment (a resend reaching another node, or the agent and the
    * visitor on different nodes): a per-chat lock held to the end of the transaction orders them, so the next seq is

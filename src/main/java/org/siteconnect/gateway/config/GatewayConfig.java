@@ -263,7 +263,9 @@ public record GatewayConfig(
       String name,
       List<String> origins,
       List<Button> buttons,
-      boolean cobrowseConsent) {
+      boolean cobrowseConsent,
+      /** What the page script collects as the visitor context (docs/CONTEXT.md). */
+      List<String> context) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -545,7 +547,8 @@ public record GatewayConfig(
               r.string("name") == null ? key : r.string("name"),
               origins,
               buttons,
-              r.bool("cobrowseConsent"));
+              r.bool("cobrowseConsent"),
+              r.strings("context"));
         })
         .toList();
   }

@@ -296,7 +296,8 @@ public final class TopicRouterVerticle extends VerticleBase {
                   .put("op", "session")
                   .put("code", session.getString("code"))
                   .put("resume", session.getString("resume"))
-                  .put("resumed", session.getBoolean("resumed", false))));
+                  .put("resumed", session.getBoolean("resumed", false))
+                  .put("context", session.getJsonArray("context"))));
         })
         .onFailure(err -> {
           ServiceError error = ServiceError.from(err);

@@ -35,6 +35,7 @@ public final class FrameSessionVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
   private PageSessions sessions;
+  private SessionContexts contexts;
   private ContactCodes codes;
   private RouterRequests router;
   private AsyncMap<String, JsonObject> stored;
@@ -55,6 +56,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     long ttl = s.codeTtlSeconds() * 1000L;
     sessions = new PageSessions(
         s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
+    contexts = new SessionContexts(config, sessions);
     metrics.gauge(
         "sc_page_sessions",
         "page sessions on this node (connected or waiting to resume)",
@@ -94,7 +96,11 @@ public final class FrameSessionVerticle extends VerticleBase {
               .request(Addresses.SESSION_TAKE_CODE, this::takeCode)
               .request(Addresses.SESSION_NEW_CODE, this::newCode)
               .request(Addresses.SESSION_PROACTIVE, this::proactive)
-              .registered();
+              .topic(Addresses.SESSION_CONTEXT_PAGE, m -> contexts.page(m.body()))
+              .request(Addresses.SESSION_CONTEXT, contexts::request)
+              .registered()
+              .compose(ok -> router.subscribe(
+                  "$share/session/pagesession/+/context/page", Addresses.SESSION_CONTEXT_PAGE));
         });
   }
 
@@ -145,7 +151,7 @@ public final class FrameSessionVerticle extends VerticleBase {
       var resumed = sessions.resume(resume, siteKey, connectionId, System.currentTimeMillis());
       if (resumed.isPresent()) {
         presence(resumed.get().id, true);
-        message.reply(answer(resumed.get(), true));
+        message.reply(answer(resumed.get(), true).put("context", contexts.collects(siteKey)));
         return;
       }
     }
@@ -169,7 +175,7 @@ public final class FrameSessionVerticle extends VerticleBase {
           store(session);
           metrics.code("issued");
           LOG.debug("page session started [{}] site [{}]", sessionId, siteKey);
-          message.reply(answer(session, false));
+          message.reply(answer(session, false).put("context", contexts.collects(siteKey)));
         })
         .onFailure(err -> {
           sessions.cancel(address);
@@ -198,7 +204,8 @@ public final class FrameSessionVerticle extends VerticleBase {
           .put("handle", s.handle)
           .put("site", s.siteKey)
           .put("connected", s.connected)
-          .put("startedAt", Instant.ofEpochMilli(s.startedAt).toString()));
+          .put("startedAt", Instant.ofEpochMilli(s.startedAt).toString())
+          .mergeIn(SessionContexts.labelOf(s)));
     }
     message.reply(new JsonObject().put("sessions", out));
   }

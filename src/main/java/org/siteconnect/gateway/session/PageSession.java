@@ -26,6 +26,8 @@ final class PageSession {
   final java.util.Set<String> connections = new java.util.HashSet<>(2);
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
+  /** The visitor context (docs/CONTEXT.md): leader memory only, the page sends it again after a restart. */
+  VisitorContext context;
 
   PageSession(
       String id,

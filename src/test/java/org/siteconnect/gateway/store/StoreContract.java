@@ -151,6 +151,38 @@ abstract class StoreContract {
   }
 
   @Test
+  @DisplayName(
+      "ofSession lists a page session's chats created before a time, newest first, at most the limit")
+  void chatsOfSession() {
+    for (int i = 1; i <= 4; i++) {
+      ChatRecord c = chat("s" + i, "acme", ChatRecord.ENDED, i * 1_000L);
+      await(stores
+          .chats()
+          .create(new ChatRecord(
+              c.id(),
+              c.site(),
+              c.button(),
+              "tab-1",
+              null,
+              null,
+              c.state(),
+              c.createdAt(),
+              null,
+              null,
+              null,
+              null,
+              c.visitorToken())));
+    }
+    await(stores.chats().create(chat("other", "acme", ChatRecord.ENDED, 2_500)));
+    assertEquals(
+        List.of("s3", "s2"),
+        await(stores.chats().ofSession("tab-1", 4_000, 2)).stream()
+            .map(ChatRecord::id)
+            .toList());
+    assertEquals(List.of(), await(stores.chats().ofSession("tab-1", 1_000, 20)));
+  }
+
+  @Test
   @DisplayName("chats lists the given sites' chats newest first, at most the limit")
   void chatsBySite() {
     await(stores.chats().create(chat("a1", "acme", ChatRecord.ENDED, 1_000)));
