@@ -7,7 +7,17 @@
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
 import { el } from '../shared/dom.js';
-import { transcriptEmail } from './transcript-email.js';
+
+// The co-browse consent prompt and notice (consent.js) load when a co-browse first asks or runs: most visits never
+// need them. Both topics are retained, so consent.js's own subscriptions get the message again.
+var consentLoaded = false;
+function loadConsent(/** @type {any} */ p) {
+  if (consentLoaded || !p) return;
+  consentLoaded = true;
+  import('./consent.js').then(function (m) { m.startConsent(scFrame, el); });
+}
+scFrame.subscribe('~pagesession/cobrowsing/consent_request', loadConsent);
+scFrame.subscribe('~pagesession/cobrowsing/start', loadConsent);
 
 (function (w, d) {
   var F = scFrame;
@@ -160,8 +170,17 @@ import { transcriptEmail } from './transcript-email.js';
   var skip = btn('Skip', 'sc-link', 'chat-rate-skip');
   var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
     el('p', { text: 'The chat has ended. How did we do?' }), stars, skip]);
-  var emailer = transcriptEmail(F); // "E-mail me this conversation" (docs/TRANSCRIPTS.md)
-  rating.appendChild(emailer.node);
+  // "E-mail me this conversation" (docs/TRANSCRIPTS.md): loaded when a chat ends, not on the first visit.
+  /** @type {{node: HTMLElement, reset: () => void} | null} */
+  var emailer = null;
+  function offerTranscript() {
+    if (emailer) return emailer.reset();
+    import('./transcript-email.js').then(function (m) {
+      if (emailer) return;
+      emailer = m.transcriptEmail(F, el);
+      rating.appendChild(emailer.node);
+    }).catch(function () { /* offline: the rating works without it */ });
+  }
   var vChat = el('div', { class: 'sc-chat-view sc-chat-conv' },
     [el('div', { class: 'sc-chat-top' }, [withLine, end]), log, typing, offline, form, showPage, error, rating]);
 
@@ -358,7 +377,7 @@ import { transcriptEmail } from './transcript-email.js';
     } else if (s === 'ended') {
       theirTyping(false);
       view('rating');
-      emailer.reset();
+      offerTranscript();
       F.widget('chat-rating', button);
       dropPending('The chat ended before this message was sent.');
     } else if (s === 'unavailable') {

@@ -2,14 +2,15 @@
  * address; the gateway checks it, its limits (per chat, visitor and address) and that the chat has ended, then
  * answers on ~pagesession/chat/transcript_email: queued, sent, refused or failed. Text only. */
 // @ts-check
-import { el } from '../shared/dom.js';
 
 /**
  * The action and its form, to put in the chat's end (rating) view.
  * @param {{publish: (topic: string, payload: any) => void, subscribe: (filter: string, fn: (p: any) => void) => void}} F
+ * @param {typeof import('../shared/dom.js').el} el the frame's element builder (passed in: this module is loaded
+ *   apart, when a chat ends, and must not split the first visit's bundle into shared chunks)
  * @returns {{node: HTMLElement, reset: () => void}}
  */
-export function transcriptEmail(F) {
+export function transcriptEmail(F, el) {
   const open = el('button', { type: 'button', class: 'sc-link', 'data-testid': 'transcript-email-open',
     text: 'E-mail me this conversation' });
   const address = el('input', { id: 'sc-te-address', type: 'email', name: 'email', maxlength: '254',

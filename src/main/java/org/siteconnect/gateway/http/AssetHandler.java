@@ -28,7 +28,8 @@ public final class AssetHandler implements Handler<RoutingContext> {
 
   public AssetHandler(Assets assets, int scriptMaxAgeSeconds) {
     this.assets = assets;
-    this.scriptCache = "public, max-age=" + scriptMaxAgeSeconds;
+    this.scriptCache =
+        "max-age=" + scriptMaxAgeSeconds; // shared caches may keep it too (no Authorization)
   }
 
   /**

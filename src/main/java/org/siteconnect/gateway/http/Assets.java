@@ -84,10 +84,11 @@ public final class Assets {
         variants.put(
             encoding, variant(encoding, required(loader, root + "/" + path + suffix(encoding))));
       }
-      variants.put("identity", variant("identity", required(loader, root + "/" + path)));
+      byte[] identity = required(loader, root + "/" + path);
+      variants.put("identity", variant("identity", identity));
       Cache cache =
           Cache.valueOf(entry.getString("cache", "page").toUpperCase(java.util.Locale.ROOT));
-      files.put(path, new Asset(path, contentType(path), cache, Map.copyOf(variants)));
+      files.put(path, new Asset(path, contentType(path, identity), cache, Map.copyOf(variants)));
     }
     JsonObject aliases = manifest.getJsonObject("aliases", new JsonObject());
     for (String logical : aliases.fieldNames()) {
@@ -121,11 +122,17 @@ public final class Assets {
     };
   }
 
-  static String contentType(String path) {
+  /**
+   * The type of a file. Scripts and style sheets that are pure ASCII (the page script is built so) go without a
+   * charset: any ASCII-compatible page decodes them alike, and the 15 bytes count against the page script's
+   * first-visit budget on the wire (docs/ASSETS.md).
+   */
+  static String contentType(String path, byte[] identity) {
     String ext = path.substring(path.lastIndexOf('.') + 1);
+    String charset = ascii(identity) ? "" : "; charset=utf-8";
     return switch (ext) {
-      case "js", "mjs" -> "text/javascript; charset=utf-8";
-      case "css" -> "text/css; charset=utf-8";
+      case "js", "mjs" -> "text/javascript" + charset;
+      case "css" -> "text/css" + charset;
       case "html" -> "text/html; charset=utf-8";
       case "json", "map" -> "application/json";
       case "svg" -> "image/svg+xml";
@@ -135,16 +142,25 @@ public final class Assets {
     };
   }
 
+  private static boolean ascii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Variant variant(String encoding, byte[] bytes) {
     return new Variant(encoding, Buffer.buffer(bytes), etag(bytes));
   }
 
-  /** A strong validator: 22 base64url characters of the SHA-256 of the bytes sent. */
+  /** A strong validator: 16 base64url characters (96 bits) of the SHA-256 of the bytes sent. */
   static String etag(byte[] bytes) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
       return '"'
-          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 22)
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16)
           + '"';
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

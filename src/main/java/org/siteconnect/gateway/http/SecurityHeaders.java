@@ -10,7 +10,8 @@ import org.siteconnect.gateway.config.GatewayConfig;
  * read {@link #consolePolicy()} without a server.
  *
  * <ul>
- *   <li>everything: {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}, and HSTS when
+ *   <li>everything: {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer} (not on the page
+ *   script, where it has no effect), and HSTS when
  *   {@code http.publicOrigin} is https;</li>
  *   <li>{@code /agent/} (the console): a CSP that allows scripts only from the gateway, never a frame ancestor, and
  *   resources (images, styles, fonts, media) only from the gateway and the configured sites' origins. The co-browse
@@ -22,6 +23,8 @@ import org.siteconnect.gateway.config.GatewayConfig;
  */
 public final class SecurityHeaders {
   static final String HSTS = "max-age=31536000";
+  static final java.util.Set<String> PAGE_SCRIPTS =
+      java.util.Set.of("/site_connect.js", "/siteconnect.js");
 
   private final boolean https;
   private final String consolePolicy;
@@ -54,7 +57,13 @@ public final class SecurityHeaders {
   /** Puts the headers for a response to {@code path} (before its head is written; existing values win). */
   public void apply(String path, MultiMap headers) {
     headers.set("X-Content-Type-Options", "nosniff");
-    headers.set("Referrer-Policy", "no-referrer");
+    // Not on the page script: a classic script's own requests follow its host page's referrer
+    // policy, so the
+    // header would do nothing there, and its bytes count against the script's first-visit budget
+    // (docs/ASSETS.md).
+    if (path == null || !PAGE_SCRIPTS.contains(path)) {
+      headers.set("Referrer-Policy", "no-referrer");
+    }
     if (https) {
       headers.set("Strict-Transport-Security", HSTS);
     }

@@ -117,7 +117,8 @@ class AssetHandlerTest {
       String encoding = header(r, "Content-Encoding");
       assertEquals(c.expected(), encoding == null ? "identity" : encoding, "Accept-Encoding: " + c);
       assertEquals("Accept-Encoding", header(r, "Vary"), c.toString());
-      assertEquals("text/javascript; charset=utf-8", header(r, "Content-Type"), c.toString());
+      // Built as pure ASCII, so no charset parameter (its bytes count on the wire).
+      assertEquals("text/javascript", header(r, "Content-Type"), c.toString());
       assertEquals(String.valueOf(r.body().length), header(r, "Content-Length"), c.toString());
       switch (c.expected()) {
         case "br" -> assertArrayEquals(built("site_connect.js.br"), r.body(), c.toString());
@@ -138,9 +139,9 @@ class AssetHandlerTest {
   void pageScriptRevalidates() throws Exception {
     HttpResponse<byte[]> br = get("/site_connect.js", "Accept-Encoding", "br");
     HttpResponse<byte[]> gz = get("/site_connect.js", "Accept-Encoding", "gzip");
-    assertEquals("public, max-age=60", header(br, "Cache-Control"));
+    assertEquals("max-age=60", header(br, "Cache-Control"));
     String etag = header(br, "ETag");
-    assertTrue(etag.matches("\"[A-Za-z0-9_-]{22}\""), etag);
+    assertTrue(etag.matches("\"[A-Za-z0-9_-]{16}\""), etag);
     assertNotEquals(etag, header(gz, "ETag"), "each encoding has its own validator");
     assertEquals(etag, header(get("/site_connect.js", "Accept-Encoding", "br"), "ETag"), "stable");
 
@@ -149,7 +150,7 @@ class AssetHandlerTest {
     assertEquals(304, again.statusCode());
     assertEquals(0, again.body().length);
     assertEquals(etag, header(again, "ETag"));
-    assertEquals("public, max-age=60", header(again, "Cache-Control"));
+    assertEquals("max-age=60", header(again, "Cache-Control"));
     assertEquals("nosniff", header(again, "X-Content-Type-Options"), "security headers on a 304");
     assertEquals(
         304,

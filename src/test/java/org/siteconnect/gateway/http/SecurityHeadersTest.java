@@ -60,6 +60,9 @@ class SecurityHeadersTest {
     MultiMap api = apply(http, "/api/v1/me");
     assertEquals("nosniff", api.get("X-Content-Type-Options"));
     assertEquals("no-referrer", api.get("Referrer-Policy"));
+    assertNull(
+        apply(http, "/site_connect.js").get("Referrer-Policy"), "no effect on a classic script");
+    assertEquals("nosniff", apply(http, "/site_connect.js").get("X-Content-Type-Options"));
     assertNull(api.get("Content-Security-Policy"));
     assertNull(api.get("Strict-Transport-Security"));
     assertEquals("DENY", apply(http, "/agent/index.html").get("X-Frame-Options"));
