@@ -8,17 +8,6 @@ import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
 import { el } from '../shared/dom.js';
 
-// The co-browse consent prompt and notice (consent.js) load when a co-browse first asks or runs: most visits never
-// need them. Both topics are retained, so consent.js's own subscriptions get the message again.
-var consentLoaded = false;
-function loadConsent(/** @type {any} */ p) {
-  if (consentLoaded || !p) return;
-  consentLoaded = true;
-  import('./consent.js').then(function (m) { m.startConsent(scFrame, el); });
-}
-scFrame.subscribe('~pagesession/cobrowsing/consent_request', loadConsent);
-scFrame.subscribe('~pagesession/cobrowsing/start', loadConsent);
-
 (function (w, d) {
   var F = scFrame;
   var T = '~pagesession/chat/';

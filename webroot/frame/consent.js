@@ -4,15 +4,9 @@
  * active the widget says so and its
  * Stop button publishes ~pagesession/cobrowsing/end {reason: "visitor"}. Text only: textContent, never innerHTML. */
 // @ts-check
-// Loaded by chat.js when a co-browse first asks or runs, not on the first visit (docs/ASSETS.md): a consent
-// request and a running co-browse are retained, so the prompt still shows. No imports: the frame hands over what
-// it shares, so that loading this module apart splits nothing out of the first visit's bundle.
+import { scFrame } from './frame.js';
+import { el } from '../shared/dom.js';
 
-/**
- * @param {any} scFrame the frame (frame.js)
- * @param {typeof import('../shared/dom.js').el} el the frame's element builder
- */
-export function startConsent(scFrame, el) {
 (function (w, d) {
   var F = scFrame;
   var T = '~pagesession/cobrowsing/';
@@ -141,4 +135,3 @@ export function startConsent(scFrame, el) {
   });
   render();
 })(window, document);
-}
