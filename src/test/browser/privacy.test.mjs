@@ -108,7 +108,7 @@ describe('data rights in the admin view', () => {
     await p.click('[data-testid="privacy-confirm"]');
     await p.waitForSelector('[data-testid="privacy-erased"]:not([hidden])', { timeout: 15_000 });
     assert.match(await p.textContent('[data-testid="privacy-erased"]'),
-      /^Erased 1 chat, 2 chat lines, 1 left message, 1 audit entry, 0 transfer notes\. 1 live chat ended\./);
+      /^Erased 1 chat, 2 chat lines, 0 attachments, 1 left message, 1 audit entry, 0 transfer notes\. 1 live chat ended\./);
     assert.equal(await count(p, 'chats'), '0', 'a fresh search after the erasure finds nothing');
     assert.equal(await count(p, 'leftMessages'), '0');
     assert.equal(await p.isDisabled('[data-testid="privacy-erase"]'), true, 'nothing left to erase');
