@@ -2,31 +2,20 @@ package org.siteconnect.gateway.chat;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
-import org.siteconnect.gateway.config.GatewayConfig;
-import org.siteconnect.gateway.support.TestPostgres;
+import org.siteconnect.gateway.support.ScratchDatabase;
 
 /** {@link ChatToolsTest} on PostgreSQL (a scratch database on the server of {@code src/test/pg.sh}). */
 class PostgresChatToolsTest extends ChatToolsTest {
-  private io.vertx.core.Vertx admin;
-  private GatewayConfig.Postgres db;
+  private final ScratchDatabase scratch = new ScratchDatabase();
 
   @Override
   protected JsonObject data(JsonObject data) {
-    TestPostgres.require();
-    admin = io.vertx.core.Vertx.vertx();
-    db = TestPostgres.createDatabase(admin);
-    return data.put("postgres", TestPostgres.config(db));
+    return scratch.attach(data);
   }
 
   @AfterEach
   void dropDatabase() throws Exception {
-    if (vertx != null) {
-      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
-      vertx = null;
-    }
-    if (admin != null) {
-      TestPostgres.dropDatabase(admin, db);
-      admin.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
-    }
+    scratch.drop(vertx);
+    vertx = null;
   }
 }
