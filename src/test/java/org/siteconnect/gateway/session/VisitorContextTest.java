@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.AgentConsoles;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 
@@ -114,17 +116,15 @@ class VisitorContextTest {
   /** Polls the session's context until {@code done} accepts it (the page's publish is handled asynchronously). */
   private JsonObject contextOf(String handle, String token, Predicate<JsonObject> done)
       throws Exception {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (true) {
-      Http.Response r = http.get("/api/v1/sessions/" + handle + "/context", token);
-      assertEquals(200, r.status(), r.body());
-      JsonObject c = r.json().getJsonObject("context");
-      if (done.test(c)) {
-        return c;
-      }
-      assertTrue(System.currentTimeMillis() < deadline, "context not reached: " + c.encode());
-      Thread.sleep(50);
-    }
+    return Eventually.until(
+        "context of " + handle,
+        Duration.ofSeconds(5),
+        () -> {
+          Http.Response r = http.get("/api/v1/sessions/" + handle + "/context", token);
+          assertEquals(200, r.status(), r.body());
+          return r.json().getJsonObject("context");
+        },
+        done);
   }
 
   private String handleOf(String site, Predicate<JsonObject> which) throws Exception {

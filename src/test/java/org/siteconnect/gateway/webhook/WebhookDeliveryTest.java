@@ -9,10 +9,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.bus.Addresses;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 
@@ -220,20 +223,16 @@ class WebhookDeliveryTest {
   }
 
   JsonObject awaitState(String id, long sequence, String state) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      for (Object o : deliveries(id)) {
-        JsonObject line = (JsonObject) o;
-        if (line.getLong("sequence") == sequence && state.equals(line.getString("state"))) {
-          return line;
-        }
-      }
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError(
-            "delivery " + sequence + " never " + state + ": " + deliveries(id));
-      }
-      Thread.sleep(50);
-    }
+    return Eventually.until(
+            "delivery " + sequence + " " + state,
+            Duration.ofSeconds(10),
+            () -> deliveries(id).stream()
+                .map(JsonObject.class::cast)
+                .filter(line ->
+                    line.getLong("sequence") == sequence && state.equals(line.getString("state")))
+                .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   @Test
@@ -313,12 +312,11 @@ class WebhookDeliveryTest {
     String id = hook("$sites/acme/messages/#");
     receiver.answer(hit -> new Receiver.Answer(503, 0));
     publish("$sites/acme/messages/m1", new JsonObject().put("text", "x"));
-    long deadline = System.currentTimeMillis() + 15_000;
-    JsonObject shown;
-    do {
-      Thread.sleep(100);
-      shown = http.get("/api/v1/webhooks/" + id, admin).json();
-    } while (shown.getBoolean("enabled") && System.currentTimeMillis() < deadline);
+    JsonObject shown = Eventually.until(
+        "hook disabled",
+        Duration.ofSeconds(15),
+        () -> http.get("/api/v1/webhooks/" + id, admin).json(),
+        hook -> !hook.getBoolean("enabled"));
     assertEquals(false, shown.getBoolean("enabled"), shown.encode());
     assertNotNull(shown.getLong("disabledAt"));
     assertTrue(shown.getString("disabledReason").contains("503"), shown.encode());

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.GatewayProcess;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
@@ -197,17 +199,12 @@ class WebhookKillTest {
   }
 
   private static void awaitLog(Http http, String admin, String hookId, int count) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    int size;
-    do {
-      size = new JsonArray(
-              http.get("/api/v1/webhooks/" + hookId + "/deliveries", admin).body())
-          .size();
-      if (size >= count) {
-        return;
-      }
-      Thread.sleep(20);
-    } while (System.currentTimeMillis() < deadline);
-    throw new AssertionError("the outbox holds " + size + " of " + count + " events");
+    Eventually.until(
+        "the outbox holds " + count + " events",
+        Duration.ofSeconds(20),
+        () -> new JsonArray(
+                http.get("/api/v1/webhooks/" + hookId + "/deliveries", admin).body())
+            .size(),
+        size -> size >= count);
   }
 }
