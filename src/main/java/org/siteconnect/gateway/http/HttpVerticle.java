@@ -117,7 +117,8 @@ public final class HttpVerticle extends VerticleBase {
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
     // The browser files as shipped (docs/ASSETS.md), precompressed and cached by name; other
     // webjar files from the classpath as before.
-    // The demo shop's pages (webroot/demo/demo.js routes them in the page; a reload or a shared link lands here).
+    // The demo shop's pages (webroot/demo/demo.js routes them in the page; a reload or a shared
+    // link lands here).
     router
         .getWithRegex("^/demo/(cart|checkout|thanks|login|help)$")
         .handler(ctx -> assets.send(ctx, "demo/index.html"));
