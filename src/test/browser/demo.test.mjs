@@ -178,6 +178,7 @@ describe('the demo shop', () => {
     assert.equal(await page.getAttribute('#demo-dev', 'open'), null);
     assert.equal(await page.isVisible('#demo-dev button[data-topic]'), false);
     await page.click('#demo-dev summary');
+    await shot(page, 'mobile-developer-panel');
     const seed = (topic) => page.click(`#demo-dev button[data-topic="${topic}"]`);
     await seed('~pagesession/show_frame');
     await waitDisplay(page, 'shown');
@@ -198,7 +199,6 @@ describe('the demo shop', () => {
     await seed('~pagesession/cobrowsing/start');
     await seed('~pagesession/cobrowsing/stop');
     await page.waitForFunction(() => /cobrowsing\/stop {2}\{"reason":"demo"\}/.test(document.getElementById('demo-log').textContent));
-    await shot(page, 'mobile-developer-panel');
     await page.click('#demo-stop');
     await page.waitForFunction(() => /cobrowsing\/end {2}\{"reason":"visitor"\}/.test(document.getElementById('demo-log').textContent));
     assert.deepEqual(errorFrames(v.received), []);
