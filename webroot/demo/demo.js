@@ -260,13 +260,18 @@
     sc.start(key);
     // Show the widget state the way an integration reads it: data-state-display on the container.
     var shown = $('demo-display');
+    var widget = $('demo-widget');
     var watch = new MutationObserver(function () {
       var box = document.getElementById('channelme-siteconnect-container');
       var v = box ? box.getAttribute('data-state-display') || 'hidden' : 'hidden';
+      var w = box && box.getAttribute('data-state-widget-type');
+      w = w ? w + ' / ' + (box.getAttribute('data-state-widget-groupname') || '') : 'none';
       if (shown.textContent !== v) shown.textContent = v;
+      if (widget.textContent !== w) widget.textContent = w;
     });
     watch.observe(document.body, { childList: true }); // the container is appended to body
-    watch.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-state-display'] });
+    watch.observe(document.body, { subtree: true, attributes: true,
+      attributeFilter: ['data-state-display', 'data-state-widget-type', 'data-state-widget-groupname'] });
 
     all('[data-topic]').forEach(function (b) {
       b.addEventListener('click', function () {

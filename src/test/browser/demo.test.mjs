@@ -58,7 +58,10 @@ async function visitor(viewport, path) {
 
 const visible = (page, name) => page.waitForSelector(`section[data-page="${name}"]:not([hidden])`);
 const shot = (page, name) => page.screenshot({ path: `${SHOTS}/demo-${name}.png`, fullPage: false });
-const errorFrames = (received) => received.filter((f) => /"type":"err"|"op":"err"|site_connect\/error|chat\/error/.test(f));
+const errorFrames = (received) => {
+  assert.ok(received.length > 10, `only ${received.length} frames of the widget's socket were seen`);
+  return received.filter((f) => /"type":"err"|"op":"err"|site_connect\/error|chat\/error/.test(f));
+};
 
 describe('the demo shop', () => {
   test('browse → cart → checkout; the invitation starts a chat the agent answers; a co-browse masks the card', T, async () => {
@@ -190,6 +193,7 @@ describe('the demo shop', () => {
     await waitWidget(page, 'proactive', 'sales');
     await seed('~pagesession/chat/trigger');
     await waitWidget(page, 'chat-request', 'sales');
+    assert.equal(await page.textContent('#demo-widget'), 'chat-request / sales', 'the panel shows the status attributes');
     const frame = await siteFrame(page);
     await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
     await seed('~/site_connect/chat_button/sales/disabled');
