@@ -173,9 +173,13 @@ describe('the demo shop', () => {
       assert.ok(wide <= 390, `${name}: the page is ${wide} px wide`);
       await shot(page, `mobile-${name}`);
     }
-    // A reload of a page's own path serves the shop on that page.
+    // A reload of a page's own path serves the shop on that page, with the demo's own headers; others stay 404.
     await page.reload();
     await visible(page, 'login');
+    const help = await fetch(`${gw.origin}/demo/help`);
+    assert.equal(help.status, 200);
+    assert.equal(help.headers.get('content-security-policy'), "frame-ancestors 'self'");
+    assert.equal((await fetch(`${gw.origin}/demo/helpdesk`)).status, 404);
 
     // The developer panel: closed by default, every seed button does what it says without an error.
     assert.equal(await page.getAttribute('#demo-dev', 'open'), null);
