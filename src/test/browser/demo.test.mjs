@@ -24,7 +24,10 @@ before(async () => {
   const origin = `http://127.0.0.1:${port}`;
   gw = await startAgentGateway({
     port, hostOrigin: origin,
-    extra: { sites: [{ key: 'demo', origins: [origin], buttons: [{ id: 'sales', name: 'Sales' }, { id: 'support', name: 'Support' }] }] },
+    extra: {
+      sites: [{ key: 'demo', origins: [origin], buttons: [{ id: 'sales', name: 'Sales' }, { id: 'support', name: 'Support' }] }],
+      agents: { disconnectGraceSeconds: 2, passwordIterations: 10_000 }, // logins in milliseconds, not seconds
+    },
   });
   await createAgent(gw, BEA);
   browser = await launch();
@@ -140,6 +143,18 @@ describe('the demo shop', () => {
     await page.goBack();
     await visible(page, 'checkout');
     await mirrorWait({ page: agent.page }, (doc) => doc.querySelector('section[data-page="checkout"]')?.hidden === false);
+    // Sign in: the e-mail masked, the password never sent (not even its length).
+    await page.click('nav a[data-route="login"]');
+    await page.fill('#demo-login input[name="email"]', 'vera@example.com');
+    await page.fill('#demo-login input[name="password"]', 'hunter2hunter2');
+    const login = await mirrorWait({ page: agent.page }, (doc) => {
+      const email = doc.querySelector('#demo-login input[name="email"]');
+      return doc.querySelector('section[data-page="login"]')?.hidden === false && email?.value
+        ? { email: email.value, password: doc.getElementById('demo-login').outerHTML.includes('hunter2') } : null;
+    });
+    assert.deepEqual(login, { email: '*'.repeat(16), password: false }, 'the e-mail masked, the password nowhere');
+    await page.goBack();
+    await visible(page, 'checkout');
     // The agent stops: the old code is dead, and the page shows the new one (~/site_connect/new_code).
     await agent.page.click('[data-testid="cobrowse-stop"]');
     await page.waitForFunction(([old, re]) => {
@@ -160,11 +175,16 @@ describe('the demo shop', () => {
   });
 
   test('390×844: every page fits; the developer panel is closed and its seed buttons all succeed', T, async () => {
-    const v = await visitor({ width: 390, height: 844 }, '/demo/help?invite=0');
+    const v = await visitor({ width: 390, height: 844 }, '/demo/help?invite=1');
     const { page } = v;
     await visible(page, 'help');
     assert.equal(await page.textContent('.demo-code-box [data-demo-code]'), await v.code());
     await shot(page, 'mobile-help');
+    // The help page's invitation is for support; "No, thanks" closes it, and it does not come again in this tab.
+    await waitWidget(page, 'proactive', 'support');
+    await shot(page, 'mobile-invitation');
+    await (await siteFrame(page)).click('[data-testid="chat-invite-dismiss"]');
+    await waitWidget(page, null);
     for (const name of ['shop', 'cart', 'checkout', 'login']) {
       if (name === 'cart') await page.click('[data-add="grinder"]');
       await page.click(name === 'shop' ? '.demo-brand' : name === 'checkout' ? '#demo-to-checkout' : `nav a[data-route="${name}"]`);
@@ -185,6 +205,7 @@ describe('the demo shop', () => {
     assert.equal(await page.getAttribute('#demo-dev', 'open'), null);
     assert.equal(await page.isVisible('#demo-dev button[data-topic]'), false);
     await page.click('#demo-dev summary');
+    await page.locator('#demo-dev').scrollIntoViewIfNeeded();
     await shot(page, 'mobile-developer-panel');
     const seed = (topic) => page.click(`#demo-dev button[data-topic="${topic}"]`);
     await seed('~pagesession/show_frame');
