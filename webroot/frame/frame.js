@@ -161,6 +161,11 @@ export const scFrame = (function (w, d) {
         out.set(c.mid, c);
         if (out.size > MAX_OUT) out.delete(out.keys().next().value);
         cmd(c);
+        // The gateway echoes no publish to its sender: an invitation the page publishes itself (PROTOCOL.md) reaches
+        // the frame's chat here. Only this topic: the page may not speak for an agent in the frame.
+        if (m.topic === '~pagesession/proactive/trigger') {
+          subs.forEach(function (z) { if (z.fn && z.filter === m.topic) call(z.fn, m.payload, m.topic, {}); });
+        }
         break;
       case 'display':
         display = m.state;

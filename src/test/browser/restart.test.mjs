@@ -61,6 +61,7 @@ describe('gateway restart and demo page', () => {
     await page.waitForFunction(() => /^\d{6}$/.test(document.getElementById('wwwchannelme').textContent));
     const code = await page.textContent('#wwwchannelme');
     await page.waitForFunction((c) => document.getElementById('demo-log').textContent.includes(`{"code":"${c}"}`), code);
+    await page.click('#demo-dev summary'); // the developer panel is closed by default
     await page.click('button[data-topic="~pagesession/show_frame"]');
     await page.waitForSelector('#channelme-siteconnect-container[data-state-display="shown"]');
     assert.equal(await page.textContent('#demo-display'), 'shown');

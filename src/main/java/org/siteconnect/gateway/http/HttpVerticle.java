@@ -115,6 +115,11 @@ public final class HttpVerticle extends VerticleBase {
     io.vertx.ext.web.Route apiRoute = router.route("/api/v1/*");
     Future<Router> api = RestApi.router(vertx, config, metrics).onSuccess(apiRoute::subRouter);
     router.getWithRegex("^/agent$").handler(ctx -> ctx.redirect("/agent/"));
+    // The demo shop's pages (webroot/demo/demo.js routes them in the page; a reload or a shared
+    // link lands here).
+    router
+        .getWithRegex("^/demo/(cart|checkout|thanks|login|help)$")
+        .handler(ctx -> assets.send(ctx, "demo/index.html"));
     // The browser files as shipped (docs/ASSETS.md), precompressed and cached by name; other
     // webjar files from the classpath as before.
     assets.mount(router);
