@@ -2,12 +2,15 @@
 // sockjs-client loaded only when that cannot open. Here the visitor's network blocks WebSockets, as some proxies do:
 // every WebSocket to the gateway is refused at once (closed before a frame), or accepted and never answered. The
 // frame must still reach ready, chat with an agent through SockJS's HTTP transports, and remember the fallback for
-// the tab, so that the next page of the site neither tries the WebSocket again nor waits for it.
+// the tab, so that the next page of the site neither tries the WebSocket again nor waits for it. And where the
+// WebSocket has worked, a lost connection (the gateway restarting) reconnects over it without loading sockjs-client.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, recorded, startHost } from './helpers.mjs';
+import { launch, recorded, recordedAll, startHost } from './helpers.mjs';
 import { chatButtonPage, consoleLogin, createAgent, openConsole, setAvailable, waitWiredButton } from './agent-helpers.mjs';
-import { acceptFirst, consoleSend, frameSend, startChatGateway, waitConsoleTexts, waitFrameTexts } from './chat-helpers.mjs';
+import {
+  acceptFirst, consoleSend, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitFrameTexts,
+} from './chat-helpers.mjs';
 
 const T = { timeout: 90_000 };
 const ERIN = { login: 'erin', name: 'Erin Agent', password: 'erin-secret-password', buttons: ['acme/sales'] };
@@ -57,7 +60,7 @@ async function openShop(v) {
   return ms;
 }
 
-describe('WebSockets blocked: the frame falls back to SockJS', () => {
+describe('the frame\'s transport: a plain WebSocket, SockJS as the fallback', () => {
   for (const refuse of [true, false]) {
     const how = refuse ? 'refused at once' : 'accepted and never answered';
     test(`every WebSocket ${how}: ready, a chat both ways, the next page goes straight to SockJS`, T, async () => {
@@ -90,4 +93,25 @@ describe('WebSockets blocked: the frame falls back to SockJS', () => {
       await v.context.close();
     });
   }
+
+  test('the WebSocket worked, then the connection is lost for a moment: it reconnects without sockjs-client', T, async () => {
+    const v = await openVisitor(browser);
+    const scripts = [];
+    v.context.on('request', (r) => { if (r.url().includes('/webjars/sockjs-client/')) scripts.push(r.url()); });
+    await openShop(v);
+    assert.equal(v.sockets.length, 1, 'one WebSocket');
+    assert.match(v.sockets[0].url(), /\/eventbus\/websocket\?batch=1$/);
+    await v.cut(); // closed, and the next attempt refused: what a gateway restart looks like to the frame
+    // The first retry is refused too; the second would be the last before the fallback: the network is back by then.
+    await v.page.waitForFunction(() => window.__events.filter((e) => e.topic === '~/site_connect/retry').length === 2,
+      null, { timeout: 20_000 });
+    assert.deepEqual(await recordedAll(v.page, '~/site_connect/retry').then((r) => r.map((x) => x.attempt)), [1, 2]);
+    v.restore();
+    const frame = v.page.frames().find((f) => f.url().includes('/frame/'));
+    await frame.waitForFunction(() => document.body.dataset.status === 'live', null, { timeout: 20_000 });
+    assert.match(v.sockets.at(-1).url(), /\/eventbus\/websocket\?batch=1$/, 'back on the plain WebSocket');
+    assert.deepEqual(scripts, [], 'sockjs-client was not loaded');
+    await v.context.close();
+  });
 });
+
