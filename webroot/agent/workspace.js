@@ -127,7 +127,9 @@ export const scWorkspace = (function (w) {
     }
 
     function newWaiting(q) {
-      if (!alerts) return;
+      // Only when the console is not in front (another tab, window or application has the agent's attention): in
+      // front, the queue, the count and the title badge already say it.
+      if (!alerts || (d.visibilityState === 'visible' && d.hasFocus())) return;
       chime();
       const N = /** @type {any} */ (w).Notification;
       if (N && N.permission === 'granted') {

@@ -1,4 +1,4 @@
-/*! SiteConnect frame: the page session over SockJS (docs/PROTOCOL.md) */
+/*! SiteConnect frame: the page session over the bridge (docs/PROTOCOL.md) */
 // @ts-check
 import { levels, matchLevels } from '../shared/topics.js';
 import { openBridge, backoff as jitter } from '../shared/bridge.js';
@@ -83,6 +83,7 @@ export const scFrame = (function (w, d) {
     kept = e.data.kept && typeof e.data.kept === 'object' ? e.data.kept : {};
     // An earlier page of the site in this tab had a session: resume it (the gateway keeps it a while after `bye`).
     if (!token && typeof kept.resume === 'string') token = kept.resume;
+    if (!via && typeof kept.via === 'string') via = kept.via;
     port.addEventListener('message', fromHost);
     port.start();
     toHost({ type: 'hello' });
@@ -212,16 +213,55 @@ export const scFrame = (function (w, d) {
   }
   function tries() { return (cfg.retry && cfg.retry.max) || 5; }
 
+  // A plain WebSocket to /eventbus/websocket first; sockjs-client (14 KB, loaded now) only when it cannot open: an
+  // error or close before the welcome, or no welcome within WS_WAIT (a proxy that blocks WebSockets). The tab
+  // remembers which worked (docs/ASSETS.md): 'ws', or 'sockjs' when only the fallback opened (kept by the host page,
+  // like the resume token: the frame's own storage is third-party).
+  var WS_WAIT = 4000;
+  var via = null;
   function connect() {
     clearTimeout(timer);
-    if (!w.SockJS) return fail('unavailable'); // the self-hosted sockjs-client did not load
-    var c = conn = openBridge(ORIGIN + '/eventbus?batch=1', {
-      who: 'site-connect frame',
-      onWelcome: hello,
-      onBody: function (b) { if (c === conn) onServer(b); },
-      onClose: function () { if (c === conn) lost(); }
-    });
     status('connecting');
+    if (via === 'sockjs') return viaSockJS();
+    var c = open(ORIGIN.replace(/^http/, 'ws') + '/eventbus/websocket?batch=1', 'ws');
+    timer = setTimeout(function () { if (c === conn) blocked(); }, WS_WAIT); // cleared by hello()
+  }
+  function open(url, kind) {
+    var welcomed = false;
+    var c = conn = openBridge(url, {
+      who: 'site-connect frame',
+      onWelcome: function () {
+        welcomed = true;
+        if (via !== kind) w.scFrame.keep('via', via = kind);
+        hello();
+      },
+      onBody: function (b) { if (c === conn) onServer(b); },
+      onClose: function () { if (c === conn) (welcomed || kind !== 'ws' ? lost : blocked)(); }
+    });
+    return c;
+  }
+  // The WebSocket did not open. Where it worked before in this tab the gateway is more likely away: reconnect as
+  // usual, and try the fallback only after two such reconnects.
+  function blocked() {
+    drop();
+    if (via === 'ws' && attempt < 2) return lost();
+    viaSockJS();
+  }
+  var loading = false;
+  function viaSockJS() {
+    if (w.SockJS) return open(ORIGIN + '/eventbus?batch=1', 'sockjs');
+    if (loading) return;
+    loading = true;
+    var s = d.createElement('script');
+    s.src = '/webjars/sockjs-client/1.6.1/dist/sockjs.min.js';
+    s.onload = s.onerror = function () {
+      loading = false;
+      s.remove();
+      if (halted || conn) return;
+      if (w.SockJS) open(ORIGIN + '/eventbus?batch=1', 'sockjs');
+      else lost(); // not loaded: the network is down; the next attempt tries again
+    };
+    d.head.appendChild(s);
   }
 
   function lost() { // the connection is gone (or must be redone): reconnect with backoff, then resume

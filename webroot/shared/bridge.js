@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The one client of the gateway's SockJS event-bus bridge (docs/PROTOCOL.md "Frame ⇄ gateway" framing), used by
+ * The one client of the gateway's event-bus bridge (a plain WebSocket to /eventbus/websocket, or SockJS) (docs/PROTOCOL.md "Frame ⇄ gateway" framing), used by
  * the site-connect frame and the agent console: the Vert.x bridge frames, batches (?batch=1), the welcome that names
  * the socket's inbound address, the ping, and the equal-jitter backoff both pages reconnect with. What the bodies
  * mean (hello, sub, pub, …) stays with each page.
@@ -20,11 +20,14 @@ const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
 /**
  * Opens one bridge socket. Returns {send(body), ready, close()}; a closed connection is never reused: the caller
  * opens a new one (after backoff()).
- * @param {string} url the SockJS endpoint (…/eventbus)
+ * @param {string} url the SockJS endpoint (…/eventbus), or ws(s)://…/eventbus/websocket for a plain WebSocket (the
+ *   same frames; the gateway sends them as binary messages)
  * @param {BridgeHandlers} on
  */
 export function openBridge(url, on) {
-  const sock = new window.SockJS(url, null, { transports: TRANSPORTS });
+  /** @type {any} */
+  const sock = /^ws/.test(url) ? new WebSocket(url) : new window.SockJS(url, null, { transports: TRANSPORTS });
+  sock.binaryType = 'arraybuffer';
   let inbound = null; // the one address this socket sends commands to (from the welcome)
   let ping = 0;
   let closed = false;
@@ -59,7 +62,7 @@ export function openBridge(url, on) {
   };
   sock.onmessage = function (e) {
     let f;
-    try { f = JSON.parse(e.data); } catch (x) { return; }
+    try { f = JSON.parse(typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data)); } catch (x) { return; }
     if (Array.isArray(f)) { // a batch: several bridge frames in one message, in order
       for (let i = 0; i < f.length && !closed; i++) onFrame(f[i]);
     } else if (!closed) {

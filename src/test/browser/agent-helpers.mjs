@@ -249,3 +249,16 @@ export async function waitWiredButton(page, enabled, id = 'sales', timeout = 5_0
     throw new Error(`the wired button is not ${enabled ? 'enabled' : 'disabled'}: ${JSON.stringify(await wiredButton(page, id))}`);
   }
 }
+
+/**
+ * A screenshot of a console view at 1920×1080 (issue 19 part 7): target/screenshots/<name>-1920.png, with `selector`
+ * scrolled into view; the page gets its own viewport size back afterwards.
+ */
+export async function shot1920(page, name, selector) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  if (selector) await page.locator(selector).scrollIntoViewIfNeeded();
+  mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'target/screenshots', `${name}-1920.png`) });
+  if (size) await page.setViewportSize(size);
+}

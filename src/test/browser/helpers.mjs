@@ -171,8 +171,16 @@ export function nextMessage(page, filter) {
 }
 
 /**
+ * One message a page sent over a bridge WebSocket, as SockJS frames it (`["{…bridge frame…}"]`): the frame's plain
+ * WebSocket to /eventbus/websocket sends the bridge frame itself, SockJS's websocket transport an array of them.
+ * The recorders below keep every message in the SockJS form, so that one assertion reads either.
+ */
+export const sockJsFraming = (text) => (text.startsWith('{') ? JSON.stringify([text]) : text);
+
+/**
  * Records every frame the site-connect frame (an out-of-process iframe: Playwright reports its sockets on the
- * page) sends to the gateway over its WebSocket. `waitFor(pred)` resolves once a sent frame satisfies pred.
+ * page) sends to the gateway over its WebSocket (in SockJS framing, see sockJsFraming). `waitFor(pred)` resolves
+ * once a sent frame satisfies pred.
  */
 export function recordFrameTraffic(page) {
   const sent = [];
@@ -180,7 +188,7 @@ export function recordFrameTraffic(page) {
   page.on('websocket', (ws) => {
     if (!ws.url().includes('/eventbus/')) return;
     ws.on('framesent', (f) => {
-      const text = typeof f.payload === 'string' ? f.payload : f.payload.toString();
+      const text = sockJsFraming(typeof f.payload === 'string' ? f.payload : f.payload.toString());
       sent.push(text);
       for (const w of waiters.splice(0)) if (w.pred(text)) w.resolve(text); else waiters.push(w);
     });

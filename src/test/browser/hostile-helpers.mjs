@@ -3,7 +3,7 @@
 // host-page servers on several origins.
 import http from 'node:http';
 import { chromium } from 'playwright-core';
-import { freePort } from './helpers.mjs';
+import { freePort, sockJsFraming } from './helpers.mjs';
 
 /** The seed of every generated input; SC_FUZZ_SEED picks another (print it when a test fails). */
 export const SEED = Number(process.env.SC_FUZZ_SEED ?? 90210) >>> 0;
@@ -89,7 +89,7 @@ export function tapBridge(context) {
     add(found);
   };
   const watch = (page) => page.on('websocket', (ws) => {
-    if (ws.url().includes('/eventbus/')) ws.on('framesent', (f) => onFrame(typeof f.payload === 'string' ? f.payload : f.payload.toString()));
+    if (ws.url().includes('/eventbus/')) ws.on('framesent', (f) => onFrame(sockJsFraming(typeof f.payload === 'string' ? f.payload : f.payload.toString())));
   });
   context.pages().forEach(watch);
   context.on('page', watch);

@@ -4,11 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
-import { chatButtonPage, consoleLogin, createAgent, openConsole, setAvailable } from './agent-helpers.mjs';
+import {
+  chatButtonPage, consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable,
+} from './agent-helpers.mjs';
 import { acceptFirst, requestChat as requestChatAt, startChatGateway } from './chat-helpers.mjs';
 
 const T = { timeout: 120_000 };
 const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
+const DAN = { login: 'dan', name: 'Dan Agent', password: 'dan-secret-password', buttons: ['acme/sales'] };
 const GRACE_S = 2;
 
 let host, gw, browser, agent;
@@ -17,6 +20,7 @@ before(async () => {
   host = await startHost();
   gw = await startChatGateway({ hostOrigin: host.origin, conf: { chat: { visitorGraceSeconds: GRACE_S } } });
   await createAgent(gw, CAROL);
+  await createAgent(gw, DAN);
   host.page('/shop', chatButtonPage(gw));
   browser = await launch();
   agent = await openConsole(browser, gw);
@@ -81,5 +85,32 @@ describe('presence truth', () => {
     await agent.page.waitForSelector(`${presence(id)}:is([data-presence="back"], [data-presence="reading"])`,
       { timeout: 30_000 });
     await v.context.close();
+  });
+
+  test('after a transfer the new agent sees at once that the visitor is away and typing', T, async (t) => {
+    const dan = await openConsole(browser, gw);
+    t.after(() => dan.context.close());
+    await consoleLogin(dan.page, DAN.login, DAN.password);
+    await setAvailable(dan.page, 'acme/sales', true);
+    const token = await restLogin(gw, CAROL.login, CAROL.password);
+    const { v, frame } = await requestChat();
+    t.after(() => v.context.close());
+    const id = await acceptFirst(agent.page);
+    await frame.waitForSelector('#sc-panel-chat[data-view="chat"]');
+    await setHidden(frame, true);
+    await agent.page.waitForSelector(`${presence(id)}[data-presence="away"]`, { timeout: 10_000 });
+    await frame.type('[data-testid="chat-input"]', 'one more thing');
+    await agent.page.waitForSelector(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="visitor-typing"]`,
+      { state: 'visible', timeout: 10_000 });
+
+    // Carol hands the chat to Dan; the visitor changes nothing meanwhile (the frame says typing again only after 2.5 s).
+    const started = Date.now();
+    const moved = await rest(gw, 'POST', `/chats/${id}/transfer`, { toAgent: 'dan' }, token);
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    await dan.page.waitForSelector(`${presence(id)}[data-presence="away"]`, { timeout: 10_000 });
+    await dan.page.waitForSelector(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="visitor-typing"]`,
+      { state: 'visible', timeout: 10_000 });
+    const took = Date.now() - started;
+    assert.ok(took < 2500, `Dan saw away and typing ${took} ms after the transfer, before any repeat from the visitor`);
   });
 });

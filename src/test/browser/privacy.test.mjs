@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, rest, restLogin, setAvailable, shot1920,
+  waitWiredButton,
 } from './agent-helpers.mjs';
 import { acceptFirst, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitDisplay, waitWidget } from './chat-helpers.mjs';
 
@@ -84,6 +85,7 @@ describe('data rights in the admin view', () => {
     assert.equal(await count(p, 'messages'), '2', 'Carol joined + Ann\'s line');
     assert.equal(await count(p, 'leftMessages'), '1');
     await p.waitForFunction(() => document.querySelector('[data-testid="privacy-found"]').textContent.startsWith('Found 1 chat'));
+    await shot1920(p, 'privacy-found', '[data-testid="privacy-found"]');
 
     // The download: the whole export as one JSON file.
     const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid="privacy-download"]')]);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startSink } from '../smtp/sink.mjs';
 import { launch, recorded, startHost } from './helpers.mjs';
 import {
-  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, restLogin, setAvailable, waitWiredButton,
+  chatButtonPage, consoleLogin, createAgent, openAdmin, openConsole, restLogin, setAvailable, shot1920, waitWiredButton,
 } from './agent-helpers.mjs';
 import { acceptFirst, frameSend, openVisitor, startChatGateway, waitConsoleTexts, waitDisplay } from './chat-helpers.mjs';
 
@@ -138,6 +138,25 @@ describe('transcripts by e-mail', () => {
     assert.ok(doc.transcripts[0].messages.some((m) => m.text === `Where is my order? ${HOSTILE}`));
     assert.equal(await p.textContent('[data-testid="transcripts-result"]'), 'Downloaded 1 chat.');
     await p.screenshot({ path: new URL('transcripts-admin.png', SHOTS).pathname });
+    await shot1920(p, 'transcripts-admin', '[data-testid="transcripts"]');
+
+    // Every download is in the audit log the admin page shows: who, which chat or days, which format.
+    const audited = async (action) => {
+      await p.selectOption('[data-testid="audit-action"]', action);
+      await p.click('[data-testid="audit-apply"]');
+      await p.waitForSelector(`[data-testid="audit-entry"][data-action="${action}"]`, { timeout: 15_000 });
+      return p.$$eval(`[data-testid="audit-entry"][data-action="${action}"]`, (rows) =>
+        rows.map((r) => Array.from(r.children).slice(1, 5).map((td) => td.textContent).join(' | ')));
+    };
+    const perChat = await audited('transcript-downloaded');
+    assert.deepEqual(perChat, [`carol | transcript-downloaded | chat ${id} | format html`,
+      `carol | transcript-downloaded | chat ${id} | format html`], 'the console download and the REST one');
+    const bulk = await audited('transcripts-exported');
+    assert.equal(bulk.length, 1);
+    assert.match(bulk[0], /^admin \| transcripts-exported \| transcripts \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \| format json, 1 chat$/);
+    await p.locator('[data-testid="audit-body"]').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: new URL('transcripts-audit.png', SHOTS).pathname });
+    await shot1920(p, 'transcripts-audit', '[data-testid="audit-body"]');
     await admin.context.close();
   });
 });

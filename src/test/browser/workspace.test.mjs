@@ -36,9 +36,13 @@ after(async () => {
   await host?.close();
 });
 
-/** Stands in for the browser's Notification and counts the tones the console starts (no sound card here). */
+/**
+ * Stands in for the browser's Notification and counts the tones the console starts (no sound card here).
+ * `__alerts.front` stands for whether the console window has the focus (headless pages always report it).
+ */
 function alertProbe() {
-  window.__alerts = { asked: 0, shown: [], tones: 0 };
+  window.__alerts = { asked: 0, shown: [], tones: 0, front: true };
+  document.hasFocus = () => window.__alerts.front;
   class FakeNotification {
     static permission = 'default';
     static async requestPermission() {
@@ -126,7 +130,9 @@ describe('agent workspace', () => {
     await page.waitForSelector('[data-testid="alerts-toggle"][aria-pressed="true"]');
     await until(page, () => window.__alerts.asked === 1, null, 'the permission is asked once');
 
-    // A visitor starts a chat: the waiting count, the title badge, a notification and a tone.
+    // A visitor starts a chat while the agent is in another window: the waiting count, the title badge, a
+    // notification and a tone.
+    await page.evaluate(() => { window.__alerts.front = false; });
     const ann = await visitorWaits();
     visitors.push(ann);
     await page.waitForSelector('[data-testid="waiting-total"]:not([hidden])');
@@ -155,10 +161,16 @@ describe('agent workspace', () => {
     await page.keyboard.press('Enter');
     await waitFrameTexts(ann.frame, ['Hello, how can I help?']);
 
-    // A second visitor waits. While the agent types, the single-key shortcuts are text, not commands.
+    // A second visitor waits while the console is in front: the queue and the badge say it, no notification, no tone.
+    await page.evaluate(() => { window.__alerts.front = true; });
+    const tones = await page.evaluate(() => window.__alerts.tones);
     const bob = await visitorWaits();
     visitors.push(bob);
     await waitTitle(page, '(1) SiteConnect');
+    await page.waitForSelector('[data-testid="queued-chat"]', { state: 'attached' });
+    assert.deepEqual(await page.evaluate(() => [window.__alerts.shown.length, window.__alerts.tones]), [1, tones],
+      'no notification and no sound while the console is in front');
+    // While the agent types, the single-key shortcuts are text, not commands.
     await page.focus(`[data-testid="chat-pane"][data-chat="${first}"] [data-testid="chat-input"]`);
     await page.keyboard.type('a?jk');
     assert.equal(await page.inputValue(`[data-testid="chat-pane"][data-chat="${first}"] [data-testid="chat-input"]`), 'a?jk');

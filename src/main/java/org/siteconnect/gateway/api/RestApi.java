@@ -193,7 +193,7 @@ public final class RestApi {
 
     PrivacyApi.bind(b, vertx, config); // data rights (docs/PRIVACY.md)
     WebhookApi.bind(b, eb, this::address); // webhooks by topic filter (docs/WEBHOOKS.md)
-    TranscriptApi.bind(b, eb); // transcripts as JSON or HTML (docs/TRANSCRIPTS.md)
+    TranscriptApi.bind(b, eb, this::address); // transcripts as JSON or HTML (docs/TRANSCRIPTS.md)
     // Transfer and canned responses (docs/CONSOLE.md)
     bindChat(b, "transferChat", Transfers.TRANSFER, ctx -> body(ctx).copy());
     bindChat(b, "listTransferTargets", Transfers.TARGETS, ctx -> new JsonObject());

@@ -11,28 +11,36 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Function;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
+import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.transcript.Transcripts;
 
 /**
  * Transcripts (docs/TRANSCRIPTS.md): {@code GET /chats/{id}/transcript} for an agent serving the chat's button (the
  * chat service's own check, as for its messages) and {@code GET /transcripts?from&to} for admins, paged. JSON or
- * HTML; always a download.
+ * HTML; always a download. Every download is audited: {@code transcript-downloaded} (who, which chat, format) and
+ * {@code transcripts-exported} (who, the date range, format, how many chats, which page).
  */
 final class TranscriptApi {
   /** Longest date range of one bulk export, in days. */
   static final int MAX_DAYS = 366;
 
-  private final ServiceBus eb;
+  static final String DOWNLOADED = "transcript-downloaded";
+  static final String EXPORTED = "transcripts-exported";
 
-  private TranscriptApi(ServiceBus eb) {
+  private final ServiceBus eb;
+  private final Function<RoutingContext, String> address;
+
+  private TranscriptApi(ServiceBus eb, Function<RoutingContext, String> address) {
     this.eb = eb;
+    this.address = address;
   }
 
-  static void bind(RouterBuilder b, ServiceBus eb) {
-    TranscriptApi api = new TranscriptApi(eb);
+  static void bind(RouterBuilder b, ServiceBus eb, Function<RoutingContext, String> address) {
+    TranscriptApi api = new TranscriptApi(eb, address);
     RestApi.bind(b, "getTranscript", api::one);
     RestApi.bind(b, "exportTranscripts", api::bulk);
   }
@@ -55,6 +63,7 @@ final class TranscriptApi {
         return;
       }
       String name = "transcript-" + safe(chatId);
+      audit(ctx, agent, DOWNLOADED, "chat " + chatId, "format " + format(ctx));
       if (html(ctx)) {
         sendHtml(ctx, name, Transcripts.html("Chat transcript", List.of(ar.result())));
       } else {
@@ -98,6 +107,15 @@ final class TranscriptApi {
       }
       JsonObject page = ar.result().body();
       String name = "transcripts-" + from + "-" + to;
+      String after = ctx.request().getParam("after");
+      audit(
+          ctx,
+          agent,
+          EXPORTED,
+          "transcripts " + from + " to " + to,
+          "format " + format(ctx) + ", "
+              + chats(page.getJsonArray("transcripts").size())
+              + (after == null || after.isEmpty() ? "" : ", a later page"));
       if (html(ctx)) {
         if (page.getString("next") != null) {
           ctx.response().putHeader("X-Next-Page", page.getString("next"));
@@ -116,6 +134,25 @@ final class TranscriptApi {
                 .put("next", page.getString("next")));
       }
     });
+  }
+
+  private void audit(
+      RoutingContext ctx, JsonObject agent, String action, String target, String detail) {
+    AuditLog.record(
+        ctx.vertx().eventBus(),
+        agent.getString("login"),
+        action,
+        target,
+        detail,
+        address.apply(ctx));
+  }
+
+  private static String chats(int n) {
+    return n + (n == 1 ? " chat" : " chats");
+  }
+
+  private static String format(RoutingContext ctx) {
+    return html(ctx) ? "html" : "json";
   }
 
   private static boolean html(RoutingContext ctx) {

@@ -143,14 +143,11 @@ public final class ChatVerticle extends VerticleBase {
       case "trigger" -> trigger(sid, payload);
       case "send" -> visitorSend(sid, payload);
       case "typing" ->
-        chats
-            .ofSession(sid)
-            .filter(c -> ChatRecord.ACTIVE.equals(c.state()))
-            .ifPresent(c -> toAgents(
-                c,
-                "typing",
-                new JsonObject()
-                    .put("typing", payload.getBoolean("typing", false) == Boolean.TRUE)));
+        chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state())).ifPresent(c -> {
+          boolean on = payload.getBoolean("typing", false) == Boolean.TRUE;
+          presence.typing(sid, on, System.currentTimeMillis());
+          toAgents(c, "typing", new JsonObject().put("typing", on));
+        });
       case "end" -> chats.ofSession(sid).ifPresent(c -> end(c, "visitor"));
       case "sync" -> sync(sid, payload);
       case "rate" -> rate(sid, payload);
@@ -407,6 +404,23 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A new holder (transfer or accept) sees the visitor's presence and typing at once, not only at their next
+   * change.
+   */
+  private void presenceToHolder(ChatRecord c) {
+    if (c.agentLogin() == null) {
+      return;
+    }
+    String state = presence.stateOf(c.sessionId(), c.id());
+    if (state != null) {
+      toHolder(c, state);
+    }
+    if (presence.typingNow(c.sessionId(), System.currentTimeMillis())) {
+      toAgents(c, "typing", new JsonObject().put("typing", true));
+    }
+  }
+
   /** The chat is over: its presence timer and state go, and so does the retained presence its agent reads. */
   private void forgetPresence(ChatRecord c) {
     presence.forget(c.sessionId(), c.id());
@@ -472,6 +486,8 @@ public final class ChatVerticle extends VerticleBase {
           publishState(active);
           publishQueue(active);
           chatLoad(login);
+          presenceToHolder(
+              active); // after a transfer to the button: what the visitor's tab said before
           event(
               active,
               "accepted",
@@ -686,6 +702,7 @@ public final class ChatVerticle extends VerticleBase {
           chatLoad(before.agentLogin());
           if (moved.agentLogin() != null) {
             chatLoad(moved.agentLogin());
+            presenceToHolder(moved);
             append(
                 moved,
                 "transferred-" + at,

@@ -31,6 +31,10 @@ final class VisitorPresence {
   private final Map<String, String> relayed = new HashMap<>();
   private final Map<String, Long> relayedAt = new HashMap<>();
   private final Map<String, String> held = new HashMap<>();
+  /** When the visitor last said typing:true, by session id (gone when they said typing:false). */
+  private final Map<String, Long> typingAt = new HashMap<>();
+  /** How long a typing:true counts without a repeat (the frame repeats it every 2.5 s, stops after 3 s quiet). */
+  static final long TYPING_MILLIS = 3_500;
 
   /**
    * @param gone called with a session id once the grace ran out without a connection
@@ -92,6 +96,31 @@ final class VisitorPresence {
     send(sid, s, now);
   }
 
+  /** The visitor's typing state in an active chat, kept for a new holder (a transfer). */
+  void typing(String sid, boolean on, long now) {
+    if (on) {
+      typingAt.put(sid, now);
+    } else {
+      typingAt.remove(sid);
+    }
+  }
+
+  /**
+   * What a new holder of the chat (after a transfer) must see at once: {@code left}, else the last tab state
+   * relayed or held ({@code reading} / {@code away}), else null; and whether the visitor is typing now.
+   */
+  String stateOf(String sid, String chatId) {
+    if (chatId != null && left.contains(chatId)) {
+      return "left";
+    }
+    return held.getOrDefault(sid, relayed.get(sid));
+  }
+
+  boolean typingNow(String sid, long now) {
+    Long at = typingAt.get(sid);
+    return at != null && now - at < TYPING_MILLIS;
+  }
+
   private void send(String sid, String state, long now) {
     relayed.put(sid, state);
     relayedAt.put(sid, now);
@@ -104,6 +133,7 @@ final class VisitorPresence {
     relayed.remove(sid);
     relayedAt.remove(sid);
     held.remove(sid);
+    typingAt.remove(sid);
     if (chatId != null) {
       left.remove(chatId);
     }

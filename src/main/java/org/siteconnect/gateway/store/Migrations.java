@@ -27,7 +27,8 @@ public final class Migrations {
       "V3__privacy.sql",
       "V4__agent_tokens.sql",
       "V6__tools.sql",
-      "V7__attachments.sql");
+      "V7__attachments.sql",
+      "V8__transcript_mail.sql");
 
   private Migrations() {}
 

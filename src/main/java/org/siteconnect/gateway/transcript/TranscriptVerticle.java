@@ -33,19 +33,21 @@ public final class TranscriptVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final TranscriptStore store;
   private Mailer mailer;
-  private SendLimiter limiter;
+  private final Database db;
+  private SendLimits limits;
   private RouterRequests router;
 
   public TranscriptVerticle(GatewayConfig config, Database db) {
     this.config = config;
     this.store = new TranscriptStore(db);
+    this.db = db;
   }
 
   @Override
   public Future<?> start() {
     mailer = new Mailer(vertx, config.mail());
     GatewayConfig.Mail m = config.mail();
-    limiter = new SendLimiter(m.perChat(), m.perVisitorPerHour(), m.perAddressPerHour());
+    limits = new SendLimits(db, m.perChat(), m.perVisitorPerHour(), m.perAddressPerHour());
     router = new RouterRequests(vertx.eventBus());
     return new ServiceConsumers(vertx.eventBus())
         .request(Addresses.TRANSCRIPT_BULK, this::bulk)
@@ -129,32 +131,37 @@ public final class TranscriptVerticle extends VerticleBase {
                 sid, "refused", "not-ended", "the transcript can be sent once the chat has ended");
             return;
           }
-          String refused = limiter.take(chat.get().id(), sid, email, System.currentTimeMillis());
-          if (refused != null) {
-            answer(
-                sid,
-                "refused",
-                "rate-limited",
-                switch (refused) {
-                  case "chat" -> "this conversation was already sent";
-                  case "address" -> "too many e-mails to this address; try again later";
-                  default -> "too many e-mails; try again later";
-                });
-            return;
-          }
-          answer(sid, "queued", null, null);
-          store
-              .transcript(chat.get())
-              .compose(t -> mailer.send(
-                  List.of(email),
-                  "Your conversation with " + siteName(chat.get().site()),
-                  Transcripts.text(t),
-                  Transcripts.html(
-                      "Your conversation with " + siteName(chat.get().site()), List.of(t))))
-              .onSuccess(v -> answer(sid, "sent", null, null))
-              .onFailure(
-                  err -> answer(sid, "failed", "send-failed", "the e-mail could not be sent"));
+          limits
+              .take(chat.get().id(), sid, email, System.currentTimeMillis())
+              .onFailure(err -> answer(sid, "failed", "internal", "try again later"))
+              .onSuccess(refused -> send(sid, email, chat.get(), refused));
         });
+  }
+
+  /** Accepted (refused == null) or refused by a send limit: the page is told, the e-mail goes. */
+  private void send(String sid, String email, ChatRecord chat, String refused) {
+    if (refused != null) {
+      answer(
+          sid,
+          "refused",
+          "rate-limited",
+          switch (refused) {
+            case "chat" -> "this conversation was already sent";
+            case "address" -> "too many e-mails to this address; try again later";
+            default -> "too many e-mails; try again later";
+          });
+      return;
+    }
+    answer(sid, "queued", null, null);
+    store
+        .transcript(chat)
+        .compose(t -> mailer.send(
+            List.of(email),
+            "Your conversation with " + siteName(chat.site()),
+            Transcripts.text(t),
+            Transcripts.html("Your conversation with " + siteName(chat.site()), List.of(t))))
+        .onSuccess(v -> answer(sid, "sent", null, null))
+        .onFailure(err -> answer(sid, "failed", "send-failed", "the e-mail could not be sent"));
   }
 
   private void answer(String sid, String state, String code, String message) {
