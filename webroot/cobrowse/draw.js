@@ -15,7 +15,8 @@
  * structure digest do not see it), the script never runs (a data block, no text), and the page's layout does not
  * change. Each mark is anchored to the element under it when it arrives (an arrow's tip, a highlight's centre, a pen
  * stroke's first point; the root element when none): it follows that element's box every frame while it lasts, so it
- * stays over the element when the visitor scrolls, and scales with the element's width when the window is resized.
+ * stays over the element when the visitor scrolls, and scales with the element's width when the window is resized (a
+ * highlight with its width and height: it keeps around its element).
  * Nothing is left in the page once the last mark has faded.
  */
 (function (w, d) {
@@ -191,7 +192,9 @@
           var r = a.el.isConnected ? a.el.getBoundingClientRect() : null;
           if (!r || !r.width) return [x - w.pageXOffset, y - w.pageYOffset];
           var s = r.width / a.w;
-          return [r.left + (x - a.x) * s, r.top + (y - a.y) * s];
+          // A highlight keeps to its element's box (also when only its width changed); other marks keep their shape.
+          var t = m.t === 'rect' && a.el !== d.documentElement && r.height && a.h ? r.height / a.h : s;
+          return [r.left + (x - a.x) * s, r.top + (y - a.y) * t];
         },
         empty: function () {
           if (host.parentNode) host.parentNode.removeChild(host);
@@ -214,7 +217,7 @@
     if (!el || el === d.body) el = d.documentElement;
     var r = el.getBoundingClientRect();
     if (!r.width) { el = d.documentElement; r = el.getBoundingClientRect(); }
-    m.a = { el: el, x: r.left + sx, y: r.top + sy, w: r.width || 1 };
+    m.a = { el: el, x: r.left + sx, y: r.top + sy, w: r.width || 1, h: r.height };
   }
 
   function clearPage() {

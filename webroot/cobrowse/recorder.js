@@ -872,7 +872,10 @@
   // ---- the agent's marks: webroot/cobrowse/draw.js, loaded at the first one (docs/DRAWING.md) ----
   var drawing = null; // marks waiting for draw.js
   function onDraw(p) {
-    if (!running) return;
+    // site_connect echoes a page's own ~pagesession publish to the page's subscribers (the gateway refuses this one):
+    // the agent's marks come from the frame's port, in its message event; anything else is the page talking to itself.
+    var e = w.event;
+    if (!running || !e || e.type !== 'message' || !(e.currentTarget instanceof w.MessagePort)) return;
     if (w.site_connect_draw) return w.site_connect_draw.draw(p);
     if (drawing) return drawing.length < 64 && drawing.push(p);
     drawing = [p];
