@@ -3,9 +3,10 @@
  * the mirror takes strokes instead of pointing: points in the visitor's document pixels (the glass's pixels over the
  * scale, plus the mirror's scroll), sent on agent/<login>/cobrowse/<id>/draw — a pen stroke in parts every FLUSH_MS
  * while it is drawn, an arrow or a highlight once when the mouse is let go. The agent sees the marks on the mirror as
- * long as the visitor does (window.site_connect_draw from /cobrowse/draw.js draws both).
+ * long as the visitor does (window.site_connect_draw from /cobrowse/draw.js draws both); a mark the gateway did not pass
+ * on ($agents/…/draw_refused {reason}) is said beside the tools for a moment.
  *
- *   window.scCobrowseDraw.attach({stage, glass, bridge, info}) → {destroy()}
+ *   window.scCobrowseDraw.attach({stage, glass, bridge, info}) → {refused({reason}), destroy()}
  *     info() → {id, login, active, scale, width, height, iframe}: the co-browse now (cobrowse.js)
  */
 (function (w, d) {
@@ -22,6 +23,11 @@
     ['rect', 'Highlight', 'Highlight an area of the visitor\'s page'],
   ];
   const COLOURS = ['Pink', 'Blue'];
+  const STATUS_MS = 4000; // how long "Not shown to the visitor: …" stays
+  const REFUSED = {
+    'rate-limited': 'drawing too fast', 'too-many-points': 'the stroke is too long', 'too-big': 'the mark is too big',
+    malformed: 'the mark was not understood',
+  };
 
   function attach(o) {
     const el = w.scUi.el;
@@ -42,8 +48,10 @@
     }));
     const clearButton = el('button', { type: 'button', class: 'small', 'data-testid': 'cobrowse-draw-clear',
       title: 'Take your marks off the visitor\'s page', text: 'Clear' });
+    const status = el('span', { class: 'sc-cbd-status', role: 'status', 'data-testid': 'cobrowse-draw-status' });
     const tools = el('div', { class: 'sc-cbd-tools', role: 'toolbar', 'aria-label': 'Draw on the visitor\'s page',
-      'data-testid': 'cobrowse-draw-tools' }, ...buttons, el('span', { class: 'sc-cbd-sep' }), ...swatches, clearButton);
+      'data-testid': 'cobrowse-draw-tools' }, status, ...buttons, el('span', { class: 'sc-cbd-sep' }), ...swatches, clearButton);
+    let statusTimer = 0;
     o.stage.after(tools);
 
     const svg = d.createElementNS(NS, 'svg');
@@ -176,8 +184,17 @@
     o.glass.addEventListener('pointercancel', up);
 
     return {
+      /** The gateway did not pass a mark on ({reason}: rate-limited, too-many-points, too-big, malformed). */
+      refused(p) {
+        const reason = p && typeof p.reason === 'string' ? p.reason : '';
+        status.textContent = 'Not shown to the visitor: ' + (REFUSED[reason] || 'refused');
+        status.setAttribute('data-reason', reason);
+        clearTimeout(statusTimer);
+        statusTimer = setTimeout(() => { status.textContent = ''; status.removeAttribute('data-reason'); }, STATUS_MS);
+      },
       destroy() {
         clearTimeout(flushTimer);
+        clearTimeout(statusTimer);
         if (layer) layer.clear();
         tools.remove();
         svg.remove();

@@ -404,6 +404,8 @@
         }
       } else if (kind === 'events') {
         events(payload);
+      } else if (kind === 'draw_refused' && drawing) {
+        drawing.refused(payload);
       }
     }
 

@@ -173,10 +173,13 @@ function forge(page, token, pubs) {
 
 describe('drawing on the visitor\'s page', () => {
   test('an arrow drawn in the mirror lands over the button, follows scroll and resize, fades; forged marks do nothing', { timeout: 90_000 }, async (t) => {
+    const t0 = Date.now();
+    const lap = (what) => t.diagnostic(`${what}: ${Date.now() - t0} ms`);
     const visitor = await openVisitor(browser, host, '/');
     await visitor.page.setViewportSize({ width: 1280, height: 800 });
     const agent = await openAgent(browser, gw, ANN);
     await startCobrowse(visitor, agent);
+    lap('co-browsing');
     await mirrorWait(agent, (doc) => doc.defaultView.innerWidth === 1280);
     const layout = () => visitor.page.evaluate(() => ({ h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth }));
     const before = { layout: await layout(), button: await rectOf(visitor.page, '#help') };
@@ -246,6 +249,7 @@ describe('drawing on the visitor\'s page', () => {
     assert.equal(await agent.page.getAttribute('[data-testid="cobrowse-mirror"]', 'data-sync'), 'live');
     assert.equal(await mirrorWait(agent, (doc) => ({ n: doc.querySelectorAll('script, [data-mark]').length })).then((r) => r.n), 0);
 
+    lap('faded');
     // Forged marks: from the page itself, from another agent (on the agent's topic and on its own), for another id.
     const eventsAt = await visitor.page.evaluate(() => window.__events.length);
     const forged = { s: [{ id: 'forged', t: 'rect', c: 0, p: [10, 10, 600, 400] }] };
@@ -261,6 +265,11 @@ describe('drawing on the visitor\'s page', () => {
     ]);
     assert.deepEqual(answers, ['not-allowed', 'puback'], 'another agent cannot publish as the agent; its own topic is ignored');
     assert.deepEqual(await forge(agent.page, ann, [[`agent/ann/cobrowse/not-${id}/draw`, forged]]), ['puback']);
+    // A mark the gateway does not pass on (a highlight of three points): the agent is told, the visitor sees nothing.
+    await forge(agent.page, ann, [[`agent/ann/cobrowse/${id}/draw`, { s: [{ id: 'odd', t: 'rect', c: 0, p: [1, 2, 3, 4, 5, 6] }] }]]);
+    await agent.page.waitForSelector('[data-testid="cobrowse-draw-status"][data-reason="malformed"]');
+    assert.match(await agent.page.textContent('[data-testid="cobrowse-draw-status"]'), /Not shown to the visitor/);
+    await agent.page.screenshot({ path: SHOTS + 'draw-agent-refused-1280.png' });
     // The real agent draws a highlight afterwards (the window as wide as at first again): it arrives, and it is the
     // only mark that did.
     await visitor.page.setViewportSize({ width: 1280, height: 800 });
@@ -297,6 +306,7 @@ describe('drawing on the visitor\'s page', () => {
     await drag(agent, [b3.left - 8, b3.top - 8], [b3.left + b3.width + 8, b3.top + b3.height + 8]);
     await markUntil(visitor.page, (m) => m && near(m.left, b3.left - 8, 6), 'the highlight on a phone-sized window');
     await visitor.page.screenshot({ path: SHOTS + 'draw-visitor-390.png' });
+    lap('done');
     await agent.context.close();
     await visitor.context.close();
   });

@@ -444,9 +444,12 @@ public final class CobrowseVerticle extends VerticleBase {
       if (c == null || !Cobrowse.ACTIVE.equals(c.state()) || !c.agentLogin().equals(levels[1])) {
         drawing.notAllowed();
       } else {
-        drawing
-            .admit(c.id(), m.body().payload(), System.currentTimeMillis())
-            .ifPresent(p -> toPage(c, "cobrowsing/draw", p, false));
+        DrawGuard.Verdict v = drawing.admit(c.id(), m.body().payload(), System.currentTimeMillis());
+        if (v.relay() != null) {
+          toPage(c, "cobrowsing/draw", v.relay(), false);
+        } else { // the console says the mark did not reach the visitor
+          toAgent(c, "draw_refused", new JsonObject().put("reason", v.refused()));
+        }
       }
       return;
     }

@@ -23,6 +23,13 @@ final class DrawGuard {
   /** {@code cobrowse.drawMaxPoints}, {@code drawStrokesPerSecond}, {@code drawMaxBytes}. */
   record Limits(int maxPoints, int strokesPerSecond, int maxBytes) {}
 
+  /** The message to relay, or why it was refused ({@code relay} null). */
+  record Verdict(JsonObject relay, String refused) {
+    static Verdict of(JsonObject relay) {
+      return new Verdict(relay, null);
+    }
+  }
+
   static final Set<String> TOOLS = Set.of("pen", "arrow", "rect");
   static final int COLOURS = 2;
   static final int MAX_STROKES_PER_MESSAGE = 16;
@@ -63,11 +70,8 @@ final class DrawGuard {
     refuse("not-allowed");
   }
 
-  /**
-   * The message to relay to the page, or empty (refused and counted) for co-browse {@code cobrowseId} at {@code now}
-   * (ms).
-   */
-  Optional<JsonObject> admit(String cobrowseId, Object payload, long now) {
+  /** The message to relay to the page, or why not (counted), for co-browse {@code cobrowseId} at {@code now} (ms). */
+  Verdict admit(String cobrowseId, Object payload, long now) {
     if (!(payload instanceof JsonObject message)) {
       return refuse("malformed");
     }
@@ -75,7 +79,7 @@ final class DrawGuard {
       return refuse("too-big");
     }
     if (Boolean.TRUE.equals(message.getValue("clear")) && message.size() == 1) {
-      return Optional.of(new JsonObject().put("clear", true));
+      return Verdict.of(new JsonObject().put("clear", true));
     }
     if (!(message.getValue("s") instanceof JsonArray strokes)
         || message.size() != 1
@@ -113,7 +117,7 @@ final class DrawGuard {
     }
     book.tokens -= started;
     book.points.putAll(counts);
-    return Optional.of(new JsonObject().put("s", clean));
+    return Verdict.of(new JsonObject().put("s", clean));
   }
 
   /** The co-browse is over: its bucket and stroke ids go. */
@@ -166,7 +170,7 @@ final class DrawGuard {
     return d >= 0 && d < COLOURS && d == Math.floor(d) ? (int) d : -1;
   }
 
-  private Optional<JsonObject> refuse(String reason) {
+  private Verdict refuse(String reason) {
     metrics
         .counter(
             "sc_cobrowse_draw_refused_total",
@@ -175,6 +179,6 @@ final class DrawGuard {
             "reason",
             reason)
         .increment();
-    return Optional.empty();
+    return new Verdict(null, reason);
   }
 }

@@ -220,6 +220,11 @@ class CobrowseDrawTest {
       "a pen stroke in parts stops at the point bound; shapes take two points; big messages are refused")
   void bounds() throws Exception {
     allow();
+    console.command(new JsonObject()
+        .put("op", "sub")
+        .put("id", "cb")
+        .put("filter", "$agents/acme/cobrowse/admin/" + id + "/#"));
+    console.nextBody("suback");
     draw(console, strokes(stroke("p1", "pen", 30)));
     draw(console, strokes(stroke("p1", "pen", 20))); // 50 points: the bound, still fine
     draw(console, strokes(stroke("p1", "pen", 1))); // 51: refused
@@ -240,5 +245,15 @@ class CobrowseDrawTest {
     assertEquals(1, refused("too-many-points"));
     assertEquals(1, refused("too-big"));
     assertEquals(3, refused("malformed"));
+    List<String> told = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      told.add(console
+          .nextPayload("$agents/acme/cobrowse/admin/" + id + "/draw_refused", p -> true, 5000)
+          .getString("reason"));
+    }
+    assertEquals(
+        List.of("too-many-points", "malformed", "malformed", "too-big", "malformed"),
+        told,
+        "the agent's console hears why each mark did not reach the visitor");
   }
 }
