@@ -245,6 +245,14 @@ describe('drawing on the visitor\'s page', () => {
     // Never recorded: no event the recorder sent mentions it, the mirror has as many elements as before and no resync.
     const sent = eventFrames(visitor.traffic).slice(framesBefore);
     assert.equal(sent.filter((f) => /site-connect-marks|data-mark/.test(f)).length, 0, 'no recorded mutation for the overlay');
+    const events = sent.flatMap((f) => { try { return JSON.parse(f); } catch { return [f]; } })
+      .filter((x) => typeof x === 'string' && x.includes('cobrowsing/events'))
+      .flatMap((x) => JSON.parse(x).body?.payload?.events ?? []);
+    // (Playwright's screenshots set a caret-color style on the page's fields: attribute changes, recorded as such.)
+    const mutations = events.filter((e) => e.type === 3 && e.data?.source === 0 && (e.data.adds?.length || e.data.removes?.length));
+    t.diagnostic(`the recorder sent ${events.length} events while the mark was shown and faded (scroll, resize): ${mutations.length} added or removed nodes`);
+    assert.ok(events.length > 0, 'the recorder was recording meanwhile');
+    assert.deepEqual(mutations, [], 'no node was added or removed in what reached the agent');
     assert.equal(await mirrorCount(), elementsBefore, 'the mirror has the same elements');
     assert.equal(await agent.page.getAttribute('[data-testid="cobrowse-mirror"]', 'data-sync'), 'live');
     assert.equal(await mirrorWait(agent, (doc) => ({ n: doc.querySelectorAll('script, [data-mark]').length })).then((r) => r.n), 0);
