@@ -22,7 +22,8 @@ let host, gw, browser;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   host = await startHost();
-  gw = await startAgentGateway({ hostOrigin: host.origin });
+  // The fewest password iterations the gateway takes: seven logins and accounts here, the file's time is bounded.
+  gw = await startAgentGateway({ hostOrigin: host.origin, extra: { agents: { disconnectGraceSeconds: 2, passwordIterations: 10_000 } } });
   await createAgent(gw, ANN);
   await createAgent(gw, LOU);
   host.page('/', visitorPage(gw, { body: BODY }));
