@@ -18,9 +18,9 @@
   const NS = 'http://www.w3.org/2000/svg';
   const TOOLS = [
     ['pointer', 'Point', 'Point: the visitor sees your pointer and clicks'],
-    ['pen', 'Pen', 'Draw freehand on the visitor\'s page'],
-    ['arrow', 'Arrow', 'Draw an arrow on the visitor\'s page'],
-    ['rect', 'Highlight', 'Highlight an area of the visitor\'s page'],
+    ['pen', 'Pen', 'Draw freehand on the visitor\'s page (Esc: back to pointing)'],
+    ['arrow', 'Arrow', 'Draw an arrow on the visitor\'s page (Esc: back to pointing)'],
+    ['rect', 'Highlight', 'Highlight an area of the visitor\'s page (Esc: back to pointing)'],
   ];
   const COLOURS = ['Pink', 'Blue'];
   const STATUS_MS = 4000; // how long "Not shown to the visitor: …" stays
@@ -178,6 +178,20 @@
       send(mark(s, p));
     }
 
+    /** Esc: a shape being dragged is dropped (not sent); otherwise back to pointing. */
+    function key(e) {
+      if (e.key !== 'Escape' || tool === 'pointer' || o.stage.hidden || e.defaultPrevented) return;
+      const t = /** @type {Element | null} */ (e.target);
+      if (t && t.closest && t.closest('input, textarea, select, [contenteditable], dialog')) return; // their own Esc
+      if (stroke && stroke.t !== 'pen') {
+        if (layer) layer.remove(stroke.id);
+        stroke = null;
+      } else if (!stroke) {
+        pick('pointer');
+      }
+    }
+    d.addEventListener('keydown', key);
+
     o.glass.addEventListener('pointerdown', down);
     o.glass.addEventListener('pointermove', move);
     o.glass.addEventListener('pointerup', up);
@@ -200,6 +214,7 @@
         svg.remove();
         o.stage.removeEventListener('mousemove', block, true);
         o.stage.removeEventListener('click', block, true);
+        d.removeEventListener('keydown', key);
         o.glass.removeEventListener('pointerdown', down);
         o.glass.removeEventListener('pointermove', move);
         o.glass.removeEventListener('pointerup', up);

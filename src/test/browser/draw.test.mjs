@@ -315,6 +315,8 @@ describe('drawing on the visitor\'s page', () => {
     await drag(agent, [b3.left - 8, b3.top - 8], [b3.left + b3.width + 8, b3.top + b3.height + 8]);
     await markUntil(visitor.page, (m) => m && near(m.left, b3.left - 8, 6), 'the highlight on a phone-sized window');
     await visitor.page.screenshot({ path: SHOTS + 'draw-visitor-390.png' });
+    await agent.page.keyboard.press('Escape'); // back to pointing
+    assert.equal(await agent.page.getAttribute('[data-testid="cobrowse-tool-pointer"]', 'aria-pressed'), 'true');
     lap('done');
     await agent.context.close();
     await visitor.context.close();
