@@ -130,6 +130,8 @@
     function down(e) {
       if (tool === 'pointer' || e.button !== 0 || !o.info().active || !layer) return;
       e.preventDefault();
+      status.textContent = ''; // what it said was about an earlier mark
+      status.removeAttribute('data-reason');
       try { o.glass.setPointerCapture(e.pointerId); } catch (x) { /* not capturable: moves still come while over it */ }
       const [x, y] = where(e);
       stroke = { id: newId(), t: tool, c: colour, p: [x, y], sent: 0, x0: x, y0: y };
