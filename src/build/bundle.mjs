@@ -41,7 +41,7 @@ export const pageScript = {
  */
 const COMBINE_MODULES = new Set(['frame']);
 /** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
-const LOADED_BY_CODE = ['cobrowse/recorder.js', 'shared/attachments.js']; // the widget loads attachments.js in a chat
+const LOADED_BY_CODE = ['cobrowse/draw.js', 'cobrowse/recorder.js', 'shared/attachments.js']; // draw.js: by the recorder // the widget loads attachments.js in a chat
 /** Third-party browser code packed from npm (pinned in package-lock.json). */
 const VENDOR = {
   'vendor/rrweb/rrweb.min.js': 'node_modules/rrweb/dist/rrweb.umd.min.cjs',
@@ -131,10 +131,10 @@ export async function bundle(outdir, sockjsJar) {
 
   // Vendor files first: classic scripts name them (agent/cobrowse.js loads rrweb).
   for (const [path, from] of Object.entries(VENDOR)) hashed(path, readFileSync(resolve(ROOT, from)));
-  // Classic scripts, minified, with the vendor names rewritten.
+  // Classic scripts, minified, with the vendor names (and those of classic scripts before them) rewritten.
   for (const path of [...new Set([...pages.flatMap((p) => p.classic), ...LOADED_BY_CODE])]) {
     let text = readFileSync(src(path), 'utf8');
-    const named = Object.keys(VENDOR).filter((v) => text.includes(`'/${v}'`) || text.includes(`"/${v}"`));
+    const named = [...aliases.keys()].filter((v) => text.includes(`'/${v}'`) || text.includes(`"/${v}"`)); // vendor files, scripts before
     if (named.length) text = rewrite(text, named.map((v) => ['/' + v, '/' + aliases.get(v)]), path);
     hashed(path, Buffer.from(await minify(path, text, 'js')));
   }

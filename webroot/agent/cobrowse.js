@@ -404,6 +404,8 @@
         }
       } else if (kind === 'events') {
         events(payload);
+      } else if (kind === 'draw_refused' && drawing) {
+        drawing.refused(payload);
       }
     }
 
@@ -589,6 +591,11 @@
       setTimeout(() => ring.remove(), 700);
     });
 
+    // ---- drawing on the visitor's page (webroot/agent/cobrowse-draw.js, docs/DRAWING.md) ----
+    const drawing = w.scCobrowseDraw ? w.scCobrowseDraw.attach({ stage: stage, glass: glass, bridge: bridge, info: () => ({
+      id: cb && cb.id, login: cb && cb.login, active: !!mirror && stateLine.getAttribute('data-state') === 'active',
+      scale: scale, width: dims.width, height: dims.height, iframe: mirror && mirror.iframe }) }) : null;
+
     // A co-browse this tab was following before a reload: pick it up again (the resync tells how it stands).
     setState('idle');
     try {
@@ -603,6 +610,7 @@
         cb = null;
         if (c) { clearTimeout(c.timer); if (bridge.unsubscribe && c.sub != null) bridge.unsubscribe(c.sub); }
         dropMirror();
+        if (drawing) drawing.destroy();
         w.removeEventListener('resize', fit);
         form.removeEventListener('submit', onSubmit);
         input.disabled = submit.disabled = false;

@@ -869,6 +869,28 @@
     }
   }
 
+  // ---- the agent's marks: webroot/cobrowse/draw.js, loaded at the first one (docs/DRAWING.md) ----
+  var drawing = null; // marks waiting for draw.js
+  function onDraw(p) {
+    // site_connect echoes a page's own ~pagesession publish to the page's subscribers (the gateway refuses this one):
+    // the agent's marks come from the frame's port, in its message event; anything else is the page talking to itself.
+    var e = w.event;
+    if (!running || !e || e.type !== 'message' || !(e.currentTarget instanceof w.MessagePort)) return;
+    if (w.site_connect_draw) return w.site_connect_draw.draw(p);
+    if (drawing) return drawing.length < 64 && drawing.push(p);
+    drawing = [p];
+    var s = d.createElement('script'); // rrweb never records a script
+    s.src = (api && api.gatewayOrigin || '') + '/cobrowse/draw.js';
+    s.async = true;
+    s.onload = s.onerror = function () {
+      var q = drawing || [];
+      drawing = null;
+      if (s.parentNode) s.parentNode.removeChild(s);
+      if (running && w.site_connect_draw) q.forEach(w.site_connect_draw.draw);
+    };
+    (d.head || d.documentElement).appendChild(s);
+  }
+
   // ---- adopted style sheets set to none ----
   // rrweb records a host's adopted style sheets only when the new list is not empty: `document.adoptedStyleSheets = []`
   // would leave the mirror styled as before. The prototypes' setters are wrapped before rrweb takes them over (it
@@ -952,6 +974,7 @@
     subs = [
       a.subscribe(TOPIC + 'resync', function () { onResync(); }),
       a.subscribe(TOPIC + 'pointer', function (p) { onPointer(p); }),
+      a.subscribe(TOPIC + 'draw', function (p) { onDraw(p); }),
       a.subscribe(TOPIC + 'stop', function () { stop('stop'); }),
     ];
     loadRrweb(a.gatewayOrigin || '', function (lib) { if (g === gen) begin(lib); });
@@ -974,6 +997,7 @@
     buf = [];
     bufFull = resnap = false;
     removeOverlay();
+    if (w.site_connect_draw) w.site_connect_draw.clear();
     var a = api;
     api = null;
     cid = null;

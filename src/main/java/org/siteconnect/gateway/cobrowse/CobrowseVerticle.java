@@ -39,6 +39,7 @@ public final class CobrowseVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final RedeemLimiter limiter;
   private final GatewayMetrics metrics;
+  private final DrawGuard drawing;
   private RouterRequests router;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
@@ -63,6 +64,10 @@ public final class CobrowseVerticle extends VerticleBase {
         limits.lockoutMaxSeconds() * 1000L,
         limits.maxFailuresPerAgentHour(),
         limits.maxFailuresPerSiteHour()));
+    this.drawing = new DrawGuard(
+        new DrawGuard.Limits(
+            limits.drawMaxPoints(), limits.drawStrokesPerSecond(), limits.drawMaxBytes()),
+        metrics);
   }
 
   @Override
@@ -93,6 +98,8 @@ public final class CobrowseVerticle extends VerticleBase {
                 .toList()))
             .compose(v ->
                 router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
+            .compose(
+                v -> router.subscribe("agent/+/cobrowse/+/draw", Addresses.COBROWSE_AGENT_EVENTS))
             .onSuccess(v -> takeOver(earlier)));
   }
 
@@ -424,13 +431,28 @@ public final class CobrowseVerticle extends VerticleBase {
     m.reply(new JsonObject().put("ok", true));
   }
 
-  /** {@code agent/<login>/cobrowse/<id>/pointer} — the router lets only that agent publish there. */
+  /** {@code agent/<login>/cobrowse/<id>/pointer|draw} — the router lets only that agent publish there. */
   private void agentEvent(Message<TopicMessage> m) {
     String[] levels = m.body().topic().split("/");
     if (levels.length != 5) {
       return;
     }
     Cobrowse c = byId.get(levels[3]);
+    if ("draw"
+        .equals(levels[
+            4])) { // the agent's marks (docs/DRAWING.md): the pointer's checks, then DrawGuard's
+      if (c == null || !Cobrowse.ACTIVE.equals(c.state()) || !c.agentLogin().equals(levels[1])) {
+        drawing.notAllowed();
+      } else {
+        DrawGuard.Verdict v = drawing.admit(c.id(), m.body().payload(), System.currentTimeMillis());
+        if (v.relay() != null) {
+          toPage(c, "cobrowsing/draw", v.relay(), false);
+        } else { // the console says the mark did not reach the visitor
+          toAgent(c, "draw_refused", new JsonObject().put("reason", v.refused()));
+        }
+      }
+      return;
+    }
     if (c != null
         && Cobrowse.ACTIVE.equals(c.state())
         && c.agentLogin().equals(levels[1])
@@ -502,6 +524,7 @@ public final class CobrowseVerticle extends VerticleBase {
 
   private void forget(Cobrowse c) {
     byId.remove(c.id());
+    drawing.forget(c.id());
     tabs.remove(c.id());
     CobrowseTabs t = tabsOf.remove(c.id());
     if (t != null) {

@@ -145,7 +145,10 @@ public record GatewayConfig(
       int lockoutBaseSeconds,
       int maxFailuresPerSiteHour,
       int lockoutMaxSeconds,
-      int maxFailuresPerAgentHour) {}
+      int maxFailuresPerAgentHour,
+      int drawMaxPoints,
+      int drawStrokesPerSecond,
+      int drawMaxBytes) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -473,7 +476,10 @@ public record GatewayConfig(
         r.integer("lockoutBaseSeconds"),
         r.integer("maxFailuresPerSiteHour"),
         r.integer("lockoutMaxSeconds"),
-        r.integer("maxFailuresPerAgentHour"));
+        r.integer("maxFailuresPerAgentHour"),
+        r.integer("drawMaxPoints"),
+        r.integer("drawStrokesPerSecond"),
+        r.integer("drawMaxBytes"));
     if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
       throw new ConfigException(
           r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");

@@ -60,8 +60,18 @@ public final class TopicPolicy {
           && agent.login().equals(topic.level(1));
     }
     Principal.Page page = (Principal.Page) who;
-    return ownSession(page, topic.depth(), topic::level)
+    return ownSession(page, topic.depth(), topic::level) && !agentsMarks(topic)
         || !topic.isReserved() && acl.mayPublish(topic);
+  }
+
+  /**
+   * {@code pagesession/<sid>/cobrowsing/draw…}: only the co-browse service speaks there (the agent's marks,
+   * docs/DRAWING.md); the page's own script cannot draw "as the agent".
+   */
+  private static boolean agentsMarks(TopicName topic) {
+    return topic.depth() >= 4
+        && "cobrowsing".equals(topic.level(2))
+        && topic.level(3).startsWith("draw");
   }
 
   /**
