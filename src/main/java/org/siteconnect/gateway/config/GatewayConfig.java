@@ -265,9 +265,40 @@ public record GatewayConfig(
       List<Button> buttons,
       boolean cobrowseConsent,
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
-      List<String> context) {
+      List<String> context,
+      /** The visitor's launcher and widget look (docs/EMBEDDING.md); null: no launcher, the page shows the widget. */
+      Widget widget) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+  }
+
+  /** {@code sites[].widget}: colour (#rgb/#rrggbb), side (right/left), title, greeting, logo and avatar URLs. */
+  public record Widget(
+      String color, String position, String title, String greeting, String logoUrl, String avatar) {
+    static Widget of(ConfigReader r) {
+      return r == null
+          ? null
+          : new Widget(
+              r.string("color"),
+              r.string("position"),
+              r.string("title"),
+              r.string("greeting"),
+              r.string("logoUrl"),
+              r.string("avatar"));
+    }
+
+    /** As the frame gets it with the session answer (left-out keys stay out). */
+    public io.vertx.core.json.JsonObject toJson() {
+      io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+      String[] names = {"color", "position", "title", "greeting", "logoUrl", "avatar"};
+      String[] values = {color, position, title, greeting, logoUrl, avatar};
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] != null) {
+          o.put(names[i], values[i]);
+        }
+      }
+      return o;
     }
   }
 
@@ -548,7 +579,8 @@ public record GatewayConfig(
               origins,
               buttons,
               r.bool("cobrowseConsent"),
-              r.strings("context"));
+              r.strings("context"),
+              Widget.of(r.child("widget")));
         })
         .toList();
   }
