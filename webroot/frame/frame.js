@@ -2,6 +2,7 @@
 // @ts-check
 import { levels, matchLevels } from '../shared/topics.js';
 import { openBridge, backoff as jitter } from '../shared/bridge.js';
+import { el } from '../shared/dom.js';
 
 /** What the frame's own modules (chat.js, consent.js) build on; also window.scFrame. */
 export const scFrame = (function (w, d) {
@@ -45,6 +46,16 @@ export const scFrame = (function (w, d) {
   var widget = null; // the last scFrame.widget() state, told again to a new port
   var kept = {}; // scFrame.keep(): kept by the host page (the frame's own storage is third-party, often denied)
   var display = 'hidden';
+  var look = null; // the site's launcher settings from the session answer (docs/EMBEDDING.md), or null
+  var view = { state: 'hidden' }; // the host page's last display message {state, w, z}
+  var boxing = null; // box.js, which sizes the widget on the host page: loaded the first time there is something to show
+  function box() {
+    if (!boxing && (display !== 'hidden' || look)) {
+      boxing = import('./box.js').then(function (x) { return x.box(w.scFrame); });
+      boxing.catch(function (e) { boxing = null; console.warn('site-connect frame: no box', e.message); });
+    }
+    if (boxing) boxing.then(function (fit) { fit(view); }, function () { /* warned */ });
+  }
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
 
@@ -165,6 +176,8 @@ export const scFrame = (function (w, d) {
       case 'display':
         display = m.state;
         d.body.setAttribute('data-display', m.state);
+        view = m;
+        box();
         break;
       case 'snapshot': // the page's masked snapshot, asked for by scFrame.snapshot()
         if (snapWait) snapWait(Array.isArray(m.events) ? m : null);
@@ -266,6 +279,8 @@ export const scFrame = (function (w, d) {
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
+        look = b.widget && typeof b.widget === 'object' ? b.widget : null;
+        if (look) box();
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
         ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
@@ -418,12 +433,19 @@ export const scFrame = (function (w, d) {
       toHost({ type: 'snapshot' });
     },
     display: function () { return display; },
+    /** Where and how big the host page puts the frame's box: CSS declarations (box.js). */
+    box: function (css) { toHost({ type: 'box', css: css }); },
+    /** The site's launcher settings ({color, position, title, greeting, logoUrl, avatar}) once live, or null. */
+    look: function () { return look; },
+    /** shared/dom.js's el(), for the modules loaded on demand (an import of their own would split the bundle). */
+    el: el,
     show: function () { ask('~pagesession/show_frame'); },
     minimize: function () { ask('~pagesession/minimize_frame'); },
     hide: function () { ask('~pagesession/hide_frame'); },
     /** The widget state the host shows on its container: data-state-widget-type / -groupname (null clears). */
     widget: function (type, group) {
       widget = { type: 'widget', widget: type || null, group: type && group || null };
+      d.body.setAttribute('data-widget', type || '');
       toHost(widget);
     }
   };
