@@ -90,7 +90,8 @@ const CSS = `
 .sc-bar { flex-wrap: nowrap; white-space: nowrap; overflow: hidden; }
 .sc-bar > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; }
 .sc-bar-title { flex: 1 1 auto; text-align: left; }
-.sc-bar-code { flex: 0 1 auto; }
+.sc-bar-code { flex: none; }
+body[data-widget^="chat"] .sc-bar-code { display: none; }
 .sc-badge { flex: none; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px; background: #c5221f;
   color: #fff; font: 700 12px/22px system-ui, sans-serif; text-align: center; }
 .sc-badge[hidden] { display: none; }
