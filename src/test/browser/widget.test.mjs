@@ -184,6 +184,9 @@ describe('the visitor widget', () => {
     await v.frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
     const id = await acceptFirst(agent.page);
     await v.frame.waitForSelector('#sc-panel-chat[data-view="chat"]');
+    // "Show the agent this page" loads the recorder and rrweb from the gateway into the page (script-src of the CSP)
+    await v.frame.click('[data-testid="chat-show-page"]');
+    await v.frame.waitForSelector('[data-testid="chat-log"] > li[data-cid^="attachment:"]', { timeout: 20_000 });
 
     await v.frame.click('#sc-close'); // during a chat × minimises: the agent's replies stay in view
     const bar = await settled(v.page, 'minimised', { h: 48 });
@@ -236,20 +239,18 @@ describe('the visitor widget', () => {
       await v.frame.locator('[data-testid="launcher"]').click();
       const sheet = await settled(v.page, 'shown', 'screen');
       assert.deepEqual([sheet.x, sheet.y], [0, 0], 'the sheet covers the screen');
-      // The frame lays its content out at the screen's width (it zooms itself on a page without viewport meta).
-      const inner = await v.frame.evaluate(() => {
-        const z = Number(document.documentElement.style.zoom) || 1;
-        return { width: Math.round(document.querySelector('.sc-widget').getBoundingClientRect().width * z) };
-      });
-      assert.ok(Math.abs(inner.width * sheet.scale - width) <= 2, `the widget is ${inner.width} CSS px at scale ${sheet.scale}`);
+      // The widget is as wide as the screen. On a page without viewport meta the page is zoomed out (scale ≈ 0.4):
+      // the frame zooms itself back (CSS zoom), its text has its usual size on the screen.
+      const inner = await v.frame.evaluate(() => ({ width: document.querySelector('.sc-widget').getBoundingClientRect().width,
+        font: parseFloat(getComputedStyle(document.body).fontSize) * (Number(document.documentElement.style.zoom) || 1) }));
+      assert.ok(Math.abs(inner.width * sheet.scale - width) <= 2, `the widget is ${inner.width} px at scale ${sheet.scale}`);
+      assert.ok(Math.abs(inner.font * sheet.scale - 14) < 0.5, `the text is ${inner.font * sheet.scale} px on the screen`);
       // Every button the visitor can see is at least 44×44 px on the screen.
-      const small = await v.frame.evaluate((scale) => {
-        const z = Number(document.documentElement.style.zoom) || 1;
-        return Array.from(document.querySelectorAll('button')).filter((b) => b.checkVisibility()).map((b) => {
+      const small = await v.frame.evaluate((scale) => Array.from(document.querySelectorAll('button'))
+        .filter((b) => b.checkVisibility()).map((b) => {
           const r = b.getBoundingClientRect();
-          return { id: b.id || b.className, w: r.width * z * scale, h: r.height * z * scale };
-        }).filter((b) => b.w < 44 - 0.5 || b.h < 44 - 0.5);
-      }, sheet.scale);
+          return { id: b.id || b.className, w: r.width * scale, h: r.height * scale };
+        }).filter((b) => b.w < 44 - 0.5 || b.h < 44 - 0.5), sheet.scale);
       assert.deepEqual(small, [], 'buttons under 44 px');
       const buttons = await v.frame.evaluate(() => Array.from(document.querySelectorAll('button')).filter((b) => b.checkVisibility()).length);
       assert.ok(buttons >= 2, 'the header buttons at least');
