@@ -112,6 +112,9 @@ body[data-launcher] .sc-msg[data-from="visitor"] { border-color: var(--sc-accent
 body[data-launcher] .sc-head .sc-icon { color: inherit; }
 .sc-head-logo { width: 28px; height: 28px; border-radius: 6px; object-fit: cover; }
 .sc-greeting { display: flex; align-items: center; gap: 10px; margin: 0 0 8px; font-size: 15px; text-align: left; }
+.sc-start { width: 100%; margin: 4px 0 12px; padding: 10px 14px; border: 0; border-radius: 8px; font-weight: 600;
+  background: var(--sc-accent, #1f5fd1); color: var(--sc-on-accent, #fff); }
+.sc-start:focus-visible { outline: 3px solid #ffb020; outline-offset: 2px; }
 .sc-avatar { flex: none; width: 40px; height: 40px; border-radius: 50%; object-fit: cover; }
 .sc-chat-thanks { padding: 12px 0; font-size: 16px; font-weight: 600; }
 body[data-sheet] .sc-widget { border-radius: 0; }

@@ -4,10 +4,12 @@
 
 /**
  * Builds the bubble (it opens the widget) and applies the site's colour, title, greeting and pictures.
- * @param {{show: () => void}} F the frame's module API
+ * @param {{show: () => void, site: string, publish: (topic: string, payload: any) => void,
+ *   subscribe: (filter: string, fn: (p: any) => void) => any}} F the frame's module API
  * @param {typeof import('../shared/dom.js').el} el the frame's element builder (passed in: this module is loaded
  *   apart and must not split the first visit's bundle into shared chunks)
- * @param {{color?: string, position?: string, title?: string, greeting?: string, logoUrl?: string, avatar?: string}} look
+ * @param {{color?: string, position?: string, title?: string, greeting?: string, logoUrl?: string, avatar?: string,
+ *   button?: string}} look
  */
 export function buildLauncher(F, el, look) {
   const d = document;
@@ -42,6 +44,16 @@ export function buildLauncher(F, el, look) {
   if (head && title) head.textContent = title;
   if (head && logo) head.before(el('img', { class: 'sc-head-logo', src: logo, alt: '' }));
   const body = d.querySelector('.sc-body');
+  if (body && typeof look.button === 'string' && look.button) { // "Chat with us": the site's chat button, in the widget
+    const id = look.button;
+    const start = el('button', { type: 'button', class: 'sc-start', 'data-testid': 'launcher-chat', text: 'Chat with us' });
+    start.addEventListener('click', () => F.publish('~pagesession/chat/trigger', { button_id: id }));
+    // Nobody available: the gateway answers with the leave-a-message form, and the button says so.
+    F.subscribe('$sites/' + F.site + '/chat_button/' + id, (p) => {
+      start.textContent = p && p.state === 'enabled' ? 'Chat with us' : 'Leave us a message';
+    });
+    body.prepend(start);
+  }
   if (body && (greeting || avatar)) {
     body.prepend(el('p', { class: 'sc-greeting', 'data-testid': 'greeting' },
       [avatar ? el('img', { class: 'sc-avatar', src: avatar, alt: '' }) : null, greeting ? el('span', { text: greeting }) : null]));

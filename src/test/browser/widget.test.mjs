@@ -62,14 +62,13 @@ before(async () => {
   });
   await new Promise((r) => server.listen(port, '127.0.0.1', r));
   host = { origin, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
-  gw = await startChatGateway({ hostOrigin: origin, conf: { sites: [
+  [gw, browser] = await Promise.all([startChatGateway({ hostOrigin: origin, conf: { sites: [
     { key: 'acme', origins: [origin], buttons: [{ id: 'sales', name: 'Sales' }] },
-    { key: 'shop', origins: [origin], buttons: [{ id: 'sales', name: 'Sales' }], widget: LOOK }] } });
+    { key: 'shop', origins: [origin], buttons: [{ id: 'sales', name: 'Sales' }], widget: LOOK }] } }), launch()]);
   pages.set('/acme', page('acme'));
   pages.set('/shop', page('shop'));
   pages.set('/shop-no-meta', page('shop', { meta: false }));
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launch();
   await createAgent(gw, AGENT);
   agent = await openConsole(browser, gw);
   await consoleLogin(agent.page, AGENT.login, AGENT.password);
@@ -172,6 +171,14 @@ describe('the visitor widget', () => {
     await show(v.page, 'hide_frame');
     await settled(v.page, 'hidden', { w: 72 });
     assert.deepEqual(await hostState(v.page), before, 'closing changes nothing');
+
+    // "Chat with us" in the widget asks for a chat on the site's first button; nobody serves shop/sales here, so it
+    // says "Leave us a message" and opens the form.
+    await launcher.click();
+    const start = v.frame.locator('[data-testid="launcher-chat"]');
+    await v.frame.waitForSelector('[data-testid="launcher-chat"]:has-text("Leave us a message")');
+    await start.click();
+    await v.frame.waitForSelector('[data-testid="leave-form"]', { state: 'visible' });
     await v.check();
     await v.context.close();
   });

@@ -206,6 +206,7 @@ class ConfigSchemaTest {
         "{\"sites\":[{\"key\":\"a\",\"widget\":{\"logoUrl\":\"http://x.example/l.png\"}}]} | config key 'sites[0].widget.logoUrl': must be an https:// URL or a path on the gateway (/...)",
         "{\"sites\":[{\"key\":\"a\",\"widget\":{\"avatar\":\"//x.example/a.png\"}}]} | config key 'sites[0].widget.avatar': must be an https:// URL or a path on the gateway (/...)",
         "{\"sites\":[{\"key\":\"a\",\"widget\":{\"position\":\"top\"}}]} | config key 'sites[0].widget.position': must be one of right, left",
+        "{\"sites\":[{\"key\":\"a\",\"widget\":{\"button\":\"x\"}}]} | config key 'sites[0].widget.button': must be one of the site's buttons (got 'x')",
         "{\"ops\":{\"metricsToken\":\"short\"}}     | config key 'ops.metricsToken': must be at least 16 characters (or left out to turn /metrics off)",
         "{\"api\":{\"keys\":[{\"name\":\"n\",\"sha256\":\"AB\"}]}} | config key 'api.keys[0].sha256': must be the 64-hex-digit SHA-256 of the key (sha256sum)",
         "{\"data\":{\"postgres\":{\"poolSize\":0}}} | config key 'data.postgres.poolSize': must be between 1 and 256 (got 0)",
