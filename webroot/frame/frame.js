@@ -48,9 +48,11 @@ export const scFrame = (function (w, d) {
   var display = 'hidden';
   var look = null; // the site's launcher settings from the session answer (docs/EMBEDDING.md), or null
   var view = { state: 'hidden' }; // the host page's last display message {state, w, z}
-  var boxing = null; // box.js, which sizes the widget on the host page: loaded the first time there is something to show
-  function box() {
-    if (!boxing && (display !== 'hidden' || look)) {
+  // box.js sizes the widget on the host page: loaded the first time there is something to show, or a moment after
+  // the session is live (not before ~/site_connect/ready: the first visit's bytes), so that the widget opens at once.
+  var boxing = null;
+  function box(now) {
+    if (!boxing && (now || display !== 'hidden' || look)) {
       boxing = import('./box.js').then(function (x) { return x.box(w.scFrame); });
       boxing.catch(function (e) { boxing = null; console.warn('site-connect frame: no box', e.message); });
     }
@@ -280,7 +282,7 @@ export const scFrame = (function (w, d) {
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
         look = b.widget && typeof b.widget === 'object' ? b.widget : null;
-        if (look) box();
+        if (look) box(); else if (!boxing) setTimeout(function () { box(true); }, 2000);
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
         ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
