@@ -23,11 +23,6 @@ export function box(F) {
   let last = { state: 'hidden' };
 
   d.head.append(F.el('style', { text: CSS }));
-  if (F.look()) {
-    buildLauncher(F, F.el, F.look());
-    launcher = true;
-    body.setAttribute('data-launcher', '');
-  }
 
   // The unread badge: chat.js counts the agent's lines while the widget is not open (body[data-unread]).
   const bar = d.getElementById('sc-open');
@@ -41,7 +36,6 @@ export function box(F) {
     }
   };
   new MutationObserver(badges).observe(body, { attributes: true, attributeFilter: ['data-unread'] });
-  badges();
 
   // × during a chat: minimise rather than hide, so that the agent's replies (and the badge) stay in view. With a
   // launcher the widget closes to the bubble anyway.
@@ -54,6 +48,12 @@ export function box(F) {
   }, true);
 
   return function fit(view) {
+    if (!launcher && F.look()) { // the session answer names the site's launcher (it may come after the first show)
+      buildLauncher(F, F.el, F.look());
+      launcher = true;
+      body.setAttribute('data-launcher', '');
+      badges();
+    }
     last = view || last;
     const st = last.state;
     const z = typeof last.z === 'number' && last.z > 0 && last.z < 1 ? last.z : 1;

@@ -437,7 +437,7 @@ export const scFrame = (function (w, d) {
     display: function () { return display; },
     /** Where and how big the host page puts the frame's box: CSS declarations (box.js). */
     box: function (css) { toHost({ type: 'box', css: css }); },
-    /** The site's launcher settings ({color, position, title, greeting, logoUrl, avatar}) once live, or null. */
+    /** The site's launcher settings ({color, position, title, greeting, logoUrl, avatar, button}) once live, or null. */
     look: function () { return look; },
     /** shared/dom.js's el(), for the modules loaded on demand (an import of their own would split the bundle). */
     el: el,
