@@ -20,16 +20,13 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
   var HOST = '~/site_connect/';
   var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
-  var BOX = 'position:fixed;right:16px;bottom:16px;left:auto;top:auto;z-index:2147483000;margin:0;padding:0;' +
-    'border:0;overflow:hidden;border-radius:12px;background:transparent;transform:none;opacity:1;';
-  var SIZE = {
-    shown: 'width:360px;height:520px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);' +
-      'box-shadow:0 4px 24px rgba(0,0,0,.25);pointer-events:auto',
-    minimised: 'width:260px;height:48px;max-width:calc(100vw - 32px);max-height:48px;' +
-      'box-shadow:0 2px 12px rgba(0,0,0,.25);pointer-events:auto',
-    hidden: 'width:0;height:0;max-width:0;max-height:0;box-shadow:none;pointer-events:none'
-  };
-  var IFRAME = 'display:block;width:100%;height:100%;border:0;margin:0;padding:0;background:transparent';
+  // The box: fixed, on top, nothing of the host's CSS inherited. Its place and size come from the frame ('box'), which
+  // knows the widget's state and the site's launcher; until the frame says, it takes no room.
+  var BOX = 'position:fixed;z-index:2147483000;margin:0;padding:0;border:0;overflow:hidden;background:transparent;' +
+    'transform:none;opacity:1;display:block;visibility:visible;width:0;height:0;min-width:0;min-height:0;pointer-events:none';
+  // Not its visibility: the agent's co-browse mirror blanks the widget with it (agent/cobrowse-view.js).
+  var IFRAME = 'display:block;opacity:1;transform:none;position:static;width:100%;height:100%;border:0;margin:0;' +
+    'padding:0;background:transparent';
 
   var subs = new Map(); // id -> {id, topic, L, fn, ack, remote, granted, acked}
   var retained = new Map(); // '~/...' topic -> payload (the server keeps the others)
@@ -252,10 +249,13 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     display = st;
     if (box) {
       box.setAttribute('data-state-display', st);
-      css(box, BOX + SIZE[st]);
     }
-    if (port) port.postMessage({ sc: 1, type: 'display', state: st });
+    // The frame sizes the box for this display and this viewport: w = its width in device-independent pixels (the
+    // layout viewport of a page without <meta name=viewport> is wider than the screen), z = the pinch-zoom scale.
+    var v = w.visualViewport;
+    if (port) port.postMessage({ sc: 1, type: 'display', state: st, w: innerWidth * (v ? v.scale : 1), z: v ? v.scale : 1 });
   }
+  w.addEventListener('resize', function () { setDisplay(display); });
 
   function css(el, text) {
     text.split(';').forEach(function (p) {
@@ -298,7 +298,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         clearT(timer);
         port = pending;
         subs.forEach(function (x) { if (x.remote && x.granted !== false) port.postMessage(subMsg(x)); });
-        port.postMessage({ sc: 1, type: 'display', state: display });
+        setDisplay(display);
         queue.splice(0).forEach(function (q) { port.postMessage(q); });
         break;
       case 'session': case 'code': setCode(m.code); break;
@@ -323,6 +323,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         break;
       case 'snapshot': // "show the agent this page": a snapshot masked by the co-browse recorder (docs/ATTACHMENTS.md)
         withRec(function () { w.site_connect_recorder.snapshot(ORIGIN, post); });
+        break;
+      case 'box': // where and how big the frame wants the box for the display state (docs/EMBEDDING.md)
+        css(box, m.css);
         break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);
@@ -368,6 +371,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     frame.addEventListener('load', onLoad);
     frame.src = ORIGIN + '/frame/?site=' + encodeURIComponent(key);
     box.appendChild(frame);
+    css(box, BOX);
     setDisplay(display);
     d.body.appendChild(box);
     showCode();

@@ -157,8 +157,10 @@ import { el } from '../shared/dom.js';
     stars.appendChild(b);
   });
   var skip = btn('Skip', 'sc-link', 'chat-rate-skip');
+  var thanks = el('p', { class: 'sc-chat-thanks', role: 'status', 'data-testid': 'chat-thanks', hidden: '',
+    text: 'Thank you for your feedback!' });
   var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
-    el('p', { text: 'The chat has ended. How did we do?' }), stars, skip]);
+    el('p', { text: 'The chat has ended. How did we do?' }), stars, skip, thanks]);
   // "E-mail me this conversation" (docs/TRANSCRIPTS.md): loaded when a chat ends, not on the first visit.
   /** @type {{node: HTMLElement, reset: () => void} | null} */
   var emailer = null;
@@ -205,7 +207,8 @@ import { el } from '../shared/dom.js';
     if (!barTitle) return;
     var t = state === 'waiting' || state === 'requested' ? 'Waiting for an agent…'
       : state === 'active' ? (agent ? 'Chat with ' + agent : 'Chat') : barText;
-    barTitle.textContent = unread && state === 'active' ? t + ' (' + unread + ' new)' : t;
+    barTitle.textContent = t;
+    d.body.setAttribute('data-unread', String(unread && state === 'active' ? unread : 0)); // the badge (box.js)
   }
   new MutationObserver(function () {
     var now = F.display();
@@ -475,7 +478,16 @@ import { el } from '../shared/dom.js';
     F.publish(T + 'end', {});
   });
 
+  function thank(on) { // the rating view says thank you instead of asking
+    Array.from(rating.children).forEach(function (c) { /** @type {HTMLElement} */ (c).hidden = on ? c !== thanks : c === thanks; });
+  }
   function rate(n) {
+    if (n && thanks.hidden) { // a thank-you first: the rating goes a moment later (and the gateway hides the widget)
+      thank(true);
+      setTimeout(function () { if (!thanks.hidden) { if (state === 'ended') rate(n); else thank(false); } }, 2500);
+      return;
+    }
+    thank(false);
     F.publish(T + 'rate', { chat_id: chatId, rating: n });
     reset(); // the gateway clears the state and hides the frame
   }

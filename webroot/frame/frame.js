@@ -2,6 +2,7 @@
 // @ts-check
 import { levels, matchLevels } from '../shared/topics.js';
 import { openBridge, backoff as jitter } from '../shared/bridge.js';
+import { el } from '../shared/dom.js';
 
 /** What the frame's own modules (chat.js, consent.js) build on; also window.scFrame. */
 export const scFrame = (function (w, d) {
@@ -45,6 +46,18 @@ export const scFrame = (function (w, d) {
   var widget = null; // the last scFrame.widget() state, told again to a new port
   var kept = {}; // scFrame.keep(): kept by the host page (the frame's own storage is third-party, often denied)
   var display = 'hidden';
+  var look = null; // the site's launcher settings from the session answer (docs/EMBEDDING.md), or null
+  var view = { state: 'hidden' }; // the host page's last display message {state, w, z}
+  // box.js sizes the widget on the host page: loaded the first time there is something to show, or a moment after
+  // the session is live (not before ~/site_connect/ready: the first visit's bytes), so that the widget opens at once.
+  var boxing = null;
+  function box(now) {
+    if (!boxing && (now || display !== 'hidden' || look)) {
+      boxing = import('./box.js').then(function (x) { return x.box(w.scFrame); });
+      boxing.catch(function (e) { boxing = null; console.warn('site-connect frame: no box', e.message); });
+    }
+    if (boxing) boxing.then(function (fit) { fit(view); }, function () { /* warned */ });
+  }
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
 
@@ -171,6 +184,8 @@ export const scFrame = (function (w, d) {
       case 'display':
         display = m.state;
         d.body.setAttribute('data-display', m.state);
+        view = m;
+        box();
         break;
       case 'snapshot': // the page's masked snapshot, asked for by scFrame.snapshot()
         if (snapWait) snapWait(Array.isArray(m.events) ? m : null);
@@ -311,6 +326,8 @@ export const scFrame = (function (w, d) {
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
+        look = b.widget && typeof b.widget === 'object' ? b.widget : null;
+        if (look) box(); else if (!boxing) setTimeout(function () { box(true); }, 2000);
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
         ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
@@ -463,12 +480,19 @@ export const scFrame = (function (w, d) {
       toHost({ type: 'snapshot' });
     },
     display: function () { return display; },
+    /** Where and how big the host page puts the frame's box: CSS declarations (box.js). */
+    box: function (css) { toHost({ type: 'box', css: css }); },
+    /** The site's launcher settings ({color, position, title, greeting, logoUrl, avatar, button}) once live, or null. */
+    look: function () { return look; },
+    /** shared/dom.js's el(), for the modules loaded on demand (an import of their own would split the bundle). */
+    el: el,
     show: function () { ask('~pagesession/show_frame'); },
     minimize: function () { ask('~pagesession/minimize_frame'); },
     hide: function () { ask('~pagesession/hide_frame'); },
     /** The widget state the host shows on its container: data-state-widget-type / -groupname (null clears). */
     widget: function (type, group) {
       widget = { type: 'widget', widget: type || null, group: type && group || null };
+      d.body.setAttribute('data-widget', type || '');
       toHost(widget);
     }
   };

@@ -33,7 +33,13 @@ async function state(page) {
 }
 
 function waitDisplay(page, value) {
-  return page.waitForFunction(([sel, v]) => document.querySelector(sel)?.dataset.stateDisplay === v, [BOX, value]);
+  // The frame sizes the box once it hears the display state (frame/box.js): wait for the size too.
+  return page.waitForFunction(([sel, v]) => {
+    const box = document.querySelector(sel);
+    const r = box?.getBoundingClientRect();
+    return box?.dataset.stateDisplay === v && (v === 'hidden') === (r.width === 0)
+      && (v !== 'minimised' || r.height === 48) && (v !== 'shown' || r.height > 48);
+  }, [BOX, value]);
 }
 
 describe('frame display', () => {

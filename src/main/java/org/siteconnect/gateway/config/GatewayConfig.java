@@ -268,9 +268,56 @@ public record GatewayConfig(
       List<Button> buttons,
       boolean cobrowseConsent,
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
-      List<String> context) {
+      List<String> context,
+      /** The visitor's launcher and widget look (docs/EMBEDDING.md); null: no launcher, the page shows the widget. */
+      Widget widget) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
+    }
+  }
+
+  /**
+   * {@code sites[].widget}: colour (#rgb/#rrggbb), side (right/left), title, greeting, logo and avatar URLs, and the
+   * chat button its "Chat with us" asks for (default: the site's first; null: none).
+   */
+  public record Widget(
+      String color,
+      String position,
+      String title,
+      String greeting,
+      String logoUrl,
+      String avatar,
+      String button) {
+    static Widget of(ConfigReader r, List<Button> buttons) {
+      if (r == null) {
+        return null;
+      }
+      String button = r.string("button");
+      if (button != null && buttons.stream().noneMatch(b -> b.id().equals(button))) {
+        throw new ConfigException(
+            r.key("button"), "must be one of the site's buttons (got '" + button + "')");
+      }
+      return new Widget(
+          r.string("color"),
+          r.string("position"),
+          r.string("title"),
+          r.string("greeting"),
+          r.string("logoUrl"),
+          r.string("avatar"),
+          button != null ? button : buttons.isEmpty() ? null : buttons.get(0).id());
+    }
+
+    /** As the frame gets it with the session answer (left-out keys stay out). */
+    public io.vertx.core.json.JsonObject toJson() {
+      io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+      String[] names = {"color", "position", "title", "greeting", "logoUrl", "avatar", "button"};
+      String[] values = {color, position, title, greeting, logoUrl, avatar, button};
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] != null) {
+          o.put(names[i], values[i]);
+        }
+      }
+      return o;
     }
   }
 
@@ -554,7 +601,8 @@ public record GatewayConfig(
               origins,
               buttons,
               r.bool("cobrowseConsent"),
-              r.strings("context"));
+              r.strings("context"),
+              Widget.of(r.child("widget"), buttons));
         })
         .toList();
   }

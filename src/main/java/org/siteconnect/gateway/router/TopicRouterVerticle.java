@@ -297,7 +297,14 @@ public final class TopicRouterVerticle extends VerticleBase {
                   .put("code", session.getString("code"))
                   .put("resume", session.getString("resume"))
                   .put("resumed", session.getBoolean("resumed", false))
-                  .put("context", session.getJsonArray("context"))));
+                  .put("context", session.getJsonArray("context"))
+                  .put(
+                      "widget",
+                      config
+                          .site(session.getString("site")) // docs/EMBEDDING.md
+                          .map(GatewayConfig.Site::widget)
+                          .map(GatewayConfig.Widget::toJson)
+                          .orElse(null))));
         })
         .onFailure(err -> {
           ServiceError error = ServiceError.from(err);
