@@ -265,7 +265,9 @@ public record GatewayConfig(
       List<Button> buttons,
       boolean cobrowseConsent,
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
-      List<String> context) {
+      List<String> context,
+      /** The widget's language when the host page names none (docs/I18N.md); null: the browser's. */
+      String lang) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -548,7 +550,8 @@ public record GatewayConfig(
               origins,
               buttons,
               r.bool("cobrowseConsent"),
-              r.strings("context"));
+              r.strings("context"),
+              r.string("lang"));
         })
         .toList();
   }
