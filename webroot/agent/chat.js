@@ -11,6 +11,7 @@
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t } from './lang.js';
 import { Transcript } from '../shared/transcript.js';
 import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
@@ -232,7 +233,7 @@ export const scChat = (function (w, d) {
         c.filePick.value = '';
         if (!f) return;
         show(c.error, '');
-        c.files.upload(f, f.name).catch((x) => show(c.error, 'Not sent: ' + x.message));
+        c.files.upload(f, f.name).catch((x) => show(c.error, t('chat.notSent', { reason: x.message })));
       });
       c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.attach, c.filePick, c.input, c.send);
       c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
@@ -278,7 +279,8 @@ export const scChat = (function (w, d) {
       c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
-        : ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
+        : ended ? (rec.endedBy ? t('chat.endedBy.' + rec.endedBy, null, 'Ended by ' + rec.endedBy.replace('-', ' ')) : t('chat.state.ended'))
+        : t('chat.state.active');
       c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
       c.close.hidden = !ended;
       if (ended) {
@@ -618,13 +620,12 @@ export const scChat = (function (w, d) {
       }
     }
     // The visitor's presence in my chats (docs/LIFECYCLE.md): reading, away, left, back.
-    const PRESENCE = { reading: 'Visitor is reading', away: 'Visitor is away (tab hidden)', left: 'Visitor left',
-      back: 'Visitor is back' };
+    const PRESENCE = { reading: 1, away: 1, left: 1, back: 1 }; // said as presence.<state> (docs/I18N.md)
     function onPresence(payload) {
       const c = payload && typeof payload === 'object' ? chats.get(payload.chat_id) : null;
       if (!c || !Object.hasOwn(PRESENCE, payload.presence)) return;
       c.presence.dataset.presence = payload.presence;
-      c.presence.textContent = PRESENCE[payload.presence];
+      c.presence.textContent = t('presence.' + payload.presence);
     }
     new Set(Array.from(mine, (ref) => ref.split('/')[0])).forEach(function (site) {
       bridge.subscribe('$agents/' + site + '/visitor/' + login + '/#', (p) => onPresence(p));

@@ -31,7 +31,7 @@ export function direction(tag) {
 /**
  * The best of `available` for the first of `wanted` that matches (exactly, else by its primary subtag: "de-AT"
  * → "de", "pt" → "pt-BR"); "en" when none does. Entries that are not strings are skipped.
- * @param {any[]} wanted in order of preference
+ * @param {readonly any[]} wanted in order of preference
  * @param {string[]} available
  */
 export function pick(wanted, available) {
