@@ -50,9 +50,10 @@ export default {
   'chat.typeFirst': 'Escriba primero un mensaje.',
   'chat.tooLong': {
     one: 'Este mensaje es demasiado largo ({count} byte; como máximo {max}).',
+    many: 'Este mensaje es demasiado largo ({count} de bytes; como máximo {max}).',
     other: 'Este mensaje es demasiado largo ({count} bytes; como máximo {max}).',
   },
-  'chat.unread': { one: '{count} nuevo', other: '{count} nuevos' },
+  'chat.unread': { many: '{count} nuevos', one: '{count} nuevo', other: '{count} nuevos' },
   'chat.endedUnsent': 'El chat terminó antes de que se enviara este mensaje.',
   'chat.noChat': 'Ya no hay ningún chat.',
   'chat.notSentCode': 'El mensaje no se envió ({code}).',

@@ -50,9 +50,10 @@ export default {
   'chat.typeFirst': 'Écrivez d’abord un message.',
   'chat.tooLong': {
     one: 'Ce message est trop long ({count} octet ; {max} au maximum).',
+    many: 'Ce message est trop long ({count} d’octets ; {max} au maximum).',
     other: 'Ce message est trop long ({count} octets ; {max} au maximum).',
   },
-  'chat.unread': { one: '{count} nouveau', other: '{count} nouveaux' },
+  'chat.unread': { many: '{count} nouveaux', one: '{count} nouveau', other: '{count} nouveaux' },
   'chat.endedUnsent': 'La discussion s’est terminée avant l’envoi de ce message.',
   'chat.noChat': 'Il n’y a plus de discussion.',
   'chat.notSentCode': 'Le message n’a pas été envoyé ({code}).',
