@@ -53,7 +53,8 @@ export function transcriptEmail(F, el, t) {
       status.textContent = t('te.sent');
     } else {
       sendBtn.disabled = false;
-      status.textContent = t('te.err.' + p.code, null, typeof p.message === 'string' ? p.message : t('te.failed'));
+      const said = t('te.err.' + p.code, null, typeof p.message === 'string' ? p.message : t('te.failed'));
+      status.textContent = p.limit ? t('te.err.limit.' + p.limit, null, said) : said; // which limit, when one
     }
   });
 

@@ -66,8 +66,8 @@ export default {
   'chat.endedBy.agent': 'Ended by the agent',
   'chat.endedBy.visitor': 'Ended by the visitor',
   'chat.endedBy.visitor-left': 'Ended: the visitor left',
-  'chat.endedBy.retention': 'Ended: retention',
-  'chat.endedBy.erasure': 'Ended: erased',
+  'chat.endedBy.retention': 'Ended by retention',
+  'chat.endedBy.erasure': 'Ended by erasure',
   'chat.notSent': 'Not sent: {reason}',
 
   // REST errors ({error: {code, message}}): a known code is said here, any other shows the server's message
@@ -75,7 +75,6 @@ export default {
   'api.status': 'The gateway answered {status}.',
   'err.invalid-code': 'This code is not valid.',
   'err.wrong-password': 'The current password is wrong.',
-  'err.bad-credentials': 'Wrong login or password.',
   'err.transfer-under-way': 'This chat is being transferred already.',
   'err.too-large': 'This is too large.',
   'err.quota-exceeded': 'The storage quota is used up.',

@@ -97,6 +97,8 @@ export default {
   'te.err.bad-address': 'Bitte geben Sie genau eine gültige E-Mail-Adresse ein.',
   'te.err.not-ended': 'Der Chat kann gesendet werden, sobald er beendet ist.',
   'te.err.rate-limited': 'Zu viele E-Mails; bitte versuchen Sie es später erneut.',
+  'te.err.limit.chat': 'Dieser Chat wurde bereits gesendet.',
+  'te.err.limit.address': 'Zu viele E-Mails an diese Adresse; bitte versuchen Sie es später erneut.',
   'te.err.internal': 'Bitte versuchen Sie es später erneut.',
   'te.err.send-failed': 'Die E-Mail konnte nicht gesendet werden.',
 };

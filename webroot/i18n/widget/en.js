@@ -101,6 +101,8 @@ export default {
   'te.err.bad-address': 'Please enter one valid e-mail address.',
   'te.err.not-ended': 'The conversation can be sent once the chat has ended.',
   'te.err.rate-limited': 'Too many e-mails; please try again later.',
+  'te.err.limit.chat': 'This conversation was already sent.',
+  'te.err.limit.address': 'Too many e-mails to this address; please try again later.',
   'te.err.internal': 'Please try again later.',
   'te.err.send-failed': 'The e-mail could not be sent.',
 };

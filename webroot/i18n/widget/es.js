@@ -98,6 +98,8 @@ export default {
   'te.err.bad-address': 'Introduzca un único correo electrónico válido.',
   'te.err.not-ended': 'La conversación se puede enviar cuando el chat haya terminado.',
   'te.err.rate-limited': 'Demasiados correos; inténtelo de nuevo más tarde.',
+  'te.err.limit.chat': 'Esta conversación ya se envió.',
+  'te.err.limit.address': 'Demasiados correos a esta dirección; inténtelo de nuevo más tarde.',
   'te.err.internal': 'Inténtelo de nuevo más tarde.',
   'te.err.send-failed': 'No se pudo enviar el correo.',
 };

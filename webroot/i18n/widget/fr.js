@@ -98,6 +98,8 @@ export default {
   'te.err.bad-address': 'Veuillez saisir une seule adresse e-mail valide.',
   'te.err.not-ended': 'La discussion peut être envoyée une fois terminée.',
   'te.err.rate-limited': 'Trop d’e-mails ; veuillez réessayer plus tard.',
+  'te.err.limit.chat': 'Cette discussion a déjà été envoyée.',
+  'te.err.limit.address': 'Trop d’e-mails vers cette adresse ; veuillez réessayer plus tard.',
   'te.err.internal': 'Veuillez réessayer plus tard.',
   'te.err.send-failed': 'L’e-mail n’a pas pu être envoyé.',
 };

@@ -97,6 +97,8 @@ export default {
   'te.err.bad-address': 'Voer één geldig e-mailadres in.',
   'te.err.not-ended': 'Het gesprek kan worden verstuurd zodra de chat is beëindigd.',
   'te.err.rate-limited': 'Te veel e-mails; probeer het later opnieuw.',
+  'te.err.limit.chat': 'Dit gesprek is al verstuurd.',
+  'te.err.limit.address': 'Te veel e-mails naar dit adres; probeer het later opnieuw.',
   'te.err.internal': 'Probeer het later opnieuw.',
   'te.err.send-failed': 'De e-mail kon niet worden verstuurd.',
 };
