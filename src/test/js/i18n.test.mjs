@@ -65,7 +65,7 @@ function keysIn(text) {
 }
 for (const [name, files, en] of [
   ['widget', ['frame/index.html', 'frame/frame.js', 'frame/chat.js', 'frame/consent.js', 'frame/transcript-email.js'], widget.en],
-  ['console', ['agent/index.html', 'agent/ui.js', 'agent/chat.js', 'agent/cobrowse.js'], consoleCats.en],
+  ['console', ['agent/index.html', 'agent/ui.js', 'agent/console.js', 'agent/chat.js', 'agent/cobrowse.js'], consoleCats.en],
 ]) {
   test(`${name}: every key the code names is in English`, () => {
     const named = new Set(files.flatMap((f) => [...keysIn(read(f))]));
