@@ -11,7 +11,7 @@
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
-import { t } from './lang.js';
+import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { Transcript } from '../shared/transcript.js';
 import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
@@ -233,7 +233,7 @@ export const scChat = (function (w, d) {
         c.filePick.value = '';
         if (!f) return;
         show(c.error, '');
-        c.files.upload(f, f.name).catch((x) => show(c.error, t('chat.notSent', { reason: x.message })));
+        c.files.upload(f, f.name).catch((x) => show(c.error, tr('chat.notSent', { reason: x.message })));
       });
       c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.attach, c.filePick, c.input, c.send);
       c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
@@ -279,8 +279,8 @@ export const scChat = (function (w, d) {
       c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
-        : ended ? (rec.endedBy ? t('chat.endedBy.' + rec.endedBy, null, 'Ended by ' + rec.endedBy.replace('-', ' ')) : t('chat.state.ended'))
-        : t('chat.state.active');
+        : ended ? (rec.endedBy ? tr('chat.endedBy.' + rec.endedBy, null, 'Ended by ' + rec.endedBy.replace('-', ' ')) : tr('chat.state.ended'))
+        : tr('chat.state.active');
       c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
       c.close.hidden = !ended;
       if (ended) {
@@ -625,7 +625,7 @@ export const scChat = (function (w, d) {
       const c = payload && typeof payload === 'object' ? chats.get(payload.chat_id) : null;
       if (!c || !Object.hasOwn(PRESENCE, payload.presence)) return;
       c.presence.dataset.presence = payload.presence;
-      c.presence.textContent = t('presence.' + payload.presence);
+      c.presence.textContent = tr('presence.' + payload.presence);
     }
     new Set(Array.from(mine, (ref) => ref.split('/')[0])).forEach(function (site) {
       bridge.subscribe('$agents/' + site + '/visitor/' + login + '/#', (p) => onPresence(p));

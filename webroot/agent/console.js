@@ -2,7 +2,7 @@
  * No framework; every piece of data goes into the page through textContent or attributes, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
-import { t } from './lang.js';
+import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { scAgentBridge } from './bridge.js';
 import { scChat } from './chat.js';
 import { scCobrowseView } from './cobrowse-view.js';
@@ -54,9 +54,9 @@ import { scWorkspace } from './workspace.js';
   }
   /** The server's message, as the server gave it (plus when to retry after a 429). */
   function describe(e) {
-    if (!(e instanceof ApiError)) return t('api.failed', { reason: e.message });
+    if (!(e instanceof ApiError)) return tr('api.failed', { reason: e.message });
     const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) && !/\d+ ?s\b/.test(e.message)
-      ? ' ' + t('api.retryIn', { seconds: e.retryAfter }) : '';
+      ? ' ' + tr('api.retryIn', { seconds: e.retryAfter }) : '';
     return e.message + wait;
   }
 
@@ -72,7 +72,7 @@ import { scWorkspace } from './workspace.js';
         credentials: 'omit', cache: 'no-store',
       });
     } catch (x) {
-      throw new ApiError(0, 'network', t('api.unreachable'));
+      throw new ApiError(0, 'network', tr('api.unreachable'));
     }
     const text = await r.text();
     let data;
@@ -80,9 +80,9 @@ import { scWorkspace } from './workspace.js';
     if (r.ok) return data;
     const err = (data && data.error) || {};
     const e = new ApiError(r.status, err.code || 'http-' + r.status,
-      t('err.' + err.code, null, err.message) || t('api.status', { status: r.status + (r.statusText ? ' ' + r.statusText : '') }),
+      tr('err.' + err.code, null, err.message) || tr('api.status', { status: r.status + (r.statusText ? ' ' + r.statusText : '') }),
       r.headers.get('Retry-After'));
-    if (r.status === 401 && sent && sent === token) end(t('api.sessionEnded'));
+    if (r.status === 401 && sent && sent === token) end(tr('api.sessionEnded'));
     throw e;
   }
   const seg = encodeURIComponent;
@@ -155,7 +155,7 @@ import { scWorkspace } from './workspace.js';
     if (submit.disabled) return;
     const wanted = $('password-new').value;
     if (wanted !== $('password-repeat').value) {
-      show($('password-error'), t('password.differ'));
+      show($('password-error'), tr('password.differ'));
       $('password-repeat').select();
       return;
     }
@@ -190,7 +190,7 @@ import { scWorkspace } from './workspace.js';
       if (x.status === 401) {
         token = null;
         try { sessionStorage.removeItem(TOKEN_KEY); } catch (y) { /* nothing kept */ }
-        return showLogin(t('api.sessionEnded'));
+        return showLogin(tr('api.sessionEnded'));
       }
     }
     begin(null);
@@ -246,7 +246,7 @@ import { scWorkspace } from './workspace.js';
     $('admin-link').hidden = (a.roles || []).indexOf('admin') < 0;
   }
 
-  function expired() { end(t('api.sessionEnded')); }
+  function expired() { end(tr('api.sessionEnded')); }
 
   /** The chat inbox needs to know who we are and which buttons we serve (GET /me). */
   function mountChat() {
@@ -266,15 +266,15 @@ import { scWorkspace } from './workspace.js';
 
   // ---- the bridge ----
   const CONN_TEXT = {
-    offline: t('conn.offline'), connecting: t('conn.connecting'), live: t('conn.live'), reconnecting: t('conn.reconnecting'),
-    closed: t('conn.closed'),
+    offline: tr('conn.offline'), connecting: tr('conn.connecting'), live: tr('conn.live'), reconnecting: tr('conn.reconnecting'),
+    closed: tr('conn.closed'),
   };
   function conn(s, detail) {
     const node = $('conn-state');
     node.setAttribute('data-state', s);
     let text = CONN_TEXT[s] || s;
     if (s === 'reconnecting') {
-      text += t('conn.retryIn', { seconds: Math.max(1, Math.round(detail.retryInMs / 1000)) });
+      text += tr('conn.retryIn', { seconds: Math.max(1, Math.round(detail.retryInMs / 1000)) });
       if (detail.error) text += ' (' + detail.error + ')';
     }
     node.textContent = text;
@@ -295,7 +295,7 @@ import { scWorkspace } from './workspace.js';
         subscribeButtons(agent.buttons || []);
       },
       onUnauthorized: function () {
-        end(t('api.sessionEnded'));
+        end(tr('api.sessionEnded'));
       },
     });
   }
@@ -381,7 +381,7 @@ import { scWorkspace } from './workspace.js';
     if (!x) return;
     x.enabled = enabled;
     x.state.setAttribute('data-state', enabled ? 'enabled' : 'disabled');
-    x.state.textContent = enabled ? t('buttons.enabled') : t('buttons.disabled');
+    x.state.textContent = enabled ? tr('buttons.enabled') : tr('buttons.disabled');
   }
 
   /** PUT the switch's position; if it moved again meanwhile, send the newest one too (the last word wins). */
@@ -448,8 +448,8 @@ import { scWorkspace } from './workspace.js';
       keep.add(s.handle);
       let row = pages.get(s.handle);
       if (!row) {
-        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: t('sessions.invite'),
-          title: t('sessions.inviteTitle') });
+        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: tr('sessions.invite'),
+          title: tr('sessions.inviteTitle') });
         row = {
           site: el('td'), connected: el('td'), since: el('td'),
           tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),
@@ -486,7 +486,7 @@ import { scWorkspace } from './workspace.js';
     buttons.forEach(function (b) {
       if (b.site === site) select.append(el('option', { value: b.id, text: b.nameEl.textContent || b.id }));
     });
-    show($('invite-error'), select.options.length ? null : t('invite.noButton'));
+    show($('invite-error'), select.options.length ? null : tr('invite.noButton'));
     $('invite-submit').disabled = !select.options.length;
     dialog.showModal();
     $('invite-text').select();
@@ -505,7 +505,7 @@ import { scWorkspace } from './workspace.js';
       await api('POST', '/sessions/' + seg(handle) + '/proactive',
         { button_id: $('invite-button').value, text: $('invite-text').value });
       dialog.close();
-      show($('sessions-result'), t('invite.sent', { handle: handle }), 'ok');
+      show($('sessions-result'), tr('invite.sent', { handle: handle }), 'ok');
     } catch (x) {
       if (token) show($('invite-error'), describe(x));
     } finally {
@@ -540,7 +540,7 @@ import { scWorkspace } from './workspace.js';
     const on = !!(info && info.enabled);
     const local = !info || info.localPasswords !== false;
     $('sso-box').hidden = !on;
-    if (on) $('sso-button').textContent = t('login.ssoWith', { provider: info.providerName });
+    if (on) $('sso-button').textContent = tr('login.ssoWith', { provider: info.providerName });
     $('sso-or').hidden = !(on && local);
     $('local-login').hidden = !local;
     $('login-submit').hidden = !local;

@@ -58,7 +58,7 @@ test('widget: the languages the frame offers are the catalogues there are; five 
 /** The literal keys (or key prefixes: 'err.') a source names: t('k'), tx('k'), btn('k'), data-i18n*="k". */
 function keysIn(text) {
   const keys = new Set();
-  for (const m of text.matchAll(/\b(?:t|tx|btn)\(\s*'([a-z][\w.-]*)'/g)) keys.add(m[1]);
+  for (const m of text.matchAll(/\b(?:t|tr|tx|btn)\(\s*'([a-z][\w.-]*)'/g)) keys.add(m[1]);
   for (const m of text.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) if (!m[0].startsWith('data-i18n-params')) keys.add(m[1]);
   for (const m of text.matchAll(/'data-i18n(?:-[a-z-]+)?': '([^']+)'/g)) keys.add(m[1]);
   return keys;
