@@ -151,6 +151,8 @@ describe('languages', () => {
     assert.ok(line.x - log.x < log.x + log.width - (line.x + line.width), 'the visitor\'s line is on the left in RTL');
     assert.equal(await v.frame.textContent('[data-testid="chat-log"] > li[data-from="visitor"] .sc-msg-meta').then((s) => s.split(' · ')[0]), 'أنت');
     await v.page.screenshot({ path: SHOTS + 'i18n-ar-rtl.png' });
+    await v.page.setViewportSize({ width: 390, height: 844 }); // a phone
+    await v.page.screenshot({ path: SHOTS + 'i18n-ar-rtl-390.png' });
     await agent.page.click(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-end"]`);
     await v.frame.waitForSelector('[data-testid="chat-with"]:has-text("أنهى Erin Agent المحادثة.")');
     await v.context.close();
