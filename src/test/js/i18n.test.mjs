@@ -58,14 +58,16 @@ test('widget: the languages the frame offers are the catalogues there are; five 
 /** The literal keys (or key prefixes: 'err.') a source names: t('k'), tx('k'), btn('k'), data-i18n*="k". */
 function keysIn(text) {
   const keys = new Set();
-  for (const m of text.matchAll(/\b(?:t|tr|tx|btn)\(\s*'([a-z][\w.-]*)'/g)) keys.add(m[1]);
+  for (const m of text.matchAll(/\b(?:t|tr|i18n|tx|btn)\(\s*'([a-z][\w.-]*)'/g)) keys.add(m[1]);
   for (const m of text.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) if (!m[0].startsWith('data-i18n-params')) keys.add(m[1]);
   for (const m of text.matchAll(/'data-i18n(?:-[a-z-]+)?': '([^']+)'/g)) keys.add(m[1]);
   return keys;
 }
 for (const [name, files, en] of [
   ['widget', ['frame/index.html', 'frame/frame.js', 'frame/chat.js', 'frame/consent.js', 'frame/transcript-email.js'], widget.en],
-  ['console', ['agent/index.html', 'agent/ui.js', 'agent/console.js', 'agent/chat.js', 'agent/cobrowse.js'], consoleCats.en],
+  ['console', ['agent/index.html', 'agent/ui.js', 'agent/console.js', 'agent/chat.js', 'agent/cobrowse.js',
+    'agent/context.js', 'agent/tools.js', 'agent/transcripts.js', 'agent/cobrowse-view.js', 'agent/snapshot.js', 'agent/admin.js',
+    'agent/privacy.js', 'agent/canned-admin.js'], consoleCats.en],
 ]) {
   test(`${name}: every key the code names is in English`, () => {
     const named = new Set(files.flatMap((f) => [...keysIn(read(f))]));
