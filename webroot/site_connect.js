@@ -39,6 +39,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var started = 0; // generation of the running start(); 0 = stopped
   var gens = 0;
   var want = ''; // site key given to start()
+  var lang = me && me.getAttribute('data-lang'); // the widget's language (docs/I18N.md): data-lang or start(key, {lang})
   var box = null;
   var frame = null;
   var timer = 0;
@@ -109,10 +110,10 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   }
 
   function wire() {
-    Array.from(d.querySelectorAll('[' + BUTTON + ']')).forEach(function (el) {
+    d.querySelectorAll('[' + BUTTON + ']').forEach(function (el) {
       var on = buttons.get(el.getAttribute(BUTTON));
       if (on == null) return;
-      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') /** @type {HTMLButtonElement} */ (el).disabled = !on;
+      if ('disabled' in el) el.disabled = !on;
       el.setAttribute('aria-disabled', String(!on));
       el.classList.toggle('site-connect-chat-button-enabled', on);
       el.classList.toggle('site-connect-chat-button-disabled', !on);
@@ -143,7 +144,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     loadingRec.src = ORIGIN + '/cobrowse/recorder.js';
     loadingRec.addEventListener('load', fn);
     loadingRec.addEventListener('error', function () { loadingRec = null; warn('site_connect: no co-browse recorder'); });
-    (d.head || d.documentElement).appendChild(loadingRec);
+    d.head.appendChild(loadingRec);
   }
 
   // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
@@ -271,7 +272,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   function showCode() {
     if (code == null) return;
-    Array.from(d.querySelectorAll('[data-site-connect-code],#wwwchannelme')).forEach(function (el) {
+    d.querySelectorAll('[data-site-connect-code],#wwwchannelme').forEach(function (el) {
       if (el.textContent !== code) el.textContent = code;
     });
   }
@@ -342,7 +343,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     pending.addEventListener('message', onFrame);
     pending.start();
     // Exact origin, never '*'; `kept`: what the frame asked this page to keep (scFrame.keep).
-    frame.contentWindow.postMessage({ sc: 1, type: 'connect', kept: kept() }, ORIGIN, [ch.port2]);
+    frame.contentWindow.postMessage({ sc: 1, type: 'connect', kept: kept(), lang: lang }, ORIGIN, [ch.port2]);
     clearT(timer);
     timer = setT(function () { local(HOST + 'error', { reason: 'frame-unavailable' }); }, 10000);
   }
@@ -390,10 +391,11 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     retained.delete(HOST + 'ready');
   }
 
-  function start(siteKey) {
+  function start(siteKey, o) {
     if (siteKey != null && typeof siteKey !== 'string') throw new TypeError('site_connect.start: siteKey must be a string');
     if (started && siteKey && want && siteKey !== want) stop(); // another site: start over
     if (siteKey) want = siteKey;
+    lang = o && o.lang || lang;
     if (started) { // SPA navigation: cheap, just refresh what the new view shows
       showCode();
       wire();

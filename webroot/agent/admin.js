@@ -5,6 +5,7 @@
  * (GET /api/v1/webhooks, docs/WEBHOOKS.md). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as i18n } from './lang.js';
 import { scPrivacy } from './privacy.js';
 import { scTranscripts } from './transcripts.js';
 import { scCanned } from './canned-admin.js';
@@ -81,17 +82,17 @@ export const scAdmin = (function (w, d) {
 
     // ---- audit log ----
     const action = el('select', { id: 'audit-action', name: 'action', 'data-testid': 'audit-action' },
-      el('option', { value: '', text: 'Any action' }), ...ACTIONS.map((a) => el('option', { value: a, text: a })));
+      el('option', { value: '', text: i18n('admin.anyAction') }), ...ACTIONS.map((a) => el('option', { value: a, text: a })));
     const actor = el('input', { id: 'audit-actor', name: 'actor', autocomplete: 'off', spellcheck: 'false',
       'data-testid': 'audit-actor' });
     const since = el('input', { id: 'audit-since', name: 'since', type: 'datetime-local', step: '1', 'data-testid': 'audit-since' });
     const auditForm = el('form', { class: 'sca-filters', 'data-testid': 'audit-filters' },
-      el('label', { for: 'audit-action', text: 'Action' }), action,
-      el('label', { for: 'audit-actor', text: 'Actor' }), actor,
-      el('label', { for: 'audit-since', text: 'Since' }), since,
-      el('button', { type: 'submit', class: 'small', 'data-testid': 'audit-apply', text: 'Apply' }));
+      el('label', { for: 'audit-action', text: i18n('admin.action') }), action,
+      el('label', { for: 'audit-actor', text: i18n('admin.actor') }), actor,
+      el('label', { for: 'audit-since', text: i18n('admin.since') }), since,
+      el('button', { type: 'submit', class: 'small', 'data-testid': 'audit-apply', text: i18n('admin.apply') }));
     const auditBody = el('tbody', { 'data-testid': 'audit-body' });
-    const auditEmpty = el('p', { class: 'muted small', 'data-testid': 'audit-empty', text: 'No entries.', hidden: true });
+    const auditEmpty = el('p', { class: 'muted small', 'data-testid': 'audit-empty', text: i18n('admin.noEntries'), hidden: true });
     const auditError = el('p', { class: 'error', role: 'alert', 'data-testid': 'audit-error', hidden: true });
     let auditSeq = 0;
 
@@ -142,25 +143,25 @@ export const scAdmin = (function (w, d) {
     const agentsResult = el('p', { class: 'result', role: 'status', 'data-testid': 'agents-result', hidden: true });
 
     function roleBoxes(prefix, roles) {
-      return el('fieldset', {}, el('legend', { text: 'Roles' }), ...['agent', 'admin'].map((r) =>
+      return el('fieldset', {}, el('legend', { text: i18n('admin.roles') }), ...['agent', 'admin'].map((r) =>
         el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'roles', value: r, id: prefix + '-role-' + r,
           checked: roles.indexOf(r) >= 0 }), ' ' + r)));
     }
     const addForm = el('form', { id: 'agent-form', class: 'stack', 'data-testid': 'agent-form' },
-      el('h3', { text: 'Add an agent' }),
-      el('label', { for: 'agent-login', text: 'Login' }),
+      el('h3', { text: i18n('admin.addAnAgent') }),
+      el('label', { for: 'agent-login', text: i18n('admin.login') }),
       el('input', { id: 'agent-login', name: 'login', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }),
-      el('label', { for: 'agent-fullname', text: 'Name' }),
+      el('label', { for: 'agent-fullname', text: i18n('admin.name') }),
       el('input', { id: 'agent-fullname', name: 'name', required: true, autocomplete: 'off' }),
-      el('label', { for: 'agent-password' }, 'Password ', el('span', { class: 'muted small', text: '(at least 10 characters)' })),
+      el('label', { for: 'agent-password' }, 'Password ', el('span', { class: 'muted small', text: i18n('admin.atLeast10Characters') })),
       el('input', { id: 'agent-password', name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' }),
       roleBoxes('agent', ['agent']),
-      el('label', { for: 'agent-buttons' }, 'Buttons ', el('span', { class: 'muted small', text: '(comma-separated site/button)' })),
-      el('input', { id: 'agent-buttons', name: 'buttons', placeholder: 'acme/sales, acme/support', autocomplete: 'off', spellcheck: 'false' }),
-      el('label', { for: 'agent-maxchats' }, 'Max concurrent chats ', el('span', { class: 'muted small', text: '(empty: default)' })),
+      el('label', { for: 'agent-buttons' }, 'Buttons ', el('span', { class: 'muted small', text: i18n('admin.commaseparatedSitebutton') })),
+      el('input', { id: 'agent-buttons', name: 'buttons', placeholder: i18n('admin.acmesalesAcmesupport'), autocomplete: 'off', spellcheck: 'false' }),
+      el('label', { for: 'agent-maxchats' }, 'Max concurrent chats ', el('span', { class: 'muted small', text: i18n('admin.emptyDefault') })),
       el('input', { id: 'agent-maxchats', name: 'maxChats', type: 'number', min: 1, max: 100, step: 1 }),
       el('p', { id: 'agent-form-result', class: 'result', role: 'status', 'data-testid': 'agent-form-result', hidden: true }),
-      el('button', { id: 'agent-submit', type: 'submit', class: 'primary', 'data-testid': 'agent-submit', text: 'Add agent' }));
+      el('button', { id: 'agent-submit', type: 'submit', class: 'primary', 'data-testid': 'agent-submit', text: i18n('admin.addAgent') }));
 
     function fields(form) {
       const v = (n) => form.elements[n].value;
@@ -209,8 +210,8 @@ export const scAdmin = (function (w, d) {
     }
 
     function agentRow(a) {
-      const edit = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-edit', text: 'Edit' });
-      const del = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-delete', text: 'Delete' });
+      const edit = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-edit', text: i18n('admin.edit') });
+      const del = el('button', { type: 'button', class: 'small', 'data-testid': 'agent-delete', text: i18n('admin.delete') });
       const tr = el('tr', { 'data-testid': 'agent', 'data-login': a.login },
         el('td', { text: a.login }), el('td', { text: a.name }), el('td', { text: (a.roles || []).join(', ') }),
         el('td', { text: (a.buttons || []).join(', ') }), el('td', { text: a.maxChats == null ? '' : a.maxChats }),
@@ -243,20 +244,20 @@ export const scAdmin = (function (w, d) {
       if (next && next.getAttribute('data-testid') === 'agent-edit-row') { next.remove(); return; }
       const p = 'edit-' + a.login.replace(/[^A-Za-z0-9_-]/g, '_');
       const result = el('p', { class: 'result', role: 'status', 'data-testid': 'agent-edit-result', hidden: true });
-      const cancel = el('button', { type: 'button', class: 'small', text: 'Cancel' });
+      const cancel = el('button', { type: 'button', class: 'small', text: i18n('admin.cancel') });
       const form = el('form', { class: 'sca-edit', 'data-testid': 'agent-edit-form', 'data-login': a.login },
-        el('label', { for: p + '-name', text: 'Name' }), el('input', { id: p + '-name', name: 'name', value: a.name || '', required: true }),
-        el('label', { for: p + '-password' }, 'New password ', el('span', { class: 'muted small', text: '(empty: unchanged)' })),
+        el('label', { for: p + '-name', text: i18n('admin.name') }), el('input', { id: p + '-name', name: 'name', value: a.name || '', required: true }),
+        el('label', { for: p + '-password' }, 'New password ', el('span', { class: 'muted small', text: i18n('admin.emptyUnchanged') })),
         el('input', { id: p + '-password', name: 'password', type: 'password', minlength: 10, autocomplete: 'new-password' }),
         roleBoxes(p, a.roles || []),
-        el('label', { for: p + '-buttons', text: 'Buttons (site/button, comma-separated)' }),
+        el('label', { for: p + '-buttons', text: i18n('admin.buttonsSitebuttonCommaseparated') }),
         el('input', { id: p + '-buttons', name: 'buttons', value: (a.buttons || []).join(', '), spellcheck: 'false' }),
-        el('label', { for: p + '-maxchats', text: 'Max concurrent chats' }),
+        el('label', { for: p + '-maxchats', text: i18n('admin.maxConcurrentChats') }),
         el('input', { id: p + '-maxchats', name: 'maxChats', type: 'number', min: 1, max: 100, step: 1,
           value: a.maxChats == null ? '' : a.maxChats }),
         result,
         el('div', { class: 'row end' }, cancel,
-          el('button', { type: 'submit', class: 'primary small', 'data-testid': 'agent-save', text: 'Save' })));
+          el('button', { type: 'submit', class: 'primary small', 'data-testid': 'agent-save', text: i18n('admin.save') })));
       const row = el('tr', { 'data-testid': 'agent-edit-row' }, el('td', { colspan: 6 }, form));
       tr.after(row);
       cancel.addEventListener('click', () => row.remove());
@@ -279,20 +280,20 @@ export const scAdmin = (function (w, d) {
 
     container.replaceChildren(el('div', { class: 'sca', 'data-testid': 'admin-module' }, hooksNotice,
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-live' },
-        el('h3', { id: 'sca-live', text: 'Live' }), statsList, statsNote, statsError),
+        el('h3', { id: 'sca-live', text: i18n('admin.live') }), statsList, statsNote, statsError),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-audit' },
-        el('h3', { id: 'sca-audit', text: 'Audit log' }), auditForm, auditError,
+        el('h3', { id: 'sca-audit', text: i18n('admin.auditLog') }), auditForm, auditError,
         el('div', { class: 'sca-scroll' }, el('table', { class: 'table', 'data-testid': 'audit' },
           el('thead', {}, el('tr', {}, ...['When', 'Actor', 'Action', 'Target', 'Detail', 'Address']
             .map((h) => el('th', { scope: 'col', text: h })))), auditBody)),
         auditEmpty),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-agents' },
-        el('h3', { id: 'sca-agents', text: 'Agents' }),
+        el('h3', { id: 'sca-agents', text: i18n('admin.agents') }),
         el('div', { class: 'admin-grid' },
           el('div', {},
             el('table', { id: 'agents', class: 'table', 'data-testid': 'agents' },
               el('thead', {}, el('tr', {}, ...['Login', 'Name', 'Roles', 'Buttons', 'Max chats']
-                .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Actions' })))),
+                .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: i18n('admin.actions') })))),
               agentsBody),
             agentsError, agentsResult),
           addForm)),

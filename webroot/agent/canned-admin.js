@@ -4,6 +4,7 @@
  * Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as i18n } from './lang.js';
 
 export const scCanned = (function () {
   const { el, show } = scUi;
@@ -13,21 +14,21 @@ export const scCanned = (function () {
   function section(api, me) {
     const sites = Array.from(new Set((me && me.buttons || []).map((b) => (typeof b === 'string' ? b.split('/')[0] : b.site))));
     const body = el('tbody', { 'data-testid': 'canned-rows' });
-    const empty = el('p', { class: 'muted', 'data-testid': 'canned-empty', text: 'No canned responses yet.', hidden: true });
+    const empty = el('p', { class: 'muted', 'data-testid': 'canned-empty', text: i18n('canned.noCannedResponsesYet'), hidden: true });
     const error = el('p', { class: 'error', role: 'alert', 'data-testid': 'canned-error', hidden: true });
     const result = el('p', { class: 'result', role: 'status', 'data-testid': 'canned-result', hidden: true });
     const site = el('select', { id: 'canned-site', name: 'site', 'data-testid': 'canned-site' },
       ...sites.map((s) => el('option', { value: s, text: s })));
     const shortcut = el('input', { id: 'canned-shortcut', name: 'shortcut', required: true, maxlength: 64, pattern: '[A-Za-z0-9_\\-]+',
-      autocomplete: 'off', spellcheck: 'false', placeholder: 'hello', 'data-testid': 'canned-shortcut' });
+      autocomplete: 'off', spellcheck: 'false', placeholder: i18n('canned.hello'), 'data-testid': 'canned-shortcut' });
     const text = el('textarea', { id: 'canned-text', name: 'text', required: true, rows: 3, maxlength: 16384,
-      placeholder: 'Hello! How can I help you today?', 'data-testid': 'canned-text' });
-    const save = el('button', { type: 'submit', class: 'small primary', 'data-testid': 'canned-save', text: 'Add' });
-    const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'canned-cancel', text: 'Cancel edit', hidden: true });
-    const form = el('form', { class: 'stack', 'data-testid': 'canned-form', 'aria-label': 'Add or change a canned response' },
-      el('label', { for: 'canned-site', text: 'Site' }), site,
-      el('label', { for: 'canned-shortcut', text: 'Shortcut (letters, digits, - and _; typed as /shortcut)' }), shortcut,
-      el('label', { for: 'canned-text', text: 'Text' }), text,
+      placeholder: i18n('canned.helloHowCanI'), 'data-testid': 'canned-text' });
+    const save = el('button', { type: 'submit', class: 'small primary', 'data-testid': 'canned-save', text: i18n('canned.add') });
+    const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'canned-cancel', text: i18n('canned.cancelEdit'), hidden: true });
+    const form = el('form', { class: 'stack', 'data-testid': 'canned-form', 'aria-label': i18n('canned.addOrChangeA') },
+      el('label', { for: 'canned-site', text: i18n('canned.site') }), site,
+      el('label', { for: 'canned-shortcut', text: i18n('canned.shortcutLettersDigitsAnd') }), shortcut,
+      el('label', { for: 'canned-text', text: i18n('canned.text') }), text,
       el('div', { class: 'row end' }, cancel, save));
     let editing = null;
 
@@ -59,8 +60,8 @@ export const scCanned = (function () {
       }
       show(error);
       body.replaceChildren(...(list || []).map(function (row) {
-        const change = el('button', { type: 'button', class: 'small', 'data-testid': 'canned-edit', text: 'Edit' });
-        const del = el('button', { type: 'button', class: 'small danger', 'data-testid': 'canned-delete', text: 'Delete' });
+        const change = el('button', { type: 'button', class: 'small', 'data-testid': 'canned-edit', text: i18n('canned.edit') });
+        const del = el('button', { type: 'button', class: 'small danger', 'data-testid': 'canned-delete', text: i18n('canned.delete') });
         change.addEventListener('click', () => edit(row));
         del.addEventListener('click', async function () {
           del.disabled = true;
@@ -106,13 +107,13 @@ export const scCanned = (function () {
     load();
 
     return el('section', { class: 'sca-section', 'aria-labelledby': 'sca-canned', 'data-testid': 'canned-section' },
-      el('h3', { id: 'sca-canned', text: 'Canned responses' }),
-      el('p', { class: 'muted small', text: 'Agents insert these in a conversation by typing / and the shortcut.' }),
+      el('h3', { id: 'sca-canned', text: i18n('canned.cannedResponses') }),
+      el('p', { class: 'muted small', text: i18n('canned.agentsInsertTheseIn') }),
       el('div', { class: 'admin-grid' },
         el('div', {},
           el('table', { class: 'table sca-canned-table', 'data-testid': 'canned-table' },
             el('thead', {}, el('tr', {}, ...['Site', 'Shortcut', 'Text'].map((h) => el('th', { scope: 'col', text: h })),
-              el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: 'Actions' })))), body),
+              el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: i18n('canned.actions') })))), body),
           empty, error, result),
         form));
   }

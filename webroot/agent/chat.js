@@ -11,6 +11,7 @@
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { Transcript } from '../shared/transcript.js';
 import { openSnapshot } from './snapshot.js';
 import { renderVisitorContext } from './context.js';
@@ -68,36 +69,36 @@ export const scChat = (function (w, d) {
     // ---- the skeleton: the list (left), the conversation (middle), the context (right) ----
     const queueList = el('ul', { class: 'scc-queue', 'data-testid': 'chat-queue' });
     const queueCount = el('span', { class: 'badge', 'data-testid': 'queue-count', text: '0' });
-    const queueEmpty = el('p', { class: 'muted small', text: 'Nobody is waiting.' });
+    const queueEmpty = el('p', { class: 'muted small', text: tr('ws.nobodyIsWaiting') });
     const queueError = el('p', { class: 'error', role: 'alert', 'data-testid': 'queue-error', hidden: true });
-    const tabs = el('div', { class: 'scc-tabs', role: 'tablist', 'aria-label': 'My conversations',
+    const tabs = el('div', { class: 'scc-tabs', role: 'tablist', 'aria-label': tr('ws.myConversations'),
       'aria-orientation': 'vertical', 'data-testid': 'chat-tabs' });
     const mineCount = el('span', { class: 'badge', 'data-testid': 'mine-count', text: '0' });
-    const mineEmpty = el('p', { class: 'muted small', text: 'None open. Accept a waiting visitor (Alt+A).' });
+    const mineEmpty = el('p', { class: 'muted small', text: tr('ws.noneOpenAcceptA') });
     const othersList = el('ul', { class: 'scc-others', 'data-testid': 'colleague-chats' });
     const othersCount = el('span', { class: 'badge', 'data-testid': 'colleague-count', text: '0' });
-    const othersEmpty = el('p', { class: 'muted small', text: 'No colleague is chatting on your buttons.' });
+    const othersEmpty = el('p', { class: 'muted small', text: tr('ws.noColleagueIsChatting') });
     const panes = el('div', { class: 'scc-panes' });
     const openEmpty = el('div', { class: 'scc-empty', 'data-testid': 'conversation-empty' },
-      el('p', { class: 'scc-empty-title', text: 'No conversation open' }),
+      el('p', { class: 'scc-empty-title', text: tr('ws.noConversationOpen') }),
       el('p', { class: 'muted', text: 'Accept a waiting visitor from the list on the left, or press Alt+A for the one ' +
         'waiting longest. Press ? for every keyboard shortcut.' }));
     const pastBody = el('ul', { class: 'scc-past', 'data-testid': 'past-chats' });
     const pastError = el('p', { class: 'error', role: 'alert', hidden: true });
     const transcriptTitle = el('h3', { 'data-testid': 'transcript-title' });
     const transcriptLog = el('ol', { class: 'scc-log', 'data-testid': 'transcript-log' });
-    const transcriptClose = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-close', text: 'Close' });
+    const transcriptClose = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-close', text: tr('ws.close') });
     const transcript = el('section', { class: 'scc-transcript scc-pane', 'data-testid': 'transcript', hidden: true,
       'aria-labelledby': 'scc-transcript-title' },
-    el('div', { class: 'scc-pane-head' }, el('span', { class: 'scc-who' }, transcriptTitle), el('span', { class: 'scc-state', text: 'Read only' }),
+    el('div', { class: 'scc-pane-head' }, el('span', { class: 'scc-who' }, transcriptTitle), el('span', { class: 'scc-state', text: tr('ws.readOnly') }),
       transcriptClose),
     transcriptLog);
     transcriptTitle.id = 'scc-transcript-title';
     const leftList = el('ul', { class: 'scc-left', 'data-testid': 'left-messages' });
     const leftCount = el('span', { class: 'badge', 'data-testid': 'left-count', text: '0' });
     const leftError = el('p', { class: 'error', role: 'alert', hidden: true });
-    const refreshPast = el('button', { type: 'button', class: 'small', text: 'Refresh' });
-    const refreshLeft = el('button', { type: 'button', class: 'small', text: 'Refresh' });
+    const refreshPast = el('button', { type: 'button', class: 'small', text: tr('ws.refresh') });
+    const refreshLeft = el('button', { type: 'button', class: 'small', text: tr('ws.refresh') });
     const past = el('details', { class: 'scc-section', 'data-testid': 'chat-history' },
       el('summary', {}, 'Past chats'),
       el('div', { class: 'row end' }, refreshPast), pastError, pastBody);
@@ -133,7 +134,7 @@ export const scChat = (function (w, d) {
       queueList.replaceChildren(...all.map(function (q) {
         let li = keep.get(q.id);
         if (!li) {
-          const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: 'Accept',
+          const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: tr('ws.accept'),
             'aria-label': 'Accept the chat on ' + (names.get(q.site + '/' + q.button) || q.button) });
           const qName = el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button });
           relabel(qName, q.id, ' · ' + (names.get(q.site + '/' + q.button) || q.button));
@@ -209,32 +210,32 @@ export const scChat = (function (w, d) {
       c.preview);
       c.tab.addEventListener('click', () => select(c.id));
       c.state = el('span', { class: 'scc-state', 'data-testid': 'chat-state' });
-      c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat',
-        'aria-keyshortcuts': 'Alt+E', title: 'End chat (Alt+E)' });
-      c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: 'Close', hidden: true });
-      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', 'data-testid': 'chat-log' });
+      c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: tr('ws.endChat'),
+        'aria-keyshortcuts': 'Alt+E', title: tr('ws.endChatShortcut') });
+      c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: tr('ws.close'), hidden: true });
+      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'aria-label': tr('ws.conversation'), 'data-testid': 'chat-log' });
       c.lines = new Transcript(c.log);
-      c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
+      c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: tr('ws.theVisitorIsTyping') });
       c.presence = el('span', { class: 'scc-presence muted small', 'data-testid': 'visitor-presence', 'aria-live': 'polite' });
-      c.input = el('textarea', { rows: 2, 'aria-label': 'Your message', placeholder: 'Type a message: Enter or Ctrl+Enter sends, Shift+Enter starts a new line',
+      c.input = el('textarea', { rows: 2, 'aria-label': tr('ws.yourMessage'), placeholder: tr('ws.typeAMessageEnter'),
         'data-testid': 'chat-input' });
-      c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: 'Send' });
+      c.send = el('button', { type: 'submit', class: 'primary', 'data-testid': 'chat-send', text: tr('ws.send') });
       // files (docs/ATTACHMENTS.md): attach one from the composer; lines announcing one show it
       c.files = /** @type {any} */ (w).scAttachments({ base: () => '/api/v1/chats/' + seg(c.id) + '/attachments',
         headers: () => ({ Authorization: 'Bearer ' + token }) });
       c.filePick = el('input', { type: 'file', hidden: true, 'data-testid': 'chat-file',
         accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf' });
-      c.attach = el('button', { type: 'button', class: 'scc-attach', title: 'Attach a file', 'aria-label': 'Attach a file',
-        'data-testid': 'chat-attach', text: 'Attach' });
+      c.attach = el('button', { type: 'button', class: 'scc-attach', title: tr('ws.attachAFile'), 'aria-label': tr('ws.attachAFile'),
+        'data-testid': 'chat-attach', text: tr('ws.attach') });
       c.attach.addEventListener('click', () => c.filePick.click());
       c.filePick.addEventListener('change', function () {
         const f = c.filePick.files && c.filePick.files[0];
         c.filePick.value = '';
         if (!f) return;
         show(c.error, '');
-        c.files.upload(f, f.name).catch((x) => show(c.error, 'Not sent: ' + x.message));
+        c.files.upload(f, f.name).catch((x) => show(c.error, tr('chat.notSent', { reason: x.message })));
       });
-      c.form = el('form', { class: 'scc-form', 'aria-label': 'Reply' }, c.attach, c.filePick, c.input, c.send);
+      c.form = el('form', { class: 'scc-form', 'aria-label': tr('ws.reply') }, c.attach, c.filePick, c.input, c.send);
       c.error = el('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error', hidden: true });
       c.pane = el('section', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true,
         id: 'scc-pane-' + rec.id, 'aria-labelledby': 'scc-tab-' + rec.id },
@@ -278,7 +279,8 @@ export const scChat = (function (w, d) {
       c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
-        : ended ? 'Ended' + (rec.endedBy ? ' by ' + rec.endedBy.replace('-', ' ') : '') : 'Active';
+        : ended ? (rec.endedBy ? tr('chat.endedBy.' + rec.endedBy, null, 'Ended by ' + rec.endedBy.replace('-', ' ')) : tr('chat.state.ended'))
+        : tr('chat.state.active');
       c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
       c.close.hidden = !ended;
       if (ended) {
@@ -446,7 +448,7 @@ export const scChat = (function (w, d) {
       show(c.error);
       const p = { cid: cid(), text: text, tries: 0, retry: 0 };
       p.li = el('li', { class: 'scc-msg', 'data-from': 'agent', 'data-state': 'sending', 'data-cid': p.cid },
-        el('span', { class: 'scc-meta', text: 'You · sending…' }), el('span', { class: 'scc-text', text: text }));
+        el('span', { class: 'scc-meta', text: tr('ws.youSending') }), el('span', { class: 'scc-text', text: text }));
       c.log.append(p.li);
       c.log.scrollTop = c.log.scrollHeight;
       c.pending.set(p.cid, p);
@@ -528,7 +530,7 @@ export const scChat = (function (w, d) {
       if (!alive) return null;
       show(pastError);
       pastBody.replaceChildren(...(list || []).filter((c) => c.state !== 'waiting').map(function (c) {
-        const view = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-open', text: 'Transcript' });
+        const view = el('button', { type: 'button', class: 'small', 'data-testid': 'transcript-open', text: tr('ws.transcript') });
         view.addEventListener('click', () => openTranscript(c));
         return el('li', { 'data-testid': 'past-chat', 'data-chat': c.id, 'data-state': c.state },
           el('span', { class: 'scc-past-what' },
@@ -587,7 +589,7 @@ export const scChat = (function (w, d) {
         el('div', { class: 'scc-meta' }, el('b', { text: m.name || 'Anonymous' }),
           m.contact ? ' · ' + m.contact : '', ' · ' + (names.get(m.site + '/' + m.button) || m.button || m.site) + ' · ' + when(m.at)),
         el('p', { class: 'scc-text', 'data-testid': 'left-text', text: m.text }))));
-      if (!list.length) leftList.append(el('li', { class: 'muted small', text: 'No messages.' }));
+      if (!list.length) leftList.append(el('li', { class: 'muted small', text: tr('ws.noMessages') }));
     }
 
     // ---- the bridge ----
@@ -618,13 +620,12 @@ export const scChat = (function (w, d) {
       }
     }
     // The visitor's presence in my chats (docs/LIFECYCLE.md): reading, away, left, back.
-    const PRESENCE = { reading: 'Visitor is reading', away: 'Visitor is away (tab hidden)', left: 'Visitor left',
-      back: 'Visitor is back' };
+    const PRESENCE = { reading: 1, away: 1, left: 1, back: 1 }; // said as presence.<state> (docs/I18N.md)
     function onPresence(payload) {
       const c = payload && typeof payload === 'object' ? chats.get(payload.chat_id) : null;
       if (!c || !Object.hasOwn(PRESENCE, payload.presence)) return;
       c.presence.dataset.presence = payload.presence;
-      c.presence.textContent = PRESENCE[payload.presence];
+      c.presence.textContent = tr('presence.' + payload.presence);
     }
     new Set(Array.from(mine, (ref) => ref.split('/')[0])).forEach(function (site) {
       bridge.subscribe('$agents/' + site + '/visitor/' + login + '/#', (p) => onPresence(p));

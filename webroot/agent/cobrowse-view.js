@@ -18,6 +18,7 @@
  */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js';
 
 export const scCobrowseView = (function (w, d) {
   const el = scUi.el;
@@ -43,14 +44,14 @@ export const scCobrowseView = (function (w, d) {
     const tabLabel = el('span', { class: 'sc-cbv-tab', 'data-testid': 'cobrowse-tab', hidden: true });
     const tabCount = el('span', { class: 'sc-cbv-count badge', 'data-testid': 'cobrowse-tab-count', hidden: true });
     const fresh = el('span', { class: 'sc-cbv-fresh', 'data-testid': 'cobrowse-freshness', 'data-freshness': 'waiting',
-      role: 'status', 'aria-live': 'polite', text: 'Waiting' });
-    const dash = el('button', { type: 'button', class: 'small', 'data-testid': 'cobrowse-dashboard', text: 'Dashboard',
+      role: 'status', 'aria-live': 'polite', text: tr('cbview.waiting') });
+    const dash = el('button', { type: 'button', class: 'small', 'data-testid': 'cobrowse-dashboard', text: tr('cbview.dashboard'),
       'aria-pressed': 'false' });
     const head = el('div', { class: 'sc-cbv-head' }, title, tabLabel, tabCount, fresh,
       el('span', { class: 'sc-cbv-grow' }), dash);
     const wait = el('p', { class: 'sc-cbv-wait muted', 'data-testid': 'cobrowse-view-wait' });
     const area = el('div', { class: 'sc-cbv-area', 'data-testid': 'cobrowse-area', hidden: true });
-    const gauge = el('div', { class: 'sc-cbv-gauge', 'data-testid': 'cobrowse-scroll', title: 'Where the visitor is on the page' },
+    const gauge = el('div', { class: 'sc-cbv-gauge', 'data-testid': 'cobrowse-scroll', title: tr('cbview.whereTheVisitorIs') },
       el('span', { class: 'sc-cbv-thumb' }));
     const label = el('div', { class: 'sc-cbv-label', 'data-testid': 'cobrowse-outline-label' });
     const body = el('div', { class: 'sc-cbv-body' }, wait, area);

@@ -27,10 +27,7 @@
   const STAMP_STEP_MS = 0.01; // between two events' replay times (timestamps near 1.7e12 resolve 0.0002 ms)
   const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
   const SANDBOX = 'allow-same-origin';
-  const STATE_TEXT = {
-    idle: '', pending: 'Asking the gateway…', 'waiting-consent': 'Waiting for the visitor to allow it…',
-    active: 'Live: you see the visitor\'s tab.', declined: 'The visitor declined.', ended: 'Ended',
-  };
+  // The states' texts: cobrowse.state.<state> in the console's catalogue (webroot/i18n/console, docs/I18N.md).
 
   // ---- rrweb, loaded once from the gateway (packed into the jar at build time) ----
   let loading = null;
@@ -252,7 +249,7 @@
       form = el('form', { class: 'row' },
         el('label', { text: 'Visitor\'s contact code' },
           el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, pattern: '[0-9]{4,12}', maxlength: 12 })),
-        el('button', { type: 'submit', text: 'Start' }));
+        el('button', { type: 'submit', text: w.scUi.t('cobrowse.start') }));
       container.append(form);
     }
     const input = form.querySelector('input');
@@ -262,7 +259,7 @@
 
     const stateLine = el('p', { class: 'sc-cb-state', 'data-testid': 'cobrowse-state', 'data-state': 'idle', 'aria-live': 'polite' });
     const viewport = el('span', { class: 'sc-cb-viewport muted small', 'data-testid': 'cobrowse-viewport' });
-    const stopButton = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'cobrowse-stop', text: 'Stop co-browsing', hidden: true });
+    const stopButton = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'cobrowse-stop', text: w.scUi.t('cobrowse.stop'), hidden: true });
     const bar = el('div', { class: 'sc-cb-bar' }, stateLine, viewport, stopButton);
     const screen = el('div', { class: 'sc-cb-screen' }); // rrweb's wrapper goes here, scaled to fit
     const glass = el('div', { class: 'sc-cb-glass', 'data-testid': 'cobrowse-glass', title: 'Move or click to point for the visitor' });
@@ -290,7 +287,9 @@
     }
 
     function setState(state, reason) {
-      const text = state === 'ended' ? 'Ended: ' + (reason || 'unknown') : STATE_TEXT[state] || state;
+      const t = w.scUi.t; // docs/I18N.md: the state and the reason are codes
+      const text = state === 'ended' ? t('cobrowse.ended.' + (reason || 'unknown'), null, t('cobrowse.ended', { reason: reason }))
+        : state === 'idle' ? '' : t('cobrowse.state.' + state, null, state);
       stateLine.textContent = text;
       stateLine.setAttribute('data-state', state);
       box.setAttribute('data-state', state);
@@ -321,7 +320,7 @@
       if (submit.disabled || cb) return;
       const code = input.value.replace(/\s+/g, '');
       setState('pending');
-      show('Asking the gateway…', 'pending');
+      show(w.scUi.t('cobrowse.asking'), 'pending');
       let r;
       try {
         r = await api('POST', '/cobrowse', { code: code });
@@ -332,7 +331,7 @@
       }
       if (destroyed) return;
       input.value = '';
-      show('Code accepted.', 'ok');
+      show(w.scUi.t('cobrowse.accepted'), 'ok');
       begin({ id: r.cobrowse_id, site: r.site, login: r.agent }, r.state, true);
     }
 

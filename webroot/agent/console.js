@@ -2,6 +2,7 @@
  * No framework; every piece of data goes into the page through textContent or attributes, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { scAgentBridge } from './bridge.js';
 import { scChat } from './chat.js';
 import { scCobrowseView } from './cobrowse-view.js';
@@ -53,9 +54,9 @@ import { scWorkspace } from './workspace.js';
   }
   /** The server's message, as the server gave it (plus when to retry after a 429). */
   function describe(e) {
-    if (!(e instanceof ApiError)) return 'Something went wrong: ' + e.message;
+    if (!(e instanceof ApiError)) return tr('api.failed', { reason: e.message });
     const wait = e.retryAfter && /^\d+$/.test(e.retryAfter) && !/\d+ ?s\b/.test(e.message)
-      ? ' Try again in ' + e.retryAfter + ' s.' : '';
+      ? ' ' + tr('api.retryIn', { seconds: e.retryAfter }) : '';
     return e.message + wait;
   }
 
@@ -71,7 +72,7 @@ import { scWorkspace } from './workspace.js';
         credentials: 'omit', cache: 'no-store',
       });
     } catch (x) {
-      throw new ApiError(0, 'network', 'The gateway cannot be reached.');
+      throw new ApiError(0, 'network', tr('api.unreachable'));
     }
     const text = await r.text();
     let data;
@@ -79,9 +80,9 @@ import { scWorkspace } from './workspace.js';
     if (r.ok) return data;
     const err = (data && data.error) || {};
     const e = new ApiError(r.status, err.code || 'http-' + r.status,
-      err.message || 'The gateway answered ' + r.status + (r.statusText ? ' ' + r.statusText : '') + '.',
+      tr('err.' + err.code, null, err.message) || tr('api.status', { status: r.status + (r.statusText ? ' ' + r.statusText : '') }),
       r.headers.get('Retry-After'));
-    if (r.status === 401 && sent && sent === token) end('Your session has ended. Please log in again.');
+    if (r.status === 401 && sent && sent === token) end(tr('api.sessionEnded'));
     throw e;
   }
   const seg = encodeURIComponent;
@@ -154,7 +155,7 @@ import { scWorkspace } from './workspace.js';
     if (submit.disabled) return;
     const wanted = $('password-new').value;
     if (wanted !== $('password-repeat').value) {
-      show($('password-error'), 'The two new passwords differ.');
+      show($('password-error'), tr('password.differ'));
       $('password-repeat').select();
       return;
     }
@@ -189,7 +190,7 @@ import { scWorkspace } from './workspace.js';
       if (x.status === 401) {
         token = null;
         try { sessionStorage.removeItem(TOKEN_KEY); } catch (y) { /* nothing kept */ }
-        return showLogin('Your session has ended. Please log in again.');
+        return showLogin(tr('api.sessionEnded'));
       }
     }
     begin(null);
@@ -245,7 +246,7 @@ import { scWorkspace } from './workspace.js';
     $('admin-link').hidden = (a.roles || []).indexOf('admin') < 0;
   }
 
-  function expired() { end('Your session has ended. Please log in again.'); }
+  function expired() { end(tr('api.sessionEnded')); }
 
   /** The chat inbox needs to know who we are and which buttons we serve (GET /me). */
   function mountChat() {
@@ -265,15 +266,15 @@ import { scWorkspace } from './workspace.js';
 
   // ---- the bridge ----
   const CONN_TEXT = {
-    offline: 'Offline', connecting: 'Connecting…', live: 'Connected', reconnecting: 'Connection lost',
-    closed: 'Disconnected',
+    offline: tr('conn.offline'), connecting: tr('conn.connecting'), live: tr('conn.live'), reconnecting: tr('conn.reconnecting'),
+    closed: tr('conn.closed'),
   };
   function conn(s, detail) {
     const node = $('conn-state');
     node.setAttribute('data-state', s);
     let text = CONN_TEXT[s] || s;
     if (s === 'reconnecting') {
-      text += ', retrying in ' + Math.max(1, Math.round(detail.retryInMs / 1000)) + ' s';
+      text += tr('conn.retryIn', { seconds: Math.max(1, Math.round(detail.retryInMs / 1000)) });
       if (detail.error) text += ' (' + detail.error + ')';
     }
     node.textContent = text;
@@ -294,7 +295,7 @@ import { scWorkspace } from './workspace.js';
         subscribeButtons(agent.buttons || []);
       },
       onUnauthorized: function () {
-        end('Your session has ended. Please log in again.');
+        end(tr('api.sessionEnded'));
       },
     });
   }
@@ -380,7 +381,7 @@ import { scWorkspace } from './workspace.js';
     if (!x) return;
     x.enabled = enabled;
     x.state.setAttribute('data-state', enabled ? 'enabled' : 'disabled');
-    x.state.textContent = enabled ? 'Enabled on the site' : 'Disabled on the site';
+    x.state.textContent = enabled ? tr('buttons.enabled') : tr('buttons.disabled');
   }
 
   /** PUT the switch's position; if it moved again meanwhile, send the newest one too (the last word wins). */
@@ -447,8 +448,8 @@ import { scWorkspace } from './workspace.js';
       keep.add(s.handle);
       let row = pages.get(s.handle);
       if (!row) {
-        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: 'Invite',
-          title: 'Invite this page\'s visitor to chat' });
+        const invite = el('button', { type: 'button', class: 'small', 'data-testid': 'invite', text: tr('sessions.invite'),
+          title: tr('sessions.inviteTitle') });
         row = {
           site: el('td'), connected: el('td'), since: el('td'),
           tr: el('tr', { 'data-testid': 'session', 'data-handle': s.handle }),
@@ -485,7 +486,7 @@ import { scWorkspace } from './workspace.js';
     buttons.forEach(function (b) {
       if (b.site === site) select.append(el('option', { value: b.id, text: b.nameEl.textContent || b.id }));
     });
-    show($('invite-error'), select.options.length ? null : 'You serve no chat button on this site.');
+    show($('invite-error'), select.options.length ? null : tr('invite.noButton'));
     $('invite-submit').disabled = !select.options.length;
     dialog.showModal();
     $('invite-text').select();
@@ -504,7 +505,7 @@ import { scWorkspace } from './workspace.js';
       await api('POST', '/sessions/' + seg(handle) + '/proactive',
         { button_id: $('invite-button').value, text: $('invite-text').value });
       dialog.close();
-      show($('sessions-result'), 'Invitation sent to page ' + handle + '.', 'ok');
+      show($('sessions-result'), tr('invite.sent', { handle: handle }), 'ok');
     } catch (x) {
       if (token) show($('invite-error'), describe(x));
     } finally {
@@ -539,7 +540,7 @@ import { scWorkspace } from './workspace.js';
     const on = !!(info && info.enabled);
     const local = !info || info.localPasswords !== false;
     $('sso-box').hidden = !on;
-    if (on) $('sso-button').textContent = 'Sign in with ' + info.providerName;
+    if (on) $('sso-button').textContent = tr('login.ssoWith', { provider: info.providerName });
     $('sso-or').hidden = !(on && local);
     $('local-login').hidden = !local;
     $('login-submit').hidden = !local;

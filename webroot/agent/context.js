@@ -16,6 +16,7 @@
  */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js';
 
 const { el } = scUi;
 
@@ -39,7 +40,7 @@ function span(ms) {
 export function renderVisitorContext(container, ctx) {
   if (!ctx) {
     container.replaceChildren(el('p', { class: 'muted small', 'data-testid': 'context-empty',
-      text: 'Open a conversation to see who you are talking to.' }));
+      text: tr('ctx.openAConversationTo') }));
     return;
   }
   /** @type {Array<[string, string, string]>} label, value, key */
@@ -67,18 +68,18 @@ export function renderVisitorContext(container, ctx) {
   const about = visitor.length ? dl('context-visitor', visitor) : '';
   const list = dl('context-facts', rows);
   const before = ctx.chatsBefore;
-  const history = el('section', { class: 'ctx-history', 'aria-label': 'Chats before' },
-    el('h3', { text: 'Chats before' }),
+  const history = el('section', { class: 'ctx-history', 'aria-label': tr('ctx.chatsBefore') },
+    el('h3', { text: tr('ctx.chatsBefore') }),
     Array.isArray(before)
       ? (before.length
         ? el('ul', { class: 'ctx-before', 'data-testid': 'context-chats-before' }, ...before.map((c) =>
           el('li', { 'data-chat': c.id }, when(c.createdAt) + (c.agentName ? ' · ' + c.agentName : '') + (c.state ? ' · ' + c.state : ''))))
-        : el('p', { class: 'muted small', text: 'None: a first chat.' }))
+        : el('p', { class: 'muted small', text: tr('ctx.noneAFirstChat') }))
       : el('p', { class: 'muted small', 'data-testid': 'context-chats-before-unknown',
-        text: 'Not known yet.' }));
+        text: tr('ctx.notKnownYet') }));
   const visited = Array.isArray(ctx.pages) && ctx.pages.length
-    ? el('section', { class: 'ctx-history', 'aria-label': 'Pages visited' },
-      el('h3', { text: 'Pages visited (' + ctx.pages.length + ')' }),
+    ? el('section', { class: 'ctx-history', 'aria-label': tr('ctx.pagesVisited') },
+      el('h3', { text: tr('ctx.pagesVisitedCount', { count: ctx.pages.length }) }),
       el('ol', { class: 'ctx-pages', 'data-testid': 'context-pages' }, ...ctx.pages.map((p) =>
         el('li', { title: p.title || '' }, el('span', { class: 'ctx-path', text: p.path }),
           p.at ? el('span', { class: 'muted small', text: ' ' + new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : ''))))

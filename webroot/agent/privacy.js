@@ -4,6 +4,7 @@
  * it after an explicit confirmation (POST /api/v1/privacy/erase). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js';
 
 export const scPrivacy = (function (d) {
   const { el, show } = scUi;
@@ -28,27 +29,27 @@ export const scPrivacy = (function (d) {
     const kind = el('select', { id: 'privacy-kind', name: 'kind', 'data-testid': 'privacy-kind' },
       ...KINDS.map(([v, label]) => el('option', { value: v, text: label })));
     const value = el('input', { id: 'privacy-value', name: 'value', type: 'email', required: true, maxlength: 200,
-      autocomplete: 'off', spellcheck: 'false', 'data-testid': 'privacy-value', placeholder: 'visitor@example.org' });
-    const search = el('button', { type: 'submit', class: 'small', 'data-testid': 'privacy-search', text: 'Search' });
+      autocomplete: 'off', spellcheck: 'false', 'data-testid': 'privacy-value', placeholder: tr('privacy.visitorexampleorg') });
+    const search = el('button', { type: 'submit', class: 'small', 'data-testid': 'privacy-search', text: tr('privacy.search') });
     const form = el('form', { class: 'sca-filters', 'data-testid': 'privacy-form' },
-      el('label', { for: 'privacy-kind', text: 'Find by' }), kind,
-      el('label', { for: 'privacy-value', class: 'sr-only', text: 'Value' }), value, search);
+      el('label', { for: 'privacy-kind', text: tr('privacy.findBy') }), kind,
+      el('label', { for: 'privacy-value', class: 'sr-only', text: tr('privacy.value') }), value, search);
 
     const found = el('p', { class: 'result', role: 'status', 'data-testid': 'privacy-found', hidden: true });
     const counts = el('dl', { class: 'sca-stats', 'data-testid': 'privacy-counts', hidden: true });
     const error = el('p', { class: 'error', role: 'alert', 'data-testid': 'privacy-error', hidden: true });
     const download = el('button', { type: 'button', class: 'small', 'data-testid': 'privacy-download',
-      text: 'Download export', disabled: true });
+      text: tr('privacy.downloadExport'), disabled: true });
     const erase = el('button', { type: 'button', class: 'small danger', 'data-testid': 'privacy-erase',
-      text: 'Erase…', disabled: true });
+      text: tr('privacy.erase'), disabled: true });
     const understood = el('input', { type: 'checkbox', id: 'privacy-understood', 'data-testid': 'privacy-understood' });
     const confirmErase = el('button', { type: 'button', class: 'small danger', 'data-testid': 'privacy-confirm',
-      text: 'Erase now', disabled: true });
-    const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'privacy-cancel', text: 'Cancel' });
+      text: tr('privacy.eraseNow'), disabled: true });
+    const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'privacy-cancel', text: tr('privacy.cancel') });
     const confirmText = el('p', { 'data-testid': 'privacy-confirm-text' });
     const confirm = el('div', { class: 'scp-confirm', role: 'group', 'aria-labelledby': 'privacy-confirm-title',
       'data-testid': 'privacy-confirm-panel', hidden: true },
-    el('strong', { id: 'privacy-confirm-title', text: 'Erase this visitor’s data?' }), confirmText,
+    el('strong', { id: 'privacy-confirm-title', text: tr('privacy.eraseThisVisitorsData') }), confirmText,
     el('label', { class: 'check', for: 'privacy-understood' }, understood,
       ' I understand: the records are deleted for good, audit entries keep only the event, and a live chat ends.'),
     el('div', { class: 'row' }, cancel, confirmErase));
@@ -147,7 +148,7 @@ export const scPrivacy = (function (d) {
     });
 
     return el('section', { class: 'sca-section', 'aria-labelledby': 'sca-privacy', 'data-testid': 'privacy' },
-      el('h3', { id: 'sca-privacy', text: 'Data rights' }),
+      el('h3', { id: 'sca-privacy', text: tr('privacy.dataRights') }),
       el('p', { class: 'muted small', text: 'Everything the gateway stores about one visitor: their chats and chat lines, ' +
         'left messages and the audit entries naming them. Found by an e-mail address they gave, a chat id, or the ' +
         'visitor token of a chat.' }),

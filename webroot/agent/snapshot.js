@@ -7,18 +7,19 @@
  * other hosts (the console's CSP).
  */
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js';
 
 /** @param {Blob} blob the snapshot file @param {string} title */
 export async function openSnapshot(blob, title) {
   const w = /** @type {any} */ (window);
   const { el } = scUi;
   const stage = el('div', { class: 'scc-snapshot-stage', 'data-testid': 'snapshot-stage' });
-  const close = el('button', { type: 'button', class: 'small', 'data-testid': 'snapshot-close', text: 'Close' });
+  const close = el('button', { type: 'button', class: 'small', 'data-testid': 'snapshot-close', text: tr('snapshot.close') });
   const note = el('p', { class: 'error', role: 'alert', hidden: true });
-  const dialog = el('dialog', { class: 'scc-snapshot', 'data-testid': 'snapshot-view', 'aria-label': 'Page snapshot' },
+  const dialog = el('dialog', { class: 'scc-snapshot', 'data-testid': 'snapshot-view', 'aria-label': tr('snapshot.pageSnapshot') },
     el('div', { class: 'scc-snapshot-head' },
       el('strong', { text: 'Page snapshot: ' + title }),
-      el('span', { class: 'muted small', text: 'a still copy, fields masked as in co-browse' }), close),
+      el('span', { class: 'muted small', text: tr('snapshot.aStillCopyFields') }), close),
     note, stage);
   let mirror = null;
   close.addEventListener('click', () => dialog.close());

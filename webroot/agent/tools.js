@@ -8,6 +8,7 @@
  * Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as tr } from './lang.js';
 
 export const scTools = (function (d) {
   const { el, show } = scUi;
@@ -36,18 +37,18 @@ export const scTools = (function (d) {
 
     // ---- transfer ----
     function transferUi(c) {
-      c.transferBtn = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-transfer', text: 'Transfer…',
+      c.transferBtn = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-transfer', text: tr('tools.transfer'),
         'aria-expanded': 'false', 'aria-controls': 'sct-transfer-' + c.id });
       const target = el('select', { id: 'sct-target-' + c.id, required: true, 'data-testid': 'transfer-target' });
       const note = el('textarea', { id: 'sct-note-' + c.id, rows: 2, maxlength: 1000, 'data-testid': 'transfer-note',
-        placeholder: 'What the next agent should know (the visitor does not see this)' });
-      const submit = el('button', { type: 'submit', class: 'small primary', 'data-testid': 'transfer-submit', text: 'Transfer' });
-      const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'transfer-cancel', text: 'Cancel' });
+        placeholder: tr('tools.whatTheNextAgent') });
+      const submit = el('button', { type: 'submit', class: 'small primary', 'data-testid': 'transfer-submit', text: tr('tools.transfer2') });
+      const cancel = el('button', { type: 'button', class: 'small', 'data-testid': 'transfer-cancel', text: tr('tools.cancel') });
       const error = el('p', { class: 'error', role: 'alert', 'data-testid': 'transfer-error', hidden: true });
       const panel = el('form', { class: 'sct-transfer', id: 'sct-transfer-' + c.id, 'data-testid': 'transfer-panel',
-        'aria-label': 'Transfer this conversation', hidden: true },
-      el('label', { for: 'sct-target-' + c.id, text: 'Transfer to' }), target,
-      el('label', { for: 'sct-note-' + c.id, text: 'Note for the next agent' }), note, error,
+        'aria-label': tr('tools.transferThisConversation'), hidden: true },
+      el('label', { for: 'sct-target-' + c.id, text: tr('tools.transferTo') }), target,
+      el('label', { for: 'sct-note-' + c.id, text: tr('tools.noteForTheNext') }), note, error,
       el('div', { class: 'row end' }, cancel, submit));
       c.end.before(c.transferBtn);
       c.form.before(panel);
@@ -62,7 +63,7 @@ export const scTools = (function (d) {
         c.transferBtn.setAttribute('aria-expanded', 'true');
         show(error);
         submit.disabled = true;
-        target.replaceChildren(el('option', { value: '', text: 'Loading…' }));
+        target.replaceChildren(el('option', { value: '', text: tr('tools.loading') }));
         let t;
         try {
           t = await api('GET', '/chats/' + seg(c.id) + '/transfer-targets');
@@ -118,7 +119,7 @@ export const scTools = (function (d) {
     // ---- canned responses in the composer ----
     function cannedUi(c) {
       const list = el('ul', { class: 'sct-canned', role: 'listbox', id: 'sct-canned-' + c.id, 'data-testid': 'canned-list',
-        'aria-label': 'Canned responses', hidden: true });
+        'aria-label': tr('tools.cannedResponses'), hidden: true });
       c.form.classList.add('sct-composer');
       c.form.prepend(list);
       c.input.setAttribute('aria-controls', list.id);

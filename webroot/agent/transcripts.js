@@ -4,6 +4,7 @@
  * so). scTranscripts.button(chatId, token): a conversation's "Transcript" download (HTML). Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { t as i18n } from './lang.js';
 
 export const scTranscripts = (function (d) {
   const { el, show } = scUi;
@@ -37,13 +38,13 @@ export const scTranscripts = (function (d) {
     const from = el('input', { id: 'tr-from', type: 'date', required: true, value: today, 'data-testid': 'transcripts-from' });
     const to = el('input', { id: 'tr-to', type: 'date', required: true, value: today, 'data-testid': 'transcripts-to' });
     const format = el('select', { id: 'tr-format', 'data-testid': 'transcripts-format' },
-      el('option', { value: 'json', text: 'JSON' }), el('option', { value: 'html', text: 'HTML (readable)' }));
-    const go = el('button', { type: 'submit', class: 'small', 'data-testid': 'transcripts-download', text: 'Download' });
+      el('option', { value: 'json', text: i18n('transcripts.json') }), el('option', { value: 'html', text: i18n('transcripts.htmlReadable') }));
+    const go = el('button', { type: 'submit', class: 'small', 'data-testid': 'transcripts-download', text: i18n('transcripts.download') });
     const result = el('p', { class: 'result', role: 'status', 'data-testid': 'transcripts-result', hidden: true });
     const error = el('p', { class: 'error', role: 'alert', 'data-testid': 'transcripts-error', hidden: true });
     const form = el('form', { class: 'sca-filters', 'data-testid': 'transcripts-form' },
-      el('label', { for: 'tr-from', text: 'From' }), from, el('label', { for: 'tr-to', text: 'to' }), to,
-      el('label', { for: 'tr-format', class: 'sr-only', text: 'Format' }), format, go);
+      el('label', { for: 'tr-from', text: i18n('transcripts.from') }), from, el('label', { for: 'tr-to', text: i18n('transcripts.to') }), to,
+      el('label', { for: 'tr-format', class: 'sr-only', text: i18n('transcripts.format') }), format, go);
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -80,7 +81,7 @@ export const scTranscripts = (function (d) {
     });
 
     return el('section', { class: 'sca-section', 'aria-labelledby': 'sca-transcripts', 'data-testid': 'transcripts' },
-      el('h3', { id: 'sca-transcripts', text: 'Transcripts' }),
+      el('h3', { id: 'sca-transcripts', text: i18n('transcripts.transcripts') }),
       el('p', { class: 'muted small', text: 'Every chat of your sites started in the date range (UTC days, both ' +
         'included; at most 366 days), with all its lines.' }),
       form, error, result);
@@ -91,8 +92,8 @@ export const scTranscripts = (function (d) {
    * @param {string} chatId @param {() => string} token
    */
   function button(chatId, token) {
-    const b = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-transcript', text: 'Transcript',
-      title: 'Download the transcript (HTML)' });
+    const b = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-transcript', text: i18n('transcripts.transcript'),
+      title: i18n('transcripts.downloadTheTranscriptHtml') });
     b.addEventListener('click', async () => {
       b.disabled = true;
       try {

@@ -1,8 +1,9 @@
 /*! SiteConnect agent console: what every console module shares — text-only DOM building and the REST call. */
 // @ts-check
 import { el } from '../shared/dom.js';
+import { t } from './lang.js';
 
-/** el, show, cap, rest; also window.scUi for the console's classic scripts (cobrowse.js). */
+/** el, show, cap, rest, t (docs/I18N.md); also window.scUi for the console's classic scripts (cobrowse.js). */
 export const scUi = (function (w) {
   /** Shows text in a notice element (hidden when empty), with an optional kind for styling. */
   function show(node, text, kind) {
@@ -28,7 +29,7 @@ export const scUi = (function (w) {
         r = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body),
           credentials: 'omit', cache: 'no-store' });
       } catch (x) {
-        throw Object.assign(new Error('The gateway cannot be reached.'), { status: 0 });
+        throw Object.assign(new Error(t('api.unreachable')), { status: 0 });
       }
       const text = await r.text();
       let data;
@@ -36,12 +37,13 @@ export const scUi = (function (w) {
       if (r.ok) return data;
       const err = (data && data.error) || {};
       if (r.status === 401 && opts.onUnauthorized) opts.onUnauthorized();
-      throw Object.assign(new Error(message(err.message) || 'The gateway answered ' + r.status + '.'),
+      // A code the console knows is said in its language; any other shows the server's message (docs/I18N.md).
+      throw Object.assign(new Error(message(t('err.' + err.code, null, err.message)) || t('api.status', { status: r.status })),
         { status: r.status, code: err.code });
     };
   }
 
-  const ui = Object.freeze({ el, show, cap, rest });
+  const ui = Object.freeze({ el, show, cap, rest, t });
   w.scUi = ui;
   return ui;
 })(window);

@@ -89,7 +89,7 @@ export function box(F) {
 const CSS = `
 .sc-bar { flex-wrap: nowrap; white-space: nowrap; overflow: hidden; }
 .sc-bar > span { min-width: 0; overflow: hidden; text-overflow: ellipsis; }
-.sc-bar-title { flex: 1 1 auto; text-align: left; }
+.sc-bar-title { flex: 1 1 auto; text-align: start; }
 .sc-bar-code { flex: none; }
 body[data-widget^="chat"] .sc-bar-code { display: none; }
 .sc-badge { flex: none; min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px; background: #c5221f;

@@ -7,6 +7,7 @@
 import { scFrame } from './frame.js';
 import { Transcript } from '../shared/transcript.js';
 import { el } from '../shared/dom.js';
+import { has, t, time as clock, tx } from '../shared/i18n.js';
 
 (function (w, d) {
   var F = scFrame;
@@ -24,6 +25,7 @@ import { el } from '../shared/dom.js';
   var chatId = null;
   var button = null;
   var agent = '';
+  var endedBy = ''; // chat/state ended_by: agent, visitor, visitor-left, …
   var lines = null; // the Transcript in the chat log (below)
   var invite = null; // {button_id, text, display (before the invitation)}
   var gapT = 0;
@@ -50,26 +52,27 @@ import { el } from '../shared/dom.js';
   function save() { F.keep('chat', kept); }
 
   // ---- the DOM (text only: textContent, never innerHTML) ----
-  function btn(text, cls, testid) {
-    return el('button', { type: 'button', class: cls || '', 'data-testid': testid, text: text });
+  function btn(key, cls, testid) { // key: its text in the catalogue (docs/I18N.md)
+    return el('button', Object.assign({ type: 'button', class: cls || '', 'data-testid': testid }, tx(key)));
   }
 
   var panel = F.panel('chat');
   panel.classList.add('sc-chat');
-  panel.setAttribute('aria-label', 'Chat');
+  panel.setAttribute('aria-label', t('chat.label'));
+  panel.setAttribute('data-i18n-aria-label', 'chat.label');
 
   // invitation
   var inviteText = el('p', { class: 'sc-chat-invite-text', 'data-testid': 'chat-invite-text' });
-  var accept = btn('Start chat', 'sc-primary', 'chat-invite-accept');
-  var dismiss = btn('No, thanks', '', 'chat-invite-dismiss');
+  var accept = btn('chat.start', 'sc-primary', 'chat-invite-accept');
+  var dismiss = btn('chat.noThanks', '', 'chat-invite-dismiss');
   var vInvite = el('div', { class: 'sc-chat-view sc-chat-invite' },
     [inviteText, el('div', { class: 'sc-chat-actions' }, [dismiss, accept])]);
 
   // waiting for an agent
-  var cancel = btn('Cancel', '', 'chat-cancel');
+  var cancel = btn('chat.cancel', '', 'chat-cancel');
   var vRequest = el('div', { class: 'sc-chat-view sc-chat-request' }, [
     el('p', { class: 'sc-chat-spinner', 'aria-hidden': 'true' }),
-    el('p', { role: 'status', 'data-testid': 'chat-waiting', text: 'Waiting for an agent to join…' }),
+    el('p', { role: 'status', 'data-testid': 'chat-waiting', ...tx('chat.waiting') }),
     el('div', { class: 'sc-chat-actions' }, [cancel])]);
 
   // nobody is available: leave a message
@@ -77,17 +80,17 @@ import { el } from '../shared/dom.js';
   var lmContact = el('input', { id: 'sc-lm-contact', name: 'contact', maxlength: '200', autocomplete: 'email' });
   var lmText = el('textarea', { id: 'sc-lm-text', name: 'text', rows: '4', required: '' });
   var lmError = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'leave-error', hidden: '' });
-  var lmSend = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'leave-send', text: 'Send message' });
+  var lmSend = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'leave-send', ...tx('leave.send') });
   var lmForm = el('form', { class: 'sc-chat-leave', 'data-testid': 'leave-form', novalidate: '' }, [
-    el('label', { for: 'sc-lm-name', text: 'Your name' }), lmName,
-    el('label', { for: 'sc-lm-contact', text: 'E-mail or phone' }), lmContact,
-    el('label', { for: 'sc-lm-text', text: 'Message' }), lmText, lmError,
+    el('label', { for: 'sc-lm-name', ...tx('leave.name') }), lmName,
+    el('label', { for: 'sc-lm-contact', ...tx('leave.contact') }), lmContact,
+    el('label', { for: 'sc-lm-text', ...tx('leave.message') }), lmText, lmError,
     el('div', { class: 'sc-chat-actions' }, [lmSend])]);
-  var lmClose = btn('Close', '', 'chat-close');
+  var lmClose = btn('widget.close', '', 'chat-close');
   var lmDone = el('p', { role: 'status', 'data-testid': 'leave-done', hidden: '',
-    text: 'Thank you! We have your message and will get back to you.' });
+    ...tx('leave.done') });
   var vUnavailable = el('div', { class: 'sc-chat-view sc-chat-unavailable' }, [
-    el('p', { 'data-testid': 'chat-unavailable', text: 'Nobody is available to chat right now. Leave us a message?' }),
+    el('p', { 'data-testid': 'chat-unavailable', ...tx('chat.unavailable') }),
     lmForm, lmDone, el('div', { class: 'sc-chat-actions' }, [lmClose])]);
 
   // the conversation
@@ -95,10 +98,10 @@ import { el } from '../shared/dom.js';
   var log = el('ol', { class: 'sc-chat-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
   lines = new Transcript(log);
   var typing = el('p', { class: 'sc-chat-typing', 'aria-live': 'polite', 'data-testid': 'chat-typing', hidden: '' });
-  var offline = el('p', { class: 'sc-chat-offline', text: 'Connection lost. Your messages will be sent when it is back.' });
-  var input = el('textarea', { id: 'sc-chat-input', rows: '2', 'aria-label': 'Your message', placeholder: 'Type your message…',
+  var offline = el('p', { class: 'sc-chat-offline', ...tx('chat.offline') });
+  var input = el('textarea', { id: 'sc-chat-input', rows: '2', ...tx('chat.yourMessage', 'aria-label'), ...tx('chat.placeholder', 'placeholder'),
     'data-testid': 'chat-input' });
-  var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', text: 'Send' });
+  var send = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'chat-send', ...tx('chat.send') });
   var error = el('p', { class: 'sc-chat-error', role: 'alert', 'data-testid': 'chat-error', hidden: '' });
   // files (docs/ATTACHMENTS.md): the paperclip picks one, the gateway sniffs and stores it
   var files = null; // shared/attachments.js: loaded when a chat first needs it, not on every first visit
@@ -120,47 +123,47 @@ import { el } from '../shared/dom.js';
   }
   var filePick = el('input', { type: 'file', hidden: '', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf',
     'data-testid': 'chat-file' });
-  var clip = el('button', { type: 'button', class: 'sc-clip', title: 'Attach a file', 'aria-label': 'Attach a file',
-    'data-testid': 'chat-attach', text: 'Attach' });
+  var clip = el('button', { type: 'button', class: 'sc-clip', ...tx('chat.attachFile', 'title', 'aria-label'),
+    'data-testid': 'chat-attach', ...tx('chat.attach') });
   clip.addEventListener('click', function () { filePick.click(); });
   filePick.addEventListener('change', function () {
     var f = filePick.files && filePick.files[0];
     filePick.value = '';
     if (!f) return;
-    if (state !== 'active') return showError('The chat is not open.');
+    if (state !== 'active') return showError(t('chat.notOpen'));
     showError(null);
-    withFiles(function (x) { x.upload(f, f.name).catch(function (e) { showError('Not sent: ' + e.message); }); });
+    withFiles(function (x) { x.upload(f, f.name).catch(function (e) { showError(t('chat.notSent', { reason: e.message })); }); });
   });
   var form = el('form', { class: 'sc-chat-form', 'data-testid': 'chat-form' }, [clip, filePick, input, send]);
   // "Show the agent this page": the page's snapshot, masked as co-browse masks it (no pixels), sent as a file
-  var showPage = btn('Show the agent this page', 'sc-link sc-show-page', 'chat-show-page');
+  var showPage = btn('chat.showPage', 'sc-link sc-show-page', 'chat-show-page');
   showPage.addEventListener('click', function () {
-    if (state !== 'active') return showError('The chat is not open.');
+    if (state !== 'active') return showError(t('chat.notOpen'));
     showPage.disabled = true;
     showError(null);
     F.snapshot(function (snap) {
-      var title = snap && typeof snap.title === 'string' && snap.title.trim() ? snap.title.trim() : 'this page';
+      var title = snap && typeof snap.title === 'string' && snap.title.trim() ? snap.title.trim() : t('chat.thisPage');
       var body = snap && JSON.stringify({ siteconnectSnapshot: 1, title: title, events: snap.events });
       withFiles(function (x) {
-        (body ? x.upload(new Blob([body]), title) : Promise.reject(new Error('the page could not be captured')))
-          .catch(function (e) { showError('Not sent: ' + e.message); })
+        (body ? x.upload(new Blob([body]), title) : Promise.reject(new Error(t('chat.noCapture'))))
+          .catch(function (e) { showError(t('chat.notSent', { reason: e.message })); })
           .finally(function () { showPage.disabled = false; });
       });
     });
   });
-  var end = btn('End chat', 'sc-link', 'chat-end');
-  var stars = el('div', { class: 'sc-chat-stars', role: 'group', 'aria-label': 'Your rating' });
+  var end = btn('chat.end', 'sc-link', 'chat-end');
+  var stars = el('div', { class: 'sc-chat-stars', role: 'group', ...tx('chat.yourRating', 'aria-label') });
   [1, 2, 3, 4, 5].forEach(function (n) {
     var b = el('button', { type: 'button', class: 'sc-star', 'data-rating': String(n), 'data-testid': 'chat-star',
-      'aria-label': n + ' of 5', title: n + ' of 5', text: '★' });
+      'aria-label': t('chat.stars', { n: n }), title: t('chat.stars', { n: n }), text: '★',
+      'data-i18n-aria-label': 'chat.stars', 'data-i18n-title': 'chat.stars', 'data-i18n-params': JSON.stringify({ n: n }) });
     b.addEventListener('click', function () { rate(n); });
     stars.appendChild(b);
   });
-  var skip = btn('Skip', 'sc-link', 'chat-rate-skip');
-  var thanks = el('p', { class: 'sc-chat-thanks', role: 'status', 'data-testid': 'chat-thanks', hidden: '',
-    text: 'Thank you for your feedback!' });
+  var skip = btn('chat.skip', 'sc-link', 'chat-rate-skip');
+  var thanks = el('p', Object.assign(tx('chat.thanks'), { class: 'sc-chat-thanks', role: 'status', 'data-testid': 'chat-thanks', hidden: '' }));
   var rating = el('div', { class: 'sc-chat-rating', 'data-testid': 'chat-rating' }, [
-    el('p', { text: 'The chat has ended. How did we do?' }), stars, skip, thanks]);
+    el('p', tx('chat.rateAsk')), stars, skip, thanks]);
   // "E-mail me this conversation" (docs/TRANSCRIPTS.md): loaded when a chat ends, not on the first visit.
   /** @type {{node: HTMLElement, reset: () => void} | null} */
   var emailer = null;
@@ -168,7 +171,7 @@ import { el } from '../shared/dom.js';
     if (emailer) return emailer.reset();
     import('./transcript-email.js').then(function (m) {
       if (emailer) return;
-      emailer = m.transcriptEmail(F, el);
+      emailer = m.transcriptEmail(F, el, t);
       rating.appendChild(emailer.node);
     }).catch(function () { /* offline: the rating works without it */ });
   }
@@ -196,18 +199,16 @@ import { el } from '../shared/dom.js';
   }
 
   function showWith() {
-    withLine.textContent = state === 'ended' ? 'The chat has ended.'
-      : agent ? 'You are chatting with ' + agent + '.' : 'You are chatting with us.';
+    withLine.textContent = state === 'ended' ? t('ended.' + endedBy, { name: agent || t('chat.theAgent') }, t('chat.ended'))
+      : agent ? t('chat.with', { name: agent }) : t('chat.withUs');
   }
 
   // The minimised bar says what is going on (and how many unread lines).
   var barTitle = d.querySelector('.sc-bar-title');
-  var barText = barTitle ? barTitle.textContent : '';
   function bar() {
     if (!barTitle) return;
-    var t = state === 'waiting' || state === 'requested' ? 'Waiting for an agent…'
-      : state === 'active' ? (agent ? 'Chat with ' + agent : 'Chat') : barText;
-    barTitle.textContent = t;
+    barTitle.textContent = state === 'waiting' || state === 'requested' ? t('bar.waiting')
+      : state === 'active' ? (agent ? t('bar.chatWith', { name: agent }) : t('bar.chat')) : t('widget.title');
     d.body.setAttribute('data-unread', String(unread && state === 'active' ? unread : 0)); // the badge (box.js)
   }
   new MutationObserver(function () {
@@ -222,12 +223,11 @@ import { el } from '../shared/dom.js';
 
   // ---- lines ----
   function time(at) {
-    var t = new Date(at);
-    return isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return clock(at); // in the widget's language
   }
   function lineEl(from, name, text, at) {
     var li = el('li', { class: 'sc-msg', 'data-from': from }, [
-      el('span', { class: 'sc-msg-meta', text: (from === 'visitor' ? 'You' : name || '') + (at ? ' · ' + time(at) : '') }),
+      el('span', { class: 'sc-msg-meta', text: (from === 'visitor' ? t('chat.you') : name || '') + (at ? ' · ' + time(at) : '') }),
       el('span', { class: 'sc-msg-text', 'data-testid': 'chat-text', text: text })]);
     return li;
   }
@@ -249,7 +249,9 @@ import { el } from '../shared/dom.js';
       var was = pendingLi(m.cid);
       if (was) was.remove();
     }
-    var li = lineEl(m.from, m.name, m.text, m.at);
+    var said = m.from === 'system' && typeof m.code === 'string' && has('sys.' + m.code) // said in the visitor's language
+      ? t('sys.' + m.code, Object.assign({ name: m.name }, m.params)) : m.text;
+    var li = lineEl(m.from, m.name, said, m.at);
     li.setAttribute('data-cid', m.cid || '');
     shown(m.seq, li);
     if (typeof m.cid === 'string' && m.cid.indexOf('attachment:') === 0) withFiles(function (x) { x.decorate(li, m); });
@@ -349,6 +351,7 @@ import { el } from '../shared/dom.js';
     if (typeof p.token === 'string') kept.token = p.token;
     if (typeof p.button_id === 'string') button = kept.button_id = p.button_id;
     if (typeof p.agent_name === 'string') agent = p.agent_name;
+    endedBy = typeof p.ended_by === 'string' ? p.ended_by : ''; // a code: said in the visitor's language
     if (s !== 'unavailable') delete kept.closed;
     save();
     state = s;
@@ -371,7 +374,7 @@ import { el } from '../shared/dom.js';
       view('rating');
       offerTranscript();
       F.widget('chat-rating', button);
-      dropPending('The chat ended before this message was sent.');
+      dropPending(t('chat.endedUnsent'));
     } else if (s === 'unavailable') {
       lmForm.hidden = false;
       lmDone.hidden = true;
@@ -395,7 +398,7 @@ import { el } from '../shared/dom.js';
   function onHistory(h) {
     if (!h || typeof h !== 'object') return;
     if (h.state === 'none' || !h.chat_id) {
-      dropPending('There is no chat any more.');
+      dropPending(t('chat.noChat'));
       apply({ state: 'none' });
       return;
     }
@@ -412,7 +415,7 @@ import { el } from '../shared/dom.js';
 
   function onError(e) {
     if (!e || typeof e !== 'object') return;
-    var msg = typeof e.message === 'string' && e.message ? e.message : 'The message was not sent (' + e.code + ').';
+    var msg = t('err.' + e.code, null, typeof e.message === 'string' && e.message ? e.message : t('chat.notSentCode', { code: e.code }));
     if (state === 'unavailable' && !e.cid) { // about the left message
       lmError.textContent = msg.charAt(0).toUpperCase() + msg.slice(1);
       lmError.hidden = false;
@@ -439,7 +442,7 @@ import { el } from '../shared/dom.js';
   function theirTyping(on, name) {
     clearTimeout(theirsT);
     typing.hidden = !on;
-    typing.textContent = on ? (name || agent || 'The agent') + ' is typing…' : '';
+    typing.textContent = on ? t('chat.typing', { name: name || agent || t('chat.theAgent') }) : '';
     if (on) theirsT = setTimeout(function () { theirTyping(false); }, THEIRS_MS);
   }
 
@@ -448,7 +451,7 @@ import { el } from '../shared/dom.js';
     if (state !== 'none' && state !== 'proactive' && state !== 'left') return; // already in a chat
     invite = { button_id: p.button_id, display: invite ? invite.display : F.display() };
     state = 'proactive';
-    inviteText.textContent = typeof p.text === 'string' && p.text ? p.text : 'Hello! Can we help you?';
+    inviteText.textContent = typeof p.text === 'string' && p.text ? p.text : t('chat.inviteDefault');
     view('invite');
     F.widget('proactive', p.button_id);
     F.show();
@@ -496,10 +499,10 @@ import { el } from '../shared/dom.js';
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     var text = input.value;
-    if (!text.trim()) return showError('Type a message first.');
+    if (!text.trim()) return showError(t('chat.typeFirst'));
     var n = enc.encode(text).length;
-    if (n > MAX_BYTES) return showError('This message is too long (' + n + ' bytes; at most ' + MAX_BYTES + ').');
-    if (state !== 'active') return showError('The chat is not open.');
+    if (n > MAX_BYTES) return showError(t('chat.tooLong', { count: n, max: MAX_BYTES }));
+    if (state !== 'active') return showError(t('chat.notOpen'));
     var line = { cid: cid(), text: text };
     kept.pending.push(line);
     save();
@@ -554,8 +557,8 @@ import { el } from '../shared/dom.js';
     e.preventDefault();
     var text = lmText.value;
     lmError.hidden = true;
-    var why = !text.trim() ? 'Please write a message.'
-      : enc.encode(text).length > MAX_BYTES ? 'This message is too long (at most ' + MAX_BYTES + ' bytes).' : '';
+    var why = !text.trim() ? t('leave.empty')
+      : enc.encode(text).length > MAX_BYTES ? t('leave.tooLong', { max: MAX_BYTES }) : '';
     if (why) {
       lmError.textContent = why;
       lmError.hidden = false;

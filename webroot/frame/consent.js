@@ -6,40 +6,41 @@
 // @ts-check
 import { scFrame } from './frame.js';
 import { el } from '../shared/dom.js';
+import { t, tx } from '../shared/i18n.js';
 
 (function (w, d) {
   var F = scFrame;
   var T = '~pagesession/cobrowsing/';
 
-  function btn(text, cls, testid) {
-    return el('button', { type: 'button', class: cls, 'data-testid': testid, text: text });
+  function btn(key, cls, testid) { // key: its text in the catalogue (docs/I18N.md)
+    return el('button', Object.assign({ type: 'button', class: cls, 'data-testid': testid }, tx(key)));
   }
   function name(p) {
-    return p && typeof p.agent_name === 'string' && p.agent_name.trim() ? p.agent_name.trim() : 'An agent';
+    return p && typeof p.agent_name === 'string' && p.agent_name.trim() ? p.agent_name.trim() : t('cb.anAgent');
   }
 
   var panel = F.panel('cobrowse');
   panel.classList.add('sc-cobrowse');
   panel.setAttribute('data-testid', 'cobrowse-panel');
   panel.setAttribute('role', 'region');
-  panel.setAttribute('aria-label', 'Co-browsing');
+  panel.setAttribute('aria-label', t('cb.label'));
+  panel.setAttribute('data-i18n-aria-label', 'cb.label');
 
   var askAgent = el('b');
-  var allow = btn('Allow', 'sc-primary', 'cobrowse-allow');
-  var decline = btn('Decline', '', 'cobrowse-decline');
+  var allow = btn('cb.allow', 'sc-primary', 'cobrowse-allow');
+  var decline = btn('cb.decline', '', 'cobrowse-decline');
   var ask = el('div', { class: 'sc-cb-ask', 'data-testid': 'cobrowse-consent' }, [
-    el('p', { class: 'sc-cb-q' }, [el('span', { text: 'Allow ' }), askAgent, el('span', { text: ' to see this tab?' })]),
-    el('p', { class: 'sc-cb-note', text: 'They see this page as you do, not what you type in fields. You can stop at any time.' }),
+    el('p', { class: 'sc-cb-q' }, [askAgent]), // the sentence around the name: said() below
+    el('p', { class: 'sc-cb-note', ...tx('cb.note') }),
     el('p', { class: 'sc-cb-actions' }, [allow, decline]),
   ]);
   var liveAgent = el('b');
-  var stop = btn('Stop', 'sc-cb-stop', 'cobrowse-stop');
+  var stop = btn('cb.stop', 'sc-cb-stop', 'cobrowse-stop');
   var live = el('div', { class: 'sc-cb-live', 'data-testid': 'cobrowse-active' }, [
-    el('p', { class: 'sc-cb-q' }, [el('span', { class: 'sc-cb-dot', 'aria-hidden': 'true' }), liveAgent,
-      el('span', { text: ' can see this tab' })]),
+    el('p', { class: 'sc-cb-q' }, [el('span', { class: 'sc-cb-dot', 'aria-hidden': 'true' }), el('span', {}, [liveAgent])]),
     el('p', { class: 'sc-cb-actions' }, [stop]),
   ]);
-  var wait = el('p', { class: 'sc-cb-wait', 'data-testid': 'cobrowse-wait', text: 'Connecting…' });
+  var wait = el('p', { class: 'sc-cb-wait', 'data-testid': 'cobrowse-wait', ...tx('status.connecting') });
   panel.appendChild(ask);
   panel.appendChild(live);
   panel.appendChild(wait);
@@ -71,6 +72,13 @@ import { el } from '../shared/dom.js';
     }, { trackVisibility: true, delay: 100 }).observe(ask);
   }
 
+  /** The sentence of key around the agent's name (in bold) in place of b, in the visitor's language. */
+  function said(b, key, who) {
+    var parts = t(key, { name: '\u0000' }).split('\u0000');
+    b.textContent = who;
+    b.parentNode.replaceChildren(parts[0], b, parts.slice(1).join(''));
+  }
+
   function render() {
     var state = active ? 'active' : request ? 'ask' : answered ? 'wait' : 'none';
     var asking = state === 'ask' && ask.hidden;
@@ -79,8 +87,8 @@ import { el } from '../shared/dom.js';
     ask.hidden = state !== 'ask';
     live.hidden = state !== 'active';
     wait.hidden = state !== 'wait';
-    if (request) askAgent.textContent = name(request);
-    if (active) liveAgent.textContent = name(active);
+    if (request) said(askAgent, 'cb.ask', name(request));
+    if (active) said(liveAgent, 'cb.live', name(active));
     d.body.setAttribute('data-cobrowse', state);
     if (state !== 'ask') seen(false);
     else if (asking) seen(CAN_TELL ? visible : (visible = true));

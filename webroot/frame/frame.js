@@ -3,6 +3,8 @@
 import { levels, matchLevels } from '../shared/topics.js';
 import { openBridge, backoff as jitter } from '../shared/bridge.js';
 import { el } from '../shared/dom.js';
+import { t } from '../shared/i18n.js';
+import { chooseLanguage } from './lang.js';
 
 /** What the frame's own modules (chat.js, consent.js) build on; also window.scFrame. */
 export const scFrame = (function (w, d) {
@@ -86,6 +88,7 @@ export const scFrame = (function (w, d) {
     if (!cfg || !offer) return;
     var e = offer;
     offer = null;
+    var lang = chooseLanguage(e.data.lang, cfg.lang); // docs/I18N.md: the page's, the site's or the browser's
     if ((cfg.origins || []).indexOf(e.origin) < 0) { // DESIGN §7: the parent must be one of the site's origins
       console.warn('site-connect frame: parent origin not allowed', e.origin);
       status('refused');
@@ -102,7 +105,7 @@ export const scFrame = (function (w, d) {
     toHost({ type: 'hello' });
     if (code) toHost({ type: 'session', code: code });
     if (widget) toHost(widget);
-    if (!conn && !halted) connect();
+    lang.then(function () { if (!conn && !halted) connect(); }); // the texts are ready before the first message
   }
 
   var snapWait = null; // scFrame.snapshot()'s callback
@@ -486,6 +489,8 @@ export const scFrame = (function (w, d) {
     look: function () { return look; },
     /** shared/dom.js's el(), for the modules loaded on demand (an import of their own would split the bundle). */
     el: el,
+    /** shared/i18n.js's t(), for the same reason. */
+    t: t,
     show: function () { ask('~pagesession/show_frame'); },
     minimize: function () { ask('~pagesession/minimize_frame'); },
     hide: function () { ask('~pagesession/hide_frame'); },
@@ -500,6 +505,6 @@ export const scFrame = (function (w, d) {
   fetch('/frame/config?site=' + encodeURIComponent(SITE), { credentials: 'omit', cache: 'no-store' })
     .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)); })
     .then(function (c) { cfg = c; accept(); })
-    .catch(function (e) { status('unavailable'); console.warn('site-connect frame: no config for site', SITE, e.message); });
+    .catch(function (e) { status('unavailable'); chooseLanguage(null, null); console.warn('site-connect frame: no config for site', SITE, e.message); });
   return w.scFrame;
 })(window, document);

@@ -4,7 +4,7 @@
 
 /**
  * Builds the bubble (it opens the widget) and applies the site's colour, title, greeting and pictures.
- * @param {{show: () => void, site: string, publish: (topic: string, payload: any) => void,
+ * @param {{show: () => void, t: typeof import('../shared/i18n.js').t, site: string, publish: (topic: string, payload: any) => void,
  *   subscribe: (filter: string, fn: (p: any) => void) => any}} F the frame's module API
  * @param {typeof import('../shared/dom.js').el} el the frame's element builder (passed in: this module is loaded
  *   apart and must not split the first visit's bundle into shared chunks)
@@ -35,7 +35,7 @@ export function buildLauncher(F, el, look) {
     ? el('img', { class: 'sc-launcher-logo', src: logo, alt: '' })
     : el('span', { class: 'sc-launcher-icon', 'aria-hidden': 'true' });
   const button = el('button', { type: 'button', id: 'sc-launcher', class: 'sc-launcher', 'data-testid': 'launcher',
-    'aria-label': 'Open chat' + (title ? ': ' + title : ''), title: greeting || title || 'Open chat' },
+    'aria-label': F.t('launcher.open') + (title ? ': ' + title : ''), title: greeting || title || F.t('launcher.open') },
   [icon, el('span', { class: 'sc-badge', 'data-testid': 'launcher-badge', hidden: '' })]);
   button.addEventListener('click', () => F.show());
   d.body.appendChild(button);
@@ -46,11 +46,11 @@ export function buildLauncher(F, el, look) {
   const body = d.querySelector('.sc-body');
   if (body && typeof look.button === 'string' && look.button) { // "Chat with us": the site's chat button, in the widget
     const id = look.button;
-    const start = el('button', { type: 'button', class: 'sc-start', 'data-testid': 'launcher-chat', text: 'Chat with us' });
+    const start = el('button', { type: 'button', class: 'sc-start', 'data-testid': 'launcher-chat', text: F.t('launcher.chat') });
     start.addEventListener('click', () => F.publish('~pagesession/chat/trigger', { button_id: id }));
     // Nobody available: the gateway answers with the leave-a-message form, and the button says so.
     F.subscribe('$sites/' + F.site + '/chat_button/' + id, (p) => {
-      start.textContent = p && p.state === 'enabled' ? 'Chat with us' : 'Leave us a message';
+      start.textContent = F.t(p && p.state === 'enabled' ? 'launcher.chat' : 'launcher.leaveMessage');
     });
     body.prepend(start);
   }

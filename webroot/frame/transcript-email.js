@@ -8,18 +8,19 @@
  * @param {{publish: (topic: string, payload: any) => void, subscribe: (filter: string, fn: (p: any) => void) => void}} F
  * @param {typeof import('../shared/dom.js').el} el the frame's element builder (passed in: this module is loaded
  *   apart, when a chat ends, and must not split the first visit's bundle into shared chunks)
+ * @param {typeof import('../shared/i18n.js').t} t the widget's texts (docs/I18N.md), passed in for the same reason
  * @returns {{node: HTMLElement, reset: () => void}}
  */
-export function transcriptEmail(F, el) {
+export function transcriptEmail(F, el, t) {
   const open = el('button', { type: 'button', class: 'sc-link', 'data-testid': 'transcript-email-open',
-    text: 'E-mail me this conversation' });
+    text: t('te.open') });
   const address = el('input', { id: 'sc-te-address', type: 'email', name: 'email', maxlength: '254',
     autocomplete: 'email', required: '', 'data-testid': 'transcript-email-address' });
   const sendBtn = el('button', { type: 'submit', class: 'sc-primary', 'data-testid': 'transcript-email-send',
-    text: 'Send' });
+    text: t('chat.send') });
   const status = el('p', { role: 'status', class: 'sc-te-status', 'data-testid': 'transcript-email-status' });
   const form = el('form', { class: 'sc-te-form', novalidate: '', hidden: '', 'data-testid': 'transcript-email-form' }, [
-    el('label', { for: 'sc-te-address', text: 'Your e-mail address' }),
+    el('label', { for: 'sc-te-address', text: t('te.address') }),
     el('div', { class: 'sc-te-row' }, [address, sendBtn])]);
   const node = el('div', { class: 'sc-te' }, [open, form, status]);
 
@@ -33,33 +34,34 @@ export function transcriptEmail(F, el) {
     e.preventDefault();
     const value = address.value.trim();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-      status.textContent = 'Please enter a valid e-mail address.';
+      status.textContent = t('te.invalid');
       return;
     }
     sendBtn.disabled = true;
-    status.textContent = 'Sending…';
+    status.textContent = t('te.sending');
     F.publish('~pagesession/chat/email_transcript', { email: value });
   });
   F.subscribe('~pagesession/chat/transcript_email', (p) => {
     if (!p || typeof p !== 'object' || typeof p.state !== 'string') return;
     if (p.state === 'queued') {
-      status.textContent = 'Sending…';
+      status.textContent = t('te.sending');
     } else if (p.state === 'sent') {
       form.hidden = true;
       sendBtn.disabled = false;
-      open.textContent = 'Send it again';
+      open.textContent = t('te.again');
       open.hidden = false;
-      status.textContent = 'We have e-mailed this conversation to you.';
+      status.textContent = t('te.sent');
     } else {
       sendBtn.disabled = false;
-      status.textContent = typeof p.message === 'string' ? p.message : 'The e-mail could not be sent.';
+      const said = t('te.err.' + p.code, null, typeof p.message === 'string' ? p.message : t('te.failed'));
+      status.textContent = p.limit ? t('te.err.limit.' + p.limit, null, said) : said; // which limit, when one
     }
   });
 
   return {
     node,
     reset() {
-      open.textContent = 'E-mail me this conversation';
+      open.textContent = t('te.open');
       open.hidden = false;
       form.hidden = true;
       sendBtn.disabled = false;

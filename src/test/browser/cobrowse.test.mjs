@@ -53,7 +53,8 @@ async function stoppedEverywhere(visitor, agent, reason, from) {
   assert.match(fresh.msg.code, /^\d{6}$/);
   assert.notEqual(fresh.msg.code, visitor.code);
   await agentState(agent, 'ended', reason);
-  assert.match(await agent.page.textContent('[data-testid="cobrowse-state"]'), new RegExp(`Ended: ${reason}`));
+  assert.match(await agent.page.textContent('[data-testid="cobrowse-state"]'), /^Ended/); // the reason said in words (docs/I18N.md)
+  assert.equal(await agent.page.getAttribute('[data-testid="cobrowse-state"]', 'data-reason'), reason);
   await visitor.frame.waitForSelector('[data-testid="cobrowse-panel"]', { state: 'hidden' });
   await visitor.page.waitForFunction((c) => document.querySelector('[data-site-connect-code]').textContent === c, fresh.msg.code);
   assert.equal(await agent.page.isVisible('[data-testid="cobrowse-iframe"]'), false, 'the mirror is gone');
@@ -273,7 +274,7 @@ describe('co-browse', () => {
     for (let i = 0; i < 5; i++) {
       await enterCode(agent, wrong);
       await agent.page.waitForSelector('#cobrowse-result[data-kind="error"]');
-      assert.equal((await agent.page.textContent('#cobrowse-result')).trim(), 'this code is not valid', 'the server\'s 404 text');
+      assert.equal((await agent.page.textContent('#cobrowse-result')).trim(), 'This code is not valid.', 'the 404 invalid-code, said by the console');
       await agent.page.evaluate(() => document.getElementById('cobrowse-result').removeAttribute('data-kind'));
     }
     await enterCode(agent, visitor.code);

@@ -98,7 +98,7 @@ describe('transcripts by e-mail', () => {
     await frame.click('[data-testid="transcript-email-open"]');
     await frame.click('[data-testid="transcript-email-send"]');
     await frame.waitForFunction(() => document.querySelector('[data-testid="transcript-email-status"]')?.textContent
-      === 'this conversation was already sent');
+      === 'This conversation was already sent.'); // code rate-limited, limit chat: said from the catalogue (docs/I18N.md)
 
     // The agent downloads the conversation's transcript from its header.
     const [file] = await Promise.all([agent.page.waitForEvent('download'),

@@ -919,6 +919,9 @@ public final class ChatVerticle extends VerticleBase {
     if (c.agentName() != null) {
       s.put("agent_name", c.agentName());
     }
+    if (c.endedBy() != null) {
+      s.put("ended_by", c.endedBy()); // a code the widget says in the visitor's language
+    }
     return s;
   }
 

@@ -270,7 +270,9 @@ public record GatewayConfig(
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
       List<String> context,
       /** The visitor's launcher and widget look (docs/EMBEDDING.md); null: no launcher, the page shows the widget. */
-      Widget widget) {
+      Widget widget,
+      /** The widget's language when the host page names none (docs/I18N.md); null: the browser's. */
+      String lang) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -602,7 +604,8 @@ public record GatewayConfig(
               buttons,
               r.bool("cobrowseConsent"),
               r.strings("context"),
-              Widget.of(r.child("widget"), buttons));
+              Widget.of(r.child("widget"), buttons),
+              r.string("lang"));
         })
         .toList();
   }

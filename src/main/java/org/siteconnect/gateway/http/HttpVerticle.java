@@ -317,6 +317,9 @@ public final class HttpVerticle extends VerticleBase {
                 .put("max", retry.retryMax())
                 .put("baseMs", retry.retryBaseMs())
                 .put("maxMs", retry.retryMaxMs()));
+    if (site.get().lang() != null) {
+      body.put("lang", site.get().lang()); // the widget's language unless the page names one
+    }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -149,7 +149,8 @@ public final class TranscriptVerticle extends VerticleBase {
             case "chat" -> "this conversation was already sent";
             case "address" -> "too many e-mails to this address; try again later";
             default -> "too many e-mails; try again later";
-          });
+          },
+          refused); // which limit: the widget says it in the visitor's language (docs/I18N.md)
       return;
     }
     answer(sid, "queued", null, null);
@@ -165,9 +166,16 @@ public final class TranscriptVerticle extends VerticleBase {
   }
 
   private void answer(String sid, String state, String code, String message) {
+    answer(sid, state, code, message, null);
+  }
+
+  private void answer(String sid, String state, String code, String message, String limit) {
     JsonObject payload = new JsonObject().put("state", state);
     if (code != null) {
       payload.put("code", code).put("message", message);
+    }
+    if (limit != null) {
+      payload.put("limit", limit);
     }
     router.publishQuietly(ServerTopics.session(sid, "chat/transcript_email"), payload, false);
   }

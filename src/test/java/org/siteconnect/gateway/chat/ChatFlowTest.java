@@ -167,7 +167,10 @@ class ChatFlowTest {
     assertEquals(2, history.size());
 
     assertEquals(200, http.post("/api/v1/chats/" + chatId + "/end", null, admin).status());
-    assertEquals("ended", nextState(visitor, "ended").getString("state"));
+    JsonObject ended = nextState(visitor, "ended");
+    assertEquals("ended", ended.getString("state"));
+    assertEquals(
+        "agent", ended.getString("ended_by"), "a code the widget says in the visitor's language");
     pub(
         visitor,
         "~pagesession/chat/rate",

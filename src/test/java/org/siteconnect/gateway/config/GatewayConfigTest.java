@@ -39,6 +39,16 @@ class GatewayConfigTest {
     assertTrue(c.site("demo").isPresent());
   }
 
+  @Test
+  @DisplayName("a site's widget language (docs/I18N.md): optional, a language tag")
+  void siteLanguage() {
+    GatewayConfig c = GatewayConfig.from(
+        new JsonObject("{\"sites\":[{\"key\":\"a\",\"lang\":\"pt-BR\"},{\"key\":\"b\"}]}"));
+    assertEquals("pt-BR", c.site("a").orElseThrow().lang());
+    assertEquals(
+        null, c.site("b").orElseThrow().lang(), "left out: the browser's languages choose");
+  }
+
   @ParameterizedTest(name = "{0} → {1}")
   @DisplayName("a bad value fails with the key named")
   @CsvSource(
@@ -66,6 +76,7 @@ class GatewayConfigTest {
         "{\"limits\":{\"socketsPerAddress\":0}}                 | limits.socketsPerAddress",
         "{\"limits\":{\"sessionPerAddress\":5}}                 | limits.sessionPerAddress",
         "{\"topics\":{\"retainedPerSessionMaxBytes\":-1}}       | topics.retainedPerSessionMaxBytes",
+        "{\"sites\":[{\"key\":\"a\",\"lang\":\"German\"}]}        | sites[0].lang",
       })
   void badValueNamesKey(String json, String key) {
     ConfigException e =

@@ -328,6 +328,7 @@ class TranscriptTest {
         queued++;
       } else {
         assertEquals("rate-limited", a.getString("code"), a.encode());
+        assertTrue(a.containsKey("limit"), "which limit, for the widget's language: " + a.encode());
         refused++;
       }
     }
