@@ -5,9 +5,8 @@
  * - hidden: nothing (for a site with a launcher: the bubble, the widget closes to it).
  * A host page without <meta name=viewport> lays 980 CSS px across a phone's screen: the frame scales itself
  * (CSS zoom) so that the widget has the same size on the screen either way. The close button during a chat
- * minimises (the agent's replies stay in view). Loaded by frame.js the first time there is something to show. */
+ * minimises (the agent's replies stay in view). The site's launcher (launcher.js) loads on demand. */
 // @ts-check
-import { buildLauncher } from './launcher.js';
 
 /**
  * Sets the box up; returns fit(view), which sizes it for the host page's display message {state, w, z}.
@@ -49,7 +48,8 @@ export function box(F) {
 
   return function fit(view) {
     if (!launcher && F.look()) { // the session answer names the site's launcher (it may come after the first show)
-      buildLauncher(F, F.el, F.look());
+      const look = F.look();
+      import('./launcher.js').then((m) => { m.buildLauncher(F, F.el, look); badges(); }, (e) => console.warn('site-connect frame: no launcher', e.message));
       launcher = true;
       body.setAttribute('data-launcher', '');
       badges();

@@ -4,6 +4,7 @@ import { levels, matchLevels } from '../shared/topics.js';
 import { openBridge, backoff as jitter } from '../shared/bridge.js';
 import { el } from '../shared/dom.js';
 import { t } from '../shared/i18n.js';
+import { box as boxer } from './box.js';
 import { chooseLanguage } from './lang.js';
 
 /** What the frame's own modules (chat.js, consent.js) build on; also window.scFrame. */
@@ -50,15 +51,12 @@ export const scFrame = (function (w, d) {
   var display = 'hidden';
   var look = null; // the site's launcher settings from the session answer (docs/EMBEDDING.md), or null
   var view = { state: 'hidden' }; // the host page's last display message {state, w, z}
-  // box.js sizes the widget on the host page: loaded the first time there is something to show, or a moment after
-  // the session is live (not before ~/site_connect/ready: the first visit's bytes), so that the widget opens at once.
-  var boxing = null;
+  // box.js sizes the widget on the host page. It is part of the first visit: the frame must be able to show itself
+  // (a consent prompt) whatever the host page does to the MessagePort after the first message.
+  var fit = null;
   function box(now) {
-    if (!boxing && (now || display !== 'hidden' || look)) {
-      boxing = import('./box.js').then(function (x) { return x.box(w.scFrame); });
-      boxing.catch(function (e) { boxing = null; console.warn('site-connect frame: no box', e.message); });
-    }
-    if (boxing) boxing.then(function (fit) { fit(view); }, function () { /* warned */ });
+    if (!fit && (now || display !== 'hidden' || look)) fit = boxer(w.scFrame);
+    if (fit) fit(view);
   }
 
   OWN.forEach(function (f, i) { subs.set('f' + i, { hid: 0, filter: f }); });
@@ -330,7 +328,7 @@ export const scFrame = (function (w, d) {
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
         look = b.widget && typeof b.widget === 'object' ? b.widget : null;
-        if (look) box(); else if (!boxing) setTimeout(function () { box(true); }, 2000);
+        box(true);
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
         ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
