@@ -181,6 +181,18 @@ final class Server implements AutoCloseable {
     return start("raw-bridge", port, cmd, true, opt);
   }
 
+  /**
+   * Target "floor" (issue 22): the machine's floor for the page protocol, a one-thread epoll server in C
+   * (src/loadtest/floor/floor.c, built by run.sh) that writes each publish as one pre-encoded frame, one write per page.
+   */
+  static Server floor(Options opt, int port) throws IOException {
+    if (!Files.isExecutable(opt.floorBin)) {
+      throw new IOException(opt.floorBin + " missing: run.sh builds it with gcc (apt-get install -y gcc)");
+    }
+    return start("floor", port, List.of("taskset", "-c", opt.serverCpu, opt.floorBin.toAbsolutePath().toString(),
+        String.valueOf(port)), false, opt);
+  }
+
   /** mosquitto with a websockets listener on {@code port} and the TCP listener it needs on {@code port + 1}. */
   static Server mosquitto(Options opt, int port) throws IOException {
     Path conf = opt.workDir.resolve("mosquitto-" + port + ".conf");
