@@ -10,6 +10,7 @@ final class CpuWindow {
   private final long[] a1;
   private final long s0;
   private final long j0;
+  private final long n0;
   private final long h0;
   private final long t0;
 
@@ -22,6 +23,7 @@ final class CpuWindow {
     this.server = server;
     this.s0 = server.cpuTicks();
     this.j0 = server.compilerTicks();
+    this.n0 = server.runNanos();
   }
 
   double seconds() {
@@ -30,6 +32,11 @@ final class CpuWindow {
 
   double serverCpu() {
     return 100 * Server.ticksToSeconds(server.cpuTicks() - s0) / seconds();
+  }
+
+  /** {@link #serverCpu} from the threads' exact run time (schedstat) instead of clock ticks. */
+  double serverCpuExact() {
+    return 100 * (server.runNanos() - n0) / 1e9 / seconds();
   }
 
   /** The part of {@link #serverCpu} that the JIT compiler threads used. */

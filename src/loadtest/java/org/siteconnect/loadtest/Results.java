@@ -59,7 +59,7 @@ final class Results {
       row(sb, "churn achieved, sub+unsub pairs/s", n, "churn_rate", "%.0f", "1000/s");
       row(sb, "churn sub→ack p99 ms", n, "churn_ack_p99", "%.2f", "");
       row(sb, "connection set-up, pages/s", n, "setup_per_s", "%.0f", "");
-      row(sb, "idle CPU, % of a core", n, "idle_cpu", "%.2f", "< 5% at 10k; ≤ 2× floor (issue 22)");
+      row(sb, "idle CPU, % of a core", n, "idle_cpu", "%.3f", "< 5% at 10k; ≤ 2× floor (issue 22)");
     }
     for (int n : opt.cobrowseLevels) {
       row(sb, "co-browse: batches visitor → agent, p50 ms (sessions = N)", n, "cb_p50", "%.1f", "");
@@ -94,8 +94,8 @@ final class Results {
   private void floorGoals(StringBuilder sb, Options opt) {
     List<String> lines = new ArrayList<>();
     for (int n : opt.levels) {
-      goal(lines, "one broadcast, p99", n, "b_p99", " ms", 1.3);
-      goal(lines, "idle CPU", n, "idle_cpu", " % of a core", 2.0);
+      goal(lines, "one broadcast, p99", n, "b_p99", "%.2f ms", 1.3);
+      goal(lines, "idle CPU", n, "idle_cpu", "%.3f %% of a core", 2.0);
     }
     if (!lines.isEmpty()) {
       sb.append("\nAgainst the floor (issue 22; goals for 10k pages on a quiet machine):\n");
@@ -103,14 +103,15 @@ final class Results {
     }
   }
 
-  private void goal(List<String> lines, String what, int n, String metric, String unit, double limit) {
+  private void goal(List<String> lines, String what, int n, String metric, String fmt, double limit) {
     double g = get("gateway", n, metric);
     double fl = get("floor", n, metric);
-    if (Double.isNaN(g) || Double.isNaN(fl) || fl == 0) {
+    if (Double.isNaN(g) || Double.isNaN(fl)) {
       return;
     }
-    lines.add(String.format(Locale.ROOT, "%s at %d pages: gateway %.2f%s, floor %.2f%s = %.2f× (goal ≤ %.1f×: %s)",
-        what, n, g, unit, fl, unit, g / fl, limit, g / fl <= limit ? "met" : "missed"));
+    String verdict = fl <= 0 ? "no ratio: the floor measured 0" : g / fl <= limit ? "met" : "missed";
+    lines.add(String.format(Locale.ROOT, "%s at %d pages: gateway %s, floor %s = %s (goal ≤ %.1f×: %s)", what, n,
+        f(fmt, g), f(fmt, fl), ratio(g, fl), limit, verdict));
   }
 
   /** Issue 7: the single gateway and the 2-node cluster (every delivery crossing nodes), and their ratio. */
