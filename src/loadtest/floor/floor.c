@@ -1,7 +1,8 @@
 /*
  * Target "floor" of the load harness (issue 22 part 1): the machine's floor for the page protocol.
  *
- * One thread, epoll (level-triggered), non-blocking sockets, no allocation on the delivery path. It speaks just
+ * One thread, epoll (level-triggered), non-blocking sockets, no copy on the delivery path while the kernel takes
+ * the bytes (a page whose socket buffer is full gets the rest queued). It speaks just
  * enough of the gateway's page protocol (docs/PROTOCOL.md) for the harness's page clients (PageWire):
  *   - the WebSocket handshake on GET /eventbus/websocket[?...] (any other path: 404), no extensions;
  *   - unasked welcome {"op":"welcome","send":IN}; hello -> session; sub -> suback (granted); unsub -> unsuback;
