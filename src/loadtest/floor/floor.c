@@ -244,12 +244,13 @@ static size_t ws_header(unsigned char *hdr, int opcode, size_t len) {
 static char *frame_buf;
 static size_t frame_cap;
 
-/* Encodes one text frame into frame_buf; returns its length. */
+/* Encodes one frame into frame_buf; returns its length. A binary frame, as the gateway sends its JSON: the
+ * harness's client then reads both targets' frames the same way (a text frame may be UTF-8 checked). */
 static size_t encode(const char *a, size_t alen, const char *b, size_t blen, const char *z, size_t zlen) {
   size_t len = alen + blen + zlen;
   grow(&frame_buf, &frame_cap, len + 10);
   unsigned char hdr[10];
-  size_t h = ws_header(hdr, 1, len);
+  size_t h = ws_header(hdr, 2, len);
   memcpy(frame_buf, hdr, h);
   memcpy(frame_buf + h, a, alen);
   memcpy(frame_buf + h + alen, b, blen);
@@ -257,7 +258,7 @@ static size_t encode(const char *a, size_t alen, const char *b, size_t blen, con
   return h + len;
 }
 
-static void send_text(conn_t *c, const char *s) {
+static void send_json(conn_t *c, const char *s) {
   size_t n = encode(s, strlen(s), "", 0, "", 0);
   send_bytes(c, frame_buf, n);
 }
@@ -338,7 +339,7 @@ static void on_message(conn_t *c, char *m, size_t len) {
     reply_id(c, "{\"type\":\"rec\",\"address\":\"floor.inbox\",\"body\":{\"op\":\"unsuback\",\"id\":\"", id, idlen,
         "\"}}");
   } else if (oplen == 5 && memcmp(op, "hello", 5) == 0) {
-    send_text(c, "{\"type\":\"rec\",\"address\":\"floor.inbox\",\"body\":{\"op\":\"session\",\"code\":\"123456\","
+    send_json(c, "{\"type\":\"rec\",\"address\":\"floor.inbox\",\"body\":{\"op\":\"session\",\"code\":\"123456\","
         "\"resume\":\"floor\",\"resumed\":false,\"context\":[]}}");
   }
 }
@@ -386,7 +387,7 @@ static void handshake(conn_t *c) {
   c->in_len -= used;
   c->ws = 1;
   send_bytes(c, resp, (size_t) n);
-  send_text(c, "{\"type\":\"rec\",\"address\":\"sc.welcome\",\"body\":{\"op\":\"welcome\",\"v\":1,"
+  send_json(c, "{\"type\":\"rec\",\"address\":\"sc.welcome\",\"body\":{\"op\":\"welcome\",\"v\":1,"
       "\"inbox\":\"floor.inbox\",\"send\":\"floor.in\"}}");
 }
 
