@@ -71,7 +71,7 @@ out="${LT_OUT:-target/loadtest}"
 mkdir -p "$out/jars"
 cp target/loadtest.jar target/siteconnect-gateway.jar "$out/jars/"
 # Target "floor" (issue 22): the one-thread epoll C server, built here with Debian's gcc.
-if command -v gcc >/dev/null 2>&1 && { [ "$build" = 1 ] || [ ! -x target/floor-server ]; }; then
+if command -v gcc >/dev/null 2>&1 && { [ "$build" = 1 ] || [ src/loadtest/floor/floor.c -nt target/floor-server ]; }; then
   gcc -O2 -Wall -o target/floor-server src/loadtest/floor/floor.c
 fi
 if [ -x target/floor-server ]; then
