@@ -11,6 +11,7 @@ final class CpuWindow {
   private final long s0;
   private final long j0;
   private final long n0;
+  private final long nj0;
   private final long h0;
   private final long t0;
 
@@ -23,7 +24,8 @@ final class CpuWindow {
     this.server = server;
     this.s0 = server.cpuTicks();
     this.j0 = server.compilerTicks();
-    this.n0 = server.runNanos();
+    this.n0 = server.runNanos(false);
+    this.nj0 = server.runNanos(true);
   }
 
   double seconds() {
@@ -36,7 +38,12 @@ final class CpuWindow {
 
   /** {@link #serverCpu} from the threads' exact run time (schedstat) instead of clock ticks. */
   double serverCpuExact() {
-    return 100 * (server.runNanos() - n0) / 1e9 / seconds();
+    return 100 * (server.runNanos(false) - n0) / 1e9 / seconds();
+  }
+
+  /** The part of {@link #serverCpuExact} that the JIT compiler threads used. */
+  double compilerCpuExact() {
+    return 100 * (server.runNanos(true) - nj0) / 1e9 / seconds();
   }
 
   /** The part of {@link #serverCpu} that the JIT compiler threads used. */

@@ -60,6 +60,7 @@ final class Results {
       row(sb, "churn sub→ack p99 ms", n, "churn_ack_p99", "%.2f", "");
       row(sb, "connection set-up, pages/s", n, "setup_per_s", "%.0f", "");
       row(sb, "idle CPU, % of a core", n, "idle_cpu", "%.3f", "< 5% at 10k; ≤ 2× floor (issue 22)");
+      row(sb, "  of which JIT compiler threads, % (warm-up, not idle work)", n, "idle_jit", "%.3f", "");
     }
     for (int n : opt.cobrowseLevels) {
       row(sb, "co-browse: batches visitor → agent, p50 ms (sessions = N)", n, "cb_p50", "%.1f", "");
@@ -96,6 +97,12 @@ final class Results {
     for (int n : opt.levels) {
       goal(lines, "one broadcast, p99", n, "b_p99", "%.2f ms", 1.3);
       goal(lines, "idle CPU", n, "idle_cpu", "%.3f %% of a core", 2.0);
+      double g = get("gateway", n, "idle_cpu") - get("gateway", n, "idle_jit");
+      double fl = get("floor", n, "idle_cpu");
+      if (!Double.isNaN(g) && !Double.isNaN(fl) && get("gateway", n, "idle_jit") > 0) {
+        lines.add(String.format(Locale.ROOT, "  the same without the gateway's JIT compiler threads (warm-up that"
+            + " was still running): gateway %.3f %% of a core = %s the floor", g, ratio(g, fl)));
+      }
     }
     if (!lines.isEmpty()) {
       sb.append("\nAgainst the floor (issue 22; goals for 10k pages on a quiet machine):\n");

@@ -295,14 +295,18 @@ final class Server implements AutoCloseable {
   /**
    * Nanoseconds on a CPU of every thread of the process (and its peer), from /proc/PID/task/TID/schedstat: exact
    * where {@link #cpuTicks} counts 10 ms ticks. Issue 22 compares idle CPU with the floor's, a small fraction of a
-   * per cent at 10k pages: a 20 s window of ticks would round it to 0 or 0.05 %.
+   * per cent at 10k pages: a 20 s window of ticks would round it to 0 or 0.05 %. {@code compilerOnly}: only the
+   * JIT compiler threads.
    */
-  long runNanos() {
+  long runNanos(boolean compilerOnly) {
     long own = 0;
     try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path task : (Iterable<Path>) tasks::iterator) {
         try {
-          own += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+          String name = Files.readString(task.resolve("comm")).trim();
+          if (!compilerOnly || name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            own += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+          }
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -310,7 +314,7 @@ final class Server implements AutoCloseable {
     } catch (IOException e) {
       return -1;
     }
-    return peer == null ? own : own + peer.runNanos();
+    return peer == null ? own : own + peer.runNanos(compilerOnly);
   }
 
   /** {busy, total} clock ticks of one CPU from /proc/stat, whoever ran on it. */
