@@ -100,8 +100,8 @@ final class Results {
       double g = get("gateway", n, "idle_cpu") - get("gateway", n, "idle_jit");
       double fl = get("floor", n, "idle_cpu");
       if (!Double.isNaN(g) && !Double.isNaN(fl) && get("gateway", n, "idle_jit") > 0) {
-        lines.add(String.format(Locale.ROOT, "  the same without the gateway's JIT compiler threads (warm-up that"
-            + " was still running): gateway %.3f %% of a core = %s the floor", g, ratio(g, fl)));
+        lines.add(String.format(Locale.ROOT, "idle CPU at %d pages without the gateway's JIT compiler threads"
+            + " (warm-up still running): gateway %.3f %% of a core = %s the floor's", n, g, ratio(g, fl)));
       }
     }
     if (!lines.isEmpty()) {
