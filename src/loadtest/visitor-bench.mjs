@@ -11,7 +11,10 @@
 // hello and the session: what a first-time visitor waits for. First the samples with no other page connected, then
 // --pages N other pages are opened over raw WebSockets from this process (page protocol: welcome, hello, session,
 // five subscriptions each as the load harness's PageWire, a bridge ping every 20 s) and the samples are taken again.
-// --warmup visits before each series are not counted (the gateway's JIT). Prints one JSON line at the end.
+// --warmup visits before each series are not counted (the gateway's JIT). Each series also prints medians of where
+// the time went (resource timing of the host page and of the frame, in ms after the script tag): site_connect.js
+// received, the frame's HTML received, the frame's last script/style received; ready minus the last is the
+// frame's own start, the WebSocket and the hello. Prints one JSON line at the end.
 // The gateway is not pinned to a core here; on a shared machine say so (and the load average) with the figures.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -148,7 +151,25 @@ async function sample() {
   try {
     const page = await context.newPage();
     await page.goto(`${host.origin}/`);
-    return await page.evaluate(() => window.__ready);
+    const ready = await page.evaluate(() => window.__ready);
+    // where the time went, in ms after the script tag: resource timing of the host page and of the frame
+    const hostT = await page.evaluate(() => ({
+      origin: performance.timeOrigin + window.__t0, // the script tag, in epoch ms
+      script: (performance.getEntriesByType('resource').find((e) => e.name.includes('/site_connect.js'))?.responseEnd
+        ?? NaN) - window.__t0,
+    }));
+    const frame = page.frames().find((f) => f.url().includes('/frame/'));
+    const frameT = frame ? await frame.evaluate(() => ({
+      origin: performance.timeOrigin,
+      html: performance.getEntriesByType('navigation')[0]?.responseEnd,
+      assets: Math.max(...performance.getEntriesByType('resource').map((e) => e.responseEnd)),
+    })) : null;
+    return {
+      ready,
+      script: hostT.script,
+      html: frameT ? frameT.origin + frameT.html - hostT.origin : NaN,
+      assets: frameT ? frameT.origin + frameT.assets - hostT.origin : NaN,
+    };
   } finally {
     await context.close();
   }
@@ -156,17 +177,22 @@ async function sample() {
 
 async function series(label) {
   for (let i = 0; i < WARMUP; i++) await sample();
-  const ms = [];
+  const all = [];
   const load0 = loadavg();
-  for (let i = 0; i < SAMPLES; i++) ms.push(await sample());
+  for (let i = 0; i < SAMPLES; i++) all.push(await sample());
+  const ms = all.map((x) => x.ready);
+  const med = (k) => Math.round(q(all.map((x) => x[k]).filter((v) => Number.isFinite(v)), 50));
   const r = {
     label, samples: ms.length, p50: Math.round(q(ms, 50)), p95: Math.round(q(ms, 95)), p99: Math.round(q(ms, 99)),
     max: Math.round(Math.max(...ms)),
     loadavg: `${load0} → ${loadavg()}`,
+    // medians, ms after the script tag: site_connect.js received, the frame's HTML received, its last asset received
+    steps: { script: med('script'), frameHtml: med('html'), frameAssets: med('assets'), ready: med('ready') },
   };
   console.log(`${label}: script tag → ~/site_connect/ready, ${ms.length} cold visits: p50 ${r.p50} ms, ` +
     `p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (goal p95 ≤ 300 ms; ` +
-    `load average ${r.loadavg})`);
+    `load average ${r.loadavg})\n  medians after the script tag: site_connect.js in ${r.steps.script} ms, the frame's HTML in ` +
+    `${r.steps.frameHtml} ms, its last script/style in ${r.steps.frameAssets} ms, ready at ${r.steps.ready} ms`);
   return r;
 }
 
