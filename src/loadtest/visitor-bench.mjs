@@ -5,7 +5,8 @@
 //
 // A real gateway (the jar, as the browser tests start it), a host page on another origin with the customer's script
 // tag, one headless Chromium. Every sample is a NEW browser context (empty cache, no cookies), one page load:
-//   t0     performance.now() in an inline script just before `<script src=GATEWAY/site_connect.js>`
+//   t0     performance.now() in an inline script just before `<script src=GATEWAY/site_connect.js>`, or the start of
+//          that script's fetch if Chromium's preload scanner began it earlier
 //   ready  performance.now() when `~/site_connect/ready` reaches a subscription made right after the tag
 // so it counts downloading site_connect.js, the frame's iframe (HTML, hashed script and style), the WebSocket, the
 // hello and the session: what a first-time visitor waits for. First the samples with no other page connected, then
@@ -151,13 +152,19 @@ async function sample() {
   try {
     const page = await context.newPage();
     await page.goto(`${host.origin}/`);
-    const ready = await page.evaluate(() => window.__ready);
-    // where the time went, in ms after the script tag: resource timing of the host page and of the frame
-    const hostT = await page.evaluate(() => ({
-      origin: performance.timeOrigin + window.__t0, // the script tag, in epoch ms
-      script: (performance.getEntriesByType('resource').find((e) => e.name.includes('/site_connect.js'))?.responseEnd
-        ?? NaN) - window.__t0,
-    }));
+    await page.evaluate(() => window.__ready);
+    // Chromium's preload scanner may start fetching site_connect.js before the inline script runs: the clock starts
+    // at whichever came first. Where the time went: resource timing of the host page and of the frame.
+    const hostT = await page.evaluate(async () => {
+      const script = performance.getEntriesByType('resource').find((e) => e.name.includes('/site_connect.js'));
+      const t0 = Math.min(window.__t0, script ? script.startTime : Infinity);
+      return {
+        ready: (await window.__ready) + window.__t0 - t0,
+        origin: performance.timeOrigin + t0, // epoch ms
+        script: (script ? script.responseEnd : NaN) - t0,
+      };
+    });
+    const ready = hostT.ready;
     const frame = page.frames().find((f) => f.url().includes('/frame/'));
     const frameT = frame ? await frame.evaluate(() => ({
       origin: performance.timeOrigin,
