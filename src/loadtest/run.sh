@@ -8,13 +8,17 @@
 #   --gateway-env K=V[,K=V] / --before-env K=V[,K=V]: environment of that target's JVM, e.g. the same jar twice
 #   with another transport: --before-jar target/siteconnect-gateway.jar --gateway-env SC_TRANSPORT=epoll
 #   --before-env SC_TRANSPORT=nio.
+#   --targets ...,floor: issue 22's floor, a one-thread epoll server in C (src/loadtest/floor/floor.c, built here
+#   with gcc into target/floor-server) speaking the page protocol, one pre-encoded frame and one write per page per
+#   broadcast; summary.md then has a gateway/floor column and the issue's two goals against it. E.g.
+#   bash src/loadtest/run.sh --phases fanout,memory --levels 10000 --mem-levels 5000,10000 --targets gateway,floor
 #   --cluster: issue 7's comparison instead: the single gateway vs a 2-node cluster (target "gateway-cluster": publisher
 #   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server
 #   core, the single node with -Xmx1g (= the two nodes), levels 1k,5k,10k
 #   (--quick: 1k), about 6 min. Same as --targets gateway,gateway-cluster --phases xnode.
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
-# Needs: Java 17 + Maven (builds with -Ploadtest), taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
+# Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
 #   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
@@ -66,6 +70,16 @@ fi
 out="${LT_OUT:-target/loadtest}"
 mkdir -p "$out/jars"
 cp target/loadtest.jar target/siteconnect-gateway.jar "$out/jars/"
+# Target "floor" (issue 22): the one-thread epoll C server, built here with Debian's gcc.
+if command -v gcc >/dev/null 2>&1 && { [ "$build" = 1 ] || [ src/loadtest/floor/floor.c -nt target/floor-server ]; }; then
+  gcc -O2 -Wall -o target/floor-server src/loadtest/floor/floor.c
+fi
+if [ -x target/floor-server ]; then
+  cp target/floor-server "$out/jars/"
+  args+=(--floor-bin "$out/jars/floor-server")
+else
+  case " ${args[*]:-} " in *floor*) echo "run.sh: target floor needs gcc: apt-get install -y gcc" >&2; exit 2 ;; esac
+fi
 if [ -n "$before" ]; then
   rev=$(git rev-parse --short "$before")
   src="$out/before-$rev"

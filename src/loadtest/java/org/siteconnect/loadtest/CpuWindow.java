@@ -10,6 +10,8 @@ final class CpuWindow {
   private final long[] a1;
   private final long s0;
   private final long j0;
+  private final long n0;
+  private final long nj0;
   private final long h0;
   private final long t0;
 
@@ -22,6 +24,8 @@ final class CpuWindow {
     this.server = server;
     this.s0 = server.cpuTicks();
     this.j0 = server.compilerTicks();
+    this.n0 = server.runNanos(false);
+    this.nj0 = server.runNanos(true);
   }
 
   double seconds() {
@@ -30,6 +34,16 @@ final class CpuWindow {
 
   double serverCpu() {
     return 100 * Server.ticksToSeconds(server.cpuTicks() - s0) / seconds();
+  }
+
+  /** {@link #serverCpu} from the threads' exact run time (schedstat) instead of clock ticks. */
+  double serverCpuExact() {
+    return 100 * (server.runNanos(false) - n0) / 1e9 / seconds();
+  }
+
+  /** The part of {@link #serverCpuExact} that the JIT compiler threads used. */
+  double compilerCpuExact() {
+    return 100 * (server.runNanos(true) - nj0) / 1e9 / seconds();
   }
 
   /** The part of {@link #serverCpu} that the JIT compiler threads used. */

@@ -58,10 +58,12 @@ record FanOutScenario(Harness h) {
     double waited = Quiet.jit(opt, server);
     CpuWindow w = new CpuWindow(opt, server);
     Server.sleep(opt.idleMs);
-    double idle = w.serverCpu();
+    double idle = w.serverCpuExact();
+    double jit = w.compilerCpuExact();
     h.results.put(t.name(), n, "idle_cpu", idle);
-    h.say(String.format(Locale.ROOT, "  idle CPU with %d pages (pinging every %d s): %.2f%% of a core, of it JIT"
-        + " compiler threads %.2f%% (measured once the JIT was quiet, %.0f s after the last page connected)", n,
-        Session.PING_EVERY_S, idle, w.compilerCpu(), waited));
+    h.results.put(t.name(), n, "idle_jit", jit);
+    h.say(String.format(Locale.ROOT, "  idle CPU with %d pages (pinging every %d s): %.3f%% of a core, of it JIT"
+        + " compiler threads %.3f%% (measured once the JIT was quiet, %.0f s after the last page connected)", n,
+        Session.PING_EVERY_S, idle, jit, waited));
   }
 }

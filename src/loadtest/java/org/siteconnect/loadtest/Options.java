@@ -25,6 +25,8 @@ final class Options {
   /** Extra environment per gateway target ({@code --gateway-env}, {@code --before-env}: K=V[,K=V]). */
   Map<String, Map<String, String>> env = new HashMap<>();
   Path loadtestJar = Path.of("target/loadtest.jar");
+  /** Target "floor": the C server run.sh builds from src/loadtest/floor/floor.c. */
+  Path floorBin = Path.of("target/floor-server");
   Path workDir = Path.of("target/loadtest");
   String serverCpu = "0";
   String harnessCpu = "1";
@@ -112,6 +114,7 @@ final class Options {
         case "--before-env" -> o.env.put("gateway-before", keyValues(args[++i]));
         case "--ramp-limit-ms" -> o.rampLimitMs = Double.parseDouble(args[++i]);
         case "--loadtest-jar" -> o.loadtestJar = Path.of(args[++i]);
+        case "--floor-bin" -> o.floorBin = Path.of(args[++i]);
         case "--work-dir" -> o.workDir = Path.of(args[++i]);
         case "--server-cpu" -> o.serverCpu = args[++i];
         case "--harness-cpu" -> o.harnessCpu = args[++i];
@@ -129,7 +132,7 @@ final class Options {
         case "--single-heap" -> o.singleHeap = args[++i];
         case "--connect-window" -> o.connectWindow = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
-            + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto]"
+            + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
             + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
       }

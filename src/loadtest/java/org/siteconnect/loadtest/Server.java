@@ -181,6 +181,18 @@ final class Server implements AutoCloseable {
     return start("raw-bridge", port, cmd, true, opt);
   }
 
+  /**
+   * Target "floor" (issue 22): the machine's floor for the page protocol, a one-thread epoll server in C
+   * (src/loadtest/floor/floor.c, built by run.sh) that writes each publish as one pre-encoded frame, one write per page.
+   */
+  static Server floor(Options opt, int port) throws IOException {
+    if (!Files.isExecutable(opt.floorBin)) {
+      throw new IOException(opt.floorBin + " missing: run.sh builds it with gcc (apt-get install -y gcc)");
+    }
+    return start("floor", port, List.of("taskset", "-c", opt.serverCpu, opt.floorBin.toAbsolutePath().toString(),
+        String.valueOf(port)), false, opt);
+  }
+
   /** mosquitto with a websockets listener on {@code port} and the TCP listener it needs on {@code port + 1}. */
   static Server mosquitto(Options opt, int port) throws IOException {
     Path conf = opt.workDir.resolve("mosquitto-" + port + ".conf");
@@ -278,6 +290,31 @@ final class Server implements AutoCloseable {
       return -1;
     }
     return peer == null ? own : own + peer.compilerTicks();
+  }
+
+  /**
+   * Nanoseconds on a CPU of every thread of the process (and its peer), from /proc/PID/task/TID/schedstat: exact
+   * where {@link #cpuTicks} counts 10 ms ticks. Issue 22 compares idle CPU with the floor's, a small fraction of a
+   * per cent at 10k pages: a 20 s window of ticks would round it to 0 or 0.05 %. {@code compilerOnly}: only the
+   * JIT compiler threads.
+   */
+  long runNanos(boolean compilerOnly) {
+    long own = 0;
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(task.resolve("comm")).trim();
+          if (!compilerOnly || name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            own += Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return peer == null ? own : own + peer.runNanos(compilerOnly);
   }
 
   /** {busy, total} clock ticks of one CPU from /proc/stat, whoever ran on it. */
