@@ -145,7 +145,9 @@ public record GatewayConfig(
       int lockoutBaseSeconds,
       int maxFailuresPerSiteHour,
       int lockoutMaxSeconds,
-      int maxFailuresPerAgentHour) {}
+      int maxFailuresPerAgentHour,
+      /** Remote-control actions relayed per co-browse and second (docs/CONTROL.md); more are refused. */
+      int maxControlEventsPerSecond) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -264,6 +266,8 @@ public record GatewayConfig(
       List<String> origins,
       List<Button> buttons,
       boolean cobrowseConsent,
+      /** Under remote control, a form is sent only after the visitor confirms it (docs/CONTROL.md). */
+      boolean cobrowseConfirmSubmit,
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
       List<String> context) {
     public Optional<Button> button(String id) {
@@ -473,7 +477,8 @@ public record GatewayConfig(
         r.integer("lockoutBaseSeconds"),
         r.integer("maxFailuresPerSiteHour"),
         r.integer("lockoutMaxSeconds"),
-        r.integer("maxFailuresPerAgentHour"));
+        r.integer("maxFailuresPerAgentHour"),
+        r.integer("maxControlEventsPerSecond"));
     if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
       throw new ConfigException(
           r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");
@@ -548,6 +553,7 @@ public record GatewayConfig(
               origins,
               buttons,
               r.bool("cobrowseConsent"),
+              r.bool("cobrowseConfirmSubmit"),
               r.strings("context"));
         })
         .toList();
