@@ -237,6 +237,9 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     if (c.isEmpty()) {
+      if ("control".equals(event.verb())) {
+        control.refused("no-request"); // a control answer from a session in no co-browse
+      }
       return;
     }
     CobrowseTabs tabsNow = tabsOf.get(c.get().id());
