@@ -41,7 +41,7 @@ export const pageScript = {
  */
 const COMBINE_MODULES = new Set(['frame']);
 /** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
-const LOADED_BY_CODE = ['cobrowse/recorder.js', 'shared/attachments.js']; // the widget loads attachments.js in a chat
+const LOADED_BY_CODE = ['cobrowse/control.js', 'cobrowse/recorder.js', 'shared/attachments.js']; // the recorder loads control.js // the widget loads attachments.js in a chat
 /** Third-party browser code packed from npm (pinned in package-lock.json). */
 const VENDOR = {
   'vendor/rrweb/rrweb.min.js': 'node_modules/rrweb/dist/rrweb.umd.min.cjs',
@@ -134,7 +134,7 @@ export async function bundle(outdir, sockjsJar) {
   // Classic scripts, minified, with the vendor names rewritten.
   for (const path of [...new Set([...pages.flatMap((p) => p.classic), ...LOADED_BY_CODE])]) {
     let text = readFileSync(src(path), 'utf8');
-    const named = Object.keys(VENDOR).filter((v) => text.includes(`'/${v}'`) || text.includes(`"/${v}"`));
+    const named = [...aliases.keys()].filter((v) => text.includes(`'/${v}'`) || text.includes(`"/${v}"`));
     if (named.length) text = rewrite(text, named.map((v) => ['/' + v, '/' + aliases.get(v)]), path);
     hashed(path, Buffer.from(await minify(path, text, 'js')));
   }

@@ -1,9 +1,13 @@
 package org.siteconnect.gateway.cobrowse;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.ops.GatewayMetrics;
 
 /**
@@ -66,13 +70,15 @@ final class CobrowseControl {
 
   private final Out out;
   private final GatewayMetrics metrics;
+  private final GatewayConfig config;
   private final int perSecond;
   private final Map<String, Grant> grants = new HashMap<>();
 
-  CobrowseControl(Out out, GatewayMetrics metrics, int perSecond) {
+  CobrowseControl(Out out, GatewayMetrics metrics, GatewayConfig config) {
     this.out = out;
     this.metrics = metrics;
-    this.perSecond = perSecond;
+    this.config = config;
+    this.perSecond = config.cobrowse().maxControlEventsPerSecond();
   }
 
   /** The state of co-browse {@code id}'s control ({@code requested}, {@code granted}) or null. */
@@ -86,7 +92,7 @@ final class CobrowseControl {
    * release, or an action for the page. {@code c} is the co-browse with that id (null: none), {@code current} the
    * page session the agent sees now.
    */
-  void fromAgent(Cobrowse c, String login, Object payload, String current, boolean confirmSubmit) {
+  void fromAgent(Cobrowse c, String login, Object payload, String current) {
     if (c == null || !Cobrowse.ACTIVE.equals(c.state())) {
       refused("no-cobrowse");
       return;
@@ -107,7 +113,7 @@ final class CobrowseControl {
           end(c, g, "agent", c.agentLogin());
         }
       }
-      default -> act(c, g, p, current, confirmSubmit);
+      default -> act(c, g, p, current);
     }
   }
 
@@ -127,7 +133,7 @@ final class CobrowseControl {
     out.audit(c.agentLogin(), AUDIT_ASKED, c, "control asked");
   }
 
-  private void act(Cobrowse c, Grant g, JsonObject p, String current, boolean confirmSubmit) {
+  private void act(Cobrowse c, Grant g, JsonObject p, String current) {
     if (g == null || !GRANTED.equals(g.state)) {
       refused("no-grant");
       return;
@@ -150,7 +156,7 @@ final class CobrowseControl {
       refused("rate");
       return;
     }
-    action.put("cobrowse_id", c.id()).put("confirm_submit", confirmSubmit);
+    action.put("cobrowse_id", c.id());
     out.toSession(g.sid, "cobrowsing/control_act", action, false);
     metrics
         .counter("sc_cobrowse_control_actions_total", "remote-control actions relayed to pages")
@@ -232,13 +238,21 @@ final class CobrowseControl {
     out.toSession(sid, "cobrowsing/control_request", "", true);
     if (Boolean.TRUE.equals(payload.getValue("allow"))) {
       g.state = GRANTED;
+      Optional<GatewayConfig.Site> site = config.site(c.site());
       out.toSession(
           sid,
           "cobrowsing/control_state",
           new JsonObject()
               .put("cobrowse_id", c.id())
               .put("agent_name", c.agentName())
-              .put("state", GRANTED),
+              .put("state", GRANTED)
+              // What the page enforces: links only to the site's origins, forms only after a
+              // confirm.
+              .put(
+                  "origins", new JsonArray(site.map(GatewayConfig.Site::origins).orElse(List.of())))
+              .put(
+                  "confirm_submit",
+                  site.map(GatewayConfig.Site::cobrowseConfirmSubmit).orElse(true)),
           true);
       out.toAgent(c, "control", new JsonObject().put("state", GRANTED));
       out.audit("visitor", AUDIT_GRANTED, c, c.agentLogin());

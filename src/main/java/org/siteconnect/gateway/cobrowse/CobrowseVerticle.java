@@ -70,8 +70,7 @@ public final class CobrowseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
-    control = new CobrowseControl(
-        new ControlOut(), metrics, config.cobrowse().maxControlEventsPerSecond());
+    control = new CobrowseControl(new ControlOut(), metrics, config);
     metrics.gauge(
         "sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
@@ -452,12 +451,7 @@ public final class CobrowseVerticle extends VerticleBase {
           c,
           levels[1],
           m.body().payload(),
-          t != null ? t.current() : c == null ? null : c.sessionId(),
-          c != null
-              && config
-                  .site(c.site())
-                  .map(GatewayConfig.Site::cobrowseConfirmSubmit)
-                  .orElse(true));
+          t != null ? t.current() : c == null ? null : c.sessionId());
       return;
     }
     if (c != null

@@ -180,6 +180,8 @@ class CobrowseControlTest {
     assertEquals("granted", controlState().getString("state"));
     JsonObject state = (JsonObject) next(visitor, "~pagesession/cobrowsing/control_state");
     assertEquals(id, state.getString("cobrowse_id"));
+    assertEquals(new JsonArray().add(TestGateway.SITE_ORIGIN), state.getJsonArray("origins"));
+    assertEquals(true, state.getBoolean("confirm_submit"));
     assertEquals("", next(visitor, "~pagesession/cobrowsing/control_request"));
 
     control(console, "admin", click(10, 20).put("extra", "dropped"));
@@ -187,7 +189,6 @@ class CobrowseControlTest {
     assertEquals("click", act.getString("type"));
     assertEquals(10.0, act.getDouble("x"));
     assertEquals(id, act.getString("cobrowse_id"));
-    assertEquals(true, act.getBoolean("confirm_submit"));
     assertTrue(!act.containsKey("extra"), act.encode());
 
     // Another agent: not on its own topic (not the holder), not on the holder's (the router
