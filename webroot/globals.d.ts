@@ -8,6 +8,8 @@ interface Window {
   scCobrowse: any;
   site_connect: any;
   site_connect_recorder: any;
+  site_connect_control: any;
+  scControl: any;
 }
 
 // IntersectionObserver v2 (Chromium): consent.js asks whether its button is really visible.
