@@ -205,6 +205,7 @@
   function click(a) {
     var e = at(a.x, a.y);
     var why = refusal(e);
+    if (why === 'masked' && active() && active().blur) active().blur(); // typing must not go on in the last field
     if (why) return why;
     var sub = submitter(e);
     if (sub && grant.confirm_submit !== false) {
