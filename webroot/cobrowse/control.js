@@ -19,15 +19,17 @@
   var TOPIC = '~pagesession/cobrowsing/';
   var NO_CONTROL = '[data-site-connect-no-control],.site-connect-cobrowse,.site-connect-container';
   var TEXT_TYPES = /^(text|search|email|url|tel|number|)$/;
-  var CSS = ':host{all:initial}' +
-    '.bar{position:fixed;left:0;right:0;top:0;z-index:2147483647;display:flex;flex-wrap:wrap;gap:8px 12px;' +
-    'align-items:center;justify-content:center;padding:8px 12px;background:#7a2e00;color:#fff;' +
-    'font:600 14px/1.3 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.35)}' +
-    'button{font:600 13px system-ui,sans-serif;padding:5px 12px;border-radius:6px;border:1px solid #fff;' +
-    'background:#fff;color:#7a2e00;cursor:pointer}' +
-    'button.ghost{background:transparent;color:#fff}' +
-    '.ask{flex-basis:100%;display:flex;gap:8px;align-items:center;justify-content:center;font-weight:500}' +
-    '[hidden]{display:none!important}';
+  // Inline and !important (no shadow root: the mirror's structure check would see one): the host's CSS cannot
+  // restyle the bar.
+  var BOX = 'position:fixed;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0;overflow:visible;' +
+    'z-index:2147483647;display:block;transform:none;opacity:1;visibility:visible';
+  var BAR = 'position:fixed;left:0;right:0;top:0;z-index:2147483647;display:flex;flex-wrap:wrap;gap:8px 12px;' +
+    'align-items:center;justify-content:center;margin:0;padding:8px 12px;background:#7a2e00;color:#fff;' +
+    'font:600 14px/1.3 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.35);text-align:center;visibility:visible';
+  var BUTTON = 'font:600 13px system-ui,sans-serif;margin:0;padding:5px 12px;border-radius:6px;border:1px solid #fff;' +
+    'background:#fff;color:#7a2e00;cursor:pointer;width:auto;height:auto';
+  var GHOST = BUTTON + ';background:transparent;color:#fff';
+  var ASK = 'flex-basis:100%;display:flex;gap:8px;align-items:center;justify-content:center;font-weight:500;margin:0';
 
   var grant = null; // {cobrowse_id, agent_name, origins, confirm_submit}
   var api = null;
@@ -41,42 +43,45 @@
   function agent() { return grant && typeof grant.agent_name === 'string' && grant.agent_name.trim() || 'An agent'; }
 
   // ---- the bar ----
-  function el(tag, attrs, text) {
+  function el(tag, attrs, text, style) {
     var e = d.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     if (text) e.textContent = text;
+    if (style) css(e, style);
     return e;
+  }
+  function css(e, text) {
+    text.split(';').forEach(function (p) {
+      var i = p.indexOf(':');
+      if (i > 0) e.style.setProperty(p.slice(0, i).trim(), p.slice(i + 1).trim(), 'important');
+    });
   }
 
   function showBar() {
     if (host && host.isConnected) return;
-    host = el('div', { class: 'site-connect-cobrowse', 'aria-hidden': 'false', 'data-testid': 'control-bar-host' });
-    host.style.cssText = 'position:fixed!important;left:0!important;top:0!important;width:0!important;' +
-      'height:0!important;margin:0!important;padding:0!important;border:0!important;overflow:visible!important;' +
-      'z-index:2147483647!important;display:block!important;transform:none!important;opacity:1!important';
-    var root = host.attachShadow({ mode: 'open' });
-    var style = el('style');
-    style.textContent = CSS;
-    var who = el('b');
-    var stop = el('button', { type: 'button', 'data-testid': 'control-stop' }, 'Stop (Esc)');
-    var askText = el('span');
-    var send = el('button', { type: 'button', 'data-testid': 'control-confirm-send' }, 'Send');
-    var keep = el('button', { type: 'button', class: 'ghost', 'data-testid': 'control-confirm-cancel' }, 'Don\'t send');
-    var ask = el('div', { class: 'ask', 'data-testid': 'control-confirm', role: 'alertdialog' });
+    host = el('div', { class: 'site-connect-cobrowse', 'data-testid': 'control-bar-host' }, '', BOX);
+    var who = el('b', {}, '', 'font-weight:700;color:#fff');
+    var stop = el('button', { type: 'button', 'data-testid': 'control-stop' }, 'Stop (Esc)', BUTTON);
+    var askText = el('span', {}, '', 'color:#fff');
+    var send = el('button', { type: 'button', 'data-testid': 'control-confirm-send' }, 'Send', BUTTON);
+    var keep = el('button', { type: 'button', 'data-testid': 'control-confirm-cancel' }, 'Don\'t send', GHOST);
+    var ask = el('div', { 'data-testid': 'control-confirm', role: 'alertdialog' }, '', ASK);
     ask.append(askText, send, keep);
-    ask.hidden = true;
-    var line = el('span', { 'data-testid': 'control-bar-text' });
+    var line = el('span', { 'data-testid': 'control-bar-text' }, '', 'color:#fff');
     line.append(who, d.createTextNode(' is controlling this tab — '));
-    var bar = el('div', { class: 'bar', role: 'status', 'data-testid': 'control-bar' });
+    var bar = el('div', { role: 'status', 'data-testid': 'control-bar' }, '', BAR);
     bar.append(line, stop, ask);
-    root.append(style, bar);
+    host.append(bar);
     stop.addEventListener('click', function (e) { if (e.isTrusted) release('stop'); });
     send.addEventListener('click', function (e) { if (e.isTrusted) confirmed(true); });
     keep.addEventListener('click', function (e) { if (e.isTrusted) confirmed(false); });
     ui = { who: who, ask: ask, askText: askText, send: send };
+    shown(ask, false);
     (d.body || d.documentElement).appendChild(host);
     ui.who.textContent = agent();
   }
+
+  function shown(e, on) { css(e, 'display:' + (on ? 'flex' : 'none')); }
 
   function hideBar() {
     if (host && host.parentNode) host.parentNode.removeChild(host);
@@ -183,14 +188,14 @@
     if (!ui) return;
     var name = form.getAttribute('aria-label') || form.getAttribute('name') || '';
     ui.askText.textContent = agent() + ' wants to send ' + (name ? 'the form “' + name.slice(0, 60) + '”' : 'a form') + '.';
-    ui.ask.hidden = false;
+    shown(ui.ask, true);
     ui.send.focus();
   }
 
   function confirmed(yes) {
     var p = pending;
     pending = null;
-    if (ui) ui.ask.hidden = true;
+    if (ui) shown(ui.ask, false);
     if (!p || !yes || !p.form.isConnected) return tell({ ok: false, why: yes ? 'form-gone' : 'not-sent' });
     if (p.form.requestSubmit) p.form.requestSubmit(p.submitter && p.submitter.form === p.form ? p.submitter : undefined);
     else p.form.submit();
@@ -205,7 +210,8 @@
   function click(a) {
     var e = at(a.x, a.y);
     var why = refusal(e);
-    if (why === 'masked' && active() && active().blur) active().blur(); // typing must not go on in the last field
+    var last = /** @type {HTMLElement | null} */ (active());
+    if (why === 'masked' && last && last.blur) last.blur(); // typing must not go on in the last field
     if (why) return why;
     var sub = submitter(e);
     if (sub && grant.confirm_submit !== false) {
