@@ -167,7 +167,7 @@
             set(TEXT[s] != null ? s : 'none');
           }
         } else if (kind === 'outcome') {
-          note.textContent = p.why ? (p.ok ? '' : 'Not done: ') + (WHY[p.why] || p.why) + '.' : '';
+          note.textContent = p.why ? (p.ok || p.why === 'confirm' ? '' : 'Not done: ') + (WHY[p.why] || p.why) + '.' : '';
           note.setAttribute('data-why', String(p.why || ''));
         }
       },
