@@ -134,7 +134,7 @@ import { el } from '../shared/dom.js';
   ['control_request', 'control_state'].forEach(function (verb) {
     F.subscribe(T + verb, function (p) {
       if (!ctl && !p) return;
-      (ctl = ctl || import('./control.js')).then(function (m) { m.on(verb, p); });
+      (ctl = ctl || import('./control.js').then(function (m) { return m.control(F, el); })).then(function (on) { on(verb, p); });
     });
   });
   F.subscribe(T + 'stop', function () {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
-import { createAgent, restLogin, startAgentGateway } from './agent-helpers.mjs';
+import { createAgent, rest, restLogin, startAgentGateway } from './agent-helpers.mjs';
 import { ANN, agentState, mirrorWait, openAgent, openVisitor, startCobrowse, visitorPage } from './cobrowse-helpers.mjs';
 
 const T = { timeout: 90_000 };
@@ -166,13 +166,24 @@ describe('remote control', () => {
     await note(agent, 'sent');
     await agent.page.waitForSelector('[data-testid="control-state"][data-state="granted"]'); // the confirm kept control
 
+    // A link within the site is followed; the next page of the tab shows the bar again, and the navigation is audited.
+    await clickMirror(visitor, agent, '#next');
+    await visitor.page.waitForURL(/\/next$/);
+    await visitor.page.locator('[data-testid="control-bar"]').waitFor();
+    await mirrorWait(agent, (doc) => !!doc.getElementById('next-marker') && !!doc.getElementById('pad'));
+    const admin = await restLogin(gw, 'admin', gw.adminPassword);
+    await expectCount(async () => (await rest(gw, 'GET', '/audit', undefined, admin)).body
+      .filter((e) => e.action === 'control-navigated' && e.target === 'cobrowse ' + id).length, 1);
+    const audit = (await rest(gw, 'GET', '/audit', undefined, admin)).body.map((e) => e.action);
+    for (const a of ['control-asked', 'control-granted']) assert.ok(audit.includes(a), a);
+
     // Another agent's console: its control messages are refused (not the holder; the holder's topic is not its own).
     const notHolder = await metric('sc_cobrowse_control_refused_total{reason="not-holder"');
     const answers = await rawAgent(raw, await restLogin(gw, LOU.login, LOU.password),
       [[`agent/lou/cobrowse/${id}/control`, click], [`agent/ann/cobrowse/${id}/control`, click]]);
     assert.deepEqual(answers, ['0:puback', '1:not-allowed']);
     await expectCount(() => metric('sc_cobrowse_control_refused_total{reason="not-holder"'), notHolder + 1);
-    assert.equal(await visitor.page.$eval('#press', (e) => e.dataset.n), '1', 'the other agent pressed nothing');
+    assert.equal(await visitor.page.$eval('#press', (e) => e.dataset.n), undefined, 'the other agent pressed nothing');
 
     // Revoke in the middle of a drag: Esc on the visitor's keyboard; the moves after it do nothing.
     const a = await onMirror(visitor, agent, '#pad', 0.1, 0.5);
@@ -188,7 +199,8 @@ describe('remote control', () => {
     await agent.page.mouse.up();
     await clickMirror(visitor, agent, '#press');
     assert.equal(await visitor.page.$eval('#pad', (e) => e.dataset.moves), moves, 'no move after the revoke');
-    assert.equal(await visitor.page.$eval('#press', (e) => e.dataset.n), '1');
+    assert.equal(await visitor.page.$eval('#press', (e) => e.dataset.n), undefined);
+    assert.ok((await rest(gw, 'GET', '/audit', undefined, admin)).body.some((e) => e.action === 'control-revoked' && e.detail === 'by esc'));
     await agentState(agent, 'active');
 
     await agent.context.close();
