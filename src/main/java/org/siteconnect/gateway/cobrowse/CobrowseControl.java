@@ -59,7 +59,6 @@ final class CobrowseControl {
   private static final class Grant {
     final String sid;
     String state = REQUESTED;
-    String rid;
     long windowStart;
     int inWindow;
 
@@ -73,6 +72,8 @@ final class CobrowseControl {
   private final GatewayConfig config;
   private final int perSecond;
   private final Map<String, Grant> grants = new HashMap<>();
+  /** The recording (rid) each co-browsed page session relays now: a new one there is a new page. */
+  private final Map<String, String> rids = new HashMap<>();
 
   CobrowseControl(Out out, GatewayMetrics metrics, GatewayConfig config) {
     this.out = out;
@@ -293,25 +294,30 @@ final class CobrowseControl {
     out.toAgent(c, "outcome", o);
   }
 
-  /** A batch from the page: a full snapshot of a new recording in the controlled tab is a new page there. */
+  /**
+   * A batch the agent got: a full snapshot of a new recording (a new {@code rid}) in the controlled tab is a new page
+   * there. The recording each relaying session is on is kept from the start (the page before the grant too).
+   */
   void pageEvents(Cobrowse c, String sid, JsonObject payload) {
-    Grant g = grants.get(c.id());
-    if (g == null
-        || !GRANTED.equals(g.state)
-        || !g.sid.equals(sid)
-        || !Boolean.TRUE.equals(payload.getValue("full"))
+    if (!Boolean.TRUE.equals(payload.getValue("full"))
         || !(payload.getValue("rid") instanceof String rid)
         || rid.length() > 64) {
       return;
     }
-    if (g.rid != null && !g.rid.equals(rid)) {
+    String was = rids.put(sid, rid);
+    Grant g = grants.get(c.id());
+    if (was != null
+        && !was.equals(rid)
+        && g != null
+        && GRANTED.equals(g.state)
+        && g.sid.equals(sid)) {
       out.audit("visitor", AUDIT_NAVIGATED, c, "a new page in the controlled tab");
     }
-    g.rid = rid;
   }
 
   /** The co-browse ended: its control goes with it (the retained prompt and state are cleared). */
-  void forget(Cobrowse c) {
+  void forget(Cobrowse c, List<String> sessions) {
+    sessions.forEach(rids::remove);
     Grant g = grants.remove(c.id());
     if (g != null) {
       clear(g);

@@ -524,10 +524,10 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void forget(Cobrowse c) {
-    control.forget(c);
     byId.remove(c.id());
     tabs.remove(c.id());
     CobrowseTabs t = tabsOf.remove(c.id());
+    control.forget(c, t != null ? t.sessions() : List.of(c.sessionId()));
     if (t != null) {
       byTicket.remove(t.ticket());
       t.sessions().forEach(sid -> bySession.remove(sid, c.id()));
