@@ -185,6 +185,14 @@ describe('remote control', () => {
     await expectCount(() => metric('sc_cobrowse_control_refused_total{reason="not-holder"'), notHolder + 1);
     assert.equal(await visitor.page.$eval('#press', (e) => e.dataset.n), undefined, 'the other agent pressed nothing');
 
+    // The wheel over the mirror scrolls the visitor's page.
+    await visitor.page.evaluate(() => { document.body.style.minHeight = '3000px'; });
+    const w = await onMirror(visitor, agent, '#ctl', 0.5, 0.9);
+    await agent.page.mouse.move(w.x, w.y);
+    await agent.page.mouse.wheel(0, 300);
+    await visitor.page.waitForFunction(() => window.scrollY > 0);
+    await visitor.page.evaluate(() => window.scrollTo(0, 0)); // the page's own script: not the visitor's input
+
     // Revoke in the middle of a drag: Esc on the visitor's keyboard; the moves after it do nothing.
     const a = await onMirror(visitor, agent, '#pad', 0.1, 0.5);
     await agent.page.mouse.move(a.x, a.y);
