@@ -53,8 +53,7 @@
       line.textContent = extra || TEXT[s] || '';
       line.setAttribute('data-state', s);
       button.hidden = !live;
-      button.textContent = s === 'granted' ? 'Release control' : 'Request control';
-      button.disabled = s === 'requested';
+      button.textContent = s === 'granted' ? 'Release control' : s === 'requested' ? 'Cancel the request' : 'Request control';
       ctx.stage.setAttribute('data-control', s === 'granted' ? 'on' : 'off');
       ctx.glass.tabIndex = s === 'granted' ? 0 : -1;
       if (s !== 'granted') { chooser.hidden = true; down = null; }
@@ -68,7 +67,7 @@
     button.addEventListener('click', function () {
       if (!live) return;
       note.textContent = '';
-      ctx.send({ type: state === 'granted' ? 'release' : 'request' });
+      ctx.send({ type: state === 'granted' || state === 'requested' ? 'release' : 'request' });
     });
 
     // ---- the mirror as input ----
@@ -161,7 +160,8 @@
           var s = String(p.state || '');
           if (s === 'revoked') {
             var why = REVOKED[p.reason] || 'ended it';
-            set('none', p.reason === 'agent' ? 'You released control.' : 'The visitor took control back (' + why + ').');
+            var mine = state === 'requested' ? 'You withdrew the request.' : 'You released control.';
+            set('none', p.reason === 'agent' ? mine : 'The visitor took control back (' + why + ').');
             line.setAttribute('data-reason', String(p.reason || ''));
           } else {
             set(TEXT[s] != null ? s : 'none');
