@@ -10,6 +10,8 @@ interface Window {
   site_connect_recorder: any;
   site_connect_draw: any; // webroot/cobrowse/draw.js
   scCobrowseDraw: any; // webroot/agent/cobrowse-draw.js
+  site_connect_control: any;
+  scControl: any;
 }
 
 // IntersectionObserver v2 (Chromium): consent.js asks whether its button is really visible.

@@ -65,7 +65,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   function give(s, payload, topic, ret) {
     var info = { topic: topic };
-    if (ret) info.retained = true;
+    if (ret != null) info.retained = !!ret; // a boolean only on what came through the frame (the recorder checks)
     call(s.fn, payload, info);
   }
 

@@ -41,7 +41,7 @@ export const pageScript = {
  */
 const COMBINE_MODULES = new Set(['frame']);
 /** Classic scripts no page names: loaded by code (site_connect.js loads the recorder when a co-browse starts). */
-const LOADED_BY_CODE = ['cobrowse/draw.js', 'cobrowse/recorder.js', 'shared/attachments.js']; // draw.js: by the recorder // the widget loads attachments.js in a chat
+const LOADED_BY_CODE = ['cobrowse/control.js', 'cobrowse/draw.js', 'cobrowse/recorder.js', 'shared/attachments.js']; // the recorder loads control.js and draw.js // the widget loads attachments.js in a chat
 /** Third-party browser code packed from npm (pinned in package-lock.json). */
 const VENDOR = {
   'vendor/rrweb/rrweb.min.js': 'node_modules/rrweb/dist/rrweb.umd.min.cjs',

@@ -22,7 +22,8 @@ export const scAdmin = (function (w, d) {
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
     'agent-updated', 'agent-deleted', 'visitor-exported', 'visitor-erased', 'webhook-created', 'webhook-updated',
     'webhook-deleted', 'webhook-replayed', 'webhook-disabled', 'chat-transferred', 'canned-created', 'canned-updated',
-    'canned-deleted', 'transcript-downloaded', 'transcripts-exported'];
+    'canned-deleted', 'transcript-downloaded', 'transcripts-exported',
+    'control-asked', 'control-granted', 'control-declined', 'control-revoked', 'control-navigated'];
 
   const { el, show, cap } = scUi;
   /** A form's input by name. @param {HTMLFormElement} form @param {string} name */

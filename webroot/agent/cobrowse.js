@@ -271,6 +271,10 @@
     container.append(box);
     const view = opts.view || box;
     view.append(stage);
+    // Remote control (control.js, docs/CONTROL.md): its button beside the state line, the mirror as its input.
+    const control = w.scControl ? w.scControl.attach({ bar, glass, stage, where: (e) => where(e),
+      send: (a) => { if (cb && cb.login) bridge.publish('agent/' + cb.login + '/cobrowse/' + cb.id + '/control', a); },
+      mirrorDoc: () => (mirror && mirror.iframe.contentDocument) || null }) : null;
 
     let cb = null; // {id, site, login, state, reason, sub, rid, seq, snapshot, parts, timer}
     let mirror = null;
@@ -302,6 +306,7 @@
       if (view !== box) view.hidden = stage.hidden;
       if (!stage.hidden) fit();
       hook('state', state, reason, cb ? cb.id : null);
+      if (control) control.state(state);
     }
 
     // ---- REST ----
@@ -389,6 +394,7 @@
       if (!payload || typeof payload !== 'object') return;
       const kind = topic.slice(topic.lastIndexOf('/') + 1);
       hook('message', kind, payload);
+      if (control) control.message(kind, payload);
       if (kind === 'state') {
         const s = String(payload.state || '');
         if (s === 'active') {
@@ -610,6 +616,7 @@
         if (c) { clearTimeout(c.timer); if (bridge.unsubscribe && c.sub != null) bridge.unsubscribe(c.sub); }
         dropMirror();
         if (drawing) drawing.destroy();
+        if (control) control.destroy();
         w.removeEventListener('resize', fit);
         form.removeEventListener('submit', onSubmit);
         input.disabled = submit.disabled = false;

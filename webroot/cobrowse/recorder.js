@@ -891,6 +891,32 @@
     (d.head || d.documentElement).appendChild(s);
   }
 
+  // ---- remote control (docs/CONTROL.md): webroot/cobrowse/control.js, loaded when a grant arrives ----
+  // Only what came from the gateway counts: site_connect.js marks those deliveries with a boolean `retained`; the
+  // page's own publishes on these topics (delivered locally) carry none and are ignored.
+  var ctlWait = null; // [kind, payload] waiting for control.js
+  var ctlRules = {
+    open: function (el) { return !isPassword(el) && markerAt(el, true) === UNMASKED; }, // the mirror shows its value
+    marked: function (el) { return markerAt(el, true) === MASKED; },
+  };
+  function control(kind, p, info) {
+    if (!api || !info || typeof info.retained !== 'boolean') return;
+    var c = w.site_connect_control;
+    if (c) return c[kind](api, p, ctlRules);
+    if (ctlWait) return ctlWait.push([kind, p]);
+    if (kind !== 'state' || !p) return; // nothing granted yet
+    ctlWait = [[kind, p]];
+    var s = d.createElement('script');
+    s.src = api.gatewayOrigin + '/cobrowse/control.js';
+    s.addEventListener('load', function () {
+      var q = ctlWait || [];
+      ctlWait = null;
+      if (s.parentNode) s.parentNode.removeChild(s);
+      q.forEach(function (x) { control(x[0], x[1], { retained: false }); });
+    });
+    (d.head || d.documentElement).appendChild(s);
+  }
+
   // ---- adopted style sheets set to none ----
   // rrweb records a host's adopted style sheets only when the new list is not empty: `document.adoptedStyleSheets = []`
   // would leave the mirror styled as before. The prototypes' setters are wrapped before rrweb takes them over (it
@@ -976,6 +1002,8 @@
       a.subscribe(TOPIC + 'pointer', function (p) { onPointer(p); }),
       a.subscribe(TOPIC + 'draw', function (p) { onDraw(p); }),
       a.subscribe(TOPIC + 'stop', function () { stop('stop'); }),
+      a.subscribe(TOPIC + 'control_state', function (p, i) { control('state', p, i); }),
+      a.subscribe(TOPIC + 'control_act', function (p, i) { control('act', p, i); }),
     ];
     loadRrweb(a.gatewayOrigin || '', function (lib) { if (g === gen) begin(lib); });
     return stop;
@@ -998,6 +1026,8 @@
     bufFull = resnap = false;
     removeOverlay();
     if (w.site_connect_draw) w.site_connect_draw.clear();
+    if (w.site_connect_control) w.site_connect_control.stop();
+    ctlWait = null;
     var a = api;
     api = null;
     cid = null;

@@ -137,6 +137,14 @@ import { t, tx } from '../shared/i18n.js';
       render();
     }
   });
+  // Remote control (docs/CONTROL.md): its own prompt, loaded when the first control message comes.
+  var ctl = null;
+  ['control_request', 'control_state'].forEach(function (verb) {
+    F.subscribe(T + verb, function (p) {
+      if (!ctl && !p) return;
+      (ctl = ctl || import('./control.js').then(function (m) { return m.control(F, el); })).then(function (on) { on(verb, p); });
+    });
+  });
   F.subscribe(T + 'stop', function () {
     active = request = answered = null;
     render();

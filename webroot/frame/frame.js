@@ -444,9 +444,10 @@ export const scFrame = (function (w, d) {
     /**
      * The visitor's answer to a co-browse consent request: its own wire command, which the host page cannot make
      * the frame send (consent.js calls it from a trusted click only). Resent until acknowledged, like a publish.
+     * op 'control': the answer to a remote-control request (control.js, docs/CONTROL.md).
      */
-    consent: function (cobrowseId, allow) {
-      var c = { op: 'consent', cobrowse_id: String(cobrowseId), allow: allow === true, mid: 'm' + ++mids };
+    consent: function (cobrowseId, allow, op) {
+      var c = { op: op || 'consent', cobrowse_id: String(cobrowseId), allow: allow === true, mid: 'm' + ++mids };
       out.set(c.mid, c);
       cmd(c);
     },

@@ -53,6 +53,8 @@ public final class CobrowseVerticle extends VerticleBase {
   static final String COBROWSE_MAP = "sc.cobrowse";
 
   private AsyncMap<String, JsonObject> stored;
+  /** Remote control (docs/CONTROL.md): its own consent and grant, checked here for every action. */
+  private CobrowseControl control;
 
   public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
@@ -73,6 +75,7 @@ public final class CobrowseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
+    control = new CobrowseControl(new ControlOut(), metrics, config);
     metrics.gauge(
         "sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
@@ -92,14 +95,18 @@ public final class CobrowseVerticle extends VerticleBase {
             .topic(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent)
             .request(Addresses.SESSION_END, this::sessionEnded)
             .registered()
-            .compose(v -> Future.all(List.of("consent", "events", "end", "tab", "join").stream()
-                .map(verb -> router.subscribe(
-                    "pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS))
-                .toList()))
+            .compose(v -> Future.all(
+                List.of("consent", "events", "end", "tab", "join", "control", "release", "outcome")
+                    .stream()
+                    .map(verb -> router.subscribe(
+                        "pagesession/+/cobrowsing/" + verb, Addresses.COBROWSE_PAGE_EVENTS))
+                    .toList()))
             .compose(v ->
                 router.subscribe("agent/+/cobrowse/+/pointer", Addresses.COBROWSE_AGENT_EVENTS))
             .compose(
                 v -> router.subscribe("agent/+/cobrowse/+/draw", Addresses.COBROWSE_AGENT_EVENTS))
+            .compose(v ->
+                router.subscribe("agent/+/cobrowse/+/control", Addresses.COBROWSE_AGENT_EVENTS))
             .onSuccess(v -> takeOver(earlier)));
   }
 
@@ -236,6 +243,9 @@ public final class CobrowseVerticle extends VerticleBase {
       return;
     }
     if (c.isEmpty()) {
+      if ("control".equals(event.verb())) {
+        control.refused("no-request"); // a control answer from a session in no co-browse
+      }
       return;
     }
     CobrowseTabs tabsNow = tabsOf.get(c.get().id());
@@ -249,8 +259,12 @@ public final class CobrowseVerticle extends VerticleBase {
           // handed on as is
           // (the router counts the bytes where it encodes them for the agent).
           relayToAgent(c.get(), payload);
+          control.pageEvents(c.get(), sid, payload);
         }
       }
+      case "control" -> control.answer(c.get(), sid, payload);
+      case "release" -> control.release(c.get(), payload);
+      case "outcome" -> control.outcome(c.get(), sid, payload);
       case "end" ->
         stop(
             c.get(),
@@ -453,6 +467,15 @@ public final class CobrowseVerticle extends VerticleBase {
       }
       return;
     }
+    if ("control".equals(levels[4])) {
+      CobrowseTabs t = c == null ? null : tabsOf.get(c.id());
+      control.fromAgent(
+          c,
+          levels[1],
+          m.body().payload(),
+          t != null ? t.current() : c == null ? null : c.sessionId());
+      return;
+    }
     if (c != null
         && Cobrowse.ACTIVE.equals(c.state())
         && c.agentLogin().equals(levels[1])
@@ -527,6 +550,7 @@ public final class CobrowseVerticle extends VerticleBase {
     drawing.forget(c.id());
     tabs.remove(c.id());
     CobrowseTabs t = tabsOf.remove(c.id());
+    control.forget(c, t != null ? t.sessions() : List.of(c.sessionId()));
     if (t != null) {
       byTicket.remove(t.ticket());
       t.sessions().forEach(sid -> bySession.remove(sid, c.id()));
@@ -563,6 +587,24 @@ public final class CobrowseVerticle extends VerticleBase {
             Addresses.ROUTER_RELAY,
             new TopicMessage(
                 AgentTopics.cobrowse(c.site(), c.agentLogin(), c.id(), "events"), payload, false));
+  }
+
+  /** What remote control may reach: the pages of a session, the agent, the audit log. */
+  private final class ControlOut implements CobrowseControl.Out {
+    @Override
+    public void toSession(String sid, String rest, Object payload, boolean retain) {
+      router.publishQuietly(ServerTopics.session(sid, rest), payload, retain);
+    }
+
+    @Override
+    public void toAgent(Cobrowse c, String rest, JsonObject payload) {
+      CobrowseVerticle.this.toAgent(c, rest, payload);
+    }
+
+    @Override
+    public void audit(String actor, String action, Cobrowse c, String detail) {
+      AuditLog.record(vertx.eventBus(), actor, action, "cobrowse " + c.id(), detail, null);
+    }
   }
 
   private static String randomId() {

@@ -148,7 +148,9 @@ public record GatewayConfig(
       int maxFailuresPerAgentHour,
       int drawMaxPoints,
       int drawStrokesPerSecond,
-      int drawMaxBytes) {}
+      int drawMaxBytes,
+      /** Remote-control actions relayed per co-browse and second (docs/CONTROL.md); more are refused. */
+      int maxControlEventsPerSecond) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -267,6 +269,8 @@ public record GatewayConfig(
       List<String> origins,
       List<Button> buttons,
       boolean cobrowseConsent,
+      /** Under remote control, a form is sent only after the visitor confirms it (docs/CONTROL.md). */
+      boolean cobrowseConfirmSubmit,
       /** What the page script collects as the visitor context (docs/CONTEXT.md). */
       List<String> context,
       /** The visitor's launcher and widget look (docs/EMBEDDING.md); null: no launcher, the page shows the widget. */
@@ -528,7 +532,8 @@ public record GatewayConfig(
         r.integer("maxFailuresPerAgentHour"),
         r.integer("drawMaxPoints"),
         r.integer("drawStrokesPerSecond"),
-        r.integer("drawMaxBytes"));
+        r.integer("drawMaxBytes"),
+        r.integer("maxControlEventsPerSecond"));
     if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
       throw new ConfigException(
           r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");
@@ -603,6 +608,7 @@ public record GatewayConfig(
               origins,
               buttons,
               r.bool("cobrowseConsent"),
+              r.bool("cobrowseConfirmSubmit"),
               r.strings("context"),
               Widget.of(r.child("widget"), buttons),
               r.string("lang"));

@@ -186,12 +186,13 @@ public final class TopicRouterVerticle extends VerticleBase {
               connectionId, requireString(body, "id"), requireString(body, "filter"));
         case "unsub" -> router.pageUnsubscribe(connectionId, requireString(body, "id"));
         case "pub" -> publish(connection, body);
-        case "consent" -> consent(connection, body);
+        case "consent" -> consent(connection, body, FrameOnlyTopics.CONSENT);
+        case "control" -> consent(connection, body, FrameOnlyTopics.CONTROL);
         case "bye" -> detach(connectionId, true);
         default ->
           throw new TopicRouter.CommandException(
               "bad-request",
-              "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent or bye)");
+              "unknown op '" + op + "' (expected hello, sub, unsub, pub, consent, control or bye)");
       }
     } catch (TopicRouter.CommandException e) {
       metrics.bridgeRejected(e.code());
@@ -226,21 +227,20 @@ public final class TopicRouterVerticle extends VerticleBase {
   /**
    * The visitor's answer to a co-browse consent request, sent by the frame's own UI (never a page publish:
    * {@link FrameOnlyTopics}). Published on the session's consent topic, where the co-browse service reads it.
+   * The same for the visitor's answer to a remote-control request ({@code control}, docs/CONTROL.md).
    */
-  private void consent(PageConnection connection, JsonObject body)
+  private void consent(PageConnection connection, JsonObject body, String topic)
       throws TopicRouter.CommandException {
     String id = requireString(body, "cobrowse_id");
     if (id.isEmpty() || id.length() > 64 || !(body.getValue("allow") instanceof Boolean allow)) {
       throw new TopicRouter.CommandException(
           "bad-request",
-          "consent needs 'cobrowse_id' (1 to 64 characters) and 'allow' (true or false)");
+          body.getValue("op")
+              + " needs 'cobrowse_id' (1 to 64 characters) and 'allow' (true or false)");
     }
     String mid = optionalString(body, "mid");
     router.pagePublish(
-        connection.id(),
-        FrameOnlyTopics.CONSENT,
-        new JsonObject().put("cobrowse_id", id).put("allow", allow),
-        false);
+        connection.id(), topic, new JsonObject().put("cobrowse_id", id).put("allow", allow), false);
     puback(connection, mid);
   }
 

@@ -15,6 +15,8 @@ public final class FrameOnlyTopics {
   };
   /** Where the frame's {@code consent} command is published (page form). */
   public static final String CONSENT = ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/consent";
+  /** Where the frame's {@code control} command (the answer to a remote-control request) is published. */
+  public static final String CONTROL = ScopedTopics.PAGE_SESSION_SCOPE + "/cobrowsing/control";
 
   private FrameOnlyTopics() {}
 
