@@ -44,6 +44,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var want = ''; // site key given to start()
   var box = null;
   var frame = null;
+  var back = /** @type {{focus: () => void}} */ (w); // what had the focus before the widget took it
   var timer = 0;
   var buttons = new Map(); // chat-button id -> true (enabled) / false
   var BUTTON = 'data-site-connect-chat-button';
@@ -112,11 +113,11 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   }
 
   function wire() {
-    Array.from(d.querySelectorAll('[' + BUTTON + ']')).forEach(function (el) {
+    d.querySelectorAll('[' + BUTTON + ']').forEach(function (el) {
       var on = buttons.get(el.getAttribute(BUTTON));
       if (on == null) return;
-      if (el.tagName === 'BUTTON' || el.tagName === 'INPUT') /** @type {HTMLButtonElement} */ (el).disabled = !on;
-      el.setAttribute('aria-disabled', String(!on));
+      if (/^(BUTTON|INPUT)$/.test(el.tagName)) /** @type {HTMLButtonElement} */ (el).disabled = !on;
+      el.setAttribute('aria-disabled', '' + !on);
       el.classList.toggle('site-connect-chat-button-enabled', on);
       el.classList.toggle('site-connect-chat-button-disabled', !on);
     });
@@ -124,7 +125,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   d.addEventListener('click', function (e) { // wired elements: a click on an enabled one asks for a chat
     var t = /** @type {Element} */ (e.target);
-    var el = t && t.closest ? t.closest('[' + BUTTON + ']') : null;
+    var el = t.closest && t.closest('[' + BUTTON + ']');
     var id = el && el.getAttribute(BUTTON);
     if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
   });
@@ -136,7 +137,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     if (typeof p.join === 'string') adopt(p.join);
     recording = p;
     // A tab that joins (or the next page) while the visitor looks at it is the one they use now.
-    if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus && d.hasFocus()) claim();
+    if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus()) claim();
     if (w.site_connect_recorder) return recorder(p);
     if (!loadingRec) withRec(function () { recorder(recording); });
   }
@@ -146,7 +147,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     loadingRec.src = ORIGIN + '/cobrowse/recorder.js';
     loadingRec.addEventListener('load', fn);
     loadingRec.addEventListener('error', function () { loadingRec = null; warn('site_connect: no co-browse recorder'); });
-    (d.head || d.documentElement).appendChild(loadingRec);
+    d.head.appendChild(loadingRec); // the parser always makes a <head>
   }
 
   // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
@@ -167,8 +168,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     var s = d.visibilityState === 'visible' && shared();
     if (s && s.active === tabKey() && Date.now() - (s.at || 0) > TAB_MS) { s.at = Date.now(); share(s); }
     try {
-      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: String(d.title || '').slice(0, 120),
-        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus && d.hasFocus()) });
+      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: d.title.slice(0, 120),
+        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus()) });
     } catch (x) { /* not connected yet: the next report goes */ }
     tabTimer = setT(tabReport, TAB_MS);
   }
@@ -271,7 +272,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   function showCode() {
     if (code == null) return;
-    Array.from(d.querySelectorAll('[data-site-connect-code],#wwwchannelme')).forEach(function (el) {
+    d.querySelectorAll('[data-site-connect-code],#wwwchannelme').forEach(function (el) {
       if (el.textContent !== code) el.textContent = code;
     });
   }
@@ -323,6 +324,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         break;
       case 'snapshot': // "show the agent this page": a snapshot masked by the co-browse recorder (docs/ATTACHMENTS.md)
         withRec(function () { w.site_connect_recorder.snapshot(ORIGIN, post); });
+        break;
+      case 'focus': // the widget opened (on) or closed: the focus goes into it, then back (docs/ACCESSIBILITY.md)
+        if (m.on) { if (d.activeElement !== frame) back = d.activeElement; frame.focus(); } else back.focus();
         break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);
@@ -380,7 +384,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     started = 0;
     clearT(timer);
     if (pending) pending.close();
-    if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
+    if (box) box.remove(); // the frame's pagehide ends the session
     port = pending = box = frame = null;
     code = null;
     retained.delete(HOST + 'ready');
