@@ -44,7 +44,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var want = ''; // site key given to start()
   var box = null;
   var frame = null;
-  var back = /** @type {{focus: () => void}} */ (w); // what had the focus before the widget took it
+  var back = /** @type {any} */ (w); // what had the focus before the widget took it
   var timer = 0;
   var buttons = new Map(); // chat-button id -> true (enabled) / false
   var BUTTON = 'data-site-connect-chat-button';

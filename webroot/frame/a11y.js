@@ -67,6 +67,11 @@ export function widgetA11y(F) {
     return pick('.sc-body [data-testid="cobrowse-decline"]') || pick('.sc-body textarea, .sc-body input:not([type="file"])')
       || pick('.sc-body button') || d.getElementById('sc-min');
   }
+  let placed = null; // what we gave the focus to, while the visitor leaves it there
+  function place() {
+    placed = first() || null;
+    if (placed) placed.focus();
+  }
   let shown = F.display();
   function onDisplay() {
     const now = F.display();
@@ -75,9 +80,8 @@ export function widgetA11y(F) {
     shown = now;
     if (now === 'shown') {
       if (d.querySelector('#sc-panel-chat[data-view="invite"]:not([hidden])') && was === 'hidden') return; // not asked for
-      const target = first();
-      if (target) target.focus();
-      F.focus(true);
+      // The host page first notes what has the focus, then focuses the frame: the focus event below places it.
+      if (d.hasFocus()) place(); else F.focus(true);
     } else if (now === 'minimised') {
       if (d.hasFocus()) d.getElementById('sc-open')?.focus();
     } else if (d.hasFocus()) {
@@ -85,10 +89,16 @@ export function widgetA11y(F) {
     }
   }
   new MutationObserver(onDisplay).observe(d.body, { attributes: true, attributeFilter: ['data-display'] });
+  // The view changes under the focus (the agent joins, the chat ends, a prompt comes): when the focus is where we
+  // put it, or its control went away, it moves on to the new view's first control.
+  new MutationObserver(function () {
+    const a = d.activeElement;
+    if (F.display() === 'shown' && d.hasFocus() && (a === placed || a === d.body || (a && !visible(a)))) place();
+  }).observe(d.querySelector('.sc-body') || d.body, { attributes: true, subtree: true, attributeFilter: ['hidden', 'data-view'] });
   if (shown === 'shown') { shown = 'hidden'; onDisplay(); } // the visitor opened it before this module was here
   // The host focused the frame: the focus goes on to the widget's first control.
   window.addEventListener('focus', function () {
-    if (F.display() === 'shown' && d.activeElement === d.body) first()?.focus();
+    if (F.display() === 'shown' && d.activeElement === d.body) place();
   });
 
   // ---- Esc ----
