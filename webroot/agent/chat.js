@@ -212,7 +212,7 @@ export const scChat = (function (w, d) {
       c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: 'End chat',
         'aria-keyshortcuts': 'Alt+E', title: 'End chat (Alt+E)' });
       c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: 'Close', hidden: true });
-      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', 'data-testid': 'chat-log' });
+      c.log = el('ol', { class: 'scc-log', 'aria-label': 'Conversation', 'data-testid': 'chat-log' }); // read out: a11y.js
       c.lines = new Transcript(c.log);
       c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: 'The visitor is typing…' });
       c.presence = el('span', { class: 'scc-presence muted small', 'data-testid': 'visitor-presence', 'aria-live': 'polite' });

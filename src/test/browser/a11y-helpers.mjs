@@ -10,10 +10,12 @@ const SHOTS = ROOT + 'target/screenshots/';
 /**
  * Runs axe on `page` — the page and its frames: AxeBuilder injects axe into every frame, the cross-origin
  * site-connect frame included, and merges their results — and returns the serious and critical violations as
- * readable lines ("rule (impact): target — summary"). `label` names the view in the lines.
+ * readable lines ("rule (impact): target — summary"). `label` names the view in the lines; `rules` runs only those
+ * (the dark colour scheme changes colours only: the contrast rule alone is checked again there).
  */
-export async function serious(page, label, { include, exclude } = {}) {
+export async function serious(page, label, { include, exclude, rules } = {}) {
   let axe = new AxeBuilder({ page }).withTags(TAGS);
+  if (rules) axe = axe.withRules(rules);
   if (include) axe = axe.include(include);
   if (exclude) axe = axe.exclude(exclude);
   const { violations } = await axe.analyze();
