@@ -44,8 +44,11 @@ const CSS = `
   .sc-file-preview { border-color: #333a48; }
 }`;
 
-/** @param {any} F scFrame (frame.js; passed in: this module is loaded on demand) */
-export function widgetA11y(F) {
+/**
+ * @param {any} F scFrame (frame.js; passed in: this module is loaded on demand)
+ * @param {string} [was] the display before the change that loaded this module (none: the current one)
+ */
+export function widgetA11y(F, was) {
   const d = document;
   d.head.appendChild(Object.assign(d.createElement('style'), { textContent: CSS }));
 
@@ -72,14 +75,18 @@ export function widgetA11y(F) {
     placed = first() || null;
     if (placed) placed.focus();
   }
-  let shown = F.display();
+  let shown = typeof was === 'string' ? was : F.display();
+  let cobrowseAt = d.body.getAttribute('data-cobrowse') === 'active' ? Date.now() : 0; // when a co-browse started: consent.js then shows the widget, which must not take the focus
+  new MutationObserver(function () {
+    if (d.body.getAttribute('data-cobrowse') === 'active') cobrowseAt = Date.now();
+  }).observe(d.body, { attributes: true, attributeFilter: ['data-cobrowse'] });
   function onDisplay() {
     const now = F.display();
     if (now === shown) return;
-    const was = shown;
     shown = now;
     if (now === 'shown') {
-      if (d.querySelector('#sc-panel-chat[data-view="invite"]:not([hidden])') && was === 'hidden') return; // not asked for
+      // Not asked for by the visitor: an agent's invitation, a co-browse that started (the page may have the focus).
+      if (d.querySelector('#sc-panel-chat[data-view="invite"]:not([hidden])') || Date.now() - cobrowseAt < 2000) return;
       // The host page first notes what has the focus, then focuses the frame: the focus event below places it.
       if (d.hasFocus()) place(); else F.focus(true);
     } else if (now === 'minimised') {
@@ -95,7 +102,7 @@ export function widgetA11y(F) {
     const a = d.activeElement;
     if (F.display() === 'shown' && d.hasFocus() && (a === placed || a === d.body || (a && !visible(a)))) place();
   }).observe(d.querySelector('.sc-body') || d.body, { attributes: true, subtree: true, attributeFilter: ['hidden', 'data-view'] });
-  if (shown === 'shown') { shown = 'hidden'; onDisplay(); } // the visitor opened it before this module was here
+  onDisplay(); // the visitor opened it before this module was here
   // The host focused the frame: the focus goes on to the widget's first control.
   window.addEventListener('focus', function () {
     if (F.display() === 'shown' && d.activeElement === d.body) place();

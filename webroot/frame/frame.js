@@ -58,7 +58,8 @@ export const scFrame = (function (w, d) {
   }
   function ask(topic) { toHost({ type: 'publish', topic: topic, payload: {} }); }
   var a11yP = null; // keyboard, focus, live region, dark scheme (a11y.js, docs/ACCESSIBILITY.md): loaded on demand
-  function a11y() { a11yP = a11yP || import('./a11y.js').then(function (x) { x.widgetA11y(w.scFrame); }, function () { a11yP = null; }); }
+  var shows = 0; // display messages so far
+  function a11y(was) { a11yP = a11yP || import('./a11y.js').then(function (x) { x.widgetA11y(w.scFrame, was); }, function () { a11yP = null; }); }
   $('sc-open').addEventListener('click', function () { ask('~pagesession/show_frame'); });
   $('sc-min').addEventListener('click', function () { ask('~pagesession/minimize_frame'); });
   $('sc-close').addEventListener('click', function () { ask('~pagesession/hide_frame'); });
@@ -165,9 +166,10 @@ export const scFrame = (function (w, d) {
         cmd(c);
         break;
       case 'display':
+        var was = display;
         display = m.state;
         d.body.setAttribute('data-display', m.state);
-        if (m.state !== 'hidden') a11y();
+        if (m.state !== 'hidden') a11y(shows++ ? was : m.state); // the first one restores the last page's display
         break;
       case 'snapshot': // the page's masked snapshot, asked for by scFrame.snapshot()
         if (snapWait) snapWait(Array.isArray(m.events) ? m : null);
