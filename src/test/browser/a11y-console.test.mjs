@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RECORDER, hostPage, launch, recorded, startHost } from './helpers.mjs';
-import { consoleLogin, createAgent, openAdmin, openConsole, setAvailable, waitWiredButton } from './agent-helpers.mjs';
-import { acceptFirst, consoleSend, frameSend, openVisitor, startChatGateway } from './chat-helpers.mjs';
+import { consoleLogin, createAgent, openAdmin, openConsole, setAvailable } from './agent-helpers.mjs';
+import { acceptFirst, consoleSend, frameSend, requestChat, startChatGateway } from './chat-helpers.mjs';
 import { agentState, enterCode } from './cobrowse-helpers.mjs';
-import { focusRing, serious, shot } from './a11y-helpers.mjs';
+import { bothSchemes, focusRing } from './a11y-helpers.mjs';
 
 const T = { timeout: 90_000 };
 const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
@@ -37,28 +37,8 @@ after(async () => {
   await host?.close();
 });
 
-/** axe in both colour schemes (all WCAG A/AA rules in light, the contrast rule again in dark; a screenshot of each for the views in SHOTS): the serious/critical violations. */
-async function both(page, view) {
-  const found = [];
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    found.push(...await serious(page, `${view} (${scheme})`, scheme === 'dark' ? { rules: ['color-contrast'] } : {}));
-    if (SHOTS.has(view)) await shot(page, `console-${scheme}-${view}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
+const both = (page, view) => bothSchemes(page, view, 'console', SHOTS);
 
-/** A visitor who asks for a chat: {v, frame}. */
-async function visitorAsks() {
-  const v = await openVisitor(browser, host.origin + '/shop');
-  await recorded(v.page, '~/site_connect/ready');
-  await waitWiredButton(v.page, true, 'sales', 15_000);
-  await v.page.click('[data-site-connect-chat-button="sales"]');
-  const frame = await v.frame();
-  await frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible' });
-  return { v, frame };
-}
 
 const selected = (page, sel) => page.getAttribute(sel, 'aria-selected');
 const active = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-testid'));
@@ -91,11 +71,11 @@ describe('the console meets WCAG 2.1 AA', () => {
     await page.waitForSelector('#shortcuts-dialog:not([open])', { state: 'attached' });
 
     await setAvailable(page, 'acme/sales', true);
-    const one = await visitorAsks();
+    const one = await requestChat(browser, host.origin + '/shop');
     await page.waitForSelector('[data-testid="queued-chat"]');
     found.push(...await both(page, 'waiting-chat'));
     const first = await acceptFirst(page);
-    const two = await visitorAsks();
+    const two = await requestChat(browser, host.origin + '/shop');
     const second = await acceptFirst(page);
 
     // The conversation tabs (a vertical tab list): ↓/↑ switch the conversation; the visitor's line is read out.

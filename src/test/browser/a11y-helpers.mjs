@@ -23,6 +23,21 @@ export async function serious(page, label, { include, exclude, rules } = {}) {
     .flatMap((v) => v.nodes.map((n) => `${label}: ${v.id} (${v.impact}): ${JSON.stringify(n.target)} — ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)}`));
 }
 
+/**
+ * axe in both colour schemes — every WCAG A/AA rule in light, the contrast rule again in dark — and, when `shots`
+ * has the view, a screenshot of each (a11y-PREFIX-SCHEME-VIEW.png): the serious/critical violations.
+ */
+export async function bothSchemes(page, view, prefix, shots) {
+  const found = [];
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    found.push(...await serious(page, `${view} (${scheme})`, scheme === 'dark' ? { rules: ['color-contrast'] } : {}));
+    if (shots.has(view)) await shot(page, `${prefix}-${scheme}-${view}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
 /** A screenshot of the page into target/screenshots/a11y-NAME.png. */
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });

@@ -10,7 +10,7 @@ import { RECORDER, hostPage, launch, recorded, startHost } from './helpers.mjs';
 import { consoleLogin, createAgent, openConsole, setAvailable, waitWiredButton } from './agent-helpers.mjs';
 import { acceptFirst, consoleSend, openVisitor, startChatGateway, waitDisplay } from './chat-helpers.mjs';
 import { agentState, enterCode } from './cobrowse-helpers.mjs';
-import { focusRing, focused, serious, shot } from './a11y-helpers.mjs';
+import { bothSchemes, focusRing, focused } from './a11y-helpers.mjs';
 
 const T = { timeout: 90_000 };
 const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
@@ -40,17 +40,7 @@ after(async () => {
 
 const SHOTS = new Set(['open', 'chatting', 'consent', 'rating', 'leave-message']);
 
-/** axe in both colour schemes (all WCAG A/AA rules in light, the contrast rule again in dark; a screenshot of each for the views in SHOTS): the serious/critical violations. */
-async function both(page, view) {
-  const found = [];
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    found.push(...await serious(page, `${view} (${scheme})`, scheme === 'dark' ? { rules: ['color-contrast'] } : {}));
-    if (SHOTS.has(view)) await shot(page, `widget-${scheme}-${view}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  return found;
-}
+const both = (page, view) => bothSchemes(page, view, 'widget', SHOTS);
 
 const publish = (page, topic) => page.evaluate((t) => window.site_connect.publish(t, {}), topic);
 
