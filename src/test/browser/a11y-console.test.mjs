@@ -13,9 +13,9 @@ import { acceptFirst, consoleSend, frameSend, requestChat, startChatGateway } fr
 import { agentState, enterCode } from './cobrowse-helpers.mjs';
 import { bothSchemes, focusRing } from './a11y-helpers.mjs';
 
-const T = { timeout: 90_000 };
-const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
-const DAN = { login: 'dan', name: 'Dan Agent', password: 'dan-secret-password', buttons: ['acme/sales'] };
+const T = { timeout: 180_000 }; // ~60 s on a quiet machine
+// An agent who is an admin too: one login for the workspace and the administration page.
+const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'], roles: ['agent', 'admin'] };
 const SHOTS = new Set(['login', 'chat', 'cobrowse', 'admin']);
 
 let host, gw, browser;
@@ -24,7 +24,6 @@ before(async () => {
   host = await startHost();
   gw = await startChatGateway({ hostOrigin: host.origin });
   await createAgent(gw, CAROL);
-  await createAgent(gw, DAN);
   host.page('/shop', hostPage(gw.origin, {
     body: '<main><button type="button" data-site-connect-chat-button="sales">Chat with sales</button></main>',
     after: RECORDER,
@@ -124,18 +123,16 @@ describe('the console meets WCAG 2.1 AA', () => {
     await Promise.all([one.v.context.close(), two.v.context.close()]);
 
     // The administration page: every section, then a privacy search.
-    const admin = await openConsole(browser, gw);
-    await consoleLogin(admin.page, 'admin', gw.adminPassword);
-    await openAdmin(admin.page);
-    await admin.page.waitForSelector('[data-testid="stat-pages"]');
-    found.push(...await both(admin.page, 'admin'));
-    await admin.page.selectOption('[data-testid="privacy-kind"]', 'email');
-    await admin.page.fill('[data-testid="privacy-value"]', 'ann@example.org');
-    await admin.page.keyboard.press('Enter');
-    await admin.page.waitForSelector('[data-testid="privacy-found"]:not(:empty)');
-    found.push(...await both(admin.page, 'privacy'));
+    await openAdmin(page);
+    await page.waitForSelector('[data-testid="stat-pages"]');
+    found.push(...await both(page, 'admin'));
+    await page.selectOption('[data-testid="privacy-kind"]', 'email');
+    await page.fill('[data-testid="privacy-value"]', 'ann@example.org');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="privacy-found"]:not(:empty)');
+    found.push(...await both(page, 'privacy'));
 
     assert.deepEqual(found, [], found.join('\n'));
-    await Promise.all([context.close(), admin.context.close()]);
+    await context.close();
   });
 });

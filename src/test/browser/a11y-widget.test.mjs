@@ -12,7 +12,7 @@ import { acceptFirst, consoleSend, openVisitor, startChatGateway, waitDisplay } 
 import { agentState, enterCode } from './cobrowse-helpers.mjs';
 import { bothSchemes, focusRing, focused } from './a11y-helpers.mjs';
 
-const T = { timeout: 90_000 };
+const T = { timeout: 180_000 }; // ~45 s on a quiet machine
 const CAROL = { login: 'carol', name: 'Carol Agent', password: 'carol-secret-password', buttons: ['acme/sales'] };
 
 let host, gw, browser, agent;
