@@ -13,6 +13,7 @@ import { announceLines } from '../shared/announce.js';
 const CSS = `
 :focus-visible { outline: 3px solid #ffb020; outline-offset: 1px; }
 .sc-bar:focus-visible { outline-offset: -4px; }
+.sc-chat .sc-star { color: #737c90; } /* 3:1 for the rating's stars (1.4.11) */
 .sc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }
@@ -64,11 +65,14 @@ export function widgetA11y(F, was) {
   // ---- focus follows the widget ----
   const visible = (/** @type {Element} */ e) => e instanceof HTMLElement && !e.hidden && e.getClientRects().length > 0
     && !(/** @type {any} */ (e).disabled);
-  /** @returns {HTMLElement | null | undefined} the consent prompt's answer, the reply box, a form's first field, a button */
+  /**
+   * @returns {HTMLElement | null | undefined} the consent prompt's Decline, the rating's first star, the reply box or a
+   * form's first field, the first button, Minimise
+   */
   function first() {
     const pick = (/** @type {string} */ sel) => /** @type {HTMLElement[]} */ (Array.from(d.querySelectorAll(sel))).find(visible);
-    return pick('.sc-body [data-testid="cobrowse-decline"]') || pick('.sc-body textarea, .sc-body input:not([type="file"])')
-      || pick('.sc-body button') || d.getElementById('sc-min');
+    return pick('.sc-body [data-testid="cobrowse-decline"]') || pick('.sc-body [data-testid="chat-star"]')
+      || pick('.sc-body textarea, .sc-body input:not([type="file"])') || pick('.sc-body button') || d.getElementById('sc-min');
   }
   let placed = null; // what we gave the focus to, while the visitor leaves it there
   function place() {

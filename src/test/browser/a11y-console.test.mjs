@@ -3,7 +3,8 @@
 // the visitor's context, the transfer panel, the live pages, co-browse beside the chat, the shortcuts dialog, an
 // ended chat and its transcript — and the admin page (every section, a privacy search): axe finds no serious or
 // critical violation in the light and the dark colour scheme. The keyboard alone switches tabs (arrow keys, Home,
-// End), closes dialogs with Esc, and always shows where the focus is; the visitor's new lines reach a live region.
+// End), closes dialogs with Esc, and always shows where the focus is; the visitor's new lines reach a live region;
+// with reduced motion nothing moves.
 // Screenshots: target/screenshots/a11y-console-{light,dark}-*.png (1280×800).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -131,6 +132,13 @@ describe('the console meets WCAG 2.1 AA', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="privacy-found"]:not(:empty)');
     found.push(...await both(page, 'privacy'));
+
+    // Reduced motion: nothing on the page animates or transitions.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    assert.deepEqual(await page.evaluate(() => Array.from(document.querySelectorAll('*')).filter((e) => {
+      const s = getComputedStyle(e);
+      return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0.01;
+    }).map((e) => e.className || e.tagName)), []);
 
     assert.deepEqual(found, [], found.join('\n'));
     await context.close();

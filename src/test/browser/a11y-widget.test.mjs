@@ -115,11 +115,13 @@ describe('the widget meets WCAG 2.1 AA', () => {
     assert.equal(await page.getAttribute('#channelme-siteconnect-container', 'data-state-display'), 'shown',
       'Esc answered the prompt, it did not also minimise');
 
-    // Ended: the rating; then the keyboard rates and the focus goes back to the chat button on the page.
+    // Ended: the focus moves on to the rating; the keyboard rates and the focus goes back to the chat button on the page.
     await agent.page.click(`[data-testid="chat-pane"][data-chat="${id}"] [data-testid="chat-end"]`);
     await frame.waitForSelector('[data-testid="chat-rating"]', { state: 'visible' });
+    await frame.waitForFunction(() => document.activeElement?.getAttribute('data-rating') === '1');
     found.push(...await both(page, 'rating'));
-    await frame.focus('[data-testid="chat-star"] >> nth=3');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab'); // the focus went on to the first star: Tab to the 4th
+    assert.equal(await frame.evaluate(() => document.activeElement?.getAttribute('data-rating')), '4');
     await page.keyboard.press('Enter');
     await waitDisplay(page, 'hidden');
     await page.waitForFunction(() => document.activeElement?.hasAttribute('data-site-connect-chat-button'));
