@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RECORDER, hostPage, launch, recorded, startHost } from './helpers.mjs';
-import { consoleLogin, createAgent, openConsole, setAvailable, waitWiredButton } from './agent-helpers.mjs';
-import { acceptFirst, consoleSend, openVisitor, startChatGateway, waitDisplay } from './chat-helpers.mjs';
+import { consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, waitWiredButton } from './agent-helpers.mjs';
+import { acceptFirst, consoleSend, openVisitor, startChatGateway, waitDisplay, waitWidget } from './chat-helpers.mjs';
 import { agentState, enterCode } from './cobrowse-helpers.mjs';
 import { bothSchemes, focusRing, focused } from './a11y-helpers.mjs';
 
@@ -24,7 +24,7 @@ before(async () => {
   // A customer's page as an accessible site writes it: a language, a title, landmarks, a labelled chat button.
   host.page('/shop', hostPage(gw.origin, {
     body: '<main><p>Our shop.</p><button type="button" data-site-connect-chat-button="sales">Chat with sales</button>'
-      + '<p><a href="#top">Back to top</a></p></main>',
+      + '<p><a href="#top">Back to top</a></p><input id="search" aria-label="Search the shop"></main>',
     after: RECORDER,
   }).replace('<html>', '<html lang="en">'));
   browser = await launch();
@@ -139,6 +139,24 @@ describe('the widget meets WCAG 2.1 AA', () => {
     await setAvailable(agent.page, 'acme/sales', true);
 
     assert.deepEqual(found, [], found.join('\n'));
+    await v.context.close();
+  });
+
+  test('an agent\'s invitation shows the widget but leaves the focus where the visitor is typing', T, async () => {
+    const v = await openVisitor(browser, host.origin + '/shop');
+    await recorded(v.page, '~/site_connect/ready');
+    await v.page.focus('#search');
+    await v.page.keyboard.type('red');
+    const token = await restLogin(gw, CAROL.login, CAROL.password);
+    const sessions = (await rest(gw, 'GET', '/sessions', undefined, token)).body.filter((s) => s.connected);
+    for (const s of sessions) {
+      await rest(gw, 'POST', `/sessions/${s.handle}/proactive`, { button_id: 'sales', text: 'Can we help?' }, token);
+    }
+    await waitWidget(v.page, 'proactive', 'sales');
+    await waitDisplay(v.page, 'shown');
+    await v.page.keyboard.type(' shoes');
+    assert.equal(await v.page.inputValue('#search'), 'red shoes');
+    assert.equal(await v.page.evaluate(() => document.activeElement?.id), 'search');
     await v.context.close();
   });
 
