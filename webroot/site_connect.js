@@ -42,6 +42,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var lang = me && me.getAttribute('data-lang'); // the widget's language (docs/I18N.md): data-lang or start(key, {lang})
   var box = null;
   var frame = null;
+  var back = /** @type {any} */ (w); // what had the focus before the widget took it
   var timer = 0;
   var buttons = new Map(); // chat-button id -> true (enabled) / false
   var BUTTON = 'data-site-connect-chat-button';
@@ -114,7 +115,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
       var on = buttons.get(el.getAttribute(BUTTON));
       if (on == null) return;
       if ('disabled' in el) el.disabled = !on;
-      el.setAttribute('aria-disabled', String(!on));
+      el.setAttribute('aria-disabled', '' + !on);
       el.classList.toggle('site-connect-chat-button-enabled', on);
       el.classList.toggle('site-connect-chat-button-disabled', !on);
     });
@@ -122,7 +123,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   d.addEventListener('click', function (e) { // wired elements: a click on an enabled one asks for a chat
     var t = /** @type {Element} */ (e.target);
-    var el = t && t.closest ? t.closest('[' + BUTTON + ']') : null;
+    var el = t.closest && t.closest('[' + BUTTON + ']');
     var id = el && el.getAttribute(BUTTON);
     if (id && buttons.get(id) === true) api.publish('~pagesession/chat/trigger', { button_id: id });
   });
@@ -134,7 +135,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     if (typeof p.join === 'string') adopt(p.join);
     recording = p;
     // A tab that joins (or the next page) while the visitor looks at it is the one they use now.
-    if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus && d.hasFocus()) claim();
+    if (typeof p.join === 'string' && d.visibilityState === 'visible' && d.hasFocus()) claim();
     if (w.site_connect_recorder) return recorder(p);
     if (!loadingRec) withRec(function () { recorder(recording); });
   }
@@ -165,8 +166,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     var s = d.visibilityState === 'visible' && shared();
     if (s && s.active === tabKey() && Date.now() - (s.at || 0) > TAB_MS) { s.at = Date.now(); share(s); }
     try {
-      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: String(d.title || '').slice(0, 120),
-        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus && d.hasFocus()) });
+      api.publish('~pagesession/cobrowsing/tab', { tab: tabKey(), title: d.title.slice(0, 120),
+        visible: d.visibilityState === 'visible', focused: !!(d.hasFocus()) });
     } catch (x) { /* not connected yet: the next report goes */ }
     tabTimer = setT(tabReport, TAB_MS);
   }
@@ -328,6 +329,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
       case 'box': // where and how big the frame wants the box for the display state (docs/EMBEDDING.md)
         css(box, m.css);
         break;
+      case 'focus': // the widget opened (on) or closed: the focus goes into it, then back (docs/ACCESSIBILITY.md)
+        if (m.on) { if (d.activeElement !== frame) back = d.activeElement; frame.focus(); } else back.focus();
+        break;
       case 'widget': // Channel.me's status API: what the widget shows, for integrations
         attr('data-state-widget-type', m.widget);
         attr('data-state-widget-groupname', m.group);
@@ -385,7 +389,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     started = 0;
     clearT(timer);
     if (pending) pending.close();
-    if (box && box.parentNode) box.parentNode.removeChild(box); // the frame's pagehide ends the session
+    if (box) box.remove(); // the frame's pagehide ends the session
     port = pending = box = frame = null;
     code = null;
     retained.delete(HOST + 'ready');

@@ -284,7 +284,7 @@ export const scAdmin = (function (w, d) {
         el('h3', { id: 'sca-live', text: i18n('admin.live') }), statsList, statsNote, statsError),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-audit' },
         el('h3', { id: 'sca-audit', text: i18n('admin.auditLog') }), auditForm, auditError,
-        el('div', { class: 'sca-scroll' }, el('table', { class: 'table', 'data-testid': 'audit' },
+        el('div', { class: 'sca-scroll', tabindex: 0, role: 'region', 'aria-label': 'Audit log entries' }, el('table', { class: 'table', 'data-testid': 'audit' },
           el('thead', {}, el('tr', {}, ...['When', 'Actor', 'Action', 'Target', 'Detail', 'Address']
             .map((h) => el('th', { scope: 'col', text: h })))), auditBody)),
         auditEmpty),

@@ -213,7 +213,7 @@ export const scChat = (function (w, d) {
       c.end = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-end', text: tr('ws.endChat'),
         'aria-keyshortcuts': 'Alt+E', title: tr('ws.endChatShortcut') });
       c.close = el('button', { type: 'button', class: 'small', 'data-testid': 'chat-close', text: tr('ws.close'), hidden: true });
-      c.log = el('ol', { class: 'scc-log', role: 'log', 'aria-live': 'polite', 'aria-label': tr('ws.conversation'), 'data-testid': 'chat-log' });
+      c.log = el('ol', { class: 'scc-log', 'aria-label': tr('ws.conversation'), 'data-testid': 'chat-log' }); // read out: a11y.js
       c.lines = new Transcript(c.log);
       c.typing = el('p', { class: 'scc-typing', 'data-testid': 'visitor-typing', hidden: true, text: tr('ws.theVisitorIsTyping') });
       c.presence = el('span', { class: 'scc-presence muted small', 'data-testid': 'visitor-presence', 'aria-live': 'polite' });

@@ -95,7 +95,7 @@ import { has, t, time as clock, tx } from '../shared/i18n.js';
 
   // the conversation
   var withLine = el('p', { class: 'sc-chat-with', 'data-testid': 'chat-with' });
-  var log = el('ol', { class: 'sc-chat-log', role: 'log', 'aria-live': 'polite', 'data-testid': 'chat-log' });
+  var log = el('ol', { class: 'sc-chat-log', 'aria-label': 'Conversation', 'data-testid': 'chat-log' });
   lines = new Transcript(log);
   var typing = el('p', { class: 'sc-chat-typing', 'aria-live': 'polite', 'data-testid': 'chat-typing', hidden: '' });
   var offline = el('p', { class: 'sc-chat-offline', ...tx('chat.offline') });

@@ -105,6 +105,9 @@ import { t, tx } from '../shared/i18n.js';
   // Only the visitor's own click counts: a synthetic event (isTrusted false) is ignored.
   allow.addEventListener('click', function (e) { if (e.isTrusted && !allow.disabled) answer(true); });
   decline.addEventListener('click', function (e) { if (e.isTrusted) answer(false); });
+  d.addEventListener('keydown', function (e) { // Esc = Decline (docs/ACCESSIBILITY.md)
+    if (e.key === 'Escape' && e.isTrusted && request && !ask.hidden && F.display() === 'shown') { e.preventDefault(); answer(false); }
+  }, true);
   stop.addEventListener('click', function () {
     if (!active) return;
     F.publish(T + 'end', { reason: 'visitor' });

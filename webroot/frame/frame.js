@@ -70,6 +70,9 @@ export const scFrame = (function (w, d) {
     Array.from(d.querySelectorAll('.sc-code')).forEach(function (el) { el.textContent = code || '······'; });
   }
   function ask(topic) { toHost({ type: 'publish', topic: topic, payload: {} }); }
+  var a11yP = null; // keyboard, focus, live region, dark scheme (a11y.js, docs/ACCESSIBILITY.md): loaded on demand
+  var shows = 0; // display messages so far
+  function a11y(was) { a11yP = a11yP || import('./a11y.js').then(function (x) { x.widgetA11y(w.scFrame, was); }, function () { a11yP = null; }); }
   $('sc-open').addEventListener('click', function () { ask('~pagesession/show_frame'); });
   $('sc-min').addEventListener('click', function () { ask('~pagesession/minimize_frame'); });
   $('sc-close').addEventListener('click', function () { ask('~pagesession/hide_frame'); });
@@ -183,10 +186,12 @@ export const scFrame = (function (w, d) {
         }
         break;
       case 'display':
+        var was = display;
         display = m.state;
         d.body.setAttribute('data-display', m.state);
         view = m;
         box();
+        if (m.state !== 'hidden') a11y(shows++ ? was : m.state); // the first one restores the last page's display
         break;
       case 'snapshot': // the page's masked snapshot, asked for by scFrame.snapshot()
         if (snapWait) snapWait(Array.isArray(m.events) ? m : null);
@@ -332,6 +337,7 @@ export const scFrame = (function (w, d) {
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again
         ctxAsk();
         lives.forEach(function (fn) { call(fn); }); // their commands queue behind the resubscriptions
+        setTimeout(a11y, 1000); // after ~/site_connect/ready: not part of the first visit's bytes
         break;
       case 'busy':
         if (++busy > tries()) return fail(b.reason || 'busy');
@@ -493,6 +499,8 @@ export const scFrame = (function (w, d) {
     show: function () { ask('~pagesession/show_frame'); },
     minimize: function () { ask('~pagesession/minimize_frame'); },
     hide: function () { ask('~pagesession/hide_frame'); },
+    /** The host page focuses the frame (true) or gives the focus back to where it was before (false). */
+    focus: function (on) { toHost({ type: 'focus', on: !!on }); },
     /** The widget state the host shows on its container: data-state-widget-type / -groupname (null clears). */
     widget: function (type, group) {
       widget = { type: 'widget', widget: type || null, group: type && group || null };
