@@ -97,7 +97,7 @@ describe('the widget meets WCAG 2.1 AA', () => {
     await publish(page, '~pagesession/minimize_frame');
     await waitDisplay(page, 'minimised');
     await consoleSend(agent.page, id, 'Still there?');
-    await frame.waitForSelector('.sc-bar-title:has-text("1 new")');
+    await frame.waitForSelector('[data-testid="unread-badge"]:has-text("1")'); // the launcher's badge (box.js)
     found.push(...await both(page, 'minimised-unread'));
     await publish(page, '~pagesession/show_frame');
     await waitDisplay(page, 'shown');
