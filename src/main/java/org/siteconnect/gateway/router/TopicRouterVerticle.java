@@ -272,6 +272,7 @@ public final class TopicRouterVerticle extends VerticleBase {
     JsonObject request = new JsonObject()
         .put("site", site)
         .put("resume", resume)
+        .put("visitor", body.getValue("visitor")) // checked by the session service (VisitorIds)
         .put("conn", connection.id())
         .put("addr", connection.clientAddress());
     serviceCalls

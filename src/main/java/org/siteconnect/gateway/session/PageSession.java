@@ -28,6 +28,11 @@ final class PageSession {
   long expiresAt = Long.MAX_VALUE;
   /** The visitor context (docs/CONTEXT.md): leader memory only, the page sends it again after a restart. */
   VisitorContext context;
+  /**
+   * The visitor id the frame keeps (sites[].rememberVisitorDays, docs/CONTEXT.md), checked; null when the site keeps
+   * none. Leader memory only, like the context: the page sends it again with every hello.
+   */
+  String visitorId;
 
   PageSession(
       String id,
