@@ -11,6 +11,16 @@ import { chooseLanguage } from './lang.js';
 export const scFrame = (function (w, d) {
   var ORIGIN = location.origin;
   var SITE = new URLSearchParams(location.search).get('site') || '';
+  var VID = 'sc-visitor:' + SITE;
+  /** The visitor id {id, until} (sites[].rememberVisitorDays, docs/CONTEXT.md): the kept one, else a fresh one. */
+  var vid = (function () {
+    try {
+      var v = JSON.parse(localStorage.getItem(VID) || 'null');
+      if (v && v.until > Date.now() && typeof v.id === 'string') return v;
+    } catch (e) { /* none, or storage refused */ }
+    var b = crypto.getRandomValues(new Uint8Array(16)); // 128 bits, base64url
+    return { id: btoa(String.fromCharCode.apply(null, Array.from(b))).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22) };
+  })();
   // The frame's own subscriptions: the display topics and the site's chat-button states (PROTOCOL.md).
   var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame',
     '~pagesession/new_code', '$sites/' + SITE + '/chat_button/+'];
@@ -225,7 +235,9 @@ export const scFrame = (function (w, d) {
   }
   function hello() {
     clearTimeout(timer);
-    send(token ? { op: 'hello', site: SITE, resume: token } : { op: 'hello', site: SITE });
+    var h = { op: 'hello', site: SITE, visitor: vid.id }; // the gateway keeps vid only if the site opted in
+    if (token) h.resume = token;
+    send(h);
   }
 
   function backoff(n) { // exponential, capped, "equal jitter"
@@ -332,6 +344,12 @@ export const scFrame = (function (w, d) {
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
+        try { // the visitor id (docs/CONTEXT.md "Chats before"): kept in our own storage only where the site says so
+          if (b.visitorDays > 0) {
+            vid.until = Math.min(vid.until || Infinity, Date.now() + b.visitorDays * 864e5);
+            localStorage.setItem(VID, JSON.stringify(vid));
+          } else localStorage.removeItem(VID);
+        } catch (e) { /* storage refused: chats link by page session only */ }
         look = b.widget && typeof b.widget === 'object' ? b.widget : null;
         box(true);
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again

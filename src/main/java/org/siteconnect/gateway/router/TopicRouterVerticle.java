@@ -300,6 +300,14 @@ public final class TopicRouterVerticle extends VerticleBase {
                   .put("resumed", session.getBoolean("resumed", false))
                   .put("context", session.getJsonArray("context"))
                   .put(
+                      "visitorDays", // docs/CONTEXT.md: the frame keeps its visitor id only where
+                      // the site says so
+                      config
+                          .site(session.getString("site"))
+                          .map(GatewayConfig.Site::rememberVisitorDays)
+                          .filter(d -> d > 0)
+                          .orElse(null))
+                  .put(
                       "widget",
                       config
                           .site(session.getString("site")) // docs/EMBEDDING.md
