@@ -64,8 +64,8 @@ class VisitorIdTest {
 
   @AfterEach
   void stop() throws Exception {
-    clients.forEach(BridgeClient::close);
-    if (vertx != null) {
+    if (vertx != null) { // the PostgreSQL re-run closed it already, and the clients with it
+      clients.forEach(BridgeClient::close);
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
