@@ -148,6 +148,7 @@ describe('visitor context', () => {
     await until(page, () => document.querySelectorAll('[data-testid="context-chats-before"] li').length === 1, null,
       'the first tab\'s chat listed as a chat before');
     assert.match(await text(page, '[data-testid="context-chats-before"] li'), /Carol Agent/);
+    await page.locator('[data-testid="context-chats-before"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'context-visitorid-1280.png') });
   });
 });
