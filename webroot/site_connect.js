@@ -151,10 +151,11 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   // ---- co-browse: which tab the agent sees (~pagesession/cobrowsing/tab {tab, title, visible, focused}) ----
   function tabKey() { // one id per tab, kept across the pages of the site in this tab
     if (tabId) return tabId;
-    try { tabId = w.sessionStorage.getItem('site_connect.tab'); } catch (x) { /* storage off */ }
+    var k = kept();
+    tabId = k.tab;
     if (!tabId || !/^[A-Za-z0-9_-]{1,32}$/.test(tabId)) {
-      tabId = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
-      try { w.sessionStorage.setItem('site_connect.tab', tabId); } catch (x) { /* this page only */ }
+      k.tab = tabId = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+      store('sessionStorage', KEPT, k);
     }
     return tabId;
   }
@@ -186,13 +187,23 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var JOIN = 'site_connect.cobrowse.'; // + site key
   var JOIN_FRESH_MS = 600000; // an older entry (a crashed tab's) is not tried: the gateway would refuse it anyway
   function shared() {
-    try { var s = parse(w.localStorage.getItem(JOIN + want)); } catch (x) { /* storage off: this tab only */ }
-    return s && typeof s === 'object' && typeof s.ticket === 'string' ? s : null;
+    var s = load('localStorage', JOIN);
+    return typeof s.ticket === 'string' ? s : null;
   }
-  function share(s) {
+  function share(s) { store('localStorage', JOIN, s); }
+  /**
+   * An object kept in this page's storage under key + site key, or {}.
+   * @param {'localStorage' | 'sessionStorage'} st @param {string} key
+   */
+  function load(st, key) {
+    try { var s = parse(w[st].getItem(key + want)); } catch (x) { /* storage off */ }
+    return s && typeof s === 'object' ? s : {};
+  }
+  /** @param {'localStorage' | 'sessionStorage'} st @param {string} key @param {any} s null removes it */
+  function store(st, key, s) {
     try {
-      if (s) w.localStorage.setItem(JOIN + want, json(s)); else w.localStorage.removeItem(JOIN + want);
-    } catch (x) { /* storage off: this tab only */ }
+      if (s) w[st].setItem(key + want, json(s)); else w[st].removeItem(key + want);
+    } catch (x) { /* storage off: this page only */ }
   }
   function mine() { // this tab records unless another one took over
     var s = shared();
@@ -235,9 +246,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
 
   // ---- the frame ----
   var KEPT = 'site_connect.kept.'; // + site key: the frame's state, in this page's sessionStorage (first-party)
-  function kept() {
-    try { var k = parse(w.sessionStorage.getItem(KEPT + want)); } catch (x) { /* storage off */ }
-    return k && typeof k === 'object' ? k : {};
+  function kept(l) { // l: localStorage, for the visitor id (docs/CONTEXT.md); else this tab's sessionStorage
+    return load(l ? 'localStorage' : 'sessionStorage', KEPT);
   }
 
   function post(m) {
@@ -319,9 +329,9 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
         break;
       case 'warn': warn('site_connect: ' + m.message); break;
       case 'keep': // the frame's modules keep a little state across the pages of the site (this tab only)
-        var k = kept();
+        var k = kept(m.local);
         if (m.value == null) delete k[m.key]; else k[m.key] = m.value;
-        try { w.sessionStorage.setItem(KEPT + want, json(k)); } catch (x) { /* storage off: this page only */ }
+        store(m.local ? 'localStorage' : 'sessionStorage', KEPT, k);
         break;
       case 'snapshot': // "show the agent this page": a snapshot masked by the co-browse recorder (docs/ATTACHMENTS.md)
         withRec(function () { w.site_connect_recorder.snapshot(ORIGIN, post); });
@@ -347,7 +357,7 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
     pending.addEventListener('message', onFrame);
     pending.start();
     // Exact origin, never '*'; `kept`: what the frame asked this page to keep (scFrame.keep).
-    frame.contentWindow.postMessage({ sc: 1, type: 'connect', kept: kept(), lang: lang }, ORIGIN, [ch.port2]);
+    frame.contentWindow.postMessage({ sc: 1, type: 'connect', kept: Object.assign(kept(1), kept()), lang: lang }, ORIGIN, [ch.port2]);
     clearT(timer);
     timer = setT(function () { local(HOST + 'error', { reason: 'frame-unavailable' }); }, 10000);
   }

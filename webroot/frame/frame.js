@@ -11,6 +11,13 @@ import { chooseLanguage } from './lang.js';
 export const scFrame = (function (w, d) {
   var ORIGIN = location.origin;
   var SITE = new URLSearchParams(location.search).get('site') || '';
+  /**
+   * The visitor id {id, until} (sites[].rememberVisitorDays, docs/CONTEXT.md): a fresh one, or the one the host page
+   * keeps in its localStorage (the frame's own storage is third-party: refused in private windows and wherever
+   * third-party cookies are blocked). 128 random bits, base64url.
+   */
+  var vid = { id: btoa(String.fromCharCode.apply(null, Array.from(crypto.getRandomValues(new Uint8Array(16)))))
+    .replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22), until: 0 };
   // The frame's own subscriptions: the display topics and the site's chat-button states (PROTOCOL.md).
   var OWN = ['~pagesession/show_frame', '~pagesession/minimize_frame', '~pagesession/hide_frame',
     '~pagesession/new_code', '$sites/' + SITE + '/chat_button/+'];
@@ -100,6 +107,8 @@ export const scFrame = (function (w, d) {
     kept = e.data.kept && typeof e.data.kept === 'object' ? e.data.kept : {};
     // An earlier page of the site in this tab had a session: resume it (the gateway keeps it a while after `bye`).
     if (!token && typeof kept.resume === 'string') token = kept.resume;
+    var v = kept.visitor;
+    if (v && typeof v.id === 'string' && v.until > Date.now()) vid = v;
     if (!via && typeof kept.via === 'string') via = kept.via;
     port.addEventListener('message', fromHost);
     port.start();
@@ -225,7 +234,9 @@ export const scFrame = (function (w, d) {
   }
   function hello() {
     clearTimeout(timer);
-    send(token ? { op: 'hello', site: SITE, resume: token } : { op: 'hello', site: SITE });
+    var h = { op: 'hello', site: SITE, visitor: vid.id }; // the gateway keeps vid only if the site opted in
+    if (token) h.resume = token;
+    send(h);
   }
 
   function backoff(n) { // exponential, capped, "equal jitter"
@@ -332,6 +343,12 @@ export const scFrame = (function (w, d) {
         status(resyncing ? 'resyncing' : 'live');
         toHost({ type: 'session', code: code });
         collect = Array.isArray(b.context) ? b.context : []; // what the site lets us collect (docs/CONTEXT.md)
+        // the visitor id: kept by the host page only where the site says so (visitorDays), never past its first expiry
+        if (b.visitorDays > 0 || kept.visitor) {
+          vid.until = b.visitorDays > 0 ? Math.min(vid.until || Infinity, Date.now() + b.visitorDays * 864e5) : 0;
+          kept.visitor = vid.until ? vid : undefined;
+          toHost({ type: 'keep', key: 'visitor', value: kept.visitor || null, local: 1 });
+        }
         look = b.widget && typeof b.widget === 'object' ? b.widget : null;
         box(true);
         ctxSent = ''; // a new or resumed session (also after a gateway restart): tell it again

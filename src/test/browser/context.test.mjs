@@ -27,7 +27,7 @@ before(async () => {
   gw = await startAgentGateway({
     hostOrigin: host.origin,
     extra: { sites: [{ key: 'acme', origins: [host.origin], buttons: [{ id: 'sales', name: 'Sales' }],
-      context: ['path', 'title', 'referrer', 'device', 'language', 'localTime'] }] },
+      context: ['path', 'title', 'referrer', 'device', 'language', 'localTime'], rememberVisitorDays: 30 }] },
   });
   await createAgent(gw, CAROL);
   const page = (title, body) => hostPage(gw.origin, {
@@ -111,5 +111,44 @@ describe('visitor context', () => {
     await page.keyboard.press('Alt+KeyL');
     await textIs(page, '[data-testid="session-label"]', 'Visitor on /account');
     await page.screenshot({ path: join(SHOTS, 'context-pages-1280.png') });
+  });
+
+  // Issue 19 part 2, docs/CONTEXT.md "Chats before": the site keeps a visitor id (rememberVisitorDays), so a chat
+  // from a second tab lists the first tab's chat, though each tab has its own page session.
+  test('two tabs on a site that remembers the visitor: the second chat lists the first as a chat before', T, async (t) => {
+    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const { context: agentCtx, page } = await openConsole(browser, gw);
+    t.after(() => Promise.all([visitor.close(), agentCtx.close()]));
+    await consoleLogin(page, CAROL.login, CAROL.password);
+    await setAvailable(page, 'acme/sales', true);
+
+    const chatFrom = async (tab) => {
+      await tab.goto(host.origin + '/pricing');
+      await tab.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
+      await tab.waitForSelector('#chat-sales:not([disabled])', { timeout: 15_000 });
+      await tab.click('#chat-sales');
+      await page.waitForSelector('[data-testid="queued-chat"] [data-testid="chat-accept"]');
+      await page.click('[data-testid="queued-chat"] [data-testid="chat-accept"]');
+    };
+    const one = await visitor.newPage();
+    await chatFrom(one);
+    await page.waitForSelector('[data-testid="chat-pane"][data-state="active"]');
+    // The frame's own (third-party) storage is refused in this private browser context: the host page keeps the id
+    // in its localStorage, with its expiry.
+    const frame = one.frames().find((f) => f.url().startsWith(gw.origin));
+    assert.ok(frame, 'the gateway frame');
+    await assert.rejects(frame.evaluate(() => localStorage.length), /SecurityError|denied/);
+    const kept = await until(one, () => JSON.parse(localStorage.getItem('site_connect.kept.acme') || '{}').visitor,
+      null, 'the visitor id kept by the host page');
+    assert.match(kept.id, /^[A-Za-z0-9_-]{21}[AQgw]$/, JSON.stringify(kept));
+    assert.ok(Math.abs(kept.until - Date.now() - 30 * 864e5) < 60_000, `expires in 30 days: ${kept.until}`);
+
+    const two = await visitor.newPage();
+    await chatFrom(two);
+    await until(page, () => document.querySelectorAll('[data-testid="context-chats-before"] li').length === 1, null,
+      'the first tab\'s chat listed as a chat before');
+    assert.match(await text(page, '[data-testid="context-chats-before"] li'), /Carol Agent/);
+    await page.locator('[data-testid="context-chats-before"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'context-visitorid-1280.png') });
   });
 });

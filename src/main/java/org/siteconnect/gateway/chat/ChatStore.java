@@ -25,6 +25,15 @@ public interface ChatStore {
   /** The chats of one page session created before {@code before}, newest first, at most {@code limit}. */
   Future<List<ChatRecord>> ofSession(String sessionId, long before, int limit);
 
+  /** Keeps a chat's visitor id (docs/CONTEXT.md, sites[].rememberVisitorDays). */
+  Future<Void> visitor(String chatId, String visitorId);
+
+  /** A chat's visitor id, or null (none kept, or no such chat). */
+  Future<String> visitorOf(String chatId);
+
+  /** The chats of one visitor id on a site created before {@code before}, newest first, at most {@code limit}. */
+  Future<List<ChatRecord>> ofVisitor(String site, String visitorId, long before, int limit);
+
   /**
    * Stores a message with the next sequence number, unless the same sender already stored this {@code cid}:
    * then the stored one is returned and nothing changes (duplicates from resends are dropped).

@@ -169,8 +169,12 @@ public final class ChatVerticle extends VerticleBase {
       publishState(chats.ofSession(sid).get());
       return;
     }
-    sessionSite(sid)
-        .onSuccess(site -> {
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+        .onSuccess(info -> {
+          String site = info.body().getString("site");
+          String visitor = info.body().getString("visitor");
           if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
             toPage(
                 sid,
@@ -203,6 +207,9 @@ public final class ChatVerticle extends VerticleBase {
               randomId() + randomId());
           store
               .create(chat)
+              .compose(v -> visitor == null
+                  ? Future.<Void>succeededFuture()
+                  : store.visitor(chat.id(), visitor))
               .onSuccess(v -> {
                 chats.put(chat);
                 publishState(chat);

@@ -98,6 +98,34 @@ public final class SqlChatStore implements ChatStore {
         .map(rows -> Database.rows(rows, SqlChatStore::readChat));
   }
 
+  @Override
+  public Future<Void> visitor(String chatId, String visitorId) {
+    return db.run("UPDATE chat SET visitor_id = $1 WHERE id = $2", visitorId, chatId)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<String> visitorOf(String chatId) {
+    return db.run("SELECT visitor_id FROM chat WHERE id = $1", chatId)
+        .map(rows -> Database.rows(rows, r -> r.getString(0)).stream()
+            .filter(java.util.Objects::nonNull)
+            .findFirst()
+            .orElse(null));
+  }
+
+  @Override
+  public Future<List<ChatRecord>> ofVisitor(String site, String visitorId, long before, int limit) {
+    return db.run(
+            "SELECT " + CHAT_COLUMNS
+                + " FROM chat WHERE site = $1 AND visitor_id = $2 AND created_at < $3 "
+                + "ORDER BY created_at DESC LIMIT $4",
+            site,
+            visitorId,
+            before,
+            limit)
+        .map(rows -> Database.rows(rows, SqlChatStore::readChat));
+  }
+
   /**
    * Two nodes may append to one chat at the same moment (a resend reaching another node, or the agent and the
    * visitor on different nodes): a per-chat lock held to the end of the transaction orders them, so the next seq is

@@ -9,8 +9,9 @@ import org.siteconnect.gateway.bus.ServiceHandlers;
 
 /**
  * A chat's side of the visitor context (docs/CONTEXT.md): its page session (for the API to look the context up;
- * never passed on to agents) and the chats before it from the same page session on buttons the agent serves — the only thing that links a
- * visitor's chats (the visitor token is one per chat, and the gateway sets no cookie).
+ * never passed on to agents) and the chats before it on buttons the agent serves: those of the same visitor id on the
+ * site where the site keeps one (sites[].rememberVisitorDays), else those of the same page session (the visitor token
+ * is one per chat, and the gateway sets no cookie).
  */
 final class VisitorChats {
   /** Chats before listed at most. */
@@ -28,9 +29,14 @@ final class VisitorChats {
             ServiceError.notFound("no chat with this id among your buttons"));
       }
       ChatRecord c = chat.get();
-      Future<java.util.List<ChatRecord>> before = c.sessionId() == null
-          ? Future.succeededFuture(java.util.List.of())
-          : store.ofSession(c.sessionId(), c.createdAt(), BEFORE_KEPT);
+      // the same visitor id on the site (sites[].rememberVisitorDays), else the same page session
+      Future<java.util.List<ChatRecord>> before = store
+          .visitorOf(c.id())
+          .compose(visitor -> visitor != null
+              ? store.ofVisitor(c.site(), visitor, c.createdAt(), BEFORE_KEPT)
+              : c.sessionId() == null
+                  ? Future.succeededFuture(java.util.List.of())
+                  : store.ofSession(c.sessionId(), c.createdAt(), BEFORE_KEPT));
       return before.map(list -> new JsonObject()
           .put("sid", c.sessionId())
           .put("site", c.site())

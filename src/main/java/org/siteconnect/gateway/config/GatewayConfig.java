@@ -276,7 +276,9 @@ public record GatewayConfig(
       /** The visitor's launcher and widget look (docs/EMBEDDING.md); null: no launcher, the page shows the widget. */
       Widget widget,
       /** The widget's language when the host page names none (docs/I18N.md); null: the browser's. */
-      String lang) {
+      String lang,
+      /** Days the frame keeps a visitor id linking chats across tabs and visits (docs/CONTEXT.md); 0: off. */
+      int rememberVisitorDays) {
     public Optional<Button> button(String id) {
       return buttons.stream().filter(b -> b.id().equals(id)).findFirst();
     }
@@ -611,7 +613,8 @@ public record GatewayConfig(
               r.bool("cobrowseConfirmSubmit"),
               r.strings("context"),
               Widget.of(r.child("widget"), buttons),
-              r.string("lang"));
+              r.string("lang"),
+              r.integer("rememberVisitorDays"));
         })
         .toList();
   }

@@ -21,7 +21,7 @@ final class StoredRecords {
   static final VisitorRecords CHATS = new Rows(
       "chats",
       "SELECT id, site, button, state, created_at, accepted_at, ended_at, ended_by, rating, "
-          + "agent_login, agent_name, visitor_token FROM chat WHERE id IN",
+          + "agent_login, agent_name, visitor_token, visitor_id FROM chat WHERE id IN",
       "ORDER BY created_at, id",
       Visitor::chatIds,
       r -> new JsonObject()
@@ -36,7 +36,8 @@ final class StoredRecords {
           .put("rating", r.getInteger(8))
           .put("agent", r.getString(9))
           .put("agentName", r.getString(10))
-          .put("visitorToken", r.getString(11)),
+          .put("visitorToken", r.getString(11))
+          .put("visitorId", r.getString(12)),
       "DELETE FROM chat WHERE id IN");
 
   /** Every line of those chats: the visitor's, the agents' and the system's. */

@@ -91,7 +91,12 @@ final class VisitorLookup {
       case VISITOR_TOKEN ->
         run(
                 conn,
-                "SELECT id, session_id FROM chat WHERE visitor_token = $1 ORDER BY created_at LIMIT $2",
+                // and the chats of the same visitor id on the site (sites[].rememberVisitorDays,
+                // docs/CONTEXT.md)
+                "SELECT c.id, c.session_id FROM chat c WHERE c.visitor_token = $1 OR EXISTS (SELECT 1 FROM chat t "
+                    + "WHERE t.visitor_token = $2 AND t.site = c.site AND t.visitor_id = c.visitor_id) "
+                    + "ORDER BY c.created_at LIMIT $3",
+                s.value(),
                 s.value(),
                 MAX_CHATS + 1)
             .map(rows -> {

@@ -272,6 +272,7 @@ public final class TopicRouterVerticle extends VerticleBase {
     JsonObject request = new JsonObject()
         .put("site", site)
         .put("resume", resume)
+        .put("visitor", body.getValue("visitor")) // checked by the session service (VisitorIds)
         .put("conn", connection.id())
         .put("addr", connection.clientAddress());
     serviceCalls
@@ -298,6 +299,14 @@ public final class TopicRouterVerticle extends VerticleBase {
                   .put("resume", session.getString("resume"))
                   .put("resumed", session.getBoolean("resumed", false))
                   .put("context", session.getJsonArray("context"))
+                  .put(
+                      "visitorDays", // docs/CONTEXT.md: the frame keeps its visitor id only where
+                      // the site says so
+                      config
+                          .site(session.getString("site"))
+                          .map(GatewayConfig.Site::rememberVisitorDays)
+                          .filter(d -> d > 0)
+                          .orElse(null))
                   .put(
                       "widget",
                       config

@@ -150,6 +150,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     if (resume != null) {
       var resumed = sessions.resume(resume, siteKey, connectionId, System.currentTimeMillis());
       if (resumed.isPresent()) {
+        resumed.get().visitorId = VisitorIds.accepted(config, siteKey, body.getValue("visitor"));
         presence(resumed.get().id, true);
         message.reply(answer(resumed.get(), true).put("context", contexts.collects(siteKey)));
         return;
@@ -171,6 +172,7 @@ public final class FrameSessionVerticle extends VerticleBase {
           long now = System.currentTimeMillis();
           PageSession session =
               new PageSession(sessionId, siteKey, randomToken(), randomToken(), code, now, address);
+          session.visitorId = VisitorIds.accepted(config, siteKey, body.getValue("visitor"));
           sessions.add(session, connectionId, now);
           store(session);
           metrics.code("issued");
@@ -210,7 +212,7 @@ public final class FrameSessionVerticle extends VerticleBase {
     message.reply(new JsonObject().put("sessions", out));
   }
 
-  /** {@code {sid}} → {@code {site}} of a live session (server-internal). */
+  /** {@code {sid}} → {@code {site, connected, visitor}} of a live session (server-internal). */
   private void info(Message<JsonObject> message) {
     var session = sessions.get(message.body().getString("sid", ""));
     if (session.isEmpty()) {
@@ -218,7 +220,8 @@ public final class FrameSessionVerticle extends VerticleBase {
     } else {
       message.reply(new JsonObject()
           .put("site", session.get().siteKey)
-          .put("connected", session.get().connected));
+          .put("connected", session.get().connected)
+          .put("visitor", session.get().visitorId));
     }
   }
 

@@ -28,6 +28,11 @@ final class PageSession {
   long expiresAt = Long.MAX_VALUE;
   /** The visitor context (docs/CONTEXT.md): leader memory only, the page sends it again after a restart. */
   VisitorContext context;
+  /**
+   * The visitor id the frame keeps (sites[].rememberVisitorDays, docs/CONTEXT.md), checked; null when the site keeps
+   * none. Leader memory only, like the context: the page sends it again with every hello.
+   */
+  String visitorId;
 
   PageSession(
       String id,
@@ -77,12 +82,13 @@ final class PageSession {
         .put("handle", handle)
         .put("code", code)
         .put("startedAt", startedAt)
-        .put("addr", address);
+        .put("addr", address)
+        .put("visitor", visitorId);
   }
 
   static PageSession fromJson(io.vertx.core.json.JsonObject json) {
     String resume = json.getString("resume");
-    return new PageSession(
+    PageSession session = new PageSession(
         json.getString("id"),
         json.getString("site"),
         resume,
@@ -91,5 +97,7 @@ final class PageSession {
         json.getString("code"),
         json.getLong("startedAt", 0L),
         json.getString("addr"));
+    session.visitorId = json.getString("visitor"); // a new leader keeps linking the visitor's chats
+    return session;
   }
 }

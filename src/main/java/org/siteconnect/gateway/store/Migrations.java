@@ -28,7 +28,8 @@ public final class Migrations {
       "V4__agent_tokens.sql",
       "V6__tools.sql",
       "V7__attachments.sql",
-      "V8__transcript_mail.sql");
+      "V8__transcript_mail.sql",
+      "V9__visitor_id.sql");
 
   private Migrations() {}
 
