@@ -36,6 +36,6 @@ export async function openSnapshot(blob, title) {
     mirror = w.scCobrowse.createMirror(stage);
     mirror.add(doc.events);
   } catch (e) {
-    scUi.show(note, 'The snapshot cannot be shown: ' + (e instanceof Error ? e.message : String(e)));
+    scUi.show(note, tr('snapshot.cannotShow', { why: e instanceof Error ? e.message : String(e) }));
   }
 }
