@@ -434,4 +434,9 @@ export default {
   'admin.col.buttons': 'Buttons',
   'admin.col.maxChats': 'Max chats',
   'snapshot.cannotShow': 'The snapshot cannot be shown: {why}',
+  'cobrowse.mirrorTitle': 'The visitor\'s tab (mirror)',
+  'cobrowse.codeLabel': 'Visitor\'s contact code',
+  'cobrowse.glassTip': 'Move or click to point for the visitor',
+  'cobrowse.shownAt': ' (shown at {pct}%)',
+  'admin.notAdmin': 'Administration is for admins. Your account is an agent account.',
 };
