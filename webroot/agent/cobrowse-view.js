@@ -28,7 +28,7 @@ export const scCobrowseView = (function (w, d) {
   const TAB_GONE_MS = 10000; // a tab not heard from for this long no longer counts in "tab k of n"
   // In the mirror's document: the visitor's chat widget (site_connect.js's container) as a labelled box.
   const WIDGET_RULES = [
-    '#channelme-siteconnect-container::after { content: "Visitor\'s chat widget"; position: absolute; inset: 0;'
+    '#channelme-siteconnect-container::after { content: ' + JSON.stringify(tr('cbv.widget')) + '; position: absolute; inset: 0;'
       + ' z-index: 2147483647; display: flex; align-items: center; justify-content: center; padding: 8px;'
       + ' box-sizing: border-box; border: 3px dashed #7a8499; border-radius: inherit; background: #eef1f6;'
       + ' color: #3b4356; font: 700 18px/1.3 system-ui, sans-serif; text-align: center; }',

@@ -439,4 +439,7 @@ export default {
   'cobrowse.glassTip': 'Move or click to point for the visitor',
   'cobrowse.shownAt': ' (shown at {pct}%)',
   'admin.notAdmin': 'Administration is for admins. Your account is an agent account.',
+  'bridge.sessionEnded': 'Your session has ended.',
+  'snapshot.titled': 'Page snapshot: {title}',
+  'cbv.widget': 'Visitor\'s chat widget',
 };
