@@ -41,7 +41,7 @@ import { scAdmin } from './admin.js';
     $('agent-roles').textContent = (me.roles || []).length ? '(' + me.roles.join(', ') + ')' : '';
     d.body.setAttribute('data-view', 'admin');
     if ((me.roles || []).indexOf('admin') < 0) {
-      scUi.show($('admin-notice'), 'Administration is for admins. Your account is an agent account.');
+      scUi.show($('admin-notice'), scUi.t('admin.notAdmin'));
       return;
     }
     admin = scAdmin.mount($('admin-body'), { token: token, me: me, onUnauthorized: toLogin });

@@ -13,10 +13,7 @@ import { scCanned } from './canned-admin.js';
 export const scAdmin = (function (w, d) {
   const STATS_MS = 2000;
   const AUDIT_MS = 5000;
-  const STATS = [
-    ['pages', 'Pages connected'], ['agents', 'Agents connected'], ['chatsWaiting', 'Chats waiting'],
-    ['chatsActive', 'Chats active'], ['cobrowseSessions', 'Co-browse sessions'],
-  ];
+  const STATS = ['pages', 'agents', 'chatsWaiting', 'chatsActive', 'cobrowseSessions']; // admin.stat.<key>
   // The audited actions (docs/OPERATIONS.md "Audit log"); others the gateway reports are added as they show up.
   const ACTIONS = ['login', 'login-failed', 'logout', 'code-redeemed', 'code-refused', 'cobrowse-consent',
     'cobrowse-declined', 'cobrowse-started', 'cobrowse-stopped', 'chat-accepted', 'chat-ended', 'agent-created',
@@ -45,10 +42,10 @@ export const scAdmin = (function (w, d) {
 
     // ---- live figures ----
     const figures = new Map();
-    const statsList = el('dl', { class: 'sca-stats', 'data-testid': 'admin-stats' }, ...STATS.map(function ([key, label]) {
+    const statsList = el('dl', { class: 'sca-stats', 'data-testid': 'admin-stats' }, ...STATS.map(function (key) {
       const dd = el('dd', { 'data-testid': 'stat-' + key, text: '–' });
       figures.set(key, dd);
-      return el('div', { class: 'sca-stat', 'data-stat': key }, el('dt', { text: label }), dd);
+      return el('div', { class: 'sca-stat', 'data-stat': key }, el('dt', { text: i18n('admin.stat.' + key) }), dd);
     }));
     const statsNote = el('p', { class: 'muted small', 'data-testid': 'stats-updated', 'aria-live': 'off' });
     const statsError = el('p', { class: 'error', role: 'alert', 'data-testid': 'stats-error', hidden: true });
@@ -58,7 +55,7 @@ export const scAdmin = (function (w, d) {
         const s = await api('GET', '/admin/stats');
         if (!alive) return;
         figures.forEach((dd, key) => { dd.textContent = typeof s[key] === 'number' ? String(s[key]) : '–'; });
-        statsNote.textContent = 'Updated ' + new Date().toLocaleTimeString();
+        statsNote.textContent = i18n('admin.updated', { time: new Date().toLocaleTimeString() });
         show(statsError);
       } catch (e) {
         if (alive) show(statsError, e.message);
@@ -73,8 +70,7 @@ export const scAdmin = (function (w, d) {
         const off = (await api('GET', '/webhooks')).filter((h) => h.disabledAt);
         if (!alive) return;
         hooksNotice.replaceChildren(...off.map((h) => el('p', { 'data-testid': 'webhook-disabled', 'data-hook': h.id,
-          text: 'Webhook ' + h.url + ' (' + h.site + ') was disabled ' + when(h.disabledAt) + ': ' + h.disabledReason
-            + ' Enable it again with PUT /api/v1/webhooks/' + h.id + ' {"enabled":true}.' })));
+          text: i18n('admin.webhookOff', { url: h.url, site: h.site, when: when(h.disabledAt), reason: h.disabledReason, id: h.id }) })));
         hooksNotice.hidden = off.length === 0;
       } catch {
         // the notice is a hint: the webhook API's own answers report problems
@@ -154,12 +150,12 @@ export const scAdmin = (function (w, d) {
       el('input', { id: 'agent-login', name: 'login', required: true, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }),
       el('label', { for: 'agent-fullname', text: i18n('admin.name') }),
       el('input', { id: 'agent-fullname', name: 'name', required: true, autocomplete: 'off' }),
-      el('label', { for: 'agent-password' }, 'Password ', el('span', { class: 'muted small', text: i18n('admin.atLeast10Characters') })),
+      el('label', { for: 'agent-password' }, i18n('admin.password') + ' ', el('span', { class: 'muted small', text: i18n('admin.atLeast10Characters') })),
       el('input', { id: 'agent-password', name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' }),
       roleBoxes('agent', ['agent']),
-      el('label', { for: 'agent-buttons' }, 'Buttons ', el('span', { class: 'muted small', text: i18n('admin.commaseparatedSitebutton') })),
+      el('label', { for: 'agent-buttons' }, i18n('admin.buttons') + ' ', el('span', { class: 'muted small', text: i18n('admin.commaseparatedSitebutton') })),
       el('input', { id: 'agent-buttons', name: 'buttons', placeholder: i18n('admin.acmesalesAcmesupport'), autocomplete: 'off', spellcheck: 'false' }),
-      el('label', { for: 'agent-maxchats' }, 'Max concurrent chats ', el('span', { class: 'muted small', text: i18n('admin.emptyDefault') })),
+      el('label', { for: 'agent-maxchats' }, i18n('admin.maxConcurrentChats') + ' ', el('span', { class: 'muted small', text: i18n('admin.emptyDefault') })),
       el('input', { id: 'agent-maxchats', name: 'maxChats', type: 'number', min: 1, max: 100, step: 1 }),
       el('p', { id: 'agent-form-result', class: 'result', role: 'status', 'data-testid': 'agent-form-result', hidden: true }),
       el('button', { id: 'agent-submit', type: 'submit', class: 'primary', 'data-testid': 'agent-submit', text: i18n('admin.addAgent') }));
@@ -187,7 +183,7 @@ export const scAdmin = (function (w, d) {
       try {
         const a = await api('POST', '/agents', body);
         addForm.reset();
-        show(result, 'Agent ' + ((a && a.login) || body.login) + ' added.', 'ok');
+        show(result, i18n('admin.agentAdded', { login: (a && a.login) || body.login }), 'ok');
         loadAgents();
         input(addForm, 'login').focus();
       } catch (x) {
@@ -221,16 +217,16 @@ export const scAdmin = (function (w, d) {
       let armed = 0;
       del.addEventListener('click', async function () {
         if (!armed) { // two steps: the first click asks
-          del.textContent = 'Really delete?';
+          del.textContent = i18n('admin.reallyDelete');
           del.setAttribute('data-armed', '');
-          armed = setTimeout(() => { armed = 0; del.textContent = 'Delete'; del.removeAttribute('data-armed'); }, 5000);
+          armed = setTimeout(() => { armed = 0; del.textContent = i18n('admin.delete'); del.removeAttribute('data-armed'); }, 5000);
           return;
         }
         clearTimeout(armed);
         del.disabled = true;
         try {
           await api('DELETE', '/agents/' + seg(a.login));
-          show(agentsResult, 'Agent ' + a.login + ' deleted.', 'ok');
+          show(agentsResult, i18n('admin.agentDeleted', { login: a.login }), 'ok');
           loadAgents();
         } catch (e) {
           show(agentsResult, e.message, 'error');
@@ -248,7 +244,7 @@ export const scAdmin = (function (w, d) {
       const cancel = el('button', { type: 'button', class: 'small', text: i18n('admin.cancel') });
       const form = el('form', { class: 'sca-edit', 'data-testid': 'agent-edit-form', 'data-login': a.login },
         el('label', { for: p + '-name', text: i18n('admin.name') }), el('input', { id: p + '-name', name: 'name', value: a.name || '', required: true }),
-        el('label', { for: p + '-password' }, 'New password ', el('span', { class: 'muted small', text: i18n('admin.emptyUnchanged') })),
+        el('label', { for: p + '-password' }, i18n('admin.newPassword') + ' ', el('span', { class: 'muted small', text: i18n('admin.emptyUnchanged') })),
         el('input', { id: p + '-password', name: 'password', type: 'password', minlength: 10, autocomplete: 'new-password' }),
         roleBoxes(p, a.roles || []),
         el('label', { for: p + '-buttons', text: i18n('admin.buttonsSitebuttonCommaseparated') }),
@@ -269,7 +265,7 @@ export const scAdmin = (function (w, d) {
         show(result);
         try {
           await api('PUT', '/agents/' + seg(a.login), fields(form));
-          show(agentsResult, 'Agent ' + a.login + ' saved.', 'ok');
+          show(agentsResult, i18n('admin.agentSaved', { login: a.login }), 'ok');
           loadAgents();
         } catch (x) {
           show(result, x.message, 'error');
@@ -284,17 +280,17 @@ export const scAdmin = (function (w, d) {
         el('h3', { id: 'sca-live', text: i18n('admin.live') }), statsList, statsNote, statsError),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-audit' },
         el('h3', { id: 'sca-audit', text: i18n('admin.auditLog') }), auditForm, auditError,
-        el('div', { class: 'sca-scroll', tabindex: 0, role: 'region', 'aria-label': 'Audit log entries' }, el('table', { class: 'table', 'data-testid': 'audit' },
-          el('thead', {}, el('tr', {}, ...['When', 'Actor', 'Action', 'Target', 'Detail', 'Address']
-            .map((h) => el('th', { scope: 'col', text: h })))), auditBody)),
+        el('div', { class: 'sca-scroll', tabindex: 0, role: 'region', 'aria-label': i18n('admin.auditEntries') }, el('table', { class: 'table', 'data-testid': 'audit' },
+          el('thead', {}, el('tr', {}, ...['when', 'actor', 'action', 'target', 'detail', 'address']
+            .map((h) => el('th', { scope: 'col', text: i18n('admin.col.' + h) })))), auditBody)),
         auditEmpty),
       el('section', { class: 'sca-section', 'aria-labelledby': 'sca-agents' },
         el('h3', { id: 'sca-agents', text: i18n('admin.agents') }),
         el('div', { class: 'admin-grid' },
           el('div', {},
             el('table', { id: 'agents', class: 'table', 'data-testid': 'agents' },
-              el('thead', {}, el('tr', {}, ...['Login', 'Name', 'Roles', 'Buttons', 'Max chats']
-                .map((h) => el('th', { scope: 'col', text: h })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: i18n('admin.actions') })))),
+              el('thead', {}, el('tr', {}, ...['login', 'name', 'roles', 'buttons', 'maxChats']
+                .map((h) => el('th', { scope: 'col', text: i18n('admin.col.' + h) })), el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: i18n('admin.actions') })))),
               agentsBody),
             agentsError, agentsResult),
           addForm)),

@@ -3,6 +3,7 @@
 // @ts-check
 import { matches } from '../shared/topics.js';
 import { openBridge, backoff } from '../shared/bridge.js';
+import { t as tr } from './lang.js';
 
 export const scAgentBridge = (function (w) {
   /**
@@ -109,7 +110,7 @@ export const scAgentBridge = (function (w) {
       lastAck = null;
       if (b.code === 'unauthorized') { // the token is unknown, expired or revoked: no point in retrying
         halt({ error: b.code });
-        if (opts.onUnauthorized) opts.onUnauthorized(b.message || 'Your session has ended.');
+        if (opts.onUnauthorized) opts.onUnauthorized(b.message || tr('bridge.sessionEnded'));
         return;
       }
       const x = b.ref != null ? subs.get(b.ref) : null;

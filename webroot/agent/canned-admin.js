@@ -38,7 +38,7 @@ export const scCanned = (function () {
       site.disabled = true;
       shortcut.value = row.shortcut;
       text.value = row.text;
-      save.textContent = 'Save';
+      save.textContent = i18n('canned.save');
       cancel.hidden = false;
       shortcut.focus();
     }
@@ -46,7 +46,7 @@ export const scCanned = (function () {
       editing = null;
       site.disabled = false;
       form.reset();
-      save.textContent = 'Add';
+      save.textContent = i18n('canned.add');
       cancel.hidden = true;
     }
 
@@ -67,7 +67,7 @@ export const scCanned = (function () {
           del.disabled = true;
           try {
             await api('DELETE', '/canned/' + seg(row.id));
-            show(result, 'Deleted /' + row.shortcut + '.');
+            show(result, i18n('canned.deleted', { shortcut: row.shortcut }));
             if (editing && editing.id === row.id) reset();
             load();
           } catch (e) {
@@ -90,10 +90,10 @@ export const scCanned = (function () {
       try {
         if (editing) {
           await api('PUT', '/canned/' + seg(editing.id), { shortcut: shortcut.value.trim(), text: text.value });
-          show(result, 'Saved /' + shortcut.value.trim() + '.');
+          show(result, i18n('canned.saved', { shortcut: shortcut.value.trim() }));
         } else {
           await api('POST', '/canned', { site: site.value, shortcut: shortcut.value.trim(), text: text.value });
-          show(result, 'Added /' + shortcut.value.trim() + '.');
+          show(result, i18n('canned.added', { shortcut: shortcut.value.trim() }));
         }
         reset();
         load();
@@ -112,7 +112,7 @@ export const scCanned = (function () {
       el('div', { class: 'admin-grid' },
         el('div', {},
           el('table', { class: 'table sca-canned-table', 'data-testid': 'canned-table' },
-            el('thead', {}, el('tr', {}, ...['Site', 'Shortcut', 'Text'].map((h) => el('th', { scope: 'col', text: h })),
+            el('thead', {}, el('tr', {}, ...['site', 'shortcut', 'text'].map((h) => el('th', { scope: 'col', text: i18n('canned.col.' + h) })),
               el('th', { scope: 'col' }, el('span', { class: 'sr-only', text: i18n('canned.actions') })))), body),
           empty, error, result),
         form));

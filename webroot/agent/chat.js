@@ -81,8 +81,7 @@ export const scChat = (function (w, d) {
     const panes = el('div', { class: 'scc-panes' });
     const openEmpty = el('div', { class: 'scc-empty', 'data-testid': 'conversation-empty' },
       el('p', { class: 'scc-empty-title', text: tr('ws.noConversationOpen') }),
-      el('p', { class: 'muted', text: 'Accept a waiting visitor from the list on the left, or press Alt+A for the one ' +
-        'waiting longest. Press ? for every keyboard shortcut.' }));
+      el('p', { class: 'muted', text: tr('ws.emptyHint') }));
     const pastBody = el('ul', { class: 'scc-past', 'data-testid': 'past-chats' });
     const pastError = el('p', { class: 'error', role: 'alert', hidden: true });
     const transcriptTitle = el('h3', { 'data-testid': 'transcript-title' });
@@ -100,15 +99,15 @@ export const scChat = (function (w, d) {
     const refreshPast = el('button', { type: 'button', class: 'small', text: tr('ws.refresh') });
     const refreshLeft = el('button', { type: 'button', class: 'small', text: tr('ws.refresh') });
     const past = el('details', { class: 'scc-section', 'data-testid': 'chat-history' },
-      el('summary', {}, 'Past chats'),
+      el('summary', {}, tr('ws.pastChats')),
       el('div', { class: 'row end' }, refreshPast), pastError, pastBody);
     const left = el('details', { class: 'scc-section', 'data-testid': 'left-panel' },
-      el('summary', {}, 'Left messages ', leftCount), el('div', { class: 'row end' }, refreshLeft), leftError, leftList);
+      el('summary', {}, tr('ws.leftMessages') + ' ', leftCount), el('div', { class: 'row end' }, refreshLeft), leftError, leftList);
     const group = (label, count, ...body) => el('section', { class: 'scc-section scc-group', 'aria-label': label },
       el('h3', {}, label + ' ', count), ...body);
     where.list.replaceChildren(el('div', { class: 'scc scc-list', 'data-testid': 'chat-module' },
-      group('Waiting', queueCount, queueList, queueEmpty, queueError),
-      group('Mine', mineCount, tabs, mineEmpty),
+      group(tr('ws.waiting'), queueCount, queueList, queueEmpty, queueError),
+      group(tr('ws.mine'), mineCount, tabs, mineEmpty),
       group('Colleagues\u2019', othersCount, othersList, othersEmpty),
       past, left));
     where.panes.replaceChildren(panes, transcript, openEmpty);
@@ -135,7 +134,7 @@ export const scChat = (function (w, d) {
         let li = keep.get(q.id);
         if (!li) {
           const accept = el('button', { type: 'button', class: 'small primary', 'data-testid': 'chat-accept', text: tr('ws.accept'),
-            'aria-label': 'Accept the chat on ' + (names.get(q.site + '/' + q.button) || q.button) });
+            'aria-label': tr('ws.acceptOn', { button: names.get(q.site + '/' + q.button) || q.button }) });
           const qName = el('span', { class: 'scc-q-name', text: names.get(q.site + '/' + q.button) || q.button });
           relabel(qName, q.id, ' · ' + (names.get(q.site + '/' + q.button) || q.button));
           li = el('li', { 'data-testid': 'queued-chat', 'data-chat': q.id }, qName,
@@ -158,7 +157,7 @@ export const scChat = (function (w, d) {
     function ageQueue() {
       queueList.querySelectorAll('[data-created]').forEach(function (s) {
         const sec = Math.max(0, Math.round((Date.now() - Number(s.getAttribute('data-created'))) / 1000));
-        s.textContent = 'waiting ' + (sec < 60 ? sec + ' s' : Math.floor(sec / 60) + ' min');
+        s.textContent = tr('ws.waitingFor', { time: sec < 60 ? tr('ctx.sec', { n: sec }) : tr('ctx.min', { n: Math.floor(sec / 60) }) });
       });
     }
 
@@ -178,10 +177,10 @@ export const scChat = (function (w, d) {
       } catch (e) {
         const li = queueList.querySelector('[data-chat="' + CSS.escape(id) + '"]');
         if (e.status === 409) {
-          show(queueError, 'Another agent took this chat.');
+          show(queueError, tr('ws.takenByOther'));
           if (li) li.remove();
         } else if (e.status === 404) {
-          show(queueError, 'This chat is no longer waiting.');
+          show(queueError, tr('ws.noLongerWaiting'));
           if (li) li.remove();
         } else {
           show(queueError, e.message);
@@ -201,10 +200,10 @@ export const scChat = (function (w, d) {
       c = { id: rec.id, site: rec.site, button: rec.button, pending: new Map(),
         typingOut: 0, quietT: 0, theirsT: 0, gapT: 0, unread: 0 };
       const buttonName = names.get(rec.site + '/' + rec.button) || rec.button;
-      c.preview = el('span', { class: 'scc-tab-preview muted small', 'data-testid': 'chat-preview', text: 'Started ' + time(rec.createdAt) });
+      c.preview = el('span', { class: 'scc-tab-preview muted small', 'data-testid': 'chat-preview', text: tr('ws.started', { time: time(rec.createdAt) }) });
       c.tab = el('button', { type: 'button', role: 'tab', class: 'scc-tab', 'data-testid': 'chat-tab', 'data-chat': rec.id,
         'aria-controls': 'scc-pane-' + rec.id, id: 'scc-tab-' + rec.id },
-      el('span', { class: 'scc-tab-line' }, el('span', { class: 'scc-tab-name', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
+      el('span', { class: 'scc-tab-line' }, el('span', { class: 'scc-tab-name', text: tr('ws.visitorOnSite', { site: rec.site, button: buttonName }) }),
         el('span', { class: 'muted small', text: time(rec.createdAt) }),
         c.badge = el('span', { class: 'badge scc-unread', 'data-testid': 'chat-unread', hidden: true })),
       c.preview);
@@ -240,7 +239,7 @@ export const scChat = (function (w, d) {
       c.pane = el('section', { class: 'scc-pane', role: 'tabpanel', 'data-testid': 'chat-pane', 'data-chat': rec.id, hidden: true,
         id: 'scc-pane-' + rec.id, 'aria-labelledby': 'scc-tab-' + rec.id },
       el('div', { class: 'scc-pane-head' },
-        el('h2', { class: 'scc-who', text: 'Visitor on ' + rec.site + ' · ' + buttonName }),
+        el('h2', { class: 'scc-who', text: tr('ws.visitorOnSite', { site: rec.site, button: buttonName }) }),
         c.presence, c.state, scTranscripts.button(rec.id, () => token), c.end, c.close),
       c.log, c.typing, c.form, c.error);
       c.form.addEventListener('submit', function (e) {
@@ -278,7 +277,7 @@ export const scChat = (function (w, d) {
       const ended = rec.state === 'ended' || gone;
       c.pane.setAttribute('data-state', gone ? 'transferred' : rec.state);
       c.tab.setAttribute('data-state', gone ? 'transferred' : rec.state);
-      c.state.textContent = gone ? 'Transferred to ' + (rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button)
+      c.state.textContent = gone ? tr('ws.transferredTo', { to: rec.agentName || rec.agent || names.get(rec.site + '/' + rec.button) || rec.button })
         : ended ? (rec.endedBy ? tr('chat.endedBy.' + rec.endedBy, null, 'Ended by ' + rec.endedBy.replace('-', ' ')) : tr('chat.state.ended'))
         : tr('chat.state.active');
       c.form.hidden = c.end.hidden = c.transferBtn.hidden = ended;
@@ -380,7 +379,7 @@ export const scChat = (function (w, d) {
       othersList.replaceChildren(...list.map(function (r) {
         const view = el('button', { type: 'button', class: 'scc-other', 'data-testid': 'colleague-chat', 'data-chat': r.id },
           el('span', { class: 'scc-tab-name', text: (r.agentName || r.agent) + ' · ' + (names.get(r.site + '/' + r.button) || r.button) }),
-          el('span', { class: 'muted small', text: 'Since ' + time(r.acceptedAt || r.createdAt) }));
+          el('span', { class: 'muted small', text: tr('ws.since', { time: time(r.acceptedAt || r.createdAt) }) }));
         view.addEventListener('click', () => openTranscript(r));
         return el('li', {}, view);
       }));
@@ -390,7 +389,8 @@ export const scChat = (function (w, d) {
 
     // ---- lines ----
     function lineEl(m) {
-      const who = m.from === 'agent' ? (m.name || 'Agent') + (m.name === me.name ? ' (you)' : '') : m.from === 'visitor' ? 'Visitor' : '';
+      const who = m.from === 'agent' ? (m.name === me.name ? tr('ws.nameYou', { name: m.name || tr('ws.agent') }) : m.name || tr('ws.agent'))
+        : m.from === 'visitor' ? tr('ws.visitor') : '';
       return el('li', { class: 'scc-msg', 'data-from': m.from, 'data-seq': m.seq, 'data-cid': m.cid || null },
         el('span', { class: 'scc-meta', text: who + (m.at ? ' · ' + time(m.at) : '') }),
         el('span', { class: 'scc-text', 'data-testid': 'chat-text', text: m.text }));
@@ -401,7 +401,7 @@ export const scChat = (function (w, d) {
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
       c.files.decorate(li, m, (a) => { c.files.blob(a).then((b) => openSnapshot(b, a.name)).catch(() => {}); });
-      if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : 'You: ') + m.text.slice(0, 80);
+      if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : tr('ws.youColon')) + m.text.slice(0, 80);
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
         c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);
@@ -411,7 +411,7 @@ export const scChat = (function (w, d) {
         if (current !== c.id || d.hidden) {
           c.unread++;
           c.badge.textContent = String(c.unread);
-          c.badge.setAttribute('aria-label', c.unread + ' unread');
+          c.badge.setAttribute('aria-label', tr('ws.unreadN', { count: c.unread }));
           c.badge.hidden = false;
           c.tab.setAttribute('data-unread', String(c.unread));
           counts();
@@ -442,9 +442,9 @@ export const scChat = (function (w, d) {
 
     function sendLine(c) {
       const text = c.input.value;
-      if (!text.trim()) return show(c.error, 'Type a message first.');
+      if (!text.trim()) return show(c.error, tr('ws.typeFirst'));
       const n = enc.encode(text).length;
-      if (n > MAX_BYTES) return show(c.error, 'This message is too long (' + n + ' bytes; at most ' + MAX_BYTES + ').');
+      if (n > MAX_BYTES) return show(c.error, tr('ws.tooLong', { n: String(n), max: String(MAX_BYTES) }));
       show(c.error);
       const p = { cid: cid(), text: text, tries: 0, retry: 0 };
       p.li = el('li', { class: 'scc-msg', 'data-from': 'agent', 'data-state': 'sending', 'data-cid': p.cid },
@@ -470,7 +470,7 @@ export const scChat = (function (w, d) {
         if (e.status === 0 || e.status >= 500 || e.status === 429) { // not refused: try again (the cid stays the same)
           p.tries++;
           p.li.setAttribute('data-state', 'retrying');
-          p.li.firstChild.textContent = 'You · not sent yet, retrying…';
+          p.li.firstChild.textContent = tr('ws.retrying');
           p.retry = setTimeout(() => post(c, p), Math.min(10000, 500 * Math.pow(2, p.tries)));
           return;
         }
@@ -535,7 +535,7 @@ export const scChat = (function (w, d) {
         return el('li', { 'data-testid': 'past-chat', 'data-chat': c.id, 'data-state': c.state },
           el('span', { class: 'scc-past-what' },
             el('span', { class: 'scc-tab-name', text: (names.get(c.site + '/' + c.button) || c.site + '/' + c.button) + ' · ' + when(c.createdAt) }),
-            el('span', { class: 'muted small', text: (c.agentName || c.agent || 'nobody') + ' · ' + c.state + (c.rating ? ' · ' + c.rating + '★' : '') })),
+            el('span', { class: 'muted small', text: (c.agentName || c.agent || tr('ws.nobody')) + ' · ' + c.state + (c.rating ? ' · ' + c.rating + '★' : '') })),
           view);
       }));
       colleagues.clear();
@@ -552,7 +552,7 @@ export const scChat = (function (w, d) {
       openEmpty.hidden = true;
       transcript.hidden = false;
       transcript.setAttribute('data-chat', c.id);
-      transcriptTitle.textContent = 'Transcript · ' + (names.get(c.site + '/' + c.button) || c.button) + ' · ' + when(c.createdAt);
+      transcriptTitle.textContent = tr('ws.transcriptOf', { button: names.get(c.site + '/' + c.button) || c.button, when: when(c.createdAt) });
       renderVisitorContext(context, { site: c.site, button: c.button, buttonName: names.get(c.site + '/' + c.button) || c.button,
         state: c.state, startedAt: c.createdAt, acceptedAt: c.acceptedAt, agentName: c.agentName || c.agent });
       transcriptLog.replaceChildren();
@@ -586,7 +586,7 @@ export const scChat = (function (w, d) {
       list = (list || []).slice().sort((a, b) => b.at - a.at);
       leftCount.textContent = String(list.length);
       leftList.replaceChildren(...list.map((m) => el('li', { 'data-testid': 'left-message', 'data-id': m.id },
-        el('div', { class: 'scc-meta' }, el('b', { text: m.name || 'Anonymous' }),
+        el('div', { class: 'scc-meta' }, el('b', { text: m.name || tr('ws.anonymous') }),
           m.contact ? ' · ' + m.contact : '', ' · ' + (names.get(m.site + '/' + m.button) || m.button || m.site) + ' · ' + when(m.at)),
         el('p', { class: 'scc-text', 'data-testid': 'left-text', text: m.text }))));
       if (!list.length) leftList.append(el('li', { class: 'muted small', text: tr('ws.noMessages') }));

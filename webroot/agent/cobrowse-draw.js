@@ -16,21 +16,13 @@
   const MIN_STEP = 2; // visitor pixels between two pen points
   const MIN_SHAPE = 4; // an arrow or highlight smaller than this (visitor pixels) is a slip, not sent
   const NS = 'http://www.w3.org/2000/svg';
-  const TOOLS = [
-    ['pointer', 'Point', 'Point: the visitor sees your pointer and clicks'],
-    ['pen', 'Pen', 'Draw freehand on the visitor\'s page (Esc: back to pointing)'],
-    ['arrow', 'Arrow', 'Draw an arrow on the visitor\'s page (Esc: back to pointing)'],
-    ['rect', 'Highlight', 'Highlight an area of the visitor\'s page (Esc: back to pointing)'],
-  ];
-  const COLOURS = ['Pink', 'Blue'];
+  const TOOLS = ['pointer', 'pen', 'arrow', 'rect']; // said as draw.tool.<t>, draw.tip.<t> (docs/I18N.md)
+  const COLOURS = ['pink', 'blue']; // draw.colour.<c>
   const STATUS_MS = 4000; // how long "Not shown to the visitor: …" stays
-  const REFUSED = {
-    'rate-limited': 'drawing too fast', 'too-many-points': 'the stroke is too long', 'too-big': 'the mark is too big',
-    malformed: 'the mark was not understood',
-  };
 
   function attach(o) {
     const el = w.scUi.el;
+    const tr = w.scUi.t;
     const draw = w.site_connect_draw;
     let tool = 'pointer';
     let colour = 0;
@@ -38,18 +30,18 @@
     let stroke = null; // {id, t, p: [x, y, …] all, sent: how many numbers sent, x0, y0}
     let flushTimer = 0;
 
-    const buttons = TOOLS.map(([t, label, title]) => el('button', {
-      type: 'button', class: 'small sc-cbd-tool', 'data-tool': t, 'data-testid': 'cobrowse-tool-' + t, title: title,
-      'aria-pressed': String(t === tool), text: label,
+    const buttons = TOOLS.map((t) => el('button', {
+      type: 'button', class: 'small sc-cbd-tool', 'data-tool': t, 'data-testid': 'cobrowse-tool-' + t, title: tr('draw.tip.' + t),
+      'aria-pressed': String(t === tool), text: tr('draw.tool.' + t),
     }));
     const swatches = COLOURS.map((name, i) => el('button', {
-      type: 'button', class: 'small sc-cbd-colour sc-cbd-c' + i, 'data-testid': 'cobrowse-colour-' + i, title: name,
-      'aria-label': name, 'aria-pressed': String(i === colour),
+      type: 'button', class: 'small sc-cbd-colour sc-cbd-c' + i, 'data-testid': 'cobrowse-colour-' + i, title: tr('draw.colour.' + name),
+      'aria-label': tr('draw.colour.' + name), 'aria-pressed': String(i === colour),
     }));
     const clearButton = el('button', { type: 'button', class: 'small', 'data-testid': 'cobrowse-draw-clear',
-      title: 'Take your marks off the visitor\'s page', text: 'Clear' });
+      title: tr('draw.clearTip'), text: tr('draw.clear') });
     const status = el('span', { class: 'sc-cbd-status', role: 'status', 'data-testid': 'cobrowse-draw-status' });
-    const tools = el('div', { class: 'sc-cbd-tools', role: 'toolbar', 'aria-label': 'Draw on the visitor\'s page',
+    const tools = el('div', { class: 'sc-cbd-tools', role: 'toolbar', 'aria-label': tr('draw.tools'),
       'data-testid': 'cobrowse-draw-tools' }, status, ...buttons, el('span', { class: 'sc-cbd-sep' }), ...swatches, clearButton);
     let statusTimer = 0;
     o.stage.after(tools);
@@ -203,7 +195,7 @@
       /** The gateway did not pass a mark on ({reason}: rate-limited, too-many-points, too-big, malformed). */
       refused(p) {
         const reason = p && typeof p.reason === 'string' ? p.reason : '';
-        status.textContent = 'Not shown to the visitor: ' + (REFUSED[reason] || 'refused');
+        status.textContent = tr('draw.refused', { why: tr('draw.why.' + reason, null, tr('draw.why.other')) });
         status.setAttribute('data-reason', reason);
         clearTimeout(statusTimer);
         statusTimer = setTimeout(() => { status.textContent = ''; status.removeAttribute('data-reason'); }, STATUS_MS);

@@ -28,7 +28,7 @@ export const scCobrowseView = (function (w, d) {
   const TAB_GONE_MS = 10000; // a tab not heard from for this long no longer counts in "tab k of n"
   // In the mirror's document: the visitor's chat widget (site_connect.js's container) as a labelled box.
   const WIDGET_RULES = [
-    '#channelme-siteconnect-container::after { content: "Visitor\'s chat widget"; position: absolute; inset: 0;'
+    '#channelme-siteconnect-container::after { content: ' + JSON.stringify(tr('cbv.widget')) + '; position: absolute; inset: 0;'
       + ' z-index: 2147483647; display: flex; align-items: center; justify-content: center; padding: 8px;'
       + ' box-sizing: border-box; border: 3px dashed #7a8499; border-radius: inherit; background: #eef1f6;'
       + ' color: #3b4356; font: 700 18px/1.3 system-ui, sans-serif; text-align: center; }',
@@ -88,7 +88,7 @@ export const scCobrowseView = (function (w, d) {
       const on = state === 'active' || state === 'waiting-consent';
       section.hidden = !on;
       d.body.setAttribute('data-cobrowse', on ? (dashboard ? 'dashboard' : 'on') : 'off');
-      dash.textContent = dashboard ? 'Back to co-browse' : 'Dashboard';
+      dash.textContent = tr(dashboard ? 'cbv.back' : 'cbv.dashboard');
       dash.setAttribute('aria-pressed', String(dashboard));
       chatNote.hidden = !on || dashboard;
       if (bar) {
@@ -100,8 +100,7 @@ export const scCobrowseView = (function (w, d) {
         if (heading) heading.after(chatNote); else side.prepend(chatNote);
       }
       wait.hidden = !on || !!mirror;
-      wait.textContent = state === 'waiting-consent' ? 'Waiting for the visitor to allow co-browsing…'
-        : 'Waiting for the visitor\'s page…';
+      wait.textContent = tr(state === 'waiting-consent' ? 'cbv.waitConsent' : 'cbv.waitPage');
       refit();
     }
 
@@ -116,22 +115,21 @@ export const scCobrowseView = (function (w, d) {
       const now = Date.now();
       const silent = now - lastHeard;
       if (state !== 'active') {
-        kind = 'waiting'; text = state === 'waiting-consent' ? 'Waiting for consent' : '';
+        kind = 'waiting'; text = state === 'waiting-consent' ? tr('cbv.fresh.consent') : '';
       } else if (!mirror) {
-        kind = 'waiting'; text = 'Waiting for the page';
+        kind = 'waiting'; text = tr('cbv.fresh.page');
       } else if (mirrorState === 'resyncing' || syncAttr() === 'resyncing') {
-        kind = 'resyncing'; text = 'Re-syncing…';
+        kind = 'resyncing'; text = tr('cbv.fresh.resyncing');
       } else if (heartbeats && tab && !tab.visible) {
         // A hidden tab's timers are throttled (to once a minute after 5 min): its silence is not a stuck stream.
         kind = 'away';
-        text = silent < STALE_MS ? 'Live · the visitor is in another tab or window'
-          : 'The visitor is in another tab or window · last heard ' + Math.round(silent / 1000) + ' s ago';
+        text = silent < STALE_MS ? tr('cbv.fresh.away') : tr('cbv.fresh.awaySilent', { n: Math.round(silent / 1000) });
       } else if (heartbeats && silent > STALE_MS) {
-        kind = 'behind'; text = Math.round(silent / 1000) + ' s behind';
+        kind = 'behind'; text = tr('cbv.fresh.behind', { n: Math.round(silent / 1000) });
       } else if (lag > LAG_MS) {
-        kind = 'behind'; text = Math.round(lag / 1000) + ' s behind';
+        kind = 'behind'; text = tr('cbv.fresh.behind', { n: Math.round(lag / 1000) });
       } else {
-        kind = 'live'; text = 'Live';
+        kind = 'live'; text = tr('cbv.fresh.live');
       }
       if (fresh.getAttribute('data-freshness') !== kind || fresh.textContent !== text) {
         fresh.setAttribute('data-freshness', kind);
@@ -189,11 +187,11 @@ export const scCobrowseView = (function (w, d) {
       const k = given ? tab.index : live.findIndex(([key]) => key === tab.tab) + 1;
       const of = given ? tab.of : live.length;
       tabLabel.hidden = false;
-      tabLabel.textContent = 'Tab: ' + (tab.title || 'untitled page');
+      tabLabel.textContent = tr('cbv.tab', { title: tab.title || tr('cbv.untitled') });
       tabLabel.title = tab.title || '';
       tabLabel.setAttribute('data-tab', tab.tab);
       tabCount.hidden = false;
-      tabCount.textContent = 'tab ' + k + ' of ' + of;
+      tabCount.textContent = tr('cbv.tabOf', { k, of });
       tabCount.setAttribute('data-of', String(of));
     }
 
@@ -216,8 +214,8 @@ export const scCobrowseView = (function (w, d) {
       gauge.setAttribute('data-scroll-top', String(Math.round(top)));
       const s = handle ? handle.scale : 1;
       const vw = iframe.clientWidth;
-      const text = 'Visitor\'s window ' + vw + ' × ' + vh + (s < 1 ? ' · shown at ' + Math.round(s * 100) + ' %' : '')
-        + (total > vh + 1 ? ' · scrolled ' + Math.round(top) + ' of ' + Math.round(total - vh) + ' px' : '');
+      const text = tr('cbv.window', { w: String(vw), h: String(vh) }) + (s < 1 ? tr('cbv.shownAt', { pct: Math.round(s * 100) }) : '')
+        + (total > vh + 1 ? tr('cbv.scrolled', { top: String(Math.round(top)), of: String(Math.round(total - vh)) }) : '');
       if (label.textContent !== text) label.textContent = text;
       area.style.setProperty('--sc-inv', String(1 / (s || 1))); // the pointer keeps its size on screen
     }
@@ -260,11 +258,11 @@ export const scCobrowseView = (function (w, d) {
       d.querySelectorAll('[data-cobrowsing]').forEach((n) => n.removeAttribute('data-cobrowsing'));
       section.setAttribute('data-chat', chatId || '');
       if (!chatId) {
-        chatNote.textContent = 'No chat with this visitor. Chats you have with others stay here.';
+        chatNote.textContent = tr('cbv.noChat');
         chatNote.setAttribute('data-kind', 'none');
         return;
       }
-      chatNote.textContent = 'Chat with this visitor';
+      chatNote.textContent = tr('cbv.chat');
       chatNote.setAttribute('data-kind', 'chat');
       const sel = '[data-chat="' + CSS.escape(chatId) + '"]';
       d.querySelectorAll('[data-testid="chat-tab"]' + sel + ',[data-testid="chat-pane"]' + sel) // the tab is in the list column

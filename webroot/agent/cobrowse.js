@@ -136,7 +136,7 @@
       throw new Error('the mirror iframe is not sandboxed as required');
     }
     iframe.setAttribute('data-testid', 'cobrowse-iframe');
-    iframe.setAttribute('title', 'The visitor\'s tab (mirror)');
+    iframe.setAttribute('title', w.scUi.t('cobrowse.mirrorTitle'));
     iframe.setAttribute('referrerpolicy', 'no-referrer');
     // One bad event must not stop the replayer's timer for good: report it and ask for a fresh snapshot.
     ['applyIncremental', 'rebuildFullSnapshot'].forEach(function (name) {
@@ -247,7 +247,7 @@
     const ownForm = !form;
     if (!form) {
       form = el('form', { class: 'row' },
-        el('label', { text: 'Visitor\'s contact code' },
+        el('label', { text: w.scUi.t('cobrowse.codeLabel') },
           el('input', { name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, pattern: '[0-9]{4,12}', maxlength: 12 })),
         el('button', { type: 'submit', text: w.scUi.t('cobrowse.start') }));
       container.append(form);
@@ -262,7 +262,7 @@
     const stopButton = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'cobrowse-stop', text: w.scUi.t('cobrowse.stop'), hidden: true });
     const bar = el('div', { class: 'sc-cb-bar' }, stateLine, viewport, stopButton);
     const screen = el('div', { class: 'sc-cb-screen' }); // rrweb's wrapper goes here, scaled to fit
-    const glass = el('div', { class: 'sc-cb-glass', 'data-testid': 'cobrowse-glass', title: 'Move or click to point for the visitor' });
+    const glass = el('div', { class: 'sc-cb-glass', 'data-testid': 'cobrowse-glass', title: w.scUi.t('cobrowse.glassTip') });
     // Shown over the mirror while it is known to be wrong, until the fresh snapshot asked for is in.
     const resyncing = el('div', { class: 'sc-cb-resyncing', 'data-testid': 'cobrowse-resyncing', role: 'status', hidden: true,
       text: 'Re-syncing: the mirror was out of step with the visitor\'s page; a fresh copy is on its way…' });
@@ -557,8 +557,8 @@
       }
       stage.style.width = Math.round(dims.width * scale) + 'px';
       stage.style.height = Math.round(dims.height * scale) + 'px';
-      viewport.textContent = 'Visitor\'s window ' + dims.width + ' × ' + dims.height
-        + (scale < 1 ? ' (shown at ' + Math.round(scale * 100) + '%)' : '');
+      viewport.textContent = w.scUi.t('cbv.window', { w: String(dims.width), h: String(dims.height) })
+        + (scale < 1 ? w.scUi.t('cobrowse.shownAt', { pct: Math.round(scale * 100) }) : '');
       viewport.setAttribute('data-width', String(dims.width));
       viewport.setAttribute('data-height', String(dims.height));
     }

@@ -27,7 +27,8 @@ function when(ms) {
 /** A duration in words: "42 s", "3 min", "1 h 5 min". */
 function span(ms) {
   const sec = Math.max(0, Math.round(ms / 1000));
-  return sec < 60 ? sec + ' s' : sec < 3600 ? Math.floor(sec / 60) + ' min' : Math.floor(sec / 3600) + ' h ' + Math.floor((sec % 3600) / 60) + ' min';
+  return sec < 60 ? tr('ctx.sec', { n: sec }) : sec < 3600 ? tr('ctx.min', { n: Math.floor(sec / 60) })
+    : tr('ctx.hmin', { h: Math.floor(sec / 3600), m: Math.floor((sec % 3600) / 60) });
 }
 
 /**
@@ -50,17 +51,17 @@ export function renderVisitorContext(container, ctx) {
   (ctx.facts || []).forEach(([label, value, key], i) => add(key || 'fact-' + i, label, value));
   const visitor = rows;
   rows = [];
-  add('site', 'Site', ctx.site);
-  add('button', 'Chat button', ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
+  add('site', tr('ctx.site'), ctx.site);
+  add('button', tr('ctx.button'), ctx.buttonName && ctx.button && ctx.buttonName !== ctx.button
     ? ctx.buttonName + ' (' + ctx.button + ')' : ctx.buttonName || ctx.button);
-  add('started', 'Started', ctx.startedAt != null ? when(ctx.startedAt) : null);
-  add('accepted', 'Accepted', ctx.acceptedAt != null ? when(ctx.acceptedAt)
-    + (ctx.startedAt != null ? ' · waited ' + span(ctx.acceptedAt - ctx.startedAt) : '') : null);
-  add('agent', 'Agent', ctx.agentName);
-  add('state', 'State', ctx.state);
+  add('started', tr('ctx.started'), ctx.startedAt != null ? when(ctx.startedAt) : null);
+  add('accepted', tr('ctx.accepted'), ctx.acceptedAt != null ? when(ctx.acceptedAt)
+    + (ctx.startedAt != null ? tr('ctx.waited', { time: span(ctx.acceptedAt - ctx.startedAt) }) : '') : null);
+  add('agent', tr('ctx.agent'), ctx.agentName);
+  add('state', tr('ctx.state'), ctx.state);
   const ps = ctx.pageSession;
-  if (ps) add('page-session', 'Page session', (ps.handle || '') + (ps.connected === false ? ' (gone)' : ps.connected ? ' (connected)' : ''));
-  add('contact-code', 'Contact code', ctx.contactCode);
+  if (ps) add('page-session', tr('ctx.pageSession'), (ps.handle || '') + (ps.connected === false ? tr('ctx.gone') : ps.connected ? tr('ctx.connected') : ''));
+  add('contact-code', tr('ctx.contactCode'), ctx.contactCode);
 
   const dl = (testid, list) => el('dl', { class: 'ctx-list', 'data-testid': testid },
     ...list.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },

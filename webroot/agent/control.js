@@ -15,16 +15,9 @@
   var WHEEL_MS = 50;
   var DRAG_PX = 4;
   var KEYS = ['Backspace', 'Delete', 'Enter', 'Tab', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End'];
-  var TEXT = {
-    none: '', requested: 'Waiting for the visitor to allow control…', granted: 'You control the visitor\'s tab.',
-    declined: 'The visitor declined control.',
-  };
-  var REVOKED = { esc: 'pressed Esc', input: 'used their mouse or keyboard', stop: 'pressed Stop', frame: 'pressed Stop',
-    agent: 'you released it' };
-  var WHY = { masked: 'that field is masked: control never types into, reads or focuses it',
-    'no-control': 'that part of the page is not open to control', 'other-origin': 'that link leaves the site',
-    confirm: 'waiting for the visitor to confirm sending the form', 'not-sent': 'the visitor did not send the form',
-    sent: 'the visitor sent the form', 'no-field': 'click a field first', 'nothing-there': 'nothing there' };
+  var TEXT = { none: '', requested: 1, granted: 1, declined: 1 }; // said as ctl.state.<state> (docs/I18N.md)
+  /** The console's text for key (webroot/i18n/console/), read when said: ui.js (a module) sets scUi up. */
+  function tr(key, params, fallback) { return w.scUi.t(key, params, fallback); }
 
   function el(tag, attrs, text) {
     var e = d.createElement(tag);
@@ -34,7 +27,7 @@
   }
 
   function attach(ctx) {
-    var button = el('button', { type: 'button', class: 'sc-ctl-request', 'data-testid': 'control-request' }, 'Request control');
+    var button = el('button', { type: 'button', class: 'sc-ctl-request', 'data-testid': 'control-request' }, tr('ctl.request'));
     var line = el('span', { class: 'sc-ctl-state', 'data-testid': 'control-state', 'data-state': 'none', role: 'status' });
     var note = el('span', { class: 'sc-ctl-note muted small', 'data-testid': 'control-note' });
     ctx.bar.append(button, line, note);
@@ -50,10 +43,10 @@
 
     function set(s, extra) {
       state = s;
-      line.textContent = extra || TEXT[s] || '';
+      line.textContent = extra || (TEXT[s] ? tr('ctl.state.' + s) : '');
       line.setAttribute('data-state', s);
       button.hidden = !live;
-      button.textContent = s === 'granted' ? 'Release control' : s === 'requested' ? 'Cancel the request' : 'Request control';
+      button.textContent = tr(s === 'granted' ? 'ctl.release' : s === 'requested' ? 'ctl.cancel' : 'ctl.request');
       ctx.stage.setAttribute('data-control', s === 'granted' ? 'on' : 'off');
       ctx.glass.tabIndex = s === 'granted' ? 0 : -1;
       if (s !== 'granted') { chooser.hidden = true; down = null; }
@@ -133,7 +126,7 @@
       return hit && hit.closest ? hit.closest('select') : null;
     }
     function choose(s, p, e) {
-      chooser.replaceChildren(el('option', { value: '' }, 'Choose…'));
+      chooser.replaceChildren(el('option', { value: '' }, tr('ctl.choose')));
       Array.prototype.forEach.call(s.options, function (o, i) {
         chooser.append(el('option', { value: String(i) }, o.textContent || '(option ' + (i + 1) + ')'));
       });
@@ -159,15 +152,15 @@
         if (kind === 'control') {
           var s = String(p.state || '');
           if (s === 'revoked') {
-            var why = REVOKED[p.reason] || 'ended it';
-            var mine = state === 'requested' ? 'You withdrew the request.' : 'You released control.';
-            set('none', p.reason === 'agent' ? mine : 'The visitor took control back (' + why + ').');
+            var why = tr('ctl.revoked.' + p.reason, null, tr('ctl.revoked.other'));
+            var mine = tr(state === 'requested' ? 'ctl.withdrew' : 'ctl.released');
+            set('none', p.reason === 'agent' ? mine : tr('ctl.tookBack', { why: why }));
             line.setAttribute('data-reason', String(p.reason || ''));
           } else {
             set(TEXT[s] != null ? s : 'none');
           }
         } else if (kind === 'outcome') {
-          note.textContent = p.why ? (p.ok || p.why === 'confirm' ? '' : 'Not done: ') + (WHY[p.why] || p.why) + '.' : '';
+          note.textContent = p.why ? tr(p.ok || p.why === 'confirm' ? 'ctl.outcome' : 'ctl.notDone', { why: tr('ctl.why.' + p.why, null, p.why) }) : '';
           note.setAttribute('data-why', String(p.why || ''));
         }
       },

@@ -8,18 +8,16 @@ import { t as tr } from './lang.js';
 
 export const scPrivacy = (function (d) {
   const { el, show } = scUi;
-  const KINDS = [['email', 'E-mail address'], ['chatId', 'Chat id'], ['visitorToken', 'Visitor token']];
-  // The kinds of records an export holds today, in words; a kind the gateway adds later is shown by its key.
-  const WORDS = { chats: ['chat', 'chats'], messages: ['chat line', 'chat lines'],
-    leftMessages: ['left message', 'left messages'], auditEntries: ['audit entry', 'audit entries'],
-    transfers: ['transfer note', 'transfer notes'] };
+  const KINDS = ['email', 'chatId', 'visitorToken']; // privacy.by.<kind>
+  // The kinds of records an export holds today, in words (privacy.n.<kind>, privacy.kind.<kind>); a kind the gateway
+  // adds later is shown by its key.
+  const WORDS = ['chats', 'messages', 'leftMessages', 'auditEntries', 'transfers'];
 
   /** "1 chat, 4 chat lines, …" @param {Record<string, number>} counts */
   function summary(counts) {
     return Object.keys(counts).map(function (k) {
       const n = counts[k];
-      const w = WORDS[k] || [k, k];
-      return n + ' ' + (n === 1 ? w[0] : w[1]);
+      return WORDS.includes(k) ? tr('privacy.n.' + k, { count: n }) : n + ' ' + k;
     }).join(', ');
   }
   const total = (counts) => Object.keys(counts).reduce((s, k) => s + (Number(counts[k]) || 0), 0);
@@ -27,7 +25,7 @@ export const scPrivacy = (function (d) {
   /** @param {(method: string, path: string, body?: any) => Promise<any>} api */
   function section(api) {
     const kind = el('select', { id: 'privacy-kind', name: 'kind', 'data-testid': 'privacy-kind' },
-      ...KINDS.map(([v, label]) => el('option', { value: v, text: label })));
+      ...KINDS.map((v) => el('option', { value: v, text: tr('privacy.by.' + v) })));
     const value = el('input', { id: 'privacy-value', name: 'value', type: 'email', required: true, maxlength: 200,
       autocomplete: 'off', spellcheck: 'false', 'data-testid': 'privacy-value', placeholder: tr('privacy.visitorexampleorg') });
     const search = el('button', { type: 'submit', class: 'small', 'data-testid': 'privacy-search', text: tr('privacy.search') });
@@ -88,12 +86,12 @@ export const scPrivacy = (function (d) {
         last = { selector, doc };
         const c = doc.counts || {};
         counts.replaceChildren(...Object.keys(c).map((k) => el('div', { class: 'sca-stat', 'data-kind': k },
-          el('dt', { text: (WORDS[k] || [k, k])[1].replace(/^./, (x) => x.toUpperCase()) }),
+          el('dt', { text: WORDS.includes(k) ? tr('privacy.kind.' + k) : k }),
           el('dd', { 'data-testid': 'privacy-count-' + k, text: String(c[k]) }))));
         counts.hidden = false;
         const n = total(c);
-        const cut = (doc.truncated || []).length ? ' (more than one export holds: erase, then search again)' : '';
-        show(found, n ? 'Found ' + summary(c) + '.' + cut : 'Nothing stored about this visitor.', n ? 'ok' : undefined);
+        const cut = (doc.truncated || []).length ? tr('privacy.cut') : '';
+        show(found, n ? tr('privacy.found', { what: summary(c) }) + cut : tr('privacy.nothing'), n ? 'ok' : undefined);
         download.disabled = false;
         erase.disabled = n === 0;
       } catch (e) {
@@ -122,7 +120,7 @@ export const scPrivacy = (function (d) {
 
     erase.addEventListener('click', function () {
       if (!last) return;
-      confirmText.textContent = 'Found by ' + Object.keys(last.selector)[0] + ': ' + summary(last.doc.counts || {}) + '.';
+      confirmText.textContent = tr('privacy.foundBy', { by: Object.keys(last.selector)[0], what: summary(last.doc.counts || {}) });
       confirm.hidden = false;
       understood.focus();
     });
@@ -135,10 +133,10 @@ export const scPrivacy = (function (d) {
       try {
         const r = await api('POST', '/privacy/erase', last.selector);
         closeConfirm();
-        const live = r.liveChatsEnded ? ' ' + r.liveChatsEnded + ' live chat ended.' : '';
-        const more = r.complete === false ? ' More records remain: erase again.' : '';
+        const live = r.liveChatsEnded ? ' ' + tr('privacy.liveEnded', { count: r.liveChatsEnded }) : '';
+        const more = r.complete === false ? ' ' + tr('privacy.more') : '';
         await find(); // what is left: nothing, normally
-        show(erased, 'Erased ' + summary(r.erased || {}) + '.' + live + more, 'ok');
+        show(erased, tr('privacy.erased', { what: summary(r.erased || {}) }) + live + more, 'ok');
       } catch (e) {
         show(error, e.message);
         confirmErase.disabled = false;
@@ -149,9 +147,7 @@ export const scPrivacy = (function (d) {
 
     return el('section', { class: 'sca-section', 'aria-labelledby': 'sca-privacy', 'data-testid': 'privacy' },
       el('h3', { id: 'sca-privacy', text: tr('privacy.dataRights') }),
-      el('p', { class: 'muted small', text: 'Everything the gateway stores about one visitor: their chats and chat lines, ' +
-        'left messages and the audit entries naming them. Found by an e-mail address they gave, a chat id, or the ' +
-        'visitor token of a chat.' }),
+      el('p', { class: 'muted small', text: tr('privacy.intro') }),
       form, error, found, counts, el('div', { class: 'row scp-actions' }, download, erase), confirm, erased);
   }
 

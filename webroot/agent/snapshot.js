@@ -18,7 +18,7 @@ export async function openSnapshot(blob, title) {
   const note = el('p', { class: 'error', role: 'alert', hidden: true });
   const dialog = el('dialog', { class: 'scc-snapshot', 'data-testid': 'snapshot-view', 'aria-label': tr('snapshot.pageSnapshot') },
     el('div', { class: 'scc-snapshot-head' },
-      el('strong', { text: 'Page snapshot: ' + title }),
+      el('strong', { text: tr('snapshot.titled', { title }) }),
       el('span', { class: 'muted small', text: tr('snapshot.aStillCopyFields') }), close),
     note, stage);
   let mirror = null;
@@ -36,6 +36,6 @@ export async function openSnapshot(blob, title) {
     mirror = w.scCobrowse.createMirror(stage);
     mirror.add(doc.events);
   } catch (e) {
-    scUi.show(note, 'The snapshot cannot be shown: ' + (e instanceof Error ? e.message : String(e)));
+    scUi.show(note, tr('snapshot.cannotShow', { why: e instanceof Error ? e.message : String(e) }));
   }
 }

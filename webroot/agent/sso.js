@@ -2,19 +2,10 @@
  * The gateway sends the browser back to /agent/#sso=<one-time code> or /agent/#sso-error=<code>; the code is traded
  * for an agent token with POST /api/v1/sso/exchange (the HttpOnly cookie that started the sign-in goes along). */
 // @ts-check
+import { t as tr } from './lang.js';
 
 /** What the console says for each `#sso-error=` code (the gateway's reason is in its log and audit entry). */
-const MESSAGES = {
-  denied: (p) => `Sign-in was cancelled at ${p}.`,
-  expired: () => 'The sign-in took too long. Please sign in again.',
-  replayed: () => 'This sign-in was already used. Please sign in again.',
-  'bad-state': () => 'This sign-in was not started from this browser, or has expired. Please sign in again.',
-  'no-role': (p) => `Your ${p} account is not in any group allowed to use this console. Ask an administrator to add you.`,
-  'no-login-claim': (p) => `${p} did not say who you are. Ask an administrator to check the single sign-on settings.`,
-  'invalid-token': (p) => `The answer from ${p} could not be verified. Please sign in again.`,
-  provider: (p) => `${p} cannot be reached or answered with an error. Please try again later.`,
-  busy: () => 'Too many sign-ins are in progress. Please try again in a minute.',
-};
+const CODES = ['denied', 'expired', 'replayed', 'bad-state', 'no-role', 'no-login-claim', 'invalid-token', 'provider', 'busy'];
 
 export const scSso = {
   /**
@@ -50,8 +41,7 @@ export const scSso = {
    * @param {string | null | undefined} provider the provider's name
    */
   message(code, provider) {
-    const say = MESSAGES[code] || (() => 'Single sign-on failed. Please sign in again.');
-    return say(provider || 'the sign-in provider');
+    return tr(CODES.includes(code) ? 'sso.' + code : 'sso.failed', { provider: provider || tr('sso.theProvider') });
   },
 
   /**
@@ -67,11 +57,11 @@ export const scSso = {
         body: JSON.stringify({ code: code }),
       });
     } catch (x) {
-      throw new Error('The gateway cannot be reached.', { cause: x });
+      throw new Error(tr('api.unreachable'), { cause: x });
     }
     let data = null;
     try { data = await r.json(); } catch (x) { /* no JSON: worded below */ }
     if (r.ok && data && data.token) return data;
-    throw new Error((data && data.error && data.error.message) || 'Single sign-on failed. Please sign in again.');
+    throw new Error((data && data.error && data.error.message) || tr('sso.failed'));
   },
 };

@@ -72,13 +72,13 @@ export const scTools = (function (d) {
           return;
         }
         const agents = (t.agents || []).map((a) => el('option', { value: 'agent:' + a.login, disabled: !a.available,
-          text: (a.name || a.login) + ' (' + a.activeChats + '/' + a.maxChats + ' chats' + (a.available ? '' : ', full') + ')' }));
+          text: tr(a.available ? 'tools.agentLoad' : 'tools.agentFull', { name: a.name || a.login, n: String(a.activeChats), max: String(a.maxChats) }) }));
         const buttons = (t.buttons || []).map((b) => el('option', { value: 'button:' + b.id, disabled: !b.available,
-          text: 'Queue: ' + (b.name || b.id) + (b.available ? '' : ' (nobody available)') }));
+          text: tr(b.available ? 'tools.queue' : 'tools.queueEmpty', { name: b.name || b.id }) }));
         target.replaceChildren(
-          el('option', { value: '', text: agents.length || buttons.length ? 'Choose…' : 'Nobody to transfer to' }),
-          ...(agents.length ? [el('optgroup', { label: 'Agents on this button' }, ...agents)] : []),
-          ...(buttons.length ? [el('optgroup', { label: 'Other buttons' }, ...buttons)] : []));
+          el('option', { value: '', text: tr(agents.length || buttons.length ? 'tools.choose' : 'tools.nobody') }),
+          ...(agents.length ? [el('optgroup', { label: tr('tools.agentsHere') }, ...agents)] : []),
+          ...(buttons.length ? [el('optgroup', { label: tr('tools.otherButtons') }, ...buttons)] : []));
         submit.disabled = false;
         target.focus();
       }
@@ -88,7 +88,7 @@ export const scTools = (function (d) {
       panel.addEventListener('submit', async function (e) {
         e.preventDefault();
         const v = target.value;
-        if (!v) return show(error, 'Choose an agent or a button.');
+        if (!v) return show(error, tr('tools.chooseTarget'));
         const body = v.startsWith('agent:') ? { toAgent: v.slice(6) } : { toButton: v.slice(7) };
         if (note.value.trim()) body.note = note.value.trim();
         submit.disabled = true;
@@ -110,8 +110,8 @@ export const scTools = (function (d) {
       (transfers || []).forEach(function (t) {
         if (!t || typeof t.at !== 'number' || c.notes.querySelector('[data-at="' + t.at + '"]')) return;
         c.notes.append(el('div', { class: 'sct-note', 'data-testid': 'transfer-note-shown', 'data-at': t.at },
-          el('span', { class: 'scc-meta', text: 'Transferred by ' + (t.fromName || t.from) + ' · ' + time(t.at) }),
-          el('p', { class: 'sct-note-text', text: t.note || 'No note.' })));
+          el('span', { class: 'scc-meta', text: tr('tools.transferredBy', { name: t.fromName || t.from, time: time(t.at) }) }),
+          el('p', { class: 'sct-note-text', text: t.note || tr('tools.noNote') })));
         c.notes.hidden = false;
       });
     }

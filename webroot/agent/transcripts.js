@@ -15,7 +15,7 @@ export const scTranscripts = (function (d) {
     const r = await fetch('/api/v1' + path, { headers: { Authorization: 'Bearer ' + token() }, credentials: 'omit',
       cache: 'no-store' });
     if (!r.ok) {
-      let message = 'The gateway answered ' + r.status + '.';
+      let message = i18n('api.status', { status: String(r.status) });
       try { message = (await r.json()).error.message || message; } catch (x) { /* not JSON */ }
       throw new Error(message);
     }
@@ -58,7 +58,7 @@ export const scTranscripts = (function (d) {
           const r = await get(range + '&format=html', token);
           save(await r.blob(), name + '.html');
           show(result, r.headers.get('X-Next-Page')
-            ? 'Downloaded the first 100 chats of the range; choose a shorter range for the rest.' : 'Downloaded.');
+            ? i18n('tr.first100') : i18n('tr.downloaded'));
         } else {
           const all = [];
           let after = '';
@@ -70,8 +70,7 @@ export const scTranscripts = (function (d) {
           } while (after && ++pages < MAX_PAGES);
           save(new Blob([JSON.stringify({ from: from.value, to: to.value, transcripts: all }, null, 2)],
             { type: 'application/json' }), name + '.json');
-          show(result, 'Downloaded ' + all.length + (all.length === 1 ? ' chat' : ' chats')
-            + (after ? ' (the first ' + all.length + '; choose a shorter range for the rest).' : '.'));
+          show(result, i18n(after ? 'tr.downloadedFirstN' : 'tr.downloadedN', { count: all.length }));
         }
       } catch (x) {
         show(error, x instanceof Error ? x.message : String(x));
@@ -82,8 +81,7 @@ export const scTranscripts = (function (d) {
 
     return el('section', { class: 'sca-section', 'aria-labelledby': 'sca-transcripts', 'data-testid': 'transcripts' },
       el('h3', { id: 'sca-transcripts', text: i18n('transcripts.transcripts') }),
-      el('p', { class: 'muted small', text: 'Every chat of your sites started in the date range (UTC days, both ' +
-        'included; at most 366 days), with all its lines.' }),
+      el('p', { class: 'muted small', text: i18n('tr.intro') }),
       form, error, result);
   }
 

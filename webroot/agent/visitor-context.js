@@ -4,6 +4,7 @@
  * labelOf(data) the "Visitor on /pricing" label. Text only.
  */
 // @ts-check
+import { t as tr } from './lang.js';
 
 const FRESH_MS = 4000;
 
@@ -33,14 +34,14 @@ export function visitorContexts(api) {
 /** "Visitor on /pricing", or null while the page has not told its path. @param {any} data */
 export function labelOf(data) {
   const path = data && data.session && data.session.context && data.session.context.path;
-  return typeof path === 'string' && path ? 'Visitor on ' + path : null;
+  return typeof path === 'string' && path ? tr('ctx.visitorOn', { path }) : null;
 }
 
 /** A duration in words: "42 s", "3 min", "1 h 5 min". @param {number} ms */
 function span(ms) {
   const sec = Math.max(0, Math.round(ms / 1000));
-  return sec < 60 ? sec + ' s' : sec < 3600 ? Math.floor(sec / 60) + ' min'
-    : Math.floor(sec / 3600) + ' h ' + Math.floor((sec % 3600) / 60) + ' min';
+  return sec < 60 ? tr('ctx.sec', { n: sec }) : sec < 3600 ? tr('ctx.min', { n: Math.floor(sec / 60) })
+    : tr('ctx.hmin', { h: Math.floor(sec / 3600), m: Math.floor((sec % 3600) / 60) });
 }
 
 /** The visitor's clock now, in their time zone (or by their UTC offset). @param {any} c */
@@ -62,7 +63,7 @@ function localTime(c) {
   return null;
 }
 
-const DEVICES = { desktop: 'Desktop', tablet: 'Tablet', mobile: 'Mobile' };
+const DEVICES = { desktop: 1, tablet: 1, mobile: 1 }; // ctx.device.<device>
 
 /**
  * What renderVisitorContext shows of a chat's context: facts [label, value, key], pages, pageSession, chatsBefore.
@@ -73,7 +74,7 @@ export function contextFields(data) {
   const out = { chatsBefore: Array.isArray(data && data.chatsBefore) ? data.chatsBefore : undefined };
   const s = data && data.session;
   if (!s) {
-    out.facts = [['Page', 'The visitor\'s page session has ended.', 'page-ended']];
+    out.facts = [[tr('ctx.page'), tr('ctx.pageEnded'), 'page-ended']];
     return out;
   }
   const c = s.context || {};
@@ -83,16 +84,16 @@ export function contextFields(data) {
   const add = (/** @type {string} */ key, /** @type {string} */ label, /** @type {any} */ value) => {
     if (value != null && value !== '') facts.push([label, String(value), key]);
   };
-  add('path', 'Page', c.path);
-  add('title', 'Title', c.title);
-  add('time-on-site', 'Time on site', typeof s.startedAt === 'number' ? span(Date.now() - s.startedAt) : null);
-  add('local-time', 'Local time', localTime(c));
-  add('referrer', 'Came from', c.referrer);
-  add('device', 'Device', DEVICES[/** @type {'desktop'} */ (c.device)]);
-  add('browser', 'Browser', c.browser);
-  add('os', 'System', c.os);
-  add('language', 'Language', c.language);
-  if (!c.updatedAt) add('nothing', 'Page', (c.collected || []).length ? 'Not told yet.' : 'The site collects no visitor context.');
+  add('path', tr('ctx.page'), c.path);
+  add('title', tr('ctx.title'), c.title);
+  add('time-on-site', tr('ctx.timeOnSite'), typeof s.startedAt === 'number' ? span(Date.now() - s.startedAt) : null);
+  add('local-time', tr('ctx.localTime'), localTime(c));
+  add('referrer', tr('ctx.cameFrom'), c.referrer);
+  add('device', tr('ctx.device'), DEVICES[/** @type {'desktop'} */ (c.device)] ? tr('ctx.device.' + c.device) : null);
+  add('browser', tr('ctx.browser'), c.browser);
+  add('os', tr('ctx.os'), c.os);
+  add('language', tr('ctx.language'), c.language);
+  if (!c.updatedAt) add('nothing', tr('ctx.page'), tr((c.collected || []).length ? 'ctx.notYet' : 'ctx.noContext'));
   out.facts = facts;
   out.pages = Array.isArray(c.pages) ? c.pages : [];
   return out;

@@ -9,18 +9,19 @@
  * Shortcuts with Alt work anywhere (also while typing); bare keys only outside text fields, so typing never fires one.
  */
 // @ts-check
+import { t as tr } from './lang.js';
 
 export const scWorkspace = (function (w) {
   const PREF = 'siteconnect.agent.alerts'; // localStorage: "on" when the agent turned alerts on
   /** The shortcuts, as the "?" list shows them: [keys, what, code (KeyboardEvent.code with Alt), bare key]. */
   const KEYS = [
-    ['Alt+A or A', 'Accept the visitor waiting longest', 'KeyA', 'a'],
-    ['Enter or Ctrl+Enter', 'Send the message (Shift+Enter: a new line)', null, null],
-    ['Alt+E', 'End the open conversation', 'KeyE', null],
-    ['Alt+↓ or J', 'Next conversation', 'ArrowDown', 'j'],
-    ['Alt+↑ or K', 'Previous conversation', 'ArrowUp', 'k'],
-    ['Alt+L', 'Show the conversations list / the live pages', 'KeyL', null],
-    ['?', 'This list of shortcuts', null, '?'],
+    ['Alt+A or A', 'ws.key.accept', 'KeyA', 'a'], // what: a key of the console's catalogue
+    ['Enter or Ctrl+Enter', 'ws.key.send', null, null],
+    ['Alt+E', 'ws.key.end', 'KeyE', null],
+    ['Alt+↓ or J', 'ws.key.next', 'ArrowDown', 'j'],
+    ['Alt+↑ or K', 'ws.key.previous', 'ArrowUp', 'k'],
+    ['Alt+L', 'ws.key.side', 'KeyL', null],
+    ['?', 'ws.key.help', null, '?'],
   ];
 
   /**
@@ -59,14 +60,14 @@ export const scWorkspace = (function (w) {
       const badge = $('unread-total');
       badge.textContent = String(n.unread);
       badge.hidden = !n.unread;
-      badge.setAttribute('aria-label', n.unread + ' unread');
+      badge.setAttribute('aria-label', tr('ws.unreadN', { count: n.unread }));
       const waiting = $('waiting-total');
       waiting.textContent = String(n.waiting);
       waiting.hidden = !n.waiting;
-      waiting.setAttribute('aria-label', n.waiting + ' waiting');
+      waiting.setAttribute('aria-label', tr('ws.waitingN', { count: n.waiting }));
       const pill = $('waiting-accept');
       pill.hidden = !n.waiting;
-      pill.textContent = n.waiting + ' waiting · Accept';
+      pill.textContent = tr('ws.waitingAccept', { count: n.waiting });
       const total = n.unread + n.waiting;
       d.title = total ? '(' + total + ') ' + baseTitle : baseTitle;
       d.body.setAttribute('data-waiting', String(n.waiting));
@@ -77,9 +78,8 @@ export const scWorkspace = (function (w) {
     const toggle = $('alerts-toggle');
     function showAlerts() {
       toggle.setAttribute('aria-pressed', String(alerts));
-      toggle.textContent = alerts ? 'Alerts on' : 'Alerts off';
-      toggle.title = alerts ? 'A sound and a notification for each new waiting chat (click to turn off)'
-        : 'Turn on a sound and a notification for each new waiting chat';
+      toggle.textContent = tr(alerts ? 'ws.alertsOn' : 'ws.alertsOff');
+      toggle.title = tr(alerts ? 'ws.alertsOnTip' : 'ws.alertsOffTip');
     }
     toggle.addEventListener('click', async function () {
       alerts = !alerts;
@@ -93,7 +93,7 @@ export const scWorkspace = (function (w) {
       }
       const note = $('alerts-note');
       note.hidden = !(N && N.permission === 'denied');
-      note.textContent = 'Notifications are blocked for this site in the browser: only the sound plays.';
+      note.textContent = tr('ws.alertsBlocked');
     });
     function unlockAudio() {
       const AC = /** @type {any} */ (w).AudioContext || /** @type {any} */ (w).webkitAudioContext;
@@ -134,7 +134,7 @@ export const scWorkspace = (function (w) {
       const N = /** @type {any} */ (w).Notification;
       if (N && N.permission === 'granted') {
         try {
-          const n = new N('A visitor is waiting', { body: 'New chat on ' + q.buttonName + '. Alt+A accepts it.', tag: 'sc-waiting-' + q.id });
+          const n = new N(tr('ws.notifyTitle'), { body: tr('ws.notifyBody', { button: q.buttonName }), tag: 'sc-waiting-' + q.id });
           n.onclick = () => { w.focus(); n.close(); };
         } catch (x) { /* notifications from a page may be refused (Android): the sound played */ }
       }
@@ -146,13 +146,13 @@ export const scWorkspace = (function (w) {
       const row = d.createElement('div');
       const dt = d.createElement('dt');
       keys.split(' or ').forEach((k, i) => {
-        if (i) dt.append(' or ');
+        if (i) dt.append(tr('ws.keyOr'));
         const kbd = d.createElement('kbd');
         kbd.textContent = k;
         dt.append(kbd);
       });
       const dd = d.createElement('dd');
-      dd.textContent = what;
+      dd.textContent = tr(what);
       row.append(dt, dd);
       return row;
     }));

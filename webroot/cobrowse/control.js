@@ -40,7 +40,12 @@
   var acting = false; // inside one of our own dispatches
   var drag = null; // the element a drag started on
 
-  function agent() { return grant && typeof grant.agent_name === 'string' && grant.agent_name.trim() || 'An agent'; }
+  function agent() { return grant && typeof grant.agent_name === 'string' && grant.agent_name.trim() || raw('agent', 'An agent'); }
+  /** The frame's text for k (in the visitor's language, handed over with the grant: frame.js), else the English one. */
+  function raw(k, english) { var x = grant && grant.texts; return x && typeof x[k] === 'string' ? x[k] : english; }
+  function say(k, english, form) {
+    return raw(k, english).replace(/\{(name|form)\}/g, function (m, p) { return p === 'form' ? form || '' : agent(); });
+  }
 
   // ---- the bar ----
   function el(tag, attrs, text, style) {
@@ -61,15 +66,16 @@
     if (host && host.isConnected) return;
     host = el('div', { class: 'site-connect-cobrowse', 'data-testid': 'control-bar-host' }, '', BOX);
     var who = el('b', {}, '', 'font-weight:700;color:#fff');
-    var stop = el('button', { type: 'button', 'data-testid': 'control-stop' }, 'Stop (Esc)', BUTTON);
+    var stop = el('button', { type: 'button', 'data-testid': 'control-stop' }, say('barStop', 'Stop (Esc)'), BUTTON);
     var askText = el('span', {}, '', 'color:#fff');
-    var send = el('button', { type: 'button', 'data-testid': 'control-confirm-send' }, 'Send', BUTTON);
-    var keep = el('button', { type: 'button', 'data-testid': 'control-confirm-cancel' }, 'Don\'t send', GHOST);
+    var send = el('button', { type: 'button', 'data-testid': 'control-confirm-send' }, say('send', 'Send'), BUTTON);
+    var keep = el('button', { type: 'button', 'data-testid': 'control-confirm-cancel' }, say('keep', 'Don\'t send'), GHOST);
     var ask = el('div', { 'data-testid': 'control-confirm', role: 'alertdialog' }, '', ASK);
     ask.append(askText, send, keep);
     var line = el('span', { 'data-testid': 'control-bar-text' }, '', 'color:#fff');
-    line.append(who, d.createTextNode(' is controlling this tab — '));
-    var bar = el('div', { role: 'status', 'data-testid': 'control-bar' }, '', BAR);
+    var parts = raw('bar', '{name} is controlling this tab —').split('{name}');
+    line.append(d.createTextNode(parts[0]), who, d.createTextNode((parts[1] || '') + ' '));
+    var bar = el('div', { role: 'status', 'data-testid': 'control-bar', dir: raw('dir', 'ltr') }, '', BAR);
     bar.append(line, stop, ask);
     host.append(bar);
     stop.addEventListener('click', function (e) { if (e.isTrusted) release('stop'); });
@@ -187,7 +193,8 @@
     pending = { form: form, submitter: button };
     if (!ui) return;
     var name = form.getAttribute('aria-label') || form.getAttribute('name') || '';
-    ui.askText.textContent = agent() + ' wants to send ' + (name ? 'the form “' + name.slice(0, 60) + '”' : 'a form') + '.';
+    ui.askText.textContent = name ? say('form', '{name} wants to send the form “{form}”.', name.slice(0, 60))
+      : say('aForm', '{name} wants to send a form.');
     shown(ui.ask, true);
     ui.send.focus();
   }

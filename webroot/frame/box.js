@@ -31,7 +31,7 @@ export function box(F) {
     for (const b of /** @type {NodeListOf<HTMLElement>} */ (d.querySelectorAll('.sc-badge'))) {
       b.hidden = !n;
       b.textContent = n > 99 ? '99+' : String(n);
-      b.setAttribute('aria-label', n + (n === 1 ? ' new message' : ' new messages'));
+      b.setAttribute('aria-label', F.t('widget.badge', { count: n }));
     }
   };
   new MutationObserver(badges).observe(body, { attributes: true, attributeFilter: ['data-unread'] });

@@ -13,21 +13,22 @@
  */
 export function control(F, el) {
   const SEEN_MS = 600;
+  /** The text of key around the element that says {name} (one text per language, the name in bold). */
+  const around = (key, who) => F.t(key, { name: '\u0000' }).split('\u0000')
+    .flatMap((s, i) => (i ? [who, el('span', { text: s })] : [el('span', { text: s })]));
   const panel = F.panel('cobrowse');
   const askWho = el('b');
-  const allow = el('button', { type: 'button', class: 'sc-primary', 'data-testid': 'control-allow', text: 'Allow control', disabled: true });
-  const decline = el('button', { type: 'button', 'data-testid': 'control-decline', text: 'Decline' });
+  const allow = el('button', { type: 'button', class: 'sc-primary', 'data-testid': 'control-allow', text: F.t('ctl.allow'), disabled: true });
+  const decline = el('button', { type: 'button', 'data-testid': 'control-decline', text: F.t('cb.decline') });
   const ask = el('div', { class: 'sc-cb-ask sc-cb-control', 'data-testid': 'control-consent', role: 'alertdialog', hidden: true }, [
-    el('p', { class: 'sc-cb-q' }, [el('span', { text: 'Let ' }), askWho, el('span', { text: ' control this tab?' })]),
-    el('p', { class: 'sc-cb-note', text: 'They could click, scroll and type in fields they can see, and follow links on this site. ' +
-      'Never in passwords or hidden fields; a form is sent only after you confirm. Press Esc, or use your mouse or ' +
-      'keyboard, to take control back at once.' }),
+    el('p', { class: 'sc-cb-q' }, around('ctl.ask', askWho)),
+    el('p', { class: 'sc-cb-note', text: F.t('ctl.note') }),
     el('p', { class: 'sc-cb-actions' }, [allow, decline]),
   ]);
   const onWho = el('b');
-  const stop = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'control-frame-stop', text: 'Stop control' });
+  const stop = el('button', { type: 'button', class: 'sc-cb-stop', 'data-testid': 'control-frame-stop', text: F.t('ctl.stop') });
   const liveBox = el('div', { class: 'sc-cb-live sc-cb-control', 'data-testid': 'control-active', hidden: true }, [
-    el('p', { class: 'sc-cb-q' }, [onWho, el('span', { text: ' is controlling this tab' })]),
+    el('p', { class: 'sc-cb-q' }, around('ctl.live', onWho)),
     el('p', { class: 'sc-cb-actions' }, [stop]),
   ]);
   panel.append(ask, liveBox);
@@ -36,7 +37,7 @@ export function control(F, el) {
   let granted = null;
   let visible = !('isVisible' in (window.IntersectionObserverEntry || function () {}).prototype);
   let timer = 0;
-  const name = (p) => (p && typeof p.agent_name === 'string' && p.agent_name.trim()) || 'An agent';
+  const name = (p) => (p && typeof p.agent_name === 'string' && p.agent_name.trim()) || F.t('cb.anAgent');
 
   function arm() { // Allow only after the question has been seen for SEEN_MS (clickjacking)
     clearTimeout(timer);

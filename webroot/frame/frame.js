@@ -397,6 +397,11 @@ export const scFrame = (function (w, d) {
         subs.forEach(function (z, zid) { // the frame's own modules (scFrame.subscribe)
           if (z.fn && (sid == null ? matchLevels(z.L, T) : zid === sid)) call(z.fn, b.payload, b.topic, { retained: !!b.retained });
         });
+        if (b.topic === '~pagesession/cobrowsing/control_state' && b.payload && typeof b.payload === 'object') {
+          // The page's remote-control bar (cobrowse/control.js) says the visitor's language: its texts come with the grant.
+          var tz = b.payload.texts = { dir: d.documentElement.dir || 'ltr', agent: t('cb.anAgent') };
+          ['bar', 'barStop', 'send', 'keep', 'form', 'aForm'].forEach(function (k) { tz[k] = t('ctl.' + k, { name: '{name}', form: '{form}' }); });
+        }
         toHost({ type: 'msg', topic: b.topic, payload: b.payload, retained: !!b.retained,
           sub: sid == null ? null : y ? y.hid : 0 });
         break;

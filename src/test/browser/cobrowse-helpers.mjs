@@ -286,8 +286,8 @@ ${body}`,
 }
 
 /** The visitor's browser: its own context, every frame the site-connect frame sends recorded, and its code. */
-export async function openVisitor(browser, host, path) {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+export async function openVisitor(browser, host, path, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 700 }, ...contextOptions });
   const page = await context.newPage();
   const traffic = recordFrameTraffic(page);
   await page.goto(host.origin + path);

@@ -214,6 +214,35 @@ describe('remote control', () => {
     await agent.context.close();
     await visitor.context.close();
   });
+
+  test('a German visitor: the prompt in the frame, the bar and the confirm on the page in German (texts handed over with the grant)', T, async () => {
+    const visitor = await openVisitor(browser, host, '/', { locale: 'de-DE' });
+    const agent = await openAgent(browser, gw, ANN);
+    await startCobrowse(visitor, agent);
+    await mirrorWait(agent, (doc) => !!doc.getElementById('send'));
+    await agent.page.click('[data-testid="control-request"]:not([hidden])');
+    await visitor.frame.waitForSelector('[data-testid="control-consent"]', { state: 'visible' });
+    assert.match(await visitor.frame.textContent('[data-testid="control-consent"]'), /Darf Ann Agent diesen Tab steuern\?.*Esc/);
+    assert.equal(await visitor.frame.textContent('[data-testid="control-allow"]'), 'Steuerung erlauben');
+    await visitor.frame.click('[data-testid="control-allow"]:not([disabled])');
+    const bar = visitor.page.locator('[data-testid="control-bar"]');
+    await bar.waitFor();
+    assert.match(await bar.textContent(), /^Ann Agent steuert diesen Tab — Beenden \(Esc\)/);
+    assert.equal(await bar.getAttribute('dir'), 'ltr');
+    assert.match(await visitor.frame.textContent('[data-testid="control-active"]'), /Ann Agent steuert diesen Tab\s*Steuerung beenden/);
+    await clickMirror(visitor, agent, '#send');
+    const ask = visitor.page.locator('[data-testid="control-confirm"]');
+    await ask.waitFor();
+    assert.match(await ask.textContent(), /^Ann Agent möchte das Formular „order“ senden\.SendenNicht senden$/);
+    await visitor.page.screenshot({ path: `${SHOTS}/control-de-bar.png` });
+    // The console stays in its own language (English).
+    assert.equal(await agent.page.textContent('[data-testid="control-note"]'), 'waiting for the visitor to confirm sending the form.');
+    await visitor.page.locator('[data-testid="control-confirm-cancel"]').click();
+    await note(agent, 'not-sent');
+    assert.equal(await agent.page.textContent('[data-testid="control-note"]'), 'Not done: the visitor did not send the form.');
+    await agent.context.close();
+    await visitor.context.close();
+  });
 });
 
 /** Publishes [topic, payload] pairs over a bridge socket of the agent with `token`; the answers, by index. */

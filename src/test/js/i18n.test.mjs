@@ -64,10 +64,12 @@ function keysIn(text) {
   return keys;
 }
 for (const [name, files, en] of [
-  ['widget', ['frame/index.html', 'frame/frame.js', 'frame/chat.js', 'frame/consent.js', 'frame/transcript-email.js'], widget.en],
+  ['widget', ['frame/index.html', 'frame/frame.js', 'frame/chat.js', 'frame/consent.js', 'frame/transcript-email.js',
+    'frame/control.js', 'frame/box.js'], widget.en],
   ['console', ['agent/index.html', 'agent/ui.js', 'agent/console.js', 'agent/chat.js', 'agent/cobrowse.js',
     'agent/context.js', 'agent/tools.js', 'agent/transcripts.js', 'agent/cobrowse-view.js', 'agent/snapshot.js', 'agent/admin.js',
-    'agent/privacy.js', 'agent/canned-admin.js'], consoleCats.en],
+    'agent/privacy.js', 'agent/canned-admin.js',
+    'agent/control.js', 'agent/cobrowse-draw.js', 'agent/workspace.js', 'agent/sso.js', 'agent/visitor-context.js', 'agent/bridge.js'], consoleCats.en],
 ]) {
   test(`${name}: every key the code names is in English`, () => {
     const named = new Set(files.flatMap((f) => [...keysIn(read(f))]));
