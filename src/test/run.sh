@@ -32,7 +32,7 @@ log "Java: unit and integration tests, fat jar"
 mvn -B -ntp verify
 
 log "browser tests (headless Chromium, host pages on another origin)"
-node --test --test-concurrency=1 src/test/browser/
+node --test --test-concurrency=2 src/test/browser/
 
 log "site_connect.js size budget"
 node src/test/browser/size.mjs
