@@ -148,7 +148,8 @@ describe('visitor context', () => {
     await until(page, () => document.querySelectorAll('[data-testid="context-chats-before"] li').length === 1, null,
       'the first tab\'s chat listed as a chat before');
     assert.match(await text(page, '[data-testid="context-chats-before"] li'), /Carol Agent/);
-    await page.locator('[data-testid="context-chats-before"]').scrollIntoViewIfNeeded();
+    // In one step: the context column may re-render (the visitor's pages keep coming) between two locator steps.
+    await page.evaluate(() => document.querySelector('[data-testid="context-chats-before"]')?.scrollIntoView({ block: 'nearest' }));
     await page.screenshot({ path: join(SHOTS, 'context-visitorid-1280.png') });
   });
 });
