@@ -20,7 +20,8 @@ function throttle() {
   const hiddenDesc = Object.getOwnPropertyDescriptor(Document.prototype, 'hidden');
   let hiddenSince = 0;
   let intensive = false;
-  window.__scWakeups = 0;
+  let lastWake = 0;
+  window.__scWakeups = 0; // wake-ups while hidden: timers that run in the same slot count once, as the browser runs them
   Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get() { return hiddenSince ? 'hidden' : desc.get.call(this); } });
   Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get() { return hiddenSince ? true : hiddenDesc.get.call(this); } });
   /** When a timer due at `due` may run: the next 1 s (or 60 s) boundary while hidden. */
@@ -38,7 +39,8 @@ function throttle() {
     t.real = real.setTimeout.call(window, () => {
       if (!timers.has(id)) return;
       if (slot(t.due) > Date.now() + 5) return arm(id); // hidden meanwhile: wait for the slot
-      if (hiddenSince) window.__scWakeups++;
+      if (hiddenSince && Date.now() - lastWake > 500) window.__scWakeups++;
+      if (hiddenSince) lastWake = Date.now();
       if (t.every) { t.due = Date.now() + t.every; arm(id); } else timers.delete(id);
       try { typeof t.fn === 'function' ? t.fn(...t.args) : (0, eval)(String(t.fn)); } catch (e) { real.setTimeout.call(window, () => { throw e; }); }
     }, wait);
