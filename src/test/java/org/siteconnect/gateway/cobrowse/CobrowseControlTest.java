@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 
@@ -250,12 +252,11 @@ class CobrowseControlTest {
     visitor.assertNone(msg(ACT), 300);
     assertEquals(3.0, refused("no-grant"));
 
-    long deadline = System.currentTimeMillis() + 5000;
-    List<String> actions = audit();
-    while (!actions.contains("control-revoked") && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-      actions = audit();
-    }
+    List<String> actions = Eventually.until(
+        "the revoke in the audit log",
+        Duration.ofSeconds(5),
+        this::audit,
+        a -> a.contains("control-revoked"));
     for (String a : List.of(
         CobrowseControl.AUDIT_ASKED,
         CobrowseControl.AUDIT_GRANTED,
