@@ -20,70 +20,69 @@ final class StoredRecords {
   /** The chats themselves: no page session id (never shown); the visitor token is the visitor's own. */
   static final VisitorRecords CHATS = new Rows(
       "chats",
-      "SELECT id, site, button, state, created_at, accepted_at, ended_at, ended_by, rating, "
-          + "agent_login, agent_name, visitor_token, visitor_id FROM chat WHERE id IN",
+      "chat WHERE id IN",
       "ORDER BY created_at, id",
       Visitor::chatIds,
-      r -> new JsonObject()
-          .put("id", r.getString(0))
-          .put("site", r.getString(1))
-          .put("button", r.getString(2))
-          .put("state", r.getString(3))
-          .put("createdAt", r.getLong(4))
-          .put("acceptedAt", r.getLong(5))
-          .put("endedAt", r.getLong(6))
-          .put("endedBy", r.getString(7))
-          .put("rating", r.getInteger(8))
-          .put("agent", r.getString(9))
-          .put("agentName", r.getString(10))
-          .put("visitorToken", r.getString(11))
-          .put("visitorId", r.getString(12)),
+      List.of(
+          text("id"),
+          text("site"),
+          text("button"),
+          text("state"),
+          number("created_at"),
+          number("accepted_at"),
+          number("ended_at"),
+          text("ended_by"),
+          integer("rating"),
+          text("agent_login", "agent"),
+          text("agent_name"),
+          text("visitor_token"),
+          text("visitor_id")),
       "DELETE FROM chat WHERE id IN");
 
   /** Every line of those chats: the visitor's, the agents' and the system's. */
   static final VisitorRecords MESSAGES = new Rows(
       "messages",
-      "SELECT chat_id, seq, sender, name, text, at FROM chat_message WHERE chat_id IN",
+      "chat_message WHERE chat_id IN",
       "ORDER BY chat_id, seq",
       Visitor::chatIds,
-      r -> new JsonObject()
-          .put("chatId", r.getString(0))
-          .put("seq", r.getLong(1))
-          .put("from", r.getString(2))
-          .put("name", r.getString(3))
-          .put("text", r.getString(4))
-          .put("at", r.getLong(5)),
+      List.of(
+          text("chat_id"),
+          number("seq"),
+          text("sender", "from"),
+          text("name"),
+          text("text"),
+          number("at")),
       "DELETE FROM chat_message WHERE chat_id IN");
 
   /** Notes agents wrote when they transferred those chats (V6__tools.sql): they may describe the visitor. */
   static final VisitorRecords TRANSFERS = new Rows(
       "transfers",
-      "SELECT chat_id, at, from_login, to_login, to_button, note FROM chat_transfer WHERE chat_id IN",
+      "chat_transfer WHERE chat_id IN",
       "ORDER BY chat_id, at",
       Visitor::chatIds,
-      r -> new JsonObject()
-          .put("chatId", r.getString(0))
-          .put("at", r.getLong(1))
-          .put("from", r.getString(2))
-          .put("to", r.getString(3))
-          .put("toButton", r.getString(4))
-          .put("note", r.getString(5)),
+      List.of(
+          text("chat_id"),
+          number("at"),
+          text("from_login", "from"),
+          text("to_login", "to"),
+          text("to_button"),
+          text("note")),
       "DELETE FROM chat_transfer WHERE chat_id IN");
 
   /** Messages left while nobody served the button: name, contact and text as the visitor typed them. */
   static final VisitorRecords LEFT_MESSAGES = new Rows(
       "leftMessages",
-      "SELECT id, site, button, name, contact, text, at FROM left_message WHERE id IN",
+      "left_message WHERE id IN",
       "ORDER BY at, id",
       Visitor::leftMessageIds,
-      r -> new JsonObject()
-          .put("id", r.getString(0))
-          .put("site", r.getString(1))
-          .put("button", r.getString(2))
-          .put("name", r.getString(3))
-          .put("contact", r.getString(4))
-          .put("text", r.getString(5))
-          .put("at", r.getLong(6)),
+      List.of(
+          text("id"),
+          text("site"),
+          text("button"),
+          text("name"),
+          text("contact"),
+          text("text"),
+          number("at")),
       "DELETE FROM left_message WHERE id IN");
 
   /**
@@ -92,17 +91,17 @@ final class StoredRecords {
    */
   static final VisitorRecords ATTACHMENTS = new Rows(
       "attachments",
-      "SELECT id, chat_id, sender, name, type, size, at FROM attachment WHERE chat_id IN",
+      "attachment WHERE chat_id IN",
       "ORDER BY chat_id, at, id",
       Visitor::chatIds,
-      r -> new JsonObject()
-          .put("id", r.getString(0))
-          .put("chatId", r.getString(1))
-          .put("from", r.getString(2))
-          .put("name", r.getString(3))
-          .put("type", r.getString(4))
-          .put("size", r.getLong(5))
-          .put("at", r.getLong(6)),
+      List.of(
+          text("id"),
+          text("chat_id"),
+          text("sender", "from"),
+          text("name"),
+          text("type"),
+          number("size"),
+          number("at")),
       "DELETE FROM attachment WHERE chat_id IN");
 
   /**
@@ -111,17 +110,17 @@ final class StoredRecords {
    */
   static final VisitorRecords AUDIT_ENTRIES = new Rows(
       "auditEntries",
-      "SELECT id, at, actor, action, target, detail, address FROM audit WHERE target IN",
+      "audit WHERE target IN",
       "ORDER BY id",
       v -> v.chatIds().stream().map(id -> "chat " + id).toList(),
-      r -> new JsonObject()
-          .put("id", r.getLong(0))
-          .put("at", r.getLong(1))
-          .put("actor", r.getString(2))
-          .put("action", r.getString(3))
-          .put("target", r.getString(4))
-          .put("detail", r.getString(5))
-          .put("address", r.getString(6)),
+      List.of(
+          number("id"),
+          number("at"),
+          text("actor"),
+          text("action"),
+          text("target"),
+          text("detail"),
+          text("address")),
       "UPDATE audit SET target = '" + ERASED_TARGET + "' WHERE target IN");
 
   static final List<VisitorRecords> KINDS =
@@ -129,18 +128,76 @@ final class StoredRecords {
 
   private StoredRecords() {}
 
+  /** How a column reads from a row. */
+  private enum ColumnType {
+    TEXT,
+    NUMBER,
+    INTEGER
+  }
+
+  /** One exported column and the field it becomes ({@code created_at} → {@code createdAt} unless named). */
+  private record Column(String name, String field, ColumnType type) {
+    void copy(Row row, int index, JsonObject into) {
+      into.put(
+          field,
+          switch (type) {
+            case TEXT -> row.getString(index);
+            case NUMBER -> row.getLong(index);
+            case INTEGER -> row.getInteger(index);
+          });
+    }
+  }
+
+  private static Column text(String name) {
+    return text(name, camelCase(name));
+  }
+
+  private static Column text(String name, String field) {
+    return new Column(name, field, ColumnType.TEXT);
+  }
+
+  private static Column number(String name) {
+    return new Column(name, camelCase(name), ColumnType.NUMBER);
+  }
+
+  private static Column integer(String name) {
+    return new Column(name, camelCase(name), ColumnType.INTEGER);
+  }
+
+  static String camelCase(String column) {
+    StringBuilder field = new StringBuilder(column.length());
+    boolean upper = false;
+    for (char c : column.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        field.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return field.toString();
+  }
+
   /**
-   * A kind kept in one table and keyed by a set of the visitor's ids: {@code select … IN (ids) orderBy LIMIT n} to
-   * export, {@code erase … IN (ids)} (a DELETE, or an UPDATE that anonymises) to erase.
+   * A kind kept in one table and keyed by a set of the visitor's ids: {@code SELECT columns FROM tableWhereIn (ids)
+   * orderBy LIMIT n} to export, {@code erase … IN (ids)} (a DELETE, or an UPDATE that anonymises) to erase.
    */
   private record Rows(
       String kind,
-      String selectWhereIn,
+      String tableWhereIn,
       String orderBy,
       Function<Visitor, Collection<String>> keys,
-      Function<Row, JsonObject> read,
+      List<Column> columns,
       String eraseWhereIn)
       implements VisitorRecords {
+    private JsonObject read(Row row) {
+      JsonObject record = new JsonObject();
+      for (int i = 0; i < columns.size(); i++) {
+        columns.get(i).copy(row, i, record);
+      }
+      return record;
+    }
+
     @Override
     public Future<List<JsonObject>> export(SqlConnection conn, Visitor v, int limit) {
       Collection<String> ids = keys.apply(v);
@@ -151,10 +208,12 @@ final class StoredRecords {
       args.add(limit);
       return run(
               conn,
-              selectWhereIn + " (" + Database.placeholders(1, ids.size()) + ") " + orderBy
+              "SELECT " + String.join(", ", columns.stream().map(Column::name).toList())
+                  + " FROM " + tableWhereIn + " (" + Database.placeholders(1, ids.size()) + ") "
+                  + orderBy
                   + " LIMIT $" + args.size(),
               args)
-          .map(rows -> Database.rows(rows, read));
+          .map(rows -> Database.rows(rows, this::read));
     }
 
     @Override
