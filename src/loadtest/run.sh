@@ -54,11 +54,19 @@ if [ "$cpus" -lt 2 ]; then
   exit 2
 fi
 
-# 10k pages = 10k sockets on each side: raise the soft fd limit to the hard one.
+# N pages = N sockets on each side (server and harness, which inherit this shell's limits): 10k pages need about
+# 10,100 fds per process, 50k about 51,000. Raise the hard limit to 65,536 where allowed (root, or a higher
+# system limit), then the soft one to the hard one. The harness spreads pages over the source addresses
+# 127.0.0.1, 127.0.0.2, ... (20,000 each; Harness.PAGES_PER_SOURCE) for the ephemeral ports.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 65536 ]; then
+  ulimit -Hn 65536 2>/dev/null || true
+fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
   echo "run.sh: warning: only $(ulimit -n) file descriptors per process; 10k pages need about 10,100" >&2
 fi
+echo "file descriptors per process: $(ulimit -n); ephemeral ports per source address:" \
+  "$(tr '\t' - < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo '?')"
 
 if [ "$build" = 1 ]; then
   echo "building: mvn -q -B -Ploadtest -DskipTests package"

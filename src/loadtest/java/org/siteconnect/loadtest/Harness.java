@@ -80,6 +80,33 @@ final class Harness {
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20);
     pagesClient = vertx.createWebSocketClient(wso);
     ctlClient = vertx.createWebSocketClient(wso);
+    this.wso = wso;
+  }
+
+  private WebSocketClientOptions wso;
+  /** Clients bound to 127.0.0.2, 127.0.0.3, ...: one more per {@link #PAGES_PER_SOURCE} pages. */
+  private final List<WebSocketClient> sourceClients = new ArrayList<>();
+
+  /**
+   * Pages per client source address: the loopback has net.ipv4.ip_local_port_range (32768–60999 by default, 28,232
+   * ports) per source address, so 50k pages need three. Pages 0–19,999 come from 127.0.0.1 as always, each further
+   * 20,000 from the next address (127.0.0.2, ...), bound before connect.
+   */
+  static final int PAGES_PER_SOURCE = 20_000;
+
+  /** The client for page {@code index} of {@link #pagesClient}: the default one, or one bound to 127.0.0.(1+k). */
+  WebSocketClient clientFor(WebSocketClient client, int index) {
+    int k = index / PAGES_PER_SOURCE;
+    if (client != pagesClient || k == 0 || index >= 1_000_000) {
+      return client;
+    }
+    synchronized (sourceClients) {
+      while (sourceClients.size() < k) {
+        String source = "127.0.0." + (2 + sourceClients.size());
+        sourceClients.add(vertx.createWebSocketClient(new WebSocketClientOptions(wso).setLocalAddress(source)));
+      }
+      return sourceClients.get(k - 1);
+    }
   }
 
   void close() throws Exception {
@@ -175,7 +202,7 @@ final class Harness {
       while (state[1] < opt.connectWindow && state[0] < count) {
         int index = indexAt.applyAsInt(state[0]++);
         state[1]++;
-        open(ctx, client, wire, portOf.applyAsInt(index), index, topics.apply(index)).onComplete(ar -> {
+        open(ctx, clientFor(client, index), wire, portOf.applyAsInt(index), index, topics.apply(index)).onComplete(ar -> {
           state[1]--;
           if (ar.succeeded()) {
             out.add(ar.result());
