@@ -89,7 +89,7 @@ record MemoryScenario(Harness h) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "  heap growth by class for %d sessions (jcmd GC.class_histogram, after - before): %.2f KB per session%n",
         sessions, total / 1024.0 / sessions));
-    for (int i = 0; i < Math.min(20, growth.size()); i++) {
+    for (int i = 0; i < Math.min(40, growth.size()); i++) {
       var e = growth.get(i);
       sb.append(String.format(Locale.ROOT, "    %8.0f B/session  %6.2f objects/session  %s%n",
           e.getValue()[1] / (double) sessions, e.getValue()[0] / (double) sessions, e.getKey()));
