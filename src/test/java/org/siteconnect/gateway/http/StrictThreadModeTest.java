@@ -38,7 +38,8 @@ class StrictThreadModeTest {
     assertNotNull(channel.pipeline().get(HttpTimeouts.REQUEST_PHASE));
 
     channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
-    assertNotNull(channel.pipeline().get(HttpTimeouts.FIRST_BYTE), "an HTTP answer keeps the timers");
+    assertNotNull(
+        channel.pipeline().get(HttpTimeouts.FIRST_BYTE), "an HTTP answer keeps the timers");
     assertNotNull(channel.pipeline().get(HttpTimeouts.REQUEST_PHASE));
 
     channel.writeOutbound(
@@ -63,8 +64,8 @@ class StrictThreadModeTest {
       Router router = Router.router(vertx);
       router
           .route("/sock/*")
-          .subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
-              .socketHandler(socket -> {
+          .subRouter(
+              SockJSHandler.create(vertx, new SockJSHandlerOptions()).socketHandler(socket -> {
                 installed.add(DirectWebSocketQueue.install(socket));
                 socket.handler(msg -> {
                   int n = Integer.parseInt(msg.toString());
@@ -73,7 +74,8 @@ class StrictThreadModeTest {
                   }
                 });
               }));
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
+      HttpServer server = vertx
+          .createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
           .requestHandler(router)
           .listen(0, "127.0.0.1")
           .await(10, TimeUnit.SECONDS);
