@@ -84,19 +84,17 @@ final class Harness {
   }
 
   private WebSocketClientOptions wso;
-  /** Clients bound to 127.0.0.2, 127.0.0.3, ...: one more per {@link #PAGES_PER_SOURCE} pages. */
+  /** Clients bound to 127.0.0.2, 127.0.0.3, ...: one more per {@code opt.pagesPerSource} pages. */
   private final List<WebSocketClient> sourceClients = new ArrayList<>();
 
   /**
-   * Pages per client source address: the loopback has net.ipv4.ip_local_port_range (32768–60999 by default, 28,232
-   * ports) per source address, so 50k pages need three. Pages 0–19,999 come from 127.0.0.1 as always, each further
-   * 20,000 from the next address (127.0.0.2, ...), bound before connect.
+   * The client for page {@code index} of {@link #pagesClient}: the loopback has net.ipv4.ip_local_port_range
+   * (32768–60999 by default, 28,232 ports) per source address, so 50k pages need three. Pages 0–19,999 come from
+   * 127.0.0.1 as always (unbound), each further {@code --pages-per-source} (20,000) from the next address
+   * (127.0.0.2, ...), bound before connect.
    */
-  static final int PAGES_PER_SOURCE = 20_000;
-
-  /** The client for page {@code index} of {@link #pagesClient}: the default one, or one bound to 127.0.0.(1+k). */
   WebSocketClient clientFor(WebSocketClient client, int index) {
-    int k = index / PAGES_PER_SOURCE;
+    int k = index / opt.pagesPerSource;
     if (client != pagesClient || k == 0 || index >= 1_000_000) {
       return client;
     }
