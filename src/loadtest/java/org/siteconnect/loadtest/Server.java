@@ -235,7 +235,7 @@ final class Server implements AutoCloseable {
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
-    s.awaitPort(60_000);
+    s.awaitPort(180_000); // a loaded machine (load average 40) took 70 s to start a gateway
     return s;
   }
 
