@@ -8,6 +8,9 @@
 #   --gateway-env K=V[,K=V] / --before-env K=V[,K=V]: environment of that target's JVM, e.g. the same jar twice
 #   with another transport: --before-jar target/siteconnect-gateway.jar --gateway-env SC_TRANSPORT=epoll
 #   --before-env SC_TRANSPORT=nio.
+#   Issue 22's memory curve (heap and RSS per page, idle CPU per level), e.g.
+#   bash src/loadtest/run.sh --phases memory --mem-levels 10000,25000,50000 --single-heap 2g --targets gateway,floor
+#   (needs a hard fd limit of 51,000+; pages above 20,000 come from 127.0.0.2, 127.0.0.3, ...).
 #   --targets ...,floor: issue 22's floor, a one-thread epoll server in C (src/loadtest/floor/floor.c, built here
 #   with gcc into target/floor-server) speaking the page protocol, one pre-encoded frame and one write per page per
 #   broadcast; summary.md then has a gateway/floor column and the issue's two goals against it. E.g.
@@ -54,11 +57,20 @@ if [ "$cpus" -lt 2 ]; then
   exit 2
 fi
 
-# 10k pages = 10k sockets on each side: raise the soft fd limit to the hard one.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
-  echo "run.sh: warning: only $(ulimit -n) file descriptors per process; 10k pages need about 10,100" >&2
+# N pages = N sockets on each side (server and harness, which inherit this shell's limits): 10k pages need about
+# 10,100 fds per process, 50k about 51,000. Raise the hard limit to 65,536 where allowed (root, or a higher
+# system limit), then the soft one to the hard one. The harness spreads pages over the source addresses
+# 127.0.0.1, 127.0.0.2, ... (20,000 each, --pages-per-source) for the ephemeral ports.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 65536 ]; then
+  ulimit -Hn 65536 2>/dev/null || true
 fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 52000 ]; then
+  echo "run.sh: warning: $(ulimit -n) file descriptors per process (hard limit, not raised: needs root with" \
+    "CAP_SYS_RESOURCE, or limits.conf): at most about $(( $(ulimit -n) - 200 )) pages; 50k pages need 51,000" >&2
+fi
+echo "file descriptors per process: $(ulimit -n); ephemeral ports per source address:" \
+  "$(tr '\t' - < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo '?')"
 
 if [ "$build" = 1 ]; then
   echo "building: mvn -q -B -Ploadtest -DskipTests package"

@@ -80,6 +80,31 @@ final class Harness {
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20);
     pagesClient = vertx.createWebSocketClient(wso);
     ctlClient = vertx.createWebSocketClient(wso);
+    this.wso = wso;
+  }
+
+  private WebSocketClientOptions wso;
+  /** Clients bound to 127.0.0.2, 127.0.0.3, ...: one more per {@code opt.pagesPerSource} pages. */
+  private final List<WebSocketClient> sourceClients = new ArrayList<>();
+
+  /**
+   * The client for page {@code index} of {@link #pagesClient}: the loopback has net.ipv4.ip_local_port_range
+   * (32768–60999 by default, 28,232 ports) per source address, so 50k pages need three. Pages 0–19,999 come from
+   * 127.0.0.1 as always (unbound), each further {@code --pages-per-source} (20,000) from the next address
+   * (127.0.0.2, ...), bound before connect.
+   */
+  WebSocketClient clientFor(WebSocketClient client, int index) {
+    int k = index / opt.pagesPerSource;
+    if (client != pagesClient || k == 0 || index >= 1_000_000) {
+      return client;
+    }
+    synchronized (sourceClients) {
+      while (sourceClients.size() < k) {
+        String source = "127.0.0." + (2 + sourceClients.size());
+        sourceClients.add(vertx.createWebSocketClient(new WebSocketClientOptions(wso).setLocalAddress(source)));
+      }
+      return sourceClients.get(k - 1);
+    }
   }
 
   void close() throws Exception {
@@ -175,7 +200,7 @@ final class Harness {
       while (state[1] < opt.connectWindow && state[0] < count) {
         int index = indexAt.applyAsInt(state[0]++);
         state[1]++;
-        open(ctx, client, wire, portOf.applyAsInt(index), index, topics.apply(index)).onComplete(ar -> {
+        open(ctx, clientFor(client, index), wire, portOf.applyAsInt(index), index, topics.apply(index)).onComplete(ar -> {
           state[1]--;
           if (ar.succeeded()) {
             out.add(ar.result());

@@ -43,8 +43,21 @@ record MemoryScenario(Harness h) {
         h.say(String.format(Locale.ROOT, "  %d sessions x 5 subscriptions: heap %s, RSS %.1f MB (+%.2f KB per session)",
             n, heap < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB (+%.2f KB per session)", heap / 1024.0,
                 heapPer), rss / 1024.0, rssPer));
+        idleCpu(t, n, server);
       }
     }
+  }
+
+  /** Issue 22's curve: idle CPU at each level (pages pinging), once the JIT is quiet; linear in N is the goal. */
+  private void idleCpu(Target t, int n, Server server) {
+    double waited = Quiet.jit(h.opt, server);
+    CpuWindow w = new CpuWindow(h.opt, server);
+    Server.sleep(h.opt.idleMs);
+    double idle = w.serverCpuExact();
+    h.results.put(t.name(), n, "mem_idle_cpu", idle);
+    h.results.put(t.name(), n, "mem_idle_cpu_per_10k", idle * 10_000 / n);
+    h.say(String.format(Locale.ROOT, "  idle CPU with %d pages: %.3f%% of a core (%.3f%% per 10k pages; JIT quiet"
+        + " after %.0f s)", n, idle, idle * 10_000 / n, waited));
   }
 
   /** class → {instances, bytes} from jcmd GC.class_histogram (which runs a full GC first). */
@@ -76,7 +89,7 @@ record MemoryScenario(Harness h) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "  heap growth by class for %d sessions (jcmd GC.class_histogram, after - before): %.2f KB per session%n",
         sessions, total / 1024.0 / sessions));
-    for (int i = 0; i < Math.min(20, growth.size()); i++) {
+    for (int i = 0; i < Math.min(40, growth.size()); i++) {
       var e = growth.get(i);
       sb.append(String.format(Locale.ROOT, "    %8.0f B/session  %6.2f objects/session  %s%n",
           e.getValue()[1] / (double) sessions, e.getValue()[0] / (double) sessions, e.getKey()));

@@ -65,6 +65,8 @@ final class Options {
   boolean maxMinutesSet;
   /** At most this many connections in set-up at a time. */
   int connectWindow = 200;
+  /** Pages per client source address (127.0.0.1, then .2, .3, ...); see Harness.clientFor. */
+  int pagesPerSource = 20_000;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -131,6 +133,7 @@ final class Options {
         case "--settle-ms" -> o.settleMs = Long.parseLong(args[++i]);
         case "--single-heap" -> o.singleHeap = args[++i];
         case "--connect-window" -> o.connectWindow = Integer.parseInt(args[++i]);
+        case "--pages-per-source" -> o.pagesPerSource = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
             + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"

@@ -77,8 +77,10 @@ final class Results {
       row(sb, "  other processes' load before, % of a core", n, "cb_other", "%.0f", "");
     }
     for (int n : opt.memLevels) {
-      row(sb, "idle heap per session, KB (after full GC)", n, "mem_heap_per", "%.2f", "≤ 12 KB");
+      row(sb, "idle heap per session, KB (after full GC)", n, "mem_heap_per", "%.2f", "≤ 10 KB, flat in N (issue 22)");
       row(sb, "idle RSS per session, KB", n, "mem_rss_per", "%.2f", "");
+      row(sb, "idle CPU (memory phase), % of a core", n, "mem_idle_cpu", "%.3f", "≤ 2× floor (issue 22)");
+      row(sb, "  per 10k pages, % of a core", n, "mem_idle_cpu_per_10k", "%.3f", "linear: flat in N");
     }
     floorGoals(sb, opt);
     if (!notes.isEmpty()) {

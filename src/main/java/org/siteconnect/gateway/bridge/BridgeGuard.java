@@ -139,6 +139,8 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
       return false;
     }
     socketsByAddress.put(address, open + 1);
+    org.siteconnect.gateway.http.DirectWebSocketQueue.install(
+        socket); // issue 22: 4.6 KB less per page
     String id = newConnectionId();
     PageConnection connection = new PageConnection(
         id, socket, new RateLimiter(maxMessagesPerSecond), transportOf(socket), address);

@@ -49,10 +49,11 @@ public final class TopicRouter {
     final String sessionId;
     final String siteKey;
     final AgentGrant agent;
-    /** subscription id → server-form filter. */
+    /**
+     * subscription id → server-form filter. Several ids may use one filter: the index holds it until the last
+     * goes (found by scanning these few values on unsubscribe; no second map per page, issue 22).
+     */
     final Map<String, String> subscriptions = new HashMap<>();
-    /** server-form filter → how many of this page's ids use it. */
-    final Map<String, Integer> filterUse = new HashMap<>();
 
     PageState(PageConnection connection, String sessionId, String siteKey, AgentGrant agent) {
       this.connection = connection;
@@ -244,8 +245,7 @@ public final class TopicRouter {
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
     }
     page.subscriptions.put(id, serverFilter);
-    page.filterUse.merge(serverFilter, 1, Integer::sum);
-    index.subscribe(filter, page);
+    index.subscribe(filter, page); // nothing changes if another id of this page has the filter
     output.toPage(
         page.connection,
         PageFrames.rec(new JsonObject().put("op", "suback").put("id", id).put("granted", true)));
@@ -262,9 +262,7 @@ public final class TopicRouter {
     if (serverFilter == null) {
       throw new CommandException("unknown-id", "no subscription with id '" + id + "'");
     }
-    int left = page.filterUse.merge(serverFilter, -1, Integer::sum);
-    if (left <= 0) {
-      page.filterUse.remove(serverFilter);
+    if (!page.subscriptions.containsValue(serverFilter)) {
       index.unsubscribe(serverFilter, page);
     }
     output.toPage(

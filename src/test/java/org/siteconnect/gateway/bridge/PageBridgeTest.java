@@ -212,6 +212,28 @@ class PageBridgeTest {
   }
 
   @Test
+  @DisplayName("two ids on one filter: delivery goes on until the last of them is unsubscribed")
+  void twoIdsOneFilter() throws Exception {
+    BridgeClient reader = page();
+    BridgeClient writer = page();
+    reader.command(sub("s1", "public/a"));
+    reader.nextBody("suback");
+    reader.command(sub("s2", "public/a"));
+    reader.nextBody("suback");
+    reader.command(new JsonObject().put("op", "unsub").put("id", "s1"));
+    reader.nextBody("unsuback");
+    writer.command(pub("public/a", 1).put("mid", "m1"));
+    writer.nextBody("puback");
+    assertEquals(1, reader.nextBody("msg").getInteger("payload"));
+    reader.command(new JsonObject().put("op", "unsub").put("id", "s2"));
+    reader.nextBody("unsuback");
+    writer.command(pub("public/a", 2).put("mid", "m2"));
+    writer.nextBody("puback");
+    reader.fence();
+    reader.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
+  }
+
+  @Test
   @DisplayName(
       "bad topics are answered with an error naming the rule, and the connection keeps working")
   void badTopics() throws Exception {
