@@ -2,6 +2,11 @@
 // cache, loopback, while N other pages hold page sessions on the same gateway. A benchmark, not a timed test.
 //
 //   mvn -q -B -DskipTests package && node src/loadtest/visitor-bench.mjs [--samples 60] [--pages 10000] [--warmup 5]
+//   node src/loadtest/visitor-bench.mjs --jar old.jar --jar target/siteconnect-gateway.jar --samples 200 --pages 2000
+//
+// With --jar (twice or more) each jar runs as its own gateway with --pages other pages of its own, and the samples
+// alternate between them (A, B, A, B, …), so both share whatever else the machine is doing: compare them, not the
+// absolute figures of a busy machine. `--empty no` skips the series with no other page.
 //
 // A real gateway (the jar, as the browser tests start it), a host page on another origin with the customer's script
 // tag, one headless Chromium. Every sample is a NEW browser context (empty cache, no cookies), one page load:
@@ -15,16 +20,18 @@
 // --warmup visits before each series are not counted (the gateway's JIT). Each series also prints medians of where
 // the time went (resource timing of the host page and of the frame, in ms after the script tag): site_connect.js
 // received, the frame's HTML received, the frame's last script/style received; ready minus the last is the
-// frame's own start, the WebSocket and the hello. Prints one JSON line at the end.
+// frame's own start, the WebSocket and the hello; then the waterfall: medians of each step of the critical path,
+// timed in the frame by an init script (its navigation and resource timing, when the host page's connect message
+// came, and the frame's WebSocket: created, open, welcome, hello sent, session answer). Prints one JSON line at the end.
 // The gateway is not pinned to a core here; on a shared machine say so (and the load average) with the figures.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { launch, startGateway, startHost } from '../test/browser/helpers.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
-  return acc;
-}, []));
+const argv = process.argv.slice(2);
+const args = Object.fromEntries(argv.flatMap((a, i) => (a.startsWith('--') ? [[a.slice(2), argv[i + 1]]] : [])));
+/** --jar A --jar B: two builds side by side in one run, their samples alternating (A, B, A, B, …). */
+const JARS = argv.flatMap((a, i) => (a === '--jar' ? [argv[i + 1]] : []));
 const SAMPLES = Number(args.samples ?? 60);
 const PAGES = Number(args.pages ?? 10000);
 const WARMUP = Number(args.warmup ?? 5);
@@ -131,11 +138,14 @@ async function openPages(gw, n) {
 const host = await startHost();
 process.env.SC_SOCKETS_PER_ADDRESS = '10000000'; // every simulated page comes from 127.0.0.1
 process.env.SC_SESSIONS_PER_ADDRESS = '10000000';
-const gw = await startGateway({
-  hostOrigin: host.origin, sessions: { maxSessions: PAGES + 1000 },
-  acl: { subscribe: ['public/#', 'bench/#'], publish: ['public/#', 'bench/#'] },
-});
-host.page('/', `<!doctype html><html><head><meta charset="utf-8"><title>host</title></head><body>
+const gateways = [];
+for (const [i, jar] of (JARS.length ? JARS : [undefined]).entries()) {
+  const gw = await startGateway({
+    jar, hostOrigin: host.origin, sessions: { maxSessions: PAGES + 1000 },
+    acl: { subscribe: ['public/#', 'bench/#'], publish: ['public/#', 'bench/#'] },
+  });
+  gw.label = jar ? `${String.fromCharCode(65 + i)} (${jar})` : 'gateway';
+  gw.path = host.page(`/${i}`, `<!doctype html><html><head><meta charset="utf-8"><title>host</title></head><body>
 <h1>Customer page</h1>
 <script>window.__t0 = performance.now();</script>
 <script src="${gw.origin}/site_connect.js" data-code="${SITE}"></script>
@@ -145,13 +155,53 @@ window.__ready = new Promise(function (resolve) {
 });
 </script>
 </body></html>`);
+  gateways.push(gw);
+}
 const browser = await launch();
 
-async function sample() {
+/** In the frame, before its own scripts: when the connect message came and what its first WebSocket did (epoch ms). */
+function frameProbe() {
+  if (!location.pathname.startsWith('/frame/')) return;
+  const T = {};
+  Object.defineProperty(window, '__scT', { value: T });
+  const now = () => performance.timeOrigin + performance.now();
+  addEventListener('message', (e) => { if (e.data && e.data.type === 'connect' && !T.connect) T.connect = now(); });
+  const WS = window.WebSocket;
+  window.WebSocket = class extends WS {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (T.wsNew) return;
+      T.wsNew = now();
+      this.addEventListener('open', () => { T.wsOpen ??= now(); });
+      this.addEventListener('message', (e) => {
+        T.welcome ??= now();
+        const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data);
+        if (!T.session && text.includes('"op":"session"')) T.session = now();
+      });
+      const send = this.send;
+      this.send = (data) => { T.hello ??= now(); send.call(this, data); };
+    }
+  };
+}
+
+/** The steps of the waterfall, in the order of the critical path. */
+const STEPS = [
+  ['script', 'site_connect.js received'], ['frameStart', 'frame navigation starts'],
+  ['htmlReq', "frame's HTML requested"], ['htmlFirst', "frame's HTML: first byte"], ['html', "frame's HTML received"],
+  ['cssReq', 'style sheet requested'], ['jsReq', 'module script requested'], ['jsFirst', 'module script: first byte'],
+  ['css', 'style sheet received'], ['js', 'module script received'], ['interactive', 'frame parsed (domInteractive)'], ['dcl', 'frame DOMContentLoaded (module ran)'],
+  ['load', 'frame load event'], ['connect', "host page's connect message in the frame"],
+  ['configStart', '/frame/config requested'], ['config', '/frame/config received'],
+  ['wsNew', 'WebSocket created'], ['wsOpen', 'WebSocket open'], ['welcome', 'welcome received'],
+  ['hello', 'hello sent'], ['session', 'session answer received'], ['ready', '~/site_connect/ready'],
+];
+
+async function sample(gw) {
   const context = await browser.newContext(); // cold: its own empty cache
   try {
+    await context.addInitScript(frameProbe);
     const page = await context.newPage();
-    await page.goto(`${host.origin}/`);
+    await page.goto(`${host.origin}${gw.path}`);
     await page.evaluate(() => window.__ready);
     // Chromium's preload scanner may start fetching site_connect.js before the inline script runs: the clock starts
     // at whichever came first. Where the time went: resource timing of the host page and of the frame.
@@ -166,27 +216,32 @@ async function sample() {
     });
     const ready = hostT.ready;
     const frame = page.frames().find((f) => f.url().includes('/frame/'));
-    const frameT = frame ? await frame.evaluate(() => ({
-      origin: performance.timeOrigin,
-      html: performance.getEntriesByType('navigation')[0]?.responseEnd,
-      assets: Math.max(...performance.getEntriesByType('resource').map((e) => e.responseEnd)),
-    })) : null;
-    return {
-      ready,
-      script: hostT.script,
-      html: frameT ? frameT.origin + frameT.html - hostT.origin : NaN,
-      assets: frameT ? frameT.origin + frameT.assets - hostT.origin : NaN,
-    };
+    const frameT = frame ? await frame.evaluate(() => {
+      const o = performance.timeOrigin;
+      const nav = /** @type {PerformanceNavigationTiming} */ (performance.getEntriesByType('navigation')[0]);
+      const res = performance.getEntriesByType('resource');
+      const end = (re, k = 'responseEnd') => { const e = res.find((r) => re.test(r.name)); return e ? o + e[k] : NaN; };
+      const config = res.find((r) => /\/frame\/config/.test(r.name));
+      return {
+        frameStart: o, htmlReq: o + nav.requestStart, htmlFirst: o + nav.responseStart, html: o + nav.responseEnd,
+        interactive: o + nav.domInteractive, cssReq: end(/\/frame\/styles-[^/]*\.css/, 'requestStart'),
+        jsReq: end(/\/frame\/frame-[^/]*\.js/, 'requestStart'), jsFirst: end(/\/frame\/frame-[^/]*\.js/, 'responseStart'), dcl: o + nav.domContentLoadedEventStart, load: o + nav.loadEventStart,
+        css: end(/\/frame\/styles-[^/]*\.css/), js: end(/\/frame\/frame-[^/]*\.js/),
+        configStart: config ? o + config.startTime : NaN, config: config ? o + config.responseEnd : NaN,
+        configRequests: res.filter((r) => /\/frame\/config/.test(r.name)).length, // 2: a preload that was not used
+        assets: o + Math.max(...res.filter((r) => !/\/frame\/config/.test(r.name)).map((e) => e.responseEnd)),
+        // @ts-ignore set by frameProbe
+        ...window.__scT,
+      };
+    }) : {};
+    const at = Object.fromEntries(Object.entries(frameT).map(([k, v]) => [k, v - hostT.origin]));
+    return { ...at, configRequests: frameT.configRequests, ready, script: hostT.script, frameHtml: at.html, frameAssets: at.assets };
   } finally {
     await context.close();
   }
 }
 
-async function series(label) {
-  for (let i = 0; i < WARMUP; i++) await sample();
-  const all = [];
-  const load0 = loadavg();
-  for (let i = 0; i < SAMPLES; i++) all.push(await sample());
+function summary(label, all, load0) {
   const ms = all.map((x) => x.ready);
   const med = (k) => Math.round(q(all.map((x) => x[k]).filter((v) => Number.isFinite(v)), 50));
   const r = {
@@ -194,29 +249,42 @@ async function series(label) {
     max: Math.round(Math.max(...ms)),
     loadavg: `${load0} → ${loadavg()}`,
     // medians, ms after the script tag: site_connect.js received, the frame's HTML received, its last asset received
-    steps: { script: med('script'), frameHtml: med('html'), frameAssets: med('assets'), ready: med('ready') },
+    steps: { script: med('script'), frameHtml: med('frameHtml'), frameAssets: med('frameAssets'), ready: med('ready') },
+    waterfall: Object.fromEntries(STEPS.map(([k]) => [k, med(k)])),
+    configRequests: Math.max(...all.map((x) => x.configRequests ?? 0)), // most requests of /frame/config in one visit
   };
   console.log(`${label}: script tag → ~/site_connect/ready, ${ms.length} cold visits: p50 ${r.p50} ms, ` +
     `p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (goal p95 ≤ 300 ms; ` +
     `load average ${r.loadavg})\n  medians after the script tag: site_connect.js in ${r.steps.script} ms, the frame's HTML in ` +
-    `${r.steps.frameHtml} ms, its last script/style in ${r.steps.frameAssets} ms, ready at ${r.steps.ready} ms`);
+    `${r.steps.frameHtml} ms, its last script/style in ${r.steps.frameAssets} ms, ready at ${r.steps.ready} ms\n` +
+    '  waterfall (medians, ms after the script tag):\n' +
+    STEPS.map(([k, what]) => `    ${String(r.waterfall[k]).padStart(5)}  ${what}`).join('\n') +
+    `\n  /frame/config requests in one visit: at most ${r.configRequests}`);
   return r;
 }
 
+async function series(label) {
+  for (let i = 0; i < WARMUP; i++) for (const gw of gateways) await sample(gw);
+  const all = gateways.map(() => []);
+  const load0 = loadavg();
+  for (let i = 0; i < SAMPLES; i++) for (const [g, gw] of gateways.entries()) all[g].push(await sample(gw));
+  return gateways.map((gw, g) => summary(gateways.length > 1 ? `${label}, ${gw.label}` : label, all[g], load0));
+}
+
 const results = [];
-let pages;
+const open = [];
 try {
-  results.push(await series('0 other pages'));
+  if (args.empty !== 'no') results.push(...await series('0 other pages'));
   if (PAGES > 0) {
-    pages = await openPages(gw, PAGES);
-    results.push(await series(`${PAGES} other pages`));
-    const lost = pages.sockets.filter((s) => s.destroyed || s.closedByServer).length;
-    if (lost) throw new Error(`${lost} of the ${PAGES} other pages were closed during the samples`);
+    for (const gw of gateways) open.push(await openPages(gw, PAGES));
+    results.push(...await series(`${PAGES} other pages`));
+    const lost = open.flatMap((p) => p.sockets).filter((s) => s.destroyed || s.closedByServer).length;
+    if (lost) throw new Error(`${lost} of the other pages were closed during the samples`);
   }
 } finally {
-  pages?.stop();
+  open.forEach((p) => p.stop());
   await browser.close();
-  await gw.stop();
+  for (const gw of gateways) await gw.stop();
   await host.close();
 }
 console.log(JSON.stringify({ visitorCost: results }));

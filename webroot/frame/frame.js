@@ -100,6 +100,7 @@ export const scFrame = (function (w, d) {
     if ((cfg.origins || []).indexOf(e.origin) < 0) { // DESIGN §7: the parent must be one of the site's origins
       console.warn('site-connect frame: parent origin not allowed', e.origin);
       status('refused');
+      dropEarly();
       return;
     }
     if (port) port.close();
@@ -251,16 +252,42 @@ export const scFrame = (function (w, d) {
   // like the resume token: the frame's own storage is third-party).
   var WS_WAIT = 4000;
   var via = null;
+  var WS_URL = ORIGIN.replace(/^http/, 'ws') + '/eventbus/websocket?batch=1';
   function connect() {
     clearTimeout(timer);
     status('connecting');
-    if (via === 'sockjs') return viaSockJS();
-    var c = open(ORIGIN.replace(/^http/, 'ws') + '/eventbus/websocket?batch=1', 'ws');
-    timer = setTimeout(function () { if (c === conn) blocked(); }, WS_WAIT); // cleared by hello()
+    if (via === 'sockjs') {
+      dropEarly();
+      return viaSockJS();
+    }
+    var c = null;
+    timer = setTimeout(function () { if (c === conn) blocked(); }, WS_WAIT); // cleared by hello(), even within open()
+    c = open(WS_URL, 'ws');
+  }
+  // The first visit's WebSocket opens as the frame starts, while /frame/config and the host page's connect message
+  // are on their way (docs/ASSETS.md "The first visit's critical path"): connect() takes it over, welcome and all.
+  // Nothing is sent on it before then; a frame that is refused, halted or told to use SockJS closes it.
+  var early = null; // {c, on: the handlers once taken over, welcomed, closed}
+  function openEarly() {
+    var e = early = { c: null, on: null, welcomed: false, closed: false };
+    var pre = /** @type {any} */ (w).scEarlyWs; // opened by frame/index.html's first script, before its style sheet
+    /** @type {any} */ (w).scEarlyWs = null; // and this bundle loaded
+    e.c = openBridge(WS_URL, {
+      who: 'site-connect frame',
+      onWelcome: function () { e.welcomed = true; if (e.on) e.on.onWelcome(); },
+      onBody: function (b) { if (e.on) e.on.onBody(b); },
+      onClose: function (r) { e.closed = true; if (e.on) e.on.onClose(r); }
+    }, pre && pre.sock && pre.sock.url === WS_URL ? pre : null);
+    setTimeout(function () { if (early === e) dropEarly(); }, 10000); // never taken over: the host page never connected
+  }
+  function dropEarly() {
+    if (early) early.c.close();
+    early = null;
   }
   function open(url, kind) {
     var welcomed = false;
-    var c = conn = openBridge(url, {
+    var c = null;
+    var on = {
       who: 'site-connect frame',
       onWelcome: function () {
         welcomed = true;
@@ -269,7 +296,17 @@ export const scFrame = (function (w, d) {
       },
       onBody: function (b) { if (c === conn) onServer(b); },
       onClose: function () { if (c === conn) (welcomed || kind !== 'ws' ? lost : blocked)(); }
-    });
+    };
+    var e = early;
+    early = null;
+    if (e && (kind !== 'ws' || e.closed)) e.c.close();
+    else if (e) { // take over the early socket
+      c = conn = e.c;
+      e.on = on;
+      if (e.welcomed) on.onWelcome();
+      return c;
+    }
+    c = conn = openBridge(url, on);
     return c;
   }
   // The WebSocket did not open. Where it worked before in this tab the gateway is more likely away: reconnect as
@@ -308,6 +345,7 @@ export const scFrame = (function (w, d) {
   }
 
   function drop() {
+    dropEarly();
     live = false;
     wq = []; // what matters is replayed after the reconnect: hello, every subscription, unacked publishes
     clearTimeout(pumpT);
@@ -531,9 +569,12 @@ export const scFrame = (function (w, d) {
     }
   };
 
-  fetch('/frame/config?site=' + encodeURIComponent(SITE), { credentials: 'omit', cache: 'no-store' })
+  openEarly();
+  // The gateway names this URL in a Link preload header of the frame's HTML: the request is already under way (the same
+  // mode and credentials as the preload's `crossorigin`, or Chromium fetches it twice). The answer is `no-store`.
+  fetch('/frame/config?site=' + encodeURIComponent(SITE))
     .then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status)); })
     .then(function (c) { cfg = c; accept(); })
-    .catch(function (e) { status('unavailable'); chooseLanguage(null, null); console.warn('site-connect frame: no config for site', SITE, e.message); });
+    .catch(function (e) { status('unavailable'); dropEarly(); chooseLanguage(null, null); console.warn('site-connect frame: no config for site', SITE, e.message); });
   return w.scFrame;
 })(window, document);

@@ -1,7 +1,7 @@
 /*! SiteConnect frame: the widget's language (docs/I18N.md). English is in the first bundle; every other catalogue is a
  * chunk of its own, loaded (import()) only for the visitor who reads it. */
 // @ts-check
-import { localize, pick, use } from '../shared/i18n.js';
+import { language, localize, pick, use } from '../shared/i18n.js';
 import en from '../i18n/widget/en.js';
 
 /** @type {Record<string, () => Promise<{default: import('../shared/i18n.js').Catalogue}>>} */
@@ -28,6 +28,9 @@ use('en', en);
 export function chooseLanguage(page, site) {
   const wanted = [page, site, ...(navigator.languages || [navigator.language])];
   const tag = pick(wanted, LANGUAGES);
+  // Already in use (English, which every text was written in from the start): nothing to say again. Saying every
+  // text again is DOM work between the host page's connect message and the hello (docs/ASSETS.md).
+  if (tag === language()) return Promise.resolve(tag);
   const loaded = tag === 'en' ? Promise.resolve({ default: en }) : LOAD[tag]();
   return loaded
     .then((m) => { use(tag, m.default, en); return tag; })

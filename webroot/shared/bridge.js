@@ -23,10 +23,12 @@ const TRANSPORTS = ['websocket', 'xhr-streaming', 'xhr-polling'];
  * @param {string} url the SockJS endpoint (…/eventbus), or ws(s)://…/eventbus/websocket for a plain WebSocket (the
  *   same frames; the gateway sends them as binary messages)
  * @param {BridgeHandlers} on
+ * @param {{sock: WebSocket, queue: MessageEvent[]} | null} [early] a WebSocket to `url` the page opened before its
+ *   scripts ran (frame/index.html), with the messages it received meanwhile: taken over instead of a new one
  */
-export function openBridge(url, on) {
+export function openBridge(url, on, early) {
   /** @type {any} */
-  const sock = /^ws/.test(url) ? new WebSocket(url) : new window.SockJS(url, null, { transports: TRANSPORTS });
+  const sock = early ? early.sock : /^ws/.test(url) ? new WebSocket(url) : new window.SockJS(url, null, { transports: TRANSPORTS });
   sock.binaryType = 'arraybuffer';
   let inbound = null; // the one address this socket sends commands to (from the welcome)
   let ping = 0;
@@ -74,6 +76,11 @@ export function openBridge(url, on) {
     close();
     on.onClose(e && e.reason ? e.reason : null);
   };
+  if (early) { // what happened before: opened, the messages in order, closed
+    if (sock.readyState > 0) sock.onopen();
+    early.queue.splice(0).forEach(function (e) { if (!closed) sock.onmessage(e); });
+    if (sock.readyState > 1) sock.onclose(null);
+  }
 
   return {
     /** Sends a command to this socket's inbound address (dropped before the welcome or after close). */

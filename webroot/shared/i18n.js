@@ -59,6 +59,7 @@ export function use(tag, catalogue, english) {
   cat = catalogue;
   base = english || catalogue;
   plurals = null;
+  numbers = null;
   if (typeof document !== 'undefined') {
     document.documentElement.lang = tag;
     document.documentElement.dir = direction(tag);
@@ -70,8 +71,18 @@ export function has(key) {
   return Object.hasOwn(cat, key) || Object.hasOwn(base, key);
 }
 
+/** Languages whose numbers are not written with the digits 0-9 by default (CLDR). */
+const OWN_DIGITS = /^(ar|fa|ps|ur-in|bn|as|mr|ne|my|dz|ckb|sat|mni)(-|$)/;
+/** @type {Intl.NumberFormat | null} */
+let numbers = null;
+
+/** Small whole numbers as they are where the digits are 0-9; else one Intl.NumberFormat per language (each costs
+ * milliseconds to make, and the widget's first paint formats a dozen numbers: docs/ASSETS.md). */
 function format(value) {
-  return typeof value === 'number' ? new Intl.NumberFormat(lang).format(value) : String(value);
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value) && value >= 0 && value < 1000 && !OWN_DIGITS.test(lang.toLowerCase())) return String(value);
+  numbers = numbers || new Intl.NumberFormat(lang);
+  return numbers.format(value);
 }
 
 /**

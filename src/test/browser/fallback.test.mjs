@@ -83,11 +83,13 @@ describe('the frame\'s transport: a plain WebSocket, SockJS as the fallback', ()
       await consoleSend(agent.page, id, 'the agent answers');
       await waitFrameTexts(frame, [`hello over the fallback (${how})`, 'the agent answers']);
 
-      // The next page of the site in this tab: the fallback is remembered, no WebSocket to wait for.
+      // The next page of the site in this tab: the fallback is remembered, no WebSocket to wait for. The frame's HTML
+      // opens one WebSocket before it can know (docs/ASSETS.md: the host page says so in its connect message); it is
+      // closed then, never waited for.
       const before = v.tried.filter((p) => p === '/eventbus/websocket').length;
       const second = await openShop(v);
-      assert.equal(v.tried.filter((p) => p === '/eventbus/websocket').length, before,
-        'the next page did not try the plain WebSocket again');
+      assert.ok(v.tried.filter((p) => p === '/eventbus/websocket').length <= before + 1,
+        'the next page did not try the plain WebSocket again, beyond the one its HTML opens at once');
       assert.ok(second < 4000, `the next page was ready in ${second} ms, without the WebSocket's wait`);
       console.log(`WebSocket ${how}: ready after ${first} ms on the first page, ${second} ms on the next`);
       await v.context.close();

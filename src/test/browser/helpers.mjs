@@ -33,10 +33,11 @@ export function freePort() {
 
 /**
  * Starts `java -jar target/siteconnect-gateway.jar -conf <tmpfile>` on 127.0.0.1 and resolves once it prints
- * its ready line. `conf` is merged over a test configuration whose site `acme` allows `hostOrigin`.
+ * its ready line. `conf` is merged over a test configuration whose site `acme` allows `hostOrigin`. `jar`: another
+ * build of the gateway (src/loadtest/visitor-bench.mjs compares two).
  */
-export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl, sites, port, demo = false } = {}) {
-  if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run mvn -q -B -DskipTests package first`);
+export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl, sites, port, demo = false, jar = JAR } = {}) {
+  if (!existsSync(jar)) throw new Error(`${jar} is missing: run mvn -q -B -DskipTests package first`);
   port ??= await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const conf = {
@@ -53,7 +54,7 @@ export async function startGateway({ hostOrigin, sessions = {}, client = {}, acl
   writeFileSync(file, JSON.stringify(conf, null, 2));
   // The browser code is served from the jar (siteconnect/webroot/, bundled by src/build/bundle.mjs): rebuild it after
   // editing webroot/.
-  const proc = spawn('java', ['-jar', JAR, '-conf', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('java', ['-jar', jar, '-conf', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let output = '';
   await new Promise((resolve, reject) => {

@@ -339,6 +339,13 @@ public final class HttpVerticle extends VerticleBase {
     String ancestors =
         site.get().origins().isEmpty() ? "'none'" : String.join(" ", site.get().origins());
     ctx.response().putHeader("Content-Security-Policy", "frame-ancestors " + ancestors);
+    // The frame's config is fetched while its scripts load, not after they ran (docs/ASSETS.md).
+    // The key is
+    // [A-Za-z0-9_-] (config.schema.json): the URL is the one frame.js asks for.
+    ctx.response()
+        .putHeader(
+            "Link",
+            "</frame/config?site=" + site.get().key() + ">; rel=preload; as=fetch; crossorigin");
     assets.send(ctx, "frame/index.html");
   }
 

@@ -127,6 +127,10 @@ class HygieneTest {
             .headers()
             .firstValue("Content-Security-Policy")
             .orElse(null));
+    assertEquals(
+        "</frame/config?site=acme>; rel=preload; as=fetch; crossorigin",
+        answers.get("/frame/?site=acme").headers().firstValue("Link").orElse(null),
+        "the frame's config is fetched while its scripts load");
   }
 
   @Test
