@@ -45,7 +45,7 @@ final class CobrowseScenario {
 
   /** What one run measured. */
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
-                long batchesSent, double serverCpu, double harnessCpu) {}
+                long batchesSent, double serverCpu, double harnessCpu, double leaderCpu) {}
 
   private final Vertx vertx;
   private final Context visitorCtx;
@@ -99,6 +99,9 @@ final class CobrowseScenario {
       results.put(g, n, "cb_chat_behind_max", ms(r.chatBehind().getMaxValue()));
       results.put(g, n, "cb_chat_base_p99", ms(r.chatBase().getValueAtPercentile(99)));
       results.put(g, n, "cb_srv_cpu", r.serverCpu());
+      if (server.peer != null) { // gateway-cluster: both nodes' CPU above, the leader's (node A) alone here
+        results.put(g, n, "cb_leader_cpu", r.leaderCpu());
+      }
       results.put(g, n, "cb_other", other);
       long expected = r.batchesSent();
       results.put(g, n, "cb_har_cpu", r.harnessCpu());
@@ -284,17 +287,19 @@ final class CobrowseScenario {
     int kBehind = meter.open();
     int kBase = meter.open();
     long c0 = server.cpuTicks();
+    long l0 = server.peer == null ? 0 : server.peer.cpuTicks();
     long h0 = CpuWindow.harnessCpuNanos();
     long t0 = System.nanoTime();
     long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true).batches();
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
     double harness = 100 * (CpuWindow.harnessCpuNanos() - h0) / 1e9 / secs;
+    double leader = server.peer == null ? 0 : 100 * Server.ticksToSeconds(server.peer.cpuTicks() - l0) / secs;
     Server.sleep(2000); // drain
     meter.writeTrace("cobrowse-" + label + "-" + sessions, t0, "batch=" + kBatch + " snapshot300k=" + kSnap300 + " snapshot1m="
         + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
-        meter.close(kBase), sent, cpu, harness);
+        meter.close(kBase), sent, cpu, harness, leader);
     for (Pair p : pairs) {
       p.visitor.socket.close();
       p.agent.socket.close();
