@@ -137,28 +137,37 @@ class ClusterCobrowseRelayTest {
     return "msg".equals(body.getString("op")) && live.events().equals(body.getString("topic"));
   }
 
+  /** Batches relayed so far: by the leader's co-browse service, and on node 1 by its same-node relay. */
+  private record Counts(double leader, double local) {
+    Counts since(Counts before) {
+      return new Counts(leader - before.leader, local - before.local);
+    }
+  }
+
+  private Counts counts() throws Exception {
+    return new Counts(relayed(LEADER, "leader"), relayed(OTHER, "local"));
+  }
+
+  /** A co-browse of a page on node 1 watched from {@code agentNode}: every batch in order, by the path expected. */
+  private void streamedVia(int agentNode, Counts expected) throws Exception {
+    Live live = start(OTHER, agentNode);
+    Counts before = counts();
+    streamAndCheck(live);
+    assertEquals(expected, counts().since(before));
+  }
+
   @Test
   @DisplayName(
       "visitor and agent on node 1: every batch reaches the agent in order, relayed on node 1, none by the leader")
   void sameNodeIsRelayedThere() throws Exception {
-    Live live = start(OTHER, OTHER);
-    double leaderBefore = relayed(LEADER, "leader");
-    double localBefore = relayed(OTHER, "local");
-    streamAndCheck(live);
-    assertEquals(BATCHES, relayed(OTHER, "local") - localBefore, "relayed on node 1");
-    assertEquals(0, relayed(LEADER, "leader") - leaderBefore, "the leader relayed none");
+    streamedVia(OTHER, new Counts(0, BATCHES));
   }
 
   @Test
   @DisplayName(
       "visitor on node 1, agent on node 0: the batches go through the leader, every one, in order")
   void crossNodeGoesThroughTheLeader() throws Exception {
-    Live live = start(OTHER, LEADER);
-    double leaderBefore = relayed(LEADER, "leader");
-    double localBefore = relayed(OTHER, "local");
-    streamAndCheck(live);
-    assertEquals(BATCHES, relayed(LEADER, "leader") - leaderBefore, "relayed by the leader");
-    assertEquals(0, relayed(OTHER, "local") - localBefore, "node 1 has no agent to relay to");
+    streamedVia(LEADER, new Counts(BATCHES, 0));
   }
 
   @Test
@@ -167,7 +176,7 @@ class ClusterCobrowseRelayTest {
   void visitorStopEndsTheRelayAtOnce() throws Exception {
     Live live = start(OTHER, OTHER);
     streamAndCheck(live);
-    double localBefore = relayed(OTHER, "local");
+    Counts before = counts();
     live.visitor()
         .command(new JsonObject()
             .put("op", "pub")
@@ -183,7 +192,7 @@ class ClusterCobrowseRelayTest {
             15_000);
     live.visitor().fence();
     live.agent().assertNone(f -> eventsOn(f, live), 500);
-    assertEquals(0, relayed(OTHER, "local") - localBefore, "nothing relayed after the stop");
+    assertEquals(new Counts(0, 0), counts().since(before), "nothing relayed after the stop");
   }
 
   @Test
@@ -200,15 +209,13 @@ class ClusterCobrowseRelayTest {
             "$agents/acme/cobrowse/admin/" + live.id() + "/state",
             p -> "ended".equals(p.getString("state")),
             15_000);
-    double localBefore = relayed(OTHER, "local");
-    double leaderBefore = relayed(LEADER, "leader");
+    Counts before = counts();
     for (int i = 0; i < 5; i++) {
       batch(live.visitor(), 2000 + i, i == 0);
     }
     live.visitor().fence();
     live.agent().assertNone(f -> eventsOn(f, live), 500);
-    assertEquals(0, relayed(OTHER, "local") - localBefore, "node 1 relays no more");
-    assertEquals(0, relayed(LEADER, "leader") - leaderBefore, "nor does the leader");
+    assertEquals(new Counts(0, 0), counts().since(before), "neither node 1 nor the leader relays");
   }
 
   @Test
@@ -220,8 +227,7 @@ class ClusterCobrowseRelayTest {
     intruder.hello(TestGateway.SITE);
     batch(live.visitor(), 0, true);
     live.agent().nextPayload(live.events(), p -> p.containsKey("events"), 15_000);
-    double localBefore = relayed(OTHER, "local");
-    double leaderBefore = relayed(LEADER, "leader");
+    Counts before = counts();
     for (int i = 0; i < 5; i++) {
       batch(intruder, 666, i == 0);
     }
@@ -230,7 +236,9 @@ class ClusterCobrowseRelayTest {
     JsonObject next = live.agent().nextPayload(live.events(), p -> p.containsKey("events"), 15_000);
     assertEquals(1, next.getJsonArray("events").getJsonObject(0).getInteger("seq"));
     live.agent().assertNone(f -> eventsOn(f, live), 500);
-    assertEquals(1, relayed(OTHER, "local") - localBefore, "only the visitor's batch");
-    assertEquals(0, relayed(LEADER, "leader") - leaderBefore, "the leader refused the forged ones");
+    assertEquals(
+        new Counts(0, 1),
+        counts().since(before),
+        "only the visitor's batch, relayed on node 1; the leader refused the forged ones");
   }
 }
