@@ -19,6 +19,8 @@
 #   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server
 #   core, the single node with -Xmx1g (= the two nodes), levels 1k,5k,10k
 #   (--quick: 1k), about 6 min. Same as --targets gateway,gateway-cluster --phases xnode.
+#   --phases cobrowse --targets gateway-cluster,gateway-cluster-before (with --before REV): co-browse in a 2-node
+#   cluster, every visitor and agent on node B, the leader on A (issue 22's same-node relay; cb_leader_cpu is A's).
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.

@@ -162,6 +162,10 @@ final class Harness {
 
   /** Starts the co-browse gateway ({@code gateway} or {@code gateway-before}) on the next free ports. */
   Server startCobrowseGateway(String name) throws IOException {
+    if (name.startsWith("gateway-cluster")) { // visitors and agents on node B, the leader is node A
+      return track(Server.gatewayCluster(opt, port(), port(),
+          name.endsWith("-before") ? opt.beforeJar : opt.gatewayJar, true));
+    }
     return track(Server.gateway(opt, name, port(), false, true));
   }
 

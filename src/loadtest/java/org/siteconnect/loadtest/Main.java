@@ -39,7 +39,8 @@ public final class Main {
         h.steps("cluster comparison", opt.levels, opt.targets, (name, n) -> xnode.run(byName.get(name), n));
       }
       if (opt.phases.contains("cobrowse")) { // the peers have no co-browse
-        List<String> gateways = opt.targets.stream().filter(List.of("gateway", "gateway-before")::contains).toList();
+        List<String> gateways = opt.targets.stream().filter(List.of("gateway", "gateway-before", "gateway-cluster",
+            "gateway-cluster-before")::contains).toList();
         h.steps("co-browse", opt.cobrowseLevels, gateways, (g, n) -> CobrowseScenario.measure(h, g, n));
       }
       if (opt.phases.contains("memory")) {

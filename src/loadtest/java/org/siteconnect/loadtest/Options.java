@@ -151,7 +151,8 @@ final class Options {
         o.singleHeap = "1g";
       }
     }
-    if (o.beforeJar != null && !o.targets.contains("gateway-before")) {
+    if (o.beforeJar != null && !o.targets.contains("gateway-before")
+        && !o.targets.contains("gateway-cluster-before")) {
       List<String> t = new ArrayList<>(o.targets);
       t.add(t.contains("gateway") ? t.indexOf("gateway") + 1 : 0, "gateway-before");
       o.targets = List.copyOf(t);

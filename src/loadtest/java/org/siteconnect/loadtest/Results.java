@@ -73,6 +73,8 @@ final class Results {
       row(sb, "  max ms", n, "cb_chat_behind_max", "%.1f", "≤ 50 ms behind");
       row(sb, "  chat at other times, p99 ms", n, "cb_chat_base_p99", "%.1f", "");
       row(sb, "  server CPU %", n, "cb_srv_cpu", "%.0f", "");
+      row(sb, "  of it the leader node's (a cluster target: visitor and agent on the other node)", n,
+          "cb_leader_cpu", "%.0f", "");
       row(sb, "  harness CPU %", n, "cb_har_cpu", "%.0f", "");
       row(sb, "  other processes' load before, % of a core", n, "cb_other", "%.0f", "");
     }

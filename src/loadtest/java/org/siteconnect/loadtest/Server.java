@@ -98,6 +98,17 @@ final class Server implements AutoCloseable {
    * Returns node B with node A as its {@link #peer}.
    */
   static Server gatewayCluster(Options opt, int portA, int portB) throws IOException {
+    return gatewayCluster(opt, portA, portB, opt.gatewayJar, false);
+  }
+
+  /**
+   * As above with this gateway jar ({@code gateway-cluster-before}: --before-jar); {@code cobrowse}: the bench site
+   * as {@link #gateway} sets it up for the co-browse phase.
+   */
+  static Server gatewayCluster(Options opt, int portA, int portB, Path jar, boolean cobrowse) throws IOException {
+    if (jar == null) {
+      throw new IOException("no jar for this cluster (gateway-cluster-before needs --before-jar)");
+    }
     String host = env("SC_TEST_PG_HOST");
     String pg = "{\"host\":\"" + host + "\",\"port\":" + env("SC_TEST_PG_PORT") + ",\"database\":\""
         + env("SC_TEST_PG_DB") + "\",\"user\":\"" + env("SC_TEST_PG_USER") + "\",\"password\":\""
@@ -106,8 +117,8 @@ final class Server implements AutoCloseable {
     String name = "sc-loadtest-" + ProcessHandle.current().pid() + "-" + portA;
     Server a = null;
     try {
-      a = clusterNode(opt, portA, name, members, pg);
-      Server b = clusterNode(opt, portB, name, members, pg);
+      a = clusterNode(opt, portA, name, members, pg, jar, cobrowse);
+      Server b = clusterNode(opt, portB, name, members, pg, jar, cobrowse);
       b.peer = a;
       return b;
     } catch (IOException | RuntimeException e) {
@@ -127,8 +138,8 @@ final class Server implements AutoCloseable {
     return v;
   }
 
-  private static Server clusterNode(Options opt, int port, String name, String members, String pg)
-      throws IOException {
+  private static Server clusterNode(Options opt, int port, String name, String members, String pg, Path jar,
+                                    boolean cobrowse) throws IOException {
     Path conf = opt.workDir.resolve("gateway-cluster-" + port + ".json");
     Path data = opt.workDir.resolve("gateway-cluster-" + port + "-data").toAbsolutePath();
     Files.createDirectories(data);
@@ -137,14 +148,15 @@ final class Server implements AutoCloseable {
         + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
         + "\"sessions\":{\"maxSessions\":100000},"
         + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
-        + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]}],"
+        + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]"
+        + (cobrowse ? ",\"buttons\":[{\"id\":\"b1\",\"name\":\"Bench\"}],\"cobrowseConsent\":false" : "") + "}],"
         + "\"ops\":{\"drainSeconds\":2},"
         + "\"data\":{\"dir\":\"" + data + "\",\"postgres\":" + pg + "},"
         + "\"cluster\":{\"enabled\":true,\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + (port + 1)
         + ",\"members\":" + members + "}}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
     cmd.addAll(jvmOptions(false));
-    cmd.addAll(List.of("-jar", opt.gatewayJar.toAbsolutePath().toString(), "-cluster", "-conf",
+    cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-cluster", "-conf",
         conf.toAbsolutePath().toString()));
     Server s = start("gateway-cluster", port, cmd, true, opt);
     s.awaitLog("SiteConnect gateway up", 120_000);

@@ -76,6 +76,11 @@ public final class Addresses {
   public static final String COBROWSE_INFO = PREFIX + "cobrowse.info";
   public static final String COBROWSE_PAGE_EVENTS = PREFIX + "cobrowse.page-events";
   public static final String COBROWSE_AGENT_EVENTS = PREFIX + "cobrowse.agent-events";
+  /** Co-browse, same-node relay (LocalRelay): the leader's announcements, a node's first load, full batches told. */
+  public static final String COBROWSE_RELAY_STATE = PREFIX + "cobrowse.relay-state";
+
+  public static final String COBROWSE_RELAY_SNAPSHOT = PREFIX + "cobrowse.relay-snapshot";
+  public static final String COBROWSE_RELAYED = PREFIX + "cobrowse.relayed";
   /** Frame sessions: take a code for redemption (it dies), and issue a fresh one. */
   public static final String SESSION_TAKE_CODE = PREFIX + "session.take-code";
 

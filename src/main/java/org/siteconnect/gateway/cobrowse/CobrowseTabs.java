@@ -65,6 +65,19 @@ final class CobrowseTabs {
         : sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
   }
 
+  /** The tab whose batches reach the agent; null after it left, until another sends a full snapshot. */
+  String recording() {
+    return current;
+  }
+
+  /** Another node's copy of the tabs ({@link LocalRelay}): these sessions, this recording tab. */
+  static CobrowseTabs of(List<String> sessions, String recording) {
+    CobrowseTabs t = new CobrowseTabs(sessions.get(0), "");
+    sessions.stream().skip(1).forEach(t.sessions::add);
+    t.current = recording != null && t.sessions.contains(recording) ? recording : null;
+    return t;
+  }
+
   /** 1-based position of the session among the tabs, 0 when it is not one. */
   int index(String session) {
     return sessions.indexOf(session) + 1;

@@ -55,6 +55,8 @@ public final class CobrowseVerticle extends VerticleBase {
   private AsyncMap<String, JsonObject> stored;
   /** Remote control (docs/CONTROL.md): its own consent and grant, checked here for every action. */
   private CobrowseControl control;
+  /** Batches relayed from here; those relayed on the visitor's and agent's own node: {@link LocalRelay}. */
+  private io.micrometer.core.instrument.Counter relayedHere;
 
   public CobrowseVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
@@ -76,6 +78,7 @@ public final class CobrowseVerticle extends VerticleBase {
   public Future<?> start() {
     router = new RouterRequests(vertx.eventBus());
     control = new CobrowseControl(new ControlOut(), metrics, config);
+    relayedHere = LocalRelay.relayedCounter(metrics, "leader");
     metrics.gauge(
         "sc_cobrowse_sessions", "co-browse sessions waiting for consent or active", byId::size);
     vertx.setPeriodic(60_000, id -> limiter.forget(System.currentTimeMillis()));
@@ -94,6 +97,8 @@ public final class CobrowseVerticle extends VerticleBase {
             .topic(Addresses.COBROWSE_PAGE_EVENTS, this::pageEvent)
             .topic(Addresses.COBROWSE_AGENT_EVENTS, this::agentEvent)
             .request(Addresses.SESSION_END, this::sessionEnded)
+            .request(Addresses.COBROWSE_RELAY_SNAPSHOT, this::relaySnapshot)
+            .request(Addresses.COBROWSE_RELAYED, this::relayedOnNode)
             .registered()
             .compose(v -> Future.all(
                 List.of("consent", "events", "end", "tab", "join", "control", "release", "outcome")
@@ -252,9 +257,13 @@ public final class CobrowseVerticle extends VerticleBase {
     switch (event.verb()) {
       case "consent" -> consent(c.get(), payload);
       case "events" -> {
+        String recording = tabsNow == null ? null : tabsNow.recording();
         if (Cobrowse.ACTIVE.equals(c.get().state())
             && tabsNow != null
             && tabsNow.relay(sid, Boolean.TRUE.equals(payload.getValue("full")))) {
+          if (!sid.equals(recording)) { // another tab records now: every node's relay hears it
+            LocalRelay.announce(vertx.eventBus(), c.get(), tabsNow, true);
+          }
           // Relayed, never stored (DESIGN §6), and not copied: the payload the page published is
           // handed on as is
           // (the router counts the bytes where it encodes them for the agent).
@@ -350,9 +359,37 @@ public final class CobrowseVerticle extends VerticleBase {
         .put("cobrowse_id", active.id())
         .put("agent_name", active.agentName())
         .put("join", t.ticket());
+    // Every node's relay knows it before the page hears "start" (the router hands that on a turn
+    // later).
+    LocalRelay.announce(vertx.eventBus(), active, t, true);
     t.sessions()
         .forEach(sid ->
             router.publishQuietly(ServerTopics.session(sid, "cobrowsing/start"), start, true));
+  }
+
+  /** A node that joins the cluster loads the co-browses that are on into its {@link LocalRelay}. */
+  private void relaySnapshot(Message<JsonObject> m) {
+    JsonArray on = new JsonArray();
+    byId.values().stream()
+        .filter(c -> Cobrowse.ACTIVE.equals(c.state()) && tabsOf.containsKey(c.id()))
+        .forEach(c -> on.add(LocalRelay.state(c, tabsOf.get(c.id()), true)));
+    m.reply(new JsonObject().put("cobrowses", on));
+  }
+
+  /** A node relayed a full snapshot itself ({@link LocalRelay}): its tab records now, remote control hears of it. */
+  private void relayedOnNode(Message<JsonObject> m) {
+    String sid = m.body().getString("sid", "");
+    Cobrowse c = ofSession(sid).orElse(null);
+    CobrowseTabs t = c == null ? null : tabsOf.get(c.id());
+    if (c != null && Cobrowse.ACTIVE.equals(c.state()) && t != null) {
+      String recording = t.recording();
+      if (t.relay(sid, true)) {
+        control.pageEvents(c, sid, m.body());
+        if (!sid.equals(recording)) {
+          LocalRelay.announce(vertx.eventBus(), c, t, true);
+        }
+      }
+    }
   }
 
   /**
@@ -384,6 +421,7 @@ public final class CobrowseVerticle extends VerticleBase {
             return;
           }
           bySession.put(sid, id);
+          LocalRelay.announce(vertx.eventBus(), now, t, false);
           LOG.info("a tab joined co-browse [{}] ({} tabs)", id, t.size());
           AuditLog.record(
               vertx.eventBus(),
@@ -411,6 +449,7 @@ public final class CobrowseVerticle extends VerticleBase {
           && t.has(sid)
           && !t.leave(sid)) { // another of the visitor's tabs is still there: go on
         bySession.remove(sid, c.id());
+        LocalRelay.announce(vertx.eventBus(), c, t, false);
         LOG.info("a tab left co-browse [{}] ({} tabs)", c.id(), t.size());
         return;
       }
@@ -546,6 +585,7 @@ public final class CobrowseVerticle extends VerticleBase {
   }
 
   private void forget(Cobrowse c) {
+    LocalRelay.announce(vertx.eventBus(), c.withState(Cobrowse.ENDED), null, false);
     byId.remove(c.id());
     drawing.forget(c.id());
     tabs.remove(c.id());
@@ -581,6 +621,7 @@ public final class CobrowseVerticle extends VerticleBase {
 
   /** The recorder's events, on the router's no-copy path (a batch can be a megabyte of snapshot). */
   private void relayToAgent(Cobrowse c, JsonObject payload) {
+    relayedHere.increment();
     vertx
         .eventBus()
         .send(

@@ -396,6 +396,17 @@ public final class TopicRouter {
     return retained.pageCount();
   }
 
+  /** Whether a connection on this node subscribes to {@code serverTopic} (the co-browse's same-node relay). */
+  public boolean watchedHere(String serverTopic) {
+    boolean[] found = {false};
+    try {
+      index.match(parse(serverTopic, TopicName::parse), s -> found[0] |= s instanceof PageState);
+    } catch (CommandException e) {
+      return false;
+    }
+    return found[0];
+  }
+
   public SubscriptionIndex<?> index() {
     return index;
   }

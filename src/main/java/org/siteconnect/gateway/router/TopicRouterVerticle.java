@@ -43,6 +43,8 @@ public final class TopicRouterVerticle extends VerticleBase {
   private TopicRouter router;
   private RouterCluster cluster;
   private ServiceCalls serviceCalls;
+  /** Co-browse batches relayed on this node when the visitor and the agent are both here (cluster only). */
+  private org.siteconnect.gateway.cobrowse.LocalRelay relay;
   /**
    * Connections whose hello (or agent-hello) awaits the services' answer. Reserved when the command arrives, so a
    * second hello sent before the first is answered is refused instead of starting a second session.
@@ -121,7 +123,8 @@ public final class TopicRouterVerticle extends VerticleBase {
       return local;
     }
     cluster = new RouterCluster(vertx, nodeId, router);
-    return local.compose(v -> cluster.start());
+    relay = new org.siteconnect.gateway.cobrowse.LocalRelay(vertx, metrics, new RelayRouter());
+    return local.compose(v -> cluster.start()).compose(v -> relay.start());
   }
 
   /**
@@ -219,8 +222,15 @@ public final class TopicRouterVerticle extends VerticleBase {
           "only the frame's own consent command may speak on '" + topic
               + "' (the visitor answers in the frame)");
     }
-    router.pagePublish(
-        connection.id(), topic, body.getValue("payload"), Boolean.TRUE.equals(retain));
+    if (relay == null
+        || !relay.fromPage(
+            router.sessionOf(connection.id()),
+            topic,
+            body.getValue("payload"),
+            Boolean.TRUE.equals(retain))) {
+      router.pagePublish(
+          connection.id(), topic, body.getValue("payload"), Boolean.TRUE.equals(retain));
+    }
     puback(connection, mid);
   }
 
@@ -514,6 +524,23 @@ public final class TopicRouterVerticle extends VerticleBase {
   private static String optionalString(JsonObject body, String field)
       throws TopicRouter.CommandException {
     return body.getValue(field) == null ? null : requireString(body, field);
+  }
+
+  /** What the co-browse relay may do here: look for a watcher, publish as a component. */
+  private final class RelayRouter implements org.siteconnect.gateway.cobrowse.LocalRelay.Router {
+    @Override
+    public boolean watchedHere(String serverTopic) {
+      return router.watchedHere(serverTopic);
+    }
+
+    @Override
+    public void publish(String serverTopic, Object payload) {
+      try {
+        router.publish(serverTopic, payload, false);
+      } catch (TopicRouter.CommandException e) {
+        LOG.warn("a co-browse batch relayed here was refused [{}]", e.getMessage());
+      }
+    }
   }
 
   /** Deliveries: page sockets through {@link PageConnections}, components by event-bus send. */
