@@ -121,6 +121,7 @@ final class Options {
         case "--base-port" -> o.basePort = Integer.parseInt(args[++i]);
         case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
         case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
+        case "--idle-ms" -> o.idleMs = Long.parseLong(args[++i]);
         case "--max-minutes" -> {
           o.maxMinutes = Integer.parseInt(args[++i]);
           o.maxMinutesSet = true;
@@ -133,7 +134,7 @@ final class Options {
         case "--connect-window" -> o.connectWindow = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
       }
     }

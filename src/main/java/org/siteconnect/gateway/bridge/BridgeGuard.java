@@ -61,6 +61,17 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     this.metrics = metrics;
   }
 
+  /** The ping timeout for the Vert.x bridge's options: off in effect, {@link #startPingTimeouts} does it. */
+  public static final long BRIDGE_PING_TIMEOUT_MS = PingTimeouts.BRIDGE_TIMEOUT_MS;
+
+  /**
+   * Closes sockets without a ping for {@code timeoutMs} with one sweep on the calling (HTTP verticle's) loop
+   * instead of the bridge's timer per socket (issue 22); returns the timer id.
+   */
+  public long startPingTimeouts(io.vertx.core.Vertx vertx, long timeoutMs) {
+    return new PingTimeouts(timeoutMs).start(vertx, bySocket.values());
+  }
+
   /** From now on new sockets are refused (the node is shutting down). */
   public void drain() {
     draining = true;
@@ -120,7 +131,14 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
         return c != null
             && Addresses.pageInbox(c.id()).equals(event.getRawMessage().getString("address"));
       }
-      case UNREGISTER, RECEIVE, SOCKET_PING, SOCKET_IDLE -> {
+      case SOCKET_PING -> {
+        PageConnection c = bySocket.get(socket);
+        if (c != null) {
+          c.pinged(System.currentTimeMillis());
+        }
+        return true;
+      }
+      case UNREGISTER, RECEIVE, SOCKET_IDLE -> {
         return true;
       }
       default -> {

@@ -199,7 +199,7 @@ public final class HttpVerticle extends VerticleBase {
         .addDisabledTransport(Transport.HTML_FILE.name())
         .addDisabledTransport(Transport.JSON_P.name());
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .setPingTimeout(limits.pingTimeoutMs())
+        .setPingTimeout(BridgeGuard.BRIDGE_PING_TIMEOUT_MS) // one sweep instead (startPingTimeouts)
         .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
         .setMaxAddressLength(128)
         .addInboundPermitted(
@@ -214,6 +214,7 @@ public final class HttpVerticle extends VerticleBase {
         metrics,
         new org.siteconnect.gateway.net.ClientAddresses(config.http().trustedProxies()),
         config.limits().socketsPerAddress());
+    guard.startPingTimeouts(vertx, limits.pingTimeoutMs());
     router
         .route("/eventbus/*")
         .subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));
