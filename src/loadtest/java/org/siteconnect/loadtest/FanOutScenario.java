@@ -26,6 +26,9 @@ record FanOutScenario(Harness h) {
       if (n == opt.levels.stream().mapToInt(Integer::intValue).max().orElse(n)) {
         idleCpu(t, n, server);
       }
+      if (opt.idleOnly) {
+        return; // --idle-only: issue 22's idle CPU side by side, without the broadcasts and the ramp
+      }
 
       // warm-up: JIT the fan-out and chat paths; not recorded
       s.warmUpFanout(Math.max(1, 20_000.0 / n), opt.warmupMs);
