@@ -26,6 +26,9 @@ record FanOutScenario(Harness h) {
       if (n == opt.levels.stream().mapToInt(Integer::intValue).max().orElse(n)) {
         idleCpu(t, n, server);
       }
+      if (opt.idleOnly) {
+        return; // --idle-only: issue 22's idle CPU side by side, without the broadcasts and the ramp
+      }
 
       // warm-up: JIT the fan-out and chat paths; not recorded
       s.warmUpFanout(Math.max(1, 20_000.0 / n), opt.warmupMs);
@@ -57,13 +60,30 @@ record FanOutScenario(Harness h) {
     Options opt = h.opt;
     double waited = Quiet.jit(opt, server);
     CpuWindow w = new CpuWindow(opt, server);
+    java.util.Map<String, Long> before = server.threadNanos();
     Server.sleep(opt.idleMs);
     double idle = w.serverCpuExact();
+    threads(t, before, server.threadNanos(), w.seconds(), server.javaThreadNames());
     double jit = w.compilerCpuExact();
     h.results.put(t.name(), n, "idle_cpu", idle);
     h.results.put(t.name(), n, "idle_jit", jit);
     h.say(String.format(Locale.ROOT, "  idle CPU with %d pages (pinging every %d s): %.3f%% of a core, of it JIT"
         + " compiler threads %.3f%% (measured once the JIT was quiet, %.0f s after the last page connected)", n,
         Session.PING_EVERY_S, idle, jit, waited));
+  }
+
+  /** Which threads ran in the idle window (issue 22): name (pool numbers as '#'), % of a core, descending. */
+  private void threads(Target t, java.util.Map<String, Long> before, java.util.Map<String, Long> after,
+      double seconds, java.util.Map<String, String> names) {
+    StringBuilder sb = new StringBuilder("  idle CPU by thread, " + t.name() + ":");
+    after.entrySet().stream()
+        .map(e -> java.util.Map.entry(names.getOrDefault(e.getKey().split(" ", 2)[0], e.getKey()),
+            e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .limit(12)
+        .forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.4f%%;", e.getKey(), 100 * e.getValue() / 1e9
+            / seconds)));
+    h.say(sb.toString());
   }
 }

@@ -38,6 +38,8 @@ final class Options {
   /** Upper bound of the chat warm-up (2 s rounds until the server's CPU stops falling). */
   long chatWarmupMs = 20_000;
   long idleMs = 20_000;
+  /** Phase fanout measures only the idle CPU (issue 22: quick side-by-side idle runs). */
+  boolean idleOnly;
   long profileMs = 30_000;
   long warmupMs = 3000;
   double rampFactor = 1.6;
@@ -123,6 +125,8 @@ final class Options {
         case "--base-port" -> o.basePort = Integer.parseInt(args[++i]);
         case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
         case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
+        case "--idle-ms" -> o.idleMs = Long.parseLong(args[++i]);
+        case "--idle-only" -> o.idleOnly = true;
         case "--max-minutes" -> {
           o.maxMinutes = Integer.parseInt(args[++i]);
           o.maxMinutesSet = true;
@@ -136,7 +140,7 @@ final class Options {
         case "--pages-per-source" -> o.pagesPerSource = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
       }
     }

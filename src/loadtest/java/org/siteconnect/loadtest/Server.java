@@ -329,6 +329,49 @@ final class Server implements AutoCloseable {
     return peer == null ? own : own + peer.runNanos(compilerOnly);
   }
 
+  /**
+   * Nanoseconds on a CPU per thread of the process (and its peer), keyed by "TID comm" (comm is cut at 15
+   * characters; {@link #javaThreadNames} has the full names of a JVM's threads), so that the idle window can say
+   * which threads ran.
+   */
+  Map<String, Long> threadNanos() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = task.getFileName() + " " + Files.readString(task.resolve("comm")).trim();
+          long ns = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[0]);
+          out.merge(name, ns, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    if (peer != null) {
+      peer.threadNanos().forEach((k, v) -> out.merge(k, v, Long::sum));
+    }
+    return out;
+  }
+
+  /** TID → Java thread name, from jcmd Thread.print (empty for a server that is not a JVM). */
+  Map<String, String> javaThreadNames() {
+    Map<String, String> out = new java.util.HashMap<>();
+    try {
+      var m = java.util.regex.Pattern.compile("^\"(.*?)\".* nid=(0x[0-9a-f]+|[0-9]+)", java.util.regex.Pattern.MULTILINE)
+          .matcher(jcmd("Thread.print"));
+      while (m.find()) {
+        String nid = m.group(2);
+        out.put(String.valueOf(nid.startsWith("0x") ? Long.parseLong(nid.substring(2), 16) : Long.parseLong(nid)),
+            m.group(1));
+      }
+    } catch (RuntimeException e) {
+      // not a JVM (floor, mosquitto)
+    }
+    return out;
+  }
+
   /** {busy, total} clock ticks of one CPU from /proc/stat, whoever ran on it. */
   static long[] coreTicks(String cpu) {
     try {

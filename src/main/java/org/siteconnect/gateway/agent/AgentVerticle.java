@@ -41,6 +41,8 @@ public final class AgentVerticle extends VerticleBase {
   private AgentTokens tokens;
   private LoginLimiter limiter;
   private HashQueue hashQueue;
+  /** The 250 ms expiry of checks waiting in {@link #hashQueue}; -1 while none waits (an idle node has no timer). */
+  private long hashExpiry = -1;
   /** Password hashing threads, apart from Vert.x's shared worker pool (a login flood must not starve it). */
   private WorkerExecutor hashPool;
 
@@ -86,7 +88,6 @@ public final class AgentVerticle extends VerticleBase {
           .onFailure(err -> LOG.warn("expired logins not purged [{}]", err.getMessage()));
       limiter.forget(now);
     });
-    vertx.setPeriodic(250, id -> hashQueue.expire(System.currentTimeMillis()));
     return hashing(() -> hasher.hash(randomPassword()))
         .compose(decoy -> {
           decoyHash = decoy;
@@ -210,8 +211,10 @@ public final class AgentVerticle extends VerticleBase {
           "too many failed logins; try again in " + seconds + " s", seconds));
       return;
     }
-    hashQueue
-        .submit(address, System.currentTimeMillis(), () -> check(login, password))
+    Future<Optional<Agent>> checked =
+        hashQueue.submit(address, System.currentTimeMillis(), () -> check(login, password));
+    expireWhileWaiting();
+    checked
         .onSuccess(agent -> {
           long now = System.currentTimeMillis();
           if (agent.isEmpty()) {
@@ -576,5 +579,19 @@ public final class AgentVerticle extends VerticleBase {
 
   static String randomPassword() {
     return RandomIds.drawn("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+  }
+
+  /** Arms the queue's expiry while checks wait in it; it disarms itself once the queue is empty. */
+  private void expireWhileWaiting() {
+    if (hashExpiry >= 0 || !hashQueue.hasWaiting()) {
+      return;
+    }
+    hashExpiry = vertx.setPeriodic(250, id -> {
+      hashQueue.expire(System.currentTimeMillis());
+      if (!hashQueue.hasWaiting()) {
+        vertx.cancelTimer(id);
+        hashExpiry = -1;
+      }
+    });
   }
 }

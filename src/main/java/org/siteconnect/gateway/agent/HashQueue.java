@@ -97,6 +97,11 @@ final class HashQueue {
     }
   }
 
+  /** Whether a check waits (not yet running): only then does {@link #expire} have anything to do. */
+  boolean hasWaiting() {
+    return !waiting.isEmpty();
+  }
+
   int waitingCount() {
     return waiting.values().stream().mapToInt(Deque::size).sum();
   }

@@ -42,6 +42,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private final Map<String, Integer> socketsByAddress = new HashMap<>();
 
   private volatile boolean draining;
+  private final WirePings wirePings = new WirePings();
 
   public BridgeGuard(
       String nodeId,
@@ -59,6 +60,22 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
     this.maxFrameBytes = limits.maxFrameBytes();
     this.metrics = metrics;
+  }
+
+  /** The ping timeout for the Vert.x bridge's options: off in effect, {@link #startPingTimeouts} does it. */
+  public static final long BRIDGE_PING_TIMEOUT_MS = PingTimeouts.BRIDGE_TIMEOUT_MS;
+
+  /**
+   * Closes sockets without a ping for {@code timeoutMs} with one sweep on the calling (HTTP verticle's) loop
+   * instead of the bridge's timer per socket (issue 22); returns the timer id.
+   */
+  public long startPingTimeouts(io.vertx.core.Vertx vertx, long timeoutMs) {
+    return new PingTimeouts(timeoutMs).start(vertx, bySocket.values());
+  }
+
+  /** Bridge pings answered on the wire; install it on every HTTP connection ({@code connectionHandler}). */
+  public WirePings wirePings() {
+    return wirePings;
   }
 
   /** From now on new sockets are refused (the node is shutting down). */
@@ -120,7 +137,14 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
         return c != null
             && Addresses.pageInbox(c.id()).equals(event.getRawMessage().getString("address"));
       }
-      case UNREGISTER, RECEIVE, SOCKET_PING, SOCKET_IDLE -> {
+      case SOCKET_PING -> {
+        PageConnection c = bySocket.get(socket);
+        if (c != null) {
+          c.pinged(System.currentTimeMillis());
+        }
+        return true;
+      }
+      case UNREGISTER, RECEIVE, SOCKET_IDLE -> {
         return true;
       }
       default -> {
@@ -146,6 +170,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
         id, socket, new RateLimiter(maxMessagesPerSecond), transportOf(socket), address);
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
+    wirePings.link(connection, socket);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
     // The bridge sets its own exception handler once this event completes; it logs a stack trace at

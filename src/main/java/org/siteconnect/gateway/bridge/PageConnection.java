@@ -23,6 +23,8 @@ public final class PageConnection {
   private final String clientAddress;
 
   private volatile boolean open = true;
+  /** When the client last sent a bridge ping (or opened), for {@link PingTimeouts}; stamped by {@link WirePings} too. */
+  private volatile long lastPing;
   /** Frames waiting for this drain's flush, in order; null when idle (most of the time: no memory per page). */
   private Buffer first;
 
@@ -40,6 +42,19 @@ public final class PageConnection {
     this.inboundRate = inboundRate;
     this.transport = transport;
     this.batching = readsBatches(socket.uri());
+    this.lastPing = System.currentTimeMillis();
+  }
+
+  long lastPing() {
+    return lastPing;
+  }
+
+  void pinged(long now) {
+    lastPing = now;
+  }
+
+  SockJSSocket socket() {
+    return socket;
   }
 
   /** The client opts in with {@code batch=1} in its connection URL (frame.js does; older clients don't). */

@@ -141,8 +141,10 @@ public final class HttpVerticle extends VerticleBase {
     LogThrottle connectionErrors = new LogThrottle(60_000);
     return vertx
         .createHttpServer(options)
-        .connectionHandler(
-            c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
+        .connectionHandler(c -> {
+          HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds());
+          guard.wirePings().install(c);
+        })
         .requestHandler(router)
         .exceptionHandler(err -> {
           // Clients cause these at will (bad frames, resets): never a stack trace, one line a
@@ -203,7 +205,7 @@ public final class HttpVerticle extends VerticleBase {
         .addDisabledTransport(Transport.HTML_FILE.name())
         .addDisabledTransport(Transport.JSON_P.name());
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .setPingTimeout(limits.pingTimeoutMs())
+        .setPingTimeout(BridgeGuard.BRIDGE_PING_TIMEOUT_MS) // one sweep instead (startPingTimeouts)
         .setMaxHandlersPerSocket(limits.maxHandlersPerSocket())
         .setMaxAddressLength(128)
         .addInboundPermitted(
@@ -218,6 +220,7 @@ public final class HttpVerticle extends VerticleBase {
         metrics,
         new org.siteconnect.gateway.net.ClientAddresses(config.http().trustedProxies()),
         config.limits().socketsPerAddress());
+    guard.startPingTimeouts(vertx, limits.pingTimeoutMs());
     router
         .route("/eventbus/*")
         .subRouter(SockJSHandler.create(vertx, sockJs).bridge(bridge, guard));

@@ -75,4 +75,18 @@ class HashQueueTest {
     queue.expire(4_000);
     assertInstanceOf(HashQueue.Expired.class, late.cause());
   }
+
+  @Test
+  @DisplayName("the queue says when checks wait, so its expiry timer runs only then")
+  void hasWaitingOnlyWhileChecksWait() {
+    HashQueue queue = new HashQueue(1, 2, 4_000);
+    assertTrue(!queue.hasWaiting());
+    Promise<String> first = Promise.promise();
+    queue.submit("A", 0, first::future);
+    assertTrue(!queue.hasWaiting()); // running, not waiting
+    queue.submit("B", 0, () -> Promise.<String>promise().future());
+    assertTrue(queue.hasWaiting());
+    queue.expire(4_000);
+    assertTrue(!queue.hasWaiting());
+  }
 }
