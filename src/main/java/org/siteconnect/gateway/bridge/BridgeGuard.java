@@ -42,7 +42,6 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private final Map<String, Integer> socketsByAddress = new HashMap<>();
 
   private volatile boolean draining;
-  private final WirePings wirePings = new WirePings();
 
   public BridgeGuard(
       String nodeId,
@@ -71,11 +70,6 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
    */
   public long startPingTimeouts(io.vertx.core.Vertx vertx, long timeoutMs) {
     return new PingTimeouts(timeoutMs).start(vertx, bySocket.values());
-  }
-
-  /** Bridge pings answered on the wire; install it on every HTTP connection ({@code connectionHandler}). */
-  public WirePings wirePings() {
-    return wirePings;
   }
 
   /** From now on new sockets are refused (the node is shutting down). */
@@ -170,7 +164,6 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
         id, socket, new RateLimiter(maxMessagesPerSecond), transportOf(socket), address);
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
-    wirePings.link(connection, socket);
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
     // The bridge sets its own exception handler once this event completes; it logs a stack trace at

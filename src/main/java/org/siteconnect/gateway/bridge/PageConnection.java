@@ -23,8 +23,8 @@ public final class PageConnection {
   private final String clientAddress;
 
   private volatile boolean open = true;
-  /** When the client last sent a bridge ping (or opened), for {@link PingTimeouts}; stamped by {@link WirePings} too. */
-  private volatile long lastPing;
+  /** When the client last sent a bridge ping (or opened), for {@link PingTimeouts}; its event loop only. */
+  private long lastPing;
   /** Frames waiting for this drain's flush, in order; null when idle (most of the time: no memory per page). */
   private Buffer first;
 

@@ -141,10 +141,8 @@ public final class HttpVerticle extends VerticleBase {
     LogThrottle connectionErrors = new LogThrottle(60_000);
     return vertx
         .createHttpServer(options)
-        .connectionHandler(c -> {
-          HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds());
-          guard.wirePings().install(c);
-        })
+        .connectionHandler(
+            c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
         .requestHandler(router)
         .exceptionHandler(err -> {
           // Clients cause these at will (bad frames, resets): never a stack trace, one line a
