@@ -260,13 +260,7 @@ final class SoakScenario {
           closes0 = cbCloses.get();
           rows.add(row);
           Files.writeString(csv, csvLine(row), StandardOpenOption.APPEND);
-          h.say(String.format(Locale.ROOT, "  [%5.1f min] heap %.1f MB, RSS %.0f MB, fds %.0f, pages %.0f/%.0f sessions,"
-                  + " subs %.0f, co-browses %.0f, CPU %.1f%%, chat p99 %.1f ms (lost %.0f), co-browse p99 %.1f ms"
-                  + " (lost %.0f), churned %.0f, errors %.0f, closes %.0f, load %s", row.get("t_min"), row.get("heap_mb"),
-              row.get("rss_mb"), row.get("fds"), row.get("sc_pages_connected"), row.get("sc_page_sessions"),
-              row.get("sc_subscriptions"), row.get("sc_cobrowse_sessions"), row.get("srv_cpu"), row.get("chat_p99"),
-              row.get("chat_lost"), row.get("cb_p99"), row.get("cb_lost"), row.get("churned"), row.get("errors"),
-              row.get("closes"), Harness.loadAverage()));
+          sayRow(row);
         }
       } finally {
         stopping = true; // before the pages and the server go: their closes are not the server's doing
@@ -280,6 +274,16 @@ final class SoakScenario {
       http.close();
       report.append(table(g, pages, pairs, churnPerS, sampleMs, rows, csv)); // Main says it and writes summary.md
     }
+  }
+
+  private void sayRow(Map<String, Double> row) {
+    h.say(String.format(Locale.ROOT, "  [%5.1f min] heap %.1f MB, RSS %.0f MB, fds %.0f, pages %.0f/%.0f sessions,"
+            + " subs %.0f, co-browses %.0f, CPU %.1f%%, chat p99 %.1f ms (lost %.0f), co-browse p99 %.1f ms"
+            + " (lost %.0f), churned %.0f, errors %.0f, closes %.0f, load %s", row.get("t_min"), row.get("heap_mb"),
+        row.get("rss_mb"), row.get("fds"), row.get("sc_pages_connected"), row.get("sc_page_sessions"),
+        row.get("sc_subscriptions"), row.get("sc_cobrowse_sessions"), row.get("srv_cpu"), row.get("chat_p99"),
+        row.get("chat_lost"), row.get("cb_p99"), row.get("cb_lost"), row.get("churned"), row.get("errors"),
+        row.get("closes"), Harness.loadAverage()));
   }
 
   /** Chat: {@code pairs} pairs (pages 2p and 2p+1), one message a second per pair, sides taking turns. */
