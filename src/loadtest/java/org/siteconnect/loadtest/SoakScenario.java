@@ -89,7 +89,7 @@ final class SoakScenario {
 
   static {
     for (Trend t : List.of(
-        new Trend("heap_mb", 0.02, 2, "MB"),
+        new Trend("heap_mb", 0.03, 4, "MB"),
         new Trend("rss_mb", 0.02, 8, "MB"),
         new Trend("fds", 0.01, 20, "fds"),
         new Trend("threads", 0, 2, "threads"),
@@ -216,6 +216,10 @@ final class SoakScenario {
         for (int sample = 1; sample * sampleMs <= runMs; sample++) {
           long due = start + TimeUnit.MILLISECONDS.toNanos(sample * sampleMs);
           Server.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime())));
+          if (!server.process.isAlive()) {
+            throw new IllegalStateException("the gateway exited (exit " + server.process.exitValue() + "): see "
+                + server.log);
+          }
           Map<String, Double> row = new LinkedHashMap<>();
           row.put("t_min", (System.nanoTime() - start) / 60e9);
           row.put("srv_cpu", window.serverCpu());
@@ -230,6 +234,11 @@ final class SoakScenario {
           row.put("fds", (double) fds(server));
           row.put("threads", (double) threads(server));
           row.putAll(gauges(http, server.port));
+          if (rows.isEmpty() && row.get("sc_pages_connected").isNaN()) {
+            // another run's server on this port (the harness counts ports up from --base-port) answers without our token
+            throw new IllegalStateException("no sc_ gauges from /metrics on port " + server.port + ": is this gateway"
+                + " ours? (another harness on the same ports: pass --base-port)");
+          }
           long[] chatLost = {0};
           long[] cbLost = {0};
           long[] snapLost = {0};
