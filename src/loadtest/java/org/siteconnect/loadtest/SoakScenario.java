@@ -245,7 +245,7 @@ final class SoakScenario {
           Histogram chatHist = chat.close(oldChat, chatLost);
           Histogram cbHist = batches.close(oldBatches, cbLost);
           Histogram snapHist = snaps.close(oldSnaps, snapLost);
-          row.put("heap_mb", server.heapAfterGcKb() / 1024.0);
+          row.put("heap_mb", liveHeapMb(server));
           // the next window starts after the forced GC; what was sent during it counts for delivery only
           int gapChat = chat.next();
           int gapBatches = batches.next();
@@ -475,6 +475,26 @@ final class SoakScenario {
     return out;
   }
 
+  /**
+   * The live heap: jcmd GC.run (a full GC), then the old generation's use from jstat -gc (OU). A G1 full GC compacts
+   * everything live into old regions and leaves the young generation empty; the traffic goes on meanwhile, and the
+   * young generation it fills between the GC and the jstat that reads it (seconds on a loaded machine) is not live
+   * heap ({@link Server#heapAfterGcKb}, for idle pages, counts it too).
+   */
+  private static double liveHeapMb(Server server) {
+    server.jcmd("GC.run");
+    String[] lines = Server.run("jstat", "-gc", String.valueOf(server.pid)).trim().split("\n");
+    if (lines.length >= 2) {
+      List<String> head = List.of(lines[0].trim().split("\\s+"));
+      String[] vals = lines[lines.length - 1].trim().split("\\s+");
+      int ou = head.indexOf("OU");
+      if (ou >= 0 && ou < vals.length) {
+        return Double.parseDouble(vals[ou]) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
   private static long fds(Server server) {
     try (var list = Files.list(Path.of("/proc/" + server.pid + "/fd"))) {
       return list.count();
@@ -516,7 +536,7 @@ final class SoakScenario {
         + " pages/s, %d chat pairs at 1 msg/s, %d co-browses, a sample every %d s%n%n", g, opt.soakMinutes, pages,
         churnPerS, pairs, opt.soakCobrowses, sampleMs / 1000));
     sb.append("Per sample (every value is of the window since the previous sample, except the gauges, read at its end;"
-        + " heap after a forced full GC; lost = not arrived within ").append(GRACE_MS / 1000).append(" s). CSV: ")
+        + " heap = the old generation after a forced full GC (G1 compacts all live objects into it); lost = not arrived within ").append(GRACE_MS / 1000).append(" s). CSV: ")
         .append(csv.getFileName()).append("\n\n|");
     COLS.forEach(c -> sb.append(' ').append(c.head()).append(" |"));
     sb.append("\n|");
