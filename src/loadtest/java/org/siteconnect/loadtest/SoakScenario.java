@@ -177,12 +177,13 @@ final class SoakScenario {
       try {
         s.growTo(pages);
         CobrowseScenario cb = new CobrowseScenario(h.vertx, h.pagesCtx, h.ctlCtx, h.pagesClient, http, meter, h::say);
-        String token = cb.agentToken(server.port);
+        String token = retried("agent login", () -> cb.agentToken(server.port));
         List<CobrowseScenario.Pair> cobrowses = new ArrayList<>();
         AtomicLong cbCloses = new AtomicLong();
         for (int i = 0; i < opt.soakCobrowses; i++) {
-          CobrowseScenario.Pair p = cb.pair(server.port, i, token).toCompletionStage().toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
+          int index = i;
+          CobrowseScenario.Pair p = retried("co-browse " + i, () -> cb.pair(server.port, index, token)
+              .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
           for (var socket : List.of(p.visitor().socket, p.agent().socket)) {
             socket.closeHandler(v -> {
               if (!stopping) {
@@ -282,6 +283,28 @@ final class SoakScenario {
     } finally {
       http.close();
       report.append(table(g, pages, pairs, churnPerS, sampleMs, rows, csv)); // Main says it and writes summary.md
+    }
+  }
+
+  interface SetUp<T> {
+    T get() throws Exception;
+  }
+
+  /**
+   * A set-up step, tried up to 5 times 5 s apart: right after thousands of pages connected on a loaded machine, the
+   * gateway's REST calls can answer 503 ("the service did not answer in time").
+   */
+  private <T> T retried(String what, SetUp<T> step) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return step.get();
+      } catch (Exception e) {
+        if (attempt == 5) {
+          throw e;
+        }
+        h.say("    (" + what + " failed, again in 5 s: " + e.getMessage() + ")");
+        Server.sleep(5000);
+      }
     }
   }
 
