@@ -235,10 +235,11 @@ final class SoakScenario {
           row.put("fds", (double) fds(server));
           row.put("threads", (double) threads(server));
           row.putAll(gauges(http, server.port));
-          if (rows.isEmpty() && row.get("sc_pages_connected").isNaN()) {
-            // another run's server on this port (the harness counts ports up from --base-port) answers without our token
-            throw new IllegalStateException("no sc_ gauges from /metrics on port " + server.port + ": is this gateway"
-                + " ours? (another harness on the same ports: pass --base-port)");
+          double status = row.remove("http_status");
+          if (status == 401 || status == 404) {
+            // another run's server on this port (the harness counts ports up from --base-port) refuses our token
+            throw new IllegalStateException("/metrics on port " + server.port + " answered " + (int) status + ": is"
+                + " this gateway ours? (another harness on the same ports: pass --base-port)");
           }
           long[] chatLost = {0};
           long[] cbLost = {0};
@@ -467,7 +468,7 @@ final class SoakScenario {
     }
   }
 
-  /** sc_* samples from the gateway's /metrics, summed over their labels. */
+  /** sc_* samples from the gateway's /metrics, summed over their labels, and the answer's http_status (0: none). */
   private static Map<String, Double> gauges(HttpClient http, int port) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (Col c : COLS) {
@@ -475,10 +476,14 @@ final class SoakScenario {
         out.put(c.key(), Double.NaN);
       }
     }
+    out.put("http_status", 0.0);
     try {
       Buffer body = http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
               .setURI("/metrics").putHeader("Authorization", "Bearer " + METRICS_TOKEN))
-          .compose(req -> req.send().compose(resp -> resp.body()))
+          .compose(req -> req.send().compose(resp -> {
+            out.put("http_status", (double) resp.statusCode());
+            return resp.body();
+          }))
           .await(20, TimeUnit.SECONDS);
       for (String line : body.toString().split("\n")) {
         if (line.startsWith("#")) {
@@ -493,7 +498,7 @@ final class SoakScenario {
         }
       }
     } catch (Exception e) {
-      // a scrape that fails leaves the gauges NaN (shown as n/a)
+      // a scrape that fails (a timeout on a loaded machine) leaves the gauges NaN (shown as n/a)
     }
     return out;
   }
