@@ -23,6 +23,14 @@
 #   cluster, every visitor and agent on node B, the leader on A (issue 22's same-node relay; cb_leader_cpu is A's).
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
+#   --phases soak (issue 22 part 6, SoakScenario): one gateway under steady load for --soak-minutes (120) with
+#   --soak-pages (10000) pages, churn (--soak-churn-per-s, default pages/1000: pages send bye and close, new ones
+#   connect and subscribe), chat pairs (--soak-chat-pairs, default pages/20, 1 msg/s each) and --soak-cobrowses (100)
+#   co-browses at ~20 KB/s; every --soak-sample-s (60) heap after a full GC, RSS, fds, threads, the sc_* gauges of
+#   /metrics, CPU, chat and co-browse p99, losses and errors; summary.md has the table and a flat/slope verdict per
+#   series, soak.csv the samples. The 2-hour soak (about 2 h 5 min):
+#     bash src/loadtest/run.sh --phases soak --targets gateway
+#   a 3-minute check that it works: add --soak-minutes 3 --soak-pages 1000 --soak-cobrowses 10
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
 #   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.

@@ -55,7 +55,7 @@ final class CobrowseScenario {
   private final Meter meter;
   private final Consumer<String> say;
   private final Random random = new Random(8);
-  private final List<String> snapshot300k = parts(snapshotText(300 * 1024));
+  final List<String> snapshot300k = parts(snapshotText(300 * 1024));
   private final List<String> snapshot1m = parts(snapshotText(1024 * 1024));
 
   CobrowseScenario(Vertx vertx, Context visitorCtx, Context agentCtx, WebSocketClient ws, HttpClient http,
@@ -130,7 +130,7 @@ final class CobrowseScenario {
   }
 
   /** One client socket speaking the bridge framing; {@code ops} gets every non-sample body. */
-  private final class Client {
+  final class Client {
     final ClientWebSocket socket;
     final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
     String inbound;
@@ -221,10 +221,10 @@ final class CobrowseScenario {
 
   private record Sent(long batches, long samples) {}
 
-  /** One visitor + agent pair, co-browsing and subscribed, on their contexts. */
-  private record Pair(int index, Client visitor, Client agent, String cobrowseId) {}
+  /** One visitor + agent pair, co-browsing and subscribed, on their contexts (phase soak streams through them too). */
+  record Pair(int index, Client visitor, Client agent, String cobrowseId) {}
 
-  private Future<Pair> pair(int port, int i, String token) {
+  Future<Pair> pair(int port, int i, String token) {
     Future<Client> visitor = connect(visitorCtx, port, true).compose(v -> {
       Future<JsonObject> session = v.expect("session");
       v.send(new JsonObject().put("op", "hello").put("site", PageWire.SITE));
@@ -372,7 +372,7 @@ final class CobrowseScenario {
     return out;
   }
 
-  private void snapshot(Pair p, String topic, int seq, List<String> text, int kSnap, int kBehind) {
+  void snapshot(Pair p, String topic, int seq, List<String> text, int kSnap, int kBehind) {
     long t0 = System.nanoTime();
     int parts = text.size();
     for (int part = 0; part < parts; part++) {
@@ -390,7 +390,7 @@ final class CobrowseScenario {
   }
 
   /** A recorder batch: DOM additions of about {@code bytes} bytes and {@code moves} mouse positions. */
-  private String batch(int k, String cobrowseId, int seq, int bytes, int moves) {
+  String batch(int k, String cobrowseId, int seq, int bytes, int moves) {
     long now = System.currentTimeMillis();
     StringBuilder sb = new StringBuilder(bytes + 400).append("{\"bk\":").append(k).append(",\"bt\":")
         .append(System.nanoTime()).append(",\"cobrowse_id\":\"").append(cobrowseId).append("\",\"rid\":\"bench\",\"seq\":")
@@ -444,7 +444,7 @@ final class CobrowseScenario {
 
   // ---- set-up over REST -----------------------------------------------------------------------------------------
 
-  private String agentToken(int port) throws Exception {
+  String agentToken(int port) throws Exception {
     String admin = rest(port, HttpMethod.POST, "/api/v1/login", null,
         new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");

@@ -27,6 +27,7 @@ public final class Main {
     Harness h = new Harness(opt);
     h.open();
     List<Target> targets = opt.targets.stream().map(Target::of).toList();
+    SoakScenario soak = opt.phases.contains("soak") ? new SoakScenario(h) : null;
     Map<String, Target> byName = new LinkedHashMap<>();
     targets.forEach(t -> byName.put(t.name(), t));
     try {
@@ -54,8 +55,14 @@ public final class Main {
       if (opt.phases.contains("profile") && opt.targets.contains("gateway") && !h.outOfTime("profile")) {
         h.safely("profile gateway", () -> new ProfileScenario(h).run(Target.of("gateway")));
       }
+      if (soak != null) { // issue 22 part 6: the long soak, gateway targets only (it co-browses)
+        for (String g : opt.targets.stream().filter(List.of("gateway", "gateway-before")::contains).toList()) {
+          h.safely("soak " + g, () -> soak.run(g));
+        }
+      }
     } finally {
-      String table = h.results.table(opt) + (opt.phases.contains("xnode") ? "\n" + h.results.xnodeTable(opt) : "");
+      String table = (opt.phases.equals(List.of("soak")) ? "" : h.results.table(opt)
+          + (opt.phases.contains("xnode") ? "\n" + h.results.xnodeTable(opt) : "")) + (soak == null ? "" : soak.report());
       h.say("\n" + table);
       Files.writeString(opt.workDir.resolve("summary.md"), table);
       h.close();

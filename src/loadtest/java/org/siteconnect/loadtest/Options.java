@@ -69,6 +69,16 @@ final class Options {
   int connectWindow = 200;
   /** Pages per client source address (127.0.0.1, then .2, .3, ...); see Harness.clientFor. */
   int pagesPerSource = 20_000;
+  /** Phase soak (issue 22 part 6, {@link SoakScenario}): minutes of load, pages, co-browses, seconds between samples. */
+  int soakMinutes = 120;
+  int soakPages = 10_000;
+  int soakCobrowses = 100;
+  /** 0: 60 s, or for runs under 12 minutes the run's length / 12 (a verdict needs samples in the second half). */
+  int soakSampleS;
+  /** Chat pairs (one message a second each, sides alternating); -1: soakPages / 20. */
+  int soakChatPairs = -1;
+  /** Pages closing (with the frame's bye) and new ones connecting, per second; -1: soakPages / 1000. */
+  double soakChurnPerS = -1;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -138,10 +148,18 @@ final class Options {
         case "--single-heap" -> o.singleHeap = args[++i];
         case "--connect-window" -> o.connectWindow = Integer.parseInt(args[++i]);
         case "--pages-per-source" -> o.pagesPerSource = Integer.parseInt(args[++i]);
+        case "--soak-minutes" -> o.soakMinutes = Integer.parseInt(args[++i]);
+        case "--soak-pages" -> o.soakPages = Integer.parseInt(args[++i]);
+        case "--soak-cobrowses" -> o.soakCobrowses = Integer.parseInt(args[++i]);
+        case "--soak-sample-s" -> o.soakSampleS = Integer.parseInt(args[++i]);
+        case "--soak-chat-pairs" -> o.soakChatPairs = Integer.parseInt(args[++i]);
+        case "--soak-churn-per-s" -> o.soakChurnPerS = Double.parseDouble(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
-            + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]");
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]"
+            + " [--phases soak --soak-minutes 120 --soak-pages 10000 --soak-cobrowses 100 --soak-sample-s 60"
+            + " --soak-chat-pairs 500 --soak-churn-per-s 10]");
       }
     }
     if (o.cluster) {
@@ -154,6 +172,9 @@ final class Options {
       if (o.singleHeap == null) {
         o.singleHeap = "1g";
       }
+    }
+    if (o.phases.contains("soak") && !o.maxMinutesSet) {
+      o.maxMinutes = o.soakMinutes + 30; // set-up and the other phases on top of the soak itself
     }
     if (o.beforeJar != null && !o.targets.contains("gateway-before")
         && !o.targets.contains("gateway-cluster-before")) {
