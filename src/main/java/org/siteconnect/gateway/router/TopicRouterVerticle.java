@@ -120,7 +120,18 @@ public final class TopicRouterVerticle extends VerticleBase {
     if (!vertx.isClustered()) {
       return local;
     }
-    cluster = new RouterCluster(vertx, nodeId, router);
+    // Another node's page filters are bounded as its pages are: sessions times subscriptions per
+    // session.
+    int maxFiltersPerNode = (int) Math.min(
+        Integer.MAX_VALUE,
+        (long) config.sessions().maxSessions() * config.bridge().maxSubscriptionsPerSession());
+    cluster = new RouterCluster(
+        vertx,
+        nodeId,
+        router,
+        new TopicLimits(t.maxBytes(), t.maxLevels()),
+        maxFiltersPerNode,
+        metrics);
     return local.compose(v -> cluster.start());
   }
 

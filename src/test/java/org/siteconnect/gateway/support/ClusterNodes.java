@@ -18,6 +18,8 @@ public final class ClusterNodes implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "correct horse battery";
   /** The backend API key the nodes accept for {@code POST /api/v1/publish} on public/#. */
   public static final String API_KEY = "cluster-test-backend-key";
+  /** The {@code /metrics} bearer token of every node. */
+  public static final String METRICS_TOKEN = "cluster-test-metrics-token";
 
   private final List<Integer> httpPorts = new ArrayList<>();
   private final List<GatewayProcess> processes = new ArrayList<>();
@@ -58,7 +60,7 @@ public final class ClusterNodes implements AutoCloseable {
               new JsonObject()
                   .put("dir", dir.resolve("data-" + i).toString())
                   .put("postgres", postgres))
-          .put("ops", new JsonObject().put("drainSeconds", 5))
+          .put("ops", new JsonObject().put("drainSeconds", 5).put("metricsToken", METRICS_TOKEN))
           .put(
               "agents",
               new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
