@@ -235,7 +235,8 @@ final class Server implements AutoCloseable {
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
-    s.awaitPort(60_000);
+    // LT_START_MS: how long a server may take to listen (a cluster node on a busy shared machine took over 60 s)
+    s.awaitPort(Long.parseLong(System.getenv().getOrDefault("LT_START_MS", "60000")));
     return s;
   }
 

@@ -51,8 +51,9 @@ final class RouterCluster {
   /** Where a starting router says who it is (cluster-wide publish; the only one left on the hot path's side). */
   static final String HELLO = Addresses.ROUTER_FORWARD + ".hello";
 
-  private static final String KIND = "sc-kind";
-  private static final String FORWARD = "forward";
+  /** What a JSON message to a router's own address is (a {@link ForwardBatch} needs no name: its type says it). */
+  private static final String KIND = "kind";
+
   private static final String DELTA = "delta";
   private static final String FULL = "full";
   private static final String RESYNC = "resync";
@@ -241,20 +242,21 @@ final class RouterCluster {
     Map<String, List<ForwardBatch.Forwarded>> batches = pending;
     pending = null;
     EventBus eb = vertx.eventBus();
-    DeliveryOptions options = new DeliveryOptions().addHeader(KIND, FORWARD);
     batches.forEach((node, messages) -> {
       forwardedOut.increment(messages.size());
-      eb.send(nodeAddress(node), new ForwardBatch(messages), options);
+      eb.send(nodeAddress(node), new ForwardBatch(messages)); // no headers: nothing more to encode
     });
   }
 
   private void onNodeMessage(Message<Object> m) {
-    String kind = m.headers().get(KIND);
-    if (FORWARD.equals(kind)) {
-      onForward((ForwardBatch) m.body());
+    if (m.body() instanceof ForwardBatch batch) {
+      onForward(batch);
       return;
     }
-    JsonObject body = (JsonObject) m.body();
+    if (!(m.body() instanceof JsonObject body)) {
+      return;
+    }
+    String kind = body.getString(KIND);
     String from = body.getString("node");
     if (from == null || from.equals(nodeId)) {
       return;
@@ -268,11 +270,11 @@ final class RouterCluster {
             strings(body.getJsonArray("added")),
             strings(body.getJsonArray("removed")))) {
           LOG.info("asking node [{}] for all its filters (a delta was missed)", from);
-          send(from, RESYNC, new JsonObject().put("node", nodeId));
+          send(from, new JsonObject().put(KIND, RESYNC).put("node", nodeId));
         }
       }
       case FULL -> onFull(body);
-      case RESYNC -> send(from, FULL, fullSet());
+      case RESYNC -> send(from, fullSet());
       default -> LOG.warn("an unknown router message [{}] from node [{}]", kind, from);
     }
   }
@@ -294,6 +296,7 @@ final class RouterCluster {
 
   private JsonObject fullSet() {
     return new JsonObject()
+        .put(KIND, FULL)
         .put("node", nodeId)
         .put("member", member)
         .put("seq", local.seq())
@@ -309,7 +312,7 @@ final class RouterCluster {
     boolean known = peers.knows(from);
     onFull(m.body()); // sends this node's filters to a node it did not know
     if (known) {
-      send(from, FULL, fullSet());
+      send(from, fullSet());
     }
   }
 
@@ -326,15 +329,15 @@ final class RouterCluster {
     }
     if (!known) {
       LOG.info("node [{}] has [{}] page filters", from, peers.filterCount(from));
-      send(from, FULL, fullSet()); // it may have started before this router listened
+      send(from, fullSet()); // it may have started before this router listened
     }
     if (joined != null) {
       awaitPeers(0);
     }
   }
 
-  private void send(String node, String kind, JsonObject body) {
-    vertx.eventBus().send(nodeAddress(node), body, new DeliveryOptions().addHeader(KIND, kind));
+  private void send(String node, JsonObject body) {
+    vertx.eventBus().send(nodeAddress(node), body);
   }
 
   /** Runs {@code then} once every other node knows {@code filter} (at once when it does already). */
@@ -364,12 +367,12 @@ final class RouterCluster {
     unacknowledged.add(sent);
     delta.added().forEach(filter -> inFlight.put(filter, sent));
     JsonObject body = new JsonObject()
+        .put(KIND, DELTA)
         .put("node", nodeId)
         .put("seq", delta.seq())
         .put("added", new JsonArray(delta.added()))
         .put("removed", new JsonArray(delta.removed()));
-    DeliveryOptions options =
-        new DeliveryOptions().addHeader(KIND, DELTA).setSendTimeout(ACK_TIMEOUT_MS);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(ACK_TIMEOUT_MS);
     for (String node : List.copyOf(sent.nodes)) {
       vertx.eventBus().request(nodeAddress(node), body, options).onComplete(ack -> {
         if (ack.failed()) {
