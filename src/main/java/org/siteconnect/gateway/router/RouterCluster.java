@@ -80,6 +80,8 @@ final class RouterCluster {
 
   private final Set<InFlight> unacknowledged = new HashSet<>();
   private Promise<Void> joined;
+  /** The other members when this router started: it starts serving once it has all their filters (or timed out). */
+  private int expectedPeers;
 
   /** One delta on its way: the nodes that have not acknowledged it, and the subacks waiting for them. */
   private static final class InFlight {
@@ -128,6 +130,7 @@ final class RouterCluster {
         ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance();
     member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     int others = hazelcast.getCluster().getMembers().size() - 1;
+    expectedPeers = others;
     hazelcast.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {}
@@ -185,13 +188,13 @@ final class RouterCluster {
             .completion())
         .compose(v -> {
           eb.publish(HELLO, fullSet());
-          awaitPeers(others);
+          awaitPeers();
           return joined.future();
         });
   }
 
-  private void awaitPeers(int others) {
-    if (peers.nodes().size() >= others) {
+  private void awaitPeers() {
+    if (peers.nodes().size() >= expectedPeers) {
       joined.tryComplete();
     }
   }
@@ -332,7 +335,7 @@ final class RouterCluster {
       send(from, fullSet()); // it may have started before this router listened
     }
     if (joined != null) {
-      awaitPeers(0);
+      awaitPeers();
     }
   }
 
