@@ -49,10 +49,11 @@ public final class TopicRouter {
     final String sessionId;
     final String siteKey;
     final AgentGrant agent;
-    /** subscription id → server-form filter. */
+    /**
+     * subscription id → server-form filter. Several ids may use one filter: the index holds it until the last
+     * goes (found by scanning these few values on unsubscribe; no second map per page, issue 22).
+     */
     final Map<String, String> subscriptions = new HashMap<>();
-    /** server-form filter → how many of this page's ids use it. */
-    final Map<String, Integer> filterUse = new HashMap<>();
 
     PageState(PageConnection connection, String sessionId, String siteKey, AgentGrant agent) {
       this.connection = connection;
@@ -215,7 +216,8 @@ public final class TopicRouter {
 
   private void forget(PageState page) {
     index.unsubscribeAll(page);
-    page.filterUse.keySet().forEach(filter -> pageFilters.changed(filter, false));
+    new java.util.HashSet<>(page.subscriptions.values())
+        .forEach(filter -> pageFilters.changed(filter, false));
   }
 
   /** Page session id per connection held here (re-asserted to a new services leader). */
@@ -273,10 +275,9 @@ public final class TopicRouter {
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
     }
     page.subscriptions.put(id, serverFilter);
-    if (page.filterUse.merge(serverFilter, 1, Integer::sum) == 1) {
+    if (index.subscribe(filter, page)) { // false if another id of this page has the filter
       pageFilters.changed(serverFilter, true);
     }
-    index.subscribe(filter, page);
     pageFilters.whenKnown(serverFilter, () -> {
       if (pages.get(page.connection.id()) != page) {
         return; // gone while the other nodes learnt the filter
@@ -298,9 +299,7 @@ public final class TopicRouter {
     if (serverFilter == null) {
       throw new CommandException("unknown-id", "no subscription with id '" + id + "'");
     }
-    int left = page.filterUse.merge(serverFilter, -1, Integer::sum);
-    if (left <= 0) {
-      page.filterUse.remove(serverFilter);
+    if (!page.subscriptions.containsValue(serverFilter)) {
       index.unsubscribe(serverFilter, page);
       pageFilters.changed(serverFilter, false);
     }
