@@ -77,7 +77,18 @@ public final class TopicRouter {
   /** Hands a publish made here to the routers of the other nodes (cluster mode; nothing on a single node). */
   public interface Forwarder {
     /** {@code owner}: whose retained quota a retained publish is charged to; null for the server's own. */
-    void forward(String serverTopic, Object payload, boolean retain, String owner);
+    void forward(TopicName topic, Object payload, boolean retain, String owner);
+  }
+
+  /**
+   * Told which filters the pages here use (cluster mode: the other nodes forward to this one only what matches
+   * them). {@code whenKnown} runs {@code then} once the other nodes know {@code filter}: a suback is sent only
+   * then, so a publish made anywhere after it reaches the page.
+   */
+  public interface PageFilters {
+    void changed(String serverFilter, boolean add);
+
+    void whenKnown(String serverFilter, Runnable then);
   }
 
   /** Page command refused: an error code from docs/PROTOCOL.md and a sentence for the developer. */
@@ -104,6 +115,15 @@ public final class TopicRouter {
   private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
   private Forwarder forwarder = (topic, payload, retain, owner) -> {};
+  private PageFilters pageFilters = new PageFilters() {
+    @Override
+    public void changed(String serverFilter, boolean add) {}
+
+    @Override
+    public void whenKnown(String serverFilter, Runnable then) {
+      then.run();
+    }
+  };
 
   /** The retained caps: each budget's total (server, pages) and one page session's share. */
   public record RetainedLimits(
@@ -134,6 +154,10 @@ public final class TopicRouter {
     this.forwarder = forwarder;
   }
 
+  public void tellPageFilters(PageFilters pageFilters) {
+    this.pageFilters = pageFilters;
+  }
+
   // ---- pages
   // ----------------------------------------------------------------------------------------------
 
@@ -150,7 +174,7 @@ public final class TopicRouter {
   private void attach(PageState state) {
     PageState old = pages.put(state.connection.id(), state);
     if (old != null) {
-      index.unsubscribeAll(old);
+      forget(old);
     }
   }
 
@@ -186,8 +210,14 @@ public final class TopicRouter {
   public void detachPage(String connectionId) {
     PageState page = pages.remove(connectionId);
     if (page != null) {
-      index.unsubscribeAll(page);
+      forget(page);
     }
+  }
+
+  private void forget(PageState page) {
+    index.unsubscribeAll(page);
+    new java.util.HashSet<>(page.subscriptions.values())
+        .forEach(filter -> pageFilters.changed(filter, false));
   }
 
   /** Page session id per connection held here (re-asserted to a new services leader). */
@@ -245,14 +275,21 @@ public final class TopicRouter {
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
     }
     page.subscriptions.put(id, serverFilter);
-    index.subscribe(filter, page); // nothing changes if another id of this page has the filter
-    output.toPage(
-        page.connection,
-        PageFrames.rec(new JsonObject().put("op", "suback").put("id", id).put("granted", true)));
-    retained.match(
-        filter,
-        (topic, payload) -> output.toPage(
-            page.connection, PageFrames.message(pageForm(topic.value(), page), payload, true)));
+    if (index.subscribe(filter, page)) { // false if another id of this page has the filter
+      pageFilters.changed(serverFilter, true);
+    }
+    pageFilters.whenKnown(serverFilter, () -> {
+      if (pages.get(page.connection.id()) != page) {
+        return; // gone while the other nodes learnt the filter
+      }
+      output.toPage(
+          page.connection,
+          PageFrames.rec(new JsonObject().put("op", "suback").put("id", id).put("granted", true)));
+      retained.match(
+          filter,
+          (topic, payload) -> output.toPage(
+              page.connection, PageFrames.message(pageForm(topic.value(), page), payload, true)));
+    });
   }
 
   public void pageUnsubscribe(String connectionId, String id) throws CommandException {
@@ -264,6 +301,7 @@ public final class TopicRouter {
     }
     if (!page.subscriptions.containsValue(serverFilter)) {
       index.unsubscribe(serverFilter, page);
+      pageFilters.changed(serverFilter, false);
     }
     output.toPage(
         page.connection, PageFrames.rec(new JsonObject().put("op", "unsuback").put("id", id)));
@@ -443,7 +481,7 @@ public final class TopicRouter {
       }
     });
     metrics.messagesOut(scope, pageTargets.size() + toAddresses[0]);
-    forwarder.forward(topic.value(), payload, retain, owner);
+    forwarder.forward(topic, payload, retain, owner);
     if (!pageTargets.isEmpty()) {
       // Encoded once for every page recipient. A session topic has subscribers of that one session
       // only, so

@@ -122,7 +122,18 @@ public final class TopicRouterVerticle extends VerticleBase {
     if (!vertx.isClustered()) {
       return local;
     }
-    cluster = new RouterCluster(vertx, nodeId, router);
+    // Another node's page filters are bounded as its pages are: sessions times subscriptions per
+    // session.
+    int maxFiltersPerNode = (int) Math.min(
+        Integer.MAX_VALUE,
+        (long) config.sessions().maxSessions() * config.bridge().maxSubscriptionsPerSession());
+    cluster = new RouterCluster(
+        vertx,
+        nodeId,
+        router,
+        new TopicLimits(t.maxBytes(), t.maxLevels()),
+        maxFiltersPerNode,
+        metrics);
     relay = new org.siteconnect.gateway.cobrowse.LocalRelay(vertx, metrics, new RelayRouter());
     return local.compose(v -> cluster.start()).compose(v -> relay.start());
   }
