@@ -18,6 +18,8 @@
 #   (--quick: 1k), about 6 min. Same as --targets gateway,gateway-cluster --phases xnode.
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a
 #   throwaway one with src/test/pg.sh (own state dir, so a test run's server is left alone) and stops it on exit.
+#   Issue 22 co-browse at scale (phase cobrowse): --cobrowse-levels 100,500,1000 --cobrowse-ramp-ms 60000 (start
+#   snapshots spread over it) --cobrowse-ms 60000 (streaming after the ramp) --cobrowse-kbps 20 (recorder bytes/s).
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
 #   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.

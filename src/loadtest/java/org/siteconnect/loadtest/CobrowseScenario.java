@@ -532,14 +532,26 @@ final class CobrowseScenario {
   // ---- set-up over REST -----------------------------------------------------------------------------------------
 
   private String agentToken(int port) throws Exception {
-    String admin = rest(port, HttpMethod.POST, "/api/v1/login", null,
-        new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
+    String admin = null;
+    // On a busy machine the REST routes are mounted a while after the port opens (404), and the first password
+    // hash can miss the service's deadline (503): the set-up tries again for a minute.
+    for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); admin == null; Server.sleep(500)) {
+      try {
+        admin = rest(port, HttpMethod.POST, "/api/v1/login", null,
+            new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))
+            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (System.nanoTime() > until || !String.valueOf(e.getCause().getMessage()).matches("(?s).* → (404|503) .*")) {
+          throw e;
+        }
+      }
+    }
     JsonObject agent = new JsonObject().put("login", "bench-agent").put("name", "Bench Agent")
         .put("password", Server.ADMIN_PASSWORD).put("roles", new JsonArray().add("agent"))
         .put("buttons", new JsonArray().add(PageWire.SITE + "/b1")).put("maxChats", 3);
-    rest(port, HttpMethod.POST, "/api/v1/agents", admin, agent)
-        .recover(e -> rest(port, HttpMethod.PUT, "/api/v1/agents/bench-agent", admin,
+    String adminToken = admin;
+    rest(port, HttpMethod.POST, "/api/v1/agents", adminToken, agent)
+        .recover(e -> rest(port, HttpMethod.PUT, "/api/v1/agents/bench-agent", adminToken,
             agent.copy().put("login", (String) null)))
         .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     return rest(port, HttpMethod.POST, "/api/v1/login", null,
