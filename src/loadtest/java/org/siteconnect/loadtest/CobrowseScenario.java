@@ -532,31 +532,34 @@ final class CobrowseScenario {
   // ---- set-up over REST -----------------------------------------------------------------------------------------
 
   private String agentToken(int port) throws Exception {
-    String admin = null;
-    // On a busy machine the REST routes are mounted a while after the port opens (404), and the first password
-    // hash can miss the service's deadline (503): the set-up tries again for a minute.
-    for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); admin == null; Server.sleep(500)) {
+    String admin = retrying(() -> rest(port, HttpMethod.POST, "/api/v1/login", null,
+        new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))).getString("token");
+    JsonObject agent = new JsonObject().put("login", "bench-agent").put("name", "Bench Agent")
+        .put("password", Server.ADMIN_PASSWORD).put("roles", new JsonArray().add("agent"))
+        .put("buttons", new JsonArray().add(PageWire.SITE + "/b1")).put("maxChats", 3);
+    retrying(() -> rest(port, HttpMethod.POST, "/api/v1/agents", admin, agent)
+        .recover(e -> rest(port, HttpMethod.PUT, "/api/v1/agents/bench-agent", admin,
+            agent.copy().put("login", (String) null))));
+    return retrying(() -> rest(port, HttpMethod.POST, "/api/v1/login", null,
+        new JsonObject().put("login", "bench-agent").put("password", Server.ADMIN_PASSWORD))).getString("token");
+  }
+
+  /**
+   * A set-up request, tried again for a minute while it fails with 404 or 503: on a busy machine the REST routes
+   * are mounted a while after the port opens, and a password hash can miss the service's deadline.
+   */
+  private static JsonObject retrying(java.util.function.Supplier<Future<JsonObject>> request) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
       try {
-        admin = rest(port, HttpMethod.POST, "/api/v1/login", null,
-            new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
+        return request.get().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException e) {
         if (System.nanoTime() > until || !String.valueOf(e.getCause().getMessage()).matches("(?s).* → (404|503) .*")) {
           throw e;
         }
+        Server.sleep(500);
       }
     }
-    JsonObject agent = new JsonObject().put("login", "bench-agent").put("name", "Bench Agent")
-        .put("password", Server.ADMIN_PASSWORD).put("roles", new JsonArray().add("agent"))
-        .put("buttons", new JsonArray().add(PageWire.SITE + "/b1")).put("maxChats", 3);
-    String adminToken = admin;
-    rest(port, HttpMethod.POST, "/api/v1/agents", adminToken, agent)
-        .recover(e -> rest(port, HttpMethod.PUT, "/api/v1/agents/bench-agent", adminToken,
-            agent.copy().put("login", (String) null)))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return rest(port, HttpMethod.POST, "/api/v1/login", null,
-        new JsonObject().put("login", "bench-agent").put("password", Server.ADMIN_PASSWORD))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
   }
 
   private Future<JsonObject> rest(int port, HttpMethod method, String uri, String token, JsonObject body) {
