@@ -235,7 +235,12 @@ final class Server implements AutoCloseable {
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
-    s.awaitPort(60_000);
+    try {
+      s.awaitPort(60_000);
+    } catch (IOException e) {
+      s.close(); // a server that was still starting would keep its port and the embedded database's lock
+      throw e;
+    }
     return s;
   }
 
