@@ -31,6 +31,8 @@
 #   series, soak.csv the samples. The 2-hour soak (about 2 h 5 min):
 #     bash src/loadtest/run.sh --phases soak --targets gateway
 #   a 3-minute check that it works: add --soak-minutes 3 --soak-pages 1000 --soak-cobrowses 10
+#   Issue 22 co-browse at scale (phase cobrowse): --cobrowse-levels 100,500,1000 --cobrowse-ramp-ms 60000 (start
+#   snapshots spread over it) --cobrowse-ms 60000 (streaming after the ramp) --cobrowse-kbps 20 (recorder bytes/s).
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
 #   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.

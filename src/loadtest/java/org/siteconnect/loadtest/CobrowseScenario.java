@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,10 +44,17 @@ final class CobrowseScenario {
   static final int PART_CHARS = 40_000;
   static final int MAX_PUBLISH_BYTES = 60_000;
   static final long WARM_UP_MS = 8_000;
+  /** Sessions that stream during the warm-up (all of them at 1,000 would be a 300 MB burst of start snapshots). */
+  static final int WARM_SESSIONS = 50;
+  /** Pairs set up at the same time. */
+  static final int SET_UP_GROUP = 20;
+  /** Pre-built batch tails per mouse-move count. */
+  static final int TAILS = 64;
 
   /** What one run measured. */
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
-                long batchesSent, double serverCpu, double harnessCpu, double leaderCpu) {}
+                long batchesSent, double serverCpu, double harnessCpu, double leaderCpu, Histogram tickLag,
+                double visitorLoopCpu, double agentLoopCpu, double kbPerSession) {}
 
   private final Vertx vertx;
   private final Context visitorCtx;
@@ -57,9 +66,12 @@ final class CobrowseScenario {
   private final Random random = new Random(8);
   final List<String> snapshot300k = parts(snapshotText(300 * 1024));
   private final List<String> snapshot1m = parts(snapshotText(1024 * 1024));
+  /** Batch bodies after the header, built once (1 and 2 mouse moves): a tick only concatenates header and tail. */
+  private final List<List<String>> tails;
 
   CobrowseScenario(Vertx vertx, Context visitorCtx, Context agentCtx, WebSocketClient ws, HttpClient http,
-                   Meter meter, Consumer<String> say) {
+                   Meter meter, Consumer<String> say, int kbps) {
+    this.tails = tails(kbps);
     this.vertx = vertx;
     this.visitorCtx = visitorCtx;
     this.agentCtx = agentCtx;
@@ -85,10 +97,10 @@ final class CobrowseScenario {
     HttpClient http = h.vertx.createHttpClient();
     try {
       CobrowseScenario scenario = new CobrowseScenario(h.vertx, h.pagesCtx, h.ctlCtx, h.pagesClient, http, meter,
-          h::say);
+          h::say, opt.cobrowseKbps);
       long errors0 = meter.errors.get();
       double other = Quiet.gate(h, server);
-      Result r = scenario.run(server, n, opt.cobrowseMs, g);
+      Result r = scenario.run(server, n, opt.cobrowseRampMs, opt.cobrowseMs, g);
       results.put(column, n, "cb_p50", ms(r.batches().getValueAtPercentile(50)));
       results.put(column, n, "cb_p99", ms(r.batches().getValueAtPercentile(99)));
       results.put(column, n, "cb_max", ms(r.batches().getMaxValue()));
@@ -100,7 +112,12 @@ final class CobrowseScenario {
       }
       results.put(column, n, "cb_chat_behind_p50", ms(r.chatBehind().getValueAtPercentile(50)));
       results.put(column, n, "cb_chat_behind_max", ms(r.chatBehind().getMaxValue()));
+      results.put(column, n, "cb_chat_base_p50", ms(r.chatBase().getValueAtPercentile(50)));
       results.put(column, n, "cb_chat_base_p99", ms(r.chatBase().getValueAtPercentile(99)));
+      results.put(column, n, "cb_kbps", r.kbPerSession());
+      results.put(column, n, "cb_tick_lag_max", ms(r.tickLag().getMaxValue()));
+      results.put(column, n, "cb_loop_vis", r.visitorLoopCpu());
+      results.put(column, n, "cb_loop_agent", r.agentLoopCpu());
       results.put(column, n, "cb_srv_cpu", r.serverCpu());
       if (server.peer != null) { // gateway-cluster: both nodes' CPU above, the leader's (node A) alone here
         results.put(column, n, "cb_leader_cpu", r.leaderCpu());
@@ -108,9 +125,14 @@ final class CobrowseScenario {
       results.put(column, n, "cb_other", other);
       long expected = r.batchesSent();
       results.put(column, n, "cb_har_cpu", r.harnessCpu());
-      h.say(String.format(Locale.ROOT, "  %d batches sent in %.0f s, server CPU %.0f%%, harness CPU %.0f%%, other load"
-          + " before %.0f%%", expected, opt.cobrowseMs / 1000.0, r.serverCpu(), r.harnessCpu(), other));
-      h.say("  " + summary("batches (0.5–5 KB + mouse moves, 20/s per session)", r.batches()));
+      h.say(String.format(Locale.ROOT, "  %d batches sent in %.0f s (%.0f s ramp + %.0f s), %.1f KB/s per session,"
+          + " in batches, server CPU %.0f%%, harness CPU %.0f%% (visitor loop %.0f%%, agent loop %.0f%% of a core), tick lag"
+          + " p99 %.1f ms max %.1f ms, other load before %.0f%%", expected,
+          (opt.cobrowseRampMs + opt.cobrowseMs) / 1000.0, opt.cobrowseRampMs / 1000.0, opt.cobrowseMs / 1000.0,
+          r.kbPerSession(), r.serverCpu(), r.harnessCpu(), r.visitorLoopCpu(), r.agentLoopCpu(),
+          r.tickLag().getValueAtPercentile(99) / 1000.0, r.tickLag().getMaxValue() / 1000.0, other));
+      h.say("  " + summary("batches (" + opt.cobrowseKbps + " KB/s with mouse moves, 20/s per session)",
+          r.batches()));
       h.say("  " + summary("300 KB snapshot, first part sent → last part at the agent", r.snap300()));
       h.say("  " + summary("1 MB snapshot, first part sent → last part at the agent", r.snap1m()));
       h.say("  " + summary("chat message sent right after a snapshot → agent", r.chatBehind()));
@@ -219,7 +241,7 @@ final class CobrowseScenario {
     return done.future();
   }
 
-  private record Sent(long batches, long samples) {}
+  private record Sent(long batches, long samples, double batchKbps) {}
 
   /** One visitor + agent pair, co-browsing and subscribed, on their contexts (phase soak streams through them too). */
   record Pair(int index, Client visitor, Client agent, String cobrowseId) {}
@@ -258,30 +280,38 @@ final class CobrowseScenario {
   }
 
   /**
-   * Runs {@code sessions} co-browses for {@code ms} ({@code label} names the trace); the caller has waited for quiet
-   * cores.
+   * Runs {@code sessions} co-browses: their start snapshots spread over {@code rampMs}, then {@code ms} more of
+   * streaming ({@code label} names the trace); the caller has waited for quiet cores.
    */
-  Result run(Server server, int sessions, long ms, String label) throws Exception {
+  Result run(Server server, int sessions, long rampMs, long ms, String label) throws Exception {
     String token = agentToken(server.port);
     List<Pair> pairs = new ArrayList<>();
-    for (int i = 0; i < sessions; i++) {
-      pairs.add(pair(server.port, i, token).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    long setUp = System.nanoTime();
+    for (int i = 0; i < sessions; i += SET_UP_GROUP) { // a few at a time: 1,000 one by one took minutes
+      List<Future<Pair>> group = new ArrayList<>();
+      for (int j = i; j < Math.min(sessions, i + SET_UP_GROUP); j++) {
+        group.add(pair(server.port, j, token));
+      }
+      Future.all(group).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      group.forEach(f -> pairs.add(f.result()));
     }
-    say.accept("  " + sessions + " co-browse sessions active (visitor page + agent console each)");
-    // Warm-up, not recorded: the same stream for a while, then wait until every warm-up sample has arrived. A fresh
-    // JVM runs the relay interpreted at first and compiles it on the server's one core; measured from the start,
-    // the 300 KB start snapshots of every session made a backlog that took seconds to drain (p99 in seconds at
-    // 60 sessions; with a 2 s warm-up the tail was all in the first 1.2 s, then p99 20-50 ms).
+    say.accept(String.format(Locale.ROOT, "  %d co-browse sessions active (visitor page + agent console each), set up"
+        + " in %.1f s", sessions, (System.nanoTime() - setUp) / 1e9));
+    // Warm-up, not recorded: the same stream on at most WARM_SESSIONS sessions for a while, then wait until every
+    // warm-up sample has arrived. A fresh JVM runs the relay interpreted at first and compiles it on the server's
+    // one core; measured from the start, the 300 KB start snapshots of every session made a backlog that took
+    // seconds to drain (p99 in seconds at 60 sessions; with a 2 s warm-up the tail was all in the first 1.2 s).
     int warm = meter.open();
     long warmMs = Math.min(WARM_UP_MS, Math.max(1000, ms / 2));
-    Sent warmed = stream(pairs, warm, warm, warm, warm, warm, warmMs, true);
+    Sent warmed = stream(pairs.subList(0, Math.min(sessions, WARM_SESSIONS)), warm, warm, warm, warm, warm,
+        warmMs / 2, warmMs / 2, null);
     long drainStart = System.nanoTime();
     while (meter.count(warm) < warmed.samples() && System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(60)) {
       Server.sleep(20);
     }
-    say.accept(String.format(Locale.ROOT, "  warm-up: %.1f s of streaming, then %.1f s until its %d samples had"
-        + " arrived (%d did)", warmMs / 1000.0, (System.nanoTime() - drainStart) / 1e9, warmed.samples(),
-        meter.count(warm)));
+    say.accept(String.format(Locale.ROOT, "  warm-up: %.1f s of streaming (%d sessions), then %.1f s until its %d"
+        + " samples had arrived (%d did)", warmMs / 1000.0, Math.min(sessions, WARM_SESSIONS),
+        (System.nanoTime() - drainStart) / 1e9, warmed.samples(), meter.count(warm)));
     meter.close(warm);
 
     int kBatch = meter.open();
@@ -289,20 +319,32 @@ final class CobrowseScenario {
     int kSnap1m = meter.open();
     int kBehind = meter.open();
     int kBase = meter.open();
+    Histogram lag = new Histogram(TimeUnit.SECONDS.toMicros(60), 2);
+    long[] loops = {threadOf(visitorCtx), threadOf(agentCtx)};
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long v0 = threads.getThreadCpuTime(loops[0]);
+    long a0 = threads.getThreadCpuTime(loops[1]);
     long c0 = server.cpuTicks();
     long l0 = server.peer == null ? 0 : server.peer.cpuTicks();
     long h0 = CpuWindow.harnessCpuNanos();
     long t0 = System.nanoTime();
-    long sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, ms, true).batches();
+    Sent sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, rampMs, ms, lag);
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
     double harness = 100 * (CpuWindow.harnessCpuNanos() - h0) / 1e9 / secs;
     double leader = server.peer == null ? 0 : 100 * Server.ticksToSeconds(server.peer.cpuTicks() - l0) / secs;
-    Server.sleep(2000); // drain
+    double visitorLoop = 100 * (threads.getThreadCpuTime(loops[0]) - v0) / 1e9 / secs;
+    double agentLoop = 100 * (threads.getThreadCpuTime(loops[1]) - a0) / 1e9 / secs;
+    long drainStart2 = System.nanoTime();
+    while (meter.count(kBatch) < sent.batches() && System.nanoTime() - drainStart2 < TimeUnit.SECONDS.toNanos(10)) {
+      Server.sleep(20);
+    }
+    Server.sleep(1000); // the snapshots and chat lines sent last
     meter.writeTrace("cobrowse-" + label + "-" + sessions, t0, "batch=" + kBatch + " snapshot300k=" + kSnap300 + " snapshot1m="
         + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
-        meter.close(kBase), sent, cpu, harness, leader);
+        meter.close(kBase), sent.batches(), cpu, harness, leader, lag, visitorLoop, agentLoop,
+        sent.batchKbps());
     for (Pair p : pairs) {
       p.visitor.socket.close();
       p.agent.socket.close();
@@ -310,57 +352,91 @@ final class CobrowseScenario {
     return r;
   }
 
+  /** The id of the thread that runs {@code ctx} (an event loop: its CPU time is the harness side's work). */
+  private static long threadOf(Context ctx) throws Exception {
+    java.util.concurrent.CompletableFuture<Long> id = new java.util.concurrent.CompletableFuture<>();
+    ctx.runOnContext(v -> id.complete(Thread.currentThread().getId()));
+    return id.get(10, TimeUnit.SECONDS);
+  }
+
   /**
-   * Streams for {@code ms}: every 50 ms a batch per session. Snapshots are spread over the window as sessions
-   * starting and agents resyncing would spread them: session i sends its 300 KB start snapshot at i/S of the window,
-   * and 1 MB resync snapshots go out at most two a second over all sessions (every session once at 1 and 10
-   * sessions; 20 of them in 10 s at 100). Each snapshot is followed by a chat message; one baseline chat message a
-   * second per session at other times. Returns the batches and the samples (batches, snapshots, chats) sent.
+   * Streams as recorders do: session i starts at i/S of {@code rampMs} with its 300 KB start snapshot, then sends a
+   * batch every 50 ms until {@code ms} after the ramp. Every 500 ms one session that has started sends a 1 MB
+   * resync snapshot instead of its batch (two a second over all sessions, at most as many as there are
+   * sessions). Each snapshot is followed by a chat message; one baseline chat message a second per
+   * session at other times. {@code lag} (µs) gets how late each tick ran: the harness keeps its pace while the
+   * ticks are on time. Returns the batches, samples (batches, snapshots, chats) and the batches' KB/s per session.
    */
-  private Sent stream(List<Pair> pairs, int kBatch, int kSnap300, int kSnap1m, int kBehind, int kBase, long ms,
-                      boolean snapshots1m) throws Exception {
+  private Sent stream(List<Pair> pairs, int kBatch, int kSnap300, int kSnap1m, int kBehind, int kBase, long rampMs,
+                      long ms, Histogram lag) throws Exception {
     int s = pairs.size();
-    long ticks = Math.max(1, ms / 50);
+    long rampTicks = rampMs / 50;
+    long ticks = rampTicks + Math.max(1, ms / 50);
     long[] sent = {0};
     long[] samples = {0};
+    long[] bytes = {0};
+    long[] active = {0};
     long[] tick = {0};
+    long[] resyncs = {0};
+    long maxResyncs = Math.max(1, ticks / 10);
     Promise<Void> done = Promise.promise();
     int[] seq = new int[s];
     long[] mouse = new long[s];
-    int resyncs = (int) Math.max(1, Math.min(s, ms / 500)); // 1 MB snapshots: at most two a second
+    long[] start = new long[s];
+    for (int i = 0; i < s; i++) {
+      start[i] = rampTicks * i / s;
+    }
+    String topic = "~pagesession/cobrowsing/events";
+    long began = System.nanoTime();
     visitorCtx.runOnContext(v -> vertx.setPeriodic(50, id -> {
       long t = tick[0]++;
+      if (lag != null) {
+        lag.recordValue(Math.max(0, Math.min(lag.getHighestTrackableValue(),
+            (System.nanoTime() - began) / 1000 - (t + 1) * 50_000)));
+      }
       if (t >= ticks) {
         vertx.cancelTimer(id);
         done.tryComplete();
         return;
       }
+      int started = 0;
+      while (started < s && start[started] <= t) {
+        started++;
+      }
+      int resync = -1;
+      if (t % 10 == 5 && started > 0 && resyncs[0] < Math.min(maxResyncs, s)) {
+        resync = (int) Math.floorMod(resyncs[0]++ * 7919L, (long) started);
+      }
       for (int i = 0; i < s; i++) {
         Pair p = pairs.get(i);
-        String topic = "~pagesession/cobrowsing/events";
-        if (t == ticks * i / s) {
+        if (t == start[i]) {
           snapshot(p, topic, ++seq[i], snapshot300k, kSnap300, kBehind);
           samples[0] += 2;
-        } else if (snapshots1m && i < resyncs && t == (ticks * i / resyncs + ticks / (2L * resyncs)) % ticks) {
+        } else if (i == resync) {
           snapshot(p, topic, ++seq[i], snapshot1m, kSnap1m, kBehind);
           samples[0] += 2;
-        } else {
+        } else if (t > start[i]) {
           // mouse moves at 30/s: the positions of the last 50 ms (1 or 2)
           long moves = (t + 1) * 3 / 2 - mouse[i];
           mouse[i] += moves;
-          p.visitor.publish(topic, batch(kBatch, p.cobrowseId, ++seq[i], 500 + random.nextInt(4500), (int) moves));
+          List<String> pool = tails.get(moves > 1 ? 1 : 0);
+          String body = batch(kBatch, p.cobrowseId, ++seq[i], pool.get(random.nextInt(pool.size())));
+          p.visitor.publish(topic, body);
+          bytes[0] += body.length();
+          active[0]++;
           sent[0]++;
           samples[0]++;
-          if ((t + i) % 20 == 10) {
-            samples[0]++;
-            p.visitor.publish("bench/cbchat/" + p.index, "{\"bk\":" + kBase + ",\"bt\":" + System.nanoTime()
-                + ",\"text\":\"hello from the visitor\"}");
-          }
+        }
+        if ((t + i) % 20 == 10) {
+          samples[0]++;
+          p.visitor.publish("bench/cbchat/" + p.index, "{\"bk\":" + kBase + ",\"bt\":" + System.nanoTime()
+              + ",\"text\":\"hello from the visitor\"}");
         }
       }
     }));
-    done.future().await(ms + 60_000, TimeUnit.MILLISECONDS);
-    return new Sent(sent[0], samples[0]);
+    done.future().await(rampMs + ms + 120_000, TimeUnit.MILLISECONDS);
+    // batch bytes per session and second of streaming (a session streams from its start snapshot on)
+    return new Sent(sent[0], samples[0], active[0] == 0 ? 0 : bytes[0] / 1024.0 / (active[0] * 0.05));
   }
 
   /** A snapshot's parts as JSON string literals (escaped once, not per send: the harness's cost stays small). */
@@ -389,14 +465,42 @@ final class CobrowseScenario {
         + ",\"text\":\"hello right after a snapshot\"}");
   }
 
-  /** A recorder batch: DOM additions of about {@code bytes} bytes and {@code moves} mouse positions. */
+  /** A recorder batch: its header (sample key, send time, id, seq) and one of the pre-built tails. */
+  static String batch(int k, String cobrowseId, int seq, String tail) {
+    return "{\"bk\":" + k + ",\"bt\":" + System.nanoTime() + ",\"cobrowse_id\":\"" + cobrowseId
+        + "\",\"rid\":\"bench\",\"seq\":" + seq + ",\"events\":[" + tail;
+  }
+  /** A batch with a fresh tail of about {@code bytes} DOM additions and {@code moves} mouse positions (phase soak). */
   String batch(int k, String cobrowseId, int seq, int bytes, int moves) {
+    return batch(k, cobrowseId, seq, tail(seq, bytes, moves));
+  }
+
+
+  /**
+   * {@code TAILS} batch tails for 1 and for 2 mouse moves whose whole batches average {@code kbps} × 1024 / 20
+   * bytes (20 batches a second): DOM additions of 0.5–1.5 × their mean and the mouse positions.
+   */
+  private List<List<String>> tails(int kbps) {
+    // header about 110 bytes, mouse moves 1.5 × about 100, the last addition's overshoot about 125, JSON framing:
+    // 470 measured (24.1 KB/s when 260 was assumed for 20)
+    int mean = Math.max(200, kbps * 1024 / 20 - 470);
+    List<List<String>> out = new ArrayList<>();
+    for (int moves = 1; moves <= 2; moves++) {
+      List<String> pool = new ArrayList<>();
+      for (int n = 0; n < TAILS; n++) {
+        pool.add(tail(n, mean / 2 + random.nextInt(mean + 1), moves));
+      }
+      out.add(pool);
+    }
+    return out;
+  }
+
+  /** DOM additions of about {@code bytes} bytes and {@code moves} mouse positions, closing the batch. */
+  private String tail(int seq, int bytes, int moves) {
     long now = System.currentTimeMillis();
-    StringBuilder sb = new StringBuilder(bytes + 400).append("{\"bk\":").append(k).append(",\"bt\":")
-        .append(System.nanoTime()).append(",\"cobrowse_id\":\"").append(cobrowseId).append("\",\"rid\":\"bench\",\"seq\":")
-        .append(seq).append(",\"events\":[{\"type\":3,\"data\":{\"source\":0,\"texts\":[],\"attributes\":[],"
-            + "\"removes\":[],\"adds\":[");
-    int id = 1000 + seq * 10;
+    StringBuilder sb = new StringBuilder(bytes + 400).append("{\"type\":3,\"data\":{\"source\":0,\"texts\":[],"
+        + "\"attributes\":[],\"removes\":[],\"adds\":[");
+    int id = 1000 + seq * 100;
     int used = 0;
     boolean first = true;
     while (used < bytes) {
@@ -411,14 +515,12 @@ final class CobrowseScenario {
       id += 2;
     }
     sb.append("]},\"timestamp\":").append(now).append('}');
-    if (moves > 0) {
-      sb.append(",{\"type\":3,\"data\":{\"source\":1,\"positions\":[");
-      for (int m = 0; m < moves; m++) {
-        sb.append(m == 0 ? "" : ",").append("{\"x\":").append(random.nextInt(1200)).append(",\"y\":")
-            .append(random.nextInt(800)).append(",\"id\":12,\"timeOffset\":-").append(33 * (moves - m)).append('}');
-      }
-      sb.append("]},\"timestamp\":").append(now).append('}');
+    sb.append(",{\"type\":3,\"data\":{\"source\":1,\"positions\":[");
+    for (int m = 0; m < moves; m++) {
+      sb.append(m == 0 ? "" : ",").append("{\"x\":").append(random.nextInt(1200)).append(",\"y\":")
+          .append(random.nextInt(800)).append(",\"id\":12,\"timeOffset\":-").append(33 * (moves - m)).append('}');
     }
+    sb.append("]},\"timestamp\":").append(now).append('}');
     return sb.append("]}").toString();
   }
 
@@ -445,19 +547,34 @@ final class CobrowseScenario {
   // ---- set-up over REST -----------------------------------------------------------------------------------------
 
   String agentToken(int port) throws Exception {
-    String admin = rest(port, HttpMethod.POST, "/api/v1/login", null,
-        new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
+    String admin = retrying(() -> rest(port, HttpMethod.POST, "/api/v1/login", null,
+        new JsonObject().put("login", "admin").put("password", Server.ADMIN_PASSWORD))).getString("token");
     JsonObject agent = new JsonObject().put("login", "bench-agent").put("name", "Bench Agent")
         .put("password", Server.ADMIN_PASSWORD).put("roles", new JsonArray().add("agent"))
         .put("buttons", new JsonArray().add(PageWire.SITE + "/b1")).put("maxChats", 3);
-    rest(port, HttpMethod.POST, "/api/v1/agents", admin, agent)
+    retrying(() -> rest(port, HttpMethod.POST, "/api/v1/agents", admin, agent)
         .recover(e -> rest(port, HttpMethod.PUT, "/api/v1/agents/bench-agent", admin,
-            agent.copy().put("login", (String) null)))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    return rest(port, HttpMethod.POST, "/api/v1/login", null,
-        new JsonObject().put("login", "bench-agent").put("password", Server.ADMIN_PASSWORD))
-        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).getString("token");
+            agent.copy().put("login", (String) null))));
+    return retrying(() -> rest(port, HttpMethod.POST, "/api/v1/login", null,
+        new JsonObject().put("login", "bench-agent").put("password", Server.ADMIN_PASSWORD))).getString("token");
+  }
+
+  /**
+   * A set-up request, tried again for a minute while it fails with 404 or 503: on a busy machine the REST routes
+   * are mounted a while after the port opens, and a password hash can miss the service's deadline.
+   */
+  private static JsonObject retrying(java.util.function.Supplier<Future<JsonObject>> request) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return request.get().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (System.nanoTime() > until || !String.valueOf(e.getCause().getMessage()).matches("(?s).* → (404|503) .*")) {
+          throw e;
+        }
+        Server.sleep(500);
+      }
+    }
   }
 
   private Future<JsonObject> rest(int port, HttpMethod method, String uri, String token, JsonObject body) {

@@ -17,6 +17,10 @@ final class Options {
   List<String> phases = List.of("fanout", "cobrowse", "memory", "profile");
   List<Integer> cobrowseLevels = List.of(1, 10, 100);
   long cobrowseMs = 10_000;
+  /** Issue 22: the sessions' start snapshots are spread over this long (session i starts at i/N of it). */
+  long cobrowseRampMs = 60_000;
+  /** Issue 22: recorder bytes per session and second (batches every 50 ms, mouse moves included). */
+  int cobrowseKbps = 20;
   Path gatewayJar = Path.of("target/siteconnect-gateway.jar");
   /** A flat p99 limit for the ramp instead of 100 ms + the target's own single-broadcast p99 (0 = that default). */
   double rampLimitMs;
@@ -102,6 +106,7 @@ final class Options {
           o.gateMs = 1500;
           o.cobrowseLevels = List.of(1, 10);
           o.cobrowseMs = 3000;
+          o.cobrowseRampMs = 3000;
         }
         case "--levels" -> {
           o.levels = ints(args[++i]);
@@ -117,6 +122,8 @@ final class Options {
         case "--mem-levels" -> o.memLevels = ints(args[++i]);
         case "--cobrowse-levels" -> o.cobrowseLevels = ints(args[++i]);
         case "--cobrowse-ms" -> o.cobrowseMs = Long.parseLong(args[++i]);
+        case "--cobrowse-ramp-ms" -> o.cobrowseRampMs = Long.parseLong(args[++i]);
+        case "--cobrowse-kbps" -> o.cobrowseKbps = Integer.parseInt(args[++i]);
         case "--chat-ms" -> o.chatMs = Long.parseLong(args[++i]);
         case "--server-gc" -> Server.gc = args[++i];
         case "--chat-warmup-ms" -> o.chatWarmupMs = Long.parseLong(args[++i]);
@@ -156,7 +163,7 @@ final class Options {
         case "--soak-churn-per-s" -> o.soakChurnPerS = Double.parseDouble(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--cobrowse-ms 10000] [--cobrowse-ramp-ms 60000] [--cobrowse-kbps 20] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]"
             + " [--phases soak --soak-minutes 120 --soak-pages 10000 --soak-cobrowses 100 --soak-sample-s 60"
             + " --soak-chat-pairs 500 --soak-churn-per-s 10]");

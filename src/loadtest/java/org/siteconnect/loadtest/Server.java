@@ -247,7 +247,12 @@ final class Server implements AutoCloseable {
     Process p = pb.directory(opt.workDir.toAbsolutePath().toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     Server s = new Server(kind, port, p, jvm, log);
-    s.awaitPort(180_000); // a loaded machine (load average 40) took 70 s to start a gateway
+    try {
+      s.awaitPort(180_000); // a loaded machine (load average 40) took 70 s to start a gateway
+    } catch (IOException e) {
+      s.close(); // a server that was still starting would keep its port and the embedded database's lock
+      throw e;
+    }
     return s;
   }
 

@@ -176,7 +176,8 @@ final class SoakScenario {
       Thread churner = null;
       try {
         s.growTo(pages);
-        CobrowseScenario cb = new CobrowseScenario(h.vertx, h.pagesCtx, h.ctlCtx, h.pagesClient, http, meter, h::say);
+        CobrowseScenario cb = new CobrowseScenario(h.vertx, h.pagesCtx, h.ctlCtx, h.pagesClient, http, meter, h::say,
+            opt.cobrowseKbps);
         String token = retried("agent login", () -> cb.agentToken(server.port));
         List<CobrowseScenario.Pair> cobrowses = new ArrayList<>();
         AtomicLong cbCloses = new AtomicLong();

@@ -252,6 +252,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.
     raw.remove("replyAddress");
     raw.put("headers", new JsonObject().put(CONNECTION_HEADER, connection.id()));
+    raw.put("body", new HandedOver(body)); // the router gets this tree, not a deep copy of it
     return true;
   }
 

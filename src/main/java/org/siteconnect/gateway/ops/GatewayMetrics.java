@@ -20,6 +20,7 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry;
   private final Map<String, AtomicInteger> sockJsSessions = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lagNanos = new ConcurrentHashMap<>();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -38,8 +39,18 @@ public final class GatewayMetrics {
     Gauge.builder(name, value).description(help).tags(tags).register(registry);
   }
 
+  /**
+   * The counter, registered on first use and then kept here: registering runs Micrometer's id building, tag
+   * sorting and meter filters, and the router counts every publish and delivery (several times per co-browse
+   * event). Meters are never removed from the registry, so a kept one stays the registered one.
+   */
   public Counter counter(String name, String help, String... tags) {
-    return Counter.builder(name).description(help).tags(tags).register(registry);
+    String key = tags.length == 0 ? name : name + '\0' + String.join("\0", tags);
+    Counter known = counters.get(key);
+    return known != null
+        ? known
+        : counters.computeIfAbsent(
+            key, k -> Counter.builder(name).description(help).tags(tags).register(registry));
   }
 
   public Timer timer(String name, String help) {
