@@ -34,6 +34,9 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private final EventBus eventBus;
   private final int maxMessagesPerSecond;
   private final int maxFrameBytes;
+  /** Unread bytes one connection may hold before it is closed as too slow (PageConnection.closeIfBehind). */
+  private final int maxQueuedBytes;
+
   private final GatewayMetrics metrics;
   private final ClientAddresses clientAddresses;
   private final int socketsPerAddress;
@@ -58,6 +61,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     this.eventBus = eventBus;
     this.maxMessagesPerSecond = limits.maxMessagesPerSecond();
     this.maxFrameBytes = limits.maxFrameBytes();
+    this.maxQueuedBytes = limits.maxQueuedBytesPerConnection();
     this.metrics = metrics;
   }
 
@@ -160,8 +164,14 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     org.siteconnect.gateway.http.DirectWebSocketQueue.install(
         socket); // issue 22: 4.6 KB less per page
     String id = newConnectionId();
+    socket.setWriteQueueMaxSize(maxQueuedBytes);
     PageConnection connection = new PageConnection(
-        id, socket, new RateLimiter(maxMessagesPerSecond), transportOf(socket), address);
+        id,
+        socket,
+        new RateLimiter(maxMessagesPerSecond),
+        transportOf(socket),
+        address,
+        () -> metrics.bridgeRejected("too-slow"));
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
     connections.add(connection);

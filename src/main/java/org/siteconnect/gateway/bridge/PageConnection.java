@@ -21,6 +21,8 @@ public final class PageConnection {
   private final boolean batching;
   /** The client address's limit key (see ClientAddresses.limitKey). */
   private final String clientAddress;
+  /** Told when this connection is closed for reading too slowly (a metric). */
+  private final Runnable fellBehind;
 
   private volatile boolean open = true;
   /** When the client last sent a bridge ping (or opened), for {@link PingTimeouts}; its event loop only. */
@@ -36,7 +38,18 @@ public final class PageConnection {
       RateLimiter inboundRate,
       String transport,
       String clientAddress) {
+    this(id, socket, inboundRate, transport, clientAddress, () -> {});
+  }
+
+  PageConnection(
+      String id,
+      SockJSSocket socket,
+      RateLimiter inboundRate,
+      String transport,
+      String clientAddress,
+      Runnable fellBehind) {
     this.clientAddress = clientAddress;
+    this.fellBehind = fellBehind;
     this.id = id;
     this.socket = socket;
     this.inboundRate = inboundRate;
@@ -105,6 +118,20 @@ public final class PageConnection {
   void write(Buffer frame) {
     if (open) {
       socket.write(frame);
+      closeIfBehind();
+    }
+  }
+
+  /**
+   * A client that reads slower than it is written to would have the gateway buffer for it without end (the soak of
+   * issue 22 ran a node out of heap so): past {@code bridge.maxQueuedBytesPerConnection} unread bytes (the socket's
+   * write queue size, set when it opened) it is closed with 4008 and reconnects, as a page does after any close.
+   */
+  private void closeIfBehind() {
+    if (open && socket.writeQueueFull()) {
+      open = false;
+      fellBehind.run();
+      socket.close(4008, "reading too slowly");
     }
   }
 
@@ -140,6 +167,7 @@ public final class PageConnection {
         socket.write(b);
       }
     }
+    closeIfBehind();
   }
 
   void close() {

@@ -62,7 +62,8 @@ public record GatewayConfig(
       int maxFrameBytes,
       int maxHandlersPerSocket,
       int maxMessagesPerSecond,
-      int maxSubscriptionsPerSession) {}
+      int maxSubscriptionsPerSession,
+      int maxQueuedBytesPerConnection) {}
 
   /**
    * {@code retainedMax*}: the cap of each of the two retained budgets (what pages publish, what the server
@@ -455,7 +456,8 @@ public record GatewayConfig(
         r.integer("maxFrameBytes"),
         r.integer("maxHandlersPerSocket"),
         r.integer("maxMessagesPerSecond"),
-        r.integer("maxSubscriptionsPerSession"));
+        r.integer("maxSubscriptionsPerSession"),
+        r.integer("maxQueuedBytesPerConnection"));
   }
 
   private static Topics topics(ConfigReader r) {

@@ -208,6 +208,16 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** Stops reading from the socket (the frames pile up at the server, as for a client that stopped reading). */
+  public void pauseReading() {
+    socket.pause();
+  }
+
+  /** Reads again after {@link #pauseReading}. */
+  public void resumeReading() {
+    socket.resume();
+  }
+
   public boolean isClosed() {
     return socket.isClosed();
   }
