@@ -161,8 +161,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
       return false;
     }
     socketsByAddress.put(address, open + 1);
-    org.siteconnect.gateway.http.DirectWebSocketQueue.install(
-        socket); // issue 22: 4.6 KB less per page
+    DirectWebSocketQueue.install(socket); // issue 22: 4.6 KB less per page
     String id = newConnectionId();
     socket.setWriteQueueMaxSize(maxQueuedBytes);
     PageConnection connection = new PageConnection(

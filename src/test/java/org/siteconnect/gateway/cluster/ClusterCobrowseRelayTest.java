@@ -61,13 +61,6 @@ class ClusterCobrowseRelayTest {
     return c;
   }
 
-  private static void sub(BridgeClient c, String id, String filter) throws InterruptedException {
-    c.command(new JsonObject().put("op", "sub").put("id", id).put("filter", filter));
-    JsonObject ack = c.next(f -> "suback".equals(BridgeClient.body(f).getString("op"))
-        && id.equals(BridgeClient.body(f).getString("id")));
-    assertTrue(BridgeClient.body(ack).getBoolean("granted"), "granted: " + ack);
-  }
-
   /** The visitor on {@code visitorNode} consents to the agent watching from {@code agentNode}. */
   private Live start(int visitorNode, int agentNode) throws Exception {
     BridgeClient agent = connect(agentNode);
@@ -75,12 +68,12 @@ class ClusterCobrowseRelayTest {
     agent.nextBody("agent-session");
     BridgeClient visitor = connect(visitorNode);
     String code = visitor.hello(TestGateway.SITE).getString("code");
-    sub(visitor, "mine", "~pagesession/#");
+    visitor.subscribe("mine", "~pagesession/#");
     Http.Response redeemed = new Http(nodes.port(agentNode))
         .post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
-    sub(agent, "cb", "$agents/acme/cobrowse/admin/" + id + "/#");
+    agent.subscribe("cb", "$agents/acme/cobrowse/admin/" + id + "/#");
     visitor.nextPayload(
         "~pagesession/cobrowsing/consent_request",
         p -> id.equals(p.getString("cobrowse_id")),

@@ -1,7 +1,6 @@
 package org.siteconnect.gateway.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -57,24 +56,6 @@ class ClusterForwardingTest {
     return p;
   }
 
-  private static void sub(BridgeClient c, String id, String filter) throws InterruptedException {
-    c.command(new JsonObject().put("op", "sub").put("id", id).put("filter", filter));
-    JsonObject ack = c.next(f -> "suback".equals(BridgeClient.body(f).getString("op"))
-        && id.equals(BridgeClient.body(f).getString("id")));
-    assertTrue(BridgeClient.body(ack).getBoolean("granted"), "granted: " + ack);
-  }
-
-  private static void pub(BridgeClient c, String topic, Object payload) {
-    c.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
-  }
-
-  private static JsonObject message(BridgeClient c, String topic) throws InterruptedException {
-    return BridgeClient.body(c.next(
-        f -> "msg".equals(BridgeClient.body(f).getString("op"))
-            && topic.equals(BridgeClient.body(f).getString("topic")),
-        15_000));
-  }
-
   /** Publishes forwarded to this node's router so far (its {@code /metrics}). */
   private long forwardedIn(int node) throws Exception {
     Http.Response r = new Http(nodes.port(node)).get("/metrics", ClusterNodes.METRICS_TOKEN);
@@ -90,20 +71,20 @@ class ClusterForwardingTest {
     BridgeClient a = page(0);
     BridgeClient b = page(1);
     BridgeClient c = page(2);
-    sub(b, "wild", "public/fwd/+/today");
-    sub(c, "other", "public/fwd-other");
+    b.subscribe("wild", "public/fwd/+/today");
+    c.subscribe("other", "public/fwd-other");
     long beforeB = forwardedIn(1);
     long beforeC = forwardedIn(2);
     for (int i = 0; i < 20; i++) {
-      pub(a, "public/fwd/news/today", new JsonObject().put("n", i));
+      a.publish("public/fwd/news/today", new JsonObject().put("n", i));
     }
     for (int i = 0; i < 20; i++) {
       assertEquals(
-          i, message(b, "public/fwd/news/today").getJsonObject("payload").getInteger("n"));
+          i, b.nextMessage("public/fwd/news/today").getJsonObject("payload").getInteger("n"));
     }
     // Sent after the twenty: once C has it, anything forwarded to C before it has arrived too.
-    pub(a, "public/fwd-other", "for C");
-    assertEquals("for C", message(c, "public/fwd-other").getString("payload"));
+    a.publish("public/fwd-other", "for C");
+    assertEquals("for C", c.nextMessage("public/fwd-other").getString("payload"));
     assertEquals(1, forwardedIn(2) - beforeC, "C got the one publish its page wants, no other");
     assertEquals(20, forwardedIn(1) - beforeB, "B got the twenty, not the one for C");
     c.assertNone(f -> "public/fwd/news/today".equals(BridgeClient.body(f).getString("topic")), 200);
@@ -119,12 +100,10 @@ class ClusterForwardingTest {
     for (int i = 0; i < 25; i++) {
       String topic = "public/race/" + i;
       BridgeClient subscriber = i % 2 == 0 ? b : c;
-      sub(
-          subscriber,
-          "race-" + i,
-          topic); // a filter no page used before: the other nodes learn it now
-      pub(a, topic, i);
-      assertEquals(i, message(subscriber, topic).getInteger("payload"), "publish " + i);
+      subscriber.subscribe(
+          "race-" + i, topic); // a filter no page used before: the other nodes learn it now
+      a.publish(topic, i);
+      assertEquals(i, subscriber.nextMessage(topic).getInteger("payload"), "publish " + i);
     }
   }
 
@@ -136,24 +115,24 @@ class ClusterForwardingTest {
     BridgeClient b1 = page(1);
     BridgeClient b2 = page(1);
     BridgeClient c = page(2);
-    sub(b1, "one", "public/unsub/x");
-    sub(b2, "two", "public/unsub/x");
-    sub(c, "fence", "public/unsub/fence");
+    b1.subscribe("one", "public/unsub/x");
+    b2.subscribe("two", "public/unsub/x");
+    c.subscribe("fence", "public/unsub/fence");
     b1.command(new JsonObject().put("op", "unsub").put("id", "one"));
     b1.nextBody("unsuback");
-    pub(a, "public/unsub/x", "still");
-    assertEquals("still", message(b2, "public/unsub/x").getString("payload"));
+    a.publish("public/unsub/x", "still");
+    assertEquals("still", b2.nextMessage("public/unsub/x").getString("payload"));
     b2.command(new JsonObject().put("op", "unsub").put("id", "two"));
     b2.nextBody("unsuback");
     // The delta that withdraws the filter is not awaited by unsuback: give it the time a fence
     // takes.
-    sub(b2, "fence", "public/unsub/fence2");
+    b2.subscribe("fence", "public/unsub/fence2");
     long before = forwardedIn(1);
-    pub(a, "public/unsub/x", "nobody");
-    pub(a, "public/unsub/fence", "for C");
-    message(c, "public/unsub/fence");
-    pub(a, "public/unsub/fence2", "for B");
-    message(b2, "public/unsub/fence2");
+    a.publish("public/unsub/x", "nobody");
+    a.publish("public/unsub/fence", "for C");
+    c.nextMessage("public/unsub/fence");
+    a.publish("public/unsub/fence2", "for B");
+    b2.nextMessage("public/unsub/fence2");
     assertEquals(1, forwardedIn(1) - before, "B got the fence only");
   }
 }

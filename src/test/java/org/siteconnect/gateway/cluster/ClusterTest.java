@@ -67,24 +67,6 @@ class ClusterTest {
     return c;
   }
 
-  private static void sub(BridgeClient c, String id, String filter) throws InterruptedException {
-    c.command(new JsonObject().put("op", "sub").put("id", id).put("filter", filter));
-    JsonObject ack = c.next(f -> "suback".equals(BridgeClient.body(f).getString("op"))
-        && id.equals(BridgeClient.body(f).getString("id")));
-    assertTrue(BridgeClient.body(ack).getBoolean("granted"), "granted: " + ack);
-  }
-
-  private static void pub(BridgeClient c, String topic, Object payload) {
-    c.command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
-  }
-
-  private static JsonObject message(BridgeClient c, String topic) throws InterruptedException {
-    return BridgeClient.body(c.next(
-        f -> "msg".equals(BridgeClient.body(f).getString("op"))
-            && topic.equals(BridgeClient.body(f).getString("topic")),
-        15_000));
-  }
-
   private static JsonObject payloadOn(BridgeClient c, String topic, Predicate<JsonObject> wanted)
       throws InterruptedException {
     return c.nextPayload(topic, wanted, 15_000);
@@ -96,8 +78,8 @@ class ClusterTest {
   void backendPublishReachesEveryNode() throws Exception {
     BridgeClient a = page(0);
     BridgeClient b = page(1);
-    sub(a, "exact", "public/news/today");
-    sub(b, "wild", "public/+/today");
+    a.subscribe("exact", "public/news/today");
+    b.subscribe("wild", "public/+/today");
     Http c = new Http(nodes.port(2));
     Http.Response r = c.send(
         "POST",
@@ -109,8 +91,8 @@ class ClusterTest {
         "X-Api-Key",
         ClusterNodes.API_KEY);
     assertEquals(202, r.status(), r.body());
-    assertEquals(1, message(a, "public/news/today").getJsonObject("payload").getInteger("n"));
-    assertEquals(1, message(b, "public/news/today").getJsonObject("payload").getInteger("n"));
+    assertEquals(1, a.nextMessage("public/news/today").getJsonObject("payload").getInteger("n"));
+    assertEquals(1, b.nextMessage("public/news/today").getJsonObject("payload").getInteger("n"));
     a.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 300);
     b.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 300);
   }
@@ -134,15 +116,13 @@ class ClusterTest {
                 ClusterNodes.API_KEY)
             .status());
     BridgeClient onA = page(0);
-    sub(
-        onA,
-        "motd",
-        "public/motd"); // once A has it retained, the forward to B and C went out before
-    assertEquals("hello from A", message(onA, "public/motd").getString("payload"));
+    onA.subscribe(
+        "motd", "public/motd"); // once A has it retained, the forward to B and C went out before
+    assertEquals("hello from A", onA.nextMessage("public/motd").getString("payload"));
     for (int node : new int[] {1, 2}) {
       BridgeClient p = page(node);
-      sub(p, "motd", "public/motd");
-      JsonObject m = message(p, "public/motd");
+      p.subscribe("motd", "public/motd");
+      JsonObject m = p.nextMessage("public/motd");
       assertEquals("hello from A", m.getString("payload"));
       assertTrue(m.getBoolean("retained"), "delivered as retained on node " + node);
     }
@@ -161,9 +141,11 @@ class ClusterTest {
         .put("mid", "r"));
     writer.nextBody("puback");
     BridgeClient reader = page(1);
-    sub(reader, "first", "public/left-by-page");
+    reader.subscribe("first", "public/left-by-page");
     assertEquals(
-        "mine", message(reader, "public/left-by-page").getString("payload"), "node B keeps a copy");
+        "mine",
+        reader.nextMessage("public/left-by-page").getString("payload"),
+        "node B keeps a copy");
     writer.command(new JsonObject().put("op", "bye"));
     writer.close();
     long deadline =
@@ -173,7 +155,7 @@ class ClusterTest {
     while (!gone && System.currentTimeMillis() < deadline) {
       Thread.sleep(1_000); // the session service's clock: nothing to await from here
       String id = "probe-" + probe++;
-      sub(reader, id, "public/left-by-page");
+      reader.subscribe(id, "public/left-by-page");
       reader.fence();
       boolean[] seen = {false};
       reader.drainMatching(
@@ -206,11 +188,11 @@ class ClusterTest {
     Http http = new Http(nodes.port(1));
     String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
     BridgeClient agent = console(1, token);
-    sub(agent, "queue", "$agents/acme/chat_queue/sales");
-    sub(agent, "chats", "$agents/acme/chats/sales/#");
+    agent.subscribe("queue", "$agents/acme/chat_queue/sales");
+    agent.subscribe("chats", "$agents/acme/chats/sales/#");
     BridgeClient visitor = page(0);
-    sub(visitor, "button", "$sites/acme/chat_button/sales");
-    sub(visitor, "mine", "~pagesession/#");
+    visitor.subscribe("button", "$sites/acme/chat_button/sales");
+    visitor.subscribe("mine", "~pagesession/#");
     assertEquals(
         200,
         new Http(nodes.port(2))
@@ -226,9 +208,9 @@ class ClusterTest {
     // Trigger from pages on all three nodes: the shared subscription hands each to one chat
     // service, once.
     List<BridgeClient> others = List.of(page(1), page(2));
-    pub(visitor, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
+    visitor.publish("~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     for (BridgeClient o : others) {
-      pub(o, "~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
+      o.publish("~pagesession/chat/trigger", new JsonObject().put("button_id", "sales"));
     }
     JsonObject waiting =
         payloadOn(visitor, "~pagesession/chat/state", p -> "waiting".equals(p.getString("state")));
@@ -249,10 +231,8 @@ class ClusterTest {
     assertEquals(
         200, http.post("/api/v1/chats/" + chatId + "/accept", null, token).status());
     payloadOn(visitor, "~pagesession/chat/state", p -> "active".equals(p.getString("state")));
-    pub(
-        visitor,
-        "~pagesession/chat/send",
-        new JsonObject().put("cid", "v1").put("text", "hello from A"));
+    visitor.publish(
+        "~pagesession/chat/send", new JsonObject().put("cid", "v1").put("text", "hello from A"));
     payloadOn(visitor, "~pagesession/chat/ack", p -> "v1".equals(p.getString("cid")));
     payloadOn(agent, "$agents/acme/chats/sales/" + chatId + "/message", p -> "hello from A"
         .equals(p.getString("text")));
@@ -277,12 +257,12 @@ class ClusterTest {
         BridgeClient.connect(vertx, nodes.port(0), TestGateway.origin(nodes.port(0)));
     clients.add(visitor);
     String code = visitor.hello(TestGateway.SITE).getString("code");
-    sub(visitor, "mine", "~pagesession/#");
+    visitor.subscribe("mine", "~pagesession/#");
     Http.Response redeemed =
         http.post("/api/v1/cobrowse", new JsonObject().put("code", code), token);
     assertEquals(200, redeemed.status(), redeemed.body());
     String id = redeemed.json().getString("cobrowse_id");
-    sub(agent, "cb", "$agents/acme/cobrowse/admin/" + id + "/#");
+    agent.subscribe("cb", "$agents/acme/cobrowse/admin/" + id + "/#");
     JsonObject ask = payloadOn(
         visitor,
         "~pagesession/cobrowsing/consent_request",
@@ -292,8 +272,7 @@ class ClusterTest {
         .put("cobrowse_id", ask.getString("cobrowse_id"))
         .put("allow", true));
     payloadOn(visitor, "~pagesession/cobrowsing/start", p -> id.equals(p.getString("cobrowse_id")));
-    pub(
-        visitor,
+    visitor.publish(
         "~pagesession/cobrowsing/events",
         new JsonObject()
             .put(

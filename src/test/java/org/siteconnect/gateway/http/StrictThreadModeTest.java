@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.siteconnect.gateway.bridge.DirectWebSocketQueue;
 
 /** Issue 22: what strict thread mode and the direct WebSocket queue change, and what they must not. */
 class StrictThreadModeTest {

@@ -149,6 +149,27 @@ public final class BridgeClient implements AutoCloseable {
         .getJsonObject("payload");
   }
 
+  /** Subscribes {@code filter} under {@code id} and waits for its suback; fails unless it is granted. */
+  public void subscribe(String id, String filter) throws InterruptedException {
+    command(new JsonObject().put("op", "sub").put("id", id).put("filter", filter));
+    JsonObject ack =
+        next(f -> "suback".equals(body(f).getString("op")) && id.equals(body(f).getString("id")));
+    if (!body(ack).getBoolean("granted", false)) {
+      throw new AssertionError("subscription " + filter + " not granted: " + ack);
+    }
+  }
+
+  public void publish(String topic, Object payload) {
+    command(new JsonObject().put("op", "pub").put("topic", topic).put("payload", payload));
+  }
+
+  /** The body of the next {@code msg} on {@code topic} (15 s: long enough for a cluster's hop or a fail-over). */
+  public JsonObject nextMessage(String topic) throws InterruptedException {
+    return body(next(
+        f -> "msg".equals(body(f).getString("op")) && topic.equals(body(f).getString("topic")),
+        15_000));
+  }
+
   public JsonObject nextBody(String op) throws InterruptedException {
     return body(next(f -> op.equals(body(f).getString("op"))));
   }

@@ -1,4 +1,4 @@
-package org.siteconnect.gateway.http;
+package org.siteconnect.gateway.bridge;
 
 import io.netty.channel.Channel;
 import io.vertx.core.http.HttpConnection;
