@@ -1,8 +1,9 @@
 // The site-connect frame and hostile parents (issue 9, DESIGN §7). The site `acme` lives on http://site.example:P
 // (Chromium resolves *.example and *.tld to 127.0.0.1). A page on any look-alike origin — a suffix, a subdomain,
 // a trailing dot, another port, the bare IP — or with an opaque origin (`null`: a data: document, a sandboxed
-// iframe) gets no session: the page API reports `frame-unavailable` and never `ready`, no request reaches the
-// gateway's bridge, and the gateway's counters do not move. Each case runs twice: as served (the frame's
+// iframe) gets no session: the page API reports `frame-unavailable` and never `ready`, no HTTP request reaches the
+// gateway's bridge, the WebSocket the frame opens while its HTML is parsed (issue 22 part 5) sends nothing and is
+// closed, and the gateway's counters do not move. Each case runs twice: as served (the frame's
 // `frame-ancestors` CSP stops it) and with that header stripped, so the frame's own origin check is tested alone.
 // A `connect` from a window other than the parent (a sibling iframe, a popup, the grandparent) is ignored even
 // when its origin is the site's; the real parent then connects normally.
@@ -44,12 +45,20 @@ after(async () => {
   await other?.close();
 });
 
-/** A context whose every request to the gateway's bridge is counted; `stripCsp` removes the frame's CSP header. */
+/**
+ * A context whose every HTTP request to the gateway's bridge is counted, and every WebSocket with what was sent on
+ * it; `stripCsp` removes the frame's CSP header.
+ */
 async function hostileContext({ stripCsp }) {
   const context = await browser.newContext();
   const bridge = [];
+  const sockets = [];
   context.on('request', (r) => { if (r.url().includes('/eventbus')) bridge.push(r.url()); });
-  context.on('page', (p) => p.on('websocket', (ws) => bridge.push(ws.url())));
+  context.on('page', (p) => p.on('websocket', (ws) => {
+    const socket = { url: ws.url(), sent: [], closed: new Promise((resolve) => { ws.on('close', resolve); }) };
+    ws.on('framesent', (f) => socket.sent.push(String(f.payload)));
+    sockets.push(socket);
+  }));
   if (stripCsp) {
     await context.route(`${gw.origin}/frame/?*`, async (route) => {
       const response = await route.fetch();
@@ -58,7 +67,7 @@ async function hostileContext({ stripCsp }) {
       await route.fulfill({ response, headers });
     });
   }
-  return { context, bridge };
+  return { context, bridge, sockets };
 }
 
 /** The frame of `page` whose document is `url`-like (the page itself for '/'), once attached. */
@@ -106,7 +115,7 @@ const hostile = () => [
 /** Opens every hostile parent at once; each must end with frame-unavailable and nothing reaching the gateway. */
 async function refusedEverywhere(t, stripCsp) {
   const before = await idleCounters();
-  const { context, bridge } = await hostileContext({ stripCsp });
+  const { context, bridge, sockets } = await hostileContext({ stripCsp });
   const results = await Promise.all(hostile().map(async ([name, url, isDoc]) => {
     const page = await context.newPage();
     await page.goto(url);
@@ -136,7 +145,17 @@ async function refusedEverywhere(t, stripCsp) {
       assert.equal(r.status, 'refused', `${r.name}: the frame itself refused the parent`);
     }
   }
-  assert.deepEqual(bridge, [], 'no request reached the gateway\'s bridge');
+  assert.deepEqual(bridge, [], 'no HTTP request reached the gateway\'s bridge');
+  // The frame opens its WebSocket while its HTML is parsed, before any parent has spoken: nothing may be sent on
+  // it, and it is closed once the frame has refused the parent.
+  for (const s of sockets) assert.deepEqual(s.sent, [], `${s.url}: nothing sent on the frame's early WebSocket`);
+  let timer;
+  const closedAll = await Promise.race([
+    Promise.all(sockets.map((s) => s.closed)).then(() => true),
+    new Promise((resolve) => { timer = setTimeout(() => resolve(false), 15_000); }),
+  ]);
+  clearTimeout(timer);
+  assert.ok(closedAll, 'every early WebSocket was closed once the frame refused its parent');
   assert.deepEqual(await counters(), before, 'no session, subscription or publish reached the gateway');
   await context.close();
 }

@@ -94,8 +94,11 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
       assert.doesNotMatch(csp, /unsafe-eval/);
       assert.deepEqual(violations, []);
       // Logout works as with a password.
+      // The console shows the login view at once and tells the gateway after: wait for that answer.
+      const loggedOut = page.waitForResponse((r) => r.url().endsWith('/api/v1/logout'));
       await page.getByTestId('logout').click();
       await page.getByTestId('login-view').waitFor({ state: 'visible' });
+      await loggedOut;
       await assert.rejects(async () => {
         const r = await rest(gw, 'GET', '/me', undefined, token);
         if (r.status === 401) throw new Error('logged out');
