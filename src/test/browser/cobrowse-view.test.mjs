@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, startHost } from './helpers.mjs';
-import { createAgent, setAvailable, startAgentGateway } from './agent-helpers.mjs';
+import { createAgent, setAvailable, startAgentGateway, waitWiredButton } from './agent-helpers.mjs';
 import { acceptFirst, frameSend } from './chat-helpers.mjs';
 import { ANN, mirrorWait, openAgent, openVisitor, startCobrowse, visitorPage } from './cobrowse-helpers.mjs';
 
@@ -161,6 +161,7 @@ describe('co-browse view', () => {
     await page.waitForSelector('body[data-cobrowse="on"] [data-testid="cobrowse-area"]', { state: 'visible' });
     await fits(page, 900, 1000);
     await visitor.page.evaluate(() => window.scrollTo(0, 0));
+    await waitWiredButton(visitor.page, true, 'sales', 15_000);
     await visitor.page.click('#chat-sales');
     const chatId = await acceptFirst(page);
     await visitor.frame.waitForSelector('[data-testid="chat-input"]', { state: 'visible' });

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, launch, startHost, hostPage } from './helpers.mjs';
-import { consoleLogin, createAgent, openConsole, setAvailable, startAgentGateway } from './agent-helpers.mjs';
+import { consoleLogin, createAgent, openConsole, setAvailable, startAgentGateway, waitWiredButton } from './agent-helpers.mjs';
 
 const T = { timeout: 180_000 };
 const SHOTS = join(ROOT, 'target/screenshots');
@@ -71,7 +71,7 @@ describe('visitor context', () => {
     const v = await visitor.newPage();
     await v.goto(host.origin + '/pricing?coupon=SECRET42#plans');
     await v.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
-    await v.waitForSelector('#chat-sales:not([disabled])', { timeout: 15_000 });
+    await waitWiredButton(v, true, 'sales', 15_000);
     await v.click('#chat-sales');
 
     // The waiting entry is labelled by the page, then the accepted conversation.
@@ -125,7 +125,7 @@ describe('visitor context', () => {
     const chatFrom = async (tab) => {
       await tab.goto(host.origin + '/pricing');
       await tab.waitForFunction(() => window.__ready, null, { timeout: 30_000 });
-      await tab.waitForSelector('#chat-sales:not([disabled])', { timeout: 15_000 });
+      await waitWiredButton(tab, true, 'sales', 15_000);
       await tab.click('#chat-sales');
       await page.waitForSelector('[data-testid="queued-chat"] [data-testid="chat-accept"]');
       await page.click('[data-testid="queued-chat"] [data-testid="chat-accept"]');

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROOT, launch, startHost } from './helpers.mjs';
-import { consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, startAgentGateway } from './agent-helpers.mjs';
+import { consoleLogin, createAgent, openConsole, rest, restLogin, setAvailable, startAgentGateway, waitWiredButton } from './agent-helpers.mjs';
 import { frameSend, waitConsoleTexts, waitFrameTexts } from './chat-helpers.mjs';
 import { openVisitor, startCobrowse, visitorPage } from './cobrowse-helpers.mjs';
 
@@ -93,6 +93,8 @@ async function waitTitle(page, title, timeout = 15_000) {
 /** A visitor clicks the chat button and waits in the queue. */
 async function visitorWaits() {
   const v = await openVisitor(browser, host, '/');
+  // `ready` can come before the button's retained state; a click before that is (rightly) ignored by the script.
+  await waitWiredButton(v.page, true, 'sales', 15_000);
   await v.page.click('#chat-sales');
   await v.frame.waitForSelector('[data-testid="chat-waiting"]', { state: 'visible', timeout: 15_000 });
   return v;
