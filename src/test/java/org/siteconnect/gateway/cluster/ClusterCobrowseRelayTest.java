@@ -3,19 +3,13 @@ package org.siteconnect.gateway.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.ClusterFixture;
 import org.siteconnect.gateway.support.ClusterNodes;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
@@ -25,47 +19,29 @@ import org.siteconnect.gateway.support.TestGateway;
  * visitor and agent are both on node 1 is relayed on node 1, never through the leader; one whose agent is on
  * the other node goes through the leader as before (docs/COBROWSE.md, issue 22).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterCobrowseRelayTest {
+class ClusterCobrowseRelayTest extends ClusterFixture {
   private static final int LEADER = 0;
   private static final int OTHER = 1;
   private static final int BATCHES = 40;
 
-  private final Vertx vertx = Vertx.vertx();
-  private final List<BridgeClient> clients = new ArrayList<>();
-  private ClusterNodes nodes;
   private String token;
 
   /** A co-browse under way: the visitor's page, the agent's console, its id and events topic. */
   private record Live(BridgeClient visitor, BridgeClient agent, String id, String events) {}
 
+  @Override
+  protected int nodeCount() {
+    return 2;
+  }
+
   @BeforeAll
-  void startCluster() throws Exception {
-    nodes = ClusterNodes.start(Files.createTempDirectory("sc-relay-"), 2);
+  void signIn() throws Exception {
     token = new Http(nodes.port(OTHER)).login("admin", ClusterNodes.ADMIN_PASSWORD);
-  }
-
-  @AfterAll
-  void stopCluster() throws Exception {
-    clients.forEach(BridgeClient::close);
-    if (nodes != null) {
-      nodes.close();
-    }
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
-
-  private BridgeClient connect(int node) throws Exception {
-    BridgeClient c =
-        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
-    clients.add(c);
-    return c;
   }
 
   /** The visitor on {@code visitorNode} consents to the agent watching from {@code agentNode}. */
   private Live start(int visitorNode, int agentNode) throws Exception {
-    BridgeClient agent = connect(agentNode);
-    agent.command(new JsonObject().put("op", "agent-hello").put("token", token));
-    agent.nextBody("agent-session");
+    BridgeClient agent = console(agentNode, token);
     BridgeClient visitor = connect(visitorNode);
     String code = visitor.hello(TestGateway.SITE).getString("code");
     visitor.subscribe("mine", "~pagesession/#");
@@ -115,10 +91,8 @@ class ClusterCobrowseRelayTest {
 
   /** {@code sc_cobrowse_relayed_events_total{path=...}} on a node (0 before its first batch). */
   private double relayed(int node, String path) throws Exception {
-    Http.Response r = new Http(nodes.port(node)).get("/metrics", ClusterNodes.METRICS_TOKEN);
-    assertEquals(200, r.status(), r.body());
     String prefix = "sc_cobrowse_relayed_events_total{path=\"" + path + "\"";
-    return r.body()
+    return metrics(node)
         .lines()
         .filter(l -> l.startsWith(prefix))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

@@ -2,65 +2,30 @@ package org.siteconnect.gateway.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.siteconnect.gateway.support.BridgeClient;
-import org.siteconnect.gateway.support.ClusterNodes;
-import org.siteconnect.gateway.support.Http;
-import org.siteconnect.gateway.support.TestGateway;
+import org.siteconnect.gateway.support.ClusterFixture;
 
 /**
  * Three gateway JVMs: a publish goes to the nodes whose pages subscribe to it, and to no other (DESIGN §9,
  * cluster forwarding).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterForwardingTest {
+class ClusterForwardingTest extends ClusterFixture {
   private static final Pattern FORWARDED_IN =
       Pattern.compile("sc_cluster_forwarded_total\\{direction=\"in\",?\\} ([0-9.E]+)");
-  private final Vertx vertx = Vertx.vertx();
-  private final List<BridgeClient> clients = new ArrayList<>();
-  private ClusterNodes nodes;
 
-  @BeforeAll
-  void startCluster() throws Exception {
-    Path dir = Files.createTempDirectory("sc-cluster-fwd-");
-    nodes = ClusterNodes.start(dir, 3);
-  }
-
-  @AfterAll
-  void stopCluster() throws Exception {
-    clients.forEach(BridgeClient::close);
-    if (nodes != null) {
-      nodes.close();
-    }
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
-
-  private BridgeClient page(int node) throws Exception {
-    BridgeClient p =
-        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
-    clients.add(p);
-    assertEquals("session", p.hello(TestGateway.SITE).getString("op"));
-    return p;
+  @Override
+  protected int nodeCount() {
+    return 3;
   }
 
   /** Publishes forwarded to this node's router so far (its {@code /metrics}). */
   private long forwardedIn(int node) throws Exception {
-    Http.Response r = new Http(nodes.port(node)).get("/metrics", ClusterNodes.METRICS_TOKEN);
-    assertEquals(200, r.status(), r.body());
-    Matcher m = FORWARDED_IN.matcher(r.body());
+    Matcher m = FORWARDED_IN.matcher(metrics(node));
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 

@@ -3,23 +3,16 @@ package org.siteconnect.gateway.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.ClusterFixture;
 import org.siteconnect.gateway.support.ClusterNodes;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
@@ -28,43 +21,19 @@ import org.siteconnect.gateway.support.TestGateway;
  * Three gateway JVMs in one cluster: what a page on one node, an agent on another and a backend on a third
  * see together (DESIGN §9).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClusterTest {
-  private final Vertx vertx = Vertx.vertx();
-  private final List<BridgeClient> clients = new ArrayList<>();
-  private ClusterNodes nodes;
-  private Path dir;
+class ClusterTest extends ClusterFixture {
+  /** The smallest session lifetime the configuration takes: a page's session ends 10 s after its {@code bye}. */
+  private static final int SESSION_GRACE_SECONDS = 10;
 
-  @BeforeAll
-  void startCluster() throws Exception {
-    dir = Files.createTempDirectory("sc-cluster-");
-    nodes = ClusterNodes.start(dir, 3);
+  @Override
+  protected int nodeCount() {
+    return 3;
   }
 
-  @AfterAll
-  void stopCluster() throws Exception {
-    clients.forEach(BridgeClient::close);
-    if (nodes != null) {
-      nodes.close();
-    }
-    vertx.close().await(10, TimeUnit.SECONDS);
-  }
-
-  private BridgeClient page(int node) throws Exception {
-    BridgeClient p =
-        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
-    clients.add(p);
-    assertEquals("session", p.hello(TestGateway.SITE).getString("op"));
-    return p;
-  }
-
-  private BridgeClient console(int node, String token) throws Exception {
-    BridgeClient c =
-        BridgeClient.connect(vertx, nodes.port(node), TestGateway.origin(nodes.port(node)));
-    clients.add(c);
-    c.command(new JsonObject().put("op", "agent-hello").put("token", token));
-    c.nextBody("agent-session");
-    return c;
+  @Override
+  protected JsonObject nodeConfig() {
+    return new JsonObject()
+        .put("sessions", new JsonObject().put("codeTtlSeconds", SESSION_GRACE_SECONDS));
   }
 
   private static JsonObject payloadOn(BridgeClient c, String topic, Predicate<JsonObject> wanted)
@@ -149,7 +118,7 @@ class ClusterTest {
     writer.command(new JsonObject().put("op", "bye"));
     writer.close();
     long deadline =
-        System.currentTimeMillis() + 60_000; // bye: the session ends after the 30 s resume grace
+        System.currentTimeMillis() + 30_000; // bye: the session ends after the resume grace
     int probe = 0;
     boolean gone = false;
     while (!gone && System.currentTimeMillis() < deadline) {
@@ -172,9 +141,7 @@ class ClusterTest {
     Set<String> codes = new HashSet<>();
     int sessions = 0;
     for (int i = 0; i < 30; i++) {
-      BridgeClient p =
-          BridgeClient.connect(vertx, nodes.port(i % 3), TestGateway.origin(nodes.port(i % 3)));
-      clients.add(p);
+      BridgeClient p = connect(i % 3);
       codes.add(p.hello(TestGateway.SITE).getString("code"));
       sessions++;
     }
@@ -253,9 +220,7 @@ class ClusterTest {
     Http http = new Http(nodes.port(2));
     String token = http.login("admin", ClusterNodes.ADMIN_PASSWORD);
     BridgeClient agent = console(2, token);
-    BridgeClient visitor =
-        BridgeClient.connect(vertx, nodes.port(0), TestGateway.origin(nodes.port(0)));
-    clients.add(visitor);
+    BridgeClient visitor = connect(0);
     String code = visitor.hello(TestGateway.SITE).getString("code");
     visitor.subscribe("mine", "~pagesession/#");
     Http.Response redeemed =

@@ -32,6 +32,11 @@ public final class ClusterNodes implements AutoCloseable {
    * leader), then the others side by side.
    */
   public static ClusterNodes start(Path dir, int count) throws Exception {
+    return start(dir, count, new JsonObject());
+  }
+
+  /** As {@link #start(Path, int)}, with {@code extra} merged (deeply) into every node's configuration. */
+  public static ClusterNodes start(Path dir, int count, JsonObject extra) throws Exception {
     TestPostgres.require();
     ClusterNodes nodes = new ClusterNodes();
     nodes.admin = io.vertx.core.Vertx.vertx();
@@ -81,6 +86,7 @@ public final class ClusterNodes implements AutoCloseable {
                   .put("name", clusterName)
                   .put("port", clusterPorts.get(i))
                   .put("members", members));
+      config.mergeIn(extra.copy(), true);
       Path conf = dir.resolve("node-" + i + ".json");
       Files.writeString(conf, config.encodePrettily());
       confs.add(conf);
