@@ -460,6 +460,7 @@ export const scFrame = (function (w, d) {
   }
 
   function onErr(b) {
+    if (b.code === 'busy') return lost(); // the gateway is behind: after a backoff, replay what it did not take
     var x = b.ref != null && subs.get(b.ref);
     if (x) { // a refused subscription: report it like a denied suback
       onServer({ op: 'suback', id: b.ref, granted: false, reason: b.code });

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.siteconnect.gateway.agent.AgentStore;
 import org.siteconnect.gateway.agent.AgentVerticle;
+import org.siteconnect.gateway.bridge.InboundBacklog;
 import org.siteconnect.gateway.bridge.PageConnections;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ForwardBatch;
@@ -54,7 +55,7 @@ public final class Gateway {
   private final GatewayConfig config;
   private final String nodeId;
   private final Readiness readiness;
-  private final PageConnections connections = new PageConnections();
+  private final PageConnections connections;
   private volatile HttpVerticle http;
 
   private final Map<String, String> env;
@@ -74,6 +75,8 @@ public final class Gateway {
     this.env = env;
     this.leadership = leadership;
     this.nodeId = randomNodeId();
+    this.connections =
+        new PageConnections(new InboundBacklog(config.bridge().maxInboundBacklogBytes()));
     this.readiness = new Readiness(List.of("audit", "topic-router", "services", "http"));
   }
 
@@ -131,6 +134,10 @@ public final class Gateway {
         "sc_cluster_leader",
         "1 when this node hosts the services (always on a single node)",
         () -> leadership.isLeader() ? 1 : 0);
+    metrics.gauge(
+        "sc_bridge_inbound_backlog_bytes",
+        "bytes of page commands taken in that the router has not handled yet (bridge.maxInboundBacklogBytes)",
+        gateway.connections.inbound()::bytes);
     vertx.eventBus().registerDefaultCodec(TopicMessage.class, new TopicMessage.Codec());
     vertx.eventBus().registerDefaultCodec(ForwardBatch.class, new ForwardBatch.Codec());
     ServiceError.registerCodec(vertx.eventBus());

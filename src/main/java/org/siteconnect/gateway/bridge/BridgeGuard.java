@@ -24,6 +24,8 @@ import org.siteconnect.gateway.ops.LogThrottle;
 public final class BridgeGuard implements Handler<BridgeEvent> {
   /** Header the guard stamps on every inbound page command (client headers are stripped). */
   public static final String CONNECTION_HEADER = "sc-conn";
+  /** Header with the command's size, which the router gives back to the {@link InboundBacklog} it counts in. */
+  public static final String BACKLOG_HEADER = "sc-bytes";
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BridgeGuard.class);
   /** Clients cause socket errors at will: one line a minute at most. */
@@ -252,15 +254,28 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     }
     // The HTTP transport admits up to HttpVerticle.transportLimit(); the contract is
     // bridge.maxFrameBytes.
-    if (JsonSize.exceeds(raw, maxFrameBytes)) {
+    long size = JsonSize.upTo(raw, maxFrameBytes);
+    if (size > maxFrameBytes) {
       metrics.bridgeRejected("too-large");
       connection.write(PageFrames.error(
           "too-large", "a message may be at most " + maxFrameBytes + " bytes", refOf(body)));
       return false;
     }
+    if (!connections.inbound().tryAdd(size)) {
+      metrics.bridgeRejected("busy");
+      connection.write(PageFrames.error(
+          "busy",
+          "the gateway is busy: this message was not taken, try again shortly",
+          refOf(body)));
+      return false;
+    }
     // Identity is ours to say: drop whatever the client claimed, and no request/reply from pages.
     raw.remove("replyAddress");
-    raw.put("headers", new JsonObject().put(CONNECTION_HEADER, connection.id()));
+    raw.put(
+        "headers",
+        new JsonObject()
+            .put(CONNECTION_HEADER, connection.id())
+            .put(BACKLOG_HEADER, Long.toString(size)));
     raw.put("body", new HandedOver(body)); // the router gets this tree, not a deep copy of it
     return true;
   }

@@ -19,7 +19,12 @@ public final class JsonSize {
 
   /** True if {@code value} encodes to more than {@code limit} bytes. */
   static boolean exceeds(Object value, long limit) {
-    return new Counter(limit).add(value).total > limit;
+    return upTo(value, limit) > limit;
+  }
+
+  /** The encoded length if it is at most {@code limit}; else some number above {@code limit}. */
+  static long upTo(Object value, long limit) {
+    return new Counter(limit).add(value).total;
   }
 
   /** The encoded length, exactly (tests compare it with the encoder). */

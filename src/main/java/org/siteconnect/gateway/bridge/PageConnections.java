@@ -44,10 +44,25 @@ public final class PageConnections {
   private final ArrayDeque<PageConnection> direct = new ArrayDeque<>();
 
   private final BatchCache batches = new BatchCache();
+  private final InboundBacklog inbound;
   private volatile Context socketContext;
   private boolean draining;
 
   private record Deliver(List<PageConnection> targets, PageConnection target, Buffer frame) {}
+
+  /** Connections whose commands the router may fall behind on without bound (tests). */
+  public PageConnections() {
+    this(new InboundBacklog(Long.MAX_VALUE));
+  }
+
+  public PageConnections(InboundBacklog inbound) {
+    this.inbound = inbound;
+  }
+
+  /** What this node's pages sent and its router has not handled yet. */
+  public InboundBacklog inbound() {
+    return inbound;
+  }
 
   public void bind(Context httpContext) {
     this.socketContext = httpContext;

@@ -63,7 +63,8 @@ public record GatewayConfig(
       int maxHandlersPerSocket,
       int maxMessagesPerSecond,
       int maxSubscriptionsPerSession,
-      int maxQueuedBytesPerConnection) {}
+      int maxQueuedBytesPerConnection,
+      int maxInboundBacklogBytes) {}
 
   /**
    * {@code retainedMax*}: the cap of each of the two retained budgets (what pages publish, what the server
@@ -457,7 +458,8 @@ public record GatewayConfig(
         r.integer("maxHandlersPerSocket"),
         r.integer("maxMessagesPerSecond"),
         r.integer("maxSubscriptionsPerSession"),
-        r.integer("maxQueuedBytesPerConnection"));
+        r.integer("maxQueuedBytesPerConnection"),
+        r.integer("maxInboundBacklogBytes"));
   }
 
   private static Topics topics(ConfigReader r) {

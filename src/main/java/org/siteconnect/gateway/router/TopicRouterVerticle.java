@@ -176,6 +176,10 @@ public final class TopicRouterVerticle extends VerticleBase {
   // ------------------------------------------------------
 
   private void onPageCommand(Message<JsonObject> message) {
+    String counted = message.headers().get(BridgeGuard.BACKLOG_HEADER);
+    if (counted != null) {
+      connections.inbound().taken(Long.parseLong(counted));
+    }
     String connectionId = message.headers().get(BridgeGuard.CONNECTION_HEADER);
     PageConnection connection = connectionId == null ? null : connections.get(connectionId);
     if (connection == null || !connection.isOpen()) {
