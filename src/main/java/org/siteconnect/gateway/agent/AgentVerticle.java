@@ -387,18 +387,25 @@ public final class AgentVerticle extends VerticleBase {
       return;
     }
     String login = grant.get().login();
-    revoked(login, List.of(grant.get().hash()));
-    LOG.info("agent logged out [{}]", login);
-    AuditLog.record(
-        vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
-    m.reply(new JsonObject().put("ok", true));
+    revoked(login, List.of(grant.get().hash()))
+        .onSuccess(v -> {
+          LOG.info("agent logged out [{}]", login);
+          AuditLog.record(
+              vertx.eventBus(), login, AuditLog.LOGOUT, null, null, m.body().getString("address"));
+          m.reply(new JsonObject().put("ok", true));
+        })
+        .onFailure(err -> fail(m, err));
   }
 
-  /** The grants with these token hashes are gone: everywhere they were kept, and the consoles holding them. */
-  private void revoked(String login, List<String> revokedHashes) {
+  /**
+   * The grants with these token hashes are gone: everywhere they were kept, and the consoles holding them. Completes
+   * once the saved logins are deleted too, so that a restart right after the answer does not bring them back.
+   */
+  private Future<Void> revoked(String login, List<String> revokedHashes) {
     revokedHashes.forEach(storedTokens::remove);
-    savedTokens
+    Future<Void> deleted = savedTokens
         .delete(revokedHashes)
+        .<Void>mapEmpty()
         .onFailure(err -> LOG.warn("revoked logins not deleted [{}]", err.getMessage()));
     vertx
         .eventBus()
@@ -406,6 +413,7 @@ public final class AgentVerticle extends VerticleBase {
             Addresses.AGENT_REVOKED,
             new JsonObject().put("login", login).put("hashes", new JsonArray(revokedHashes)));
     vertx.eventBus().send(Addresses.BUTTONS_LOGGED_OUT, new JsonObject().put("login", login));
+    return deleted;
   }
 
   record Authenticated(Agent agent, AgentTokens.Grant grant) {}
@@ -520,16 +528,20 @@ public final class AgentVerticle extends VerticleBase {
                 Agent updated = draft.agent().withPasswordHash(h);
                 return store.update(updated).map(updated);
               })
-              .onSuccess(updated -> {
-                if (draft.password() != null
+              .compose(updated -> {
+                boolean rightsChanged = draft.password() != null
                     || !updated.buttons().equals(existing.get().buttons())
-                    || !updated.roles().equals(existing.get().roles())) {
-                  revoked(
-                      login,
-                      tokens.revokeAll(login).stream()
-                          .map(AgentTokens.Grant::hash)
-                          .toList());
-                }
+                    || !updated.roles().equals(existing.get().roles());
+                return rightsChanged
+                    ? revoked(
+                            login,
+                            tokens.revokeAll(login).stream()
+                                .map(AgentTokens.Grant::hash)
+                                .toList())
+                        .map(updated)
+                    : Future.succeededFuture(updated);
+              })
+              .onSuccess(updated -> {
                 LOG.info("agent updated [{}]", login);
                 AuditLog.record(
                     vertx.eventBus(),
@@ -555,17 +567,20 @@ public final class AgentVerticle extends VerticleBase {
             return;
           }
           revoked(
-              login,
-              tokens.revokeAll(login).stream().map(AgentTokens.Grant::hash).toList());
-          LOG.info("agent deleted [{}]", login);
-          AuditLog.record(
-              vertx.eventBus(),
-              admin.login(),
-              AuditLog.AGENT_DELETED,
-              login,
-              null,
-              m.body().getString("address"));
-          m.reply(new JsonObject().put("ok", true));
+                  login,
+                  tokens.revokeAll(login).stream().map(AgentTokens.Grant::hash).toList())
+              .onSuccess(v -> {
+                LOG.info("agent deleted [{}]", login);
+                AuditLog.record(
+                    vertx.eventBus(),
+                    admin.login(),
+                    AuditLog.AGENT_DELETED,
+                    login,
+                    null,
+                    m.body().getString("address"));
+                m.reply(new JsonObject().put("ok", true));
+              })
+              .onFailure(err -> fail(m, err));
         })
         .onFailure(err -> fail(m, err));
   }
