@@ -76,6 +76,7 @@ start() {
     || { cat "$state/server.log" >&2; exit 1; }
   as_owner "$bin/psql" -q -v ON_ERROR_STOP=1 -h "$state" -p "$port" -U postgres -d postgres \
     -c "CREATE ROLE $user LOGIN CREATEDB PASSWORD '$password'" \
+    -c "GRANT pg_signal_backend TO $user" \
     -c "CREATE DATABASE $db OWNER $user" >/dev/null
   umask 077
   cat >"$state/env" <<EOF

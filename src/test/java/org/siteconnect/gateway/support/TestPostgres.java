@@ -60,6 +60,7 @@ public final class TestPostgres {
     return configJson(db, db.poolSize());
   }
 
+  /** {@code FORCE} ends an autovacuum worker in it too: the test role has pg_signal_backend (src/test/pg.sh). */
   public static void dropDatabase(Vertx vertx, GatewayConfig.Postgres db) {
     run(vertx, "DROP DATABASE IF EXISTS " + db.database() + " WITH (FORCE)");
   }
