@@ -73,7 +73,7 @@ record FanOutScenario(Harness h) {
   }
 
   /** Which threads ran in the idle window (issue 22): name (pool numbers as '#'), % of a core, descending. */
-  private void threads(Target t, java.util.Map<String, Long> before, java.util.Map<String, Long> after,
+  void threads(Target t, java.util.Map<String, Long> before, java.util.Map<String, Long> after,
       double seconds, java.util.Map<String, String> names) {
     StringBuilder sb = new StringBuilder("  idle CPU by thread, " + t.name() + ":");
     after.entrySet().stream()

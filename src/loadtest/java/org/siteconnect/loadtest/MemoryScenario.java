@@ -43,21 +43,34 @@ record MemoryScenario(Harness h) {
         h.say(String.format(Locale.ROOT, "  %d sessions x 5 subscriptions: heap %s, RSS %.1f MB (+%.2f KB per session)",
             n, heap < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB (+%.2f KB per session)", heap / 1024.0,
                 heapPer), rss / 1024.0, rssPer));
-        idleCpu(t, n, server);
+        idleCpu(t, n, server, s);
       }
     }
   }
 
   /** Issue 22's curve: idle CPU at each level (pages pinging), once the JIT is quiet; linear in N is the goal. */
-  private void idleCpu(Target t, int n, Server server) {
+  private void idleCpu(Target t, int n, Server server, Session s) {
     double waited = Quiet.jit(h.opt, server);
     CpuWindow w = new CpuWindow(h.opt, server);
+    long pings0 = s.pingsSent();
+    java.util.Map<String, Long> threads0 = server.threadNanos();
     Server.sleep(h.opt.idleMs);
     double idle = w.serverCpuExact();
+    new FanOutScenario(h).threads(t, threads0, server.threadNanos(), w.seconds(), server.javaThreadNames());
+    double noJit = idle - w.compilerCpuExact();
+    long pings = s.pingsSent() - pings0;
     h.results.put(t.name(), n, "mem_idle_cpu", idle);
     h.results.put(t.name(), n, "mem_idle_cpu_per_10k", idle * 10_000 / n);
     h.say(String.format(Locale.ROOT, "  idle CPU with %d pages: %.3f%% of a core (%.3f%% per 10k pages; JIT quiet"
         + " after %.0f s)", n, idle, idle * 10_000 / n, waited));
+    if (pings > 0) {
+      // CPU seconds the server used in the window (JIT threads left out) per 1,000 pings the pages sent in it
+      double perK = noJit / 100 * w.seconds() / pings * 1000;
+      h.results.put(t.name(), n, "mem_cpu_s_per_1k_pings", perK);
+      h.say(String.format(Locale.ROOT, "  server CPU per ping: %.1f us (%.4f CPU s per 1,000 pings; %d pings in"
+          + " %.1f s, every %d s per page; without JIT %.3f%% of a core)", perK * 1000, perK, pings, w.seconds(),
+          h.opt.pingEveryS, noJit));
+    }
   }
 
   /** class → {instances, bytes} from jcmd GC.class_histogram (which runs a full GC first). */

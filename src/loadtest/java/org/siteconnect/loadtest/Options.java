@@ -42,6 +42,8 @@ final class Options {
   /** Upper bound of the chat warm-up (2 s rounds until the server's CPU stops falling). */
   long chatWarmupMs = 20_000;
   long idleMs = 20_000;
+  /** Every page pings once in this many seconds (the frame: 20; issue 22 part 1 profiles with 1–2). */
+  int pingEveryS = 20;
   /** Phase fanout measures only the idle CPU (issue 22: quick side-by-side idle runs). */
   boolean idleOnly;
   long profileMs = 30_000;
@@ -143,6 +145,7 @@ final class Options {
         case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
         case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
         case "--idle-ms" -> o.idleMs = Long.parseLong(args[++i]);
+        case "--ping-every-s" -> o.pingEveryS = Math.max(1, Integer.parseInt(args[++i]));
         case "--idle-only" -> o.idleOnly = true;
         case "--max-minutes" -> {
           o.maxMinutes = Integer.parseInt(args[++i]);

@@ -89,6 +89,7 @@ final class Results {
       row(sb, "idle RSS per session, KB", n, "mem_rss_per", "%.2f", "");
       row(sb, "idle CPU (memory phase), % of a core", n, "mem_idle_cpu", "%.3f", "≤ 2× floor (issue 22)");
       row(sb, "  per 10k pages, % of a core", n, "mem_idle_cpu_per_10k", "%.3f", "linear: flat in N");
+      row(sb, "  server CPU s per 1,000 pings (no JIT)", n, "mem_cpu_s_per_1k_pings", "%.4f", "issue 22 part 1");
     }
     floorGoals(sb, opt);
     if (!notes.isEmpty()) {

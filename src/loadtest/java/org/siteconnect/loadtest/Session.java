@@ -24,15 +24,19 @@ final class Session implements AutoCloseable {
   private final long pagePing;
   private final long ctlPing;
   private final AtomicInteger tick = new AtomicInteger();
+  private final int pingEveryS;
+  /** Pings the pages sent (their loop only writes it), for the server's CPU per ping. */
+  private final java.util.concurrent.atomic.AtomicLong pingsSent = new java.util.concurrent.atomic.AtomicLong();
 
   Session(Harness h, Target target, Server server, int maxPages) {
     this.h = h;
     this.target = target;
     this.server = server;
     this.pages = new Conn[maxPages];
-    // every page pings once per PING_EVERY_S, spread over the period (the frame pings every 20 s)
+    this.pingEveryS = h.opt.pingEveryS;
+    // every page pings once per pingEveryS (--ping-every-s, default PING_EVERY_S), spread over the period (the frame pings every 20 s)
     pagePing = h.vertx.setPeriodic(1000, id -> h.pagesCtx.runOnContext(v -> {
-      int t = tick.incrementAndGet() % PING_EVERY_S;
+      int t = tick.incrementAndGet() % pingEveryS;
       ping(pages, pageCount, t);
       if (partners != null) {
         ping(partners, partners.length, t);
@@ -46,14 +50,22 @@ final class Session implements AutoCloseable {
     }));
   }
 
-  /** Pings the connections {@code t}, {@code t + PING_EVERY_S}, ... below {@code count}. */
+  /** Pings the connections {@code t}, {@code t + pingEveryS}, ... below {@code count}. */
   private void ping(Conn[] conns, int count, int t) {
-    for (int i = t; i < count; i += PING_EVERY_S) {
+    int sent = 0;
+    for (int i = t; i < count; i += pingEveryS) {
       Conn c = conns[i];
       if (c != null && !c.closed) {
         target.wire().ping(c);
+        sent++;
       }
     }
+    pingsSent.addAndGet(sent);
+  }
+
+  /** The page pings sent so far. */
+  long pingsSent() {
+    return pingsSent.get();
   }
 
   /** Opens pages up to {@code n} in total (each with its five subscriptions); returns the seconds it took. */

@@ -175,6 +175,9 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
         () -> metrics.bridgeRejected("too-slow"));
     metrics.sockJsOpened(connection.transport());
     bySocket.put(socket, connection);
+    if ("raw-websocket".equals(connection.transport())) {
+      PingFrames.install(socket, connection); // issue 22 part 1: pings stamped before any decoding
+    }
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
     // The bridge sets its own exception handler once this event completes; it logs a stack trace at

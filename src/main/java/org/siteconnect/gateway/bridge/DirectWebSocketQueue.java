@@ -63,14 +63,9 @@ public final class DirectWebSocketQueue {
     if (QUEUE == null) {
       return false;
     }
-    RoutingContext rc = socket.routingContext();
-    HttpConnection http = rc == null ? null : rc.request().connection();
-    if (!(http instanceof ConnectionBase base)) {
-      return false;
-    }
-    Channel channel = base.channel();
-    VertxHandler<?> handler = channel.pipeline().get(VertxHandler.class);
-    if (!channel.eventLoop().inEventLoop() || handler == null) {
+    Channel channel = channelOf(socket);
+    VertxHandler<?> handler = channel == null ? null : channel.pipeline().get(VertxHandler.class);
+    if (handler == null || !channel.eventLoop().inEventLoop()) {
       return false;
     }
     VertxConnection conn = handler.getConnection();
@@ -87,5 +82,12 @@ public final class DirectWebSocketQueue {
       LOG.debug("kept the MPSC outbound queue of a WebSocket connection", e);
       return false;
     }
+  }
+
+  /** The Netty channel under {@code socket}'s HTTP connection, or null (not one of Vert.x's connections). */
+  static Channel channelOf(SockJSSocket socket) {
+    RoutingContext rc = socket.routingContext();
+    HttpConnection http = rc == null ? null : rc.request().connection();
+    return http instanceof ConnectionBase base ? base.channel() : null;
   }
 }
