@@ -180,6 +180,7 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     }
     connections.add(connection);
     socket.write(PageFrames.welcome(id, inboundAddress));
+    UpgradeLeftovers.release(socket); // issue 22; the socket's headers are empty from here on
     // The bridge sets its own exception handler once this event completes; it logs a stack trace at
     // ERROR for
     // every frame of a message over the transport's limit and keeps the socket open. Ours replaces

@@ -50,10 +50,10 @@ public final class TopicRouter {
     final String siteKey;
     final AgentGrant agent;
     /**
-     * subscription id → server-form filter. Several ids may use one filter: the index holds it until the last
-     * goes (found by scanning these few values on unsubscribe; no second map per page, issue 22).
+     * subscription id → server-form filter (the index's own string for it, {@link SubscriptionIndex#canonical}).
+     * Several ids may use one filter: the index holds it until the last goes.
      */
-    final Map<String, String> subscriptions = new HashMap<>();
+    final PageSubscriptions subscriptions = new PageSubscriptions();
 
     PageState(PageConnection connection, String sessionId, String siteKey, AgentGrant agent) {
       this.connection = connection;
@@ -216,8 +216,7 @@ public final class TopicRouter {
 
   private void forget(PageState page) {
     index.unsubscribeAll(page);
-    new java.util.HashSet<>(page.subscriptions.values())
-        .forEach(filter -> pageFilters.changed(filter, false));
+    page.subscriptions.filters().forEach(filter -> pageFilters.changed(filter, false));
   }
 
   /** Page session id per connection held here (re-asserted to a new services leader). */
@@ -254,12 +253,11 @@ public final class TopicRouter {
       throws CommandException {
     PageState page = requirePage(connectionId);
     requireId(id);
-    if (page.subscriptions.containsKey(id)) {
+    if (page.subscriptions.containsId(id)) {
       throw new CommandException("duplicate-id", "subscription id '" + id + "' is already in use");
     }
-    String serverFilter = toServer(pageFilter, page);
-    TopicFilter filter = parse(serverFilter, TopicFilter::parse);
-    if (!policy.maySubscribe(principalOf(page), filter)) {
+    TopicFilter parsed = parse(toServer(pageFilter, page), TopicFilter::parse);
+    if (!policy.maySubscribe(principalOf(page), parsed)) {
       output.toPage(
           page.connection,
           PageFrames.rec(new JsonObject()
@@ -274,6 +272,8 @@ public final class TopicRouter {
           "too-many-subscriptions",
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
     }
+    TopicFilter filter = index.canonical(parsed); // one copy of a filter many pages use
+    String serverFilter = filter.value();
     page.subscriptions.put(id, serverFilter);
     if (index.subscribe(filter, page)) { // false if another id of this page has the filter
       pageFilters.changed(serverFilter, true);
@@ -299,7 +299,7 @@ public final class TopicRouter {
     if (serverFilter == null) {
       throw new CommandException("unknown-id", "no subscription with id '" + id + "'");
     }
-    if (!page.subscriptions.containsValue(serverFilter)) {
+    if (!page.subscriptions.containsFilter(serverFilter)) {
       index.unsubscribe(serverFilter, page);
       pageFilters.changed(serverFilter, false);
     }

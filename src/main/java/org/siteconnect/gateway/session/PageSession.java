@@ -23,7 +23,9 @@ final class PageSession {
    * Connections (bridge connection ids, cluster-unique) holding the session; a reconnect may arrive before the
    * old connection's close is seen, and after a leader change routers re-assert the ones they hold.
    */
-  final java.util.Set<String> connections = new java.util.HashSet<>(2);
+  private String connection;
+  /** The others, only while more than one connection holds the session (rare: no set per page, issue 22). */
+  private java.util.Set<String> moreConnections;
   /** Millis since epoch after which the session ends; {@code Long.MAX_VALUE} while a connection holds it. */
   long expiresAt = Long.MAX_VALUE;
   /** The visitor context (docs/CONTEXT.md): leader memory only, the page sends it again after a restart. */
@@ -70,6 +72,58 @@ final class PageSession {
     this.handle = handle;
     this.code = code;
     this.startedAt = startedAt;
+  }
+
+  /** Adds a connection that holds the session (no effect if it holds it already). */
+  void addConnection(String connectionId) {
+    if (connection == null || connection.equals(connectionId)) {
+      connection = connectionId;
+    } else {
+      if (moreConnections == null) {
+        moreConnections = new java.util.HashSet<>(4);
+      }
+      moreConnections.add(connectionId);
+    }
+  }
+
+  /** Removes a connection; true if it held the session. */
+  boolean removeConnection(String connectionId) {
+    if (connectionId.equals(connection)) {
+      connection = null;
+      if (moreConnections != null) {
+        var it = moreConnections.iterator();
+        connection = it.next();
+        it.remove();
+        if (moreConnections.isEmpty()) {
+          moreConnections = null;
+        }
+      }
+      return true;
+    }
+    if (moreConnections != null && moreConnections.remove(connectionId)) {
+      if (moreConnections.isEmpty()) {
+        moreConnections = null;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether any connection holds the session. */
+  boolean hasConnections() {
+    return connection != null;
+  }
+
+  /** The connections holding the session (a new list). */
+  java.util.List<String> connections() {
+    java.util.List<String> all = new java.util.ArrayList<>(2);
+    if (connection != null) {
+      all.add(connection);
+    }
+    if (moreConnections != null) {
+      all.addAll(moreConnections);
+    }
+    return all;
   }
 
   /** What a new leader needs to take the session over (the cluster map's value). */

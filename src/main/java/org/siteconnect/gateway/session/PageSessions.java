@@ -155,7 +155,7 @@ final class PageSessions {
     }
     session.expiresAt = Long.MAX_VALUE;
     session.connected = true;
-    session.connections.add(connectionId);
+    session.addConnection(connectionId);
   }
 
   /** The connection went away (or said bye): the named session and whatever else it holds are let go. */
@@ -171,7 +171,7 @@ final class PageSessions {
   }
 
   private void release(PageSession session, String connectionId, boolean bye, long now) {
-    if (session.connections.remove(connectionId) && session.connections.isEmpty()) {
+    if (session.removeConnection(connectionId) && !session.hasConnections()) {
       session.expiresAt = now + (bye ? Math.min(resumeGraceMillis, idleTtlMillis) : idleTtlMillis);
       session.connected = false;
     }
@@ -186,7 +186,7 @@ final class PageSessions {
         it.remove();
         byResumeHash.remove(session.resumeHash);
         byHandle.remove(session.handle);
-        session.connections.forEach(c -> byConnection.remove(c, session));
+        session.connections().forEach(c -> byConnection.remove(c, session));
         count(session.address, -1);
         ended.add(session);
       }

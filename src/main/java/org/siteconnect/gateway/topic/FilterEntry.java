@@ -12,6 +12,12 @@ final class FilterEntry<S> extends SubscriberList<S> {
 
   private HashMap<String, SharedGroup<S>> groups;
 
+  /**
+   * The filter object of the first subscription made here: later subscribers to an equal filter keep this one
+   * (and its value string and levels) instead of their own copy ({@link SubscriptionIndex#canonical}, issue 22).
+   */
+  TopicFilter filter;
+
   /** True if there are neither plain subscribers nor groups. */
   boolean isUnused() {
     return isEmpty() && groups == null;

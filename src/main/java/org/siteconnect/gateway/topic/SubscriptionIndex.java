@@ -1,6 +1,8 @@
 package org.siteconnect.gateway.topic;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +39,16 @@ public final class SubscriptionIndex<S> {
   private final TopicLimits limits;
   private final StringMap<FilterEntry<S>> exact = new StringMap<>();
   private final FilterTrie<S> wildcards = new FilterTrie<>();
-  private final HashMap<S, Set<Subscription>> bySubscriber = new HashMap<>();
+  /**
+   * Each subscriber's subscriptions: an exact-size {@code Object[]} while it has at most {@link #ARRAY_MAX} (a page
+   * has a few: no hash set per page, issue 22), a {@code HashSet<Object>} beyond (a peer node's thousands). A plain
+   * subscription is stored as its (canonical) {@link TopicFilter}, a shared one as a {@link Subscription}.
+   */
+  private final HashMap<S, Object> bySubscriber = new HashMap<>();
+
+  /** The most subscriptions of one subscriber kept in an array (linear scans, copied on change). */
+  static final int ARRAY_MAX = 16;
+
   private final MatchedEntries<S> scratch = new MatchedEntries<>();
   private int matchDepth;
   private int exactCount;
@@ -45,7 +56,16 @@ public final class SubscriptionIndex<S> {
   private int sharedCount;
 
   /** One subscription of one subscriber; {@code group} is null for a plain (non-shared) subscription. */
-  private record Subscription(String group, TopicFilter filter) {}
+  private record Subscription(String group, TopicFilter filter) {
+    /** What {@link #bySubscriber} keeps: the filter alone for a plain subscription. */
+    Object stored() {
+      return group == null ? filter : this;
+    }
+
+    static Subscription of(Object stored) {
+      return stored instanceof TopicFilter f ? new Subscription(null, f) : (Subscription) stored;
+    }
+  }
 
   /** An index that parses string filters with {@link TopicLimits#DEFAULT}. */
   public SubscriptionIndex() {
@@ -109,14 +129,27 @@ public final class SubscriptionIndex<S> {
    */
   public int unsubscribeAll(S subscriber) {
     checkNotMatching();
-    Set<Subscription> subscriptions = bySubscriber.remove(subscriber);
+    Object subscriptions = bySubscriber.remove(subscriber);
     if (subscriptions == null) {
       return 0;
     }
-    for (Subscription subscription : subscriptions) {
-      removeFromFilter(subscription, subscriber);
+    Collection<?> all = subscriptions instanceof Object[] array
+        ? Arrays.asList(array)
+        : (Collection<?>) subscriptions;
+    for (Object stored : all) {
+      removeFromFilter(Subscription.of(stored), subscriber);
     }
-    return subscriptions.size();
+    return all.size();
+  }
+
+  /**
+   * The filter object this index already keeps for a filter equal to {@code filter}, else {@code filter}: a caller
+   * that keeps filters of its own (per page) keeps this one, and a filter that thousands of pages use exists once.
+   */
+  public TopicFilter canonical(TopicFilter filter) {
+    FilterEntry<S> entry =
+        filter.hasWildcard() ? wildcards.find(filter) : exact.get(filter.value());
+    return entry == null || entry.filter == null ? filter : entry.filter;
   }
 
   /**
@@ -197,21 +230,69 @@ public final class SubscriptionIndex<S> {
     if (!added) {
       return false;
     }
-    bySubscriber.computeIfAbsent(subscriber, s -> new HashSet<>(2)).add(subscription);
+    if (entry.filter == null) {
+      entry.filter = filter;
+    } else if (entry.filter != filter) {
+      subscription = new Subscription(subscription.group(), entry.filter);
+    }
+    Object stored = subscription.stored();
+    Object before = bySubscriber.get(subscriber);
+    if (before == null) {
+      bySubscriber.put(subscriber, new Object[] {stored});
+    } else if (before instanceof Object[] array && array.length < ARRAY_MAX) {
+      Object[] after = Arrays.copyOf(array, array.length + 1);
+      after[array.length] = stored;
+      bySubscriber.put(subscriber, after);
+    } else if (before instanceof Object[] array) {
+      HashSet<Object> set = new HashSet<>(Arrays.asList(array));
+      set.add(stored);
+      bySubscriber.put(subscriber, set);
+    } else {
+      @SuppressWarnings("unchecked")
+      Set<Object> set = (Set<Object>) before;
+      set.add(stored);
+    }
     count(subscription, +1);
     return true;
   }
 
   private boolean remove(Subscription subscription, S subscriber) {
     checkNotMatching();
-    Set<Subscription> subscriptions = bySubscriber.get(subscriber);
-    if (subscriptions == null || !subscriptions.remove(subscription)) {
+    Object subscriptions = bySubscriber.get(subscriber);
+    if (subscriptions == null || !removeStored(subscriber, subscriptions, subscription.stored())) {
       return false;
     }
-    if (subscriptions.isEmpty()) {
-      bySubscriber.remove(subscriber);
-    }
     removeFromFilter(subscription, subscriber);
+    return true;
+  }
+
+  /** Takes {@code wanted} out of the subscriber's array or set; false if it was not there. */
+  private boolean removeStored(S subscriber, Object subscriptions, Object wanted) {
+    if (subscriptions instanceof Set<?> set) {
+      if (!set.remove(wanted)) {
+        return false;
+      }
+      if (set.isEmpty()) {
+        bySubscriber.remove(subscriber);
+      }
+      return true;
+    }
+    Object[] array = (Object[]) subscriptions;
+    int at = -1;
+    for (int i = 0; i < array.length && at < 0; i++) {
+      at = array[i].equals(wanted) ? i : -1;
+    }
+    if (at < 0) {
+      return false;
+    }
+    if (array.length == 1) {
+      bySubscriber.remove(subscriber);
+    } else {
+      Object[] rest = new Object[array.length - 1];
+      System.arraycopy(array, 0, rest, 0, at);
+      System.arraycopy(array, at + 1, rest, at, rest.length - at);
+      bySubscriber.put(subscriber, rest);
+    }
     return true;
   }
 

@@ -76,7 +76,27 @@ final class TopicSyntax {
               + " (DESIGN §3.1)",
           topic);
     }
-    return split(topic, levelCount);
+    String[] levels = split(topic, levelCount);
+    if (filter && levelCount > 1) {
+      shareLevels(levels);
+    }
+    return levels;
+  }
+
+  /** Filter levels at most this long are interned. */
+  static final int SHARED_LEVEL_MAX = 64;
+
+  /**
+   * Interns a filter's levels: the levels many pages' filters have in common ({@code $pagesession}, a site key,
+   * {@code +}) then exist once instead of once per page (issue 22). Filters only, at subscribe time: topic names
+   * (every publish) are left alone. Interned strings no longer referenced are collected as any other.
+   */
+  private static void shareLevels(String[] levels) {
+    for (int i = 0; i < levels.length; i++) {
+      if (levels[i].length() <= SHARED_LEVEL_MAX) {
+        levels[i] = levels[i].intern();
+      }
+    }
   }
 
   /** True if the first level of a topic starts with {@code $} or {@code ~} (MQTT-4.7.2-1, extended to {@code ~}). */

@@ -235,6 +235,59 @@ class PageBridgeTest {
 
   @Test
   @DisplayName(
+      "three pages on one filter (kept once by the router): each gets a publish; after one unsubscribes and one"
+          + " closes, the third still does")
+  void threePagesOneFilter() throws Exception {
+    List<BridgeClient> readers = List.of(page(), page(), page());
+    BridgeClient writer = page();
+    for (BridgeClient r : readers) {
+      r.command(sub("1", "public/+/x"));
+      assertTrue(r.nextBody("suback").getBoolean("granted"));
+    }
+    writer.command(pub("public/a/x", 1).put("mid", "m1"));
+    writer.nextBody("puback");
+    for (BridgeClient r : readers) {
+      assertEquals(1, r.nextBody("msg").getInteger("payload"));
+    }
+    readers.get(0).command(new JsonObject().put("op", "unsub").put("id", "1"));
+    readers.get(0).nextBody("unsuback");
+    readers.get(1).close();
+    writer.command(pub("public/b/x", 2).put("mid", "m2"));
+    writer.nextBody("puback");
+    assertEquals(2, readers.get(2).nextBody("msg").getInteger("payload"));
+    readers.get(0).fence();
+    readers.get(0).assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
+  }
+
+  @Test
+  @DisplayName(
+      "a page with 40 subscriptions (more than the index keeps in a small array) gets each topic once and loses"
+          + " each with its unsub")
+  void manySubscriptionsOnePage() throws Exception {
+    BridgeClient reader = page();
+    BridgeClient writer = page();
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      reader.command(sub("s" + i, "public/" + i));
+      assertTrue(reader.nextBody("suback").getBoolean("granted"));
+    }
+    for (int i = 0; i < n; i += 2) {
+      reader.command(new JsonObject().put("op", "unsub").put("id", "s" + i));
+      reader.nextBody("unsuback");
+    }
+    for (int i = 0; i < n; i++) {
+      writer.command(pub("public/" + i, i).put("mid", "m" + i));
+      writer.nextBody("puback");
+    }
+    for (int i = 1; i < n; i += 2) {
+      assertEquals(i, reader.nextBody("msg").getInteger("payload"));
+    }
+    reader.fence();
+    reader.assertNone(f -> "msg".equals(BridgeClient.body(f).getString("op")), 200);
+  }
+
+  @Test
+  @DisplayName(
       "bad topics are answered with an error naming the rule, and the connection keeps working")
   void badTopics() throws Exception {
     BridgeClient c = page();

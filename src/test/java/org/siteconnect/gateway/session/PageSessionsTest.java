@@ -127,4 +127,49 @@ class PageSessionsTest {
     assertNull(sessions.admit("1.1.1.1"));
     assertEquals(0, sessions.ofAddress("2.2.2.2"));
   }
+
+  @Test
+  @DisplayName(
+      "a session held by three connections stays connected until the last lets go, in any order (one field, then"
+          + " a set only for the extra ones)")
+  void severalConnections() {
+    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    add(sessions, session("a"), "c1");
+    assertTrue(sessions.resume("resume-a", "acme", "c2", 0).isPresent());
+    assertTrue(sessions.reattach("a", "c3", 0));
+    assertTrue(sessions.reattach("a", "c2", 0)); // again: still three
+    sessions.detached("a", "c2", false, 0);
+    assertTrue(sessions.isConnected("a"));
+    sessions.detached("a", "c1", false, 0);
+    assertTrue(sessions.isConnected("a"));
+    sessions.detached("a", "c1", false, 0); // a late duplicate close changes nothing
+    assertTrue(sessions.isConnected("a"));
+    assertTrue(sessions.expire(Long.MAX_VALUE - 1).isEmpty());
+    sessions.detached("a", "c3", false, 0);
+    assertFalse(sessions.isConnected("a"));
+    assertEquals("a", sessions.expire(60_000).get(0).id);
+  }
+
+  @Test
+  @DisplayName("PageSession's connections: one held, a second and third added, removed one by one")
+  void connectionField() {
+    PageSession s = session("a");
+    assertFalse(s.hasConnections());
+    s.addConnection("c1");
+    s.addConnection("c1");
+    assertEquals(java.util.List.of("c1"), s.connections());
+    s.addConnection("c2");
+    s.addConnection("c3");
+    assertEquals(java.util.Set.of("c1", "c2", "c3"), new java.util.HashSet<>(s.connections()));
+    assertEquals(3, s.connections().size());
+    assertFalse(s.removeConnection("c4"));
+    assertTrue(s.removeConnection("c1"));
+    assertTrue(s.hasConnections());
+    assertEquals(java.util.Set.of("c2", "c3"), new java.util.HashSet<>(s.connections()));
+    assertTrue(s.removeConnection("c3"));
+    assertEquals(java.util.List.of("c2"), s.connections());
+    assertTrue(s.removeConnection("c2"));
+    assertFalse(s.hasConnections());
+    assertFalse(s.removeConnection("c2"));
+  }
 }

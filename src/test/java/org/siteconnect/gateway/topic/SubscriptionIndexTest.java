@@ -2,6 +2,7 @@ package org.siteconnect.gateway.topic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.siteconnect.gateway.topic.TopicSyntaxTest.assertRule;
@@ -300,5 +301,77 @@ class SubscriptionIndexTest {
       filter = filter + "/#";
     }
     return filter.isEmpty() ? "#" : filter;
+  }
+
+  @Test
+  @DisplayName(
+      "equal filters subscribed by several subscribers are kept as one object (canonical), exact and wildcard,"
+          + " until the last of them goes")
+  void canonicalFilters() {
+    for (String text : List.of("site/a/b", "site/+/b", "site/#")) {
+      TopicFilter first = TopicFilter.parse(text);
+      TopicFilter second = TopicFilter.parse(text);
+      assertSame(second, index.canonical(second), "nothing stored yet: the filter itself");
+      assertTrue(index.subscribe(first, "p1"));
+      assertSame(first, index.canonical(second));
+      assertTrue(index.subscribe(index.canonical(second), "p2"));
+      assertTrue(
+          index.subscribe(second, "p3")); // a caller that did not ask canonical() still works
+      assertTrue(index.unsubscribe(text, "p1"));
+      assertSame(first, index.canonical(TopicFilter.parse(text)), "p2 and p3 still hold it");
+      assertEquals(Set.of("p2", "p3"), Set.copyOf(index.match(TopicName.parse("site/a/b"))));
+      assertTrue(index.unsubscribe(text, "p2"));
+      assertTrue(index.unsubscribe(text, "p3"));
+      TopicFilter third = TopicFilter.parse(text);
+      assertSame(third, index.canonical(third), "gone with its last subscriber");
+      assertTrue(index.isEmpty());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a subscriber with more subscriptions than fit its small array (a peer node's thousands) keeps every one,"
+          + " and loses each exactly once")
+  void manySubscriptionsOfOneSubscriber() {
+    int n = 3 * SubscriptionIndex.ARRAY_MAX + 1;
+    for (int i = 0; i < n; i++) {
+      assertTrue(index.subscribe("t/" + i, "node"));
+      assertTrue(index.subscribe("w/" + i + "/+", "node"));
+      assertFalse(index.subscribe("t/" + i, "node"), "a repeat is still refused");
+    }
+    index.subscribe("$share/g/t/0", "node");
+    assertEquals(2 * n, index.exactCount() + index.wildcardCount());
+    for (int i = 0; i < n; i += 2) {
+      assertTrue(index.unsubscribe("t/" + i, "node"));
+      assertFalse(index.unsubscribe("t/" + i, "node"));
+    }
+    for (int i = 1; i < n; i++) {
+      List<String> expected = i % 2 == 0 ? List.of() : List.of("node");
+      assertEquals(expected, index.match(TopicName.parse("t/" + i)), "t/" + i);
+      assertEquals(List.of("node"), index.match(TopicName.parse("w/" + i + "/x")));
+    }
+    assertEquals(List.of("node"), index.match(TopicName.parse("t/0")), "the shared one stayed");
+    assertEquals(n / 2 + n + 1, index.unsubscribeAll("node"));
+    assertTrue(index.isEmpty());
+  }
+
+  @Test
+  @DisplayName(
+      "a small subscriber: removing from the front, middle and end of its array keeps the others")
+  void smallSubscriberRemovals() {
+    for (String f : List.of("a", "b", "c", "d", "e")) {
+      index.subscribe(f, "page");
+    }
+    index.subscribe("$share/g/c", "page");
+    assertTrue(index.unsubscribe("c", "page"));
+    assertTrue(index.unsubscribe("a", "page"));
+    assertTrue(index.unsubscribe("e", "page"));
+    assertFalse(index.unsubscribe("e", "page"));
+    for (String f : List.of("b", "c", "d")) {
+      assertEquals(List.of("page"), index.match(TopicName.parse(f)), f);
+    }
+    assertEquals(List.of(), index.match(TopicName.parse("a")));
+    assertEquals(3, index.unsubscribeAll("page"));
+    assertTrue(index.isEmpty());
   }
 }

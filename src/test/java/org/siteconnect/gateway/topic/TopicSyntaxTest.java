@@ -246,4 +246,20 @@ class TopicSyntaxTest {
     assertEquals(rule, e.rule(), e.getMessage());
     return e;
   }
+
+  @Test
+  @DisplayName(
+      "a filter's levels are shared with every other filter's equal levels (interned); a topic name's are not")
+  void filterLevelsShared() {
+    TopicFilter a = TopicFilter.parse("$sites/" + new String("acme") + "/chat_button/+");
+    TopicFilter b = TopicFilter.parse(new StringBuilder("$sites/acme/other/#").toString());
+    org.junit.jupiter.api.Assertions.assertSame(a.level(1), b.level(1));
+    org.junit.jupiter.api.Assertions.assertSame(a.level(0), b.level(0));
+    org.junit.jupiter.api.Assertions.assertSame("+", a.level(3));
+    assertEquals(4, a.depth());
+    TopicName n1 = TopicName.parse(new String("x/acme"));
+    TopicName n2 = TopicName.parse(new String("y/acme"));
+    org.junit.jupiter.api.Assertions.assertNotSame(n1.level(1), n2.level(1));
+    assertTrue(a.matches(TopicName.parse("$sites/acme/chat_button/x")));
+  }
 }
