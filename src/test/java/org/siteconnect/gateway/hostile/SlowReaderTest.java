@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.siteconnect.gateway.support.TestGateway;
 class SlowReaderTest {
   private static final int MAX_QUEUED = 65_536;
   private static final int PUBLISHERS = 4;
-  private static final int MESSAGES_EACH = 60;
+  private static final int MESSAGES_EACH = 100;
+  private static final int SLOW_RECEIVE_BUFFER = 65_536;
   private static final String TOPIC = "public/flood";
 
   private Vertx vertx;
@@ -55,12 +57,17 @@ class SlowReaderTest {
     Gateway gateway = TestGateway.start(vertx, config);
     String origin = TestGateway.origin(port);
 
-    BridgeClient slow = subscribed(port, origin);
-    BridgeClient reader = subscribed(port, origin);
+    // A fixed receive buffer: the kernel's autotuning would otherwise let this socket take up to
+    // net.ipv4.tcp_rmem's maximum (32 MB here) before the gateway sees it fall behind.
+    BridgeClient slow = subscribed(
+        port, origin, new WebSocketClientOptions().setReceiveBufferSize(SLOW_RECEIVE_BUFFER));
+    BridgeClient reader = subscribed(port, origin, new WebSocketClientOptions());
     slow.pauseReading();
 
-    String filler =
-        "x".repeat(30_000); // 60 × 4 × 30 KB = 7 MB: far past the bound and the kernel's buffers
+    String filler = "x"
+        .repeat(
+            30_000); // 100 × 4 × 30 KB = 12 MB: past the bound and the kernel's buffers (4 MB send
+    // side)
     List<BridgeClient> publishers = new ArrayList<>();
     for (int p = 0; p < PUBLISHERS; p++) {
       BridgeClient c = BridgeClient.connect(vertx, port, origin);
@@ -105,8 +112,9 @@ class SlowReaderTest {
     assertTrue(slow.awaitClosed(10_000), "the slow reader's connection was closed");
   }
 
-  private BridgeClient subscribed(int port, String origin) throws Exception {
-    BridgeClient c = BridgeClient.connect(vertx, port, origin);
+  private BridgeClient subscribed(int port, String origin, WebSocketClientOptions options)
+      throws Exception {
+    BridgeClient c = BridgeClient.connect(vertx, port, origin, options);
     c.hello(TestGateway.SITE);
     c.command(new JsonObject().put("op", "sub").put("id", "flood").put("filter", TOPIC));
     c.nextBody("suback");

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,7 +31,13 @@ public final class BridgeClient implements AutoCloseable {
       new java.util.concurrent.CompletableFuture<>();
 
   public static BridgeClient connect(Vertx vertx, int port, String origin) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient();
+    return connect(vertx, port, origin, new WebSocketClientOptions());
+  }
+
+  /** As {@link #connect(Vertx, int, String)} with the client's own options (e.g. a small receive buffer). */
+  public static BridgeClient connect(
+      Vertx vertx, int port, String origin, WebSocketClientOptions clientOptions) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(clientOptions);
     BlockingQueue<JsonObject> early = new LinkedBlockingQueue<>();
     WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1")
