@@ -74,7 +74,7 @@ final class RelayIntake {
       return false;
     }
     try {
-      Object ws = WS.get(socket);
+      Object ws = unwrap(WS.get(socket));
       if (!(ws instanceof ServerWebSocket sws)
           || !AGGREGATOR.getDeclaringClass().isInstance(ws)) {
         return false;
@@ -93,9 +93,24 @@ final class RelayIntake {
     }
   }
 
+  /** vertx-web hands the transport a wrapper ({@code ServerWebSocketWrapper}) around Vert.x's WebSocket. */
+  private static Object unwrap(Object ws) throws IllegalAccessException {
+    for (int i = 0; i < 3 && ws != null && !AGGREGATOR.getDeclaringClass().isInstance(ws); i++) {
+      Field delegate;
+      try {
+        delegate = ws.getClass().getDeclaredField("delegate");
+      } catch (NoSuchFieldException e) {
+        return ws;
+      }
+      delegate.setAccessible(true);
+      ws = delegate.get(ws);
+    }
+    return ws;
+  }
+
   /** One text message from the page. */
   void take(SockJSSocket socket, String text, Handler<String> bridge) {
-    RelayFrameScan.Found found = text.length() < 256 ? null : scan.scan(text);
+    RelayFrameScan.Found found = scan.scan(text);
     if (found == null) {
       bridge.handle(text);
       return;
