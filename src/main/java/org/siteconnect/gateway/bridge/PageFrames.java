@@ -1,8 +1,12 @@
 package org.siteconnect.gateway.bridge;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import org.siteconnect.gateway.bus.Addresses;
 
 /** Encodes server → frame messages as bridge {@code rec} frames (docs/PROTOCOL.md). */
@@ -42,7 +46,7 @@ public final class PageFrames {
   }
 
   public static Buffer message(String pageTopic, Object payload, boolean retained) {
-    if (payload instanceof RawPayload raw && raw.json() != null) {
+    if (payload instanceof RawPayload raw && raw.untouched()) {
       return rawMessage(pageTopic, raw, retained);
     }
     JsonObject body =
@@ -53,29 +57,27 @@ public final class PageFrames {
     return rec(body);
   }
 
-  private static final Buffer MESSAGE_HEAD = Buffer.buffer(
-      "{\"type\":\"rec\",\"address\":\"" + PAGE_ADDRESS + "\",\"body\":{\"op\":\"msg\",\"topic\":");
-  private static final Buffer PAYLOAD_KEY = Buffer.buffer(",\"payload\":");
-  private static final Buffer END = Buffer.buffer("}}");
-  private static final Buffer RETAINED_END = Buffer.buffer(",\"retained\":true}}");
+  private static final byte[] MESSAGE_HEAD = ("{\"type\":\"rec\",\"address\":\"" + PAGE_ADDRESS
+          + "\",\"body\":{\"op\":\"msg\",\"topic\":")
+      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] PAYLOAD_KEY = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] END = "}}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] RETAINED_END =
+      ",\"retained\":true}}".getBytes(StandardCharsets.UTF_8);
 
   /**
    * The frame {@link #message} writes, with the page's payload text as it came (issue 22 part 3): the same fields in
-   * the same order as the encoder's, the topic encoded as the encoder does.
+   * the same order as the encoder's, the topic encoded as the encoder does; the payload is written as UTF-8 straight
+   * from the page's message into the frame.
    */
   private static Buffer rawMessage(String pageTopic, RawPayload raw, boolean retained) {
-    byte[] payload = raw.utf8();
-    Buffer topic = Json.CODEC.toBuffer(pageTopic, false);
-    Buffer end = retained ? RETAINED_END : END;
-    return Buffer.buffer(MESSAGE_HEAD.length()
-            + topic.length()
-            + PAYLOAD_KEY.length()
-            + payload.length
-            + end.length())
-        .appendBuffer(MESSAGE_HEAD)
-        .appendBuffer(topic)
-        .appendBuffer(PAYLOAD_KEY)
-        .appendBytes(payload)
-        .appendBuffer(end);
+    byte[] topic = Json.CODEC.toBuffer(pageTopic, false).getBytes();
+    byte[] end = retained ? RETAINED_END : END;
+    ByteBuf out = Unpooled.buffer(
+        MESSAGE_HEAD.length + topic.length + PAYLOAD_KEY.length + raw.utf8Length() + end.length);
+    out.writeBytes(MESSAGE_HEAD).writeBytes(topic).writeBytes(PAYLOAD_KEY);
+    raw.writeUtf8(out);
+    out.writeBytes(end);
+    return BufferInternal.buffer(out);
   }
 }

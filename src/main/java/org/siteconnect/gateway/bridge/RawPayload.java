@@ -1,7 +1,8 @@
 package org.siteconnect.gateway.bridge;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +19,16 @@ import java.util.function.Function;
 public final class RawPayload extends JsonObject {
   private final Lazy lazy;
 
-  RawPayload(String json, long encodedLength, Object full, Object rid, boolean simple) {
-    this(new Lazy(json, encodedLength, full, rid, simple));
+  /** The payload is characters [start, end) of the page's message {@code frame}. */
+  RawPayload(
+      String frame,
+      int start,
+      int end,
+      long encodedLength,
+      Object full,
+      Object rid,
+      boolean simple) {
+    this(new Lazy(frame, start, end, encodedLength, full, rid, simple));
   }
 
   private RawPayload(Lazy lazy) {
@@ -29,17 +38,22 @@ public final class RawPayload extends JsonObject {
 
   /** The JSON text to write as is; null once the tree was built (it may have been changed). */
   String json() {
-    return lazy.tree == null ? lazy.json : null;
+    return lazy.tree == null ? lazy.json() : null;
   }
 
-  /** The text as UTF-8 bytes, encoded once (a batch to two consoles is encoded once). */
-  byte[] utf8() {
-    byte[] b = lazy.utf8;
-    if (b == null) {
-      b = lazy.json.getBytes(StandardCharsets.UTF_8);
-      lazy.utf8 = b;
-    }
-    return b;
+  /** True while the text is what it is (no tree built): {@link #writeUtf8} may be used. */
+  boolean untouched() {
+    return lazy.tree == null;
+  }
+
+  /** The UTF-8 length of the text. */
+  int utf8Length() {
+    return ByteBufUtil.utf8Bytes(lazy.frame, lazy.start, lazy.end);
+  }
+
+  /** Writes the text as UTF-8, straight from the page's message (no copy of it in between). */
+  void writeUtf8(ByteBuf out) {
+    ByteBufUtil.writeUtf8(out, lazy.frame, lazy.start, lazy.end);
   }
 
   /** What {@link JsonSize} counts for it: Jackson's length of the parsed tree (exact while untouched). */
@@ -79,16 +93,26 @@ public final class RawPayload extends JsonObject {
 
   /** The map under the JsonObject: the scanned fields at once, the parsed tree for anything else. */
   private static final class Lazy extends AbstractMap<String, Object> {
-    final String json;
+    final String frame;
+    final int start;
+    final int end;
     final long encodedLength;
     final Object full;
     final Object rid;
     final boolean simple;
-    volatile byte[] utf8;
     volatile Map<String, Object> tree;
 
-    Lazy(String json, long encodedLength, Object full, Object rid, boolean simple) {
-      this.json = json;
+    Lazy(
+        String frame,
+        int start,
+        int end,
+        long encodedLength,
+        Object full,
+        Object rid,
+        boolean simple) {
+      this.frame = frame;
+      this.start = start;
+      this.end = end;
       this.encodedLength = encodedLength;
       this.full = full;
       this.rid = rid;
@@ -96,9 +120,11 @@ public final class RawPayload extends JsonObject {
     }
 
     Lazy share() {
-      Lazy l = new Lazy(json, encodedLength, full, rid, simple);
-      l.utf8 = utf8;
-      return l;
+      return new Lazy(frame, start, end, encodedLength, full, rid, simple);
+    }
+
+    String json() {
+      return frame.substring(start, end);
     }
 
     Map<String, Object> tree() {
@@ -107,7 +133,7 @@ public final class RawPayload extends JsonObject {
         synchronized (this) {
           t = tree;
           if (t == null) {
-            t = new JsonObject(json).getMap();
+            t = new JsonObject(json()).getMap();
             tree = t;
           }
         }

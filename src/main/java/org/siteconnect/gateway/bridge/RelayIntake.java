@@ -116,7 +116,9 @@ final class RelayIntake {
       return;
     }
     RawPayload payload = new RawPayload(
-        text.substring(found.start(), found.end()),
+        text,
+        found.start(),
+        found.end(),
         found.encodedLength(),
         found.full(),
         found.rid(),

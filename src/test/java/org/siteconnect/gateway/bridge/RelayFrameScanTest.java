@@ -37,8 +37,14 @@ class RelayFrameScanTest {
       assertEquals(payload, text.substring(found.start(), found.end()));
       JsonObject parsed = new JsonObject(text).getJsonObject("body").getJsonObject("payload");
       assertEquals(JsonSize.of(parsed), found.encodedLength(), payload);
-      RawPayload raw =
-          new RawPayload(payload, found.encodedLength(), found.full(), found.rid(), found.simple());
+      RawPayload raw = new RawPayload(
+          text,
+          found.start(),
+          found.end(),
+          found.encodedLength(),
+          found.full(),
+          found.rid(),
+          found.simple());
       assertEquals(parsed.getValue("full"), raw.getValue("full"));
       assertEquals(parsed.getValue("rid"), raw.getValue("rid"));
       assertEquals(raw.json(), payload, "reading full/rid leaves the text as it came");
@@ -124,7 +130,8 @@ class RelayFrameScanTest {
   @DisplayName("the agent's frame: the encoder's fields in its order, the page's text as it came")
   void agentFrame() {
     String payload = "{ \"seq\" : 1, \"t\":\"\\u00e9😀\\ud83d\\ude00\", \"n\":1e5 }";
-    RawPayload raw = new RawPayload(payload, 0, null, null, true);
+    RawPayload raw =
+        new RawPayload("xx" + payload + "yy", 2, 2 + payload.length(), 0, null, null, true);
     String topic = "$agents/acme/cobrowse/admin/x\"y/events";
     String frame = PageFrames.message(topic, raw, false).toString();
     JsonObject expected =
