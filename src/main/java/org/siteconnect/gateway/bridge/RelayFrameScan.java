@@ -25,6 +25,8 @@ final class RelayFrameScan {
   private int n;
   private boolean counting;
   private long count;
+  /** What {@link #next} saw: the closing bracket (true) or a comma. */
+  private boolean closed;
 
   /** The payload of a non-retained co-browse events publish in {@code frame}, or null (see the class comment). */
   Found scan(String frame) {
@@ -75,18 +77,13 @@ final class RelayFrameScan {
           return null;
         }
       }
-      i = ws(i);
-      if (i >= n) {
+      i = next(i, '}');
+      if (i < 0) {
         return null;
       }
-      char c = s.charAt(i);
-      if (c == '}') {
-        return ws(i + 1) == n ? found : null; // nothing but whitespace after the frame
+      if (closed) {
+        return ws(i) == n ? found : null; // nothing but whitespace after the frame
       }
-      if (c != ',') {
-        return null;
-      }
-      i = ws(i + 1);
     }
   }
 
@@ -169,22 +166,17 @@ final class RelayFrameScan {
           }
         }
       }
-      i = ws(i);
-      if (i >= n) {
+      i = next(i, '}');
+      if (i < 0) {
         return null;
       }
-      char c = s.charAt(i);
-      if (c == '}') {
+      if (closed) {
         if (!op || !topic || pStart < 0) {
           return null;
         }
-        endOut[0] = i + 1;
+        endOut[0] = i;
         return new Found(pStart, pEnd, length, full, rid, simple);
       }
-      if (c != ',') {
-        return null;
-      }
-      i = ws(i + 1);
     }
   }
 
@@ -245,18 +237,10 @@ final class RelayFrameScan {
       if (slot >= 0) {
         fields[slot] = simpleValue(valueStart, i, fields);
       }
-      i = ws(i);
-      if (i >= n) {
-        return -1;
+      i = next(i, '}');
+      if (i < 0 || closed) {
+        return i;
       }
-      char c = s.charAt(i);
-      if (c == '}') {
-        return i + 1;
-      }
-      if (c != ',') {
-        return -1;
-      }
-      i = ws(i + 1);
     }
   }
 
@@ -286,6 +270,23 @@ final class RelayFrameScan {
     }
     int end = string(i);
     return end < 0 || hasEscape(i, end) ? -1 : end;
+  }
+
+  /**
+   * After a member or element ending at {@code i}: past the {@code close} bracket ({@link #closed} true) or at the
+   * next member after the comma ({@link #closed} false); -1 if neither follows.
+   */
+  private int next(int i, char close) {
+    i = ws(i);
+    if (i >= n) {
+      return -1;
+    }
+    char c = s.charAt(i);
+    closed = c == close;
+    if (closed) {
+      return i + 1;
+    }
+    return c == ',' ? ws(i + 1) : -1;
   }
 
   /** After a key ending at {@code i}: the colon, and the start of the value. */
@@ -379,18 +380,10 @@ final class RelayFrameScan {
       if (i < 0) {
         return -1;
       }
-      i = ws(i);
-      if (i >= n) {
-        return -1;
+      i = next(i, '}');
+      if (i < 0 || closed) {
+        return i;
       }
-      char c = s.charAt(i);
-      if (c == '}') {
-        return i + 1;
-      }
-      if (c != ',') {
-        return -1;
-      }
-      i = ws(i + 1);
     }
   }
 
@@ -413,18 +406,10 @@ final class RelayFrameScan {
       if (i < 0) {
         return -1;
       }
-      i = ws(i);
-      if (i >= n) {
-        return -1;
+      i = next(i, ']');
+      if (i < 0 || closed) {
+        return i;
       }
-      char c = s.charAt(i);
-      if (c == ']') {
-        return i + 1;
-      }
-      if (c != ',') {
-        return -1;
-      }
-      i = ws(i + 1);
     }
   }
 
