@@ -71,13 +71,34 @@ public final class PageFrames {
    * from the page's message into the frame.
    */
   private static Buffer rawMessage(String pageTopic, RawPayload raw, boolean retained) {
-    byte[] topic = Json.CODEC.toBuffer(pageTopic, false).getBytes();
+    boolean plain = plainAscii(pageTopic); // written as is between quotes, as the encoder writes it
+    byte[] topic = plain ? null : Json.CODEC.toBuffer(pageTopic, false).getBytes();
+    int topicLength = plain ? pageTopic.length() + 2 : topic.length;
     byte[] end = retained ? RETAINED_END : END;
     ByteBuf out = Unpooled.buffer(
-        MESSAGE_HEAD.length + topic.length + PAYLOAD_KEY.length + raw.utf8Length() + end.length);
-    out.writeBytes(MESSAGE_HEAD).writeBytes(topic).writeBytes(PAYLOAD_KEY);
+        MESSAGE_HEAD.length + topicLength + PAYLOAD_KEY.length + raw.utf8Length() + end.length);
+    out.writeBytes(MESSAGE_HEAD);
+    if (plain) {
+      out.writeByte('"');
+      out.writeCharSequence(pageTopic, StandardCharsets.US_ASCII);
+      out.writeByte('"');
+    } else {
+      out.writeBytes(topic);
+    }
+    out.writeBytes(PAYLOAD_KEY);
     raw.writeUtf8(out);
     out.writeBytes(end);
     return BufferInternal.buffer(out);
+  }
+
+  /** Printable ASCII without a quote or backslash: the encoder writes it unchanged. */
+  private static boolean plainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
   }
 }
