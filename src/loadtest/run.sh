@@ -139,13 +139,14 @@ echo "== load scenarios (servers on CPU 0, harness on CPU 1) =="
 # G1 for the harness as for the servers: a Serial young pause of the harness (10k client sockets) would show up
 # as latency of whatever it was receiving.
 echo "results in $out"
+harness_heap="${LT_HARNESS_HEAP:-2g}" # e.g. LT_HARNESS_HEAP=1g on a shared machine
 if [ "$cluster" = 1 ]; then
   # not exec: the EXIT trap stops the PostgreSQL afterwards
-  taskset -c 1 java -Xms2g -Xmx2g -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
+  taskset -c 1 java -Xms"$harness_heap" -Xmx"$harness_heap" -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
     --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
     --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"
   exit $?
 fi
-exec taskset -c 1 java -Xms2g -Xmx2g -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
+exec taskset -c 1 java -Xms"$harness_heap" -Xmx"$harness_heap" -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
   --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
   --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"

@@ -54,7 +54,8 @@ final class CobrowseScenario {
   /** What one run measured. */
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
                 long batchesSent, double serverCpu, double harnessCpu, double leaderCpu, Histogram tickLag,
-                double visitorLoopCpu, double agentLoopCpu, double kbPerSession) {}
+                double visitorLoopCpu, double agentLoopCpu, double kbPerSession, double relayedMb,
+                double cpuSecondsPerMb, double allocMbPerMb) {}
 
   private final Vertx vertx;
   private final Context visitorCtx;
@@ -119,6 +120,9 @@ final class CobrowseScenario {
       results.put(column, n, "cb_loop_vis", r.visitorLoopCpu());
       results.put(column, n, "cb_loop_agent", r.agentLoopCpu());
       results.put(column, n, "cb_srv_cpu", r.serverCpu());
+      results.put(column, n, "cb_relayed_mb", r.relayedMb());
+      results.put(column, n, "cb_cpu_s_per_mb", r.cpuSecondsPerMb());
+      results.put(column, n, "cb_alloc_mb_per_mb", r.allocMbPerMb());
       if (server.peer != null) { // gateway-cluster: both nodes' CPU above, the leader's (node A) alone here
         results.put(column, n, "cb_leader_cpu", r.leaderCpu());
       }
@@ -159,6 +163,9 @@ final class CobrowseScenario {
     String code;
     Consumer<JsonObject> onMsg = m -> { };
 
+    /** Bytes this socket received (for an agent: what the gateway relayed to it). */
+    final java.util.concurrent.atomic.AtomicLong inBytes = new java.util.concurrent.atomic.AtomicLong();
+
     Client(ClientWebSocket socket) {
       this.socket = socket;
     }
@@ -171,6 +178,7 @@ final class CobrowseScenario {
     }
 
     void received(Buffer m) {
+      inBytes.addAndGet(m.length());
       if (meter.scanAll(m, 0, m.length()) > 0) {
         return;
       }
@@ -327,10 +335,23 @@ final class CobrowseScenario {
     long c0 = server.cpuTicks();
     long l0 = server.peer == null ? 0 : server.peer.cpuTicks();
     long h0 = CpuWindow.harnessCpuNanos();
+    long alloc0 = server.allocatedBytes();
+    long jit0 = server.compilerTicks();
+    long relayed0 = agentBytes(pairs);
     long t0 = System.nanoTime();
     Sent sent = stream(pairs, kBatch, kSnap300, kSnap1m, kBehind, kBase, rampMs, ms, lag);
     double secs = (System.nanoTime() - t0) / 1e9;
-    double cpu = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / secs;
+    long c1 = server.cpuTicks();
+    double relayedMb = (agentBytes(pairs) - relayed0) / 1e6;
+    long alloc1 = server.allocatedBytes();
+    long jit = server.compilerTicks() - jit0; // the JIT compiling (warm-up left over) is not the relay's cost
+    double cpuSecondsPerMb = relayedMb <= 0 ? 0 : Server.ticksToSeconds(c1 - c0 - jit) / relayedMb;
+    double allocMbPerMb = relayedMb <= 0 || alloc0 < 0 || alloc1 < 0 ? 0 : (alloc1 - alloc0) / 1e6 / relayedMb;
+    say.accept(String.format(Locale.ROOT, "  relayed to agents %.1f MB in %.1f s; server CPU %.2f s of which JIT %.2f s"
+        + " (without JIT %.4f s per MB), allocated %.0f MB (%.2f MB per MB)", relayedMb, secs,
+        Server.ticksToSeconds(c1 - c0), Server.ticksToSeconds(jit), cpuSecondsPerMb,
+        (alloc1 - alloc0) / 1e6, allocMbPerMb));
+    double cpu = 100 * Server.ticksToSeconds(c1 - c0) / secs;
     double harness = 100 * (CpuWindow.harnessCpuNanos() - h0) / 1e9 / secs;
     double leader = server.peer == null ? 0 : 100 * Server.ticksToSeconds(server.peer.cpuTicks() - l0) / secs;
     double visitorLoop = 100 * (threads.getThreadCpuTime(loops[0]) - v0) / 1e9 / secs;
@@ -344,12 +365,21 @@ final class CobrowseScenario {
         + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
         meter.close(kBase), sent.batches(), cpu, harness, leader, lag, visitorLoop, agentLoop,
-        sent.batchKbps());
+        sent.batchKbps(), relayedMb, cpuSecondsPerMb, allocMbPerMb);
     for (Pair p : pairs) {
       p.visitor.socket.close();
       p.agent.socket.close();
     }
     return r;
+  }
+
+  /** Bytes the agents' sockets have received so far (the relayed batches and snapshots, and chat). */
+  private static long agentBytes(List<Pair> pairs) {
+    long sum = 0;
+    for (Pair p : pairs) {
+      sum += p.agent.inBytes.get();
+    }
+    return sum;
   }
 
   /** The id of the thread that runs {@code ctx} (an event loop: its CPU time is the harness side's work). */

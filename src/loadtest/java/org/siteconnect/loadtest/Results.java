@@ -76,6 +76,9 @@ final class Results {
       row(sb, "  chat at other times, p99 ms", n, "cb_chat_base_p99", "%.1f", "≤ 50 ms (issue 22)");
       row(sb, "  recorder batches, KB/s per streaming session", n, "cb_kbps", "%.1f", "20");
       row(sb, "  server CPU %", n, "cb_srv_cpu", "%.0f", "");
+      row(sb, "  relayed to the agents in the window, MB", n, "cb_relayed_mb", "%.1f", "");
+      row(sb, "  server CPU seconds per MB relayed (user+sys, /proc; JIT threads not counted)", n, "cb_cpu_s_per_mb", "%.4f", "");
+      row(sb, "  server bytes allocated per byte relayed (jcmd Thread.print -e)", n, "cb_alloc_mb_per_mb", "%.2f", "");
       row(sb, "  of it the leader node's (a cluster target: visitor and agent on the other node)", n,
           "cb_leader_cpu", "%.0f", "");
       row(sb, "  harness CPU %", n, "cb_har_cpu", "%.0f", "");

@@ -453,6 +453,32 @@ final class Server implements AutoCloseable {
     return Math.round(kb);
   }
 
+  /**
+   * Bytes allocated so far by the live threads of this server (and its peer), from {@code jcmd Thread.print -e}
+   * ("allocated=" per thread, in B/K/M/G); -1 if it is not a JVM. Threads that ended are not counted: the event
+   * loops that do the work live as long as the server.
+   */
+  long allocatedBytes() {
+    var m = java.util.regex.Pattern.compile("allocated=([0-9]+)([BKMG])").matcher(jcmd("Thread.print", "-e"));
+    long sum = 0;
+    boolean any = false;
+    while (m.find()) {
+      any = true;
+      long v = Long.parseLong(m.group(1));
+      sum += switch (m.group(2)) {
+        case "K" -> v << 10;
+        case "M" -> v << 20;
+        case "G" -> v << 30;
+        default -> v;
+      };
+    }
+    if (!any) {
+      return -1;
+    }
+    long other = peer == null ? 0 : peer.allocatedBytes();
+    return other < 0 ? sum : sum + other;
+  }
+
   String jcmd(String... args) {
     List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(pid)));
     cmd.addAll(List.of(args));

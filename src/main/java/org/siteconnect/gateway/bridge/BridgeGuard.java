@@ -21,7 +21,7 @@ import org.siteconnect.gateway.ops.LogThrottle;
  * connection id is stamped on every inbound message; inbound messages are rate-limited per socket.
  * Runs on the HTTP verticle's event loop.
  */
-public final class BridgeGuard implements Handler<BridgeEvent> {
+public final class BridgeGuard implements Handler<BridgeEvent>, RelayIntake.Stash {
   /** Header the guard stamps on every inbound page command (client headers are stripped). */
   public static final String CONNECTION_HEADER = "sc-conn";
   /** Header with the command's size, which the router gives back to the {@link InboundBacklog} it counts in. */
@@ -47,6 +47,12 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
   private final Map<String, Integer> socketsByAddress = new HashMap<>();
 
   private volatile boolean draining;
+
+  /** Co-browse batches carried unparsed (issue 22 part 3): the payload the intake scanned, while its frame is read. */
+  private final RelayIntake relayIntake = new RelayIntake(this);
+
+  private SockJSSocket stashedFor;
+  private RawPayload stashed;
 
   public BridgeGuard(
       String nodeId,
@@ -187,7 +193,10 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
     // it next tick.
     io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
     if (context != null) {
-      context.runOnContext(v -> socket.exceptionHandler(err -> socketFailed(socket, err)));
+      context.runOnContext(v -> {
+        socket.exceptionHandler(err -> socketFailed(socket, err));
+        relayIntake.install(socket);
+      });
     }
     return true;
   }
@@ -256,6 +265,11 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
           PageFrames.error("bad-request", "the body must be a JSON object with an 'op'", null));
       return false;
     }
+    RawPayload payload = stashedFor == socket ? stashed : null;
+    release();
+    if (payload != null && body.getValue("payload") instanceof JsonObject p && p.isEmpty()) {
+      body.put("payload", payload); // the intake's scan of this frame: the page's text, unparsed
+    }
     // The HTTP transport admits up to HttpVerticle.transportLimit(); the contract is
     // bridge.maxFrameBytes.
     long size = JsonSize.upTo(raw, maxFrameBytes);
@@ -282,6 +296,18 @@ public final class BridgeGuard implements Handler<BridgeEvent> {
             .put(BACKLOG_HEADER, Long.toString(size)));
     raw.put("body", new HandedOver(body)); // the router gets this tree, not a deep copy of it
     return true;
+  }
+
+  @Override
+  public void hold(SockJSSocket socket, RawPayload payload) {
+    stashedFor = socket;
+    stashed = payload;
+  }
+
+  @Override
+  public void release() {
+    stashedFor = null;
+    stashed = null;
   }
 
   /** The command's id or mid, so the client can tell which command was refused. */

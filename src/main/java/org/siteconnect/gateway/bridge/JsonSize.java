@@ -59,6 +59,8 @@ public final class JsonSize {
           || value instanceof java.math.BigInteger
           || value instanceof java.math.BigDecimal) {
         total += value.toString().length();
+      } else if (value instanceof RawPayload raw) {
+        total += raw.encodedLength();
       } else if (value instanceof JsonObject o) {
         object(o.getMap());
       } else if (value instanceof Map<?, ?> m) {
