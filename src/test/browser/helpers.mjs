@@ -19,16 +19,22 @@ export const SITE = 'acme';
 const running = new Set(); // gateway processes, killed on exit whatever happens
 process.on('exit', () => running.forEach((p) => p.kill('SIGKILL')));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+/**
+ * A port nothing listens on, below Linux's ephemeral range (32768–60999): one the kernel hands out can become the
+ * source port of some client connection before the gateway binds it (TestGateway.freePort says the same).
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 15000 + Math.floor(Math.random() * 17000);
+    const free = await new Promise((resolve) => {
+      const s = net.createServer();
+      s.unref();
+      s.on('error', () => resolve(false));
+      s.listen({ port, host: '127.0.0.1', exclusive: true }, () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port in 15000-31999');
 }
 
 /**

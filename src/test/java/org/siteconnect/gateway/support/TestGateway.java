@@ -16,12 +16,23 @@ public final class TestGateway {
 
   private TestGateway() {}
 
+  /**
+   * A port nothing listens on, below Linux's ephemeral range (32768–60999): a port the kernel hands out (bind 0)
+   * can be taken as the source port of some client connection before the gateway binds it, and then the bind
+   * fails (a load harness with 20,000 client sockets on the machine made that happen).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 15_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(17_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port in 15000-31999");
   }
 
   /** A config for tests: loopback, a site "acme", public/# open to pages. Callers may override keys. */
