@@ -235,7 +235,8 @@ describe('remote control', () => {
     await ask.waitFor();
     assert.match(await ask.textContent(), /^Ann Agent möchte das Formular „order“ senden\.SendenNicht senden$/);
     await visitor.page.screenshot({ path: `${SHOTS}/control-de-bar.png` });
-    // The console stays in its own language (English).
+    // The console stays in its own language (English); it learns of the prompt by a message of its own, so wait for it.
+    await agent.page.locator('[data-testid="control-note"]', { hasText: 'waiting for the visitor to confirm' }).waitFor();
     assert.equal(await agent.page.textContent('[data-testid="control-note"]'), 'waiting for the visitor to confirm sending the form.');
     await visitor.page.locator('[data-testid="control-confirm-cancel"]').click();
     await note(agent, 'not-sent');
