@@ -55,7 +55,12 @@ final class CobrowseScenario {
   record Result(Histogram batches, Histogram snap300, Histogram snap1m, Histogram chatBehind, Histogram chatBase,
                 long batchesSent, double serverCpu, double harnessCpu, double leaderCpu, Histogram tickLag,
                 double visitorLoopCpu, double agentLoopCpu, double kbPerSession, double relayedMb,
-                double cpuSecondsPerMb, double allocMbPerMb) {}
+                double cpuSecondsPerMb, double allocMbPerMb, Map<String, Integer> closedByServer,
+                String serverCounters) {}
+
+  /** The gateway's counters that say where a message went instead of its subscriber. */
+  static final List<String> WHERE_TO = List.of("sc_bridge_rejections_total", "sc_cobrowse_resyncs_total",
+      "sc_cobrowse_relayed_events", "sc_messages_in_total", "sc_messages_out_total");
 
   private final Vertx vertx;
   private final Context visitorCtx;
@@ -65,6 +70,8 @@ final class CobrowseScenario {
   private final Meter meter;
   private final Consumer<String> say;
   private final Random random = new Random(8);
+  /** Set when the harness closes its sockets (closes after it are its own). */
+  private volatile boolean closing;
   final List<String> snapshot300k = parts(snapshotText(300 * 1024));
   private final List<String> snapshot1m = parts(snapshotText(1024 * 1024));
   /** Batch bodies after the header, built once (1 and 2 mouse moves): a tick only concatenates header and tail. */
@@ -94,6 +101,9 @@ final class CobrowseScenario {
     // issue 22's same-node relay) fills them, so do not put gateway and gateway-cluster in one co-browse phase.
     String column = g.replace("gateway-cluster", "gateway");
     h.say("\n== co-browse, " + n + " sessions, " + g + " ==");
+    Map<String, String> env = new HashMap<>(opt.envOf(g));
+    env.put("SC_METRICS_TOKEN", SoakScenario.METRICS_TOKEN);
+    opt.env.put(g, env);
     Server server = h.startCobrowseGateway(g);
     HttpClient http = h.vertx.createHttpClient();
     try {
@@ -141,6 +151,7 @@ final class CobrowseScenario {
       h.say("  " + summary("1 MB snapshot, first part sent → last part at the agent", r.snap1m()));
       h.say("  " + summary("chat message sent right after a snapshot → agent", r.chatBehind()));
       h.say("  " + summary("chat message at other times → agent", r.chatBase()));
+      h.say("  sockets closed by the server: " + r.closedByServer() + "; the gateway's counters: " + r.serverCounters());
       if (r.batches().getTotalCount() < expected) {
         h.say("  !! " + (expected - r.batches().getTotalCount()) + " batches not delivered");
         results.note("co-browse " + g + " N=" + n + ": " + (expected - r.batches().getTotalCount()) + " batches lost");
@@ -165,9 +176,16 @@ final class CobrowseScenario {
 
     /** Bytes this socket received (for an agent: what the gateway relayed to it). */
     final java.util.concurrent.atomic.AtomicLong inBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** Set when the server closed this socket: its status code and reason (a batch after it is not delivered). */
+    volatile String closedBy;
 
     Client(ClientWebSocket socket) {
       this.socket = socket;
+      socket.closeHandler(v -> {
+        if (!closing) {
+          closedBy = socket.closeStatusCode() + " " + socket.closeReason();
+        }
+      });
     }
 
     /** The next body with this op (or, for sub ids, the suback with this id). */
@@ -363,9 +381,20 @@ final class CobrowseScenario {
     Server.sleep(1000); // the snapshots and chat lines sent last
     meter.writeTrace("cobrowse-" + label + "-" + sessions, t0, "batch=" + kBatch + " snapshot300k=" + kSnap300 + " snapshot1m="
         + kSnap1m + " chatBehind=" + kBehind + " chatOther=" + kBase + " warm-up=" + warm);
+    Map<String, Integer> closed = new java.util.TreeMap<>();
+    for (Pair p : pairs) {
+      if (p.visitor.closedBy != null) {
+        closed.merge("visitor " + p.visitor.closedBy, 1, Integer::sum);
+      }
+      if (p.agent.closedBy != null) {
+        closed.merge("agent " + p.agent.closedBy, 1, Integer::sum);
+      }
+    }
     Result r = new Result(meter.close(kBatch), meter.close(kSnap300), meter.close(kSnap1m), meter.close(kBehind),
         meter.close(kBase), sent.batches(), cpu, harness, leader, lag, visitorLoop, agentLoop,
-        sent.batchKbps(), relayedMb, cpuSecondsPerMb, allocMbPerMb);
+        sent.batchKbps(), relayedMb, cpuSecondsPerMb, allocMbPerMb, closed,
+        Server.metrics(http, server.port, SoakScenario.METRICS_TOKEN, WHERE_TO));
+    closing = true;
     for (Pair p : pairs) {
       p.visitor.socket.close();
       p.agent.socket.close();

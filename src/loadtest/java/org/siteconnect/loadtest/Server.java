@@ -517,6 +517,29 @@ final class Server implements AutoCloseable {
     }
   }
 
+  /**
+   * The lines of the gateway's /metrics (started with SC_METRICS_TOKEN = {@code token}) whose metric is one of
+   * {@code names}, as {@code name{labels} value} joined by "; " ("no answer: …" if it gave none in 20 s).
+   */
+  static String metrics(io.vertx.core.http.HttpClient http, int port, String token, List<String> names) {
+    try {
+      String body = http.request(new io.vertx.core.http.RequestOptions().setHost("127.0.0.1").setPort(port)
+              .setURI("/metrics").putHeader("Authorization", "Bearer " + token))
+          .compose(req -> req.send().compose(resp -> resp.body()))
+          .await(20, TimeUnit.SECONDS).toString();
+      List<String> out = new ArrayList<>();
+      for (String line : body.split("\n")) {
+        int end = line.indexOf('{') > 0 ? line.indexOf('{') : line.indexOf(' ');
+        if (!line.startsWith("#") && end > 0 && names.contains(line.substring(0, end))) {
+          out.add(line);
+        }
+      }
+      return String.join("; ", out);
+    } catch (Exception e) {
+      return "no answer: " + e.getMessage();
+    }
+  }
+
   private static long clockTicks() {
     try {
       return Long.parseLong(run("getconf", "CLK_TCK").trim());
