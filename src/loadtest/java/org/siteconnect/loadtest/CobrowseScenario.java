@@ -152,6 +152,9 @@ final class CobrowseScenario {
       h.say("  " + summary("chat message sent right after a snapshot → agent", r.chatBehind()));
       h.say("  " + summary("chat message at other times → agent", r.chatBase()));
       h.say("  sockets closed by the server: " + r.closedByServer() + "; the gateway's counters: " + r.serverCounters());
+      if (!r.closedByServer().isEmpty()) {
+        results.note("co-browse " + g + " N=" + n + ": sockets closed by the server: " + r.closedByServer());
+      }
       if (r.batches().getTotalCount() < expected) {
         h.say("  !! " + (expected - r.batches().getTotalCount()) + " batches not delivered");
         results.note("co-browse " + g + " N=" + n + ": " + (expected - r.batches().getTotalCount()) + " batches lost");
@@ -181,11 +184,12 @@ final class CobrowseScenario {
 
     Client(ClientWebSocket socket) {
       this.socket = socket;
-      socket.closeHandler(v -> {
-        if (!closing) {
-          closedBy = socket.closeStatusCode() + " " + socket.closeReason();
-        }
-      });
+    }
+
+    void closed(ClientWebSocket s) {
+      if (!closing) {
+        closedBy = s.closeStatusCode() + " " + s.closeReason();
+      }
     }
 
     /** The next body with this op (or, for sub ids, the suback with this id). */
@@ -259,6 +263,13 @@ final class CobrowseScenario {
       Client c = new Client(s);
       Future<JsonObject> welcome = c.expect("welcome");
       s.handler(c::received);
+      // pings as the frame does: the gateway closes a socket that sent none for bridge.pingTimeoutMs (120 s), which a
+      // 1,000-session run outlasts (without them a sweep closed every socket shortly before the end: "lost" batches)
+      long pinger = vertx.setPeriodic(Session.PING_EVERY_S * 1000L, id -> s.writeTextMessage("{\"type\":\"ping\"}"));
+      s.closeHandler(x -> {
+        vertx.cancelTimer(pinger);
+        c.closed(s);
+      });
       s.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
               .setURI("/eventbus/websocket" + (batch ? "?batch=1" : ""))
               .addHeader("Origin", "http://127.0.0.1:" + port))

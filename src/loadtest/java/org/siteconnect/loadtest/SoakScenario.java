@@ -201,10 +201,6 @@ final class SoakScenario {
         Stream snaps = new Stream();
         timers.add(chat(s, pairs, chat));
         timers.add(cobrowse(cb, cobrowses, batches, snaps));
-        timers.add(h.vertx.setPeriodic(Session.PING_EVERY_S * 1000L, id -> cobrowses.forEach(p -> {
-          p.visitor().socket.writeTextMessage("{\"type\":\"ping\"}");
-          p.agent().socket.writeTextMessage("{\"type\":\"ping\"}");
-        })));
         Churn churn = new Churn(s, pairs * 2, churnPerS);
         churner = new Thread(churn, "soak-churn");
         churner.setDaemon(true);
