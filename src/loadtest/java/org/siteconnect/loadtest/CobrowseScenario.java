@@ -186,10 +186,14 @@ final class CobrowseScenario {
       this.socket = socket;
     }
 
-    void closed(ClientWebSocket s) {
+    /** Runs when the socket closes, after the client's own bookkeeping (phase soak counts the server's closes). */
+    Runnable afterClose = () -> { };
+
+    void closed() {
       if (!closing) {
-        closedBy = s.closeStatusCode() + " " + s.closeReason();
+        closedBy = socket.closeStatusCode() + " " + socket.closeReason();
       }
+      afterClose.run();
     }
 
     /** The next body with this op (or, for sub ids, the suback with this id). */
@@ -268,7 +272,7 @@ final class CobrowseScenario {
       long pinger = vertx.setPeriodic(Session.PING_EVERY_S * 1000L, id -> s.writeTextMessage("{\"type\":\"ping\"}"));
       s.closeHandler(x -> {
         vertx.cancelTimer(pinger);
-        c.closed(s);
+        c.closed();
       });
       s.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
               .setURI("/eventbus/websocket" + (batch ? "?batch=1" : ""))

@@ -185,12 +185,12 @@ final class SoakScenario {
           int index = i;
           CobrowseScenario.Pair p = retried("co-browse " + i, () -> cb.pair(server.port, index, token)
               .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
-          for (var socket : List.of(p.visitor().socket, p.agent().socket)) {
-            socket.closeHandler(v -> {
+          for (var client : List.of(p.visitor(), p.agent())) {
+            client.afterClose = () -> {
               if (!stopping) {
                 cbCloses.incrementAndGet();
               }
-            });
+            };
           }
           cobrowses.add(p);
         }
