@@ -64,7 +64,8 @@ public record GatewayConfig(
       int maxMessagesPerSecond,
       int maxSubscriptionsPerSession,
       int maxQueuedBytesPerConnection,
-      int maxInboundBacklogBytes) {}
+      int maxInboundBacklogBytes,
+      boolean webSocketCompression) {}
 
   /**
    * {@code retainedMax*}: the cap of each of the two retained budgets (what pages publish, what the server
@@ -459,7 +460,8 @@ public record GatewayConfig(
         r.integer("maxMessagesPerSecond"),
         r.integer("maxSubscriptionsPerSession"),
         r.integer("maxQueuedBytesPerConnection"),
-        r.integer("maxInboundBacklogBytes"));
+        r.integer("maxInboundBacklogBytes"),
+        r.bool("webSocketCompression"));
   }
 
   private static Topics topics(ConfigReader r) {

@@ -72,6 +72,11 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** A header of the server's handshake answer (101), or null. */
+  public String handshakeHeader(String name) {
+    return socket.headers() == null ? null : socket.headers().get(name);
+  }
+
   public static JsonObject body(JsonObject frame) {
     Object b = frame.getValue("body");
     return b instanceof JsonObject o ? o : new JsonObject();
