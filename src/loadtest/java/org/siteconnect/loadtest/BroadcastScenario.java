@@ -20,6 +20,11 @@ record BroadcastScenario(Harness h) {
       CpuWindow w = new CpuWindow(h.opt, s.server);
       Map<String, Double> r = rounds(s, rounds, prefix);
       double other = w.other();
+      // server CPU per round (exact run time, the JIT's threads left out; the pages' pings included): what a
+      // broadcast costs, which other processes do not change as they change its latency
+      double cpuMs = (w.serverCpuExact() - w.compilerCpuExact()) * w.seconds() * 10 / rounds;
+      r.put(prefix + "_cpu_ms", cpuMs);
+      h.say(String.format(Locale.ROOT, "    server CPU per round (one broadcast and a second of pings): %.1f ms", cpuMs));
       if (other < best) {
         best = other;
         r.forEach((metric, v) -> h.results.put(s.target.name(), s.pageCount, metric, v));

@@ -50,6 +50,7 @@ final class Results {
       row(sb, "fan-out (i): broadcast 1/s, p50 ms", n, "b_p50", "%.2f", "");
       row(sb, "fan-out (i): broadcast 1/s, p99 ms", n, "b_p99", "%.2f", "p99 ≤ 120 ms at 10k; ≤ 1.3× floor (issue 22)");
       row(sb, "fan-out (i): time to last page, median ms", n, "b_last_med", "%.1f", "");
+      row(sb, "  server CPU per broadcast round (+ a second of pings), ms; JIT left out", n, "b_cpu_ms", "%.1f", "");
       row(sb, "  other processes' load during (i), % of a core", n, "b_other", "%.0f", "");
       row(sb, "fan-out (i) with churn: p99 ms", n, "bc_p99", "%.2f", "no latency collapse");
       row(sb, "fan-out (i) with churn: time to last page, max ms", n, "bc_last_max", "%.1f", "");
