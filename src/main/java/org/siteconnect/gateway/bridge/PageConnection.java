@@ -31,6 +31,8 @@ public final class PageConnection {
   private Buffer first;
 
   private List<Buffer> more;
+  /** The raw WebSocket's direct path, or null (Vert.x's path: fallbacks, tests). */
+  private DirectFrames direct;
 
   PageConnection(
       String id,
@@ -115,10 +117,21 @@ public final class PageConnection {
     open = false;
   }
 
+  /** From now on frames go straight to the WebSocket's channel, encoded (see {@link DirectFrames}). */
+  void writeDirectly(DirectFrames frames) {
+    this.direct = frames;
+  }
+
   void write(Buffer frame) {
     if (open) {
-      socket.write(frame);
+      send(frame, null);
       closeIfBehind();
+    }
+  }
+
+  private void send(Buffer frame, DirectFrames.Encoded encoded) {
+    if (direct == null || !direct.write(frame, encoded)) {
+      socket.write(frame);
     }
   }
 
@@ -158,13 +171,13 @@ public final class PageConnection {
       return;
     }
     if (tail == null) {
-      socket.write(head);
+      send(head, cache.encoded());
     } else if (batching) {
-      socket.write(cache.batch(head, tail));
+      send(cache.batch(head, tail), cache.encoded());
     } else {
-      socket.write(head);
+      send(head, cache.encoded());
       for (Buffer b : tail) {
-        socket.write(b);
+        send(b, cache.encoded());
       }
     }
     closeIfBehind();

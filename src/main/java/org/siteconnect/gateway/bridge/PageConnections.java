@@ -230,6 +230,12 @@ public final class PageConnections {
     private Buffer lastHead;
     private Buffer[] lastTail = new Buffer[0];
     private Buffer lastBatch;
+    private final DirectFrames.Encoded encoded = new DirectFrames.Encoded();
+
+    /** The last frame's encoding for the direct path (a broadcast's frame is encoded once per drain). */
+    DirectFrames.Encoded encoded() {
+      return encoded;
+    }
 
     Buffer batch(Buffer head, List<Buffer> tail) {
       if (head == lastHead && sameTail(tail)) {
@@ -266,6 +272,7 @@ public final class PageConnections {
       lastHead = null;
       lastTail = new Buffer[0];
       lastBatch = null;
+      encoded.clear();
     }
   }
 }
