@@ -36,6 +36,9 @@ record FanOutScenario(Harness h) {
 
       // (i) one broadcast a second
       broadcasts.run(s, opt.rounds, "b");
+      if (opt.broadcastOnly) {
+        return;
+      }
 
       // chat 1:1, N/2 pairs at one message a second each; again while other processes disturb it
       Histogram c = chat.measure(s, false, "", false, () -> { });

@@ -46,6 +46,8 @@ final class Options {
   int pingEveryS = 20;
   /** Phase fanout measures only the idle CPU (issue 22: quick side-by-side idle runs). */
   boolean idleOnly;
+  /** --broadcast-only: phase fanout stops after its broadcasts (i) (their latency and CPU side by side). */
+  boolean broadcastOnly;
   long profileMs = 30_000;
   long warmupMs = 3000;
   double rampFactor = 1.6;
@@ -147,6 +149,7 @@ final class Options {
         case "--idle-ms" -> o.idleMs = Long.parseLong(args[++i]);
         case "--ping-every-s" -> o.pingEveryS = Math.max(1, Integer.parseInt(args[++i]));
         case "--idle-only" -> o.idleOnly = true;
+        case "--broadcast-only" -> o.broadcastOnly = true;
         case "--max-minutes" -> {
           o.maxMinutes = Integer.parseInt(args[++i]);
           o.maxMinutesSet = true;
