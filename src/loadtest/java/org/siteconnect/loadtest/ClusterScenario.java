@@ -47,8 +47,11 @@ record ClusterScenario(Harness h) {
       Quiet.settle(h, server, t.name(), n, "x_settle");
       long c0 = server.cpuTicks();
       long i0 = System.nanoTime();
-      Server.sleep(3000);
-      double idle = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / ((System.nanoTime() - i0) / 1e9);
+      java.util.Map<String, Long> threads = server.threadNanos();
+      Server.sleep(opt.idleMs);
+      double idleSeconds = (System.nanoTime() - i0) / 1e9;
+      double idle = 100 * Server.ticksToSeconds(server.cpuTicks() - c0) / idleSeconds;
+      new FanOutScenario(h).threads(t, threads, server.threadNanos(), idleSeconds, server.javaThreadNames());
       results.put(t.name(), n, "x_idle_cpu", idle);
       h.say(String.format(Locale.ROOT, "  idle server CPU with %d pages + %d partners: %.1f%% of a core", n, n / 2,
           idle));

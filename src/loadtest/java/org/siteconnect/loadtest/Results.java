@@ -9,6 +9,8 @@ import java.util.Map;
 /** Every number the run produced, by target, N and metric, and the table of ratios. */
 final class Results {
   private final Map<String, Double> values = new LinkedHashMap<>();
+  /** The cluster table has the columns of gateway-cluster-before (--before REV, cluster against cluster). */
+  private boolean xnodeBefore;
   private final List<String> notes = new ArrayList<>();
 
   synchronized void put(String target, int n, String metric, double v) {
@@ -141,8 +143,11 @@ final class Results {
     StringBuilder sb = new StringBuilder();
     sb.append("Cluster comparison (issue 7): single node vs 2-node cluster, publisher on node A, all pages on node B"
         + " (chat: one side of each pair on each node)\n\n");
-    sb.append("| scenario | N | single node | cluster (cross-node) | cluster ÷ single |\n");
-    sb.append("|---|---:|---:|---:|---:|\n");
+    boolean before = opt.targets.contains("gateway-cluster-before");
+    xnodeBefore = before;
+    sb.append("| scenario | N | single node | cluster (cross-node) | cluster ÷ single |")
+        .append(before ? " cluster before | cluster ÷ before |\n" : "\n");
+    sb.append("|---|---:|---:|---:|---:|").append(before ? "---:|---:|\n" : "\n");
     for (int n : opt.levels) {
       xrow(sb, "one broadcast a second: p50 ms", n, "x_b_p50", "%.2f");
       xrow(sb, "one broadcast a second: p99 ms", n, "x_b_p99", "%.2f");
@@ -181,11 +186,16 @@ final class Results {
   private void xrow(StringBuilder sb, String label, boolean withRatio, int n, String metric, String fmt) {
     double g = get("gateway", n, metric);
     double c = get("gateway-cluster", n, metric);
-    if (Double.isNaN(g) && Double.isNaN(c)) {
+    double b = get("gateway-cluster-before", n, metric);
+    if (Double.isNaN(g) && Double.isNaN(c) && Double.isNaN(b)) {
       return;
     }
     sb.append("| ").append(label).append(" | ").append(n).append(" | ").append(f(fmt, g)).append(" | ")
-        .append(f(fmt, c)).append(" | ").append(withRatio ? ratio(c, g) : "").append(" |\n");
+        .append(f(fmt, c)).append(" | ").append(withRatio ? ratio(c, g) : "").append(" |");
+    if (xnodeBefore) { // --before REV with that target: the cluster as of REV, side by side
+      sb.append(" ").append(f(fmt, b)).append(" | ").append(withRatio ? ratio(c, b) : "").append(" |");
+    }
+    sb.append("\n");
   }
 
   private void row(StringBuilder sb, String label, int n, String metric, String fmt, String target) {
