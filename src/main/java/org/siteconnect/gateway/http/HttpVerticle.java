@@ -131,15 +131,14 @@ public final class HttpVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(transportLimit(config.bridge()))
         .setMaxWebSocketMessageSize(transportLimit(config.bridge()))
         // Vert.x offers permessage-deflate by default and every browser takes it: each page then
-        // holds
-        // a zlib compressor (~90 KB of native memory, 12x its heap) and every broadcast is
-        // compressed
-        // once per page. Off unless configured (docs/OPERATIONS.md, "WebSocket compression").
+        // holds a zlib compressor (~90 KB of native memory, 12x its heap) and every broadcast is
+        // compressed once per page. Off unless configured (docs/OPERATIONS.md, "WebSocket
+        // compression").
         .setPerMessageWebSocketCompressionSupported(config.bridge().webSocketCompression())
         .setPerFrameWebSocketCompressionSupported(config.bridge().webSocketCompression())
         // No browser speaks h2c; with it on, Vert.x sets a connection up only once its first
-        // request is complete,
-        // too late for the header timeout (HttpTimeouts) to see a request that never completes.
+        // request is complete, too late for the header timeout (HttpTimeouts) to see a request that
+        // never completes.
         .setHttp2ClearTextEnabled(false)
         // Every write happens on the connection's own event loop (docs/ARCHITECTURE.md, "Strict
         // thread mode"): Vert.x then gives each HTTP connection a direct outbound queue instead of

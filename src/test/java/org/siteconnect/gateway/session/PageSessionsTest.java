@@ -172,4 +172,61 @@ class PageSessionsTest {
     assertFalse(s.hasConnections());
     assertFalse(s.removeConnection("c2"));
   }
+
+  @Test
+  @DisplayName(
+      "generated sequences of holds, detaches, resumes and sweeps: a sweep ends exactly the sessions"
+          + " detached for their whole TTL or grace, never one a connection holds")
+  void generatedSweeps() {
+    java.util.Random random = new java.util.Random(22);
+    for (int run = 0; run < 200; run++) {
+      PageSessions sessions = new PageSessions(1_000, 1_000, 60_000, 5_000);
+      java.util.Map<String, Long> detachedUntil = new java.util.HashMap<>(); // the model: id → end
+      java.util.Set<String> held = new java.util.HashSet<>();
+      long now = 0;
+      for (int step = 0; step < 60; step++) {
+        String id = "s" + random.nextInt(12);
+        now += random.nextInt(20_000);
+        boolean live = held.contains(id) || detachedUntil.containsKey(id);
+        switch (random.nextInt(4)) {
+          case 0 -> {
+            if (!live) {
+              add(sessions, session(id), "c-" + id);
+              held.add(id);
+            }
+          }
+          case 1 -> {
+            if (held.remove(id)) {
+              boolean bye = random.nextBoolean();
+              sessions.detached(id, "c-" + id, bye, now);
+              detachedUntil.put(id, now + (bye ? 5_000 : 60_000));
+            }
+          }
+          case 2 -> {
+            if (detachedUntil.remove(id) != null) {
+              assertTrue(sessions.resume("resume-" + id, "acme", "c-" + id, now).isPresent());
+              held.add(id);
+            }
+          }
+          default -> {
+            long at = now;
+            java.util.Set<String> due = new java.util.TreeSet<>();
+            detachedUntil.forEach((k, end) -> {
+              if (end <= at) {
+                due.add(k);
+              }
+            });
+            java.util.Set<String> ended = new java.util.TreeSet<>();
+            sessions.expire(now).forEach(ps -> ended.add(ps.id));
+            assertEquals(due, ended, "run " + run + ", step " + step);
+            due.forEach(detachedUntil::remove);
+          }
+        }
+        for (String h : held) {
+          assertTrue(sessions.isConnected(h), "held " + h);
+        }
+        assertEquals(held.size() + detachedUntil.size(), sessions.size(), "live sessions");
+      }
+    }
+  }
 }
