@@ -42,6 +42,8 @@ final class Options {
   /** Upper bound of the chat warm-up (2 s rounds until the server's CPU stops falling). */
   long chatWarmupMs = 20_000;
   long idleMs = 20_000;
+  java.nio.file.Path gatewayJvmOptions = java.nio.file.Path.of("conf/jvm.options");
+  java.nio.file.Path beforeJvmOptions;
   /** Every page pings once in this many seconds (the frame: 20; issue 22 part 1 profiles with 1–2). */
   int pingEveryS = 20;
   /** Phase fanout measures only the idle CPU (issue 22: quick side-by-side idle runs). */
@@ -136,6 +138,8 @@ final class Options {
         case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]);
         case "--before-jar" -> o.beforeJar = Path.of(args[++i]);
         case "--gateway-env" -> o.env.put("gateway", keyValues(args[++i]));
+        case "--gateway-jvm-options" -> o.gatewayJvmOptions = argFile(args[++i]);
+        case "--before-jvm-options" -> o.beforeJvmOptions = argFile(args[++i]);
         case "--before-env" -> o.env.put("gateway-before", keyValues(args[++i]));
         case "--ramp-limit-ms" -> o.rampLimitMs = Double.parseDouble(args[++i]);
         case "--loadtest-jar" -> o.loadtestJar = Path.of(args[++i]);
@@ -169,7 +173,7 @@ final class Options {
         case "--soak-churn-per-s" -> o.soakChurnPerS = Double.parseDouble(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--cobrowse-ms 10000] [--cobrowse-ramp-ms 60000] [--cobrowse-kbps 20] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--cobrowse-ms 10000] [--cobrowse-ramp-ms 60000] [--cobrowse-kbps 20] [--chat-ms 5000] [--chat-warmup-ms 20000] [--idle-ms 20000] [--idle-only] [--gateway-jvm-options conf/jvm.options|none] [--before-jvm-options FILE|none] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]"
             + " [--phases soak --soak-minutes 120 --soak-pages 10000 --soak-cobrowses 100 --soak-sample-s 60"
             + " --soak-chat-pairs 500 --soak-churn-per-s 10]");
@@ -212,6 +216,20 @@ final class Options {
       out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
     return out;
+  }
+
+  /** FILE, or "none": no JVM options file for that target. */
+  private static java.nio.file.Path argFile(String value) {
+    return "none".equals(value) ? null : java.nio.file.Path.of(value);
+  }
+
+  /**
+   * The JVM options file (java @FILE) of the gateway targets: the product's conf/jvm.options, as the README runs
+   * it; the "before" targets get none unless given (--before-jvm-options), like a jar of a revision without one.
+   */
+  java.nio.file.Path jvmOptionsOf(boolean before) {
+    java.nio.file.Path f = before ? beforeJvmOptions : gatewayJvmOptions;
+    return f != null && java.nio.file.Files.isRegularFile(f) ? f.toAbsolutePath() : null;
   }
 
   Map<String, String> envOf(String target) {

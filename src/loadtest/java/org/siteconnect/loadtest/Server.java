@@ -75,15 +75,17 @@ final class Server implements AutoCloseable {
       throw new IOException("no jar for this gateway (gateway-before needs --before-jar, or run.sh --before REV)");
     }
     Path conf = opt.workDir.resolve("gateway-" + port + ".json");
+    Path data = freshDir(opt.workDir.resolve("gateway-" + port + "-data"));
     String origin = "http://127.0.0.1:" + port;
     String site = "{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]"
         + (cobrowse ? ",\"buttons\":[{\"id\":\"b1\",\"name\":\"Bench\"}],\"cobrowseConsent\":false" : "") + "}";
     Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
         + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
-        + "\"sessions\":{\"maxSessions\":100000},"
+        + "\"sessions\":{\"maxSessions\":100000},\"data\":{\"dir\":\"" + data + "\"},"
         + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
         + "\"sites\":[" + site + "]}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    cmd.addAll(optionsFile(opt, "gateway-before".equals(target)));
     // --cluster: the single node gets the cluster's total heap (two nodes x 512m), see Options.singleHeap
     cmd.addAll(jvmOptions(profiling, opt.singleHeap != null ? opt.singleHeap : JVM_HEAP));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
@@ -141,8 +143,7 @@ final class Server implements AutoCloseable {
   private static Server clusterNode(Options opt, int port, String name, String members, String pg, Path jar,
                                     boolean cobrowse) throws IOException {
     Path conf = opt.workDir.resolve("gateway-cluster-" + port + ".json");
-    Path data = opt.workDir.resolve("gateway-cluster-" + port + "-data").toAbsolutePath();
-    Files.createDirectories(data);
+    Path data = freshDir(opt.workDir.resolve("gateway-cluster-" + port + "-data"));
     String origin = "http://127.0.0.1:" + port;
     Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
         + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
@@ -155,6 +156,7 @@ final class Server implements AutoCloseable {
         + "\"cluster\":{\"enabled\":true,\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + (port + 1)
         + ",\"members\":" + members + "}}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    cmd.addAll(optionsFile(opt, jar.equals(opt.beforeJar)));
     cmd.addAll(jvmOptions(false));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-cluster", "-conf",
         conf.toAbsolutePath().toString()));
@@ -227,6 +229,29 @@ final class Server implements AutoCloseable {
     return start("mosquitto", port, List.of("taskset", "-c", opt.serverCpu, "mosquitto", "-c",
             conf.toAbsolutePath().toString()),
         false, opt);
+  }
+
+  /** {@code @FILE} for a gateway's JVM options file (first: the harness's heap and collector flags win). */
+  private static List<String> optionsFile(Options opt, boolean before) {
+    Path f = opt.jvmOptionsOf(before);
+    return f == null ? List.of() : List.of("@" + f);
+  }
+
+  /**
+   * An empty data directory for one server: a gateway restores the page sessions its database holds, and the
+   * killed servers of earlier runs left theirs (one run after eight others restored 80,549 unheld sessions, and
+   * the next reached the session cap).
+   */
+  private static Path freshDir(Path dir) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    if (Files.exists(abs)) {
+      try (var walk = Files.walk(abs)) {
+        for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.delete(p);
+        }
+      }
+    }
+    return Files.createDirectories(abs);
   }
 
   private static Server start(String kind, int port, List<String> cmd, boolean jvm, Options opt)

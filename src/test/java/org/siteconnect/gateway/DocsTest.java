@@ -34,9 +34,24 @@ class DocsTest {
     assertTrue(
         readme.contains("\nbash src/test/run.sh\n"), "README's command 2 is bash src/test/run.sh");
     assertTrue(
-        readme.contains(
-            "\nmvn -B -q -DskipTests package && java -jar target/siteconnect-gateway.jar\n"),
+        readme.contains("\nmvn -B -q -DskipTests package && java @conf/jvm.options -jar"
+            + " target/siteconnect-gateway.jar\n"),
         "README's command 1 builds the jar and runs it");
+  }
+
+  @Test
+  @DisplayName(
+      "the container image runs with the JVM options of conf/jvm.options, as the README's command does")
+  void imageHasTheJvmOptions() throws Exception {
+    String pom = Files.readString(Path.of("pom.xml"));
+    List<String> options = Files.readAllLines(Path.of("conf/jvm.options")).stream()
+        .map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
+    assertTrue(!options.isEmpty(), "conf/jvm.options has options");
+    for (String option : options) {
+      assertTrue(pom.contains("<jvmFlag>" + option + "</jvmFlag>"), "jib jvmFlags lack " + option);
+    }
   }
 
   @Test
