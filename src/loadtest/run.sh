@@ -15,7 +15,10 @@
 #   with gcc into target/floor-server) speaking the page protocol, one pre-encoded frame and one write per page per
 #   broadcast; summary.md then has a gateway/floor column and the issue's two goals against it. E.g.
 #   bash src/loadtest/run.sh --phases fanout,memory --levels 10000 --mem-levels 5000,10000 --targets gateway,floor
-#   --broadcast-only: phase fanout stops after its one-broadcast-a-second rounds (p99, and the server's CPU per round)
+#   --broadcast-only: phase fanout stops after its one-broadcast-a-second rounds (p99, and the server's CPU per round);
+#   --rounds N broadcasts per attempt (5). The gateway targets start with conf/jvm.options as the README runs them
+#   (--gateway-jvm-options FILE|none); the before targets with none unless --before-jvm-options FILE.
+#   Every gateway gets an empty data directory (no sessions stored by an earlier run).
 #   --cluster: issue 7's comparison instead: the single gateway vs a 2-node cluster (target "gateway-cluster": publisher
 #   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server
 #   core, the single node with -Xmx1g (= the two nodes), levels 1k,5k,10k
