@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class DirectFramesTest {
   private static final PooledByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
-  private static byte[] nettyEncoding(byte[] payload) {
+  static byte[] nettyEncoding(byte[] payload) {
     EmbeddedChannel channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
     channel.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload)));
     ByteBuf all = Unpooled.buffer();
