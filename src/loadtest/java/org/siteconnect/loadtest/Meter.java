@@ -94,6 +94,13 @@ final class Meter {
     }
   }
 
+  /** Forgets the samples kept so far (LT_TRACE only), so that the next {@link #writeTrace} has one window's. */
+  void clearTrace() {
+    if (trace != null) {
+      trace.clear();
+    }
+  }
+
   long count(int k) {
     return counts.get(k);
   }
