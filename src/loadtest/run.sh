@@ -39,7 +39,7 @@
 #   snapshots spread over it) --cobrowse-ms 60000 (streaming after the ramp) --cobrowse-kbps 20 (recorder bytes/s).
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
-#   a JFR recording); LT_TRACE=<folder> writes every co-browse sample (send time, latency) as CSV.
+#   a JFR recording); LT_TRACE=<folder> writes every co-browse sample and every measured chat message (send time, latency) as CSV.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
