@@ -61,7 +61,8 @@ class JvmOptionsTest {
     List<String> compilers = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (String[] t : threads) {
-      boolean compiler = t[0].matches(".* CompilerThre.*|Sweeper thread"); // the code cache's sweeper is one
+      // the code cache's sweeper is one of the compiler's threads
+      boolean compiler = t[0].matches(".* CompilerThre.*|Sweeper thread");
       if (compiler) {
         compilers.add(t[0]);
       }
