@@ -14,16 +14,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * conf/jvm.options as a node starts with it (the README's command, the image's flags): a JVM started with it runs
- * its JIT compiler threads at nice 10 and every other thread at the node's own. Fails if a later
- * JVM skips one of those options (they are ignored, not refused, when unknown).
+ * conf/jit-low-priority.options, the optional file for a node on one CPU ({@code java @conf/jvm.options
+ * @conf/jit-low-priority.options -jar …}): a JVM started with both runs its JIT compiler threads at nice 10 and every
+ * other thread at the node's own. Fails if a later JVM skips one of those options (conf/jvm.options has them
+ * ignored, not refused, when unknown).
  */
 class JvmOptionsTest {
   private static final int COMPILER_NICE = 10;
 
   @Test
   @DisplayName(
-      "with conf/jvm.options the JIT compiler threads run at nice 10 and every other thread as the node")
+      "with conf/jit-low-priority.options the JIT compiler threads run at nice 10, every other thread as the node")
   void compilerThreadsYieldTheCpu() throws Exception {
     assumeTrue(
         Files.isDirectory(Path.of("/proc/self/task")),
@@ -37,6 +38,7 @@ class JvmOptionsTest {
     Process p = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "@conf/jvm.options",
+            "@conf/jit-low-priority.options",
             "-cp",
             classes,
             ThreadNices.class.getName())
@@ -46,7 +48,7 @@ class JvmOptionsTest {
     assertEquals(
         0,
         p.waitFor(),
-        "the JVM started with conf/jvm.options: "
+        "the JVM started with the options files: "
             + new String(p.getErrorStream().readAllBytes()));
 
     List<String[]> threads = out.lines().map(l -> l.split("\t")).toList();
@@ -72,7 +74,7 @@ class JvmOptionsTest {
       }
     }
     assertFalse(compilers.isEmpty(), "the JVM has compiler threads: " + out);
-    assertEquals(List.of(), wrong, "threads at another priority than conf/jvm.options means");
+    assertEquals(List.of(), wrong, "threads at another priority than the options files mean");
   }
 
   /** Prints each thread of this JVM with its nice value ({@code /proc/self/task/<tid>/stat}, field 19). */
