@@ -71,7 +71,11 @@ async function mirrorMatches(visitor, agent) {
   try {
     await agent.page.waitForFunction(([src, exp, base]) => {
       const doc = document.querySelector('[data-testid="cobrowse-iframe"]')?.contentDocument;
-      return !!doc?.body && new Function(`return (${src})`)()(doc, 'mirror', base) === exp;
+      try {
+        return !!doc?.body && new Function(`return (${src})`)()(doc, 'mirror', base) === exp;
+      } catch {
+        return false; // a mirror being rebuilt by a fresh snapshot: look again at the next poll
+      }
     }, [normalise.toString(), expected, visitor.page.url()], { timeout: 10_000, polling: 100 });
   } catch {
     const actual = await agent.page.evaluate(([src, base]) => new Function(`return (${src})`)()(document.querySelector('[data-testid="cobrowse-iframe"]').contentDocument, 'mirror', base), [normalise.toString(), visitor.page.url()]);
