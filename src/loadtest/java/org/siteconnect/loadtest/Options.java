@@ -39,7 +39,7 @@ final class Options {
   int churnRounds = 3;
   long stepMs = 3000;
   long chatMs = 5000;
-  /** Upper bound of the chat warm-up (2 s rounds until the server's CPU stops falling). */
+  /** Upper bound of the chat warm-up (2 s rounds until the JIT is quiet: {@link ChatScenario#warmUp}). */
   long chatWarmupMs = 60_000;
   long idleMs = 20_000;
   java.nio.file.Path gatewayJvmOptions = java.nio.file.Path.of("conf/jvm.options");

@@ -45,7 +45,7 @@ final class Quiet {
    * used less than {@link #IDLE_JIT_QUIET_PERCENT} of a core in {@link #IDLE_JIT_QUIET_WINDOWS} windows in a row;
    * returns the seconds waited. Right after 10k pages connected, per-thread CPU showed the C1/C2 threads still
    * compiling the connect path: 3 of the 6.7 % a 20 s "idle" window measured. With the compiler at nice 10
-   * (conf/jvm.options) the compilations the connecting pages queued run later, and one quiet window was not the
+   * (conf/jit-low-priority.options) the compilations the connecting pages queued run later, and one quiet window was not the
    * end of them: the 60 s idle window that followed had the JIT at 0.13–0.15 % of a core, twice. A server without
    * a JIT (mosquitto, the floor) passes the first windows.
    */
