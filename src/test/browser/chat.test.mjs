@@ -211,6 +211,8 @@ describe('chat', () => {
 
     // Live again: a line each way still flows.
     await frameSend(frame, 'back online');
+    // stored before the agent answers: sent at the same moment, the two lines may be stored in either order
+    await waitConsoleTexts(agent.page, id, [...all, 'back online']);
     await consoleSend(agent.page, id, 'welcome back');
     await waitFrameTexts(frame, [...all, 'back online', 'welcome back']);
     await waitConsoleTexts(agent.page, id, [...all, 'back online', 'welcome back']);
