@@ -130,10 +130,12 @@ if [ -n "$cluster" ]; then
     -h "$SC_TEST_PG_HOST" -p "$SC_TEST_PG_PORT" -U "$SC_TEST_PG_USER" -d "$SC_TEST_PG_DB" \
     -c "CREATE DATABASE $scratch" >/dev/null
   mkdir -p "$root/etc/siteconnect"
-  # one host, so unlike compose both nodes share 127.0.0.1 and need their own event-bus ports (0: any)
+  # one host, so unlike compose both nodes share 127.0.0.1 and need their own event-bus and router ports (0: any)
   sed -e "s/\"database\": \"siteconnect\"/\"database\": \"$scratch\"/" -e 's/"eventBusPort": 5801/"eventBusPort": 0/' \
+    -e 's/"routerPort": 5901/"routerPort": 0/' \
     src/deploy/cluster-config.json >"$root/etc/siteconnect/config.json"
-  grep -q "$scratch" "$root/etc/siteconnect/config.json" && grep -q '"eventBusPort": 0' "$root/etc/siteconnect/config.json" ||
+  grep -q "$scratch" "$root/etc/siteconnect/config.json" && grep -q '"eventBusPort": 0' "$root/etc/siteconnect/config.json" &&
+    grep -q '"routerPort": 0' "$root/etc/siteconnect/config.json" ||
     fail "could not adapt cluster-config.json"
   token=verify-image-metrics-token
   h1=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -46,6 +46,7 @@ final class Options {
   java.nio.file.Path beforeJvmOptions;
   /** Every page pings once in this many seconds (the frame: 20; issue 22 part 1 profiles with 1–2). */
   int pingEveryS = 20;
+  long pingTickMs = 1000;
   /** Phase fanout measures only the idle CPU (issue 22: quick side-by-side idle runs). */
   boolean idleOnly;
   /** --broadcast-only: phase fanout stops after its broadcasts (i) (their latency and CPU side by side). */
@@ -153,6 +154,7 @@ final class Options {
         case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);
         case "--idle-ms" -> o.idleMs = Long.parseLong(args[++i]);
         case "--ping-every-s" -> o.pingEveryS = Math.max(1, Integer.parseInt(args[++i]));
+        case "--ping-tick-ms" -> o.pingTickMs = Math.max(1, Math.min(1000, Long.parseLong(args[++i])));
         case "--idle-only" -> o.idleOnly = true;
         case "--broadcast-only" -> o.broadcastOnly = true;
         case "--max-minutes" -> {

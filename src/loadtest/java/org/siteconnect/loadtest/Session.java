@@ -24,7 +24,8 @@ final class Session implements AutoCloseable {
   private final long pagePing;
   private final long ctlPing;
   private final AtomicInteger tick = new AtomicInteger();
-  private final int pingEveryS;
+  /** Ticks of the page ping timer per ping period: each tick pings the pages whose index is the tick's, modulo this. */
+  private final int pingSlots;
   /** Pings the pages sent (their loop only writes it), for the server's CPU per ping. */
   private final java.util.concurrent.atomic.AtomicLong pingsSent = new java.util.concurrent.atomic.AtomicLong();
 
@@ -33,10 +34,13 @@ final class Session implements AutoCloseable {
     this.target = target;
     this.server = server;
     this.pages = new Conn[maxPages];
-    this.pingEveryS = h.opt.pingEveryS;
-    // every page pings once per pingEveryS (--ping-every-s, default PING_EVERY_S), spread over the period (the frame pings every 20 s)
-    pagePing = h.vertx.setPeriodic(1000, id -> h.pagesCtx.runOnContext(v -> {
-      int t = tick.incrementAndGet() % pingEveryS;
+    // every page pings once per pingEveryS (--ping-every-s, default PING_EVERY_S; the frame pings every 20 s),
+    // spread over the period in ticks of --ping-tick-ms: 1000 (the default) sends a burst of pages/20 pings each
+    // second, 10 comes close to pages whose timers are independent (as real pages' are)
+    long tickMs = h.opt.pingTickMs;
+    this.pingSlots = (int) Math.max(1, h.opt.pingEveryS * 1000L / tickMs);
+    pagePing = h.vertx.setPeriodic(tickMs, id -> h.pagesCtx.runOnContext(v -> {
+      int t = tick.incrementAndGet() % pingSlots;
       ping(pages, pageCount, t);
       if (partners != null) {
         ping(partners, partners.length, t);
@@ -50,10 +54,10 @@ final class Session implements AutoCloseable {
     }));
   }
 
-  /** Pings the connections {@code t}, {@code t + pingEveryS}, ... below {@code count}. */
+  /** Pings the connections {@code t}, {@code t + pingSlots}, ... below {@code count}. */
   private void ping(Conn[] conns, int count, int t) {
     int sent = 0;
-    for (int i = t; i < count; i += pingEveryS) {
+    for (int i = t; i < count; i += pingSlots) {
       Conn c = conns[i];
       if (c != null && !c.closed) {
         target.wire().ping(c);

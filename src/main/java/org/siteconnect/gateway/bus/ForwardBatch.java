@@ -28,6 +28,20 @@ public record ForwardBatch(List<Forwarded> messages) {
           .put("owner", owner);
     }
 
+    /** This publish alone as JSON (a router link's record). */
+    public Buffer encode() {
+      return toJson().toBuffer();
+    }
+
+    /** Reads what {@link #encode} made; throws on anything else. */
+    public static Forwarded decode(Buffer json) {
+      JsonObject object = new JsonObject(json);
+      if (!(object.getValue("topic") instanceof String)) {
+        throw new IllegalArgumentException("a forwarded publish without a topic");
+      }
+      return fromJson(object);
+    }
+
     static Forwarded fromJson(JsonObject json) {
       return new Forwarded(
           json.getString("topic"),

@@ -176,6 +176,7 @@ public record GatewayConfig(
       int port,
       List<String> members,
       int eventBusPort,
+      int routerPort,
       int heartbeatSeconds,
       int maxNoHeartbeatSeconds) {}
 
@@ -573,6 +574,7 @@ public record GatewayConfig(
         r.integer("port"),
         members == null ? List.of(host + ":5701-5703") : members,
         r.integer("eventBusPort"),
+        r.integer("routerPort"),
         r.integer("heartbeatSeconds"),
         r.integer("maxNoHeartbeatSeconds"));
     if (c.maxNoHeartbeatSeconds() <= c.heartbeatSeconds()) {

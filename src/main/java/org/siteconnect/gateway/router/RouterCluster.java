@@ -69,6 +69,7 @@ final class RouterCluster {
   private final PeerFilters peers;
   private final Counter forwardedOut;
   private final Counter forwardedIn;
+  private final RouterLinks links;
   private AsyncMap<String, JsonObject> subscriptions;
   private Context context;
   private String member;
@@ -102,6 +103,8 @@ final class RouterCluster {
       TopicRouter router,
       TopicLimits limits,
       int maxFiltersPerNode,
+      String linkHost,
+      int linkPort,
       GatewayMetrics metrics) {
     this.vertx = vertx;
     this.nodeId = nodeId;
@@ -117,6 +120,12 @@ final class RouterCluster {
         "publishes forwarded between nodes' routers (out: sent from here, one per receiving node)",
         "direction",
         "in");
+    this.links =
+        new RouterLinks(vertx, nodeId, linkHost, linkPort, this::deliver, this::sendOverEventBus);
+    metrics.gauge(
+        "sc_cluster_router_links",
+        "direct links open from this node's router to other nodes' (forwards to the rest take the event bus)",
+        links::connectedCount);
   }
 
   static String nodeAddress(String nodeId) {
@@ -169,6 +178,7 @@ final class RouterCluster {
       });
     }
     return Future.all(
+            links.start(),
             eb.<Object>consumer(nodeAddress(nodeId), this::onNodeMessage).completion(),
             eb.<JsonObject>consumer(HELLO, this::onHello).completion(),
             eb.<JsonObject>consumer(Addresses.ROUTER_ADDRESS_SUBS, this::onSubscriptionChange)
@@ -244,11 +254,16 @@ final class RouterCluster {
   private void flush() {
     Map<String, List<ForwardBatch.Forwarded>> batches = pending;
     pending = null;
-    EventBus eb = vertx.eventBus();
     batches.forEach((node, messages) -> {
       forwardedOut.increment(messages.size());
-      eb.send(nodeAddress(node), new ForwardBatch(messages)); // no headers: nothing more to encode
+      links.send(node, messages);
     });
+  }
+
+  private void sendOverEventBus(String node, List<ForwardBatch.Forwarded> messages) {
+    vertx
+        .eventBus()
+        .send(nodeAddress(node), new ForwardBatch(messages)); // no headers: nothing to encode
   }
 
   private void onNodeMessage(Message<Object> m) {
@@ -283,14 +298,16 @@ final class RouterCluster {
   }
 
   private void onForward(ForwardBatch batch) {
-    forwardedIn.increment(batch.messages().size());
-    for (ForwardBatch.Forwarded forwarded : batch.messages()) {
-      try {
-        router.deliverForwarded(
-            forwarded.topic(), forwarded.payload(), forwarded.retain(), forwarded.owner());
-      } catch (TopicRouter.CommandException e) {
-        LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
-      }
+    batch.messages().forEach(this::deliver);
+  }
+
+  private void deliver(ForwardBatch.Forwarded forwarded) {
+    forwardedIn.increment();
+    try {
+      router.deliverForwarded(
+          forwarded.topic(), forwarded.payload(), forwarded.retain(), forwarded.owner());
+    } catch (TopicRouter.CommandException e) {
+      LOG.warn("a forwarded publish was refused [{}]", e.getMessage());
     }
   }
 
@@ -303,7 +320,8 @@ final class RouterCluster {
         .put("node", nodeId)
         .put("member", member)
         .put("seq", local.seq())
-        .put("filters", new JsonArray(local.announced()));
+        .put("filters", new JsonArray(local.announced()))
+        .put("link", links.describe());
   }
 
   /** A router started: it gets all of this node's filters, and is forwarded to from now on. */
@@ -330,6 +348,7 @@ final class RouterCluster {
     if (refused > 0) {
       LOG.warn("refused [{}] filters of node [{}] (invalid, or past its bound)", refused, from);
     }
+    links.peerAnnounced(from, body.getValue("link") instanceof JsonObject link ? link : null);
     if (!known) {
       LOG.info("node [{}] has [{}] page filters", from, peers.filterCount(from));
       send(from, fullSet()); // it may have started before this router listened
@@ -401,6 +420,7 @@ final class RouterCluster {
       return;
     }
     peers.remove(node);
+    links.peerLeft(node);
     if (pending != null) {
       pending.remove(node);
     }

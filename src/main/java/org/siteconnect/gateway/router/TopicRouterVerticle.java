@@ -133,6 +133,8 @@ public final class TopicRouterVerticle extends VerticleBase {
         router,
         new TopicLimits(t.maxBytes(), t.maxLevels()),
         maxFiltersPerNode,
+        config.cluster().host(),
+        config.cluster().routerPort(),
         metrics);
     relay = new org.siteconnect.gateway.cobrowse.LocalRelay(vertx, metrics, new RelayRouter());
     return local.compose(v -> cluster.start()).compose(v -> relay.start());

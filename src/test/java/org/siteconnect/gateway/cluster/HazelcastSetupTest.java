@@ -24,7 +24,7 @@ class HazelcastSetupTest {
       "Hazelcast's own metrics and health monitor are off (nothing reads them; they cost the nodes' cores)")
   void hazelcastHousekeepingOff() {
     Config hz = HazelcastSetup.config(new GatewayConfig.Cluster(
-        true, "test", "127.0.0.1", 5701, List.of("127.0.0.1:5701-5702"), 5801, 1, 5));
+        true, "test", "127.0.0.1", 5701, List.of("127.0.0.1:5701-5702"), 5801, 5901, 1, 5));
     assertFalse(hz.getMetricsConfig().isEnabled(), "metrics collection");
     assertEquals("OFF", hz.getProperty("hazelcast.health.monitoring.level"));
     assertEquals(

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.ops.GatewayMetrics;
+import org.siteconnect.gateway.support.OnContext;
 
 /** The same-node relay's decisions on one node, with the leader's announcements published by hand. */
 class LocalRelayTest {
@@ -60,19 +60,7 @@ class LocalRelayTest {
 
   /** Runs on the relay's context and waits, so that every earlier message to it has been handled. */
   private <T> T on(Callable<T> action) throws Exception {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    ctx.runOnContext(v -> {
-      try {
-        out.complete(action.call());
-      } catch (Exception e) {
-        out.completeExceptionally(e);
-      }
-    });
-    T result = out.get(10, TimeUnit.SECONDS);
-    if (result instanceof io.vertx.core.Future<?> f) {
-      f.await(10, TimeUnit.SECONDS);
-    }
-    return result;
+    return OnContext.call(ctx, action);
   }
 
   private void announce(List<String> sessions, String current, boolean set) throws Exception {
