@@ -10,14 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 /** Chat 1:1: N/2 pairs of pages at one message a second each, with its warm-up and its retries on a busy machine. */
 record ChatScenario(Harness h) {
-  /** The chat warm-up ends when the JIT used less than this share of a core in each of the last rounds. */
-  static final double JIT_QUIET_PERCENT = 1;
   /** How many 2 s rounds in a row must be that quiet. */
   static final int QUIET_ROUNDS = 3;
 
   /**
    * Chat at the measured rate, not recorded, in 2 s rounds until the JIT compiler threads used less than
-   * {@link #JIT_QUIET_PERCENT} of a core in each of {@link #QUIET_ROUNDS} rounds in a row (at most {@code
+   * {@code --chat-warmup-jit-percent} (1) of a core in each of {@link #QUIET_ROUNDS} rounds in a row (at most {@code
    * --chat-warmup-ms}). The chat path is code the fan-out warm-up never ran (in the cluster also the forwarding
    * between the nodes): per-thread CPU of a 2 s warm-up showed the C2 compiler threads of both nodes taking most of
    * the shared core during the measured chat; and with one quiet round (under 5 %) as the end, a cluster's measured
@@ -37,7 +35,7 @@ record ChatScenario(Harness h) {
       cpu = w.serverCpu();
       jit = w.compilerCpu();
       rounds++;
-      quiet = jit < JIT_QUIET_PERCENT ? quiet + 1 : 0;
+      quiet = jit < opt.chatWarmupJitPercent ? quiet + 1 : 0;
     } while (quiet < QUIET_ROUNDS && System.nanoTime() < until);
     h.say(String.format(Locale.ROOT, "  chat warm-up: %d rounds of 2 s%s; in the last, server CPU %.0f%%, of it JIT"
         + " compiler threads %.1f%%", rounds, quiet < QUIET_ROUNDS ? " (JIT not yet quiet: --chat-warmup-ms ended it)"

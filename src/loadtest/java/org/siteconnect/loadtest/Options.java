@@ -41,6 +41,8 @@ final class Options {
   long chatMs = 5000;
   /** Upper bound of the chat warm-up (2 s rounds until the JIT is quiet: {@link ChatScenario#warmUp}). */
   long chatWarmupMs = 60_000;
+  /** The chat warm-up ends after three 2 s rounds in a row with the JIT compiler threads under this % of a core. */
+  double chatWarmupJitPercent = 1;
   long idleMs = 20_000;
   java.nio.file.Path gatewayJvmOptions = java.nio.file.Path.of("conf/jvm.options");
   java.nio.file.Path beforeJvmOptions;
@@ -134,6 +136,7 @@ final class Options {
         case "--chat-ms" -> o.chatMs = Long.parseLong(args[++i]);
         case "--server-gc" -> Server.gc = args[++i];
         case "--chat-warmup-ms" -> o.chatWarmupMs = Long.parseLong(args[++i]);
+        case "--chat-warmup-jit-percent" -> o.chatWarmupJitPercent = Double.parseDouble(args[++i]);
         case "--targets" -> o.targets = List.of(args[++i].split(","));
         case "--phases" -> o.phases = List.of(args[++i].split(","));
         case "--gateway-jar" -> o.gatewayJar = Path.of(args[++i]);
@@ -176,7 +179,7 @@ final class Options {
         case "--soak-churn-per-s" -> o.soakChurnPerS = Double.parseDouble(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a + "\nusage: [--quick] [--levels 1000,5000]"
             + " [--mem-levels 1000,5000,9000] [--targets gateway,raw-bridge,mosquitto,floor]"
-            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--cobrowse-ms 10000] [--cobrowse-ramp-ms 60000] [--cobrowse-kbps 20] [--chat-ms 5000] [--chat-warmup-ms 60000] [--idle-ms 20000] [--idle-only] [--rounds 5] [--gateway-jvm-options conf/jvm.options|none] [--before-jvm-options FILE|none] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
+            + " [--phases fanout,cobrowse,memory,profile,xnode] [--cobrowse-levels 1,10,100] [--cobrowse-ms 10000] [--cobrowse-ramp-ms 60000] [--cobrowse-kbps 20] [--chat-ms 5000] [--chat-warmup-ms 60000] [--chat-warmup-jit-percent 1] [--ping-tick-ms 1000] [--idle-ms 20000] [--idle-only] [--rounds 5] [--gateway-jvm-options conf/jvm.options|none] [--before-jvm-options FILE|none] [--pages-per-source 20000] [--server-gc G1|Serial|Z|Shenandoah] [--server-cpu 0] [--step-ms 4000] [--max-minutes 60]"
             + " [--cluster] [--xnode-rates 20000,50000] [--settle-percent 20] [--settle-ms 30000] [--single-heap 1g]"
             + " [--phases soak --soak-minutes 120 --soak-pages 10000 --soak-cobrowses 100 --soak-sample-s 60"
             + " --soak-chat-pairs 500 --soak-churn-per-s 10]");
