@@ -37,10 +37,9 @@ public final class HazelcastSetup {
         "hazelcast.max.no.heartbeat.seconds", Integer.toString(cluster.maxNoHeartbeatSeconds()));
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     // Hazelcast's own metrics (collected every 5 s) and its health monitor (every 30 s) ran on the
-    // nodes' cores for
-    // no reader: the gateway's figures are on /metrics. Off, an idle two-node cluster used less CPU
-    // and its
-    // cross-node chat had fewer stalls behind them (issue 22, src/loadtest/RESULTS.md).
+    // nodes' cores for no reader: the gateway's figures are on /metrics. Off, an idle two-node
+    // cluster used less CPU and its cross-node chat had fewer stalls behind them (issue 22,
+    // src/loadtest/RESULTS.md).
     hz.getMetricsConfig().setEnabled(false);
     hz.setProperty("hazelcast.health.monitoring.level", "OFF");
     hz.setProperty(

@@ -337,11 +337,20 @@ final class RouterLinks {
         return false;
       }
       if (Vertx.currentContext() == context) {
-        received.accept(forwarded);
+        deliver(forwarded);
       } else {
-        context.runOnContext(v -> received.accept(forwarded));
+        context.runOnContext(v -> deliver(forwarded));
       }
       return true;
+    }
+
+    /** A publish the router cannot take is its own failure: logged, and the link goes on with the next. */
+    void deliver(ForwardBatch.Forwarded forwarded) {
+      try {
+        received.accept(forwarded);
+      } catch (RuntimeException e) {
+        LOG.warn("a publish forwarded by node [{}] failed [{}]", peer, e.toString());
+      }
     }
 
     boolean hello(Buffer json) {
