@@ -14,7 +14,9 @@ const CSS = `
 :focus-visible { outline: 3px solid #ffb020; outline-offset: 1px; }
 .sc-bar:focus-visible { outline-offset: -4px; }
 .sc-chat .sc-star { color: #737c90; } /* 3:1 for the rating's stars (1.4.11) */
-.sc-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* top/left: at its place in the flow (under the full-height widget) it made the frame's page 1 px taller than the
+   frame, scrollable, and a scrolled cross-origin frame took clicks on the wrong element in Chromium */
+.sc-sr { position: absolute; top: 0; left: 0; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) {
   *, *::before, *::after { animation: none !important; transition: none !important; scroll-behavior: auto !important; }
 }
