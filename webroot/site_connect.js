@@ -23,13 +23,11 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   // The box: fixed, on top, nothing of the host's CSS inherited. Its place and size come from the frame ('box'), which
   // knows the widget's state and the site's launcher; until the frame says, it takes no room.
   var BOX = 'position:fixed;z-index:2147483000;margin:0;padding:0;border:0;overflow:hidden;background:transparent;' +
-    'transform:none;opacity:1;display:block;visibility:visible;width:0;height:0;min-width:0;min-height:0;pointer-events:none;' +
-    'scale:none;rotate:none;translate:none;filter:none;clip-path:none;mask:none;zoom:1';
+    'transform:none;opacity:1;display:block;visibility:visible;width:0;height:0;min-width:0;min-height:0;pointer-events:none';
   // Not its visibility: the agent's co-browse mirror blanks the widget with it (agent/cobrowse-view.js).
   // min/max too: a host rule such as iframe { min-width: 90vw !important } made the frame wider than its box.
   var IFRAME = 'display:block;opacity:1;transform:none;position:static;width:100%;height:100%;border:0;margin:0;' +
-    'padding:0;background:transparent;min-width:0;min-height:0;max-width:none;max-height:none;pointer-events:inherit;' +
-    'scale:none;rotate:none;translate:none;filter:none;clip-path:none;mask:none;zoom:1';
+    'padding:0;background:transparent;min-width:0;min-height:0;max-width:none;max-height:none';
 
   var subs = new Map(); // id -> {id, topic, L, fn, ack, remote, granted, acked}
   var retained = new Map(); // '~/...' topic -> payload (the server keeps the others)
