@@ -20,14 +20,15 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   var ORIGIN = me ? new URL(me.src, location.href).origin : location.origin;
   var HOST = '~/site_connect/';
   var DISPLAY = { show_frame: 'shown', minimize_frame: 'minimised', hide_frame: 'hidden' };
-  // The box: fixed, on top, nothing of the host's CSS inherited. Its place and size come from the frame ('box'), which
-  // knows the widget's state and the site's launcher; until the frame says, it takes no room.
-  var BOX = 'position:fixed;z-index:2147483000;margin:0;padding:0;border:0;overflow:hidden;background:transparent;' +
-    'transform:none;opacity:1;display:block;visibility:visible;width:0;height:0;min-width:0;min-height:0;pointer-events:none';
-  // Not its visibility: the agent's co-browse mirror blanks the widget with it (agent/cobrowse-view.js).
-  // min/max too: a host rule such as iframe { min-width: 90vw !important } made the frame wider than its box.
-  var IFRAME = 'display:block;opacity:1;transform:none;position:static;width:100%;height:100%;border:0;margin:0;' +
-    'padding:0;background:transparent;min-width:0;min-height:0;max-width:none;max-height:none';
+  // What a host rule on div or iframe could change: pinned on both (css() adds !important). Not the frame's visibility:
+  // the agent's co-browse mirror blanks the widget with it (agent/cobrowse-view.js). min/max too: a host rule such as
+  // iframe { min-width: 90vw !important } made the frame wider than its box; transform: none leaves scale and rotate.
+  var PIN = 'margin:0;padding:0;border:0;background:none;opacity:1;display:block;min-width:0;min-height:0;' +
+    'transform:none;scale:none;rotate:none;translate:none;filter:none;clip-path:none;mask:none;zoom:1;';
+  // The box: fixed, on top. Its place and size come from the frame ('box'), which knows the widget's state and the
+  // site's launcher; until the frame says, it takes no room.
+  var BOX = PIN + 'position:fixed;z-index:2147483000;overflow:hidden;visibility:visible;width:0;height:0;pointer-events:none';
+  var IFRAME = PIN + 'position:static;width:100%;height:100%;max-width:none;max-height:none;pointer-events:inherit';
 
   var subs = new Map(); // id -> {id, topic, L, fn, ack, remote, granted, acked}
   var retained = new Map(); // '~/...' topic -> payload (the server keeps the others)
@@ -270,11 +271,8 @@ import { levels, matchLevels as matches, pageTopicError } from './shared/topics.
   }
   w.addEventListener('resize', function () { setDisplay(display); });
 
-  function css(el, text) {
-    text.split(';').forEach(function (p) {
-      var i = p.indexOf(':');
-      if (i > 0) el.style.setProperty(p.slice(0, i), p.slice(i + 1), 'important');
-    });
+  function css(el, text) { // later declarations win, so the frame's 'box' messages add to BOX
+    el.style.cssText += ';' + text.split(';').join('!important;') + '!important';
   }
 
   function attr(name, value) {

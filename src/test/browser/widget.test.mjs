@@ -37,7 +37,10 @@ body { margin: 24px; font: 17px/1.6 Georgia, serif; color: #222; }
 main { max-width: 640px; }
 .tall { height: 3000px; }
 div, iframe { position: static !important; width: 10px !important; height: 10px !important; opacity: .1 !important;
-  transform: scale(.5) !important; display: none !important; margin: 40px !important; min-width: 90vw !important; }
+  transform: scale(.5) !important; display: none !important; margin: 40px !important; min-width: 90vw !important;
+  scale: .5 !important; rotate: 10deg !important; translate: 30px !important; filter: blur(4px) !important;
+  clip-path: inset(40%) !important; mask-image: linear-gradient(transparent, transparent) !important; zoom: 2 !important; }
+iframe { pointer-events: none !important; }
 div { visibility: hidden !important; }
 </style></head><body>
 <main><h1>Acme Outdoor</h1><p id="intro">Tents, boots and everything for the trail.</p>
