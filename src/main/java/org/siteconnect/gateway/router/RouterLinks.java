@@ -216,8 +216,9 @@ final class RouterLinks {
 
     void connected(NetSocket opened, String peerToken) {
       socket = opened;
-      Buffer hello =
-          record(new JsonObject().put("node", nodeId).put("token", peerToken).toBuffer());
+      Buffer hello = appendRecord(
+          Buffer.buffer(),
+          new JsonObject().put("node", nodeId).put("token", peerToken).toBuffer());
       socket.write(waiting.isEmpty() ? hello : hello.appendBuffer(encode(waiting)));
       waiting = null;
       socket.handler(data -> {}); // a link is one-way: the peer sends nothing back
@@ -260,14 +261,14 @@ final class RouterLinks {
   private static Buffer encode(List<ForwardBatch.Forwarded> messages) {
     Buffer out = Buffer.buffer();
     for (ForwardBatch.Forwarded m : messages) {
-      Buffer json = m.encode();
-      out.appendInt(json.length()).appendBuffer(json);
+      appendRecord(out, m.encode());
     }
     return out;
   }
 
-  private static Buffer record(Buffer json) {
-    return Buffer.buffer(json.length() + 4).appendInt(json.length()).appendBuffer(json);
+  /** A record on a link: its length (4 bytes, big-endian), then its JSON. */
+  private static Buffer appendRecord(Buffer out, Buffer json) {
+    return out.appendInt(json.length()).appendBuffer(json);
   }
 
   // ---- a peer's forwards to this node
