@@ -77,7 +77,10 @@ final class Meter {
     }
   }
 
-  /** Writes and forgets the trace (LT_TRACE only): step, ms since {@code t0} at sending, latency ms. */
+  /**
+   * Writes and forgets the trace (LT_TRACE only): step, ms since {@code t0} at sending, latency ms; {@code t0} itself in
+   * the header, to line the messages up with a system-wide trace of the same run.
+   */
   void writeTrace(String name, long t0, String legend) throws java.io.IOException {
     if (trace == null) {
       return;
@@ -86,6 +89,7 @@ final class Meter {
     java.nio.file.Files.createDirectories(file.getParent());
     try (java.io.PrintWriter w = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
       w.println("# steps: " + legend);
+      w.println("# t0_nanos: " + t0); // System.nanoTime() = CLOCK_MONOTONIC: lines up with `perf record -k mono`
       w.println("step,sent_ms,latency_ms");
       long[] e;
       while ((e = trace.poll()) != null) {
