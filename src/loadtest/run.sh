@@ -40,17 +40,22 @@
 # Needs: Java 17 + Maven (builds with -Ploadtest), gcc for target floor, taskset (util-linux), mosquitto (apt-get install mosquitto), 2 CPUs.
 # Environment: LT_OUT=<folder> for the results; LT_SERVER_JVM_OPTS adds JVM options to every server (e.g. -Xlog:gc,
 #   a JFR recording); LT_TRACE=<folder> writes every co-browse sample and every measured chat message (send time, latency) as CSV.
+# --sched-trace (needs perf: apt-get install linux-perf; root): also records the machine's scheduler (sched_switch,
+#   sched_wakeup) for the whole run and writes $out/sched-tails.txt: what ran on the server core while each slow chat
+#   message was under way (src/loadtest/sched-tails.py; LT_TRACE defaults to $out/trace). About 50 MB a minute at 1k pages.
 # Installs nothing. Loopback only. Results: target/loadtest/{summary.md,steps.log,profile.txt,gateway-fanout.jfr}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=1
 before=""
+sched=0
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --before) before="$2"; shift ;;
+    --sched-trace) sched=1 ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -144,13 +149,27 @@ echo "== load scenarios (servers on CPU 0, harness on CPU 1) =="
 # as latency of whatever it was receiving.
 echo "results in $out"
 harness_heap="${LT_HARNESS_HEAP:-2g}" # e.g. LT_HARNESS_HEAP=1g on a shared machine
-if [ "$cluster" = 1 ]; then
-  # not exec: the EXIT trap stops the PostgreSQL afterwards
+harness() {
   taskset -c 1 java -Xms"$harness_heap" -Xmx"$harness_heap" -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
     --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
     --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"
-  exit $?
+}
+if [ "$sched" = 1 ]; then
+  command -v perf >/dev/null 2>&1 || { echo "run.sh: --sched-trace needs perf: apt-get install linux-perf" >&2; exit 2; }
+  export LT_TRACE="${LT_TRACE:-$out/trace}"
+  perf record -q -e sched:sched_switch,sched:sched_wakeup -a -k CLOCK_MONOTONIC -o "$out/sched.data" &
+  perf_pid=$!
+  rc=0
+  harness || rc=$?
+  kill -INT "$perf_pid" && wait "$perf_pid" || true
+  perf script -i "$out/sched.data" -F comm,pid,tid,cpu,time,event,trace --ns > "$out/sched.txt" 2>/dev/null
+  shopt -s nullglob
+  traces=("$LT_TRACE"/*chat-*.csv)
+  [ ${#traces[@]} -gt 0 ] && python3 src/loadtest/sched-tails.py "$out/sched.txt" "${traces[@]}" > "$out/sched-tails.txt"
+  rm -f "$out/sched.data"
+  gzip -f "$out/sched.txt"
+  echo "scheduler trace: $out/sched.txt.gz; slow chat messages against it: $out/sched-tails.txt"
+  exit $rc
 fi
-exec taskset -c 1 java -Xms"$harness_heap" -Xmx"$harness_heap" -XX:+UseG1GC -XX:+AlwaysPreTouch -jar "$out/jars/loadtest.jar" \
-  --server-cpu 0 --harness-cpu 1 --work-dir "$out" \
-  --gateway-jar "$out/jars/siteconnect-gateway.jar" --loadtest-jar "$out/jars/loadtest.jar" "${args[@]}"
+# not exec: with a cluster target, the EXIT trap stops the PostgreSQL afterwards
+harness
