@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.ClusterFixture;
+import org.siteconnect.gateway.support.Eventually;
 
 /**
  * Three gateway JVMs: a publish goes to the nodes whose pages subscribe to it, and to no other (DESIGN §9,
@@ -124,11 +126,12 @@ class ClusterForwardingTest extends ClusterFixture {
   @DisplayName("every node forwards to each other node over a direct link between their routers")
   void routersAreLinked() throws Exception {
     for (int node = 0; node < nodeCount(); node++) {
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (links(node) < nodeCount() - 1 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50); // polls a metric: the last link may still be opening
-      }
-      assertEquals(nodeCount() - 1, links(node), "links open from node " + node);
+      int n = node; // a metric: the last link may still be opening
+      Eventually.until(
+          "links open from node " + n,
+          Duration.ofSeconds(10),
+          () -> links(n),
+          open -> open == nodeCount() - 1);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.bus.ForwardBatch;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.OnContext;
 import org.siteconnect.gateway.support.TestGateway;
 
@@ -159,11 +161,7 @@ class RouterLinksTest {
   }
 
   private static void awaitTrue(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!condition.call()) {
-      assertTrue(System.currentTimeMillis() < deadline, what);
-      Thread.sleep(10); // polls state that has no event to wait on from outside
-    }
+    Eventually.until(what, Duration.ofSeconds(10), condition, reached -> reached);
   }
 
   private static <T> T on(Context context, Callable<T> action) throws Exception {
