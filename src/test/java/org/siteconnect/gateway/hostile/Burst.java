@@ -71,6 +71,29 @@ final class Burst implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000)));
   }
 
+  /**
+   * The answer within {@code seconds}; on a timeout the error names the request and shows what every Vert.x thread
+   * of this JVM was doing, so an answer that never comes (seen twice in CI, never here) can be told apart from a
+   * slow machine.
+   */
+  static Answer within(Future<Answer> answer, int seconds, String what) throws Exception {
+    try {
+      return answer.await(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      StringBuilder threads = new StringBuilder();
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        if (thread.getName().startsWith("vert.x-")) {
+          threads.append('\n').append(thread.getName()).append(' ').append(thread.getState());
+          for (int i = 0; i < Math.min(12, stack.length); i++) {
+            threads.append("\n    at ").append(stack[i]);
+          }
+        }
+      });
+      throw new AssertionError(
+          what + ": no answer in " + seconds + " s; Vert.x threads:" + threads, e);
+    }
+  }
+
   /** Sends every body at once and waits for all answers. */
   List<Answer> all(String path, List<JsonObject> bodies, String token) throws Exception {
     List<Future<Answer>> sent = new ArrayList<>();

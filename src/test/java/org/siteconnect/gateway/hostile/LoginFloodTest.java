@@ -96,7 +96,8 @@ class LoginFloodTest {
         "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null
       }) {
         // 30 s like the flood test: the clean-clone CI shares two cores with other runs.
-        Burst.Answer a = client.post("/api/v1/login", body, type, null).await(30, TimeUnit.SECONDS);
+        Burst.Answer a =
+            Burst.within(client.post("/api/v1/login", body, type, null), 30, "a login as " + type);
         assertEquals(415, a.status(), type + ": " + a.body());
         assertEquals("unsupported-media-type", a.json().getJsonObject("error").getString("code"));
       }
