@@ -141,10 +141,23 @@ public final class PageConnection {
    * write queue size, set when it opened) it is closed with 4008 and reconnects, as a page does after any close.
    */
   private void closeIfBehind() {
-    if (open && socket.writeQueueFull()) {
+    if (open && writeQueueFull()) {
       open = false;
       fellBehind.run();
       socket.close(4008, "reading too slowly");
+    }
+  }
+
+  /**
+   * Vert.x answers a WebSocket that closed under us (the page went away while frames were queued for it) with an
+   * IllegalStateException here: the page is gone, its close handler follows, and there is nothing to log.
+   */
+  private boolean writeQueueFull() {
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException closed) {
+      open = false;
+      return false;
     }
   }
 

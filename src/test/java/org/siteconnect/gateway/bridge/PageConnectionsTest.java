@@ -50,6 +50,8 @@ class PageConnectionsTest {
     int lastWrite = -1;
     final List<String> events = new ArrayList<>();
     final SockJSSocket socket;
+    /** Closed under the gateway (the page went away): Vert.x's WebSocket then throws on writeQueueFull. */
+    boolean gone;
 
     FakeSocket(String uri) {
       socket = (SockJSSocket) Proxy.newProxyInstance(
@@ -64,6 +66,12 @@ class PageConnectionsTest {
               yield Future.succeededFuture();
             }
             case "uri" -> uri;
+            case "writeQueueFull" -> {
+              if (gone) {
+                throw new IllegalStateException("WebSocket is closed");
+              }
+              yield false;
+            }
             case "close" -> {
               events.add("close");
               yield null;
@@ -181,6 +189,24 @@ class PageConnectionsTest {
     whileLoopBusy(() -> connections.writeAll(List.of(ca), msg(1)));
     assertEquals(1, a.written.size());
     assertEquals("rec", new JsonObject(a.written.get(0)).getString("type"));
+  }
+
+  @Test
+  @DisplayName(
+      "a page whose socket closed while frames waited is marked closed; the others still get theirs")
+  void socketClosedUnderneath() throws Exception {
+    FakeSocket gone = new FakeSocket("/eventbus/websocket?batch=1");
+    FakeSocket other = new FakeSocket("/eventbus/websocket?batch=1");
+    gone.gone = true;
+    PageConnection cg = connection("gone", gone);
+    PageConnection co = connection("other", other);
+    whileLoopBusy(() -> connections.writeAll(List.of(cg, co), msg(1)));
+    assertFalse(cg.isOpen(), "no longer written to");
+    assertTrue(co.isOpen());
+    assertEquals(1, other.written.size());
+    whileLoopBusy(() -> connections.writeAll(List.of(cg, co), msg(2)));
+    assertEquals(1, gone.written.size(), "nothing more for the page that went away");
+    assertEquals(2, other.written.size());
   }
 
   @Test
