@@ -23,6 +23,8 @@
 #   on node A, every page on node B, side b of every chat pair an extra connection on A), both nodes on the server
 #   core, the single node with -Xmx1g (= the two nodes), levels 1k,5k,10k
 #   (--quick: 1k), about 6 min. Same as --targets gateway,gateway-cluster --phases xnode.
+#   --cluster-b-cpu 1: a cluster's node B on CPU 1 (with the harness) instead of the server core, as two nodes on
+#   two machines would not share a core (node A stays on CPU 0).
 #   --phases cobrowse --targets gateway-cluster,gateway-cluster-before (with --before REV): co-browse in a 2-node
 #   cluster, every visitor and agent on node B, the leader on A (issue 22's same-node relay; cb_leader_cpu is A's).
 #   A cluster target needs PostgreSQL: when SC_TEST_PG_HOST/PORT/USER/PASSWORD/DB are not set, run.sh starts a

@@ -34,8 +34,9 @@ record ClusterScenario(Harness h) {
     try (Session s = new Session(h, t, server, n)) {
       h.say(server.peer == null ? "  one node on :" + server.port + " (pages, chat partners and publisher)"
           : "  node A :" + server.peer.port + " (started first: the leader; the publisher and the " + n / 2
-              + " chat partners), node B :" + server.port + " (the " + n + " pages); both JVMs on CPU "
-              + opt.serverCpu);
+              + " chat partners), node B :" + server.port + " (the " + n + " pages); "
+              + (opt.clusterBCpu == null ? "both JVMs on CPU " + opt.serverCpu
+                  : "A on CPU " + opt.serverCpu + ", B on CPU " + opt.clusterBCpu));
       double setup = s.growTo(n);
       s.openControl(0);
       results.put(t.name(), n, "x_setup_per_s", n / setup);

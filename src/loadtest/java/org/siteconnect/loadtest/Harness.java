@@ -310,7 +310,8 @@ final class Harness {
     String mosq = Server.run("mosquitto", "-h").lines().filter(l -> l.contains("version")).findFirst().orElse("?");
     return "machine: " + Runtime.getRuntime().availableProcessors() + " CPU visible to the harness (" + cpu + "), "
         + "Java " + System.getProperty("java.version") + ", " + mosq.trim() + "; servers pinned to CPU "
-        + opt.serverCpu + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " " + Server.gc + "GC AlwaysPreTouch"
+        + opt.serverCpu + (opt.clusterBCpu != null ? " (a cluster's node B to CPU " + opt.clusterBCpu + ")" : "")
+        + ", JVM servers -Xms/-Xmx" + Server.JVM_HEAP + " " + Server.gc + "GC AlwaysPreTouch"
         + (opt.singleHeap != null ? " (single gateway: " + opt.singleHeap + ")" : "");
   }
 

@@ -34,6 +34,8 @@ final class Options {
   Path workDir = Path.of("target/loadtest");
   String serverCpu = "0";
   String harnessCpu = "1";
+  /** Node B of a cluster target on these CPUs instead of the server core ({@code --cluster-b-cpu}, e.g. 1). */
+  String clusterBCpu;
   int basePort = 21000;
   int rounds = 5;
   int churnRounds = 3;
@@ -152,6 +154,7 @@ final class Options {
         case "--work-dir" -> o.workDir = Path.of(args[++i]);
         case "--server-cpu" -> o.serverCpu = args[++i];
         case "--harness-cpu" -> o.harnessCpu = args[++i];
+        case "--cluster-b-cpu" -> o.clusterBCpu = args[++i];
         case "--base-port" -> o.basePort = Integer.parseInt(args[++i]);
         case "--step-ms" -> o.stepMs = Long.parseLong(args[++i]);
         case "--profile-ms" -> o.profileMs = Long.parseLong(args[++i]);

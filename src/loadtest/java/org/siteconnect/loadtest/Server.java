@@ -119,8 +119,9 @@ final class Server implements AutoCloseable {
     String name = "sc-loadtest-" + ProcessHandle.current().pid() + "-" + portA;
     Server a = null;
     try {
-      a = clusterNode(opt, portA, name, members, pg, jar, cobrowse);
-      Server b = clusterNode(opt, portB, name, members, pg, jar, cobrowse);
+      a = clusterNode(opt, opt.serverCpu, portA, name, members, pg, jar, cobrowse);
+      String cpuB = opt.clusterBCpu != null ? opt.clusterBCpu : opt.serverCpu;
+      Server b = clusterNode(opt, cpuB, portB, name, members, pg, jar, cobrowse);
       b.peer = a;
       return b;
     } catch (IOException | RuntimeException e) {
@@ -140,8 +141,8 @@ final class Server implements AutoCloseable {
     return v;
   }
 
-  private static Server clusterNode(Options opt, int port, String name, String members, String pg, Path jar,
-                                    boolean cobrowse) throws IOException {
+  private static Server clusterNode(Options opt, String cpu, int port, String name, String members, String pg,
+                                    Path jar, boolean cobrowse) throws IOException {
     Path conf = opt.workDir.resolve("gateway-cluster-" + port + ".json");
     Path data = freshDir(opt.workDir.resolve("gateway-cluster-" + port + "-data"));
     String origin = "http://127.0.0.1:" + port;
@@ -155,7 +156,7 @@ final class Server implements AutoCloseable {
         + "\"data\":{\"dir\":\"" + data + "\",\"postgres\":" + pg + "},"
         + "\"cluster\":{\"enabled\":true,\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + (port + 1)
         + ",\"members\":" + members + "}}");
-    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpu, "java"));
     cmd.addAll(optionsFile(opt, jar.equals(opt.beforeJar)));
     cmd.addAll(jvmOptions(false));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-cluster", "-conf",
