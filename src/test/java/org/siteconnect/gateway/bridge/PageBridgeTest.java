@@ -307,6 +307,34 @@ class PageBridgeTest {
   }
 
   @Test
+  @DisplayName(
+      "300 frames of types the bridge does not know, sent at once: 300 errors, not a line in the log")
+  void unknownFrameTypesDoNotFillTheLog() throws Exception {
+    BridgeClient c = page();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 300; i++) {
+        c.sendFrame(new JsonObject()
+            .put("type", "launch-" + i)
+            .put("address", c.inbound())
+            .put("body", new JsonObject()));
+      }
+      for (int i = 0; i < 300; i++) {
+        assertEquals(
+            "invalid_type", c.next(f -> "err".equals(f.getString("type"))).getString("body"));
+      }
+      c.command(sub("after", "public/x"));
+      assertTrue(c.nextBody("suback").getBoolean("granted"), "the page goes on");
+    } finally {
+      System.setErr(err);
+    }
+    String logged = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(logged.contains("launch-"), "a client decides nothing that is logged: " + logged);
+  }
+
+  @Test
   @DisplayName("malformed frames get an error, never a stack trace, and change nothing")
   void malformedFrames() throws Exception {
     BridgeClient c = page();
