@@ -5,7 +5,7 @@
 import { t as tr } from './lang.js';
 
 /** What the console says for each `#sso-error=` code (the gateway's reason is in its log and audit entry). */
-const CODES = ['denied', 'expired', 'replayed', 'bad-state', 'no-role', 'no-login-claim', 'invalid-token', 'provider', 'busy'];
+const CODES = ['denied', 'expired', 'replayed', 'bad-state', 'no-role', 'no-login-claim', 'invalid-token', 'provider', 'busy', 'locked'];
 
 export const scSso = {
   /**

@@ -289,6 +289,7 @@ export default {
   'sso.invalid-token': 'The answer from {provider} could not be verified. Please sign in again.',
   'sso.provider': '{provider} cannot be reached or answered with an error. Please try again later.',
   'sso.busy': 'Too many sign-ins are in progress. Please try again in a minute.',
+  'sso.locked': 'Too many failed sign-ins came from your network. Please try again later.',
   'sso.failed': 'Single sign-on failed. Please sign in again.',
   'sso.theProvider': 'the sign-in provider',
   'ctx.visitorOn': 'Visitor on {path}',

@@ -18,6 +18,7 @@ import org.siteconnect.gateway.bus.ServiceConsumers;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.bus.ServiceHandlers;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +205,9 @@ public final class AgentVerticle extends VerticleBase {
     }
     // Reserved before the check: a burst of logins gets no more password checks than the limits
     // allow.
-    LoginLimiter.Attempt attempt = limiter.tryReserve(login, address, System.currentTimeMillis());
+    // Counted by the address's limit key: an IPv6 client has a whole /64 to pick addresses from.
+    String limitKey = ClientAddresses.limitKey(address);
+    LoginLimiter.Attempt attempt = limiter.tryReserve(login, limitKey, System.currentTimeMillis());
     if (!attempt.reserved()) {
       long seconds = (attempt.retryAfterMillis() + 999) / 1000;
       m.reply(ServiceError.rateLimited(
@@ -212,7 +215,7 @@ public final class AgentVerticle extends VerticleBase {
       return;
     }
     Future<Optional<Agent>> checked =
-        hashQueue.submit(address, System.currentTimeMillis(), () -> check(login, password));
+        hashQueue.submit(limitKey, System.currentTimeMillis(), () -> check(login, password));
     expireWhileWaiting();
     checked
         .onSuccess(agent -> {

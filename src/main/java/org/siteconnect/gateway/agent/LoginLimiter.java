@@ -9,9 +9,10 @@ import java.util.Map;
  * whether or not the password would have been right. An attempt is reserved when it arrives and counts as a
  * failure until its password check answers (DESIGN §11), so a burst of concurrent logins gets no more checks
  * than the limit. Counted for unknown logins too, so the answer never tells whether a login exists.
- * Not thread-safe: owned by the agent verticle.
+ * Not thread-safe: owned by one verticle (the agent verticle; the SSO callback's on the HTTP verticle, counting per
+ * address only: {@link #perAddress}).
  */
-final class LoginLimiter {
+public final class LoginLimiter {
   /** Retry hint when the limit is held by checks still running: they answer within a second. */
   static final long IN_FLIGHT_RETRY_MILLIS = 1_000;
 
@@ -23,8 +24,8 @@ final class LoginLimiter {
   }
 
   /** A reserved attempt ({@code retryAfterMillis == 0}), or a refusal with the millis to wait. */
-  record Attempt(String login, String address, long retryAfterMillis) {
-    boolean reserved() {
+  public record Attempt(String login, String address, long retryAfterMillis) {
+    public boolean reserved() {
       return retryAfterMillis == 0;
     }
   }
@@ -41,8 +42,13 @@ final class LoginLimiter {
     this.lockoutMillis = lockoutMillis;
   }
 
-  Attempt tryReserve(String login, String address, long now) {
-    Window l = window(byLogin, login, now);
+  /** Failures counted per address only: attempts made with a null login. */
+  public static LoginLimiter perAddress(int maxPerAddress, long lockoutMillis) {
+    return new LoginLimiter(Integer.MAX_VALUE, maxPerAddress, lockoutMillis);
+  }
+
+  public Attempt tryReserve(String login, String address, long now) {
+    Window l = login == null ? new Window() : window(byLogin, login, now);
     Window a = window(byAddress, address, now);
     long locked = Math.max(lockedFor(l, now), lockedFor(a, now));
     if (locked > 0) {
@@ -56,21 +62,27 @@ final class LoginLimiter {
     return new Attempt(login, address, 0);
   }
 
-  void failed(Attempt attempt, long now) {
-    count(release(byLogin, attempt.login(), now), maxFailures, now);
+  public void failed(Attempt attempt, long now) {
+    if (attempt.login() != null) {
+      count(release(byLogin, attempt.login(), now), maxFailures, now);
+    }
     count(release(byAddress, attempt.address(), now), maxPerAddress, now);
   }
 
-  void succeeded(Attempt attempt, long now) {
-    Window l = release(byLogin, attempt.login(), now);
-    l.failures = 0; // checks still running for this login keep their reservations
-    l.lockedUntil = 0;
+  public void succeeded(Attempt attempt, long now) {
+    if (attempt.login() != null) {
+      Window l = release(byLogin, attempt.login(), now);
+      l.failures = 0; // checks still running for this login keep their reservations
+      l.lockedUntil = 0;
+    }
     release(byAddress, attempt.address(), now);
   }
 
   /** The check did not run (the hashing queue refused it): the reservation is given back uncounted. */
   void cancelled(Attempt attempt, long now) {
-    release(byLogin, attempt.login(), now);
+    if (attempt.login() != null) {
+      release(byLogin, attempt.login(), now);
+    }
     release(byAddress, attempt.address(), now);
   }
 
@@ -102,7 +114,7 @@ final class LoginLimiter {
   }
 
   /** Drops windows that limit nothing any more (their lockout passed, or untouched for a lockout period). */
-  void forget(long now) {
+  public void forget(long now) {
     byLogin.values().removeIf(w -> idle(w, now));
     byAddress.values().removeIf(w -> idle(w, now));
   }

@@ -24,11 +24,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.siteconnect.gateway.agent.LoginLimiter;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RandomIds;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.AuditLog;
 import org.siteconnect.gateway.sso.ClaimMapping;
 import org.siteconnect.gateway.sso.IdTokenCheck;
@@ -62,6 +64,14 @@ final class SsoApi {
   private final ServiceBus eb;
   private final ClaimMapping mapping;
   private final PendingLogins pending;
+  /**
+   * Failed callbacks per client address (agents.loginMaxFailuresPerAddress, then a lockout): each is logged and
+   * audited, and a callback needs no sign-in started, so without it anyone could fill the audit log. Reserved as a
+   * callback arrives, so a burst gets no more than the limit. Used on the HTTP verticle's loop only.
+   */
+  private final LoginLimiter failedCallbacks;
+
+  private long forgotten;
   private final String redirectUri;
   private final String consoleUrl;
   private final boolean secureCookie;
@@ -78,6 +88,9 @@ final class SsoApi {
     this.pending = sso == null
         ? null
         : new PendingLogins(sso.maxPendingLogins(), sso.loginTtlSeconds() * 1000L);
+    this.failedCallbacks = LoginLimiter.perAddress(
+        config.agents().loginMaxFailuresPerAddress(),
+        config.agents().loginLockoutSeconds() * 1000L);
     this.redirectUri = config.http().publicOrigin() + COOKIE_PATH + "/callback";
     this.consoleUrl = config.http().publicOrigin() + "/agent/";
     this.secureCookie = config.http().publicOrigin().startsWith("https:");
@@ -182,13 +195,24 @@ final class SsoApi {
       RestApi.error(ctx, ServiceError.notFound("single sign-on is not configured"));
       return;
     }
+    long now = System.currentTimeMillis();
+    if (now - forgotten > 60_000) {
+      failedCallbacks.forget(now);
+      forgotten = now;
+    }
+    LoginLimiter.Attempt attempt =
+        failedCallbacks.tryReserve(null, ClientAddresses.limitKey(address.apply(ctx)), now);
+    if (!attempt.reserved()) {
+      backToConsole(ctx, "locked"); // neither logged nor audited: the failures before it were
+      return;
+    }
     String state = ctx.request().getParam("state");
     if (state == null || !STATE.matcher(state).matches()) {
+      failedCallbacks.failed(attempt, now);
       refuse(ctx, null, "bad-state", "the callback has no state this gateway issued");
       return;
     }
     pending.release(state);
-    long now = System.currentTimeMillis();
     this.<JsonObject>map(PENDING_MAP)
         .compose(map -> map.remove(state)
             .compose(entry -> entry == null
@@ -197,8 +221,12 @@ final class SsoApi {
                 : map.put("used:" + state, new JsonObject(), sso.loginTtlSeconds() * 1000L)
                     .map(entry)))
         .compose(entry -> finish(ctx, entry, now))
-        .onSuccess(code -> backToConsole(ctx, null, code))
+        .onSuccess(code -> {
+          failedCallbacks.succeeded(attempt, System.currentTimeMillis());
+          backToConsole(ctx, null, code);
+        })
         .onFailure(err -> {
+          failedCallbacks.failed(attempt, System.currentTimeMillis());
           if (err instanceof ClaimMapping.Refused r) {
             refuse(ctx, null, r.code(), r.getMessage());
           } else if (err instanceof Refusal r) {

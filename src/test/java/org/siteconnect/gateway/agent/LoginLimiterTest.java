@@ -34,6 +34,23 @@ class LoginLimiterTest {
   }
 
   @Test
+  @DisplayName(
+      "per address only (SSO callbacks): 3 failures lock that address, others go on, nothing locks for all")
+  void perAddressOnly() {
+    LoginLimiter limiter = LoginLimiter.perAddress(3, 60_000);
+    for (int i = 0; i < 3; i++) {
+      fail(limiter, null, "10.0.0.1", 0);
+    }
+    assertEquals(60_000, limiter.tryReserve(null, "10.0.0.1", 0).retryAfterMillis());
+    for (int i = 0; i < 1_000; i++) {
+      LoginLimiter.Attempt a = limiter.tryReserve(null, "10.0.1." + (i % 250), 0);
+      assertTrue(a.reserved(), "address " + i);
+      limiter.succeeded(a, 0);
+    }
+    assertTrue(limiter.tryReserve(null, "10.0.0.1", 60_000).reserved(), "after the lockout");
+  }
+
+  @Test
   @DisplayName("attempts in flight count at arrival: a burst of 14 gets 5 checks, the rest wait")
   void reservesAtArrival() {
     LoginLimiter limiter = new LoginLimiter(5, 100, 300_000);

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * address (127.0.0.2, …: Linux routes all of 127/8 to the loopback interface).
  */
 final class Burst implements AutoCloseable {
-  record Answer(int status, String body, String retryAfter, long millis) {
+  record Answer(int status, String body, String retryAfter, long millis, String location) {
     JsonObject json() {
       return new JsonObject(body);
     }
@@ -48,27 +48,48 @@ final class Burst implements AutoCloseable {
   }
 
   Future<Answer> post(String path, String body, String contentType, String token) {
-    long t0 = System.nanoTime();
-    RequestOptions ro = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost("127.0.0.1")
-        .setPort(port)
-        .setURI(path);
+    RequestOptions ro = request(HttpMethod.POST, path);
     if (contentType != null) {
       ro.putHeader("Content-Type", contentType);
     }
     if (token != null) {
       ro.putHeader("Authorization", "Bearer " + token);
     }
-    return client
-        .request(ro)
-        .compose(req -> req.send(Buffer.buffer(body)))
-        .compose(resp -> resp.body()
-            .map(b -> new Answer(
-                resp.statusCode(),
-                b.toString(),
-                resp.getHeader("Retry-After"),
-                (System.nanoTime() - t0) / 1_000_000)));
+    return send(ro, Buffer.buffer(body));
+  }
+
+  /** One POST of a JSON body with these headers (e.g. X-Forwarded-For through a trusted proxy). */
+  Future<Answer> postWith(String path, JsonObject body, Map<String, String> headers) {
+    RequestOptions ro =
+        request(HttpMethod.POST, path).putHeader("Content-Type", "application/json");
+    headers.forEach(ro::putHeader);
+    return send(ro, body.toBuffer());
+  }
+
+  /** One GET with these headers (e.g. X-Forwarded-For through a trusted proxy); redirects are not followed. */
+  Future<Answer> get(String path, Map<String, String> headers) {
+    RequestOptions ro = request(HttpMethod.GET, path).setFollowRedirects(false);
+    headers.forEach(ro::putHeader);
+    return send(ro, Buffer.buffer());
+  }
+
+  private RequestOptions request(HttpMethod method, String path) {
+    return new RequestOptions()
+        .setMethod(method)
+        .setHost("127.0.0.1")
+        .setPort(port)
+        .setURI(path);
+  }
+
+  private Future<Answer> send(RequestOptions ro, Buffer body) {
+    long t0 = System.nanoTime();
+    return client.request(ro).compose(req -> req.send(body)).compose(resp -> resp.body()
+        .map(b -> new Answer(
+            resp.statusCode(),
+            b.toString(),
+            resp.getHeader("Retry-After"),
+            (System.nanoTime() - t0) / 1_000_000,
+            resp.getHeader("Location"))));
   }
 
   /**

@@ -30,6 +30,10 @@ class LoginFloodTest {
     port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port);
     config.getJsonObject("agents").mergeIn(agents);
+    // The tests' own connections come from 127.0.0.x: a load balancer there may name IPv6 clients.
+    config
+        .getJsonObject("http")
+        .put("trustedProxies", new io.vertx.core.json.JsonArray().add("127.0.0.1"));
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
   }
 
@@ -81,6 +85,37 @@ class LoginFloodTest {
           0,
           answers.stream().filter(a -> a.status() != 401 && a.status() != 429).count(),
           "the flood gets 401 or 429, nothing times out: " + Burst.statuses(answers));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "40 concurrent bad logins from 40 addresses of one IPv6 /64: at most 5 checked, the rest 429; another /64 logs in")
+  void ipv6AddressesCountByTheirSlash64() throws Exception {
+    start(new JsonObject().put("loginMaxFailuresPerAddress", 5));
+    try (Burst client = new Burst(vertx, port, null)) {
+      List<Future<Burst.Answer>> flood = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        flood.add(client.postWith(
+            "/api/v1/login",
+            new JsonObject().put("login", "intruder-" + i).put("password", "guess " + i),
+            Map.of("X-Forwarded-For", "2001:db8:1:2::" + Integer.toHexString(i + 1))));
+      }
+      List<Burst.Answer> answers = Burst.await(flood);
+      Burst.Answer other = Burst.within(
+          client.postWith(
+              "/api/v1/login",
+              new JsonObject().put("login", "admin").put("password", PASSWORD),
+              Map.of("X-Forwarded-For", "2001:db8:9:9::1")),
+          30,
+          "a login from another /64");
+      // One /64 is one address: at most 5 checks (fewer while loginHashesPerAddress of them run),
+      // the rest 429.
+      Map<Integer, Integer> statuses = Burst.statuses(answers);
+      int checked = statuses.getOrDefault(401, 0);
+      assertTrue(checked >= 1 && checked <= 5, "checked: " + statuses);
+      assertEquals(40 - checked, statuses.getOrDefault(429, 0), "refused: " + statuses);
+      assertEquals(200, other.status(), other.body());
     }
   }
 
