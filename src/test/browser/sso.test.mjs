@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SITE, freePort, launch } from './helpers.mjs';
 import { openConsole, rest, restLogin, startAgentGateway, waitConnected } from './agent-helpers.mjs';
+import { eventually } from './cluster-helpers.mjs';
 import { signInAtProvider, startProvider } from './oidc-helpers.mjs';
 
 const USERS = {
@@ -194,6 +195,22 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
     } finally {
       await context.close();
     }
+  });
+
+  test('an error the callback carries is logged only when it is an error code (RFC 6749 characters)', async () => {
+    const marker = `mallory-${Date.now()}`;
+    for (const error of ['server_error', `not a code ü ${marker}`]) {
+      const start = await fetch(`${gw.origin}/api/v1/sso/login`, { redirect: 'manual' });
+      const state = new URL(start.headers.get('location')).searchParams.get('state');
+      const cookie = start.headers.get('set-cookie').split(';')[0];
+      const back = await fetch(`${gw.origin}/api/v1/sso/callback?state=${state}&error=${encodeURIComponent(error)}`,
+        { redirect: 'manual', headers: { cookie } });
+      assert.equal(back.headers.get('location'), `${gw.consoleUrl}#sso-error=provider`, `${error}: ${back.status}`);
+    }
+    // The log line is written before the answer, but reaches this process through a pipe.
+    await eventually(() => assert.ok(gw.output().includes('the callback carried an error that is not an error code')));
+    assert.ok(gw.output().includes('the provider answered server_error'), 'a real code is named');
+    assert.ok(!gw.output().includes(marker), 'what is not a code stays out of the log');
   });
 
   test('sign-ins in progress are bounded per node, counted as they arrive (a burst of 20, 5 allowed)', async () => {

@@ -56,6 +56,10 @@ final class SsoApi {
   static final String CODES_MAP = "sc.sso-codes";
   static final long CODE_TTL_MS = 60_000;
   private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{32}\\.[0-9]{1,12}");
+  /** RFC 6749 §4.1.2.1: an error code is printable ASCII without '"' and '\\' (what the log may quote of it). */
+  private static final Pattern ERROR_CODE =
+      Pattern.compile("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}");
+
   private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{32}");
 
   private final Vertx vertx;
@@ -263,7 +267,11 @@ final class SsoApi {
       return Future.failedFuture(
           "access_denied".equals(error)
               ? refusal("denied", "the provider answered access_denied")
-              : refusal("provider", "the provider answered " + error));
+              : refusal(
+                  "provider",
+                  ERROR_CODE.matcher(error).matches()
+                      ? "the provider answered " + error
+                      : "the callback carried an error that is not an error code"));
     }
     String code = ctx.request().getParam("code");
     if (code == null || code.isEmpty()) {
