@@ -74,8 +74,9 @@ final class SsoApi {
    * callback arrives, so a burst gets no more than the limit. Used on the HTTP verticle's loop only.
    */
   private final LoginLimiter failedCallbacks;
-
+  /** When {@link #failedCallbacks} last dropped its idle windows (done by the callbacks themselves, once a minute). */
   private long forgotten;
+
   private final String redirectUri;
   private final String consoleUrl;
   private final boolean secureCookie;
