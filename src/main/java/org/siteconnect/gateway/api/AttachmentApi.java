@@ -12,6 +12,7 @@ import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
+import org.siteconnect.gateway.net.ClientAddresses;
 
 /**
  * Files in chats (docs/ATTACHMENTS.md): an agent's routes under {@code /chats/{id}/attachments} (bearer token) and
@@ -37,9 +38,14 @@ public final class AttachmentApi {
    * sub-router: its body handler then leaves these bodies alone (64 KiB {@code http.maxBodyBytes} elsewhere).
    */
   public static void mountUploadLimit(Router router, GatewayConfig config) {
-    long limit = config.attachments().maxBytes();
+    GatewayConfig.Attachments attachments = config.attachments();
+    long limit = attachments.maxBytes();
+    UploadSlots slots =
+        new UploadSlots(attachments.maxUploadsInFlight(), attachments.maxUploadsPerAddress());
+    ClientAddresses addresses = new ClientAddresses(config.http().trustedProxies());
     for (String path :
         new String[] {"/api/v1/chats/:id/attachments", "/api/v1/visitor/chats/:id/attachments"}) {
+      router.post(path).handler(ctx -> takeSlot(ctx, slots, addresses));
       router.post(path).handler(BodyHandler.create(false).setBodyLimit(limit));
       router
           .post(path)
@@ -49,6 +55,32 @@ public final class AttachmentApi {
                   ? ServiceError.of(413, "too-large", "a file may be at most " + limit + " bytes")
                   : ServiceError.badRequest("bad request")));
     }
+  }
+
+  /**
+   * Takes one of the node's upload slots before the body is read, or answers at once: 429 when this client already
+   * has its share in flight, 503 {@code busy} when the node has all it takes. The connection is closed after such an
+   * answer, so the refused body is not read either.
+   */
+  private static void takeSlot(RoutingContext ctx, UploadSlots slots, ClientAddresses addresses) {
+    String key = ClientAddresses.limitKey(addresses.resolve(ctx.request()));
+    if (!slots.tryTake(key)) {
+      ServiceError refusal = slots.full()
+          ? ServiceError.unavailable("busy", "too many files are being uploaded; try again shortly")
+          : ServiceError.rateLimited(
+              "this client is already uploading files; try again shortly", 1);
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      RestApi.error(ctx, refusal);
+      return;
+    }
+    boolean[] released = {false};
+    ctx.addEndHandler(done -> {
+      if (!released[0]) {
+        released[0] = true;
+        slots.release(key);
+      }
+    });
+    ctx.next();
   }
 
   static void bind(RouterBuilder b, ServiceBus eb) {

@@ -21,8 +21,9 @@ import org.siteconnect.gateway.store.Database;
 /**
  * File attachments in chats (docs/ATTACHMENTS.md), on the leader: sniffs the type, checks who may send and read,
  * keeps the quotas (per chat, per visitor token, in all) and stores the bytes in the database. Uploads are stored
- * one after another, so a burst cannot pass a quota between one upload's check and its insert; then the chat gets
- * a line {@code cid attachment:<id>} from the sender.
+ * one after another, so a burst cannot pass a quota between one upload's check and its insert; one that waited
+ * past half the callers' reply deadline is refused unstored. Then the chat gets a line {@code cid attachment:<id>}
+ * from the sender.
  *
  * <p>Requests: {@code chat_id}, and either {@code from: "agent"} with {@code login} and {@code buttons} (the
  * agent's {@code <site>/<button>} refs) or {@code from: "visitor"} with {@code token} (the chat's visitor token).
@@ -111,11 +112,27 @@ public final class AttachmentVerticle extends VerticleBase {
       return;
     }
     String name = cleanName(b.getString("name"), type);
-    Future<JsonObject> stored = tail.transform(ignored -> chat(b, true)
+    long arrived = System.nanoTime();
+    Future<JsonObject> stored = tail.transform(ignored -> inTime(arrived)
+        .compose(v -> chat(b, true))
         .compose(c -> quota(c, data.length()).map(c))
+        .compose(c -> inTime(arrived).map(c))
         .compose(c -> store(c, b, name, type, data)));
     tail = stored;
     ServiceHandlers.reply(m, stored);
+  }
+
+  /**
+   * Fails an upload that waited its turn so long that its caller may have given up (the request's reply deadline
+   * is {@link ServiceBus#REPLY_TIMEOUT_MS}): a client told "unavailable" must not find the file stored anyway, nor
+   * store it twice by trying again. Half the deadline leaves the insert time to answer.
+   */
+  private static Future<Void> inTime(long arrivedNanos) {
+    long waitedMs = (System.nanoTime() - arrivedNanos) / 1_000_000;
+    return waitedMs < ServiceBus.REPLY_TIMEOUT_MS / 2
+        ? Future.succeededFuture()
+        : Future.failedFuture(
+            ServiceError.unavailable("busy", "too many files are being stored; try again shortly"));
   }
 
   private Future<Void> quota(Chat c, long size) {

@@ -398,15 +398,18 @@ public record GatewayConfig(
   }
 
   /**
-   * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, and the bytes
-   * one chat, one visitor (visitor token) and all chats together may hold.
+   * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, the bytes one
+   * chat, one visitor (visitor token) and all chats together may hold, and the uploads one node takes at once, in
+   * all and per client address.
    */
   public record Attachments(
       long maxBytes,
       List<String> types,
       long maxChatBytes,
       long maxVisitorBytes,
-      long maxTotalBytes) {}
+      long maxTotalBytes,
+      int maxUploadsInFlight,
+      int maxUploadsPerAddress) {}
 
   private static Attachments attachments(ConfigReader r) {
     return new Attachments(
@@ -414,7 +417,9 @@ public record GatewayConfig(
         r.strings("types"),
         r.number("maxChatBytes"),
         r.number("maxVisitorBytes"),
-        r.number("maxTotalBytes"));
+        r.number("maxTotalBytes"),
+        r.integer("maxUploadsInFlight"),
+        r.integer("maxUploadsPerAddress"));
   }
 
   private static Http http(ConfigReader r) {

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
+import org.siteconnect.gateway.support.Eventually;
 import org.siteconnect.gateway.support.Http;
 import org.siteconnect.gateway.support.TestGateway;
 
@@ -36,6 +41,8 @@ class AttachmentApiTest {
   private static final String PASSWORD = "correct horse battery";
   private static final int MAX_BYTES = 200_000;
   private static final int CHAT_BYTES = 1_000_000;
+  private static final int UPLOADS_IN_FLIGHT = 12;
+  private static final int UPLOADS_PER_ADDRESS = 2;
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
 
   protected Vertx vertx;
@@ -63,7 +70,14 @@ class AttachmentApiTest {
         "agents",
         new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
     config.put(
-        "attachments", new JsonObject().put("maxBytes", MAX_BYTES).put("maxChatBytes", CHAT_BYTES));
+        "attachments",
+        new JsonObject()
+            .put("maxBytes", MAX_BYTES)
+            .put("maxChatBytes", CHAT_BYTES)
+            .put("maxUploadsInFlight", UPLOADS_IN_FLIGHT)
+            .put("maxUploadsPerAddress", UPLOADS_PER_ADDRESS));
+    // Uploads name their client in X-Forwarded-For, so a test can be many clients.
+    config.getJsonObject("http").put("trustedProxies", new JsonArray().add("127.0.0.1"));
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);
@@ -122,12 +136,18 @@ class AttachmentApiTest {
   }
 
   private HttpRequest upload(boolean visitor, String credential, String name, byte[] bytes) {
+    return upload(visitor, credential, name, bytes, "127.0.0.1");
+  }
+
+  private HttpRequest upload(
+      boolean visitor, String credential, String name, byte[] bytes, String clientAddress) {
     return request(
             "/chats/" + chatId + "/attachments?name="
                 + URLEncoder.encode(name, StandardCharsets.UTF_8),
             visitor,
             credential)
         .header("Content-Type", "application/octet-stream")
+        .header("X-Forwarded-For", clientAddress)
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
         .build();
   }
@@ -225,6 +245,138 @@ class AttachmentApiTest {
 
   @Test
   @DisplayName(
+      "uploads in flight are bounded per client address (429) and per node (503 busy) before their bodies are "
+          + "read; a slot comes back when an upload is answered or its client goes away")
+  void uploadSlots() throws Exception {
+    List<HeldUpload> held = new ArrayList<>();
+    try {
+      // One client: its first two uploads are held half-sent; a burst of five more is refused at
+      // once.
+      held.add(HeldUpload.start(port, uploadHead("203.0.113.1"), 50_000));
+      held.add(HeldUpload.start(port, uploadHead("203.0.113.1"), 50_000));
+      awaitRefusal("203.0.113.1", 429);
+      assertAllRefused(
+          burstOfUploads(
+              List.of("203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.1")),
+          429,
+          "rate-limited");
+      // Ten clients take the node's other ten slots; a burst from twenty new clients finds it full.
+      for (int i = 0; i < UPLOADS_IN_FLIGHT - 2; i++) {
+        held.add(HeldUpload.start(port, uploadHead("203.0.113." + (10 + i)), 50_000));
+      }
+      awaitRefusal("192.0.2.200", 503);
+      List<String> others = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        others.add("198.51.100." + (100 + i));
+      }
+      assertAllRefused(burstOfUploads(others), 503, "busy");
+
+      // A client that goes away mid-upload frees its slot; one that finishes is answered and frees
+      // its own.
+      held.remove(0).abort();
+      HeldUpload finished = held.remove(0);
+      Answer done = finished.finish();
+      assertEquals(201, done.status(), done.body());
+      awaitRefusal("192.0.2.201", 400); // a slot is free again: the empty probe reaches its check
+      HttpResponse<String> next =
+          send(upload(true, visitorToken, "next.png", png(10_000), "192.0.2.7"));
+      assertEquals(201, next.statusCode(), next.body());
+      JsonArray listed = new JsonArray(
+          send(request("/chats/" + chatId + "/attachments", false, admin).GET().build())
+              .body());
+      assertEquals(2, listed.size(), "nothing refused was stored: " + listed);
+    } finally {
+      for (HeldUpload h : held) {
+        h.abort();
+      }
+    }
+  }
+
+  /**
+   * Waits until an upload from this client gets {@code status}: an empty file, which takes a slot when one is free
+   * and is then refused (400) without storing anything, so probing changes nothing.
+   */
+  private void awaitRefusal(String clientAddress, int status) throws Exception {
+    Eventually.until(
+        "an upload from " + clientAddress + " answered " + status,
+        Duration.ofSeconds(10),
+        () -> send(upload(true, visitorToken, "probe.png", new byte[0], clientAddress)),
+        r -> r.statusCode() == status);
+  }
+
+  private String uploadHead(String clientAddress) {
+    return "POST /api/v1/visitor/chats/" + chatId + "/attachments?name=held.png HTTP/1.1\r\n"
+        + "Host: 127.0.0.1:" + port + "\r\n"
+        + "X-Visitor-Token: " + visitorToken + "\r\n"
+        + "X-Forwarded-For: " + clientAddress + "\r\n"
+        + "Content-Type: application/octet-stream\r\n";
+  }
+
+  private List<CompletableFuture<HttpResponse<String>>> burstOfUploads(List<String> clients) {
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (String c : clients) {
+      burst.add(client.sendAsync(
+          upload(true, visitorToken, "b.png", png(100_000), c),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    return burst;
+  }
+
+  private static void assertAllRefused(
+      List<CompletableFuture<HttpResponse<String>>> burst, int status, String errorCode)
+      throws Exception {
+    for (var f : burst) {
+      HttpResponse<String> r = f.get(20, TimeUnit.SECONDS);
+      assertEquals(status, r.statusCode(), r.body());
+      assertEquals(errorCode, code(r));
+    }
+  }
+
+  /** An upload over a raw socket whose body is sent only in part until {@link #finish}. */
+  private record HeldUpload(Socket socket, byte[] body, int sent) {
+    static HeldUpload start(int port, String head, int size) throws Exception {
+      byte[] body = png(size);
+      Socket socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (head + "Content-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      int sent = size / 2;
+      out.write(body, 0, sent);
+      out.flush();
+      return new HeldUpload(socket, body, sent);
+    }
+
+    Answer finish() throws Exception {
+      OutputStream out = socket.getOutputStream();
+      out.write(body, sent, body.length - sent);
+      out.flush();
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      int status = Integer.parseInt(in.readLine().split(" ")[1]);
+      int length = 0;
+      for (String line; !(line = in.readLine()).isEmpty(); ) {
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      char[] answer = new char[length]; // the JSON answers here are ASCII: one char per byte
+      for (int read = 0; read < length; ) {
+        read += in.read(answer, read, length - read);
+      }
+      abort();
+      return new Answer(status, new String(answer));
+    }
+
+    void abort() throws Exception {
+      socket.close();
+    }
+  }
+
+  private record Answer(int status, String body) {}
+
+  @Test
+  @DisplayName(
       "a file over attachments.maxBytes is 413 too-large; a burst of 10 uploads of 150 kB into a chat with "
           + "a 1 MB quota stores exactly 6")
   void sizeAndQuotaBurst() throws Exception {
@@ -235,7 +387,12 @@ class AttachmentApiTest {
     List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       burst.add(client.sendAsync(
-          upload(i % 2 == 0, i % 2 == 0 ? visitorToken : admin, "p" + i + ".png", png(150_000)),
+          upload(
+              i % 2 == 0,
+              i % 2 == 0 ? visitorToken : admin,
+              "p" + i + ".png",
+              png(150_000),
+              "198.51.100." + i),
           HttpResponse.BodyHandlers.ofString()));
     }
     int created = 0;
