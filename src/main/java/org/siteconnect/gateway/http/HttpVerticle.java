@@ -149,7 +149,13 @@ public final class HttpVerticle extends VerticleBase {
         .createHttpServer(options)
         .connectionHandler(
             c -> HttpTimeouts.install(c, http.headerTimeoutSeconds(), http.idleTimeoutSeconds()))
-        .requestHandler(router)
+        .requestHandler(request -> {
+          if (PercentEscapes.wellFormed(request.uri())) {
+            router.handle(request);
+          } else {
+            refuseMalformedTarget(request, headers);
+          }
+        })
         .exceptionHandler(err -> {
           // Clients cause these at will (bad frames, resets): never a stack trace, one line a
           // minute at most.
@@ -371,6 +377,24 @@ public final class HttpVerticle extends VerticleBase {
               ? "the request body is too large"
               : status >= 500 ? "internal error" : "bad request");
     }
+  }
+
+  /** A 400 with the headers every answer carries, before routing (see PercentEscapes). */
+  private static void refuseMalformedTarget(
+      io.vertx.core.http.HttpServerRequest request, SecurityHeaders headers) {
+    headers.apply(request.path(), request.response().headers());
+    request
+        .response()
+        .setStatusCode(400)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONNECTION, "close")
+        .end(new JsonObject()
+            .put(
+                "error",
+                new JsonObject()
+                    .put("code", "bad-request")
+                    .put("message", "the URL has a malformed percent escape"))
+            .encode());
   }
 
   static void sendError(RoutingContext ctx, int status, String code, String message) {

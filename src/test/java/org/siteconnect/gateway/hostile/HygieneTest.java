@@ -265,6 +265,67 @@ class HygieneTest {
     assertEquals(0, traces, "no stack trace:\n" + String.join("\n", after));
   }
 
+  @Test
+  @DisplayName(
+      "malformed percent escapes in paths and queries (static files, REST with and without a token, the frame, "
+          + "SockJS, an upload): 400 each, in a concurrent burst, with no log line and no stack trace")
+  void badPercentEscapes(@TempDir Path dir) throws Exception {
+    int port = TestGateway.freePort();
+    GatewayProcess gp = start(config(port, dir), dir);
+    Http http = new Http(port);
+    String token = http.login("admin", PASSWORD);
+    int before = gp.output().split("\n").length;
+    List<String> requests = List.of(
+        "GET /x%ZZ",
+        "GET /agent/%ZZ.js",
+        "GET /%",
+        "GET /site_connect.js?v=%ZZ",
+        "GET /frame/?site=%ZZ",
+        "GET /api/v1/sso/callback?state=%ZZ",
+        "GET /api/v1/me%2",
+        "GET /api/v1/chats?x=%E0%A4%A",
+        "GET /api/v1/transcripts?from=%ZZ",
+        "GET /api/v1/audit?limit=%ZZ",
+        "POST /api/v1/visitor/chats/a/attachments?name=%ZZ",
+        "GET /eventbus/info?t=%ZZ",
+        "GET /health?%");
+    List<CompletableFuture<String>> answers = new ArrayList<>();
+    for (int round = 0; round < 5; round++) {
+      for (String request : requests) {
+        answers.add(CompletableFuture.supplyAsync(() -> rawStatusLine(port, request, token)));
+      }
+    }
+    for (int i = 0; i < answers.size(); i++) {
+      String statusLine = answers.get(i).get(20, TimeUnit.SECONDS);
+      assertTrue(
+          statusLine.startsWith("HTTP/1.1 400"),
+          requests.get(i % requests.size()) + " -> " + statusLine);
+    }
+    assertEquals(200, http.get("/health/live", null).status()); // a fence, as above
+    String[] lines = gp.output().split("\n");
+    List<String> after = List.of(lines).subList(Math.min(before, lines.length), lines.length);
+    assertEquals(List.of(), after, "nothing logged for " + answers.size() + " bad requests");
+  }
+
+  /** Sends one request line as it is (no client library would send these) and returns the status line. */
+  private static String rawStatusLine(int port, String request, String token) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String head = request + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+          + "Authorization: Bearer " + token + "\r\n"
+          + "X-Visitor-Token: none\r\n"
+          + "Content-Type: application/octet-stream\r\n"
+          + "Content-Length: " + (request.startsWith("POST") ? 4 : 0) + "\r\n"
+          + "Connection: close\r\n\r\n" + (request.startsWith("POST") ? "abcd" : "");
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(
+              socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static void awaitClosed(List<CompletableFuture<Integer>> closed, GatewayProcess gp)
       throws Exception {
     try {
