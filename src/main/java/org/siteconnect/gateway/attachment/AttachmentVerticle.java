@@ -172,7 +172,9 @@ public final class AttachmentVerticle extends VerticleBase {
         .put("type", type)
         .put("size", data.length())
         .put("at", at);
-    String text = FileTypes.SNAPSHOT.equals(type) ? "Page snapshot: " + name : "File: " + name;
+    String text = FileTypes.SNAPSHOT.equals(type)
+        ? "Page snapshot: " + name.substring(0, name.length() - ".json".length())
+        : "File: " + name;
     return db.run(
             "INSERT INTO attachment (" + COLUMNS + ", visitor_token, data) VALUES ("
                 + Database.placeholders(1, 9) + ")",
@@ -239,16 +241,25 @@ public final class AttachmentVerticle extends VerticleBase {
         .put("at", r.getLong(6));
   }
 
-  /** The sender's name as plain text, at most 200 characters, with no control or path characters. */
+  /**
+   * The sender's name as plain text: no control, format (bidirectional overrides, zero-width) or path characters,
+   * at most 200 characters, ending in an extension of its sniffed type (one is appended when it does not), so the
+   * name shown is the name saved, and the file saved opens as what it is.
+   */
   static String cleanName(String name, String type) {
-    String clean =
-        name == null ? "" : name.replaceAll("[\\p{Cntrl}/\\\\\"<>]", "_").strip();
+    String clean = name == null
+        ? ""
+        : name.replaceAll("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]", "")
+            .replaceAll("[/\\\\\"<>]", "_")
+            .strip();
     if (clean.length() > 200) {
       clean = clean.substring(clean.length() - 200);
     }
     if (clean.isEmpty()) {
       clean = FileTypes.SNAPSHOT.equals(type) ? "page" : "file";
     }
-    return clean;
+    List<String> extensions = FileTypes.extensions(type);
+    String lower = clean.toLowerCase(java.util.Locale.ROOT);
+    return extensions.stream().anyMatch(lower::endsWith) ? clean : clean + extensions.get(0);
   }
 }

@@ -2,6 +2,7 @@ package org.siteconnect.gateway.attachment;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * A file's type from its first bytes (magic numbers); the declared type and the name are never asked. Only types
@@ -45,6 +46,21 @@ public final class FileTypes {
       return SNAPSHOT;
     }
     return null;
+  }
+
+  /**
+   * The file name extensions a file of this type may keep: the first is the one a name without them gets, so a file
+   * is saved under a name that opens it as what it is (a PNG named {@code report.html} would open as a page).
+   */
+  static List<String> extensions(String type) {
+    return switch (type) {
+      case PNG -> List.of(".png");
+      case JPEG -> List.of(".jpg", ".jpeg", ".jfif");
+      case GIF -> List.of(".gif");
+      case WEBP -> List.of(".webp");
+      case PDF -> List.of(".pdf");
+      default -> List.of(".json");
+    };
   }
 
   /** Images the consoles preview (shown only from a blob of this type in an img element). */

@@ -171,23 +171,26 @@ class AttachmentApiTest {
 
   @Test
   @DisplayName(
-      "a PNG named .pdf is stored as image/png and the visitor downloads it as an attachment with nosniff and "
-          + "a CSP that runs nothing; the chat gets the line on both sides")
+      "a PNG with a page appended, named .html, is stored as image/png under a name ending .png, and the visitor "
+          + "downloads it as an attachment with nosniff and a CSP that runs nothing; the chat gets the line on both "
+          + "sides")
   void pngNamedPdf() throws Exception {
     byte[] bytes =
         png(100_000); // larger than http.maxBodyBytes (64 KiB): the route has its own limit
-    HttpResponse<String> r = send(upload(false, admin, "report.pdf", bytes));
+    byte[] page = "<html><script>alert(1)</script>".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(page, 0, bytes, bytes.length - page.length, page.length);
+    HttpResponse<String> r = send(upload(false, admin, "report.html", bytes));
     assertEquals(201, r.statusCode(), r.body());
     JsonObject a = new JsonObject(r.body());
     assertEquals("image/png", a.getString("type"));
-    assertEquals("report.pdf", a.getString("name"));
+    assertEquals("report.html.png", a.getString("name"));
     assertEquals(100_000, a.getInteger("size"));
     JsonObject line = page.nextPayload(
         "~pagesession/chat/message",
         m -> ("attachment:" + a.getString("id")).equals(m.getString("cid")),
         5_000);
     assertEquals("agent", line.getString("from"));
-    assertEquals("File: report.pdf", line.getString("text"));
+    assertEquals("File: report.html.png", line.getString("text"));
 
     HttpResponse<byte[]> d = download(true, visitorToken, a.getString("id"));
     assertEquals(200, d.statusCode());
@@ -197,7 +200,7 @@ class AttachmentApiTest {
         d.headers()
             .firstValue("Content-Disposition")
             .orElse("")
-            .startsWith("attachment; filename=\"report.pdf\""),
+            .startsWith("attachment; filename=\"report.html.png\""),
         d.headers().toString());
     assertEquals("nosniff", d.headers().firstValue("X-Content-Type-Options").orElse(""));
     assertEquals(
