@@ -37,6 +37,8 @@ final class Hooks {
   private final Sender sender;
   private final EventBus eventBus;
   private final Map<String, Hook> byId = new LinkedHashMap<>();
+  /** The last change of a stored hook (see {@link #serially}). */
+  private Future<?> writes = Future.succeededFuture();
   /** Registrations under way per site (checked and counted before their asynchronous steps). */
   private final Map<String, Integer> reserved = new HashMap<>();
 
@@ -137,49 +139,72 @@ final class Hooks {
   Future<JsonObject> update(
       String id, JsonObject body, List<String> sites, String login, String address) {
     Hook old = visible(id, sites);
-    URI url = body.containsKey("url") ? rules.url(body.getString("url")) : URI.create(old.url());
-    var filters = body.containsKey("filters")
-        ? rules.filters(body.getJsonArray("filters"), sites)
-        : new HookRules.Parsed(old.site(), old.filters());
-    if (!filters.site().equals(old.site())) {
+    URI url = body.containsKey("url") ? rules.url(body.getString("url")) : null;
+    HookRules.Parsed filters =
+        body.containsKey("filters") ? rules.filters(body.getJsonArray("filters"), sites) : null;
+    if (filters != null && !filters.site().equals(old.site())) {
       throw ServiceError.badRequest("a webhook stays on its site '" + old.site()
           + "'; register another for '" + filters.site() + "'");
     }
-    String secret =
-        body.containsKey("secret") ? rules.secret(body.getString("secret")) : old.secret();
-    boolean enabled = body.getBoolean("enabled", old.enabled());
-    boolean resumed = enabled && !old.enabled();
-    long now = System.currentTimeMillis();
-    Hook updated = new Hook(
-        old.id(),
-        old.site(),
-        url.toString(),
-        filters.filters(),
-        secret,
-        enabled,
-        old.createdBy(),
-        old.createdAt(),
-        now,
-        resumed ? null : old.failingSince(),
-        resumed ? null : old.disabledAt(),
-        resumed ? null : old.disabledReason());
-    Future<Void> target = body.containsKey("url") ? checkTarget(url) : Future.succeededFuture();
-    return target
-        .compose(v -> store.update(updated))
-        .compose(v -> resumed ? store.resume(id, now) : Future.<Void>succeededFuture())
-        .map(v -> {
-          byId.put(id, updated);
-          audit(login, AUDIT_UPDATED, updated, String.join(", ", body.fieldNames()), address);
-          return updated.toJson();
-        });
+    String secret = body.containsKey("secret") ? rules.secret(body.getString("secret")) : null;
+    Boolean enabled = body.getBoolean("enabled");
+    Future<Void> target = url != null ? checkTarget(url) : Future.succeededFuture();
+    // The change applies to the hook as it is once the target is checked: a delete or a health
+    // change that landed meanwhile is neither undone nor brought back.
+    return target.compose(v -> serially(() -> {
+      Hook current = byId.get(id);
+      if (current == null) {
+        return Future.failedFuture(ServiceError.notFound("no webhook with this id on your sites"));
+      }
+      boolean resumed = Boolean.TRUE.equals(enabled) && !current.enabled();
+      long now = System.currentTimeMillis();
+      Hook updated = new Hook(
+          id,
+          current.site(),
+          url != null ? url.toString() : current.url(),
+          filters != null ? filters.filters() : current.filters(),
+          secret != null ? secret : current.secret(),
+          enabled != null ? enabled : current.enabled(),
+          current.createdBy(),
+          current.createdAt(),
+          now,
+          resumed ? null : current.failingSince(),
+          resumed ? null : current.disabledAt(),
+          resumed ? null : current.disabledReason());
+      return store
+          .update(updated)
+          .compose(u -> resumed ? store.resume(id, now) : Future.<Void>succeededFuture())
+          .map(u -> {
+            byId.put(id, updated);
+            audit(login, AUDIT_UPDATED, updated, String.join(", ", body.fieldNames()), address);
+            return updated.toJson();
+          });
+    }));
   }
 
   Future<Void> delete(String id, List<String> sites, String login, String address) {
-    Hook h = visible(id, sites);
-    return store.delete(id).onSuccess(v -> {
-      byId.remove(id);
-      audit(login, AUDIT_DELETED, h, h.url(), address);
+    visible(id, sites);
+    return serially(() -> {
+      Hook h = byId.get(id);
+      if (h == null) {
+        return Future.failedFuture(ServiceError.notFound("no webhook with this id on your sites"));
+      }
+      return store.delete(id).onSuccess(v -> {
+        byId.remove(id);
+        audit(login, AUDIT_DELETED, h, h.url(), address);
+      });
     });
+  }
+
+  /**
+   * Runs changes of stored hooks one after another, each on the hook as the one before left it: otherwise an
+   * update whose target check was still under way put back a hook deleted meanwhile (and it went on receiving
+   * deliveries), and a health change could write an older URL over an admin's.
+   */
+  private <T> Future<T> serially(java.util.function.Supplier<Future<T>> change) {
+    Future<T> done = writes.transform(ignored -> change.get());
+    writes = done;
+    return done;
   }
 
   void replayed(Hook h, long from, int count, String login, String address) {
@@ -200,36 +225,40 @@ final class Hooks {
   // ---------------------------------------------------------------------------------------------------
 
   Future<Void> succeeded(String id) {
-    Hook h = byId.get(id);
-    if (h == null || h.failingSince() == null) {
-      return Future.succeededFuture();
-    }
-    Hook healthy = h.failing(null);
-    byId.put(id, healthy);
-    return store.update(healthy);
+    return serially(() -> {
+      Hook h = byId.get(id);
+      if (h == null || h.failingSince() == null) {
+        return Future.succeededFuture();
+      }
+      Hook healthy = h.failing(null);
+      byId.put(id, healthy);
+      return store.update(healthy);
+    });
   }
 
   /** A failed attempt: the hook is failing since now, or disabled once it has failed long enough. */
   Future<Void> failed(String id, long now, String error) {
-    Hook h = byId.get(id);
-    if (h == null || !h.enabled()) {
-      return Future.succeededFuture();
-    }
-    if (h.failingSince() == null) {
-      Hook failing = h.failing(now);
-      byId.put(id, failing);
-      return store.update(failing);
-    }
-    if (now - h.failingSince() < config.disableAfterSeconds() * 1000) {
-      return Future.succeededFuture();
-    }
-    String reason = "deliveries failed for " + (now - h.failingSince()) / 1000
-        + " s without a success; last error: " + error;
-    Hook disabled = h.disabled(now, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
-    byId.put(id, disabled);
-    LOG.warn("webhook [{}] of site [{}] disabled: {}", id, h.site(), reason);
-    audit("webhooks", AUDIT_DISABLED, disabled, disabled.disabledReason(), null);
-    return store.update(disabled);
+    return serially(() -> {
+      Hook h = byId.get(id);
+      if (h == null || !h.enabled()) {
+        return Future.succeededFuture();
+      }
+      if (h.failingSince() == null) {
+        Hook failing = h.failing(now);
+        byId.put(id, failing);
+        return store.update(failing);
+      }
+      if (now - h.failingSince() < config.disableAfterSeconds() * 1000) {
+        return Future.succeededFuture();
+      }
+      String reason = "deliveries failed for " + (now - h.failingSince()) / 1000
+          + " s without a success; last error: " + error;
+      Hook disabled = h.disabled(now, reason.length() > 1000 ? reason.substring(0, 1000) : reason);
+      byId.put(id, disabled);
+      LOG.warn("webhook [{}] of site [{}] disabled: {}", id, h.site(), reason);
+      audit("webhooks", AUDIT_DISABLED, disabled, disabled.disabledReason(), null);
+      return store.update(disabled);
+    });
   }
 
   private void audit(String actor, String action, Hook h, String detail, String address) {

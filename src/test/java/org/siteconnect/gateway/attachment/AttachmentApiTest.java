@@ -177,8 +177,8 @@ class AttachmentApiTest {
   void pngNamedPdf() throws Exception {
     byte[] bytes =
         png(100_000); // larger than http.maxBodyBytes (64 KiB): the route has its own limit
-    byte[] page = "<html><script>alert(1)</script>".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(page, 0, bytes, bytes.length - page.length, page.length);
+    byte[] appended = "<html><script>alert(1)</script>".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(appended, 0, bytes, bytes.length - appended.length, appended.length);
     HttpResponse<String> r = send(upload(false, admin, "report.html", bytes));
     assertEquals(201, r.statusCode(), r.body());
     JsonObject a = new JsonObject(r.body());

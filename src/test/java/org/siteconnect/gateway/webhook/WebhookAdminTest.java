@@ -265,6 +265,51 @@ class WebhookAdminTest {
     assertEquals(4, new JsonArray(http.get("/api/v1/webhooks", admin).body()).size());
   }
 
+  @Test
+  @DisplayName(
+      "10 hooks each get a URL change and a delete at the same moment: every deleted hook stays deleted (not "
+          + "listed, 404), and an update answered 200 was applied before its delete")
+  void updateRacingDelete() throws Exception {
+    start(new JsonObject());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Http.Response r = register(PUBLIC_URL, "$sites/acme/#");
+      assertEquals(201, r.status(), r.body());
+      ids.add(new JsonObject(r.body()).getString("id"));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> updates = new ArrayList<>();
+      List<Future<Integer>> deletes = new ArrayList<>();
+      for (String id : ids) {
+        updates.add(pool.submit(() -> {
+          go.await();
+          return http.send(
+                  "PUT",
+                  "/api/v1/webhooks/" + id,
+                  new JsonObject().put("url", "http://93.184.215.15/moved"),
+                  admin)
+              .status();
+        }));
+        deletes.add(pool.submit(() -> {
+          go.await();
+          return http.send("DELETE", "/api/v1/webhooks/" + id, null, admin).status();
+        }));
+      }
+      go.countDown();
+      for (int i = 0; i < ids.size(); i++) {
+        assertEquals(204, deletes.get(i).get(30, TimeUnit.SECONDS));
+        int update = updates.get(i).get(30, TimeUnit.SECONDS);
+        assertTrue(update == 200 || update == 404, "update: " + update);
+        assertEquals(404, http.get("/api/v1/webhooks/" + ids.get(i), admin).status());
+      }
+      assertEquals(0, new JsonArray(http.get("/api/v1/webhooks", admin).body()).size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** [created, refused with 409] of {@code n} registrations sent at once. */
   private List<Integer> burst(String site, int n) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(n);
