@@ -124,7 +124,7 @@ public final class AgentVerticle extends VerticleBase {
             .request(Addresses.AGENT_AUTH, this::auth)
             .request(Addresses.AGENT_PASSWORD, this::changePassword)
             .request(Addresses.AGENT_LOGOUT, this::logout)
-            .request(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m)))
+            .request(Addresses.AGENT_LIST, m -> asAdmin(m, admin -> list(m, admin)))
             .request(Addresses.AGENT_CREATE, m -> asAdmin(m, admin -> create(m, admin)))
             .request(Addresses.AGENT_UPDATE, m -> asAdmin(m, admin -> update(m, admin)))
             .request(Addresses.AGENT_DELETE, m -> asAdmin(m, admin -> delete(m, admin)))
@@ -464,11 +464,15 @@ public final class AgentVerticle extends VerticleBase {
     });
   }
 
-  private void list(Message<JsonObject> m) {
+  private void list(Message<JsonObject> m, Agent admin) {
+    AdminScope scope = AdminScope.of(admin);
     store
         .list()
         .onSuccess(all -> m.reply(new JsonObject()
-            .put("agents", new JsonArray(all.stream().map(Agent::toJson).toList()))))
+            .put(
+                "agents",
+                new JsonArray(
+                    all.stream().filter(scope::sees).map(Agent::toJson).toList()))))
         .onFailure(err -> fail(m, err));
   }
 
@@ -479,6 +483,10 @@ public final class AgentVerticle extends VerticleBase {
       draft = rules.draftForCreate(in);
     } catch (AgentRules.RuleException e) {
       m.reply(ServiceError.badRequest(e.getMessage()));
+      return;
+    }
+    if (!AdminScope.of(admin).covers(draft.agent().buttons())) {
+      m.reply(notYourSites());
       return;
     }
     hashing(() -> hasher.hash(draft.password()))
@@ -517,11 +525,20 @@ public final class AgentVerticle extends VerticleBase {
             m.reply(ServiceError.notFound("no agent '" + login + "'"));
             return;
           }
+          AdminScope scope = AdminScope.of(admin);
+          if (!scope.manages(existing.get())) {
+            m.reply(notYourSites());
+            return;
+          }
           AgentRules.Draft draft;
           try {
             draft = rules.draftForUpdate(existing.get(), changes);
           } catch (AgentRules.RuleException e) {
             m.reply(ServiceError.badRequest(e.getMessage()));
+            return;
+          }
+          if (!scope.covers(draft.agent().buttons())) {
+            m.reply(notYourSites());
             return;
           }
           Future<String> hash = draft.password() == null
@@ -563,7 +580,13 @@ public final class AgentVerticle extends VerticleBase {
   private void delete(Message<JsonObject> m, Agent admin) {
     String login = m.body().getString("login");
     store
-        .delete(login)
+        .find(login)
+        .compose(existing -> {
+          if (existing.isPresent() && !AdminScope.of(admin).manages(existing.get())) {
+            return Future.failedFuture(notYourSites());
+          }
+          return store.delete(login);
+        })
         .onSuccess(deleted -> {
           if (!deleted) {
             m.reply(ServiceError.notFound("no agent '" + login + "'"));
@@ -590,6 +613,13 @@ public final class AgentVerticle extends VerticleBase {
 
   // ---- helpers
   // ----------------------------------------------------------------------------------------------
+
+  private static ServiceError notYourSites() {
+    return ServiceError.of(
+        403,
+        "not-allowed",
+        "an admin manages only agents whose buttons are all on sites it serves");
+  }
 
   private static void fail(Message<?> m, Throwable err) {
     ServiceHandlers.fail(m, err);
