@@ -360,6 +360,7 @@ public final class RestApi {
         .put("login", agent.getString("login"))
         .put("name", agent.getString("name"))
         .put("buttons", agent.getJsonArray("buttons"))
+        .put("maxChats", agent.getInteger("maxChats"))
         .put("sites", sitesOf(agent))
         .put("address", address(ctx));
     return eb.<JsonObject>request(address, request).map(m -> m.body());

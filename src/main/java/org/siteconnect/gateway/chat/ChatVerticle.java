@@ -484,6 +484,13 @@ public final class ChatVerticle extends VerticleBase {
     }
     ChatRecord c = chat.get();
     String login = b.getString("login");
+    // Checked in the same event-loop turn as the claim below: a burst of accepts cannot overshoot.
+    int max = b.getInteger("maxChats", 1);
+    if (chats.activeChatsOf(login) >= max) {
+      m.reply(ServiceError.of(
+          409, "at-limit", "you already have " + max + " chats, your limit; end one first"));
+      return;
+    }
     ChatRecord active = c.accepted(login, b.getString("name"), System.currentTimeMillis());
     chats.put(
         active); // claimed now, on this event loop: a second accept sees it is no longer waiting

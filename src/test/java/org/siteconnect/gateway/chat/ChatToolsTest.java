@@ -291,6 +291,61 @@ class ChatToolsTest {
             .count());
   }
 
+  /** A visitor's chat on {@code button}, left waiting; its id. */
+  private String waiting(BridgeClient visitor, String button) throws Exception {
+    visitor.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "~pagesession/chat/trigger")
+        .put("payload", new JsonObject().put("button_id", button)));
+    return next(visitor, "~pagesession/chat/state", s -> "waiting".equals(s.getString("state")))
+        .getString("chat_id");
+  }
+
+  @Test
+  @DisplayName("an agent at its maxChats cannot accept another waiting chat: 409 at-limit")
+  void acceptAtMaxChats() throws Exception {
+    String bob = agent("bob", 1, "acme/sales");
+    available(bob, "sales");
+    String first = waiting(page(), "sales");
+    String second = waiting(page(), "sales");
+    assertEquals(200, http.post("/api/v1/chats/" + first + "/accept", null, bob).status());
+    Http.Response refused = http.post("/api/v1/chats/" + second + "/accept", null, bob);
+    assertEquals(409, refused.status(), refused.body());
+    assertEquals("at-limit", refused.errorCode());
+    assertEquals(
+        200,
+        http.post("/api/v1/chats/" + second + "/accept", null, admin).status(),
+        "the refused chat still waits for someone else");
+  }
+
+  @Test
+  @DisplayName("six waiting chats accepted at once by an agent with room for two: exactly two")
+  void acceptBurstAgainstMaxChats() throws Exception {
+    String bob = agent("bob", 2, "acme/sales");
+    available(bob, "sales");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(waiting(page(), "sales"));
+    }
+    List<Callable<Http.Response>> calls = new ArrayList<>();
+    ids.forEach(id -> calls.add(() -> http.post("/api/v1/chats/" + id + "/accept", null, bob)));
+    List<Http.Response> answers = burst(calls);
+    String all = answers.stream().map(r -> r.status() + " " + r.body()).toList().toString();
+    assertEquals(2, answers.stream().filter(r -> r.status() == 200).count(), all);
+    assertEquals(
+        4,
+        answers.stream()
+            .filter(r -> r.status() == 409 && "at-limit".equals(r.errorCode()))
+            .count(),
+        all);
+    JsonArray chats = new JsonArray(http.get("/api/v1/chats", bob).body());
+    assertEquals(
+        2,
+        chats.stream()
+            .filter(c -> "bob".equals(((JsonObject) c).getString("agent")))
+            .count());
+  }
+
   @Test
   @DisplayName(
       "transfer to a button: the chat waits in that queue; an agent of it accepts and reads the note")
