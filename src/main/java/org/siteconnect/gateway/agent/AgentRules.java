@@ -12,6 +12,9 @@ import org.siteconnect.gateway.config.GatewayConfig;
 final class AgentRules {
   static final int MIN_PASSWORD = 10;
   static final int MAX_PASSWORD = 1024;
+  /** The contract's bound too (AgentFields.maxChats). */
+  static final int MAX_CHATS = 100;
+
   private static final Set<String> ROLES = Set.of(Agent.ROLE_AGENT, Agent.ROLE_ADMIN);
 
   static final class RuleException extends Exception {
@@ -50,7 +53,7 @@ final class AgentRules {
         "",
         roles(in.getJsonArray("roles")),
         buttons(in.getJsonArray("buttons")),
-        maxChats(in.getInteger("maxChats")));
+        maxChats(in.getValue("maxChats")));
     return new Draft(agent, password);
   }
 
@@ -61,7 +64,7 @@ final class AgentRules {
         existing.passwordHash(),
         in.containsKey("roles") ? roles(in.getJsonArray("roles")) : existing.roles(),
         in.containsKey("buttons") ? buttons(in.getJsonArray("buttons")) : existing.buttons(),
-        in.containsKey("maxChats") ? maxChats(in.getInteger("maxChats")) : existing.maxChats());
+        in.containsKey("maxChats") ? maxChats(in.getValue("maxChats")) : existing.maxChats());
     return new Draft(agent, in.containsKey("password") ? password(in.getString("password")) : null);
   }
 
@@ -123,13 +126,16 @@ final class AgentRules {
     return out;
   }
 
-  private int maxChats(Integer maxChats) throws RuleException {
+  private int maxChats(Object maxChats) throws RuleException {
     if (maxChats == null) {
       return config.agents().maxChatsDefault();
     }
-    if (maxChats < 1 || maxChats > 100) {
-      throw new RuleException("'maxChats' must be between 1 and 100");
+    // Compared as sent: read as an int, 4294967298 would wrap round to 2.
+    if (!(maxChats instanceof Integer || maxChats instanceof Long)
+        || ((Number) maxChats).longValue() < 1
+        || ((Number) maxChats).longValue() > MAX_CHATS) {
+      throw new RuleException("'maxChats' must be between 1 and " + MAX_CHATS);
     }
-    return maxChats;
+    return ((Number) maxChats).intValue();
   }
 }

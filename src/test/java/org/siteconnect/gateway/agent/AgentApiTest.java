@@ -161,6 +161,34 @@ class AgentApiTest {
   }
 
   @Test
+  @DisplayName("maxChats out of 1-100 is refused with 400, however large, on create and update")
+  void maxChatsRange() throws Exception {
+    start();
+    String admin = http.login("admin", ADMIN_PASSWORD);
+    for (String tooBig : new String[] {"4294967298", "2147483648", "101", "0", "-1"}) {
+      Http.Response created = http.post(
+          "/api/v1/agents",
+          "{\"login\":\"bob\",\"password\":\"a long password\",\"maxChats\":" + tooBig + "}",
+          admin);
+      assertEquals(400, created.status(), tooBig + ": " + created.body());
+      Http.Response updated =
+          http.send("PUT", "/api/v1/agents/admin", "{\"maxChats\":" + tooBig + "}", admin);
+      assertEquals(400, updated.status(), tooBig + ": " + updated.body());
+    }
+    assertEquals(1, new JsonArray(http.get("/api/v1/agents", admin).body()).size());
+    assertEquals(3, http.get("/api/v1/me", admin).json().getInteger("maxChats"));
+    Http.Response hundred = http.post(
+        "/api/v1/agents",
+        new JsonObject()
+            .put("login", "bob")
+            .put("password", "a long password")
+            .put("maxChats", 100),
+        admin);
+    assertEquals(201, hundred.status(), hundred.body());
+    assertEquals(100, hundred.json().getInteger("maxChats"));
+  }
+
+  @Test
   @DisplayName("only admins manage agents; a new agent can log in and is refused admin calls")
   void adminOnly() throws Exception {
     start();
