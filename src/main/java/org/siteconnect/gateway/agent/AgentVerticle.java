@@ -546,7 +546,12 @@ public final class AgentVerticle extends VerticleBase {
               : hashing(() -> hasher.hash(draft.password()));
           hash.compose(h -> {
                 Agent updated = draft.agent().withPasswordHash(h);
-                return store.update(updated).map(updated);
+                // Deleted while the new password was hashed: nothing was changed, nothing to audit.
+                return store
+                    .update(updated)
+                    .compose(found -> found
+                        ? Future.succeededFuture(updated)
+                        : Future.failedFuture(ServiceError.notFound("no agent '" + login + "'")));
               })
               .compose(updated -> {
                 boolean rightsChanged = draft.password() != null

@@ -58,6 +58,18 @@ final class Burst implements AutoCloseable {
     return send(ro, Buffer.buffer(body));
   }
 
+  /** One request of any method, with a JSON body when {@code body} is not null. */
+  Future<Answer> send(HttpMethod method, String path, JsonObject body, String token) {
+    RequestOptions ro = request(method, path);
+    if (body != null) {
+      ro.putHeader("Content-Type", "application/json");
+    }
+    if (token != null) {
+      ro.putHeader("Authorization", "Bearer " + token);
+    }
+    return send(ro, body == null ? Buffer.buffer() : body.toBuffer());
+  }
+
   /** One POST of a JSON body with these headers (e.g. X-Forwarded-For through a trusted proxy). */
   Future<Answer> postWith(String path, JsonObject body, Map<String, String> headers) {
     RequestOptions ro =
