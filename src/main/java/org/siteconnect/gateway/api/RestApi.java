@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -105,6 +106,8 @@ public final class RestApi {
     });
     b.rootHandler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     b.rootHandler(auth.agentToken(contract, TOKEN_ONLY));
+    WriteBudget writes = new WriteBudget(config.agents().maxWritesPerMinute());
+    b.rootHandler(ctx -> chargeWrite(ctx, writes));
     b.security(ApiAuth.BACKEND_KEY).apiKeyHandler(auth.backend());
 
     bind(b, "getContract", ctx -> ctx.response()
@@ -247,6 +250,24 @@ public final class RestApi {
       route.setDoSecurity(false).addHandler(ApiAuth::requireUser);
     }
     route.addHandler(handler);
+  }
+
+  /** An agent's call that changes something spends from its write budget, or is answered 429 at once. */
+  private static void chargeWrite(RoutingContext ctx, WriteBudget writes) {
+    HttpMethod method = ctx.request().method();
+    if (ctx.user() != null && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      long waitSeconds =
+          writes.take(ApiAuth.agent(ctx).getString("login"), System.currentTimeMillis());
+      if (waitSeconds > 0) {
+        error(
+            ctx,
+            ServiceError.rateLimited(
+                "too many changes from this agent; try again in " + waitSeconds + " s",
+                waitSeconds));
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** The validated JSON body (empty when the operation's body is optional and none came). */

@@ -89,7 +89,8 @@ public record GatewayConfig(
 
   /**
    * Agent accounts and logins. Password checks run on {@code loginHashThreads} threads, at most
-   * {@code loginHashesPerAddress} waiting or running per client address, addresses served in turn.
+   * {@code loginHashesPerAddress} waiting or running per client address, addresses served in turn. An agent makes at
+   * most {@code maxWritesPerMinute} REST calls that change something.
    */
   public record Agents(
       long tokenTtlSeconds,
@@ -101,7 +102,8 @@ public record GatewayConfig(
       int loginLockoutSeconds,
       int loginHashThreads,
       int loginHashesPerAddress,
-      boolean localPasswords) {}
+      boolean localPasswords,
+      int maxWritesPerMinute) {}
 
   /**
    * Single sign-on for agents (docs/SSO.md): the OpenID provider's issuer, this gateway's client, the scopes,
@@ -515,7 +517,8 @@ public record GatewayConfig(
         r.integer("loginLockoutSeconds"),
         r.integer("loginHashThreads"),
         r.integer("loginHashesPerAddress"),
-        r.bool("localPasswords"));
+        r.bool("localPasswords"),
+        r.integer("maxWritesPerMinute"));
   }
 
   private static Chat chat(ConfigReader r) {

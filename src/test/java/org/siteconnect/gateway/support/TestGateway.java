@@ -45,7 +45,10 @@ public final class TestGateway {
                 .put("port", port)
                 .put("publicOrigin", origin(port)))
         .put("data", new JsonObject().put("dir", tempDir()))
-        .put("agents", new JsonObject().put("passwordIterations", 10_000))
+        // Tests make bursts of changes as one agent; AgentWriteBudgetTest tests the budget itself.
+        .put(
+            "agents",
+            new JsonObject().put("passwordIterations", 10_000).put("maxWritesPerMinute", 1_000_000))
         .put(
             "acl",
             new JsonObject()
