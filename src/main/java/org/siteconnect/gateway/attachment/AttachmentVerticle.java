@@ -139,11 +139,16 @@ public final class AttachmentVerticle extends VerticleBase {
     return db.run(
             "SELECT COALESCE(SUM(CASE WHEN chat_id = $1 THEN size ELSE 0 END), 0), "
                 + "COALESCE(SUM(CASE WHEN visitor_token = $2 THEN size ELSE 0 END), 0), "
-                + "COALESCE(SUM(size), 0) FROM attachment",
+                + "COALESCE(SUM(size), 0), "
+                + "COALESCE(SUM(CASE WHEN chat_id = $1 THEN 1 ELSE 0 END), 0) FROM attachment",
             c.id(),
             c.token())
         .compose(rows -> {
           Row r = rows.iterator().next();
+          if (r.getLong(3) >= limits.maxFilesPerChat()) {
+            return Future.failedFuture(
+                ServiceError.of(413, "quota-exceeded", "this chat holds as many files as it may"));
+          }
           if (r.getLong(0) + size > limits.maxChatBytes()) {
             return Future.failedFuture(
                 ServiceError.of(413, "quota-exceeded", "this chat holds as many files as it may"));

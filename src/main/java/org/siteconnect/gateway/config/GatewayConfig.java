@@ -401,7 +401,7 @@ public record GatewayConfig(
 
   /**
    * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, the bytes one
-   * chat, one visitor (visitor token) and all chats together may hold, and the uploads one node takes at once, in
+   * chat, one visitor (visitor token) and all chats together may hold, the files one chat may hold, and the uploads one node takes at once, in
    * all and per client address.
    */
   public record Attachments(
@@ -410,6 +410,7 @@ public record GatewayConfig(
       long maxChatBytes,
       long maxVisitorBytes,
       long maxTotalBytes,
+      int maxFilesPerChat,
       int maxUploadsInFlight,
       int maxUploadsPerAddress) {}
 
@@ -420,6 +421,7 @@ public record GatewayConfig(
         r.number("maxChatBytes"),
         r.number("maxVisitorBytes"),
         r.number("maxTotalBytes"),
+        r.integer("maxFilesPerChat"),
         r.integer("maxUploadsInFlight"),
         r.integer("maxUploadsPerAddress"));
   }

@@ -42,6 +42,7 @@ class AttachmentApiTest {
   private static final int MAX_BYTES = 200_000;
   private static final int CHAT_BYTES = 1_000_000;
   private static final int UPLOADS_IN_FLIGHT = 12;
+  private static final int FILES_PER_CHAT = 8;
   private static final int UPLOADS_PER_ADDRESS = 2;
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
 
@@ -74,6 +75,7 @@ class AttachmentApiTest {
         new JsonObject()
             .put("maxBytes", MAX_BYTES)
             .put("maxChatBytes", CHAT_BYTES)
+            .put("maxFilesPerChat", FILES_PER_CHAT)
             .put("maxUploadsInFlight", UPLOADS_IN_FLIGHT)
             .put("maxUploadsPerAddress", UPLOADS_PER_ADDRESS));
     // Uploads name their client in X-Forwarded-For, so a test can be many clients.
@@ -293,6 +295,48 @@ class AttachmentApiTest {
         h.abort();
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "a burst of 11 small uploads from both sides into one chat stores exactly attachments.maxFilesPerChat (8); "
+          + "the rest are 413 quota-exceeded and add no line to the chat")
+  void filesPerChatBurst() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      burst.add(client.sendAsync(
+          upload(
+              i % 2 == 0,
+              i % 2 == 0 ? visitorToken : admin,
+              "s" + i + ".png",
+              png(1_000),
+              "198.51.100." + (50 + i)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    int created = 0;
+    for (var f : burst) {
+      HttpResponse<String> r = f.get(30, TimeUnit.SECONDS);
+      if (r.statusCode() == 201) {
+        created++;
+      } else {
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("quota-exceeded", code(r));
+      }
+    }
+    assertEquals(FILES_PER_CHAT, created);
+    JsonArray listed = new JsonArray(
+        send(request("/chats/" + chatId + "/attachments", false, admin).GET().build())
+            .body());
+    assertEquals(FILES_PER_CHAT, listed.size());
+    JsonArray lines = new JsonObject(
+            send(request("/chats/" + chatId + "/messages", false, admin).GET().build())
+                .body())
+        .getJsonArray("messages");
+    long fileLines = lines.stream()
+        .map(JsonObject.class::cast)
+        .filter(m -> m.getString("cid", "").startsWith("attachment:"))
+        .count();
+    assertEquals(FILES_PER_CHAT, fileLines, lines.encodePrettily());
   }
 
   /**
