@@ -281,6 +281,7 @@ class HygieneTest {
         "GET /%",
         "GET /site_connect.js?v=%ZZ",
         "GET /frame/?site=%ZZ",
+        "GET /frame/config?site=%ZZ",
         "GET /api/v1/sso/callback?state=%ZZ",
         "GET /api/v1/me%2",
         "GET /api/v1/chats?x=%E0%A4%A",
