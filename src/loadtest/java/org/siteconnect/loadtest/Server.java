@@ -82,6 +82,7 @@ final class Server implements AutoCloseable {
     Files.writeString(conf, "{\"http\":{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"publicOrigin\":\"" + origin
         + "\"},\"bridge\":{\"maxMessagesPerSecond\":100000,\"maxSubscriptionsPerSession\":1000},"
         + "\"sessions\":{\"maxSessions\":100000},\"data\":{\"dir\":\"" + data + "\"},"
+        + agentBudget(jar.equals(opt.gatewayJar))
         + "\"acl\":{\"subscribe\":[\"public/#\",\"bench/#\"],\"publish\":[\"public/#\",\"bench/#\"]},"
         + "\"sites\":[" + site + "]}");
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", opt.serverCpu, "java"));
@@ -90,6 +91,15 @@ final class Server implements AutoCloseable {
     cmd.addAll(jvmOptions(profiling, opt.singleHeap != null ? opt.singleHeap : JVM_HEAP));
     cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "-conf", conf.toAbsolutePath().toString()));
     return start("gateway", port, cmd, true, opt, opt.envOf(target));
+  }
+
+  /**
+   * The bench agent redeems a code per co-browse, up to 1,000 in a minute: past the default write budget of an agent
+   * (agents.maxWritesPerMinute). Only this revision's jar knows the key; a before jar from an older revision would
+   * refuse it.
+   */
+  private static String agentBudget(boolean knowsTheKey) {
+    return knowsTheKey ? "\"agents\":{\"maxWritesPerMinute\":1000000}," : "";
   }
 
   /**
@@ -153,6 +163,7 @@ final class Server implements AutoCloseable {
         + "\"sites\":[{\"key\":\"" + PageWire.SITE + "\",\"origins\":[\"http://127.0.0.1:1\"]"
         + (cobrowse ? ",\"buttons\":[{\"id\":\"b1\",\"name\":\"Bench\"}],\"cobrowseConsent\":false" : "") + "}],"
         + "\"ops\":{\"drainSeconds\":2},"
+        + agentBudget(!jar.equals(opt.beforeJar))
         + "\"data\":{\"dir\":\"" + data + "\",\"postgres\":" + pg + "},"
         + "\"cluster\":{\"enabled\":true,\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + (port + 1)
         + ",\"members\":" + members + "}}");

@@ -31,7 +31,9 @@ class AgentApiTest {
     overrides.forEach(e -> config.put(e.getKey(), e.getValue()));
     config.getJsonObject("agents", new JsonObject()).put("passwordIterations", 10_000);
     if (!config.containsKey("agents")) {
-      config.put("agents", new JsonObject().put("passwordIterations", 10_000));
+      config.put(
+          "agents",
+          new JsonObject().put("maxWritesPerMinute", 1_000_000).put("passwordIterations", 10_000));
     }
     TestGateway.start(
         vertx, config, java.util.Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, ADMIN_PASSWORD));
@@ -118,7 +120,10 @@ class AgentApiTest {
   @Test
   @DisplayName("a token expires after its time to live")
   void tokenExpires() throws Exception {
-    start(new JsonObject().put("agents", new JsonObject().put("tokenTtlSeconds", 1)));
+    start(new JsonObject()
+        .put(
+            "agents",
+            new JsonObject().put("maxWritesPerMinute", 1_000_000).put("tokenTtlSeconds", 1)));
     String token = http.login("admin", ADMIN_PASSWORD);
     assertEquals(200, http.get("/api/v1/me", token).status());
     long deadline = System.currentTimeMillis() + 5_000;
@@ -240,7 +245,12 @@ class AgentApiTest {
   @DisplayName(
       "a button is enabled while a connected agent is available for it; pages see the retained state")
   void buttonAvailability() throws Exception {
-    start(new JsonObject().put("agents", new JsonObject().put("disconnectGraceSeconds", 0)));
+    start(new JsonObject()
+        .put(
+            "agents",
+            new JsonObject()
+                .put("maxWritesPerMinute", 1_000_000)
+                .put("disconnectGraceSeconds", 0)));
     String admin = http.login("admin", ADMIN_PASSWORD);
     BridgeClient page = BridgeClient.connect(vertx, port, TestGateway.origin(port));
     page.hello(TestGateway.SITE);

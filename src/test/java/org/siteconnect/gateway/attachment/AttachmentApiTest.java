@@ -69,7 +69,10 @@ class AttachmentApiTest {
     config.put("data", data(config.getJsonObject("data")));
     config.put(
         "agents",
-        new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
+        new JsonObject()
+            .put("maxWritesPerMinute", 1_000_000)
+            .put("passwordIterations", 10_000)
+            .put("disconnectGraceSeconds", 0));
     config.put(
         "attachments",
         new JsonObject()

@@ -34,7 +34,10 @@ class ChatFlowTest {
     config = TestGateway.config(port)
         .put(
             "agents",
-            new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
+            new JsonObject()
+                .put("maxWritesPerMinute", 1_000_000)
+                .put("passwordIterations", 10_000)
+                .put("disconnectGraceSeconds", 0));
     boot();
   }
 

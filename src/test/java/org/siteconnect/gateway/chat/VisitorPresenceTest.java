@@ -37,7 +37,10 @@ class VisitorPresenceTest {
     JsonObject config = TestGateway.config(port)
         .put(
             "agents",
-            new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0))
+            new JsonObject()
+                .put("maxWritesPerMinute", 1_000_000)
+                .put("passwordIterations", 10_000)
+                .put("disconnectGraceSeconds", 0))
         .put("chat", new JsonObject().put("visitorGraceSeconds", 1));
     vertx = Vertx.vertx();
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));

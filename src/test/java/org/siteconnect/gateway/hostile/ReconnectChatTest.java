@@ -109,6 +109,7 @@ class ReconnectChatTest {
             .put(
                 "agents",
                 new JsonObject()
+                    .put("maxWritesPerMinute", 1_000_000)
                     .put("passwordIterations", 10_000)
                     .put("disconnectGraceSeconds", 600))
             .put("chat", new JsonObject().put("maxMessagesPerMinute", 10_000)),

@@ -80,7 +80,10 @@ class RestartKeepsPeopleTest {
         .put("ops", new JsonObject().put("drainSeconds", 2))
         .put(
             "agents",
-            new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 120))
+            new JsonObject()
+                .put("maxWritesPerMinute", 1_000_000)
+                .put("passwordIterations", 10_000)
+                .put("disconnectGraceSeconds", 120))
         .put("chat", new JsonObject().put("visitorGraceSeconds", 15));
     Path conf = dir.resolve("conf.json");
     Files.writeString(conf, config.encode());

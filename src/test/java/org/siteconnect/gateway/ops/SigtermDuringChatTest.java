@@ -62,7 +62,10 @@ class SigtermDuringChatTest {
         .put("ops", new JsonObject().put("drainSeconds", 5))
         .put(
             "agents",
-            new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60));
+            new JsonObject()
+                .put("maxWritesPerMinute", 1_000_000)
+                .put("passwordIterations", 10_000)
+                .put("disconnectGraceSeconds", 60));
     Path conf = dir.resolve("conf.json");
     Files.writeString(conf, config.encode());
     Map<String, String> env = Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD);

@@ -61,7 +61,10 @@ class PrivacyApiTest {
     config.put("data", data(config.getJsonObject("data")));
     config.put(
         "agents",
-        new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
+        new JsonObject()
+            .put("maxWritesPerMinute", 1_000_000)
+            .put("passwordIterations", 10_000)
+            .put("disconnectGraceSeconds", 0));
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
     http = new Http(port);
     admin = http.login("admin", PASSWORD);

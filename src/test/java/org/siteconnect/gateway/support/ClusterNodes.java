@@ -68,7 +68,10 @@ public final class ClusterNodes implements AutoCloseable {
           .put("ops", new JsonObject().put("drainSeconds", 5).put("metricsToken", METRICS_TOKEN))
           .put(
               "agents",
-              new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
+              new JsonObject()
+                  .put("maxWritesPerMinute", 1_000_000)
+                  .put("passwordIterations", 10_000)
+                  .put("disconnectGraceSeconds", 60))
           .put(
               "api",
               new JsonObject()

@@ -50,7 +50,10 @@ class TranscriptTest {
     JsonObject config = TestGateway.config(port);
     config.put(
         "agents",
-        new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 0));
+        new JsonObject()
+            .put("maxWritesPerMinute", 1_000_000)
+            .put("passwordIterations", 10_000)
+            .put("disconnectGraceSeconds", 0));
     config.put(
         "mail",
         new JsonObject()

@@ -81,7 +81,10 @@ class WebhookKillTest {
           .put("data", data)
           .put(
               "agents",
-              new JsonObject().put("passwordIterations", 10_000).put("disconnectGraceSeconds", 60))
+              new JsonObject()
+                  .put("maxWritesPerMinute", 1_000_000)
+                  .put("passwordIterations", 10_000)
+                  .put("disconnectGraceSeconds", 60))
           .put(
               "webhooks",
               new JsonObject()
