@@ -11,6 +11,7 @@
  * after a reconnect. Lines are shown by seq, never twice. Text only: textContent, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { foreign } from '../shared/dom.js';
 import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { Transcript } from '../shared/transcript.js';
 import { openSnapshot } from './snapshot.js';
@@ -164,7 +165,7 @@ export const scChat = (function (w, d) {
     // ---- the visitor context (docs/CONTEXT.md): labels and the right column, refreshed while shown ----
     const vctx = visitorContexts(api);
     function relabel(/** @type {Element | null} */ node, /** @type {string} */ id, /** @type {string} */ suffix) {
-      vctx.get(id).then((data) => { const l = labelOf(data); if (l && node) node.textContent = l + suffix; });
+      vctx.get(id).then((data) => { const l = labelOf(data); if (l && node) node.replaceChildren(...l, suffix); });
     }
 
     async function acceptChat(id, button) {
@@ -393,15 +394,17 @@ export const scChat = (function (w, d) {
         : m.from === 'visitor' ? tr('ws.visitor') : '';
       return el('li', { class: 'scc-msg', 'data-from': m.from, 'data-seq': m.seq, 'data-cid': m.cid || null },
         el('span', { class: 'scc-meta', text: who + (m.at ? ' · ' + time(m.at) : '') }),
-        el('span', { class: 'scc-text', 'data-testid': 'chat-text', text: m.text }));
+        el('span', { class: 'scc-text', 'data-testid': 'chat-text' }, foreign(m.text)));
     }
     function render(c, m) {
       if (!m || typeof m.seq !== 'number' || typeof m.text !== 'string' || c.lines.has(m.seq)) return;
       const mineLine = m.from === 'agent' && m.cid && c.pending.get(m.cid);
       if (mineLine) settled(c, m.cid);
       const li = lineEl(m);
-      c.files.decorate(li, m, (a) => { c.files.blob(a).then((b) => openSnapshot(b, a.name)).catch(() => {}); });
-      if (m.from !== 'system') c.preview.textContent = (m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : tr('ws.youColon')) + m.text.slice(0, 80);
+      c.files.decorate(li, m, (a) => { c.files.blob(a).then((b) => openSnapshot(b, a.name)).catch(() => {}); },
+        (name) => foreign(name, 60));
+      if (m.from !== 'system') c.preview.replaceChildren(m.from !== 'agent' ? '' : m.name && m.name !== me.name ? m.name + ': ' : tr('ws.youColon'),
+        foreign(m.text, 80));
       if (c.lines.add(m.seq, li)) { // a line is missing: fetch what follows the last one we have, once things settle
         clearTimeout(c.gapT);
         c.gapT = setTimeout(() => { if (c.lines.hasGap()) catchUp(c); }, 1000);
@@ -448,7 +451,7 @@ export const scChat = (function (w, d) {
       show(c.error);
       const p = { cid: cid(), text: text, tries: 0, retry: 0 };
       p.li = el('li', { class: 'scc-msg', 'data-from': 'agent', 'data-state': 'sending', 'data-cid': p.cid },
-        el('span', { class: 'scc-meta', text: tr('ws.youSending') }), el('span', { class: 'scc-text', text: text }));
+        el('span', { class: 'scc-meta', text: tr('ws.youSending') }), el('span', { class: 'scc-text' }, foreign(text)));
       c.log.append(p.li);
       c.log.scrollTop = c.log.scrollHeight;
       c.pending.set(p.cid, p);
@@ -586,9 +589,9 @@ export const scChat = (function (w, d) {
       list = (list || []).slice().sort((a, b) => b.at - a.at);
       leftCount.textContent = String(list.length);
       leftList.replaceChildren(...list.map((m) => el('li', { 'data-testid': 'left-message', 'data-id': m.id },
-        el('div', { class: 'scc-meta' }, el('b', { text: m.name || tr('ws.anonymous') }),
-          m.contact ? ' · ' + m.contact : '', ' · ' + (names.get(m.site + '/' + m.button) || m.button || m.site) + ' · ' + when(m.at)),
-        el('p', { class: 'scc-text', 'data-testid': 'left-text', text: m.text }))));
+        el('div', { class: 'scc-meta' }, el('b', {}, m.name ? foreign(m.name, 80) : tr('ws.anonymous')),
+          m.contact ? [' · ', foreign(m.contact, 80)] : '', ' · ' + (names.get(m.site + '/' + m.button) || m.button || m.site) + ' · ' + when(m.at)),
+        el('p', { class: 'scc-text', 'data-testid': 'left-text' }, foreign(m.text)))));
       if (!list.length) leftList.append(el('li', { class: 'muted small', text: tr('ws.noMessages') }));
     }
 

@@ -2,6 +2,8 @@
  * No framework; every piece of data goes into the page through textContent or attributes, never innerHTML. */
 // @ts-check
 import { scUi } from './ui.js';
+import { foreign, isolated } from '../shared/dom.js';
+import { labelOf } from './visitor-context.js';
 import { t as tr } from './lang.js'; // tr: a local 't' is often a token or a time here
 import { scAgentBridge } from './bridge.js';
 import { scChat } from './chat.js';
@@ -461,9 +463,10 @@ import { scWorkspace } from './workspace.js';
         pages.set(s.handle, row);
       }
       row.siteKey = s.site;
-      row.page.textContent = s.label || s.handle; // "Visitor on /pricing" once the page told its path (docs/CONTEXT.md)
-      row.page.classList.toggle('labelled', !!s.label);
-      row.page.title = s.title ? s.title + ' · ' + s.handle : s.handle;
+      // "Visitor on /pricing" once the page told its path (docs/CONTEXT.md): the path isolated and shortened
+      row.page.replaceChildren(...(labelOf(s.path) || [s.label ? foreign(s.label) : s.handle]));
+      row.page.classList.toggle('labelled', !!(s.path || s.label));
+      row.page.title = (s.path ? isolated(s.path) + ' · ' : '') + (s.title ? isolated(s.title) + ' · ' : '') + s.handle;
       row.site.textContent = s.site;
       row.connected.textContent = s.connected ? 'yes' : 'no';
       row.tr.setAttribute('data-connected', s.connected ? 'true' : 'false');

@@ -16,6 +16,7 @@
  */
 // @ts-check
 import { scUi } from './ui.js';
+import { foreign } from '../shared/dom.js';
 import { t as tr } from './lang.js';
 
 const { el } = scUi;
@@ -65,7 +66,7 @@ export function renderVisitorContext(container, ctx) {
 
   const dl = (testid, list) => el('dl', { class: 'ctx-list', 'data-testid': testid },
     ...list.map(([label, value, key]) => el('div', { class: 'ctx-row', 'data-key': key },
-      el('dt', { text: label }), el('dd', { 'data-testid': 'context-' + key, text: value }))));
+      el('dt', { text: label }), el('dd', { 'data-testid': 'context-' + key }, foreign(value)))));
   const about = visitor.length ? dl('context-visitor', visitor) : '';
   const list = dl('context-facts', rows);
   const before = ctx.chatsBefore;
@@ -82,7 +83,7 @@ export function renderVisitorContext(container, ctx) {
     ? el('section', { class: 'ctx-history', 'aria-label': tr('ctx.pagesVisited') },
       el('h3', { text: tr('ctx.pagesVisitedCount', { count: ctx.pages.length }) }),
       el('ol', { class: 'ctx-pages', 'data-testid': 'context-pages' }, ...ctx.pages.map((p) =>
-        el('li', { title: p.title || '' }, el('span', { class: 'ctx-path', text: p.path }),
+        el('li', { title: p.title || '' }, foreign(p.path, 80, { class: 'ctx-path' }),
           p.at ? el('span', { class: 'muted small', text: ' ' + new Date(p.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : ''))))
     : '';
   container.replaceChildren(about, visited, list, history);

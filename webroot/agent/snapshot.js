@@ -7,7 +7,8 @@
  * other hosts (the console's CSP).
  */
 import { scUi } from './ui.js';
-import { t as tr } from './lang.js';
+import { foreign } from '../shared/dom.js';
+import { t as tr, tParts } from './lang.js';
 
 /** @param {Blob} blob the snapshot file @param {string} title */
 export async function openSnapshot(blob, title) {
@@ -18,7 +19,7 @@ export async function openSnapshot(blob, title) {
   const note = el('p', { class: 'error', role: 'alert', hidden: true });
   const dialog = el('dialog', { class: 'scc-snapshot', 'data-testid': 'snapshot-view', 'aria-label': tr('snapshot.pageSnapshot') },
     el('div', { class: 'scc-snapshot-head' },
-      el('strong', { text: tr('snapshot.titled', { title }) }),
+      el('strong', {}, ...tParts('snapshot.titled', { title: foreign(title, 120) })),
       el('span', { class: 'muted small', text: tr('snapshot.aStillCopyFields') }), close),
     note, stage);
   let mirror = null;

@@ -4,7 +4,8 @@
  * labelOf(data) the "Visitor on /pricing" label. Text only.
  */
 // @ts-check
-import { t as tr } from './lang.js';
+import { foreign } from '../shared/dom.js';
+import { t as tr, tParts } from './lang.js';
 
 const FRESH_MS = 4000;
 
@@ -31,10 +32,19 @@ export function visitorContexts(api) {
   return { get, forget: (/** @type {string} */ id) => known.delete(id) };
 }
 
-/** "Visitor on /pricing", or null while the page has not told its path. @param {any} data */
-export function labelOf(data) {
-  const path = data && data.session && data.session.context && data.session.context.path;
-  return typeof path === 'string' && path ? tr('ctx.visitorOn', { path }) : null;
+/** How many characters of a path a label shows (the gateway takes 512): the rest is in the <bdi>'s title. */
+export const LABEL_PATH_MAX = 80;
+
+/**
+ * "Visitor on /pricing" for el()'s children, the path isolated and shortened (dom.js foreign()); null while the page
+ * has not told its path. @param {any} pathOrData a path, or the answer of GET /chats/{id}/context
+ * @returns {Array<string | Node> | null}
+ */
+export function labelOf(pathOrData) {
+  const d = pathOrData;
+  const path = typeof d === 'string' ? d : d && d.session && d.session.context && d.session.context.path;
+  return typeof path === 'string' && path
+    ? tParts('ctx.visitorOn', { path: foreign(path, LABEL_PATH_MAX, { class: 'sc-visitor', 'data-visitor': 'path' }) }) : null;
 }
 
 /** A duration in words: "42 s", "3 min", "1 h 5 min". @param {number} ms */

@@ -83,11 +83,13 @@ function attachments(opts) {
     download,
     /**
      * Turns a chat line into the file it announces (when it does): a preview for images, a download button, and
-     * onSnapshot(a) for a page snapshot.
+     * onSnapshot(a) for a page snapshot. nameOf(name): how the button shows the sender's file name (the console
+     * isolates and shortens it, shared/dom.js foreign()); as it is without.
      * @param {HTMLElement} li @param {{cid?: string, from?: string}} m
      * @param {(a: Attachment) => void} [onSnapshot]
+     * @param {(name: string) => Node | string} [nameOf]
      */
-    async decorate(li, m, onSnapshot) {
+    async decorate(li, m, onSnapshot, nameOf) {
       if (typeof m.cid !== 'string' || !m.cid.startsWith('attachment:')) return;
       const a = await find(m.cid.slice('attachment:'.length));
       if (!a || a.from !== m.from || li.querySelector('.sc-file')) return;
@@ -110,7 +112,7 @@ function attachments(opts) {
         btn.setAttribute('data-testid', 'attachment-open');
         btn.addEventListener('click', () => onSnapshot(a));
       } else {
-        btn.textContent = 'Download ' + a.name + ' (' + Math.max(1, Math.round(a.size / 1024)) + ' KB)';
+        btn.append('Download ', nameOf ? nameOf(a.name) : a.name, ' (' + Math.max(1, Math.round(a.size / 1024)) + ' KB)');
         btn.setAttribute('data-testid', 'attachment-download');
         btn.addEventListener('click', () => { download(a).catch(() => {}); });
       }

@@ -94,13 +94,33 @@ function format(value) {
  * @returns {string}
  */
 export function t(key, params, fallback) {
+  return template(key, params, fallback).replace(/\{(\w+)\}/g, (m, name) => (params && params[name] != null ? format(params[name]) : m));
+}
+
+/** The key's text (its plural form for params.count) with its {parameters} still in it. */
+function template(key, params, fallback) {
   let text = Object.hasOwn(cat, key) ? cat[key] : Object.hasOwn(base, key) ? base[key] : fallback ?? key;
   if (text && typeof text === 'object') {
     const n = Number(params && params.count);
     plurals = plurals || new Intl.PluralRules(lang);
     text = text[plurals.select(n)] ?? text.other;
   }
-  return String(text).replace(/\{(\w+)\}/g, (m, name) => (params && params[name] != null ? format(params[name]) : m));
+  return String(text);
+}
+
+/**
+ * Like t, for el()'s children: the text in parts, where a parameter that is a DOM node (a visitor's text in a <bdi>,
+ * dom.js foreign()) stays that node. tParts('ctx.visitorOn', {path: foreign(path)}) → ['Visitor on ', <bdi>].
+ * @param {string} key
+ * @param {Record<string, any>} params
+ * @returns {Array<string | Node>}
+ */
+export function tParts(key, params) {
+  return template(key, params).split(/\{(\w+)\}/).map((s, i) => {
+    if (i % 2 === 0) return s;
+    const v = params && params[s];
+    return v == null ? '{' + s + '}' : typeof v === 'object' ? v : format(v);
+  }).filter((s) => s !== '');
 }
 
 /** A clock time (hours and minutes) in the language in use; '' for a bad time. */
