@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { direction, has, pick, t, use } from '../../../webroot/shared/i18n.js';
+import { direction, has, pick, t, tParts, use } from '../../../webroot/shared/i18n.js';
 
 const WEBROOT = new URL('../../../webroot/', import.meta.url);
 const read = (path) => readFileSync(new URL(path, WEBROOT), 'utf8');
@@ -123,4 +123,12 @@ test('direction: Arabic and Hebrew right to left, the others left to right', () 
   assert.equal(direction('he-IL'), 'rtl');
   assert.equal(direction('de'), 'ltr');
   assert.equal(direction('arn'), 'ltr');
+});
+
+test('tParts: the text in parts, a parameter that is a node stays that node (a visitor\'s text in a <bdi>)', () => {
+  use('en', { 'x.on': 'Visitor on {path} · {n} left', 'x.first': '{path} first' });
+  const node = { nodeType: 1 }; // stands for the <bdi> dom.js foreign() makes
+  assert.deepEqual(tParts('x.on', { path: node, n: 3 }), ['Visitor on ', node, ' · ', '3', ' left']);
+  assert.deepEqual(tParts('x.first', { path: node }), [node, ' first']);
+  assert.deepEqual(tParts('x.on', { n: 1 }), ['Visitor on ', '{path}', ' · ', '1', ' left'], 'a missing parameter shows as itself');
 });
