@@ -2,6 +2,8 @@ package org.siteconnect.gateway.cobrowse;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,9 @@ final class CobrowseControl {
       "End");
   static final Set<String> RELEASE_REASONS = Set.of("stop", "esc", "input", "frame");
   private static final int MAX_TEXT = 256;
+  /** Recordings remembered per tab: a page that comes back to one of them (bfcache, or a page flipping) is no new page. */
+  private static final int RECENT_RECORDINGS = 8;
+
   private static final double MAX_COORDINATE = 100_000;
 
   /** Where the co-browse verticle lets the control go: pages, the agent, the audit log. */
@@ -72,14 +77,21 @@ final class CobrowseControl {
   private final GatewayConfig config;
   private final int perSecond;
   private final Map<String, Grant> grants = new HashMap<>();
-  /** The recording (rid) each co-browsed page session relays now: a new one there is a new page. */
-  private final Map<String, String> rids = new HashMap<>();
+  /**
+   * The recordings (rid) each co-browsed page session relayed lately, the current one first: a rid not among them is
+   * a new page there.
+   */
+  private final Map<String, Deque<String>> rids = new HashMap<>();
+
+  /** New pages in controlled tabs are audited within this, the page decides how often they come. */
+  private final AuditAllowance navigations;
 
   CobrowseControl(Out out, GatewayMetrics metrics, GatewayConfig config) {
     this.out = out;
     this.metrics = metrics;
     this.config = config;
     this.perSecond = config.cobrowse().maxControlEventsPerSecond();
+    this.navigations = new AuditAllowance(config.cobrowse().maxPageAuditsPerMinute());
   }
 
   /** The state of co-browse {@code id}'s control ({@code requested}, {@code granted}) or null. */
@@ -304,20 +316,45 @@ final class CobrowseControl {
         || rid.length() > 64) {
       return;
     }
-    String was = rids.put(sid, rid);
+    Deque<String> recent = rids.computeIfAbsent(sid, k -> new ArrayDeque<>());
+    if (rid.equals(recent.peekFirst())) {
+      return; // a resync of the page it is on
+    }
+    boolean first = recent.isEmpty();
+    boolean known = recent.remove(rid);
+    recent.addFirst(rid);
+    if (recent.size() > RECENT_RECORDINGS) {
+      recent.removeLast();
+    }
     Grant g = grants.get(c.id());
-    if (was != null
-        && !was.equals(rid)
-        && g != null
-        && GRANTED.equals(g.state)
-        && g.sid.equals(sid)) {
+    if (first || known || g == null || !GRANTED.equals(g.state) || !g.sid.equals(sid)) {
+      return;
+    }
+    int leftOut = navigations.take(c.id(), System.currentTimeMillis());
+    if (leftOut > 0) {
+      out.audit("visitor", AUDIT_NAVIGATED, c, notAudited(leftOut));
+    }
+    if (leftOut >= 0) {
       out.audit("visitor", AUDIT_NAVIGATED, c, "a new page in the controlled tab");
     }
+  }
+
+  private static String notAudited(int leftOut) {
+    return leftOut + " more new pages in the controlled tab, not audited one by one";
+  }
+
+  /** A tab left its co-browse (its page session ended): its recordings are forgotten. */
+  void tabLeft(String sid) {
+    rids.remove(sid);
   }
 
   /** The co-browse ended: its control goes with it (the retained prompt and state are cleared). */
   void forget(Cobrowse c, List<String> sessions) {
     sessions.forEach(rids::remove);
+    int leftOut = navigations.forget(c.id());
+    if (leftOut > 0) {
+      out.audit("visitor", AUDIT_NAVIGATED, c, notAudited(leftOut));
+    }
     Grant g = grants.remove(c.id());
     if (g != null) {
       clear(g);

@@ -40,6 +40,9 @@ public final class CobrowseVerticle extends VerticleBase {
   private final RedeemLimiter limiter;
   private final GatewayMetrics metrics;
   private final DrawGuard drawing;
+  /** Tabs joining are audited within this: a page can open, join and close tabs in a loop. */
+  private final AuditAllowance joins;
+
   private RouterRequests router;
   private final Map<String, Cobrowse> byId = new HashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
@@ -72,6 +75,7 @@ public final class CobrowseVerticle extends VerticleBase {
         new DrawGuard.Limits(
             limits.drawMaxPoints(), limits.drawStrokesPerSecond(), limits.drawMaxBytes()),
         metrics);
+    this.joins = new AuditAllowance(limits.maxPageAuditsPerMinute());
   }
 
   @Override
@@ -403,7 +407,11 @@ public final class CobrowseVerticle extends VerticleBase {
         payload.getValue("ticket") instanceof String t && t.length() <= 64 ? byTicket.get(t) : null;
     Cobrowse c = id == null ? null : byId.get(id);
     CobrowseTabs t = id == null ? null : tabsOf.get(id);
-    if (c == null || t == null || inOne || !Cobrowse.ACTIVE.equals(c.state())) {
+    if (c == null
+        || t == null
+        || inOne
+        || !Cobrowse.ACTIVE.equals(c.state())
+        || t.size() >= config.cobrowse().maxTabs()) {
       LOG.debug("join refused for session [{}]", sid);
       return;
     }
@@ -416,6 +424,7 @@ public final class CobrowseVerticle extends VerticleBase {
               || !Cobrowse.ACTIVE.equals(now.state())
               || bySession.containsKey(sid)
               || !now.site().equals(r.body().getString("site"))
+              || t.size() >= config.cobrowse().maxTabs() // checked again: joins answered meanwhile
               || !t.join(sid)) {
             LOG.debug("join refused for session [{}]", sid);
             return;
@@ -423,13 +432,13 @@ public final class CobrowseVerticle extends VerticleBase {
           bySession.put(sid, id);
           LocalRelay.announce(vertx.eventBus(), now, t, false);
           LOG.info("a tab joined co-browse [{}] ({} tabs)", id, t.size());
-          AuditLog.record(
-              vertx.eventBus(),
-              "visitor",
-              AuditLog.COBROWSE_STARTED,
-              "cobrowse " + id,
-              "tab " + t.size() + " joined",
-              null);
+          int leftOut = joins.take(id, System.currentTimeMillis());
+          if (leftOut > 0) {
+            auditJoins(id, leftOut + " more tabs joined, not audited one by one");
+          }
+          if (leftOut >= 0) {
+            auditJoins(id, "tab " + t.size() + " joined");
+          }
           router.publishQuietly(
               ServerTopics.session(sid, "cobrowsing/start"),
               new JsonObject()
@@ -441,6 +450,11 @@ public final class CobrowseVerticle extends VerticleBase {
         .onFailure(err -> LOG.debug("join from an ended session [{}]", sid));
   }
 
+  private void auditJoins(String id, String detail) {
+    AuditLog.record(
+        vertx.eventBus(), "visitor", AuditLog.COBROWSE_STARTED, "cobrowse " + id, detail, null);
+  }
+
   private void sessionEnded(Message<JsonObject> m) {
     String sid = m.body().getString("sid", "");
     ofSession(sid).ifPresent(c -> {
@@ -449,6 +463,7 @@ public final class CobrowseVerticle extends VerticleBase {
           && t.has(sid)
           && !t.leave(sid)) { // another of the visitor's tabs is still there: go on
         bySession.remove(sid, c.id());
+        control.tabLeft(sid);
         LocalRelay.announce(vertx.eventBus(), c, t, false);
         LOG.info("a tab left co-browse [{}] ({} tabs)", c.id(), t.size());
         return;
@@ -588,6 +603,10 @@ public final class CobrowseVerticle extends VerticleBase {
     LocalRelay.announce(vertx.eventBus(), c.withState(Cobrowse.ENDED), null, false);
     byId.remove(c.id());
     drawing.forget(c.id());
+    int leftOut = joins.forget(c.id());
+    if (leftOut > 0) {
+      auditJoins(c.id(), leftOut + " more tabs joined, not audited one by one");
+    }
     tabs.remove(c.id());
     CobrowseTabs t = tabsOf.remove(c.id());
     control.forget(c, t != null ? t.sessions() : List.of(c.sessionId()));

@@ -155,7 +155,14 @@ public record GatewayConfig(
       int drawStrokesPerSecond,
       int drawMaxBytes,
       /** Remote-control actions relayed per co-browse and second (docs/CONTROL.md); more are refused. */
-      int maxControlEventsPerSecond) {}
+      int maxControlEventsPerSecond,
+      /** The visitor's tabs in one co-browse, the co-browsed one too (docs/COBROWSE.md); more do not join. */
+      int maxTabs,
+      /**
+       * Audit rows of one kind (a new page under control, a tab joining) one co-browse's pages may cause in a
+       * minute; the rest are counted into one row.
+       */
+      int maxPageAuditsPerMinute) {}
 
   /**
    * Where durable data lives: the embedded database under {@code dir} (single node), or PostgreSQL when
@@ -552,7 +559,9 @@ public record GatewayConfig(
         r.integer("drawMaxPoints"),
         r.integer("drawStrokesPerSecond"),
         r.integer("drawMaxBytes"),
-        r.integer("maxControlEventsPerSecond"));
+        r.integer("maxControlEventsPerSecond"),
+        r.integer("maxTabs"),
+        r.integer("maxPageAuditsPerMinute"));
     if (c.lockoutMaxSeconds() < c.lockoutBaseSeconds()) {
       throw new ConfigException(
           r.key("lockoutMaxSeconds"), "must not be smaller than lockoutBaseSeconds");

@@ -297,6 +297,60 @@ class CobrowseControlTest {
     assertEquals(burst - relayed[0], refused("rate"), 0.0);
   }
 
+  private List<JsonObject> auditRows(String action) throws Exception {
+    List<JsonObject> rows = new ArrayList<>();
+    new JsonArray(http.get("/api/v1/audit?limit=1000&action=" + action, admin).body())
+        .forEach(e -> rows.add((JsonObject) e));
+    return rows;
+  }
+
+  private void fullSnapshot(BridgeClient page, String rid) {
+    page.command(new JsonObject()
+        .put("op", "pub")
+        .put("topic", "~pagesession/cobrowsing/events")
+        .put(
+            "payload",
+            new JsonObject()
+                .put("cobrowse_id", id)
+                .put("rid", rid)
+                .put("seq", 1)
+                .put("full", true)
+                .put("events", new JsonArray())));
+  }
+
+  @Test
+  @DisplayName(
+      "a controlled page flipping between two recordings, then a burst of new ones: a return to a recording is no new page, at most cobrowse.maxPageAuditsPerMinute navigations are audited, one row counts the rest")
+  void navigationAuditsBounded() throws Exception {
+    grant();
+    for (int i = 0; i < 60; i++) { // A, B, A, B, …: one new page (B), the rest are returns
+      fullSnapshot(visitor, i % 2 == 0 ? "A" : "B");
+    }
+    for (int i = 0; i < 30; i++) {
+      fullSnapshot(visitor, "new" + i);
+    }
+    visitor.fence();
+    assertEquals(200, http.post("/api/v1/cobrowse/" + id + "/stop", null, admin).status());
+    Eventually.until(
+        "the revoke in the audit log",
+        Duration.ofSeconds(5),
+        () -> audit(),
+        a -> a.contains(CobrowseControl.AUDIT_REVOKED));
+    List<JsonObject> rows = Eventually.until(
+        "the navigation rows",
+        Duration.ofSeconds(5),
+        () -> auditRows(CobrowseControl.AUDIT_NAVIGATED),
+        r -> r.size() >= 11);
+    Thread.sleep(300); // nothing more comes
+    rows = auditRows(CobrowseControl.AUDIT_NAVIGATED);
+    List<String> details = rows.stream().map(r -> r.getString("detail", "")).toList();
+    assertEquals(11, rows.size(), "10 new pages and one row for the rest");
+    assertEquals(
+        1,
+        details.stream().filter(d -> d.startsWith("21 more new pages")).count(),
+        details.toString());
+  }
+
   @Test
   @DisplayName(
       "the visitor declines control: the agent is told, no action reaches the page; the agent's release and the co-browse's end clear the grant")

@@ -192,4 +192,59 @@ class CobrowseJoinTest {
     late.fence();
     late.assertNone(CobrowseJoinTest::isStart, 300);
   }
+
+  @Test
+  @DisplayName(
+      "a burst of 30 tabs joining at once: cobrowse.maxTabs (20, the co-browsed one too) join, at most cobrowse.maxPageAuditsPerMinute (10) joins are audited, one row counts the rest")
+  void joinBurstBounded() throws Exception {
+    JsonObject[] s = new JsonObject[1];
+    BridgeClient tabA = page(TestGateway.SITE, s);
+    String id = http.post(
+            "/api/v1/cobrowse", new JsonObject().put("code", s[0].getString("code")), admin)
+        .json()
+        .getString("cobrowse_id");
+    next(tabA, "~pagesession/cobrowsing/consent_request");
+    tabA.command(new JsonObject().put("op", "consent").put("cobrowse_id", id).put("allow", true));
+    String ticket = next(tabA, START).getString("join");
+    java.util.List<BridgeClient> tabs = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      tabs.add(page(TestGateway.SITE, new JsonObject[1]));
+    }
+    tabs.forEach(
+        t -> pub(t, "~pagesession/cobrowsing/join", new JsonObject().put("ticket", ticket)));
+    int joined = 0;
+    for (BridgeClient t : tabs) {
+      t.fence();
+      try {
+        t.next(CobrowseJoinTest::isStart, 1000);
+        joined++;
+      } catch (AssertionError none) {
+        // refused: the co-browse has as many tabs as it may
+      }
+    }
+    assertEquals(19, joined);
+    pub(tabA, "~pagesession/cobrowsing/end", new JsonObject().put("reason", "visitor"));
+    java.util.function.Supplier<java.util.List<String>> details = () -> {
+      try {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        new JsonArray(http.get("/api/v1/audit?limit=1000&action=cobrowse-started", admin)
+                .body())
+            .forEach(e -> out.add(((JsonObject) e).getString("detail", "")));
+        return out;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    org.siteconnect.gateway.support.Eventually.until(
+        "the co-browse's end in the audit log",
+        java.time.Duration.ofSeconds(5),
+        () -> http.get("/api/v1/audit?action=cobrowse-stopped", admin).body(),
+        b -> b.contains(id));
+    Thread.sleep(300); // nothing more comes
+    java.util.List<String> rows =
+        details.get().stream().filter(d -> d.contains("tab")).toList();
+    assertEquals(11, rows.size(), "10 joins and one row for the rest");
+    assertEquals(
+        1, rows.stream().filter(d -> d.startsWith("9 more tabs joined")).count(), rows.toString());
+  }
 }
