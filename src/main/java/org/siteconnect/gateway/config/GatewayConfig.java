@@ -63,6 +63,8 @@ public record GatewayConfig(
       int maxHandlersPerSocket,
       int maxMessagesPerSecond,
       int maxSubscriptionsPerSession,
+      /** Sockets that may hold one page session at once (a further resume gets a new session). */
+      int maxSocketsPerSession,
       int maxQueuedBytesPerConnection,
       int maxInboundBacklogBytes,
       boolean webSocketCompression) {}
@@ -476,6 +478,7 @@ public record GatewayConfig(
         r.integer("maxHandlersPerSocket"),
         r.integer("maxMessagesPerSecond"),
         r.integer("maxSubscriptionsPerSession"),
+        r.integer("maxSocketsPerSession"),
         r.integer("maxQueuedBytesPerConnection"),
         r.integer("maxInboundBacklogBytes"),
         r.bool("webSocketCompression"));

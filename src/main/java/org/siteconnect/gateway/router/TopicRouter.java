@@ -114,6 +114,12 @@ public final class TopicRouter {
   private final RouterOutput output;
   private final GatewayMetrics metrics;
   private final Map<String, PageState> pages = new HashMap<>();
+  /**
+   * Subscriptions per page session, over all its connections on this node: the limit is the session's, and a
+   * session may hold several sockets (a duplicated tab, a reconnect before the old socket's close is seen).
+   */
+  private final Map<String, Integer> subscriptionsBySession = new HashMap<>();
+
   private Forwarder forwarder = (topic, payload, retain, owner) -> {};
   private PageFilters pageFilters = new PageFilters() {
     @Override
@@ -215,6 +221,7 @@ public final class TopicRouter {
   }
 
   private void forget(PageState page) {
+    counted(page, -page.subscriptions.size());
     index.unsubscribeAll(page);
     page.subscriptions.filters().forEach(filter -> pageFilters.changed(filter, false));
   }
@@ -267,7 +274,7 @@ public final class TopicRouter {
               .put("reason", "not-allowed")));
       return;
     }
-    if (page.subscriptions.size() >= maxSubscriptionsPerSession) {
+    if (subscriptionsOf(page) >= maxSubscriptionsPerSession) {
       throw new CommandException(
           "too-many-subscriptions",
           "at most " + maxSubscriptionsPerSession + " subscriptions per page session");
@@ -275,6 +282,7 @@ public final class TopicRouter {
     TopicFilter filter = index.canonical(parsed); // one copy of a filter many pages use
     String serverFilter = filter.value();
     page.subscriptions.put(id, serverFilter);
+    counted(page, 1);
     if (index.subscribe(filter, page)) { // false if another id of this page has the filter
       pageFilters.changed(serverFilter, true);
     }
@@ -299,12 +307,26 @@ public final class TopicRouter {
     if (serverFilter == null) {
       throw new CommandException("unknown-id", "no subscription with id '" + id + "'");
     }
+    counted(page, -1);
     if (!page.subscriptions.containsFilter(serverFilter)) {
       index.unsubscribe(serverFilter, page);
       pageFilters.changed(serverFilter, false);
     }
     output.toPage(
         page.connection, PageFrames.rec(new JsonObject().put("op", "unsuback").put("id", id)));
+  }
+
+  /** A page's subscriptions over all connections of its session here; an agent console's on its connection. */
+  private int subscriptionsOf(PageState page) {
+    return page.sessionId == null
+        ? page.subscriptions.size()
+        : subscriptionsBySession.getOrDefault(page.sessionId, 0);
+  }
+
+  private void counted(PageState page, int delta) {
+    if (page.sessionId != null && delta != 0) {
+      subscriptionsBySession.merge(page.sessionId, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
   }
 
   /** {@code pub {topic, payload, retain}} from a page: its own session scope, or a granted global topic. */

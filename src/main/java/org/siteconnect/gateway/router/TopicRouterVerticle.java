@@ -123,7 +123,7 @@ public final class TopicRouterVerticle extends VerticleBase {
       return local;
     }
     // Another node's page filters are bounded as its pages are: sessions times subscriptions per
-    // session.
+    // session (the router counts a session's over all its sockets on the node).
     int maxFiltersPerNode = (int) Math.min(
         Integer.MAX_VALUE,
         (long) config.sessions().maxSessions() * config.bridge().maxSubscriptionsPerSession());

@@ -55,7 +55,11 @@ public final class FrameSessionVerticle extends VerticleBase {
     GatewayConfig.Sessions s = config.sessions();
     long ttl = s.codeTtlSeconds() * 1000L;
     sessions = new PageSessions(
-        s.maxSessions(), config.limits().sessionsPerAddress(), ttl, Math.min(ttl, 30_000));
+        s.maxSessions(),
+        config.limits().sessionsPerAddress(),
+        config.bridge().maxSocketsPerSession(),
+        ttl,
+        Math.min(ttl, 30_000));
     contexts = new SessionContexts(config, sessions);
     metrics.gauge(
         "sc_page_sessions",

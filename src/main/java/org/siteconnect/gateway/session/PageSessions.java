@@ -29,6 +29,7 @@ final class PageSessions {
 
   private final int maxSessions;
   private final int maxPerAddress;
+  private final int maxSocketsPerSession;
   private final long idleTtlMillis;
   private final long resumeGraceMillis;
   private final Map<String, PageSession> byId = new HashMap<>();
@@ -48,9 +49,15 @@ final class PageSessions {
 
   private int admitted;
 
-  PageSessions(int maxSessions, int maxPerAddress, long idleTtlMillis, long resumeGraceMillis) {
+  PageSessions(
+      int maxSessions,
+      int maxPerAddress,
+      int maxSocketsPerSession,
+      long idleTtlMillis,
+      long resumeGraceMillis) {
     this.maxSessions = maxSessions;
     this.maxPerAddress = maxPerAddress;
+    this.maxSocketsPerSession = maxSocketsPerSession;
     this.idleTtlMillis = idleTtlMillis;
     this.resumeGraceMillis = resumeGraceMillis;
   }
@@ -146,10 +153,18 @@ final class PageSessions {
         .toList();
   }
 
-  /** A reconnecting page of the same site takes its session back; the idle clock stops. */
+  /**
+   * A reconnecting page of the same site takes its session back; the idle clock stops. Empty when there is no such
+   * session, or when {@code maxSocketsPerSession} sockets hold it already (each socket is a way to more
+   * subscriptions and messages a second; the page then starts a session of its own).
+   */
   Optional<PageSession> resume(String resumeToken, String siteKey, String connectionId, long now) {
     PageSession session = byResumeHash.get(SecretHashes.sha256Hex(resumeToken));
     if (session == null || !session.siteKey.equals(siteKey)) {
+      return Optional.empty();
+    }
+    List<String> holding = session.connections();
+    if (holding.size() >= maxSocketsPerSession && !holding.contains(connectionId)) {
       return Optional.empty();
     }
     session.resumeToken = resumeToken;

@@ -26,7 +26,7 @@ class PageSessionsTest {
   @DisplayName(
       "a detached session ends after the idle TTL, a session left with bye after the short grace")
   void expiry() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c-a");
     add(sessions, session("b"), "c-b");
     sessions.detached("a", "c-a", false, 0);
@@ -38,7 +38,7 @@ class PageSessionsTest {
   @Test
   @DisplayName("a reconnect seen before the old connection's close keeps the session alive")
   void reconnectBeforeClose() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c-a");
     assertTrue(sessions.resume("resume-a", "acme", "c-a2", 0).isPresent());
     sessions.detached("a", "c-a", false, 0); // the old connection's close arrives late
@@ -49,7 +49,7 @@ class PageSessionsTest {
   @DisplayName(
       "a session taken over by a new leader lives while a router re-asserts it, else ends after the TTL")
   void takeOver() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     sessions.takeOver(session("a"), 0);
     sessions.takeOver(session("b"), 0);
     assertTrue(sessions.reattach("a", "c-a", 0));
@@ -65,7 +65,7 @@ class PageSessionsTest {
   @Test
   @DisplayName("resume needs the same site; the cap counts live sessions and those being set up")
   void resumeAndCap() {
-    PageSessions sessions = new PageSessions(2, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(2, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c-a");
     assertNull(sessions.admit("10.0.0.2")); // admitted, its code is still being claimed
     assertTrue(sessions.atCapacity());
@@ -80,7 +80,7 @@ class PageSessionsTest {
   @DisplayName(
       "a connection holds one session: a second one for it detaches the first, which then expires")
   void oneSessionPerConnection() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c");
     add(sessions, session("b"), "c"); // a second hello on the same socket
     add(sessions, session("x"), "other");
@@ -98,7 +98,7 @@ class PageSessionsTest {
   @DisplayName(
       "the close of a connection detaches what it holds even when the router named another session")
   void closeNamesOtherSession() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c");
     add(sessions, session("b"), "c");
     sessions.detached(
@@ -110,7 +110,7 @@ class PageSessionsTest {
   @DisplayName(
       "sessions per address: admitted up to the limit, counted until they end, not moved by a resume")
   void perAddress() {
-    PageSessions sessions = new PageSessions(100, 2, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(100, 2, 8, 60_000, 5_000);
     add(sessions, session("a", "1.1.1.1"), "c-a");
     assertNull(sessions.admit("1.1.1.1"));
     assertEquals(PageSessions.ADDRESS_LIMIT, sessions.admit("1.1.1.1"));
@@ -133,7 +133,7 @@ class PageSessionsTest {
       "a session held by three connections stays connected until the last lets go, in any order (one field, then"
           + " a set only for the extra ones)")
   void severalConnections() {
-    PageSessions sessions = new PageSessions(10, 100, 60_000, 5_000);
+    PageSessions sessions = new PageSessions(10, 100, 8, 60_000, 5_000);
     add(sessions, session("a"), "c1");
     assertTrue(sessions.resume("resume-a", "acme", "c2", 0).isPresent());
     assertTrue(sessions.reattach("a", "c3", 0));
@@ -180,7 +180,7 @@ class PageSessionsTest {
   void generatedSweeps() {
     java.util.Random random = new java.util.Random(22);
     for (int run = 0; run < 200; run++) {
-      PageSessions sessions = new PageSessions(1_000, 1_000, 60_000, 5_000);
+      PageSessions sessions = new PageSessions(1_000, 1_000, 8, 60_000, 5_000);
       java.util.Map<String, Long> detachedUntil = new java.util.HashMap<>(); // the model: id → end
       java.util.Set<String> held = new java.util.HashSet<>();
       long now = 0;
