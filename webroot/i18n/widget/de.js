@@ -74,6 +74,7 @@ export default {
   'sys.requeued': 'Ihr Chat wird weitergeleitet; bitte haben Sie einen Moment Geduld',
   'err.no-chat': 'Es gibt keinen laufenden Chat für diese Nachricht.',
   'err.rate-limited': 'Zu viele Nachrichten; bitte warten Sie einen Moment.',
+  'err.queue-full': 'Gerade warten zu viele Besucher; bitte versuchen Sie es später erneut oder hinterlassen Sie eine Nachricht.',
   'err.too-long': 'Diese Nachricht ist zu lang.',
   'err.empty': 'Eine leere Nachricht wird nicht gesendet.',
   'err.not-text': 'Eine Chat-Nachricht muss Text sein.',

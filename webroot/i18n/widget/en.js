@@ -78,6 +78,7 @@ export default {
   // Errors the gateway sends (chat/error, chat/transcript_email), by code
   'err.no-chat': 'There is no ongoing chat to send to.',
   'err.rate-limited': 'Too many messages; wait a moment.',
+  'err.queue-full': 'Too many visitors are waiting right now; please try again later or leave a message.',
   'err.too-long': 'This message is too long.',
   'err.empty': 'An empty message is not sent.',
   'err.not-text': 'A chat message must be text.',

@@ -75,6 +75,7 @@ export default {
   'sys.requeued': 'Su chat se está transfiriendo; espere un momento',
   'err.no-chat': 'No hay ningún chat en curso al que enviarlo.',
   'err.rate-limited': 'Demasiados mensajes; espere un momento.',
+  'err.queue-full': 'Ahora esperan demasiados visitantes; inténtelo más tarde o deje un mensaje.',
   'err.too-long': 'Este mensaje es demasiado largo.',
   'err.empty': 'Un mensaje vacío no se envía.',
   'err.not-text': 'Un mensaje de chat debe ser texto.',

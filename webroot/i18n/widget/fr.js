@@ -75,6 +75,7 @@ export default {
   'sys.requeued': 'Votre discussion est transférée ; veuillez patienter un instant',
   'err.no-chat': 'Aucune discussion en cours à laquelle envoyer ce message.',
   'err.rate-limited': 'Trop de messages ; patientez un instant.',
+  'err.queue-full': 'Trop de visiteurs attendent en ce moment ; réessayez plus tard ou laissez un message.',
   'err.too-long': 'Ce message est trop long.',
   'err.empty': 'Un message vide n’est pas envoyé.',
   'err.not-text': 'Un message doit être du texte.',

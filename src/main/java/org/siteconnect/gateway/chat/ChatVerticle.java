@@ -39,6 +39,11 @@ public final class ChatVerticle extends VerticleBase {
   private Conversations chats;
   private VisitorPresence presence;
   private final Map<String, Boolean> buttonEnabled = new HashMap<>();
+  /** Page sessions whose chat request is being checked or stored. */
+  private final java.util.Set<String> requesting = new java.util.HashSet<>();
+
+  private WindowCounts requestsPerSession;
+  private WindowCounts requestsPerAddress;
   /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
   private static final List<String> PAGE_VERBS =
       List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message", "presence");
@@ -70,6 +75,9 @@ public final class ChatVerticle extends VerticleBase {
     metrics.gauge(
         "sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
+    requestsPerSession = new WindowCounts(config.chat().requestsPerSessionHour(), HOUR_MILLIS);
+    requestsPerAddress = new WindowCounts(config.chat().requestsPerAddressHour(), HOUR_MILLIS);
+    vertx.setPeriodic(60_000, id -> sweepLimits());
     vertx.setPeriodic(3_600_000, id -> purge());
     return new ServiceConsumers(vertx.eventBus())
         .topic(Addresses.CHAT_PAGE_EVENTS, this::pageEvent)
@@ -118,6 +126,14 @@ public final class ChatVerticle extends VerticleBase {
         .forEach(this::chatLoad);
   }
 
+  private static final long HOUR_MILLIS = 3_600_000;
+
+  private void sweepLimits() {
+    long now = System.currentTimeMillis();
+    requestsPerSession.sweep(now);
+    requestsPerAddress.sweep(now);
+  }
+
   /** After a restart or a leader change, pages get this many visitor graces to reconnect. */
   private static final int RESTART_GRACES = 4;
 
@@ -162,6 +178,12 @@ public final class ChatVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A chat request. One live chat per page session: a trigger while the session has one shows it again, one while
+   * its request is being checked is dropped (that request answers both). The session's rate is checked here, the
+   * address's rate and the site's queue bound in the turn the session's address arrives — each together with its
+   * claim, so a burst from many sockets or sessions cannot overshoot.
+   */
   private void trigger(String sid, JsonObject payload) {
     String button = payload.getValue("button_id") instanceof String s ? s : null;
     if (chats.ofSession(sid).isPresent()) {
@@ -169,57 +191,107 @@ public final class ChatVerticle extends VerticleBase {
       publishState(chats.ofSession(sid).get());
       return;
     }
+    if (requesting.contains(sid)) {
+      return;
+    }
+    if (requestsPerSession.full(sid, System.currentTimeMillis())) {
+      toPage(sid, "chat/error", error(null, "rate-limited", "too many chat requests; try later"));
+      return;
+    }
+    requesting.add(sid);
     vertx
         .eventBus()
         .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
         .onSuccess(info -> {
-          String site = info.body().getString("site");
-          String visitor = info.body().getString("visitor");
-          if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
-            toPage(
-                sid,
-                "chat/error",
-                error(null, "unknown-button", "this site has no chat button '" + button + "'"));
+          if (!requesting.contains(sid)) {
+            return; // the session ended meanwhile
+          }
+          ChatRecord chat = admitRequest(sid, button, info.body());
+          if (chat == null) {
+            requesting.remove(sid);
             return;
           }
-          toPage(sid, "show_frame", new JsonObject());
-          if (!buttonEnabled.getOrDefault(site + "/" + button, false)) {
-            toPage(
-                sid,
-                "chat/state",
-                new JsonObject().put("state", "unavailable").put("button_id", button),
-                true);
-            return;
-          }
-          ChatRecord chat = new ChatRecord(
-              randomId(),
-              site,
-              button,
-              sid,
-              null,
-              null,
-              ChatRecord.WAITING,
-              System.currentTimeMillis(),
-              null,
-              null,
-              null,
-              null,
-              randomId() + randomId());
           store
               .create(chat)
-              .compose(v -> visitor == null
+              .compose(v -> info.body().getString("visitor") == null
                   ? Future.<Void>succeededFuture()
-                  : store.visitor(chat.id(), visitor))
-              .onSuccess(v -> {
-                chats.put(chat);
-                publishState(chat);
-                publishQueue(chat);
-                event(chat, "requested", new JsonObject().put("createdAt", chat.createdAt()));
-                LOG.info("chat requested [{}] button [{}/{}]", chat.id(), site, button);
-              })
-              .onFailure(err -> LOG.warn("could not store a chat request", err));
+                  : store.visitor(chat.id(), info.body().getString("visitor")))
+              .onComplete(ar -> chats.releaseWaiting(chat.site()))
+              .onSuccess(v -> requested(chat, requesting.remove(sid)))
+              .onFailure(err -> {
+                requesting.remove(sid);
+                LOG.warn("could not store a chat request", err);
+              });
         })
-        .onFailure(err -> LOG.debug("trigger from an ended session [{}]", sid));
+        .onFailure(err -> {
+          requesting.remove(sid);
+          LOG.debug("trigger from an ended session [{}]", sid);
+        });
+  }
+
+  /** The checks that need the session's site and address; the chat to store, or null (the page was told why). */
+  private ChatRecord admitRequest(String sid, String button, JsonObject info) {
+    String site = info.getString("site");
+    if (button == null || config.site(site).flatMap(s -> s.button(button)).isEmpty()) {
+      toPage(
+          sid,
+          "chat/error",
+          error(null, "unknown-button", "this site has no chat button '" + button + "'"));
+      return null;
+    }
+    toPage(sid, "show_frame", new JsonObject());
+    if (!buttonEnabled.getOrDefault(site + "/" + button, false)) {
+      toPage(
+          sid,
+          "chat/state",
+          new JsonObject().put("state", "unavailable").put("button_id", button),
+          true);
+      return null;
+    }
+    long now = System.currentTimeMillis();
+    String address = info.getString("address");
+    if (address != null && requestsPerAddress.full(address, now)) {
+      toPage(sid, "chat/error", error(null, "rate-limited", "too many chat requests; try later"));
+      return null;
+    }
+    if (!chats.holdWaiting(site, config.chat().maxWaitingPerSite())) {
+      toPage(
+          sid,
+          "chat/error",
+          error(null, "queue-full", "too many visitors are waiting; try later or leave a message"));
+      return null;
+    }
+    requestsPerSession.tryTake(sid, now);
+    if (address != null) {
+      requestsPerAddress.tryTake(address, now);
+    }
+    return new ChatRecord(
+        randomId(),
+        site,
+        button,
+        sid,
+        null,
+        null,
+        ChatRecord.WAITING,
+        now,
+        null,
+        null,
+        null,
+        null,
+        randomId() + randomId());
+  }
+
+  /** A stored request joins the queue; if its session ended while it was stored, it is withdrawn at once. */
+  private void requested(ChatRecord chat, boolean sessionLives) {
+    if (!sessionLives) { // nobody saw it: stored as withdrawn, and no state for the gone page
+      store.update(chat.ended("visitor-left", System.currentTimeMillis()));
+      return;
+    }
+    chats.put(chat);
+    publishState(chat);
+    publishQueue(chat);
+    event(chat, "requested", new JsonObject().put("createdAt", chat.createdAt()));
+    LOG.info("chat requested [{}] button [{}/{}]", chat.id(), chat.site(), chat.button());
   }
 
   private void visitorSend(String sid, JsonObject payload) {
@@ -269,6 +341,7 @@ public final class ChatVerticle extends VerticleBase {
   private void sync(String sid, JsonObject payload) {
     long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
     if (chats.ofSession(sid).isEmpty()
+        && !requesting.contains(sid) // one live chat per session
         && payload.getValue("chat_id") instanceof String id
         && payload.getValue("token") instanceof String token) {
       // The page's session is new (e.g. the gateway restarted) but it still holds its chat: take it
@@ -439,7 +512,8 @@ public final class ChatVerticle extends VerticleBase {
   private void sessionEnded(Message<JsonObject> m) {
     String sid = m.body().getString("sid");
     presence.forget(sid, null);
-    chats.ofSession(sid).ifPresent(c -> end(c, "visitor-left"));
+    requesting.remove(sid); // a request being stored is withdrawn once stored
+    chats.allOfSession(sid).forEach(c -> end(c, "visitor-left"));
     toPage(sid, "chat/state", new JsonObject(), true); // clear the retained state
   }
 

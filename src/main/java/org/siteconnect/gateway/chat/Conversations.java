@@ -18,6 +18,9 @@ final class Conversations {
   private final Map<String, ChatRecord> live = new LinkedHashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
   private final Map<String, Deque<Long>> sends = new HashMap<>();
+  /** Places in a site's queue held for requests being stored. */
+  private final Map<String, Integer> held = new HashMap<>();
+
   private final int maxMessageBytes;
   private final int maxMessagesPerMinute;
 
@@ -50,6 +53,27 @@ final class Conversations {
   Optional<ChatRecord> ofSession(String sessionId) {
     String id = bySession.get(sessionId);
     return id == null ? Optional.empty() : get(id);
+  }
+
+  /** Every live chat of a page session (one, unless the store held more from before a restart). */
+  List<ChatRecord> allOfSession(String sessionId) {
+    return live.values().stream().filter(c -> c.sessionId().equals(sessionId)).toList();
+  }
+
+  /**
+   * Holds a place in the site's queue for a request being stored, unless the queue (waiting plus held places)
+   * has {@code max} already; true when held. Exactly one {@link #releaseWaiting} must follow.
+   */
+  boolean holdWaiting(String site, int max) {
+    if (waiting(site).size() + held.getOrDefault(site, 0) >= max) {
+      return false;
+    }
+    held.merge(site, 1, Integer::sum);
+    return true;
+  }
+
+  void releaseWaiting(String site) {
+    held.merge(site, -1, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   /** Waiting chats of a site, oldest first. */

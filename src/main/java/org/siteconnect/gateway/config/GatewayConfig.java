@@ -134,7 +134,12 @@ public record GatewayConfig(
       int visitorGraceSeconds,
       int cannedPerSite,
       int cannedMaxBytes,
-      int cannedShortcutMaxLength) {}
+      int cannedShortcutMaxLength,
+      /** Chat requests per page session and per client address in any hour. */
+      int requestsPerSessionHour,
+      int requestsPerAddressHour,
+      /** Waiting chat requests per site: the queue's retained message stays small. */
+      int maxWaitingPerSite) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -541,7 +546,10 @@ public record GatewayConfig(
         r.integer("visitorGraceSeconds"),
         r.integer("cannedPerSite"),
         r.integer("cannedMaxBytes"),
-        r.integer("cannedShortcutMaxLength"));
+        r.integer("cannedShortcutMaxLength"),
+        r.integer("requestsPerSessionHour"),
+        r.integer("requestsPerAddressHour"),
+        r.integer("maxWaitingPerSite"));
   }
 
   private static Ops ops(ConfigReader r) {

@@ -225,7 +225,8 @@ public final class FrameSessionVerticle extends VerticleBase {
       message.reply(new JsonObject()
           .put("site", session.get().siteKey)
           .put("connected", session.get().connected)
-          .put("visitor", session.get().visitorId));
+          .put("visitor", session.get().visitorId)
+          .put("address", session.get().address)); // a limit key: per-address chat limits
     }
   }
 
