@@ -75,6 +75,7 @@ export default {
   'err.no-chat': 'Es gibt keinen laufenden Chat für diese Nachricht.',
   'err.rate-limited': 'Zu viele Nachrichten; bitte warten Sie einen Moment.',
   'err.queue-full': 'Gerade warten zu viele Besucher; bitte versuchen Sie es später erneut oder hinterlassen Sie eine Nachricht.',
+  'err.storage-full': 'Hier können gerade keine Nachrichten mehr hinterlassen werden; bitte versuchen Sie es später erneut.',
   'err.too-long': 'Diese Nachricht ist zu lang.',
   'err.empty': 'Eine leere Nachricht wird nicht gesendet.',
   'err.not-text': 'Eine Chat-Nachricht muss Text sein.',

@@ -79,6 +79,7 @@ export default {
   'err.no-chat': 'There is no ongoing chat to send to.',
   'err.rate-limited': 'Too many messages; wait a moment.',
   'err.queue-full': 'Too many visitors are waiting right now; please try again later or leave a message.',
+  'err.storage-full': 'No more messages can be left here right now; please try again later.',
   'err.too-long': 'This message is too long.',
   'err.empty': 'An empty message is not sent.',
   'err.not-text': 'A chat message must be text.',

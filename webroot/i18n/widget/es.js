@@ -76,6 +76,7 @@ export default {
   'err.no-chat': 'No hay ningún chat en curso al que enviarlo.',
   'err.rate-limited': 'Demasiados mensajes; espere un momento.',
   'err.queue-full': 'Ahora esperan demasiados visitantes; inténtelo más tarde o deje un mensaje.',
+  'err.storage-full': 'Ahora no se pueden dejar más mensajes aquí; inténtelo más tarde.',
   'err.too-long': 'Este mensaje es demasiado largo.',
   'err.empty': 'Un mensaje vacío no se envía.',
   'err.not-text': 'Un mensaje de chat debe ser texto.',

@@ -76,6 +76,7 @@ export default {
   'err.no-chat': 'Aucune discussion en cours à laquelle envoyer ce message.',
   'err.rate-limited': 'Trop de messages ; patientez un instant.',
   'err.queue-full': 'Trop de visiteurs attendent en ce moment ; réessayez plus tard ou laissez un message.',
+  'err.storage-full': 'Impossible de laisser d’autres messages ici pour le moment ; réessayez plus tard.',
   'err.too-long': 'Ce message est trop long.',
   'err.empty': 'Un message vide n’est pas envoyé.',
   'err.not-text': 'Un message doit être du texte.',

@@ -75,6 +75,7 @@ export default {
   'err.no-chat': 'Er is geen lopende chat om dit naartoe te sturen.',
   'err.rate-limited': 'Te veel berichten; wacht even.',
   'err.queue-full': 'Er wachten nu te veel bezoekers; probeer het later opnieuw of laat een bericht achter.',
+  'err.storage-full': 'Er kunnen hier nu geen berichten meer worden achtergelaten; probeer het later opnieuw.',
   'err.too-long': 'Dit bericht is te lang.',
   'err.empty': 'Een leeg bericht wordt niet verstuurd.',
   'err.not-text': 'Een chatbericht moet tekst zijn.',

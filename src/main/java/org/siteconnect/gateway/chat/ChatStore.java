@@ -50,6 +50,9 @@ public interface ChatStore {
 
   Future<List<LeftMessage>> leftMessages(Collection<String> sites, int limit);
 
+  /** How many left messages each site holds (sites with none are left out). */
+  Future<java.util.Map<String, Integer>> leftCounts();
+
   /** Deletes chats (with their messages) and left messages older than the cut-off; returns how many rows went. */
   Future<Integer> purgeBefore(long cutoffMillis);
 }

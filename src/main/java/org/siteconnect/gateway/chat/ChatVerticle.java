@@ -44,6 +44,9 @@ public final class ChatVerticle extends VerticleBase {
 
   private WindowCounts requestsPerSession;
   private WindowCounts requestsPerAddress;
+  private WindowCounts leftPerSession;
+  private WindowCounts leftPerAddress;
+  private LeftMessageRoom leftRoom;
   /** What pages publish under {@code ~pagesession/chat/}; a shared subscription each, so one node handles it. */
   private static final List<String> PAGE_VERBS =
       List.of("trigger", "send", "typing", "end", "sync", "rate", "leave_message", "presence");
@@ -77,6 +80,9 @@ public final class ChatVerticle extends VerticleBase {
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
     requestsPerSession = new WindowCounts(config.chat().requestsPerSessionHour(), HOUR_MILLIS);
     requestsPerAddress = new WindowCounts(config.chat().requestsPerAddressHour(), HOUR_MILLIS);
+    leftPerSession = new WindowCounts(config.chat().leftMessagesPerSessionHour(), HOUR_MILLIS);
+    leftPerAddress = new WindowCounts(config.chat().leftMessagesPerAddressHour(), HOUR_MILLIS);
+    leftRoom = new LeftMessageRoom(config.chat().maxLeftMessagesPerSite());
     vertx.setPeriodic(60_000, id -> sweepLimits());
     vertx.setPeriodic(3_600_000, id -> purge());
     return new ServiceConsumers(vertx.eventBus())
@@ -98,6 +104,8 @@ public final class ChatVerticle extends VerticleBase {
         .request(Addresses.CHAT_ATTACHED, this::attached)
         .request(Addresses.CHAT_CONTEXT, m -> VisitorChats.context(store, m))
         .registered()
+        .compose(v -> store.leftCounts())
+        .onSuccess(leftRoom::recount)
         .compose(v -> Future.all(PAGE_VERBS.stream()
             .map(verb -> router.subscribe(
                 "$share/chat/pagesession/+/chat/" + verb, Addresses.CHAT_PAGE_EVENTS))
@@ -132,6 +140,8 @@ public final class ChatVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     requestsPerSession.sweep(now);
     requestsPerAddress.sweep(now);
+    leftPerSession.sweep(now);
+    leftPerAddress.sweep(now);
   }
 
   /** After a restart or a leader change, pages get this many visitor graces to reconnect. */
@@ -403,8 +413,26 @@ public final class ChatVerticle extends VerticleBase {
       return;
     }
     String button = payload.getValue("button_id") instanceof String b ? b : "";
-    sessionSite(sid)
-        .compose(site -> {
+    // Counted when it arrives: the session's sockets cannot send a burst past the limit.
+    if (!leftPerSession.tryTake(sid, System.currentTimeMillis())) {
+      toPage(sid, "chat/error", error(null, "rate-limited", "too many messages left; try later"));
+      return;
+    }
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
+        .compose(info -> {
+          String site = info.body().getString("site");
+          String address = info.body().getString("address");
+          if (address != null && !leftPerAddress.tryTake(address, System.currentTimeMillis())) {
+            return Future.failedFuture(
+                ServiceError.of(429, "rate-limited", "too many messages left; try later"));
+          }
+          if (!leftRoom.tryHold(site)) {
+            LOG.warn("site [{}] holds chat.maxLeftMessagesPerSite left messages: refused", site);
+            return Future.failedFuture(ServiceError.of(
+                507, "storage-full", "no more messages can be left here now; try later"));
+          }
           LeftMessage left = new LeftMessage(
               randomId(),
               site,
@@ -414,7 +442,10 @@ public final class ChatVerticle extends VerticleBase {
               payload.getString("text"),
               System.currentTimeMillis(),
               sid);
-          return store.leave(left).map(left);
+          return store
+              .leave(left)
+              .onComplete(ar -> leftRoom.settle(site, ar.succeeded()))
+              .map(left);
         })
         .onSuccess(left -> {
           toPage(sid, "chat/left", new JsonObject().put("ok", true));
@@ -1055,13 +1086,6 @@ public final class ChatVerticle extends VerticleBase {
     router.publishQuietly(AgentTopics.chat(c.site(), c.button(), c.id(), rest), payload, false);
   }
 
-  private Future<String> sessionSite(String sid) {
-    return vertx
-        .eventBus()
-        .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", sid))
-        .map(r -> r.body().getString("site"));
-  }
-
   /**
    * Deletes what is older than {@code chat.retentionDays}. A chat still waiting or active by then is stale (its page
    * never came back after a restart, so no session end will come to end it): it ends first, then goes with the rest.
@@ -1072,6 +1096,7 @@ public final class ChatVerticle extends VerticleBase {
             chats.startedBefore(cutoff).stream().map(c -> end(c, "retention")).toList())
         .recover(err -> Future.succeededFuture())
         .compose(v -> store.purgeBefore(cutoff))
+        .compose(n -> store.leftCounts().onSuccess(leftRoom::recount).map(n))
         .onSuccess(n -> {
           if (n > 0) {
             LOG.info("transcript retention removed [{}] rows", n);

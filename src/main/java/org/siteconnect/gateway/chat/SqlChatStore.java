@@ -202,6 +202,15 @@ public final class SqlChatStore implements ChatStore {
   }
 
   @Override
+  public Future<java.util.Map<String, Integer>> leftCounts() {
+    return db.run("SELECT site, COUNT(*) FROM left_message GROUP BY site").map(rows -> {
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+      rows.forEach(r -> counts.put(r.getString(0), r.getLong(1).intValue()));
+      return counts;
+    });
+  }
+
+  @Override
   public Future<List<LeftMessage>> leftMessages(Collection<String> sites, int limit) {
     return bySite(
         "SELECT " + LEFT_COLUMNS + " FROM left_message",

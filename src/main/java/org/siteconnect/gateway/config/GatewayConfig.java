@@ -139,7 +139,11 @@ public record GatewayConfig(
       int requestsPerSessionHour,
       int requestsPerAddressHour,
       /** Waiting chat requests per site: the queue's retained message stays small. */
-      int maxWaitingPerSite) {}
+      int maxWaitingPerSite,
+      /** Left messages per page session and per client address in any hour, and stored per site. */
+      int leftMessagesPerSessionHour,
+      int leftMessagesPerAddressHour,
+      int maxLeftMessagesPerSite) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -250,6 +254,8 @@ public record GatewayConfig(
       int perChat,
       int perVisitorPerHour,
       int perAddressPerHour,
+      /** At most one left-message notice per site in this time; the rest are coalesced. */
+      int notifyIntervalSeconds,
       java.util.Map<String, List<String>> notifyTo) {
     public boolean enabled() {
       return host != null && from != null;
@@ -271,6 +277,7 @@ public record GatewayConfig(
         r.integer("perChat"),
         r.integer("perVisitorPerHour"),
         r.integer("perAddressPerHour"),
+        r.integer("notifyIntervalSeconds"),
         java.util.Map.copyOf(notify));
   }
 
@@ -549,7 +556,10 @@ public record GatewayConfig(
         r.integer("cannedShortcutMaxLength"),
         r.integer("requestsPerSessionHour"),
         r.integer("requestsPerAddressHour"),
-        r.integer("maxWaitingPerSite"));
+        r.integer("maxWaitingPerSite"),
+        r.integer("leftMessagesPerSessionHour"),
+        r.integer("leftMessagesPerAddressHour"),
+        r.integer("maxLeftMessagesPerSite"));
   }
 
   private static Ops ops(ConfigReader r) {

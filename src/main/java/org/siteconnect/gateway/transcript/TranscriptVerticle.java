@@ -36,6 +36,7 @@ public final class TranscriptVerticle extends VerticleBase {
   private final Database db;
   private SendLimits limits;
   private RouterRequests router;
+  private final LeftNotices notices = new LeftNotices();
 
   public TranscriptVerticle(GatewayConfig config, Database db) {
     this.config = config;
@@ -190,22 +191,51 @@ public final class TranscriptVerticle extends VerticleBase {
     if (!(m.body().payload() instanceof JsonObject left) || !mailer.enabled()) {
       return;
     }
-    List<String> to = config.mail().notifyTo().get(left.getString("site"));
+    String site = left.getString("site");
+    List<String> to = config.mail().notifyTo().get(site);
     if (to == null || to.isEmpty()) {
       return;
     }
-    String site = siteName(left.getString("site"));
-    String name = MailHeaders.text(left.getString("name", ""));
-    String text = "A visitor left a message on " + site
-        + (left.getString("button", "").isEmpty()
+    if (notices.offer(site, left)) {
+      String name = MailHeaders.text(left.getString("name", ""));
+      notify(
+          site,
+          "New message on " + siteName(site) + (name.isBlank() ? "" : " from " + name),
+          "A visitor left a message on " + siteName(site) + describe(left)
+              + "\nAnswer it from the agent console's left messages.\n");
+      vertx.setTimer(config.mail().notifyIntervalSeconds() * 1000L, t -> windowEnded(site));
+    }
+  }
+
+  /** At most one notice per site and interval: what was left meanwhile goes in one. */
+  private void windowEnded(String site) {
+    LeftNotices.Held held = notices.windowEnded(site);
+    if (held == null) {
+      return;
+    }
+    StringBuilder text = new StringBuilder(
+        "Visitors left " + held.total() + " messages on " + siteName(site) + ".\n");
+    held.listed().forEach(left -> text.append("\n----").append(describe(left)));
+    if (held.more() > 0) {
+      text.append("\n----\n\n").append(held.more()).append(" more are not listed here.\n");
+    }
+    text.append("\nAnswer them from the agent console's left messages.\n");
+    notify(site, held.total() + " new messages on " + siteName(site), text.toString());
+    vertx.setTimer(config.mail().notifyIntervalSeconds() * 1000L, t -> windowEnded(site));
+  }
+
+  private static String describe(JsonObject left) {
+    return (left.getString("button", "").isEmpty()
             ? ""
             : " (button " + left.getString("button") + ")")
-        + ".\n\nName: " + name + "\nContact: " + MailHeaders.text(left.getString("contact", ""))
-        + "\n\n"
-        + left.getString("text", "") + "\n\nAnswer it from the agent console's left messages.\n";
+        + ".\n\nName: " + MailHeaders.text(left.getString("name", "")) + "\nContact: "
+        + MailHeaders.text(left.getString("contact", "")) + "\n\n" + left.getString("text", "")
+        + "\n";
+  }
+
+  private void notify(String site, String subject, String text) {
     mailer
-        .send(to, "New message on " + site + (name.isBlank() ? "" : " from " + name), text, null)
-        .onFailure(
-            err -> LOG.warn("left-message notice for site [{}] not sent", left.getString("site")));
+        .send(config.mail().notifyTo().get(site), subject, text, null)
+        .onFailure(err -> LOG.warn("left-message notice for site [{}] not sent", site));
   }
 }

@@ -62,6 +62,7 @@ class ChatStoreFailureTest {
         (proxy, method, args) -> switch (method.getName()) {
           case "live" -> Future.succeededFuture(List.of());
           case "purgeBefore" -> Future.succeededFuture(0);
+          case "leftCounts" -> Future.succeededFuture(java.util.Map.of());
           default -> Future.failedFuture(new SQLException(SQL_TEXT));
         });
   }
