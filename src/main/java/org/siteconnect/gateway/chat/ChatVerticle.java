@@ -412,7 +412,14 @@ public final class ChatVerticle extends VerticleBase {
       toPage(sid, "chat/error", error(null, refusal.code(), refusal.message()));
       return;
     }
-    String button = payload.getValue("button_id") instanceof String b ? b : "";
+    Object button = payload.getValue("button_id");
+    if (button != null && !(button instanceof String b && b.length() <= 64)) {
+      toPage(
+          sid,
+          "chat/error",
+          error(null, "bad-request", "'button_id' must be a string of at most 64 characters"));
+      return;
+    }
     // Counted when it arrives: the session's sockets cannot send a burst past the limit.
     if (!leftPerSession.tryTake(sid, System.currentTimeMillis())) {
       toPage(sid, "chat/error", error(null, "rate-limited", "too many messages left; try later"));
@@ -436,7 +443,7 @@ public final class ChatVerticle extends VerticleBase {
           LeftMessage left = new LeftMessage(
               randomId(),
               site,
-              button,
+              buttonOf(site, (String) button),
               name,
               contact,
               payload.getString("text"),
@@ -456,6 +463,16 @@ public final class ChatVerticle extends VerticleBase {
           ServiceError e = ServiceError.from(err); // logged with its reference
           toPage(sid, "chat/error", error(null, e.code(), e.getMessage()));
         });
+  }
+
+  /**
+   * The button a left message names, if the site has it; else none, and every agent of the site sees it
+   * (docs/SECURITY.md) — a page that knew no button, or one removed since, still reaches somebody.
+   */
+  private String buttonOf(String site, String button) {
+    return button != null && config.site(site).flatMap(s -> s.button(button)).isPresent()
+        ? button
+        : "";
   }
 
   /** {@code {sid, connected}}: a chat's page lost its last connection (the grace starts) or got one back. */
