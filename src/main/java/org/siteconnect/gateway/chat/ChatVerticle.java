@@ -38,6 +38,7 @@ public final class ChatVerticle extends VerticleBase {
   private RouterRequests router;
   private Conversations chats;
   private VisitorPresence presence;
+  private TypingRelay typing;
   private final Map<String, Boolean> buttonEnabled = new HashMap<>();
   /** Page sessions whose chat request is being checked or stored. */
   private final java.util.Set<String> requesting = new java.util.HashSet<>();
@@ -75,6 +76,10 @@ public final class ChatVerticle extends VerticleBase {
         new Conversations(config.chat().maxMessageBytes(), config.chat().maxMessagesPerMinute());
     presence = new VisitorPresence(
         vertx, config.chat().visitorGraceSeconds() * 1000L, this::visitorGone, this::relayTab);
+    typing = new TypingRelay(vertx, 1000L / config.chat().typingPerSecond(), (chatId, on) -> chats
+        .get(chatId)
+        .filter(c -> ChatRecord.ACTIVE.equals(c.state()))
+        .ifPresent(c -> toAgents(c, "typing", new JsonObject().put("typing", on))));
     metrics.gauge(
         "sc_chat_requests_waiting", "chat requests waiting for an agent", chats::waitingCount);
     metrics.gauge("sc_chats_active", "chats in progress", chats::activeCount);
@@ -172,7 +177,7 @@ public final class ChatVerticle extends VerticleBase {
         chats.ofSession(sid).filter(c -> ChatRecord.ACTIVE.equals(c.state())).ifPresent(c -> {
           boolean on = payload.getBoolean("typing", false) == Boolean.TRUE;
           presence.typing(sid, on, System.currentTimeMillis());
-          toAgents(c, "typing", new JsonObject().put("typing", on));
+          typing.typing(c.id(), on, System.currentTimeMillis());
         });
       case "end" -> chats.ofSession(sid).ifPresent(c -> end(c, "visitor"));
       case "sync" -> sync(sid, payload);
@@ -552,6 +557,7 @@ public final class ChatVerticle extends VerticleBase {
   /** The chat is over: its presence timer and state go, and so does the retained presence its agent reads. */
   private void forgetPresence(ChatRecord c) {
     presence.forget(c.sessionId(), c.id());
+    typing.forget(c.id());
     if (c.agentLogin() != null) {
       router.publishQuietly(AgentTopics.visitor(c.site(), c.agentLogin(), c.id()), "", true);
     }

@@ -143,7 +143,9 @@ public record GatewayConfig(
       /** Left messages per page session and per client address in any hour, and stored per site. */
       int leftMessagesPerSessionHour,
       int leftMessagesPerAddressHour,
-      int maxLeftMessagesPerSite) {}
+      int maxLeftMessagesPerSite,
+      /** A visitor's typing relayed to the agents at most this often per chat and second. */
+      int typingPerSecond) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -559,7 +561,8 @@ public record GatewayConfig(
         r.integer("maxWaitingPerSite"),
         r.integer("leftMessagesPerSessionHour"),
         r.integer("leftMessagesPerAddressHour"),
-        r.integer("maxLeftMessagesPerSite"));
+        r.integer("maxLeftMessagesPerSite"),
+        r.integer("typingPerSecond"));
   }
 
   private static Ops ops(ConfigReader r) {
