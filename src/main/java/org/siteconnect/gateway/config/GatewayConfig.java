@@ -145,7 +145,9 @@ public record GatewayConfig(
       int leftMessagesPerAddressHour,
       int maxLeftMessagesPerSite,
       /** A visitor's typing relayed to the agents at most this often per chat and second. */
-      int typingPerSecond) {}
+      int typingPerSecond,
+      /** Bytes of transcripts one page of the bulk export gathers before it ends its page early. */
+      int exportPageMaxBytes) {}
 
   /**
    * Operations: the {@code /metrics} bearer token (no token: the endpoint is off), how long a SIGTERM drain may
@@ -562,7 +564,8 @@ public record GatewayConfig(
         r.integer("leftMessagesPerSessionHour"),
         r.integer("leftMessagesPerAddressHour"),
         r.integer("maxLeftMessagesPerSite"),
-        r.integer("typingPerSecond"));
+        r.integer("typingPerSecond"),
+        r.integer("exportPageMaxBytes"));
   }
 
   private static Ops ops(ConfigReader r) {

@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.RouterRequests;
@@ -66,7 +67,11 @@ public final class TranscriptVerticle extends VerticleBase {
     return mailer.close();
   }
 
-  /** {@code {sites, from, to, after?, limit}} → {@code {transcripts, next}} (next: the cursor, or null at the end). */
+  /**
+   * {@code {sites, from, to, after?, limit}} → {@code {transcripts, next}} (next: the cursor, or null at the end). The
+   * transcripts are read one after another, and the page ends early once it holds {@code chat.exportPageMaxBytes}:
+   * a page of a hundred long chats would otherwise be held whole in memory, once per concurrent export.
+   */
   private void bulk(Message<JsonObject> m) {
     JsonObject b = m.body();
     List<String> sites =
@@ -77,18 +82,30 @@ public final class TranscriptVerticle extends VerticleBase {
         m,
         store
             .page(sites, b.getLong("from"), b.getLong("to"), after.at(), after.id(), limit)
-            .compose(chats -> Future.all(chats.stream().map(store::transcript).toList())
-                .map(all -> {
-                  List<JsonObject> list = all.<JsonObject>list();
-                  ChatRecord last = chats.isEmpty() ? null : chats.get(chats.size() - 1);
-                  return new JsonObject()
-                      .put("transcripts", new JsonArray(list))
-                      .put(
-                          "next",
-                          chats.size() < limit || last == null
-                              ? null
-                              : last.createdAt() + "." + last.id());
-                })));
+            .compose(chats -> gather(chats, new ArrayList<>(), 0).map(list -> {
+              boolean cut = list.size() < chats.size();
+              ChatRecord last = list.isEmpty() ? null : chats.get(list.size() - 1);
+              return new JsonObject()
+                  .put("transcripts", new JsonArray(list))
+                  .put(
+                      "next",
+                      last == null || (!cut && chats.size() < limit)
+                          ? null
+                          : last.createdAt() + "." + last.id());
+            })));
+  }
+
+  /** The transcripts of {@code chats} from {@code done.size()} on, while the page has room. */
+  private Future<List<JsonObject>> gather(
+      List<ChatRecord> chats, List<JsonObject> done, long bytes) {
+    if (done.size() == chats.size()
+        || (!done.isEmpty() && bytes >= config.chat().exportPageMaxBytes())) {
+      return Future.succeededFuture(done);
+    }
+    return store.transcript(chats.get(done.size())).compose(t -> {
+      done.add(t);
+      return gather(chats, done, bytes + t.toBuffer().length());
+    });
   }
 
   /** A page's cursor: {@code <createdAt>.<chatId>} of the last chat of the previous page. */

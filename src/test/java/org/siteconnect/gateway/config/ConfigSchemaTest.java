@@ -198,7 +198,7 @@ class ConfigSchemaTest {
         "{\"topics\":{\"retainedMaxBytes\":-1}}    | config key 'topics.retainedMaxBytes': must be at least 0 (got -1)",
         "{\"cluster\":{\"enabled\":\"yes\"}}        | config key 'cluster.enabled': must be true or false",
         "{\"cluster\":{\"members\":[\"a b\"]}}      | config key 'cluster.members[0]': must be host, host:port or host:from-to",
-        "{\"chat\":{\"retention\":1}}              | config key 'chat.retention': unknown key (allowed here: maxMessageBytes, maxMessagesPerMinute, retentionDays, visitorGraceSeconds, cannedPerSite, cannedMaxBytes, cannedShortcutMaxLength, requestsPerSessionHour, requestsPerAddressHour, maxWaitingPerSite, leftMessagesPerSessionHour, leftMessagesPerAddressHour, maxLeftMessagesPerSite, typingPerSecond)",
+        "{\"chat\":{\"retention\":1}}              | config key 'chat.retention': unknown key (allowed here: maxMessageBytes, maxMessagesPerMinute, retentionDays, visitorGraceSeconds, cannedPerSite, cannedMaxBytes, cannedShortcutMaxLength, requestsPerSessionHour, requestsPerAddressHour, maxWaitingPerSite, leftMessagesPerSessionHour, leftMessagesPerAddressHour, maxLeftMessagesPerSite, typingPerSecond, exportPageMaxBytes)",
         "{\"sites\":[{\"name\":\"x\"}]}            | config key 'sites[0].key': is required",
         "{\"sites\":{}}                            | config key 'sites': must be an array of objects",
         "{\"sites\":[{\"key\":\"a\",\"buttons\":[{\"id\":\"b\",\"x\":1}]}]} | config key 'sites[0].buttons[0].x': unknown key (allowed here: id, name)",

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Http;
@@ -43,11 +44,15 @@ class TranscriptTest {
   private record Visit(String chatId, BridgeClient page) {}
 
   @BeforeEach
-  void start() throws Exception {
+  void start(TestInfo test) throws Exception {
     smtp = new SmtpSink();
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port);
+    if (test.getTestMethod().map(m -> m.getName().equals("pagesEndByBytes")).orElse(false)) {
+      // the smallest budget: each chat's transcript fills a page on its own
+      config.put("chat", new JsonObject().put("exportPageMaxBytes", 1024));
+    }
     config.put(
         "agents",
         new JsonObject()
@@ -207,6 +212,41 @@ class TranscriptTest {
     String server = agent("sam", "acme/sales");
     assertEquals(
         200, http.get("/api/v1/chats/" + v.chatId() + "/transcript", server).status());
+  }
+
+  @Test
+  @DisplayName(
+      "bulk export: a page ends once it holds chat.exportPageMaxBytes (each transcript here is larger), and the "
+          + "cursor still walks every chat once, in order")
+  void pagesEndByBytes() throws Exception {
+    List<String> started = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Visit v = chat(false);
+      Http.Response sent = http.post(
+          "/api/v1/chats/" + v.chatId() + "/messages",
+          new JsonObject().put("cid", "long").put("text", "a long answer ".repeat(100)),
+          admin);
+      assertEquals(200, sent.status(), sent.body());
+      pub(v.page(), "~pagesession/chat/end", new JsonObject());
+      state(v.page(), "ended");
+      started.add(v.chatId());
+    }
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    String range = "/api/v1/transcripts?from=" + today + "&to=" + today;
+    List<String> walked = new ArrayList<>();
+    String next = null;
+    for (int pages = 1; pages <= 10; pages++) {
+      Http.Response page = http.get(range + (next == null ? "" : "&after=" + next), admin);
+      assertEquals(200, page.status(), page.body());
+      JsonArray transcripts = page.json().getJsonArray("transcripts");
+      assertTrue(transcripts.size() <= 1, "one transcript a page: " + transcripts.size());
+      transcripts.forEach(t -> walked.add(((JsonObject) t).getJsonObject("chat").getString("id")));
+      next = page.json().getString("next");
+      if (next == null) {
+        break;
+      }
+    }
+    assertEquals(started, walked);
   }
 
   @Test
