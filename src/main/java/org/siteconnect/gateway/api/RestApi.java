@@ -252,12 +252,17 @@ public final class RestApi {
     route.addHandler(handler);
   }
 
-  /** An agent's call that changes something spends from its write budget, or is answered 429 at once. */
+  /**
+   * An agent's call that changes something spends from its write budget, or is answered 429 at once. Logout and
+   * the password change are not charged: their token is checked later by their service, so here they have no login
+   * yet (charging them would put every caller, with any made-up token, into one shared budget), the password change
+   * has a limit of its own, and a logout only ends a session.
+   */
   private static void chargeWrite(RoutingContext ctx, WriteBudget writes) {
     HttpMethod method = ctx.request().method();
-    if (ctx.user() != null && method != HttpMethod.GET && method != HttpMethod.HEAD) {
-      long waitSeconds =
-          writes.take(ApiAuth.agent(ctx).getString("login"), System.currentTimeMillis());
+    String login = ctx.user() == null ? null : ApiAuth.agent(ctx).getString("login");
+    if (login != null && method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      long waitSeconds = writes.take(login, System.currentTimeMillis());
       if (waitSeconds > 0) {
         error(
             ctx,

@@ -78,6 +78,18 @@ class AgentWriteBudgetTest {
     }
 
     assertEquals(200, http.get("/api/v1/me", bea).status());
+
+    // Made-up tokens on logout (its token is checked by its service) share no budget with anyone.
+    List<Future<Burst.Answer>> bogus = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      bogus.add(burst.post("/api/v1/logout", new JsonObject(), "made-up-token-" + i));
+    }
+    assertEquals(Map.of(401, 40), Burst.statuses(Burst.await(bogus)));
+    Http.Response changed = http.post(
+        "/api/v1/me/password",
+        new JsonObject().put("current", PASSWORD).put("password", "another long password"),
+        bea);
+    assertEquals(200, changed.status(), changed.body());
     assertEquals(
         200,
         http.send(
