@@ -26,6 +26,7 @@ public final class AttachmentApi {
   static final String DOWNLOAD_CSP = "default-src 'none'; sandbox";
 
   private static final String VISITOR_TOKEN = "X-Visitor-Token";
+  private static final String BODY_DEADLINE = "sc.uploadBodyDeadline";
 
   private final ServiceBus eb;
 
@@ -45,8 +46,11 @@ public final class AttachmentApi {
     ClientAddresses addresses = new ClientAddresses(config.http().trustedProxies());
     for (String path :
         new String[] {"/api/v1/chats/:id/attachments", "/api/v1/visitor/chats/:id/attachments"}) {
-      router.post(path).handler(ctx -> takeSlot(ctx, slots, addresses));
+      router
+          .post(path)
+          .handler(ctx -> takeSlot(ctx, slots, addresses, attachments.uploadSeconds()));
       router.post(path).handler(BodyHandler.create(false).setBodyLimit(limit));
+      router.post(path).handler(AttachmentApi::bodyArrived);
       router
           .post(path)
           .failureHandler(ctx -> RestApi.error(
@@ -62,7 +66,8 @@ public final class AttachmentApi {
    * has its share in flight, 503 {@code busy} when the node has all it takes. The connection is closed after such an
    * answer, so the refused body is not read either.
    */
-  private static void takeSlot(RoutingContext ctx, UploadSlots slots, ClientAddresses addresses) {
+  private static void takeSlot(
+      RoutingContext ctx, UploadSlots slots, ClientAddresses addresses, int uploadSeconds) {
     String key = ClientAddresses.limitKey(addresses.resolve(ctx.request()));
     if (!slots.tryTake(key)) {
       ServiceError refusal = slots.full()
@@ -74,13 +79,36 @@ public final class AttachmentApi {
       return;
     }
     boolean[] released = {false};
+    long deadline = ctx.vertx().setTimer(uploadSeconds * 1000L, id -> tooSlow(ctx, uploadSeconds));
+    ctx.put(BODY_DEADLINE, deadline);
     ctx.addEndHandler(done -> {
+      ctx.vertx().cancelTimer(deadline);
       if (!released[0]) {
         released[0] = true;
         slots.release(key);
       }
     });
     ctx.next();
+  }
+
+  /** The whole body is here: the upload is out of the client's hands, and storing it is not timed here. */
+  private static void bodyArrived(RoutingContext ctx) {
+    Long deadline = ctx.get(BODY_DEADLINE);
+    if (deadline != null) {
+      ctx.vertx().cancelTimer(deadline);
+    }
+    ctx.next();
+  }
+
+  private static void tooSlow(RoutingContext ctx, int uploadSeconds) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    RestApi.error(
+        ctx,
+        ServiceError.of(408, "too-slow", "the file did not arrive within " + uploadSeconds + " s"));
+    ctx.request().connection().close();
   }
 
   static void bind(RouterBuilder b, ServiceBus eb) {

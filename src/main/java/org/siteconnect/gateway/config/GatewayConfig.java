@@ -427,7 +427,8 @@ public record GatewayConfig(
   /**
    * File attachments in chats (docs/ATTACHMENTS.md): the largest file, the sniffed types allowed, the bytes one
    * chat, one visitor (visitor token) and all chats together may hold, the files one chat may hold, and the uploads one node takes at once, in
-   * all and per client address.
+   * all and per client address, each
+   * given {@code uploadSeconds} to send its body.
    */
   public record Attachments(
       long maxBytes,
@@ -437,7 +438,8 @@ public record GatewayConfig(
       long maxTotalBytes,
       int maxFilesPerChat,
       int maxUploadsInFlight,
-      int maxUploadsPerAddress) {}
+      int maxUploadsPerAddress,
+      int uploadSeconds) {}
 
   private static Attachments attachments(ConfigReader r) {
     return new Attachments(
@@ -448,7 +450,8 @@ public record GatewayConfig(
         r.number("maxTotalBytes"),
         r.integer("maxFilesPerChat"),
         r.integer("maxUploadsInFlight"),
-        r.integer("maxUploadsPerAddress"));
+        r.integer("maxUploadsPerAddress"),
+        r.integer("uploadSeconds"));
   }
 
   private static Http http(ConfigReader r) {

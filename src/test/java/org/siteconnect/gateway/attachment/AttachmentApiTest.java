@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.siteconnect.gateway.agent.AgentVerticle;
 import org.siteconnect.gateway.support.BridgeClient;
 import org.siteconnect.gateway.support.Eventually;
@@ -62,7 +63,7 @@ class AttachmentApiTest {
   }
 
   @BeforeEach
-  void start() throws Exception {
+  void start(TestInfo test) throws Exception {
     vertx = Vertx.vertx();
     port = TestGateway.freePort();
     JsonObject config = TestGateway.config(port);
@@ -81,6 +82,9 @@ class AttachmentApiTest {
             .put("maxFilesPerChat", FILES_PER_CHAT)
             .put("maxUploadsInFlight", UPLOADS_IN_FLIGHT)
             .put("maxUploadsPerAddress", UPLOADS_PER_ADDRESS));
+    if (test.getTestMethod().map(m -> m.getName().equals("trickleTimesOut")).orElse(false)) {
+      config.getJsonObject("attachments").put("uploadSeconds", 1);
+    }
     // Uploads name their client in X-Forwarded-For, so a test can be many clients.
     config.getJsonObject("http").put("trustedProxies", new JsonArray().add("127.0.0.1"));
     TestGateway.start(vertx, config, Map.of(AgentVerticle.ADMIN_PASSWORD_ENV, PASSWORD));
@@ -302,6 +306,33 @@ class AttachmentApiTest {
 
   @Test
   @DisplayName(
+      "uploads whose bodies stop arriving get 408 too-slow after attachments.uploadSeconds and give their slots "
+          + "back: the same client then uploads at once")
+  void trickleTimesOut() throws Exception {
+    HeldUpload first = HeldUpload.start(port, uploadHead("203.0.113.9"), 50_000);
+    HeldUpload second = HeldUpload.start(port, uploadHead("203.0.113.9"), 50_000);
+    try {
+      for (HeldUpload held : List.of(first, second)) {
+        Answer answer = held.answer();
+        assertEquals(408, answer.status(), answer.body());
+        assertEquals(
+            "too-slow", new JsonObject(answer.body()).getJsonObject("error").getString("code"));
+      }
+      HttpResponse<String> next =
+          send(upload(true, visitorToken, "next.png", png(10_000), "203.0.113.9"));
+      assertEquals(201, next.statusCode(), next.body());
+      JsonArray listed = new JsonArray(
+          send(request("/chats/" + chatId + "/attachments", false, admin).GET().build())
+              .body());
+      assertEquals(1, listed.size(), "the slow ones were not stored: " + listed);
+    } finally {
+      first.abort();
+      second.abort();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "a burst of 11 small uploads from both sides into one chat stores exactly attachments.maxFilesPerChat (8); "
           + "the rest are 413 quota-exceeded and add no line to the chat")
   void filesPerChatBurst() throws Exception {
@@ -401,6 +432,11 @@ class AttachmentApiTest {
       OutputStream out = socket.getOutputStream();
       out.write(body, sent, body.length - sent);
       out.flush();
+      return answer();
+    }
+
+    /** Reads the answer (status and JSON body), then closes the socket. */
+    Answer answer() throws Exception {
       BufferedReader in = new BufferedReader(
           new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       int status = Integer.parseInt(in.readLine().split(" ")[1]);
