@@ -3,6 +3,7 @@
 // group, a sign-in cancelled at the provider, a replayed or forged callback; local passwords switched off; the
 // bound on sign-ins in progress under a concurrent burst.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { SITE, freePort, launch } from './helpers.mjs';
 import { openConsole, rest, restLogin, startAgentGateway, waitConnected } from './agent-helpers.mjs';
@@ -40,7 +41,7 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
         hostOrigin: HOST, port: closedPort,
         // a public client (no secret), few sign-ins open at once, the shortest sign-in time
         extra: {
-          sso: { ...sso, clientId: provider.publicClientId, clientSecret: undefined, maxPendingLogins: 5, loginTtlSeconds: 30 },
+          sso: { ...sso, clientId: provider.publicClientId, clientSecret: undefined, maxPendingLogins: 5, maxPendingLoginsPerAddress: 3, loginTtlSeconds: 30 },
           agents: { localPasswords: false },
         },
       }),
@@ -213,14 +214,21 @@ describe('single sign-on through an OpenID provider', { timeout: 240_000 }, () =
     assert.ok(!gw.output().includes(marker), 'what is not a code stays out of the log');
   });
 
-  test('sign-ins in progress are bounded per node, counted as they arrive (a burst of 20, 5 allowed)', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, () =>
-      fetch(`${closed.origin}/api/v1/sso/login`, { redirect: 'manual' })));
-    const locations = answers.map((r) => r.headers.get('location') ?? '');
+  test('sign-ins in progress are bounded per client address and per node, counted as they arrive', async () => {
+    /** Where a burst of `n` sign-in starts from `localAddress` is sent. */
+    const burst = (n, localAddress) => Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: new URL(closed.origin).port, path: '/api/v1/sso/login', localAddress },
+        (r) => { r.resume(); resolve(r.headers.location ?? ''); }).on('error', reject);
+    })));
+    const fromOne = await burst(20, '127.0.0.1'); // 3 a client address
+    const fromAnother = await burst(5, '127.0.0.2'); // 5 on the node: 2 more
+    const locations = [...fromOne, ...fromAnother];
     const toProvider = locations.filter((l) => l.startsWith(provider.issuer));
     const busy = locations.filter((l) => l.endsWith('/agent/#sso-error=busy'));
+    assert.equal(fromOne.filter((l) => l.startsWith(provider.issuer)).length, 3, fromOne.join('\n'));
+    assert.equal(fromAnother.filter((l) => l.startsWith(provider.issuer)).length, 2, fromAnother.join('\n'));
     assert.equal(toProvider.length, 5, locations.join('\n'));
-    assert.equal(busy.length, 15);
+    assert.equal(busy.length, 20);
     for (const l of toProvider) {
       const q = new URL(l).searchParams;
       assert.equal(q.get('code_challenge_method'), 'S256');

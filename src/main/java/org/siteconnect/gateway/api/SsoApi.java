@@ -32,6 +32,7 @@ import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
 import org.siteconnect.gateway.ops.AuditLog;
+import org.siteconnect.gateway.ops.LogThrottle;
 import org.siteconnect.gateway.sso.ClaimMapping;
 import org.siteconnect.gateway.sso.IdTokenCheck;
 import org.siteconnect.gateway.sso.PendingLogins;
@@ -68,6 +69,8 @@ final class SsoApi {
   private final ServiceBus eb;
   private final ClaimMapping mapping;
   private final PendingLogins pending;
+  /** Refused sign-ins are logged once a minute at most: any client can cause them. */
+  private final LogThrottle refusals = new LogThrottle(60_000);
   /**
    * Failed callbacks per client address (agents.loginMaxFailuresPerAddress, then a lockout): each is logged and
    * audited, and a callback needs no sign-in started, so without it anyone could fill the audit log. Reserved as a
@@ -92,7 +95,10 @@ final class SsoApi {
     this.mapping = sso == null ? null : new ClaimMapping(sso);
     this.pending = sso == null
         ? null
-        : new PendingLogins(sso.maxPendingLogins(), sso.loginTtlSeconds() * 1000L);
+        : new PendingLogins(
+            sso.maxPendingLogins(),
+            sso.maxPendingLoginsPerAddress(),
+            sso.loginTtlSeconds() * 1000L);
     this.failedCallbacks = LoginLimiter.perAddress(
         config.agents().loginMaxFailuresPerAddress(),
         config.agents().loginLockoutSeconds() * 1000L);
@@ -138,8 +144,18 @@ final class SsoApi {
     long expiresAt = now + sso.loginTtlSeconds() * 1000L;
     String state = RandomIds.urlSafe(24) + "." + expiresAt / 1000;
     // Counted as it arrives, before the asynchronous store (DESIGN §11).
-    if (!pending.reserve(state, now)) {
-      LOG.warn("sso sign-in refused: [{}] sign-ins open on this node", sso.maxPendingLogins());
+    PendingLogins.Reservation reservation =
+        pending.reserve(state, ClientAddresses.limitKey(address.apply(ctx)), now);
+    if (reservation != PendingLogins.Reservation.RESERVED) {
+      long suppressed = refusals.occurred(now);
+      if (suppressed >= 0) {
+        LOG.warn(
+            "sso sign-in refused: {} ({} more refusals since the last line)",
+            reservation == PendingLogins.Reservation.NODE_FULL
+                ? "[" + sso.maxPendingLogins() + "] sign-ins open on this node"
+                : "a client address has [" + sso.maxPendingLoginsPerAddress() + "] open",
+            suppressed);
+      }
       backToConsole(ctx, "busy");
       return;
     }

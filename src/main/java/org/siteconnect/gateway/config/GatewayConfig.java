@@ -121,7 +121,8 @@ public record GatewayConfig(
       String claim,
       List<SsoMapping> mappings,
       int loginTtlSeconds,
-      int maxPendingLogins) {}
+      int maxPendingLogins,
+      int maxPendingLoginsPerAddress) {}
 
   /** A value of {@code sso.claim} and the roles and buttons ({@code <site>/<buttonId>}) it grants. */
   public record SsoMapping(String value, List<String> roles, List<String> buttons) {}

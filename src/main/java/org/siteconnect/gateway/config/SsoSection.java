@@ -49,6 +49,7 @@ final class SsoSection {
         r.string("claim"),
         List.copyOf(mappings),
         r.integer("loginTtlSeconds"),
-        r.integer("maxPendingLogins"));
+        r.integer("maxPendingLogins"),
+        r.integer("maxPendingLoginsPerAddress"));
   }
 }

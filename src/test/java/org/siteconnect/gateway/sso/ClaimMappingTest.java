@@ -31,7 +31,8 @@ class ClaimMappingTest {
         claim,
         MAPPINGS,
         300,
-        1000));
+        1000,
+        20));
   }
 
   private static JsonObject claims(Object groups) {
