@@ -9,25 +9,31 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
 import org.siteconnect.gateway.bus.Addresses;
 import org.siteconnect.gateway.bus.ServiceBus;
 import org.siteconnect.gateway.bus.ServiceError;
 import org.siteconnect.gateway.config.GatewayConfig;
 import org.siteconnect.gateway.net.ClientAddresses;
+import org.siteconnect.gateway.privacy.SiteScope;
 import org.siteconnect.gateway.privacy.VisitorSelector;
 
 /**
  * Data rights for admins (docs/PRIVACY.md): {@code POST /privacy/export} and {@code POST /privacy/erase}, each with
  * a body {@code {chatId} | {visitorToken} | {email}}. POST, not GET: an e-mail address stays out of URLs and access
- * logs.
+ * logs. An admin reaches the visitors of the sites it serves (the sites of its buttons, as for transcripts); one
+ * that serves every configured site reaches everything.
  */
 final class PrivacyApi {
   private final ServiceBus eb;
   private final ClientAddresses clientAddresses;
+  private final List<String> configuredSites;
 
   private PrivacyApi(Vertx vertx, GatewayConfig config) {
     this.eb = new ServiceBus(vertx.eventBus());
     this.clientAddresses = new ClientAddresses(config.http().trustedProxies());
+    this.configuredSites = config.sites().stream().map(GatewayConfig.Site::key).toList();
   }
 
   /** Binds the contract's {@code exportVisitor} and {@code eraseVisitor} operations. */
@@ -37,6 +43,13 @@ final class PrivacyApi {
     RestApi.bind(b, "eraseVisitor", ctx -> api.call(ctx, Addresses.PRIVACY_ERASE, false));
   }
 
+  /** The sites of the admin's buttons; all of them when it serves every configured site (the first admin). */
+  private SiteScope scopeOf(JsonObject agent) {
+    Set<String> sites =
+        Set.copyOf(RestApi.sitesOf(agent).stream().map(String::valueOf).toList());
+    return new SiteScope(sites, sites.containsAll(configuredSites));
+  }
+
   private void call(RoutingContext ctx, String address, boolean download) {
     VisitorSelector selector = VisitorSelector.of(RestApi.body(ctx)); // 400 before anything else
     JsonObject agent = ApiAuth.agent(ctx);
@@ -44,7 +57,8 @@ final class PrivacyApi {
         ? Future.failedFuture(ServiceError.forbidden("admins only"))
         : eb.<JsonObject>request(
                 address,
-                new JsonObject()
+                scopeOf(agent)
+                    .into(new JsonObject())
                     .put("selector", selector.toJson())
                     .put("login", agent.getString("login"))
                     .put("address", clientAddresses.resolve(ctx.request())))

@@ -33,14 +33,17 @@ public final class PrivacyStore {
     this.kinds = kinds;
   }
 
-  /** The visitor the selector names (possibly nobody: empty sets). */
-  public Future<Visitor> find(VisitorSelector selector) {
-    return locked(conn -> VisitorLookup.resolve(conn, selector));
+  /** The visitor the selector names on the scope's sites (possibly nobody: empty sets). */
+  public Future<Visitor> find(VisitorSelector selector, SiteScope scope) {
+    return locked(conn -> VisitorLookup.resolve(conn, selector, scope));
   }
 
-  /** {@code {format, exportedAt, selector, counts, truncated, records: {kind: […]}}}. */
-  public Future<JsonObject> export(VisitorSelector selector) {
-    return locked(conn -> VisitorLookup.resolve(conn, selector).compose(visitor -> {
+  /**
+   * {@code {format, exportedAt, selector, counts, truncated, records: {kind: […]}}}, of the scope's sites only:
+   * a visitor of other sites is an empty export, as if unknown.
+   */
+  public Future<JsonObject> export(VisitorSelector selector, SiteScope scope) {
+    return locked(conn -> VisitorLookup.resolve(conn, selector, scope).compose(visitor -> {
       JsonObject counts = new JsonObject();
       JsonObject records = new JsonObject();
       JsonArray truncated = new JsonArray();
@@ -69,8 +72,8 @@ public final class PrivacyStore {
   }
 
   /**
-   * Deletes (or anonymises) the records of exactly this visitor, as found earlier: what was created since is left
-   * for the next erasure. → {@code {kind: rows}}.
+   * Deletes (or anonymises) the records of exactly this visitor, as found earlier (so within the scope it was
+   * found in): what was created since is left for the next erasure. → {@code {kind: rows}}.
    */
   public Future<JsonObject> erase(Visitor visitor) {
     return locked(conn -> {

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data rights (docs/PRIVACY.md): export and erasure of one visitor, for admins through the REST adapter. Runs with
- * the stateful services (the leader), beside the chat service whose live chats an erasure ends first. Both write an
- * audit entry that names the selector's kind and the counts, never the selector's value or the data.
+ * Data rights (docs/PRIVACY.md): export and erasure of one visitor, for admins through the REST adapter, on the
+ * admin's sites only ({@link SiteScope}; a request that names no site reaches nothing). Runs with the stateful
+ * services (the leader), beside the chat service whose live chats an erasure ends first. Both write an audit entry
+ * that names the selector's kind and the counts, never the selector's value or the data.
  */
 public final class PrivacyVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PrivacyVerticle.class);
@@ -44,24 +45,25 @@ public final class PrivacyVerticle extends VerticleBase {
         .registered();
   }
 
-  /** {@code {selector, login, address}} → the export document. */
+  /** {@code {selector, sites, everySite, login, address}} → the export document. */
   private void export(Message<JsonObject> m) {
     VisitorSelector selector = VisitorSelector.of(m.body().getJsonObject("selector"));
     ServiceHandlers.reply(
         m,
         store
-            .export(selector)
+            .export(selector, SiteScope.of(m.body()))
             .onSuccess(doc -> audit(m, EXPORTED, selector, doc.getJsonObject("counts"))));
   }
 
   /**
-   * {@code {selector, login, address}} → {@code {selector: kind, erased: {kind: rows}, liveChatsEnded,
-   * complete}}. Live chats end before their rows go, so no new line is taken for them (one already on its way is
-   * swept later); a chat service that does not answer fails the erasure (nothing is deleted).
+   * {@code {selector, sites, everySite, login, address}} → {@code {selector: kind, erased: {kind: rows},
+   * liveChatsEnded, complete}}. Live chats end before their rows go, so no new line is taken for them (one already
+   * on its way is swept later); a chat service that does not answer fails the erasure (nothing is deleted).
    */
   private void erase(Message<JsonObject> m) {
     VisitorSelector selector = VisitorSelector.of(m.body().getJsonObject("selector"));
-    ServiceHandlers.reply(m, store.find(selector).map(Visitor::thisRound).compose(visitor -> {
+    Future<Visitor> found = store.find(selector, SiteScope.of(m.body())).map(Visitor::thisRound);
+    ServiceHandlers.reply(m, found.compose(visitor -> {
       Future<Integer> live = visitor.chatIds().isEmpty()
           ? Future.succeededFuture(0)
           : eb.<JsonObject>request(

@@ -16,7 +16,9 @@ import org.siteconnect.gateway.store.Database;
  * holds that e-mail address and the chats in which the visitor typed it — then, once, everything else from the same
  * page sessions (browser tabs): the other chats and left messages of that visitor. Bounded: at most
  * {@link #MAX_CHATS} chats and {@link #MAX_LEFT} left messages per call; beyond that the visitor is truncated and an
- * erasure is repeated.
+ * erasure is repeated. Only chats and left messages of the admin's sites ({@link SiteScope}) are found, in every
+ * step: the other records hang off these (lines, attachments, transfer notes and audit entries by chat id), so
+ * nothing of another site is exported or erased, and the counts say nothing about it.
  */
 final class VisitorLookup {
   static final int MAX_CHATS = 200;
@@ -26,9 +28,9 @@ final class VisitorLookup {
 
   private VisitorLookup() {}
 
-  static Future<Visitor> resolve(SqlConnection conn, VisitorSelector selector) {
+  static Future<Visitor> resolve(SqlConnection conn, VisitorSelector selector, SiteScope scope) {
     Found found = new Found();
-    return seeds(conn, selector, found)
+    return seeds(conn, selector, scope, found)
         .map(v -> new Visitor(
             selector,
             Set.of(),
@@ -37,7 +39,7 @@ final class VisitorLookup {
             Set.copyOf(found.chats),
             Set.copyOf(found.left),
             false))
-        .compose(seeds -> expand(conn, found)
+        .compose(seeds -> expand(conn, scope, found)
             .map(v -> new Visitor(
                 selector,
                 Set.copyOf(found.chats),
@@ -80,41 +82,49 @@ final class VisitorLookup {
     }
   }
 
-  private static Future<Void> seeds(SqlConnection conn, VisitorSelector s, Found found) {
+  private static Future<Void> seeds(
+      SqlConnection conn, VisitorSelector s, SiteScope scope, Found found) {
     return switch (s.kind()) {
       case CHAT_ID ->
-        run(conn, "SELECT id, session_id FROM chat WHERE id = $1", s.value()).map(rows -> {
-          found.chats(rows);
-          found.chats.add(s.value()); // its lines or audit entries may outlive the chat row
-          return null;
-        });
+        run(
+                conn,
+                "SELECT id, session_id FROM chat WHERE id = $1" + scope.and("site", 2),
+                args(scope, s.value()))
+            .map(rows -> {
+              found.chats(rows);
+              if (scope.everySite()) {
+                // Its lines or audit entries may outlive the chat row; without the row nobody can
+                // tell
+                // their site, so only an admin of every site reaches them.
+                found.chats.add(s.value());
+              }
+              return null;
+            });
       case VISITOR_TOKEN ->
         run(
                 conn,
                 // and the chats of the same visitor id on the site (sites[].rememberVisitorDays,
                 // docs/CONTEXT.md)
-                "SELECT c.id, c.session_id FROM chat c WHERE c.visitor_token = $1 OR EXISTS (SELECT 1 FROM chat t "
-                    + "WHERE t.visitor_token = $2 AND t.site = c.site AND t.visitor_id = c.visitor_id) "
-                    + "ORDER BY c.created_at LIMIT $3",
-                s.value(),
-                s.value(),
-                MAX_CHATS + 1)
+                "SELECT c.id, c.session_id FROM chat c WHERE (c.visitor_token = $1 OR EXISTS (SELECT 1 FROM "
+                    + "chat t WHERE t.visitor_token = $2 AND t.site = c.site AND t.visitor_id = c.visitor_id))"
+                    + scope.and("c.site", 3) + " ORDER BY c.created_at LIMIT " + (MAX_CHATS + 1),
+                args(scope, s.value(), s.value()))
             .map(rows -> {
               found.chats(rows);
               return null;
             });
-      case EMAIL -> byEmail(conn, s.value(), found);
+      case EMAIL -> byEmail(conn, s.value(), scope, found);
     };
   }
 
-  private static Future<Void> byEmail(SqlConnection conn, String email, Found found) {
+  private static Future<Void> byEmail(
+      SqlConnection conn, String email, SiteScope scope, Found found) {
     String like = "%" + Emails.escapeLike(email) + "%";
     return run(
             conn,
-            "SELECT id, session_id, contact FROM left_message WHERE LOWER(contact) LIKE $1 ESCAPE '\\' "
-                + "ORDER BY at LIMIT $2",
-            like,
-            MAX_SCANNED)
+            "SELECT id, session_id, contact FROM left_message WHERE LOWER(contact) LIKE $1 ESCAPE '\\'"
+                + scope.and("site", 2) + " ORDER BY at LIMIT " + MAX_SCANNED,
+            args(scope, like))
         .compose(rows -> {
           for (Row r : rows) {
             if (Emails.mentions(r.getString(2), email)) {
@@ -122,12 +132,18 @@ final class VisitorLookup {
             }
           }
           found.truncated |= rows.size() >= MAX_SCANNED;
+          // Lines have no site: those of other sites' chats are left out before the scan's limit,
+          // so
+          // that they neither use it up nor show in the truncation.
+          String ofScope = scope.everySite()
+              ? ""
+              : " AND chat_id IN (SELECT id FROM chat WHERE " + scope.condition("site", 2) + ")";
           return run(
               conn,
               "SELECT chat_id, text FROM chat_message WHERE sender = 'visitor' "
-                  + "AND LOWER(text) LIKE $1 ESCAPE '\\' ORDER BY at LIMIT $2",
-              like,
-              MAX_SCANNED);
+                  + "AND LOWER(text) LIKE $1 ESCAPE '\\'" + ofScope + " ORDER BY at LIMIT "
+                  + MAX_SCANNED,
+              args(scope, like));
         })
         .compose(rows -> {
           found.truncated |= rows.size() >= MAX_SCANNED;
@@ -137,7 +153,8 @@ final class VisitorLookup {
               chatIds.add(r.getString(0));
             }
           }
-          return in(conn, "SELECT id, session_id FROM chat WHERE id IN", chatIds, "");
+          return in(
+              conn, "SELECT id, session_id FROM chat WHERE id IN", chatIds, scope, "site", "");
         })
         .map(rows -> {
           if (rows != null) {
@@ -148,12 +165,14 @@ final class VisitorLookup {
   }
 
   /** The other chats and left messages of the same page sessions. */
-  private static Future<Void> expand(SqlConnection conn, Found found) {
+  private static Future<Void> expand(SqlConnection conn, SiteScope scope, Found found) {
     Set<String> sessions = Set.copyOf(found.sessions);
     return in(
             conn,
             "SELECT id, session_id FROM chat WHERE session_id IN",
             sessions,
+            scope,
+            "site",
             " ORDER BY created_at LIMIT " + (MAX_CHATS + 1))
         .compose(rows -> {
           if (rows != null) {
@@ -163,6 +182,8 @@ final class VisitorLookup {
               conn,
               "SELECT id, session_id FROM left_message WHERE session_id IN",
               sessions,
+              scope,
+              "site",
               " ORDER BY at LIMIT " + (MAX_LEFT + 1));
         })
         .map(rows -> {
@@ -173,19 +194,37 @@ final class VisitorLookup {
         });
   }
 
-  /** {@code selectWhereIn (ids…) tail}, or null without a query when there are no ids. */
+  /**
+   * {@code selectWhereIn (ids…)}, on the scope's sites by {@code siteColumn}, then {@code tail}; or null without a
+   * query when there are no ids.
+   */
   private static Future<RowSet<Row>> in(
-      SqlConnection conn, String selectWhereIn, Set<String> ids, String tail) {
+      SqlConnection conn,
+      String selectWhereIn,
+      Set<String> ids,
+      SiteScope scope,
+      String siteColumn,
+      String tail) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(null);
     }
+    List<Object> args = new ArrayList<>(ids);
+    args.addAll(scope.args());
     return StoredRecords.run(
         conn,
-        selectWhereIn + " (" + Database.placeholders(1, ids.size()) + ")" + tail,
-        new ArrayList<Object>(ids));
+        selectWhereIn + " (" + Database.placeholders(1, ids.size()) + ")"
+            + scope.and(siteColumn, ids.size() + 1) + tail,
+        args);
   }
 
-  private static Future<RowSet<Row>> run(SqlConnection conn, String sql, Object... args) {
-    return StoredRecords.run(conn, sql, List.of(args));
+  /** {@code values}, then the scope's sites (the placeholders after them). */
+  private static List<Object> args(SiteScope scope, Object... values) {
+    List<Object> args = new ArrayList<>(List.of(values));
+    args.addAll(scope.args());
+    return args;
+  }
+
+  private static Future<RowSet<Row>> run(SqlConnection conn, String sql, List<Object> args) {
+    return StoredRecords.run(conn, sql, args);
   }
 }
