@@ -325,7 +325,7 @@ public final class ChatVerticle extends VerticleBase {
       return;
     }
     Conversations.Refusal refusal = chats.check(payload.getValue("text"));
-    if (refusal == null && !chats.allowSend(sid, System.currentTimeMillis())) {
+    if (refusal == null && !chats.allowSend(chat.get().id(), System.currentTimeMillis())) {
       refusal = new Conversations.Refusal("rate-limited", "too many messages; wait a moment");
     }
     if (refusal != null) {
@@ -353,24 +353,66 @@ public final class ChatVerticle extends VerticleBase {
         .onFailure(err -> LOG.warn("could not store a chat message [{}]", chat.id(), err));
   }
 
+  /**
+   * The chat's state and lines after {@code after}. A page whose session is new (its old one could not be resumed,
+   * e.g. the gateway lost it) but that still holds its chat's id and token takes the chat back — only from a
+   * session with no live connection, so the chat is never pulled away from a page that is still open (nor moved
+   * back and forth between two); the visitor's rate stays with the chat ({@link Conversations#allowSend}).
+   */
   private void sync(String sid, JsonObject payload) {
-    long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
-    if (chats.ofSession(sid).isEmpty()
-        && !requesting.contains(sid) // one live chat per session
-        && payload.getValue("chat_id") instanceof String id
-        && payload.getValue("token") instanceof String token) {
-      // The page's session is new (e.g. the gateway restarted) but it still holds its chat: take it
-      // back.
-      chats.get(id).filter(c -> token.equals(c.visitorToken())).ifPresent(c -> {
-        ChatRecord rebound = c.rebound(sid);
-        chats.put(rebound);
-        store.update(rebound);
-        presence.forget(c.sessionId(), null);
-        if (presence.connected(sid, rebound.id())) {
-          toHolder(rebound, "back");
-        }
-      });
+    ChatRecord c = chats.ofSession(sid).isEmpty()
+            && !requesting.contains(sid) // one live chat per session
+            && payload.getValue("chat_id") instanceof String id
+            && payload.getValue("token") instanceof String token
+        ? claimable(id, token)
+        : null;
+    if (c != null) {
+      String id = c.id();
+      String token = c.visitorToken();
+      String from = c.sessionId();
+      vertx
+          .eventBus()
+          .<JsonObject>request(Addresses.SESSION_INFO, new JsonObject().put("sid", from))
+          .map(r -> r.body().getBoolean("connected", false))
+          .otherwise(false) // the old session is gone
+          .onSuccess(connected -> {
+            if (connected) {
+              LOG.info("chat [{}] not moved: its page session is still connected", id);
+            } else {
+              takeBack(sid, id, token, from);
+            }
+            history(sid, payload);
+          });
+      return;
     }
+    history(sid, payload);
+  }
+
+  /** The live chat with this id and visitor token, or null. */
+  private ChatRecord claimable(String chatId, String token) {
+    return chats.get(chatId).filter(c -> token.equals(c.visitorToken())).orElse(null);
+  }
+
+  /** Moves the chat to {@code sid} if nothing changed while its old session was looked up. */
+  private void takeBack(String sid, String chatId, String token, String from) {
+    ChatRecord c = claimable(chatId, token);
+    if (c == null
+        || !c.sessionId().equals(from)
+        || chats.ofSession(sid).isPresent()
+        || requesting.contains(sid)) {
+      return;
+    }
+    ChatRecord rebound = c.rebound(sid);
+    chats.put(rebound);
+    store.update(rebound);
+    presence.forget(from, null);
+    if (presence.connected(sid, rebound.id())) {
+      toHolder(rebound, "back");
+    }
+  }
+
+  private void history(String sid, JsonObject payload) {
+    long after = payload.getValue("after") instanceof Number n ? n.longValue() : 0;
     var chat = chats.ofSession(sid);
     if (chat.isEmpty()) {
       toPage(

@@ -12,11 +12,12 @@ import java.util.Optional;
 
 /**
  * The live chats of this node: waiting (oldest first) and active, by id and by page session, plus the input
- * rules (size, emptiness, per-session rate). Not thread-safe: owned by the chat verticle.
+ * rules (size, emptiness, the visitor's rate per chat). Not thread-safe: owned by the chat verticle.
  */
 final class Conversations {
   private final Map<String, ChatRecord> live = new LinkedHashMap<>();
   private final Map<String, String> bySession = new HashMap<>();
+  /** The visitor's recent sends by chat id: the count moves with the chat when its page session changes. */
   private final Map<String, Deque<Long>> sends = new HashMap<>();
   /** Places in a site's queue held for requests being stored. */
   private final Map<String, Integer> held = new HashMap<>();
@@ -36,7 +37,7 @@ final class Conversations {
     if (ChatRecord.ENDED.equals(chat.state())) {
       live.remove(chat.id());
       bySession.remove(chat.sessionId(), chat.id());
-      sends.remove(chat.sessionId());
+      sends.remove(chat.id());
     } else {
       ChatRecord before = live.put(chat.id(), chat);
       if (before != null && !before.sessionId().equals(chat.sessionId())) {
@@ -127,9 +128,12 @@ final class Conversations {
     return null;
   }
 
-  /** Per-session sliding minute: true when this send is within the rate. */
-  boolean allowSend(String sessionId, long now) {
-    Deque<Long> times = sends.computeIfAbsent(sessionId, s -> new ArrayDeque<>());
+  /**
+   * The visitor's sliding minute of a chat: true when this send is within the rate. Counted per chat, not per
+   * page session, so a chat moved to a new session ({@code chat/sync}) keeps its count.
+   */
+  boolean allowSend(String chatId, long now) {
+    Deque<Long> times = sends.computeIfAbsent(chatId, s -> new ArrayDeque<>());
     while (!times.isEmpty() && times.peekFirst() <= now - 60_000) {
       times.pollFirst();
     }
