@@ -377,7 +377,8 @@ public final class ChatVerticle extends VerticleBase {
           .otherwise(false) // the old session is gone
           .onSuccess(connected -> {
             if (connected) {
-              LOG.info("chat [{}] not moved: its page session is still connected", id);
+              // debug: the page can repeat this at will
+              LOG.debug("chat [{}] not moved: its page session is still connected", id);
             } else {
               takeBack(sid, id, token, from);
             }
