@@ -25,7 +25,11 @@
   const RESYNC_GAP_MS = 1000; // at most one resync request this often (the page honours one a second)
   const MAX_PARTS = 256; // a chunked batch larger than this (about 15 MB) is refused
   const STAMP_STEP_MS = 0.01; // between two events' replay times (timestamps near 1.7e12 resolve 0.0002 ms)
-  const MAX_EVENTS_KEPT = 4000; // the replayer keeps every event; older ones before the last snapshot are let go
+  // The replayer keeps every event it was given (for seeking, which the live mirror never does): beyond these, the
+  // oldest are let go, whether or not a snapshot came since (a page that never sends one must not fill the memory).
+  const MAX_EVENTS_KEPT = 4000;
+  const MAX_BYTES_KEPT = 8e6; // about, as the page's JSON
+  const DIGEST_GAP_MS = 1000; // a structure digest walks the whole mirror: at most one this often
   const SANDBOX = 'allow-same-origin';
   // The states' texts: cobrowse.state.<state> in the console's catalogue (webroot/i18n/console, docs/I18N.md).
 
@@ -138,6 +142,9 @@
     iframe.setAttribute('data-testid', 'cobrowse-iframe');
     iframe.setAttribute('title', w.scUi.t('cobrowse.mirrorTitle'));
     iframe.setAttribute('referrerpolicy', 'no-referrer');
+    // Nothing in the mirror may take the agent's keyboard focus (a page's modal dialog or autofocus field would take
+    // the chat's typing); remote control takes its input on the glass over the mirror (control.js), never in here.
+    iframe.inert = true;
     // One bad event must not stop the replayer's timer for good: report it and ask for a fresh snapshot.
     ['applyIncremental', 'rebuildFullSnapshot'].forEach(function (name) {
       const orig = replayer[name];
@@ -183,16 +190,34 @@
     }
 
     let digestMisses = 0;
+    let digestAt = -Infinity; // when the mirror was last walked for a digest
+    let casts = 0; // events the replayer applied
+    let held = null; // a digest that came too soon after the last: {want, casts} (checked later if still current)
+    let heldTimer = 0;
+    replayer.on('event-cast', function () { casts++; });
     replayer.on('custom-event', function (e) {
       if (e && e.data && e.data.tag === EXTENT_TAG) { extent(e.data.payload); return; }
       if (!e || !e.data || e.data.tag !== DIGEST_TAG) return;
-      const want = e.data.payload;
+      const wait = digestAt + DIGEST_GAP_MS - performance.now();
+      if (wait <= 0) { checkDigest(e.data.payload); return; }
+      held = { want: e.data.payload, casts: casts + 1 }; // (its own event-cast comes right after this)
+      if (!heldTimer) heldTimer = setTimeout(checkHeld, wait);
+    });
+    /** A held digest still describes the mirror when nothing was applied after it; else a later one will come. */
+    function checkHeld() {
+      heldTimer = 0;
+      const h = held;
+      held = null;
+      if (h && h.casts === casts) checkDigest(h.want);
+    }
+    function checkDigest(want) {
+      digestAt = performance.now();
       let got;
       try { got = structureDigest(iframe.contentDocument, replayer.getMirror()); } catch (x) { return; }
       if (got.n === want.n && got.h === want.h) { digestMisses = 0; return; }
       if (++digestMisses > DIGEST_GIVE_UP) return;
       report(new Error('the mirror has ' + got.n + ' elements in another structure than the page\'s ' + want.n), 'digest');
-    });
+    }
     /** The mirror's document at least as big as the page's, so that the page's window scroll fits in it. */
     function extent(size) {
       const root = iframe.contentDocument && iframe.contentDocument.documentElement;
@@ -204,32 +229,52 @@
     let lastStamp = 0;
     replayer.startLive(baseline);
 
+    const weights = new WeakMap(); // event → its share of its batch's bytes
+    let keptBytes = 0;
+    /** The oldest events beyond MAX_EVENTS_KEPT or MAX_BYTES_KEPT let go (the replayer's timer holds its own queue). */
     function trim() {
       const ctx = replayer.service && replayer.service.state && replayer.service.state.context;
       const list = ctx && ctx.events;
-      if (!Array.isArray(list) || list.length <= MAX_EVENTS_KEPT) return;
-      let i = list.length - 1;
-      while (i > 0 && list[i].type !== 4) i--; // the last Meta (it comes right before a full snapshot)
+      if (!Array.isArray(list)) return;
+      let i = 0;
+      while (i < list.length - 1 && (list.length - i > MAX_EVENTS_KEPT || keptBytes > MAX_BYTES_KEPT)) {
+        keptBytes -= weights.get(list[i]) || 0;
+        i++;
+      }
       if (i > 0) list.splice(0, i);
+    }
+
+    /** Only the last digest of a batch is worth checking: the earlier ones describe states already gone. */
+    function lastDigestOnly(list) {
+      let last = -1;
+      list.forEach((e, i) => { if (e.type === 5 && e.data.tag === DIGEST_TAG) last = i; });
+      return list.filter((e, i) => i === last || !(e.type === 5 && e.data.tag === DIGEST_TAG));
     }
 
     return {
       iframe: iframe,
       replayer: replayer,
-      add(events) {
-        const clean = events.map((e) => digestEvent(e) || sanitize(e)).filter(Boolean);
+      /** Plays a batch; `bytes`: about how big it was as the page's JSON. */
+      add(events, bytes) {
+        const clean = lastDigestOnly(events.map((e) => digestEvent(e) || sanitize(e)).filter(Boolean));
+        const lost = sanitize.lost();
+        if (lost) report(new Error('left out of the mirror: ' + lost), 'error');
         if (!clean.length) return;
+        const weight = (Number(bytes) || 0) / clean.length;
         const shift = Date.now() - clean[clean.length - 1].timestamp;
         clean.forEach(function (e) {
           // Strictly increasing in the order the page sent them: rrweb's timer puts an action among others of the
           // same time at no fixed place, and many events share a millisecond (a batch and the field states after it).
           e.timestamp = Math.max(baseline, e.timestamp + shift, lastStamp + STAMP_STEP_MS);
           lastStamp = e.timestamp;
+          weights.set(e, weight);
+          keptBytes += weight;
           replayer.addEvent(e);
         });
         trim();
       },
       destroy() {
+        clearTimeout(heldTimer);
         try { replayer.destroy(); } catch (e) { /* already gone */ }
       },
     };
@@ -483,14 +528,17 @@
         if (++a.got < parts) return;
         cb.parts.delete(key);
         let list;
-        try { list = JSON.parse(a.chunks.join('')); } catch (x) { outOfStep('error'); return; }
-        batch(p, list);
+        const text = a.chunks.join('');
+        try { list = JSON.parse(text); } catch (x) { outOfStep('error'); return; }
+        batch(p, list, text.length);
       } else if (Array.isArray(p.events)) {
-        batch(p, p.events);
+        let size = 0;
+        try { size = JSON.stringify(p.events).length; } catch (x) { /* counted as nothing */ }
+        batch(p, p.events, size);
       }
     }
 
-    function batch(p, list) {
+    function batch(p, list, bytes) {
       const c = cb;
       const seq = Number(p.seq);
       if (!Array.isArray(list) || !isFinite(seq)) return;
@@ -512,10 +560,10 @@
         c.seq = seq;
       }
       if (stateLine.getAttribute('data-state') !== 'active') setState('active');
-      queue = queue.then(() => play(c, list, !!p.full)).catch((e) => console.warn('co-browse mirror:', e.message));
+      queue = queue.then(() => play(c, list, !!p.full, bytes)).catch((e) => console.warn('co-browse mirror:', e.message));
     }
 
-    async function play(c, list, full) {
+    async function play(c, list, full, bytes) {
       if (cb !== c) return;
       if (!mirror) {
         if (!full) return;
@@ -530,7 +578,7 @@
         hook('mirror', mirror);
         setState('active');
       }
-      mirror.add(list);
+      mirror.add(list, bytes);
       if (full && cb === c && c.snapshot) setSync(false);
     }
 

@@ -48,6 +48,9 @@
   const TAG_NAME = /^[a-z][a-z0-9._-]*$/;
   const ATTR_NAME = /^[a-z_:][-a-z0-9_:.]*$/;
   const INERT_STYLE = 'display:none !important';
+  // Deeper than this, nodes are not built: Chromium's renderer crashes on a few thousand nested elements (10,000
+  // chained adds killed the whole console), and its own HTML parser nests no deeper than 512.
+  const MAX_DEPTH = 512;
 
   const ENTITIES = {
     colon: ':', tab: '\t', newline: '\n', lpar: '(', rpar: ')', sol: '/', bsol: '\\', period: '.', nbsp: ' ',
@@ -199,6 +202,9 @@
     if (!ATTR_NAME.test(name)) return undefined;
     const local = name.slice(name.lastIndexOf(':') + 1);
     if (local.startsWith('on') || local === 'srcdoc' || local === 'http-equiv' || local === 'formaction') return undefined;
+    // rr_open_mode="modal" makes the replayer call showModal(), autofocus focuses: either takes the agent's keyboard
+    // focus into the mirror. A dialog shows through its `open` attribute alone.
+    if (name === 'rr_open_mode' || name === 'autofocus') return undefined;
     if (value === null || typeof value === 'boolean' || typeof value === 'number') return value;
     if (name === 'style' && typeof value === 'object') return styleDiff(value);
     if (typeof value !== 'string') return undefined;
@@ -231,15 +237,32 @@
     return out;
   }
 
+  /**
+   * A sanitiser with its own memory. Its lost() tells (once) why something the page sent was left out since it was
+   * last asked ('' when nothing was): the mirror then differs from the page, and the console asks for a snapshot.
+   */
   function create() {
     const tags = new Map(); // node id → lower-case tag name (elements seen so far)
     const inert = new Set(); // ids of elements made inert: their later attribute changes are ignored
     const styleTexts = new Set(); // ids of text nodes inside <style>
+    const parents = new Map(); // node id → its parent's id (null: the document) — how deep a node is
+    let lost = ''; // why something the page sent was left out (the mirror then differs: the console re-syncs)
 
     function reset() {
       tags.clear();
       inert.clear();
       styleTexts.clear();
+      parents.clear();
+    }
+
+    /** The depth of node `id` (the document is 0); MAX_DEPTH + 1 when deeper (or in a cycle); -1 when unknown. */
+    function depthOf(id) {
+      let depth = 0;
+      for (let at = id; at !== null; at = parents.get(at)) {
+        if (!parents.has(at)) return -1;
+        if (++depth > MAX_DEPTH + 1) break;
+      }
+      return depth - 1;
     }
 
     function tagOf(n) {
@@ -276,12 +299,16 @@
       n.attributes = clean;
     }
 
-    /** A serialised node and everything under it (iteratively: pages can be very deep). */
-    function node(root, parentId) {
-      const stack = [[root, parentId]];
+    /**
+     * A serialised node and everything under it (iteratively: pages can be very deep), `depth` its depth (the
+     * document's is 0). Children deeper than MAX_DEPTH are left out.
+     */
+    function node(root, parentId, depth) {
+      const stack = [[root, parentId, depth]];
       while (stack.length) {
-        const [n, parent] = stack.pop();
+        const [n, parent, level] = stack.pop();
         if (!n || typeof n !== 'object') continue;
+        parents.set(n.id, parent);
         switch (n.type) {
           case NODE.ELEMENT: element(n); break;
           case NODE.TEXT:
@@ -300,8 +327,11 @@
           case NODE.DOCUMENT: break;
           default: n.type = NODE.COMMENT; n.textContent = '';
         }
-        if (Array.isArray(n.childNodes)) {
-          for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push([n.childNodes[i], n.id]);
+        if (Array.isArray(n.childNodes) && n.childNodes.length && level >= MAX_DEPTH) {
+          n.childNodes = [];
+          lost = 'nodes nested deeper than ' + MAX_DEPTH + ' levels';
+        } else if (Array.isArray(n.childNodes)) {
+          for (let i = n.childNodes.length - 1; i >= 0; i--) stack.push([n.childNodes[i], n.id, level + 1]);
         } else if (n.childNodes != null) {
           n.childNodes = [];
         }
@@ -317,8 +347,17 @@
     }
 
     function mutation(d) {
-      d.adds = (Array.isArray(d.adds) ? d.adds : []).filter((a) => a && a.node && typeof a.node === 'object');
-      d.adds.forEach((a) => node(a.node, a.parentId));
+      d.adds = (Array.isArray(d.adds) ? d.adds : []).filter((a) => {
+        if (!a || !a.node || typeof a.node !== 'object') return false;
+        // rrweb's recorder never sends a sibling it has no id for (-1); the replayer would keep such a node aside,
+        // never shown, and copy that list on every later mutation.
+        if (a.previousId === -1 || a.nextId === -1) return false;
+        const depth = depthOf(a.parentId) + 1;
+        if (depth <= 0) { lost = lost || 'a node added to one the mirror does not have'; return false; } // rrweb adds parents first
+        if (depth > MAX_DEPTH) { lost = lost || 'nodes nested deeper than ' + MAX_DEPTH + ' levels'; return false; }
+        node(a.node, a.parentId, depth);
+        return true;
+      });
       d.texts = (Array.isArray(d.texts) ? d.texts : []).filter((t) => t && !inert.has(t.id));
       d.texts.forEach((t) => {
         t.value = t.value == null ? null : styleTexts.has(t.id) ? cleanCss(String(t.value)) : String(t.value);
@@ -337,7 +376,7 @@
       if (!Array.isArray(d.removes)) d.removes = [];
     }
 
-    return function sanitize(event) {
+    function sanitize(event) {
       if (!event || typeof event !== 'object' || !event.data || typeof event.data !== 'object') return null;
       if (typeof event.timestamp !== 'number' || !isFinite(event.timestamp)) return null;
       const d = event.data;
@@ -353,7 +392,8 @@
         case EV.FULL:
           reset();
           if (!d.node || d.node.type !== NODE.DOCUMENT) return null;
-          node(d.node, null);
+          node(d.node, null, 0);
+          lost = ''; // a snapshot too deep is shown cut (a fresh one would be cut the same way)
           return event;
         case EV.INCREMENTAL:
           if (!KEPT_SOURCES.has(d.source)) return null;
@@ -371,7 +411,13 @@
         default:
           return null; // custom and plugin events: nothing the mirror needs
       }
+    }
+    sanitize.lost = function () {
+      const why = lost;
+      lost = '';
+      return why;
     };
+    return sanitize;
   }
 
   const shared = create();
