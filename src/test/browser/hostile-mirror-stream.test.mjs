@@ -166,6 +166,31 @@ describe('a hostile co-browse stream (the console survives it)', () => {
     }
   });
 
+  test('adds the replayer would keep aside (nextId -1) are not kept', T, async () => {
+    const s = await cobrowse();
+    try {
+      await s.agent.cdp.send('HeapProfiler.enable');
+      await s.agent.cdp.send('Performance.enable');
+      const start = await heapMB(s.agent.cdp);
+      // 100,000 adds whose next sibling "has no id": rrweb's recorder never sends them.
+      await s.visitor.page.evaluate(async () => {
+        for (let b = 0; b < 20; b++) {
+          const adds = [];
+          for (let i = 0; i < 5000; i++) adds.push({ parentId: 5, nextId: -1, node: { type: 2, id: 10000 + b * 5000 + i, tagName: 'span', attributes: { title: 'x'.repeat(40) }, childNodes: [] } });
+          window.__mut({ adds });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        window.__mut({ attributes: [{ id: 6, attributes: { 'data-done': 'yes' } }] });
+      });
+      await mirrorWait(s.agent, (doc) => doc.getElementById('title').getAttribute('data-done') === 'yes', null, 60_000);
+      const grown = (await heapMB(s.agent.cdp)) - start;
+      assert.ok(!s.agent.crashed, 'the console did not crash');
+      assert.ok(grown < 12, `the console's heap grew by ${grown.toFixed(1)} MB (at most 12 MB)`);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('structure digests by the hundred do not keep the console busy', T, async () => {
     const s = await cobrowse();
     try {
