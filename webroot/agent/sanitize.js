@@ -347,6 +347,9 @@
     }
 
     function mutation(d) {
+      if (!Array.isArray(d.removes)) d.removes = [];
+      // The replayer applies removes first; a removed node is no parent any more (until it is added again).
+      d.removes.forEach((r) => { if (r) parents.delete(r.id); });
       d.adds = (Array.isArray(d.adds) ? d.adds : []).filter((a) => {
         if (!a || !a.node || typeof a.node !== 'object') return false;
         // rrweb's recorder never sends a sibling it has no id for (-1); the replayer would keep such a node aside,
@@ -373,7 +376,6 @@
         m.attributes = clean;
         return true;
       });
-      if (!Array.isArray(d.removes)) d.removes = [];
     }
 
     function sanitize(event) {

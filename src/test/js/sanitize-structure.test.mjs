@@ -67,3 +67,14 @@ test('rr_open_mode and autofocus never reach the mirror; open does', () => {
   const m = s({ type: 3, timestamp: 3, data: { source: 0, attributes: [{ id: 20, attributes: { rr_open_mode: 'modal', AutoFocus: '' } }] } });
   assert.equal(JSON.stringify(m.data.attributes[0].attributes), '{}');
 });
+
+test('a removed node is no parent any more, until it is added again', () => {
+  const s = afterSnapshot();
+  s(mutation([{ parentId: 5, nextId: null, node: el(30) }]));
+  const e = s({ type: 3, timestamp: 3, data: { source: 0, removes: [{ parentId: 5, id: 30 }], adds: [{ parentId: 30, nextId: null, node: el(31) }] } });
+  assert.equal(e.data.adds.length, 0);
+  assert.match(s.lost(), /does not have/);
+  const moved = s({ type: 3, timestamp: 4, data: { source: 0, removes: [{ parentId: 5, id: 30 }], adds: [{ parentId: 5, nextId: null, node: el(30) }, { parentId: 30, nextId: null, node: el(32) }] } });
+  assert.equal(moved.data.adds.length, 2);
+  assert.equal(s.lost(), '');
+});
