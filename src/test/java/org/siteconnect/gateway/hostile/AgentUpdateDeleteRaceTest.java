@@ -46,19 +46,15 @@ class AgentUpdateDeleteRaceTest {
 
   /** The audit log, once the deletion of {@code last} is in it (entries are written asynchronously). */
   private JsonArray auditOnceWritten(String last) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (true) {
-      JsonArray audit =
-          new JsonArray(http.get("/api/v1/audit?actor=admin&limit=500", admin).body());
-      boolean written = audit.stream()
-          .map(JsonObject.class::cast)
-          .anyMatch(e ->
-              last.equals(e.getString("target")) && "agent-deleted".equals(e.getString("action")));
-      if (written || System.currentTimeMillis() > deadline) {
-        return audit;
-      }
-      Thread.sleep(50);
-    }
+    return org.siteconnect.gateway.support.Eventually.until(
+        "the deletion of " + last + " in the audit log",
+        java.time.Duration.ofSeconds(10),
+        () ->
+            new JsonArray(http.get("/api/v1/audit?actor=admin&limit=500", admin).body()),
+        audit -> audit.stream()
+            .map(JsonObject.class::cast)
+            .anyMatch(e -> last.equals(e.getString("target"))
+                && "agent-deleted".equals(e.getString("action"))));
   }
 
   @Test

@@ -119,15 +119,18 @@ class SessionSubscriptionsTest {
     sockets.get(3).close();
     sockets.get(4).close();
     BridgeClient fresh = sockets.get(2);
-    boolean freed = false;
-    for (int attempt = 0; attempt < 50 && !freed; attempt++) {
-      sub(fresh, "freed-" + attempt);
-      freed = granted(fresh, "freed-" + attempt);
-      if (!freed) {
-        Thread.sleep(50); // the close reaches the router a moment later
-      }
-    }
-    assertTrue(freed, "closed sockets' subscriptions no longer count");
+    int[] attempt = {0};
+    // The closes reach the router a moment later: closed sockets' subscriptions then no longer
+    // count.
+    org.siteconnect.gateway.support.Eventually.until(
+        "a subscription granted once the sockets are closed",
+        java.time.Duration.ofSeconds(5),
+        () -> {
+          String id = "freed-" + attempt[0]++;
+          sub(fresh, id);
+          return granted(fresh, id);
+        },
+        isGranted -> isGranted);
   }
 
   @Test
